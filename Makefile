@@ -1,0 +1,23 @@
+# Layak: the two commands.
+#   make run   set everything up and serve the demo on http://127.0.0.1:8000 (SQLite)
+#   make test  lint, type-check, check migrations and run the whole test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+.PHONY: run test env lint messages
+
+UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+
+env:
+	@bin/ensure-env
+
+run: env
+	@bin/run
+
+test: env
+	@bin/test
+
+lint: env
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy layak
+
+messages: env
+	LAYAK_DEMO=1 .venv/bin/python manage.py makemessages -l id --no-obsolete --add-location file

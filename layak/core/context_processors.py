@@ -1,0 +1,39 @@
+"""What every page's shell needs: the navigation this person may use, and the languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from layak import authz
+
+
+def navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home")}]
+    items.append({"label": _("Organisations"), "url": reverse("organisations:list")})
+    if authz.has_action(user, authz.Action.MANAGE):
+        items.append({"label": _("Members"), "url": reverse("organisations:members")})
+    items.append({"label": _("Regions"), "url": reverse("regions:browse")})
+    if authz.has_action(user, authz.Action.AUDIT):
+        items.append({"label": _("Audit log"), "url": reverse("audit:list")})
+    path = request.path
+    for item in items:
+        item["current"] = path == item["url"] or (
+            item["url"] != "/" and path.startswith(item["url"])
+        )
+    return items
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "nav_items": navigation(request),
+        "languages": settings.LANGUAGES,
+        "demo_mode": settings.DEMO,
+    }

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from layak.core import demo
+from layak.regions.models import Region
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare the database: apply migrations, load the region tree when it is not loaded, "
+        "and with --demo add the demo districts and accounts when they are missing. Safe to "
+        "run again: it changes nothing that exists."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--demo", action="store_true", help="Load the demo data.")
+        parser.add_argument("--skip-migrate", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["skip_migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+        if not Region.objects.exists():
+            call_command("load_regions", stdout=self.stdout)
+        if options["demo"] and not demo.is_seeded():
+            demo.seed_demo()
+            self.stdout.write("Demo data loaded.")

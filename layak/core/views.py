@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from layak import authz
+from layak.accounts.models import User
+from layak.audit.models import AuditEntry
+from layak.organisations.models import Membership, Organisation
+from layak.organisations.roles import Role
+from layak.regions.models import Region
+
+A = authz.Action
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 otherwise; for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """What needs this person's attention, shaped by their roles."""
+    user = request.user
+    assert isinstance(user, User)
+    my_roles = authz.roles(user)
+    memberships = (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation__region")
+        .prefetch_related("assigned_regions")
+    )
+    context: dict[str, object] = {"memberships": memberships, "roles": my_roles}
+
+    if authz.has_action(user, A.MANAGE):
+        pending = (
+            Membership.objects.for_user(user, A.MANAGE)
+            .active()
+            .pending()
+            .select_related("user", "organisation")
+            .order_by("-created_at")
+        )
+        context["pending_invitations"] = pending[:10]
+        context["pending_count"] = pending.count()
+        context["organisation_counts"] = list(
+            Organisation.objects.for_user(user, A.MANAGE)
+            .filter(is_active=True)
+            .values("kind")
+            .annotate(n=Count("pk"))
+            .order_by("kind")
+        )
+        kinds = dict(Organisation.Kind.choices)
+        for row in context["organisation_counts"]:  # type: ignore[attr-defined]
+            row["label"] = kinds.get(row["kind"], row["kind"])
+    if authz.has_action(user, A.AUDIT):
+        context["recent_changes"] = AuditEntry.objects.for_user(user).select_related("actor")[:8]
+
+    # Regencies/cities this person oversees (province verifier, assessor, reader, ministry).
+    if my_roles & {Role.PROVINCE_VERIFIER, Role.ASSESSOR, Role.MINISTRY_ADMIN}:
+        districts = Region.objects.filter(
+            authz.scope_q(user, A.VERIFY, region=""), level=Region.Level.REGENCY
+        )
+        context["district_count"] = districts.count()
+        context["districts"] = (
+            districts.annotate(
+                organisation_count=Count(
+                    "organisations", filter=Q(organisations__is_active=True), distinct=True
+                )
+            )
+            .select_related("parent")
+            .order_by("-organisation_count", "code")[:20]
+        )
+    if my_roles & {Role.OFFICE_OPERATOR, Role.PARTNER_CONTRIBUTOR, Role.FORUM_FACILITATOR}:
+        context["colleagues"] = (
+            Membership.objects.for_user(user, A.VIEW)
+            .active()
+            .exclude(user=user)
+            .filter(organisation__in=[m.organisation_id for m in memberships])
+            .select_related("user", "organisation")[:20]
+        )
+    return render(request, "core/home.html", context)

@@ -1,0 +1,25 @@
+// Layak's small behaviours. No inline scripts anywhere, so a strict content security policy holds.
+(function () {
+  "use strict";
+
+  // Region picker: a search box (htmx) whose results set a hidden input.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-pick-value]");
+    if (!button) return;
+    event.preventDefault();
+    var picker = button.closest(".picker");
+    picker.querySelector("input[type=hidden]").value = button.dataset.pickValue;
+    picker.querySelector(".picker-selected").textContent = button.dataset.pickLabel;
+    picker.querySelector(".picker-results").innerHTML = "";
+    var search = picker.querySelector("input[type=search]");
+    search.value = "";
+    search.focus();
+  });
+
+  // Buttons that need a confirmation before their form is sent.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.dataset.confirm;
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+})();

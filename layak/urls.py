@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from layak.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("layak.core.urls")),
+    path("accounts/", include("layak.accounts.urls")),
+    path("regions/", include("layak.regions.urls")),
+    path("organisations/", include("layak.organisations.urls")),
+    path("audit/", include("layak.audit.urls")),
+]
