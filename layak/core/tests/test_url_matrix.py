@@ -1,0 +1,173 @@
+"""Every URL for every role: the status each persona gets, including rows of another district
+(404) and writes by read-only roles (403). A URL missing from MATRIX fails the suite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from layak.organisations.models import Membership, Organisation
+from layak.testing import PERSONA_ROLES, Personas
+
+ANON = "anonymous"
+ROLES = [ANON, *PERSONA_ROLES, "gunungmas.admin"]
+SIGNED_IN = [r for r in ROLES if r != ANON]
+
+
+@dataclass
+class Case:
+    method: str = "get"
+    kwargs: Callable[[Personas], dict[str, object]] = lambda p: {}
+    data: dict[str, str] = field(default_factory=dict)
+    anon: int = 302
+    signed_in: int = 200
+    only: dict[str, int] = field(default_factory=dict)
+
+    def expected(self, role: str) -> int:
+        if role == ANON:
+            return self.anon
+        return self.only.get(role, self.signed_in)
+
+
+def bekasi_dinkes(p: Personas) -> dict[str, object]:
+    return {"pk": Organisation.objects.get(name="Dinas Kesehatan Kabupaten Bekasi").pk}
+
+
+def gm_dinkes(p: Personas) -> dict[str, object]:
+    return {"pk": Organisation.objects.get(name="Dinas Kesehatan Kabupaten Gunung Mas").pk}
+
+
+def regent_membership(p: Personas) -> dict[str, object]:
+    return {"pk": Membership.objects.get(user=p.bekasi_regent).pk}
+
+
+# Seen by everyone with a reach over Bekasi; managed by its administrator and the ministry.
+BEKASI_OFFICE_VIEW = {
+    "bekasi.partner": 404,
+    "bekasi.forum": 404,
+    "gunungmas.admin": 404,
+}
+BEKASI_OFFICE_MANAGE = {
+    **{r: 403 for r in SIGNED_IN},
+    **BEKASI_OFFICE_VIEW,
+    "ministry": 200,
+    "bekasi.admin": 200,
+}
+# A write on a Bekasi membership (the regent's, in the Setda office).
+MEMBERSHIP_WRITE = {
+    **{r: 403 for r in SIGNED_IN},
+    "ministry": 302,
+    "bekasi.admin": 302,
+    "bekasi.dinkes": 404,
+    "bekasi.partner": 404,
+    "bekasi.forum": 404,
+    "gunungmas.admin": 404,
+}
+MANAGERS_ONLY = {
+    **{r: 403 for r in SIGNED_IN},
+    "ministry": 200,
+    "bekasi.admin": 200,
+    "gunungmas.admin": 200,
+}
+
+MATRIX: dict[str, Case] = {
+    "healthz": Case(anon=200),
+    "core:home": Case(),
+    "accounts:login": Case(anon=200, signed_in=302),
+    "accounts:logout": Case(method="post", anon=302, signed_in=302),
+    "accounts:set_language": Case(method="post", data={"language": "en"}, anon=302, signed_in=302),
+    "accounts:profile": Case(),
+    "accounts:password_change": Case(),
+    "accounts:password_reset": Case(anon=200),
+    "accounts:password_reset_done": Case(anon=200),
+    "accounts:password_reset_confirm": Case(
+        kwargs=lambda p: {"uidb64": "MQ", "token": "bad-token"}, anon=200
+    ),
+    "accounts:password_reset_complete": Case(anon=200),
+    "regions:browse": Case(),
+    "regions:search": Case(),
+    "regions:detail": Case(kwargs=lambda p: {"code": "32.16"}),
+    "organisations:list": Case(),
+    "organisations:members": Case(),
+    "organisations:create": Case(only=MANAGERS_ONLY),
+    "organisations:detail": Case(kwargs=bekasi_dinkes, only=BEKASI_OFFICE_VIEW),
+    "organisations:edit": Case(kwargs=bekasi_dinkes, only=BEKASI_OFFICE_MANAGE),
+    "organisations:invite": Case(kwargs=bekasi_dinkes, only=BEKASI_OFFICE_MANAGE),
+    "organisations:set_active": Case(
+        method="post",
+        kwargs=bekasi_dinkes,
+        data={"active": "1"},
+        only={**BEKASI_OFFICE_MANAGE, "ministry": 302, "bekasi.admin": 302},
+    ),
+    "organisations:membership_role": Case(
+        method="post", kwargs=regent_membership, data={"role": "reader"}, only=MEMBERSHIP_WRITE
+    ),
+    "organisations:membership_active": Case(
+        method="post", kwargs=regent_membership, data={"active": "1"}, only=MEMBERSHIP_WRITE
+    ),
+    "organisations:invitation_resend": Case(
+        method="post", kwargs=regent_membership, only=MEMBERSHIP_WRITE
+    ),
+    "audit:list": Case(only=MANAGERS_ONLY),
+}
+
+# Another district's office: 404 for everyone of Bekasi and of Jawa Barat.
+OTHER_DISTRICT: dict[str, Case] = {
+    "organisations:detail": Case(
+        kwargs=gm_dinkes,
+        only={r: 404 for r in SIGNED_IN}
+        | {"ministry": 200, "assessor": 200, "gunungmas.admin": 200},
+    ),
+    "organisations:edit": Case(
+        kwargs=gm_dinkes,
+        only={r: 404 for r in SIGNED_IN}
+        | {"ministry": 200, "assessor": 403, "gunungmas.admin": 200},
+    ),
+}
+
+
+def url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+                walk(pattern.url_patterns, ns)
+            elif pattern.name:
+                names.add(prefix + pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    assert url_names() == set(MATRIX)
+
+
+def _check(client, personas: Personas, name: str, case: Case) -> list[str]:
+    failures = []
+    for role in ROLES:
+        client.logout()
+        if role != ANON:
+            client.force_login(personas[role])
+        url = reverse(name, kwargs=case.kwargs(personas))
+        response = getattr(client, case.method)(url, case.data)
+        if response.status_code != case.expected(role):
+            failures.append(f"{name} as {role}: {response.status_code} != {case.expected(role)}")
+    return failures
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_url_for_every_role(client, personas, name):
+    assert _check(client, personas, name, MATRIX[name]) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(OTHER_DISTRICT))
+def test_other_districts_rows_are_404(client, personas, name):
+    assert _check(client, personas, name, OTHER_DISTRICT[name]) == []

@@ -1,0 +1,15 @@
+"""Settings for the test suite: the demo-mode settings with fast hashing and tasks run at once.
+
+``DATABASE_URL`` still chooses the database, so the same suite runs on SQLite and PostgreSQL."""
+
+import os
+
+os.environ.setdefault("LAYAK_DEMO", "1")
+os.environ.setdefault("HTTPS", "0")
+
+from layak.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SITE_URL = "http://testserver"
