@@ -15,7 +15,9 @@ def search(request: HttpRequest) -> HttpResponse:
     """Regions matching the typed name or code, optionally inside one subtree (htmx partial).
 
     The official region list is public reference data, so any signed-in person may search it."""
-    text = request.GET.get("q", "")[:100]
+    field = request.GET.get("field", "")
+    # A picker's search box is named after its field; the region browser's is plain "q".
+    text = request.GET.get(f"{field}_search" if field else "q", "")[:100]
     results = Region.objects.active().search(text).select_related("parent__parent")
     within = request.GET.get("within", "")
     if within:
@@ -23,7 +25,6 @@ def search(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level", "")
     if level.isdigit():
         results = results.filter(level=int(level))
-    field = request.GET.get("field", "")
     return render(
         request,
         "regions/_search_results.html",

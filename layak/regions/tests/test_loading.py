@@ -69,7 +69,7 @@ def test_reload_renames_adds_and_deactivates_without_deleting():
 
 
 def test_search_by_name_and_by_code(regions):
-    assert list(Region.objects.search("3216").values_list("code", flat=True))[0] == "32.16"
+    assert Region.objects.search("3216").first().code == "32.16"
     assert Region.objects.search("32.16.01").first().code == "32.16.01"
     names = set(Region.objects.search("gunung mas").values_list("name", flat=True))
     assert "Kabupaten Gunung Mas" in names

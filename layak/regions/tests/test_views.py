@@ -15,7 +15,7 @@ def test_search_partial_lists_matches_within_a_subtree(client, personas):
 
 def test_search_for_a_picker_returns_buttons_with_the_region_id(client, personas):
     client.force_login(personas.bekasi_admin)
-    response = client.get("/regions/search/", {"q": "3216", "field": "region"})
+    response = client.get("/regions/search/", {"region_search": "3216", "field": "region"})
     assert 'data-pick-value="' in response.content.decode()
 
 
