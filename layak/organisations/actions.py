@@ -234,7 +234,7 @@ def invitation_resend(*, actor: User, membership: Membership) -> None:
 @transaction.atomic
 def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("organisation__region")
         .get(pk=membership.pk)
     )
@@ -271,7 +271,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
 def membership_set_active(*, actor: User, membership: Membership, active: bool) -> Membership:
     """Deactivate a membership (never delete it), or reactivate it."""
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("organisation__region")
         .get(pk=membership.pk)
     )
