@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from layak.accounts.actions import user_password_changed, user_set_language, user_update_profile
 from layak.accounts.forms import LanguageForm, LoginForm, ProfileForm
 from layak.accounts.models import User
+from layak.audit.models import AuditEntry
 from layak.organisations.models import Membership
 
 
@@ -107,4 +108,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         .select_related("organisation__region")
         .order_by("-is_active", "organisation__name")
     )
-    return render(request, "accounts/profile.html", {"form": form, "memberships": memberships})
+    history = AuditEntry.objects.for_object(user).select_related("actor")[:50]
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "memberships": memberships, "history": history},
+    )

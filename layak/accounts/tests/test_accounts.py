@@ -122,3 +122,4 @@ def test_profile_name_change_is_audited(client, personas):
     assert personas.bekasi_dinkes.full_name == "Dewi A."
     entry = AuditEntry.objects.get(action="user.profile_changed")
     assert entry.after == {"full_name": "Dewi A."}
+    assert "user.profile_changed" in client.get("/accounts/profile/").content.decode()
