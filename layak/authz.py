@@ -12,6 +12,7 @@ answers 403 (``require``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -118,13 +119,14 @@ def scope_q(
     action: Action,
     *,
     region: str | None,
-    organisation: str | None = None,
+    organisation: str | Callable[[int], Q] | None = None,
 ) -> Q:
     """A filter for the rows ``user`` may ``action``.
 
     ``region`` is the lookup from the row to its Region (``"region"``,
     ``"organisation__region"``, ``""`` for Region rows themselves); ``organisation`` the lookup
-    to its owning Organisation, for rows that an office, partner or forum owns.
+    to its owning Organisation, for rows that an office, partner or forum owns (or a function
+    from an organisation id to a filter, where ownership is a relation such as an assignment).
     Organisation-scoped roles reach only rows of their own organisation; on rows without an
     owner they may read what lies in their district.
     """
@@ -135,7 +137,9 @@ def scope_q(
         if grant.national:
             return Q()
         if grant.organisation_scoped:
-            if organisation is not None:
+            if callable(organisation):
+                q |= organisation(grant.organisation_id)
+            elif organisation is not None:
                 q |= Q(**{organisation: grant.organisation_id})
             elif action == Action.VIEW and region is not None:
                 q |= _within(region, grant.paths)

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "layak.accounts",
     "layak.organisations",
     "layak.audit",
+    "layak.frameworks",
+    "layak.evaluation",
+    "layak.evidence",
 ]
 
 MIDDLEWARE = [
@@ -235,3 +238,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Evidence uploads: the largest file accepted (bytes), 20 MB by default.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000

@@ -9,4 +9,7 @@ urlpatterns = [
     path("regions/", include("layak.regions.urls")),
     path("organisations/", include("layak.organisations.urls")),
     path("audit/", include("layak.audit.urls")),
+    path("frameworks/", include("layak.frameworks.urls")),
+    path("evaluation/", include("layak.evaluation.urls")),
+    path("evidence/", include("layak.evidence.urls")),
 ]

@@ -17,9 +17,14 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     if not user.is_authenticated:
         return []
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home")}]
+    items.append({"label": _("Evaluation"), "url": reverse("evaluation:cycles")})
+    if authz.has_action(user, authz.Action.EDIT):
+        items.append({"label": _("My items"), "url": reverse("evaluation:my_items")})
+        items.append({"label": _("Evidence"), "url": reverse("evidence:library")})
     items.append({"label": _("Organisations"), "url": reverse("organisations:list")})
     if authz.has_action(user, authz.Action.MANAGE):
         items.append({"label": _("Members"), "url": reverse("organisations:members")})
+    items.append({"label": _("Instruments"), "url": reverse("frameworks:list")})
     items.append({"label": _("Regions"), "url": reverse("regions:browse")})
     if authz.has_action(user, authz.Action.AUDIT):
         items.append({"label": _("Audit log"), "url": reverse("audit:list")})

@@ -6,6 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from layak.core import demo
+from layak.evaluation.demo import seed_evaluation_demo
+from layak.frameworks.actions import bundled_load
 from layak.regions.models import Region
 
 
@@ -25,6 +27,8 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         if not Region.objects.exists():
             call_command("load_regions", stdout=self.stdout)
+        bundled_load()
         if options["demo"] and not demo.is_seeded():
-            demo.seed_demo()
+            users = demo.seed_demo()
+            seed_evaluation_demo(users)
             self.stdout.write("Demo data loaded.")

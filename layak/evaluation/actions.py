@@ -1,0 +1,608 @@
+"""Every change to cycles, assessments and answers, each with its audit entry.
+
+The answer workflow (Permen PPPA 12/2022, self-assessment stage): draft → submitted by the
+office → accepted by the district administrator, or returned with a reason → corrected and
+submitted again. The district submits the whole self-assessment once every required answer is
+accepted. Writes are refused while the self-assessment stage is closed for the district.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layak import authz
+from layak.accounts.models import User
+from layak.audit.log import record
+from layak.evaluation.models import (
+    Answer,
+    AnswerRevision,
+    Assessment,
+    Assignment,
+    Cycle,
+    Gate,
+    Score,
+    Stage,
+    StageReopening,
+)
+from layak.evaluation.scores import answer_points, score_set
+from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
+from layak.frameworks.scoring import is_answered
+from layak.organisations.models import Organisation
+from layak.regions.models import Region
+
+A = authz.Action
+S = Answer.Status
+
+
+class EvaluationError(Exception):
+    """A change the rules refuse; the message is shown to the user."""
+
+
+class AnswerConflict(EvaluationError):
+    """Someone else saved the answer since it was opened."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__(
+            _(
+                "%(who)s saved this answer at %(when)s, after you opened it. "
+                "Their version is shown; apply your change to it and save again."
+            )
+            % {
+                "who": answer.updated_by or _("Someone"),
+                "when": timezone.localtime(answer.updated_at).strftime("%H:%M:%S")
+                if answer.updated_at
+                else "",
+            }
+        )
+        self.answer = answer
+
+
+def locked_message() -> str:
+    return _(
+        "A submitted or accepted answer cannot be changed; "
+        "ask the district administrator to return it."
+    )
+
+
+def _require_national(actor: User) -> None:
+    if not authz.reaches(actor, A.MANAGE, None):
+        raise EvaluationError(_("Only the ministry administrator can do this."))
+
+
+# ---- cycles ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    actor: User,
+    name: str,
+    instrument: InstrumentVersion,
+    windows: dict[str, tuple[datetime.datetime, datetime.datetime]],
+) -> Cycle:
+    _require_national(actor)
+    if not instrument.is_frozen:
+        raise EvaluationError(_("A cycle uses a published instrument."))
+    if set(windows) != set(Stage.Kind.values):
+        raise EvaluationError(_("Every stage needs its window."))
+    _check_windows(windows)
+    cycle = Cycle.objects.create(name=name, instrument=instrument, created_by=actor)
+    Stage.objects.bulk_create(
+        Stage(cycle=cycle, kind=kind, opens_at=opens, closes_at=closes)
+        for kind, (opens, closes) in windows.items()
+    )
+    record(
+        actor=actor,
+        action="cycle.created",
+        obj=cycle,
+        region=None,
+        after={"name": name, "instrument": instrument.pk, **_windows_json(windows)},
+    )
+    return cycle
+
+
+def _check_windows(windows: dict[str, tuple[datetime.datetime, datetime.datetime]]) -> None:
+    previous_close = None
+    for kind in Stage.ORDER:
+        opens, closes = windows[kind]
+        if closes <= opens:
+            raise EvaluationError(
+                _("%(stage)s closes before it opens.") % {"stage": Stage.Kind(kind).label}
+            )
+        if previous_close is not None and opens < previous_close:
+            raise EvaluationError(
+                _("%(stage)s opens before the stage before it closes.")
+                % {"stage": Stage.Kind(kind).label}
+            )
+        previous_close = closes
+
+
+def _windows_json(
+    windows: dict[str, tuple[datetime.datetime, datetime.datetime]],
+) -> dict[str, Any]:
+    return {k: [o.isoformat(), c.isoformat()] for k, (o, c) in windows.items()}
+
+
+@transaction.atomic
+def cycle_set_windows(
+    *, actor: User, cycle: Cycle, windows: dict[str, tuple[datetime.datetime, datetime.datetime]]
+) -> None:
+    _require_national(actor)
+    _check_windows(windows)
+    stages = {s.kind: s for s in Stage.objects.select_for_update().filter(cycle=cycle)}
+    before = _windows_json({k: (s.opens_at, s.closes_at) for k, s in stages.items()})
+    for kind, (opens, closes) in windows.items():
+        stage = stages[kind]
+        stage.opens_at, stage.closes_at = opens, closes
+        stage.save(update_fields=["opens_at", "closes_at"])
+    record(
+        actor=actor,
+        action="cycle.windows_changed",
+        obj=cycle,
+        region=None,
+        before=before,
+        after=_windows_json(windows),
+    )
+
+
+@transaction.atomic
+def cycle_add_districts(
+    *, actor: User, cycle: Cycle, regions: Iterable[Region]
+) -> list[Assessment]:
+    """Make the districts take part: an assessment with one empty answer per question."""
+    _require_national(actor)
+    level = cycle.instrument.framework.region_level
+    questions = list(
+        Question.objects.filter(version_id=cycle.instrument_id).values_list("pk", flat=True)
+    )
+    created = []
+    for region in regions:
+        if region.level != level:
+            raise EvaluationError(
+                _("%(region)s is not at the level this instrument is answered at.")
+                % {"region": region}
+            )
+        assessment, new = Assessment.objects.get_or_create(cycle=cycle, region=region)
+        if not new:
+            continue
+        Answer.objects.bulk_create(Answer(assessment=assessment, question_id=q) for q in questions)
+        record(
+            actor=actor,
+            action="assessment.created",
+            obj=assessment,
+            region=region,
+            after={"cycle": cycle.pk},
+        )
+        created.append(assessment)
+    return created
+
+
+@transaction.atomic
+def gate_add(
+    *, actor: User, cycle: Cycle, question: Question, max_band: PredicateBand, reason: str
+) -> Gate:
+    _require_national(actor)
+    if question.version_id != cycle.instrument_id or max_band.version_id != cycle.instrument_id:
+        raise EvaluationError(
+            _("The question and the predicate must belong to the cycle's instrument.")
+        )
+    gate = Gate.objects.create(
+        cycle=cycle, question=question, max_band=max_band, reason=reason.strip()
+    )
+    record(
+        actor=actor,
+        action="gate.created",
+        obj=gate,
+        region=None,
+        after={
+            "cycle": cycle.pk,
+            "question": question.code,
+            "max_band": max_band.code,
+            "reason": gate.reason,
+        },
+    )
+    return gate
+
+
+# ---- stages ------------------------------------------------------------------------------
+
+
+def stage_open_for(assessment: Assessment, kind: str, now: datetime.datetime | None = None) -> bool:
+    """Whether the stage is open for this district: inside its window, or reopened for it."""
+    now = now or timezone.now()
+    stage = Stage.objects.filter(cycle_id=assessment.cycle_id, kind=kind).first()
+    if stage is None:
+        return False
+    if stage.is_open(now):
+        return True
+    return StageReopening.objects.filter(assessment=assessment, stage=stage, until__gt=now).exists()
+
+
+@transaction.atomic
+def stage_reopen(
+    *, actor: User, assessment: Assessment, kind: str, reason: str, until: datetime.datetime
+) -> StageReopening:
+    """The ministry reopens one district's stage after its deadline (audited, with a reason)."""
+    _require_national(actor)
+    if not reason.strip():
+        raise EvaluationError(_("Give the reason for reopening."))
+    if until <= timezone.now():
+        raise EvaluationError(_("The new deadline must be in the future."))
+    stage = Stage.objects.get(cycle_id=assessment.cycle_id, kind=kind)
+    reopening = StageReopening.objects.create(
+        assessment=assessment, stage=stage, reason=reason.strip(), until=until, created_by=actor
+    )
+    if kind == Stage.Kind.SELF_ASSESSMENT and assessment.status == Assessment.Status.SUBMITTED:
+        Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.IN_PROGRESS)
+    record(
+        actor=actor,
+        action="stage.reopened",
+        obj=assessment,
+        region=assessment.region,
+        after={"stage": kind, "until": until.isoformat(), "reason": reopening.reason},
+    )
+    return reopening
+
+
+# ---- assignments -------------------------------------------------------------------------
+
+
+def _require_district_admin(actor: User, assessment: Assessment) -> None:
+    if not authz.reaches(actor, A.MANAGE, assessment.region):
+        raise EvaluationError(_("Only the district administrator can do this."))
+
+
+@transaction.atomic
+def assignments_set(
+    *,
+    actor: User,
+    assessment: Assessment,
+    answers: Iterable[Answer],
+    organisations: Iterable[Organisation],
+) -> int:
+    """Give these answers to these organisations (replacing their previous assignment)."""
+    _require_district_admin(actor, assessment)
+    organisations = list(organisations)
+    for org in organisations:
+        if (
+            org.region is None
+            or not org.region.path.startswith(assessment.region.path)
+            or not org.is_active
+        ):
+            raise EvaluationError(_("Only active organisations of the district can be assigned."))
+    answers = [a for a in answers if a.assessment_id == assessment.pk]
+    rows = {
+        (a, o): active
+        for a, o, active in Assignment.objects.filter(answer__in=answers).values_list(
+            "answer_id", "organisation_id", "is_active"
+        )
+    }
+    current = {pair for pair, active in rows.items() if active}
+    wanted = {(a.pk, o.pk) for a in answers for o in organisations}
+    removed = current - wanted
+    added = wanted - current
+    for answer_id, org_id in removed:
+        Assignment.objects.filter(answer_id=answer_id, organisation_id=org_id).update(
+            is_active=False
+        )
+    for answer_id, org_id in added & set(rows):
+        Assignment.objects.filter(answer_id=answer_id, organisation_id=org_id).update(
+            is_active=True
+        )
+    Assignment.objects.bulk_create(
+        Assignment(answer_id=a, organisation_id=o, created_by=actor) for a, o in added - set(rows)
+    )
+    if added or removed:
+        record(
+            actor=actor,
+            action="assignment.changed",
+            obj=assessment,
+            region=assessment.region,
+            before={"assignments": sorted([list(x) for x in removed])},
+            after={"assignments": sorted([list(x) for x in added])},
+        )
+    return len(added) + len(removed)
+
+
+# ---- answers -----------------------------------------------------------------------------
+
+
+def _lock(answer: Answer) -> Answer:
+    return (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("assessment__region", "assessment__cycle", "question", "updated_by")
+        .get(pk=answer.pk)
+    )
+
+
+def _check_open(answer: Answer) -> None:
+    if answer.assessment.status == Assessment.Status.SUBMITTED:
+        raise EvaluationError(
+            _("The self-assessment has been submitted; it can no longer be changed.")
+        )
+    if not stage_open_for(answer.assessment, Stage.Kind.SELF_ASSESSMENT):
+        raise EvaluationError(_("The self-assessment stage is closed for this district."))
+
+
+def _check_may_edit(actor: User, answer: Answer) -> None:
+    if not Answer.objects.for_user(actor, A.EDIT).filter(pk=answer.pk).exists():
+        raise EvaluationError(_("This answer is not assigned to you."))
+
+
+def _revise(
+    answer: Answer, *, actor: User, action: str, before: dict[str, Any] | None, fields: list[str]
+) -> None:
+    answer.revision += 1
+    answer.updated_by = actor
+    answer.updated_at = timezone.now()
+    answer.save(update_fields=[*fields, "revision", "updated_by", "updated_at"])
+    AnswerRevision.objects.create(
+        answer=answer,
+        revision=answer.revision,
+        action=action,
+        value_before=before,
+        value_after=answer.value,
+        note=answer.note,
+        status=answer.status,
+        author=actor,
+    )
+
+
+def _rescore(answer: Answer, actor: User) -> Score:
+    return score_set(
+        answer=answer, stage=Stage.Kind.SELF_ASSESSMENT, points=answer_points(answer), by=actor
+    )
+
+
+@transaction.atomic
+def answer_save(
+    *, actor: User, answer: Answer, value: dict[str, Any], note: str, revision: int
+) -> Answer:
+    """Save a draft. ``revision`` is the one the person opened: if the answer has changed since,
+    nothing is saved and ``AnswerConflict`` carries the other person's version."""
+    answer = _lock(answer)
+    _check_open(answer)
+    _check_may_edit(actor, answer)
+    if answer.revision != revision:
+        raise AnswerConflict(answer)
+    if answer.status not in (S.DRAFT, S.RETURNED):
+        raise EvaluationError(locked_message())
+    if answer.value == value and answer.note == note:
+        return answer
+    before = {"value": answer.value, "note": answer.note}
+    answer.value = value
+    answer.note = note
+    _revise(answer, actor=actor, action="saved", before=before["value"], fields=["value", "note"])
+    score = _rescore(answer, actor)
+    record(
+        actor=actor,
+        action="answer.saved",
+        obj=answer,
+        region=answer.assessment.region,
+        before=before,
+        after={"value": value, "note": note, "points": str(score.points)},
+    )
+    return answer
+
+
+def missing_evidence(answer: Answer) -> list[str]:
+    required = {r.pk: r.name for r in answer.question.evidence_requirements.all() if r.required}
+    if not required:
+        return []
+    links = answer.evidence_links.filter(is_active=True)
+    covered = set(links.values_list("requirement_id", flat=True))
+    if None in covered and len(required) == 1:
+        return []  # a document attached without naming it stands for the single requirement
+    return [name for pk, name in required.items() if pk not in covered]
+
+
+@transaction.atomic
+def answer_submit(*, actor: User, answer: Answer) -> Answer:
+    answer = _lock(answer)
+    _check_open(answer)
+    _check_may_edit(actor, answer)
+    if answer.status not in (S.DRAFT, S.RETURNED):
+        raise EvaluationError(_("Only a draft or returned answer can be submitted."))
+    evidence = answer.evidence_links.filter(is_active=True).count()
+    if answer.question.required and not is_answered(answer.question, answer.value, evidence):
+        raise EvaluationError(_("Answer the question before submitting it."))
+    if missing := missing_evidence(answer):
+        raise EvaluationError(
+            _("Attach the required evidence first: %(docs)s.") % {"docs": "; ".join(missing)}
+        )
+    before = answer.status
+    answer.status = S.SUBMITTED
+    answer.return_reason = ""
+    _revise(
+        answer,
+        actor=actor,
+        action="submitted",
+        before=answer.value,
+        fields=["status", "return_reason"],
+    )
+    record(
+        actor=actor,
+        action="answer.submitted",
+        obj=answer,
+        region=answer.assessment.region,
+        before={"status": before},
+        after={"status": S.SUBMITTED},
+    )
+    return answer
+
+
+@transaction.atomic
+def answer_accept(*, actor: User, answer: Answer) -> Answer:
+    answer = _lock(answer)
+    _check_open(answer)
+    _require_district_admin(actor, answer.assessment)
+    if answer.status != S.SUBMITTED:
+        raise EvaluationError(_("Only a submitted answer can be accepted."))
+    answer.status = S.ACCEPTED
+    _revise(answer, actor=actor, action="accepted", before=answer.value, fields=["status"])
+    record(
+        actor=actor,
+        action="answer.accepted",
+        obj=answer,
+        region=answer.assessment.region,
+        before={"status": S.SUBMITTED},
+        after={"status": S.ACCEPTED},
+    )
+    return answer
+
+
+@transaction.atomic
+def answer_return(*, actor: User, answer: Answer, reason: str) -> Answer:
+    answer = _lock(answer)
+    _check_open(answer)
+    _require_district_admin(actor, answer.assessment)
+    if answer.status not in (S.SUBMITTED, S.ACCEPTED):
+        raise EvaluationError(_("Only a submitted or accepted answer can be returned."))
+    if not reason.strip():
+        raise EvaluationError(_("Say why the answer is returned."))
+    before = answer.status
+    answer.status = S.RETURNED
+    answer.return_reason = reason.strip()
+    _revise(
+        answer,
+        actor=actor,
+        action="returned",
+        before=answer.value,
+        fields=["status", "return_reason"],
+    )
+    record(
+        actor=actor,
+        action="answer.returned",
+        obj=answer,
+        region=answer.assessment.region,
+        before={"status": before},
+        after={"status": S.RETURNED, "reason": answer.return_reason},
+    )
+    return answer
+
+
+def previous_answer(answer: Answer) -> Answer | None:
+    """Last cycle's answer of this district to this question, or to the question of the
+    previous instrument version it continues."""
+    questions = [answer.question_id] + (
+        [answer.question.previous_id] if answer.question.previous_id else []
+    )
+    return (
+        Answer.objects.filter(
+            question_id__in=questions,
+            assessment__region_id=answer.assessment.region_id,
+            assessment__cycle__created_at__lt=answer.assessment.cycle.created_at,
+        )
+        .exclude(assessment_id=answer.assessment_id)
+        .exclude(value={})
+        .order_by("-assessment__cycle__created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def answer_reuse_previous(*, actor: User, answer: Answer) -> Answer:
+    """Take last cycle's answer and its evidence (the same files, no new upload)."""
+    from layak.evidence.models import EvidenceLink
+
+    answer = _lock(answer)
+    _check_open(answer)
+    _check_may_edit(actor, answer)
+    if answer.status not in (S.DRAFT, S.RETURNED):
+        raise EvaluationError(locked_message())
+    old = previous_answer(answer)
+    if old is None:
+        raise EvaluationError(_("There is no answer from an earlier cycle to reuse."))
+    option_map = _option_map(old.question, answer.question)
+    value = _translate_value(old.value, option_map)
+    before = {"value": answer.value, "note": answer.note}
+    answer.value = value
+    answer.note = old.note
+    _revise(answer, actor=actor, action="reused", before=before["value"], fields=["value", "note"])
+    requirements = {r.name: r.pk for r in answer.question.evidence_requirements.all()}
+    linked = set(answer.evidence_links.filter(is_active=True).values_list("file_id", flat=True))
+    for link in old.evidence_links.filter(is_active=True).select_related("requirement"):
+        if link.file_id in linked:
+            continue
+        EvidenceLink.objects.create(
+            answer=answer,
+            file_id=link.file_id,
+            requirement_id=requirements.get(link.requirement.name) if link.requirement else None,
+            linked_by=actor,
+        )
+    score = _rescore(answer, actor)
+    record(
+        actor=actor,
+        action="answer.reused",
+        obj=answer,
+        region=answer.assessment.region,
+        before=before,
+        after={"value": value, "from_answer": old.pk, "points": str(score.points)},
+    )
+    return answer
+
+
+def _option_map(old: Question, new: Question) -> dict[str, str]:
+    new_by_label = {o.label: str(o.pk) for o in new.options.all()}
+    return {str(o.pk): new_by_label[o.label] for o in old.options.all() if o.label in new_by_label}
+
+
+def _translate_value(value: dict[str, Any], option_map: dict[str, str]) -> dict[str, Any]:
+    value = dict(value)
+    if "option" in value:
+        value["option"] = option_map.get(str(value["option"]))
+        if value["option"] is None:
+            del value["option"]
+    if "options" in value:
+        value["options"] = [option_map[str(o)] for o in value["options"] if str(o) in option_map]
+    return value
+
+
+# ---- the whole self-assessment ----------------------------------------------------------
+
+
+def assessment_missing(assessment: Assessment) -> list[Answer]:
+    """Required answers not yet accepted: what stops the district from submitting."""
+    return list(
+        Answer.objects.filter(assessment=assessment, question__required=True)
+        .exclude(status=S.ACCEPTED)
+        .select_related("question__indicator")
+        .order_by("question__indicator__order", "question__order")
+    )
+
+
+@transaction.atomic
+def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
+    assessment = (
+        Assessment.objects.select_for_update().select_related("region").get(pk=assessment.pk)
+    )
+    _require_district_admin(actor, assessment)
+    if assessment.status == Assessment.Status.SUBMITTED:
+        raise EvaluationError(_("The self-assessment has already been submitted."))
+    if not stage_open_for(assessment, Stage.Kind.SELF_ASSESSMENT):
+        raise EvaluationError(_("The self-assessment stage is closed for this district."))
+    missing = assessment_missing(assessment)
+    if missing:
+        raise EvaluationError(
+            _("%(n)s required answers are not accepted yet: %(codes)s.")
+            % {"n": len(missing), "codes": ", ".join(a.question.code for a in missing[:20])}
+        )
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.submitted_by = actor
+    assessment.save(update_fields=["status", "submitted_at", "submitted_by"])
+    record(
+        actor=actor,
+        action="assessment.submitted",
+        obj=assessment,
+        region=assessment.region,
+        before={"status": Assessment.Status.IN_PROGRESS},
+        after={"status": Assessment.Status.SUBMITTED},
+    )
+    return assessment

@@ -1,0 +1,267 @@
+"""Demo evaluation data: for each demo district a finished self-assessment in an earlier cycle
+and one in progress in the current cycle, made through the same action functions people use."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from layak.accounts.models import User
+from layak.evaluation import actions
+from layak.evaluation.models import Answer, Assessment, Cycle, Stage
+from layak.evidence.actions import evidence_attach, evidence_upload
+from layak.frameworks.models import Framework, InstrumentVersion, Question
+from layak.organisations.models import Organisation
+from layak.regions.models import Region
+
+# Which office answers which group (and a few single indicators).
+GROUP_OFFICES = {
+    "KL": ["DP3A", "Bappeda"],
+    "K1": ["Disdukcapil"],
+    "K2": ["DP3A", "Dinsos"],
+    "K3": ["Dinkes"],
+    "K4": ["Disdik"],
+    "K5": ["Dinsos", "DP3A"],
+}
+INDICATOR_OFFICES = {
+    "K1-5": ["Diskominfo"],
+    "K1-6": ["Forum Anak"],
+    "K3-17": ["Satpol PP", "Dinkes"],
+    "K2-11": ["DPUPR"],
+    "K4-20": ["Disparbud"],
+}
+
+
+def tiny_pdf(title: str) -> bytes:
+    """A small valid PDF with one line of text."""
+    text = title.replace("(", "").replace(")", "")
+    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode("latin-1", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
+def _value(question: Question, seed: int, strength: float) -> dict[str, Any]:
+    """A plausible answer: ``strength`` (0–1) moves it towards the best option or band."""
+    options = list(question.options.all())
+    if question.kind in ("single", "yes_no"):
+        ordered = sorted(options, key=lambda o: -o.points)
+        index = 0 if (seed % 100) / 100 < strength else min(len(ordered) - 1, 1 + seed % 2)
+        return {"option": str(ordered[index].pk)}
+    if question.kind == "multiple":
+        return {"options": sorted(str(o.pk) for o in options[: 1 + seed % len(options)])}
+    if question.kind == "percentage":
+        base = Decimal(60 + int(35 * strength) + seed % 5)
+        if question.direction == Question.Direction.LOWER:
+            base = Decimal(3 + (seed % 6) + int(10 * (1 - strength)))
+        return {"number": str(min(base, Decimal(100)))}
+    if question.kind == "number":
+        return {"number": str(1 + int(6 * strength) + seed % 3)}
+    if question.kind == "table":
+        cells = {}
+        for i, row in enumerate(question.table_spec["rows"]):
+            total = 20000 + 5000 * i + seed * 37 % 3000
+            cells[f"{row}|{question.table_spec['columns'][0]}"] = str(total)
+            cells[f"{row}|{question.table_spec['columns'][1]}"] = str(
+                int(total * (0.72 + 0.25 * strength))
+            )
+        return {"cells": cells}
+    if question.kind == "text":
+        return {"text": "TP PKK, LPA, APSAI dan radio lokal terlibat dalam sosialisasi hak anak."}
+    return {}
+
+
+def _assign(admin: User, assessment: Assessment) -> None:
+    offices = {
+        o.acronym: o for o in Organisation.objects.filter(region=assessment.region, is_active=True)
+    }
+    by_indicator: dict[str, list[Answer]] = {}
+    for answer in Answer.objects.filter(assessment=assessment).select_related(
+        "question__indicator__group"
+    ):
+        by_indicator.setdefault(answer.question.indicator.code, []).append(answer)
+    for code, answers in by_indicator.items():
+        group = answers[0].question.indicator.group.code
+        names = INDICATOR_OFFICES.get(code, GROUP_OFFICES.get(group, ["DP3A"]))
+        actions.assignments_set(
+            actor=admin,
+            assessment=assessment,
+            answers=answers,
+            organisations=[offices[n] for n in names if n in offices],
+        )
+
+
+def _operator_for(answer: Answer, operators: dict[str, User], admin: User) -> User:
+    acronyms = {
+        a.organisation.acronym
+        for a in answer.assignments.filter(is_active=True).select_related("organisation")
+    }
+    for acronym, user in operators.items():
+        if acronym in acronyms:
+            return user
+    return admin
+
+
+def _fill(
+    assessment: Assessment,
+    admin: User,
+    operators: dict[str, User],
+    *,
+    strength: float,
+    share: float,
+    accept_share: float,
+    evidence: dict[str, Any],
+) -> None:
+    answers = list(
+        Answer.objects.filter(assessment=assessment)
+        .select_related("question__indicator", "assessment__region", "assessment__cycle")
+        .prefetch_related("question__options", "question__evidence_requirements")
+        .order_by("question__indicator__order", "question__order")
+    )
+    cutoff = int(len(answers) * share)
+    accept_until = int(len(answers) * accept_share)
+    for n, answer in enumerate(answers[:cutoff]):
+        seed = int(
+            hashlib.sha256(f"{assessment.region.code}{answer.question.code}".encode()).hexdigest()[
+                :6
+            ],
+            16,
+        )
+        actor = _operator_for(answer, operators, admin)
+        answer = actions.answer_save(
+            actor=actor,
+            answer=answer,
+            value=_value(answer.question, seed, strength),
+            note="Data dari perangkat daerah, diperbarui tahun berjalan.",
+            revision=answer.revision,
+        )
+        requirements = [r for r in answer.question.evidence_requirements.all()]
+        if requirements or answer.question.kind == Question.Kind.EVIDENCE:
+            name = requirements[0].name if requirements else answer.question.text[:60]
+            key = f"{assessment.region.code}:{name}"
+            if key not in evidence:
+                pdf = tiny_pdf(f"{name} - {assessment.region.name}")
+                evidence[key], _created = evidence_upload(
+                    actor=admin,
+                    region=assessment.region,
+                    data=BytesIO(pdf),
+                    name=f"{name[:80].replace('/', '-')}.pdf",
+                    size=len(pdf),
+                )
+            evidence_attach(
+                actor=actor,
+                answer=answer,
+                evidence=evidence[key],
+                requirement=requirements[0] if requirements else None,
+            )
+        actions.answer_submit(actor=actor, answer=answer)
+        if n < accept_until:
+            actions.answer_accept(actor=admin, answer=answer)
+
+
+@transaction.atomic
+def seed_evaluation_demo(users: dict[str, User]) -> None:
+    if Cycle.objects.exists():
+        return
+    ministry = users["ministry"]
+    instrument = InstrumentVersion.objects.get(
+        framework=Framework.objects.get(code="kla24"), number=1
+    )
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+
+    def windows(
+        start: datetime.datetime, lengths: list[int]
+    ) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
+        out: dict[str, tuple[datetime.datetime, datetime.datetime]] = {}
+        for kind, length in zip(Stage.ORDER, lengths, strict=True):
+            out[kind] = (start, start + length * day)
+            start = start + length * day
+        return out
+
+    districts = list(Region.objects.filter(code__in=["32.16", "62.10"]))
+    # The earlier cycle, filled while open and then moved to its real dates.
+    earlier = actions.cycle_create(
+        actor=ministry,
+        name="Evaluasi KLA 2025",
+        instrument=instrument,
+        windows=windows(now - 10 * day, [40, 30, 20, 20, 10]),
+    )
+    current = actions.cycle_create(
+        actor=ministry,
+        name="Evaluasi KLA 2026",
+        instrument=instrument,
+        windows=windows(now - 20 * day, [100, 30, 20, 20, 10]),
+    )
+    evidence: dict[str, Any] = {}
+    for cycle, finished in ((earlier, True), (current, False)):
+        for assessment in actions.cycle_add_districts(
+            actor=ministry, cycle=cycle, regions=districts
+        ):
+            slug = "bekasi" if assessment.region.code == "32.16" else "gunungmas"
+            admin = users[f"{slug}.admin"]
+            operators = {
+                "Dinkes": users[f"{slug}.dinkes"],
+                "Disdukcapil": users[f"{slug}.disdukcapil"],
+                "Forum Anak": users[f"{slug}.forum"],
+            }
+            _assign(admin, assessment)
+            strength = 0.55 if slug == "bekasi" else 0.35
+            if finished:
+                _fill(
+                    assessment,
+                    admin,
+                    operators,
+                    strength=strength,
+                    share=1,
+                    accept_share=1,
+                    evidence=evidence,
+                )
+                actions.assessment_submit(actor=admin, assessment=assessment)
+            else:
+                _fill(
+                    assessment,
+                    admin,
+                    operators,
+                    strength=strength + 0.1,
+                    share=0.6,
+                    accept_share=0.35,
+                    evidence=evidence,
+                )
+    actions.cycle_set_windows(
+        actor=ministry,
+        cycle=earlier,
+        windows=windows(datetime.datetime(2025, 1, 6, tzinfo=datetime.UTC), [60, 45, 30, 30, 20]),
+    )
+    actions.gate_add(
+        actor=ministry,
+        cycle=current,
+        question=Question.objects.get(version=instrument, code="K3-17.6"),
+        max_band=instrument.bands.get(code="UTAMA"),
+        reason="Larangan iklan, promosi dan sponsor rokok (Menteri PPPA, Agustus 2025)",
+    )

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from layak.evaluation.views import answers, assessments, cycles
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("", cycles.cycle_list, name="cycles"),
+    path("my-items/", answers.my_items, name="my_items"),
+    path("cycles/new/", cycles.cycle_create, name="cycle_create"),
+    path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle"),
+    path("cycles/<int:pk>/windows/", cycles.cycle_windows, name="cycle_windows"),
+    path("cycles/<int:pk>/districts/", cycles.cycle_add_districts, name="cycle_districts"),
+    path("cycles/<int:pk>/gates/", cycles.gate_create, name="gate_create"),
+    path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment"),
+    path("assessments/<int:pk>/assign/", assessments.assessment_assign, name="assign"),
+    path("assessments/<int:pk>/submit/", assessments.assessment_submit, name="assessment_submit"),
+    path("assessments/<int:pk>/reopen/", assessments.assessment_reopen, name="assessment_reopen"),
+    path("assessments/<int:pk>/evidence.zip", assessments.assessment_zip, name="assessment_zip"),
+    path(
+        "assessments/<int:pk>/indicators/<int:indicator>/", answers.indicator_form, name="indicator"
+    ),
+    path(
+        "assessments/<int:pk>/indicators/<int:indicator>/evidence.zip",
+        assessments.indicator_zip,
+        name="indicator_zip",
+    ),
+    path("answers/<int:pk>/save/", answers.answer_save, name="answer_save"),
+    path("answers/<int:pk>/submit/", answers.answer_submit, name="answer_submit"),
+    path("answers/<int:pk>/accept/", answers.answer_accept, name="answer_accept"),
+    path("answers/<int:pk>/return/", answers.answer_return, name="answer_return"),
+    path("answers/<int:pk>/reuse/", answers.answer_reuse, name="answer_reuse"),
+    path("answers/<int:pk>/history/", answers.answer_history, name="answer_history"),
+]

@@ -1,0 +1,313 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from layak import authz
+from layak.core.http import HtmxHttpRequest
+from layak.evaluation import actions
+from layak.evaluation.forms import ReturnForm, describe_value, value_from_post
+from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
+from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
+from layak.evidence.models import EvidenceFile, EvidenceLink
+from layak.frameworks.models import Indicator, Question
+from layak.frameworks.scoring import table_ratio, table_totals
+
+ANSWER_PREFETCH = [
+    Prefetch(
+        "question",
+        queryset=Question.objects.prefetch_related(
+            "options", "score_bands", "evidence_requirements"
+        ),
+    ),
+    Prefetch(
+        "evidence_links",
+        queryset=EvidenceLink.objects.filter(is_active=True).select_related("file", "requirement"),
+        to_attr="active_links",
+    ),
+    Prefetch(
+        "scores",
+        queryset=Score.objects.filter(stage=Stage.Kind.SELF_ASSESSMENT),
+        to_attr="self_scores",
+    ),
+    Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(is_active=True).select_related("organisation"),
+        to_attr="active_assignments",
+    ),
+]
+
+
+def _card_context(
+    user: Any, answer: Answer, *, writable: bool, can_review: bool, library: list[EvidenceFile]
+) -> dict[str, Any]:
+    question = answer.question
+    value = answer.value or {}
+    cells = value.get("cells", {})
+    table = None
+    if question.kind == Question.Kind.TABLE:
+        spec = question.table_spec
+        table = {
+            "rows": [
+                (
+                    r,
+                    row,
+                    [
+                        (c, column, cells.get(f"{row}|{column}", ""))
+                        for c, column in enumerate(spec.get("columns", []))
+                    ],
+                )
+                for r, row in enumerate(spec.get("rows", []))
+            ],
+            "columns": spec.get("columns", []),
+            "totals": table_totals(spec, cells),
+            "ratio": table_ratio(spec, cells),
+        }
+    editable_status = answer.status in (Answer.Status.DRAFT, Answer.Status.RETURNED)
+    return {
+        "answer": answer,
+        "question": question,
+        "value": value,
+        "chosen": {str(o) for o in value.get("options", [])}
+        | ({str(value["option"])} if value.get("option") else set()),
+        "table": table,
+        "points": scores[0].points if (scores := getattr(answer, "self_scores", None)) else 0,
+        "links": getattr(answer, "active_links", []),
+        "assigned": [a.organisation for a in getattr(answer, "active_assignments", [])],
+        "writable": writable and editable_status,
+        "can_submit": writable and editable_status,
+        "can_review": can_review,
+        "library": library,
+        "missing_evidence": actions.missing_evidence(answer)
+        if writable and editable_status
+        else [],
+        "return_form": ReturnForm() if can_review else None,
+    }
+
+
+def _state(user: Any, assessment: Assessment) -> dict[str, Any]:
+    open_ = assessment.status == Assessment.Status.IN_PROGRESS and actions.stage_open_for(
+        assessment, Stage.Kind.SELF_ASSESSMENT
+    )
+    return {
+        "open": open_,
+        "admin": open_ and authz.reaches(user, A.MANAGE, assessment.region),
+        "editable": set(
+            Answer.objects.for_user(user, A.EDIT)
+            .filter(assessment=assessment)
+            .values_list("pk", flat=True)
+        )
+        if open_
+        else set(),
+        "library": list(
+            EvidenceFile.objects.for_user(user, A.VIEW)
+            .filter(region=assessment.region)
+            .order_by("name")[:200]
+        ),
+    }
+
+
+@login_required
+def indicator_form(request: HttpRequest, pk: int, indicator: int) -> HttpResponse:
+    """One indicator's questions with their answers, evidence and workflow."""
+    user = user_of(request)
+    assessment = get_assessment(user, pk)
+    ind = get_object_or_404(
+        Indicator.objects.select_related("group"),
+        pk=indicator,
+        version_id=assessment.cycle.instrument_id,
+    )
+    answers = list(
+        Answer.objects.for_user(user, A.VIEW)
+        .filter(assessment=assessment, question__indicator=ind)
+        .select_related("updated_by")
+        .prefetch_related(*ANSWER_PREFETCH)
+        .order_by("question__order")
+    )
+    if not answers:
+        return render(request, "404.html", status=404)
+    state = _state(user, assessment)
+    cards = [
+        _card_context(
+            user,
+            a,
+            writable=a.pk in state["editable"],
+            can_review=state["admin"],
+            library=state["library"],
+        )
+        | {"previous": actions.previous_answer(a)}
+        for a in answers
+    ]
+    return render(
+        request,
+        "evaluation/indicator.html",
+        {"assessment": assessment, "indicator": ind, "cards": cards, "stage_open": state["open"]},
+    )
+
+
+def _card(
+    request: HttpRequest, answer_pk: int, *, message: str = "", error: str = "", mine: str = ""
+) -> HttpResponse:
+    user = user_of(request)
+    answer = (
+        Answer.objects.filter(pk=answer_pk)
+        .select_related("assessment__region", "assessment__cycle", "updated_by")
+        .prefetch_related(*ANSWER_PREFETCH)
+        .get()
+    )
+    state = _state(user, answer.assessment)
+    context = _card_context(
+        user,
+        answer,
+        writable=answer.pk in state["editable"],
+        can_review=state["admin"],
+        library=state["library"],
+    )
+    context.update(
+        {"message": message, "error": error, "mine": mine, "assessment": answer.assessment}
+    )
+    context["previous"] = actions.previous_answer(answer)
+    return render(request, "evaluation/_answer_card.html", context)
+
+
+def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: str) -> HttpResponse:
+    if request.htmx:
+        return _card(request, answer.pk, **kwargs)
+    if kwargs.get("error"):
+        messages.error(request, kwargs["error"])
+    elif kwargs.get("message"):
+        messages.success(request, kwargs["message"])
+    return redirect(
+        f"/evaluation/assessments/{answer.assessment_id}/indicators/{answer.question.indicator_id}/#answer-{answer.pk}"
+    )
+
+
+@login_required
+@require_POST
+def answer_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    answer = get_answer(user, pk)
+    question = Question.objects.prefetch_related("options").get(pk=answer.question_id)
+    value, errors = value_from_post(question, request.POST)
+    if errors:
+        return _back(request, answer, error=" ".join(errors))
+    try:
+        revision = int(request.POST.get("revision", "-1"))
+        actions.answer_save(
+            actor=user,
+            answer=answer,
+            value=value,
+            note=request.POST.get("note", "").strip(),
+            revision=revision,
+        )
+    except actions.AnswerConflict as exc:
+        return _back(request, answer, error=str(exc), mine=describe_value(question, value))
+    except (actions.EvaluationError, ValueError) as exc:
+        return _back(request, answer, error=str(exc))
+    return _back(request, answer, message=_("Saved."))
+
+
+def _transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
+    user = user_of(request)
+    answer = get_answer(user, pk)
+    try:
+        if name == "submit":
+            actions.answer_submit(actor=user, answer=answer)
+            done = _("Submitted to the district administrator.")
+        elif name == "accept":
+            actions.answer_accept(actor=user, answer=answer)
+            done = _("Accepted.")
+        elif name == "return":
+            form = ReturnForm(request.POST)
+            reason = form.data.get("reason", "")
+            actions.answer_return(actor=user, answer=answer, reason=str(reason))
+            done = _("Returned to the office.")
+        else:
+            actions.answer_reuse_previous(actor=user, answer=answer)
+            done = _("Last cycle's answer and evidence have been taken over.")
+    except actions.EvaluationError as exc:
+        return _back(request, answer, error=str(exc))
+    return _back(request, answer, message=done)
+
+
+@login_required
+@require_POST
+def answer_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "submit")
+
+
+@login_required
+@require_POST
+def answer_accept(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "accept")
+
+
+@login_required
+@require_POST
+def answer_return(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "return")
+
+
+@login_required
+@require_POST
+def answer_reuse(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "reuse")
+
+
+@login_required
+def answer_history(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    answer = get_answer(user, pk)
+    question = Question.objects.prefetch_related("options").get(pk=answer.question_id)
+    revisions = [
+        (r, describe_value(question, r.value_before), describe_value(question, r.value_after))
+        for r in answer.revisions.select_related("author")
+    ]
+    return render(
+        request,
+        "evaluation/history.html",
+        {"answer": answer, "question": question, "revisions": revisions},
+    )
+
+
+@login_required
+def my_items(request: HttpRequest) -> HttpResponse:
+    """The answers given to this person's office, per assessment and indicator, with progress."""
+    user = user_of(request)
+    query = (
+        Answer.objects.for_user(user, A.EDIT)
+        .filter(assessment__status=Assessment.Status.IN_PROGRESS)
+        .values(
+            "assessment_id",
+            "assessment__cycle__name",
+            "assessment__region__name",
+            "question__indicator_id",
+            "question__indicator__code",
+            "question__indicator__name",
+        )
+        .annotate(
+            total=Count("pk"),
+            draft=Count("pk", filter=Q(status=Answer.Status.DRAFT)),
+            returned=Count("pk", filter=Q(status=Answer.Status.RETURNED)),
+            submitted=Count("pk", filter=Q(status=Answer.Status.SUBMITTED)),
+            accepted=Count("pk", filter=Q(status=Answer.Status.ACCEPTED)),
+        )
+        .order_by(
+            "-assessment__cycle__created_at",
+            "question__indicator__group__order",
+            "question__indicator__order",
+        )
+    )
+    rows: list[dict[str, Any]] = [dict(row) for row in query]
+    for row in rows:
+        row["percent"] = (
+            round(100 * (row["submitted"] + row["accepted"]) / row["total"]) if row["total"] else 0
+        )
+    return render(request, "evaluation/my_items.html", {"rows": rows})

@@ -1,0 +1,244 @@
+from __future__ import annotations
+
+import shutil
+import tempfile
+import zipfile
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from layak import authz
+from layak.evaluation import actions, scores
+from layak.evaluation.forms import ReopenForm
+from layak.evaluation.models import Answer, Assessment, Assignment, Stage
+from layak.evaluation.views.common import A, get_assessment, user_of
+from layak.evidence.models import EvidenceLink
+from layak.frameworks.models import Indicator
+from layak.organisations.models import Organisation
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A district's self-assessment: running score and predicate, progress, indicators."""
+    user = user_of(request)
+    assessment = get_assessment(user, pk)
+    cycle = assessment.cycle
+    result = scores.result_for(assessment)
+    maxima = scores.group_maxima(cycle)
+    visible = Answer.objects.for_user(user, A.VIEW).filter(assessment=assessment)
+    indicators = (
+        Indicator.objects.filter(version_id=cycle.instrument_id)
+        .select_related("group")
+        .annotate(
+            total=Count("questions__answers", filter=Q(questions__answers__in=visible)),
+            accepted=Count(
+                "questions__answers",
+                filter=Q(
+                    questions__answers__in=visible,
+                    questions__answers__status=Answer.Status.ACCEPTED,
+                ),
+            ),
+            submitted=Count(
+                "questions__answers",
+                filter=Q(
+                    questions__answers__in=visible,
+                    questions__answers__status=Answer.Status.SUBMITTED,
+                ),
+            ),
+            returned=Count(
+                "questions__answers",
+                filter=Q(
+                    questions__answers__in=visible,
+                    questions__answers__status=Answer.Status.RETURNED,
+                ),
+            ),
+        )
+        .filter(total__gt=0)
+        .order_by("group__order", "order")
+    )
+    points = scores.indicator_points(assessment)
+    offices: dict[int, set[str]] = defaultdict(set)
+    for indicator_id, name in (
+        Assignment.objects.filter(answer__assessment=assessment, is_active=True)
+        .values_list("answer__question__indicator_id", "organisation__acronym")
+        .distinct()
+    ):
+        offices[indicator_id].add(name or "?")
+    can_manage = authz.reaches(user, A.MANAGE, assessment.region)
+    stage = Stage.objects.filter(cycle=cycle, kind=Stage.Kind.SELF_ASSESSMENT).first()
+    return render(
+        request,
+        "evaluation/assessment.html",
+        {
+            "assessment": assessment,
+            "cycle": cycle,
+            "result": result,
+            "maxima": [(g, m, result.by_group.get(g.code, 0)) for g, m in maxima],
+            "scale_max": cycle.instrument.scale_max,
+            "indicators": [
+                (i, points.get(i.pk, 0), sorted(offices.get(i.pk, ()))) for i in indicators
+            ],
+            "by_group": scores.progress_by_group(assessment) if can_manage else [],
+            "by_office": scores.progress_by_office(assessment) if can_manage else [],
+            "can_manage": can_manage,
+            "is_national": authz.reaches(user, A.MANAGE, None),
+            "stage": stage,
+            "stage_open": actions.stage_open_for(assessment, Stage.Kind.SELF_ASSESSMENT),
+            "missing": actions.assessment_missing(assessment)[:30] if can_manage else [],
+            "reopen_form": ReopenForm(),
+            "reopenings": assessment.reopenings.select_related("stage", "created_by")[:10],
+        },
+    )
+
+
+@login_required
+def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The district administrator gives each indicator (or single questions) to offices."""
+    user = user_of(request)
+    assessment = get_assessment(user, pk)
+    authz.require(user, A.MANAGE, authz.reaches(user, A.MANAGE, assessment.region))
+    organisations = list(
+        Organisation.objects.for_user(user, A.MANAGE)
+        .filter(region__path__startswith=assessment.region.path, is_active=True)
+        .order_by("kind", "name")
+    )
+    answers = list(
+        Answer.objects.filter(assessment=assessment)
+        .select_related("question__indicator__group")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.filter(is_active=True))
+        )
+        .order_by(
+            "question__indicator__group__order", "question__indicator__order", "question__order"
+        )
+    )
+    by_indicator: dict[Indicator, list[Answer]] = defaultdict(list)
+    for answer in answers:
+        by_indicator[answer.question.indicator].append(answer)
+    if request.method == "POST":
+        allowed = {o.pk: o for o in organisations}
+        changed = 0
+        try:
+            for indicator, items in by_indicator.items():
+                chosen = [
+                    allowed[int(v)]
+                    for v in request.POST.getlist(f"ind-{indicator.pk}")
+                    if v.isdigit() and int(v) in allowed
+                ]
+                changed += actions.assignments_set(
+                    actor=user, assessment=assessment, answers=items, organisations=chosen
+                )
+        except actions.EvaluationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Assignments saved (%(n)s changes).") % {"n": changed})
+            return redirect("evaluation:assessment", pk=assessment.pk)
+    rows = []
+    for indicator, items in by_indicator.items():
+        assigned = {a.organisation_id for answer in items for a in answer.assignments.all()}
+        rows.append((indicator, assigned))
+    return render(
+        request,
+        "evaluation/assign.html",
+        {"assessment": assessment, "rows": rows, "organisations": organisations},
+    )
+
+
+@login_required
+@require_POST
+def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    assessment = get_assessment(user, pk)
+    authz.require(user, A.MANAGE, authz.reaches(user, A.MANAGE, assessment.region))
+    try:
+        actions.assessment_submit(actor=user, assessment=assessment)
+    except actions.EvaluationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The self-assessment has been submitted to the province."))
+    return redirect("evaluation:assessment", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    assessment = get_assessment(user, pk)
+    authz.require(user, A.MANAGE, authz.reaches(user, A.MANAGE, None))
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the stage and the date, and give the reason."))
+    else:
+        try:
+            actions.stage_reopen(
+                actor=user,
+                assessment=assessment,
+                kind=form.cleaned_data["stage"],
+                reason=form.cleaned_data["reason"],
+                until=form.until_datetime(),
+            )
+        except actions.EvaluationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The stage has been reopened for this district."))
+    return redirect("evaluation:assessment", pk=assessment.pk)
+
+
+def _zip_response(user_links: list[EvidenceLink], filename: str) -> FileResponse:
+    """The linked files in folders by group and indicator. Built in a temporary file that
+    spills to disk past 20 MB, so memory stays flat whatever the number of files."""
+    spool = tempfile.SpooledTemporaryFile(max_size=20_000_000)  # noqa: SIM115 - closed by FileResponse
+    seen: set[str] = set()
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+        for link in user_links:
+            indicator = link.answer.question.indicator
+            group = indicator.group
+            folder = f"{group.code} {slugify(group.name)[:40]}/{indicator.code}"
+            path = f"{folder}/{link.answer.question.code} - {link.file.name}"
+            if path in seen:
+                continue
+            seen.add(path)
+            with link.file.file.open("rb") as fh, archive.open(path, "w") as out:
+                shutil.copyfileobj(fh, out)
+    spool.seek(0)
+    return FileResponse(
+        spool, as_attachment=True, filename=filename, content_type="application/zip"
+    )
+
+
+def _visible_links(user: object, assessment: Assessment) -> list[EvidenceLink]:
+    answers = Answer.objects.for_user(user, A.VIEW).filter(assessment=assessment)  # type: ignore[arg-type]
+    return list(
+        EvidenceLink.objects.filter(answer__in=answers, is_active=True)
+        .select_related("file", "answer__question__indicator__group")
+        .order_by("answer__question__indicator__group__order", "answer__question__indicator__order")
+    )
+
+
+@login_required
+def assessment_zip(request: HttpRequest, pk: int) -> FileResponse:
+    user = user_of(request)
+    assessment = get_assessment(user, pk)
+    name = slugify(f"{assessment.region.name}-{assessment.cycle.name}") + ".zip"
+    return _zip_response(_visible_links(user, assessment), name)
+
+
+@login_required
+def indicator_zip(request: HttpRequest, pk: int, indicator: int) -> FileResponse:
+    user = user_of(request)
+    assessment = get_assessment(user, pk)
+    ind = get_object_or_404(Indicator, pk=indicator, version_id=assessment.cycle.instrument_id)
+    links = [
+        link
+        for link in _visible_links(user, assessment)
+        if link.answer.question.indicator_id == ind.pk
+    ]
+    name = slugify(f"{assessment.region.name}-{ind.code}") + ".zip"
+    return _zip_response(links, name)

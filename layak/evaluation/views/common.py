@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from layak import authz
+from layak.accounts.models import User
+from layak.evaluation.models import Answer, Assessment
+
+A = authz.Action
+
+
+def user_of(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def get_assessment(user: User, pk: int, action: authz.Action = A.VIEW) -> Assessment:
+    assessment: Assessment = authz.get_object_for_user(
+        Assessment.objects.select_related("region__parent", "cycle__instrument__framework"),
+        user,
+        action,
+        pk=pk,
+    )
+    return assessment
+
+
+def get_answer(user: User, pk: int, action: authz.Action = A.VIEW) -> Answer:
+    answer: Answer = authz.get_object_for_user(
+        Answer.objects.select_related(
+            "assessment__region", "assessment__cycle", "question__indicator", "updated_by"
+        ),
+        user,
+        action,
+        pk=pk,
+    )
+    return answer

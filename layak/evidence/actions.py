@@ -1,0 +1,156 @@
+"""Uploading evidence to the district library, and attaching it to answers."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import IO
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from layak import authz
+from layak.accounts.models import User
+from layak.audit.log import record
+from layak.evaluation.actions import (
+    EvaluationError,
+    _check_may_edit,
+    _check_open,
+    _lock,
+    _rescore,
+    locked_message,
+)
+from layak.evaluation.models import Answer
+from layak.evidence.models import EvidenceFile, EvidenceLink
+from layak.evidence.sniff import UploadRefused, sniff
+from layak.frameworks.models import EvidenceRequirement
+from layak.organisations.models import Organisation
+from layak.regions.models import Region
+
+__all__ = ["UploadRefused", "evidence_attach", "evidence_detach", "evidence_upload"]
+
+
+def _uploader_organisation(actor: User, region: Region) -> Organisation | None:
+    """The office, partner or forum the person uploads for (None for region-wide roles)."""
+    for grant in authz.grants(actor):
+        if (
+            grant.organisation_scoped
+            and grant.allows(authz.Action.EDIT)
+            and any(region.path.startswith(p) for p in grant.paths)
+        ):
+            return Organisation.objects.get(pk=grant.organisation_id)
+    return None
+
+
+def _digest(data: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    data.seek(0)
+    for chunk in iter(lambda: data.read(1 << 16), b""):
+        digest.update(chunk)
+    data.seek(0)
+    return digest.hexdigest()
+
+
+def evidence_upload(
+    *, actor: User, region: Region, data: IO[bytes], name: str, size: int
+) -> tuple[EvidenceFile, bool]:
+    """Store a file in the district's library. A file with the same content already there
+    is returned instead (``created`` False). A refused file raises ``UploadRefused`` and
+    stores nothing."""
+    if not (
+        authz.reaches(actor, authz.Action.EDIT, region)
+        or _uploader_organisation(actor, region) is not None
+    ):
+        raise UploadRefused(_("You cannot add evidence for this district."))
+    sniffed = sniff(data, name, size, settings.EVIDENCE_MAX_BYTES)
+    sha = _digest(data)
+    with transaction.atomic():
+        existing = EvidenceFile.objects.filter(region=region, sha256=sha).first()
+        if existing is not None:
+            return existing, False
+        evidence = EvidenceFile(
+            region=region,
+            organisation=_uploader_organisation(actor, region),
+            name=sniffed.name,
+            extension=sniffed.extension,
+            content_type=sniffed.content_type,
+            size=size,
+            sha256=sha,
+            uploaded_by=actor,
+        )
+        # The file is written first; if the row cannot be saved the transaction rolls back and
+        # the stored file is removed, so nothing partial remains.
+        evidence.file.save(f"upload.{sniffed.extension}", File(data), save=False)
+        try:
+            evidence.save()
+            record(
+                actor=actor,
+                action="evidence.uploaded",
+                obj=evidence,
+                region=region,
+                after={
+                    "name": evidence.name,
+                    "type": evidence.content_type,
+                    "size": size,
+                    "sha256": sha,
+                },
+            )
+        except Exception:
+            evidence.file.delete(save=False)
+            raise
+    return evidence, True
+
+
+@transaction.atomic
+def evidence_attach(
+    *, actor: User, answer: Answer, evidence: EvidenceFile, requirement: EvidenceRequirement | None
+) -> EvidenceLink:
+    answer = _lock(answer)
+    _check_open(answer)
+    _check_may_edit(actor, answer)
+    if answer.status not in (Answer.Status.DRAFT, Answer.Status.RETURNED):
+        raise EvaluationError(locked_message())
+    if evidence.region_id != answer.assessment.region_id:
+        raise EvaluationError(_("The file belongs to another district."))
+    if requirement is not None and requirement.question_id != answer.question_id:
+        raise EvaluationError(_("That document is not asked for by this question."))
+    link = EvidenceLink.objects.filter(answer=answer, file=evidence, is_active=True).first()
+    if link is not None:
+        raise EvaluationError(_("This file is already attached to the answer."))
+    link = EvidenceLink.objects.create(
+        answer=answer, file=evidence, requirement=requirement, linked_by=actor
+    )
+    _rescore(answer, actor)
+    record(
+        actor=actor,
+        action="evidence.attached",
+        obj=answer,
+        region=answer.assessment.region,
+        after={
+            "file": evidence.pk,
+            "name": evidence.name,
+            "requirement": requirement.name if requirement else None,
+        },
+    )
+    return link
+
+
+@transaction.atomic
+def evidence_detach(*, actor: User, link: EvidenceLink) -> None:
+    """Take a file off an answer; the link is kept, inactive, and the file stays in the library."""
+    answer = _lock(link.answer)
+    _check_open(answer)
+    _check_may_edit(actor, answer)
+    if answer.status not in (Answer.Status.DRAFT, Answer.Status.RETURNED):
+        raise EvaluationError(locked_message())
+    EvidenceLink.objects.filter(pk=link.pk).update(is_active=False)
+    _rescore(answer, actor)
+    record(
+        actor=actor,
+        action="evidence.detached",
+        obj=answer,
+        region=answer.assessment.region,
+        before={"file": link.file_id},
+        after=None,
+    )

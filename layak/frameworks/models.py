@@ -1,0 +1,268 @@
+"""Indicator frameworks and their evaluation instruments, as versioned data.
+
+Framework → instrument version → groups (Kelembagaan, clusters I–V) → indicators → questions →
+answer options or score bands → evidence requirements. A published version is frozen; a change
+makes a new version, whose questions can be mapped to the previous version's so that last
+cycle's answers and evidence are offered for reuse. Predicate bands are data of the version
+(Perpres 25/2021: Pratama 500–600 … KLA 901–1000), never code.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Framework(models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # The region level whose units answer it: 2 regency/city, 3 sub-district, 4 village.
+    region_level = models.PositiveSmallIntegerField(_("answered by level"), default=2)
+    has_points = models.BooleanField(
+        _("scored with points"),
+        default=True,
+        help_text=_("Off for frameworks whose criteria are only met or not met."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InstrumentVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="versions", verbose_name=_("framework")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    label = models.CharField(_("label"), max_length=200)
+    is_default_scheme = models.BooleanField(
+        _("default scoring scheme"),
+        default=False,
+        help_text=_("Bundled example scores, to be replaced by the cycle's official instrument."),
+    )
+    scale_max = models.DecimalField(_("maximum score"), max_digits=8, decimal_places=2, default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous version"),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["framework__code", "-number"]
+        verbose_name = _("instrument version")
+        verbose_name_plural = _("instrument versions")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="instrument_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework.name} · v{self.number} · {self.label}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class PredicateBand(models.Model):
+    """A predicate and its score range (inclusive), e.g. Pratama 500–600."""
+
+    version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.CASCADE, related_name="bands", verbose_name=_("version")
+    )
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=100)
+    min_score = models.DecimalField(_("from"), max_digits=8, decimal_places=2)
+    max_score = models.DecimalField(_("to"), max_digits=8, decimal_places=2)
+    # Rank 0 is "no predicate"; higher is better.
+    rank = models.PositiveSmallIntegerField(_("rank"))
+
+    class Meta:
+        ordering = ["version", "rank"]
+        verbose_name = _("predicate band")
+        verbose_name_plural = _("predicate bands")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="band_unique_code"),
+            models.UniqueConstraint(fields=["version", "rank"], name="band_unique_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Group(models.Model):
+    """Kelembagaan or one of the five clusters."""
+
+    version = models.ForeignKey(
+        InstrumentVersion,
+        on_delete=models.CASCADE,
+        related_name="groups",
+        verbose_name=_("version"),
+    )
+    code = models.CharField(_("code"), max_length=16)
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["version", "order", "code"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="group_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Indicator(models.Model):
+    version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.CASCADE, related_name="indicators"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("group")
+    )
+    code = models.CharField(_("code"), max_length=32)
+    number = models.PositiveSmallIntegerField(_("number"), default=0)
+    name = models.CharField(_("name"), max_length=300)
+    measure = models.TextField(_("measure (ukuran)"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["version", "group__order", "order", "number"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="indicator_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}" if self.number else self.name
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        YES_NO = "yes_no", _("Yes or no")
+        NUMBER = "number", _("Number")
+        PERCENTAGE = "percentage", _("Percentage")
+        TABLE = "table", _("Table")
+        TEXT = "text", _("Text")
+        EVIDENCE = "evidence", _("Evidence only")
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
+
+    version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.CASCADE, related_name="questions"
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="questions", verbose_name=_("indicator")
+    )
+    code = models.CharField(_("code"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("question"))
+    help_text = models.TextField(_("guidance"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    max_points = models.DecimalField(
+        _("maximum points"), max_digits=8, decimal_places=2, default=Decimal(0)
+    )
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
+    )
+    required = models.BooleanField(_("required"), default=True)
+    # Table questions: {"rows": [...labels], "columns": [...labels], "ratio": [num_col, den_col]}
+    table_spec = models.JSONField(_("table layout"), default=dict, blank=True)
+    # The question of the previous version this one continues (answers offered for reuse).
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("same question in the previous version"),
+    )
+
+    class Meta:
+        ordering = ["version", "indicator__group__order", "indicator__order", "order"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="question_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:80]}"
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    label = models.CharField(_("label"), max_length=300)
+    points = models.DecimalField(_("points"), max_digits=8, decimal_places=2, default=Decimal(0))
+
+    class Meta:
+        ordering = ["question", "order", "pk"]
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ScoreBand(models.Model):
+    """Points for a number or a percentage: lower ≤ value < upper (either end may be open)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="score_bands")
+    lower = models.DecimalField(_("from"), max_digits=14, decimal_places=4, null=True, blank=True)
+    upper = models.DecimalField(_("below"), max_digits=14, decimal_places=4, null=True, blank=True)
+    points = models.DecimalField(_("points"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        ordering = ["question", "lower"]
+        verbose_name = _("score band")
+        verbose_name_plural = _("score bands")
+
+    def __str__(self) -> str:
+        return f"{self.lower}–{self.upper}: {self.points}"
+
+
+class EvidenceRequirement(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="evidence_requirements"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("document"), max_length=300)
+    required = models.BooleanField(_("required"), default=False)
+
+    class Meta:
+        ordering = ["question", "order", "pk"]
+        verbose_name = _("evidence requirement")
+        verbose_name_plural = _("evidence requirements")
+
+    def __str__(self) -> str:
+        return self.name

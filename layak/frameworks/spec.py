@@ -1,0 +1,470 @@
+"""An instrument as plain data, its validation and its creation in the database.
+
+Both the bundled frameworks (``bundled.py``) and XLSX workbooks (``workbook.py``) are read into an
+``InstrumentSpec``; ``validate`` lists every problem with where it was found, and
+``build_version`` creates a draft version from a valid spec in one transaction. One path, so a
+workbook and the bundled data obey the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import pairwise
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from layak.frameworks.models import (
+    EvidenceRequirement,
+    Framework,
+    Group,
+    Indicator,
+    InstrumentVersion,
+    Option,
+    PredicateBand,
+    Question,
+    ScoreBand,
+)
+
+KINDS = {k.value for k in Question.Kind}
+CHOICE_KINDS = {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.YES_NO}
+BANDED_KINDS = {Question.Kind.NUMBER, Question.Kind.PERCENTAGE, Question.Kind.TABLE}
+
+
+@dataclass
+class Where:
+    """Where a problem is: sheet, row (1-based, as a spreadsheet shows it) and column."""
+
+    sheet: str = ""
+    row: int = 0
+    column: str = ""
+
+
+@dataclass
+class BandSpec:
+    code: str
+    name: str
+    min_score: Decimal
+    max_score: Decimal
+    rank: int
+    where: Where = field(default_factory=Where)
+
+
+@dataclass
+class GroupSpec:
+    code: str
+    name: str
+    order: int = 0
+    where: Where = field(default_factory=Where)
+
+
+@dataclass
+class IndicatorSpec:
+    code: str
+    group: str
+    name: str
+    number: int = 0
+    measure: str = ""
+    order: int = 0
+    where: Where = field(default_factory=Where)
+
+
+@dataclass
+class OptionSpec:
+    label: str
+    points: Decimal
+    order: int = 0
+    where: Where = field(default_factory=Where)
+
+
+@dataclass
+class ScoreBandSpec:
+    lower: Decimal | None
+    upper: Decimal | None
+    points: Decimal
+    where: Where = field(default_factory=Where)
+
+
+@dataclass
+class EvidenceSpec:
+    name: str
+    required: bool = False
+    order: int = 0
+    where: Where = field(default_factory=Where)
+
+
+@dataclass
+class QuestionSpec:
+    code: str
+    indicator: str
+    kind: str
+    text: str
+    max_points: Decimal = Decimal(0)
+    order: int = 0
+    help_text: str = ""
+    direction: str = "higher"
+    required: bool = True
+    table_rows: list[str] = field(default_factory=list)
+    table_columns: list[str] = field(default_factory=list)
+    table_ratio: list[str] = field(default_factory=list)
+    options: list[OptionSpec] = field(default_factory=list)
+    score_bands: list[ScoreBandSpec] = field(default_factory=list)
+    evidence: list[EvidenceSpec] = field(default_factory=list)
+    where: Where = field(default_factory=Where)
+
+
+@dataclass
+class InstrumentSpec:
+    framework_code: str
+    framework_name: str
+    label: str
+    scale_max: Decimal = Decimal(0)
+    region_level: int = 2
+    has_points: bool = True
+    is_default_scheme: bool = False
+    description: str = ""
+    bands: list[BandSpec] = field(default_factory=list)
+    groups: list[GroupSpec] = field(default_factory=list)
+    indicators: list[IndicatorSpec] = field(default_factory=list)
+    questions: list[QuestionSpec] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        place = ", ".join(
+            p
+            for p in (
+                self.sheet,
+                _("row %(row)s") % {"row": self.row} if self.row else "",
+                _("column %(column)s") % {"column": self.column} if self.column else "",
+            )
+            if p
+        )
+        return f"{place}: {self.message}" if place else self.message
+
+
+def _problem(where: Where, message: str, column: str | None = None) -> Problem:
+    return Problem(where.sheet, where.row, column if column is not None else where.column, message)
+
+
+def validate(spec: InstrumentSpec) -> list[Problem]:
+    """Every problem of the spec, in sheet order. An empty list means it can be built."""
+    problems: list[Problem] = []
+    top = Where(sheet="Instrument")
+    if not spec.framework_code.strip():
+        problems.append(_problem(top, _("The framework code is missing."), "framework_code"))
+    if not spec.label.strip():
+        problems.append(_problem(top, _("The version label is missing."), "label"))
+    if spec.region_level not in (2, 3, 4):
+        problems.append(_problem(top, _("The level must be 2, 3 or 4."), "region_level"))
+
+    ranks: set[int] = set()
+    band_codes: set[str] = set()
+    for band in spec.bands:
+        if band.code in band_codes:
+            problems.append(_problem(band.where, _("This band code is used twice."), "code"))
+        band_codes.add(band.code)
+        if band.rank in ranks:
+            problems.append(_problem(band.where, _("This rank is used twice."), "rank"))
+        ranks.add(band.rank)
+        if band.min_score > band.max_score:
+            problems.append(_problem(band.where, _("“From” is above “to”."), "min"))
+    ordered = sorted(spec.bands, key=lambda b: b.min_score)
+    for a, b in pairwise(ordered):
+        if b.min_score <= a.max_score:
+            problems.append(_problem(b.where, _("This band overlaps the one before it."), "min"))
+
+    group_codes: set[str] = set()
+    for group in spec.groups:
+        if not group.code:
+            problems.append(_problem(group.where, _("The code is missing."), "code"))
+        elif group.code in group_codes:
+            problems.append(_problem(group.where, _("This code is used twice."), "code"))
+        group_codes.add(group.code)
+        if not group.name:
+            problems.append(_problem(group.where, _("The name is missing."), "name"))
+
+    indicator_codes: set[str] = set()
+    for ind in spec.indicators:
+        if not ind.code:
+            problems.append(_problem(ind.where, _("The code is missing."), "code"))
+        elif ind.code in indicator_codes:
+            problems.append(_problem(ind.where, _("This code is used twice."), "code"))
+        indicator_codes.add(ind.code)
+        if ind.group not in group_codes:
+            problems.append(
+                _problem(
+                    ind.where, _("No group has the code “%(code)s”.") % {"code": ind.group}, "group"
+                )
+            )
+        if not ind.name:
+            problems.append(_problem(ind.where, _("The name is missing."), "name"))
+
+    question_codes: set[str] = set()
+    total = Decimal(0)
+    for q in spec.questions:
+        problems.extend(_validate_question(spec, q, indicator_codes, question_codes))
+        question_codes.add(q.code)
+        total += q.max_points
+    if spec.has_points and spec.questions and total != spec.scale_max:
+        problems.append(
+            _problem(
+                Where(sheet="Questions"),
+                _("The questions' maximum points add up to %(total)s, not %(scale)s.")
+                % {"total": _fmt(total), "scale": _fmt(spec.scale_max)},
+                "max_points",
+            )
+        )
+    return problems
+
+
+def _validate_question(
+    spec: InstrumentSpec, q: QuestionSpec, indicator_codes: set[str], seen: set[str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    w = q.where
+    if not q.code:
+        problems.append(_problem(w, _("The code is missing."), "code"))
+    elif q.code in seen:
+        problems.append(_problem(w, _("This code is used twice."), "code"))
+    if q.indicator not in indicator_codes:
+        problems.append(
+            _problem(
+                w, _("No indicator has the code “%(code)s”.") % {"code": q.indicator}, "indicator"
+            )
+        )
+    if q.kind not in KINDS:
+        problems.append(
+            _problem(
+                w,
+                _("Unknown kind “%(kind)s”; use one of: %(kinds)s.")
+                % {"kind": q.kind, "kinds": ", ".join(sorted(KINDS))},
+                "kind",
+            )
+        )
+        return problems
+    if not q.text:
+        problems.append(_problem(w, _("The question text is missing."), "text"))
+    if q.max_points < 0:
+        problems.append(_problem(w, _("Points cannot be negative."), "max_points"))
+    if not spec.has_points and q.max_points:
+        problems.append(_problem(w, _("This framework has no points."), "max_points"))
+    if q.direction not in ("higher", "lower"):
+        problems.append(_problem(w, _("The direction must be “higher” or “lower”."), "direction"))
+    if q.kind in CHOICE_KINDS:
+        if len(q.options) < 2:
+            problems.append(_problem(w, _("A choice question needs at least two options."), "kind"))
+        for option in q.options:
+            if option.points < 0 or option.points > q.max_points:
+                problems.append(
+                    _problem(
+                        option.where,
+                        _("Option points must be between 0 and the question's maximum."),
+                        "points",
+                    )
+                )
+    elif q.options:
+        problems.append(_problem(w, _("Only choice questions have options."), "kind"))
+    if q.score_bands and q.kind not in BANDED_KINDS:
+        problems.append(
+            _problem(w, _("Only number, percentage and table questions have score bands."), "kind")
+        )
+    for band in q.score_bands:
+        if band.points < 0 or band.points > q.max_points:
+            problems.append(
+                _problem(
+                    band.where,
+                    _("Band points must be between 0 and the question's maximum."),
+                    "points",
+                )
+            )
+        if band.lower is not None and band.upper is not None and band.lower >= band.upper:
+            problems.append(_problem(band.where, _("“From” must be below “below”."), "from"))
+    if q.kind == Question.Kind.TABLE:
+        if not q.table_rows or not q.table_columns:
+            problems.append(_problem(w, _("A table needs rows and columns."), "table_rows"))
+        if q.table_ratio and (
+            len(q.table_ratio) != 2 or any(c not in q.table_columns for c in q.table_ratio)
+        ):
+            problems.append(
+                _problem(
+                    w,
+                    _("The ratio names two of the table's columns: numerator, denominator."),
+                    "table_ratio",
+                )
+            )
+        if q.score_bands and not q.table_ratio:
+            problems.append(_problem(w, _("A scored table needs a ratio."), "table_ratio"))
+    return problems
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+@transaction.atomic
+def build_version(
+    spec: InstrumentSpec, *, previous: InstrumentVersion | None = None
+) -> InstrumentVersion:
+    """Create a draft version from a valid spec (``validate`` must have returned nothing).
+
+    Questions whose code also exists in ``previous`` (default: the framework's latest version)
+    are mapped to it, so answers can be offered for reuse."""
+    framework, created = Framework.objects.get_or_create(
+        code=spec.framework_code,
+        defaults={
+            "name": spec.framework_name or spec.framework_code,
+            "region_level": spec.region_level,
+            "has_points": spec.has_points,
+            "description": spec.description,
+        },
+    )
+    if not created and previous is None:
+        previous = framework.versions.order_by("-number").first()
+    number = (
+        framework.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    version = InstrumentVersion.objects.create(
+        framework=framework,
+        number=number,
+        label=spec.label,
+        is_default_scheme=spec.is_default_scheme,
+        scale_max=spec.scale_max,
+        previous=previous,
+    )
+    PredicateBand.objects.bulk_create(
+        PredicateBand(
+            version=version,
+            code=b.code,
+            name=b.name,
+            min_score=b.min_score,
+            max_score=b.max_score,
+            rank=b.rank,
+        )
+        for b in spec.bands
+    )
+    groups = {
+        g.code: g
+        for g in Group.objects.bulk_create(
+            Group(version=version, code=g.code, name=g.name, order=g.order or i)
+            for i, g in enumerate(spec.groups)
+        )
+    }
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.bulk_create(
+            Indicator(
+                version=version,
+                group=groups[s.group],
+                code=s.code,
+                number=s.number,
+                name=s.name,
+                measure=s.measure,
+                order=s.order or n,
+            )
+            for n, s in enumerate(spec.indicators)
+        )
+    }
+    old = dict(previous.questions.values_list("code", "pk")) if previous is not None else {}
+    questions = Question.objects.bulk_create(
+        Question(
+            version=version,
+            indicator=indicators[q.indicator],
+            code=q.code,
+            order=q.order or n,
+            text=q.text,
+            help_text=q.help_text,
+            kind=q.kind,
+            max_points=q.max_points,
+            direction=q.direction,
+            required=q.required,
+            table_spec=(
+                {"rows": q.table_rows, "columns": q.table_columns, "ratio": q.table_ratio}
+                if q.kind == Question.Kind.TABLE
+                else {}
+            ),
+            previous_id=old.get(q.code),
+        )
+        for n, q in enumerate(spec.questions)
+    )
+    options: list[Option] = []
+    bands: list[ScoreBand] = []
+    evidence: list[EvidenceRequirement] = []
+    for question, q in zip(questions, spec.questions, strict=True):
+        options += [
+            Option(question=question, order=o.order or i, label=o.label, points=o.points)
+            for i, o in enumerate(q.options)
+        ]
+        bands += [
+            ScoreBand(question=question, lower=b.lower, upper=b.upper, points=b.points)
+            for b in q.score_bands
+        ]
+        evidence += [
+            EvidenceRequirement(
+                question=question, order=e.order or i, name=e.name, required=e.required
+            )
+            for i, e in enumerate(q.evidence)
+        ]
+    Option.objects.bulk_create(options)
+    ScoreBand.objects.bulk_create(bands)
+    EvidenceRequirement.objects.bulk_create(evidence)
+    return version
+
+
+def spec_of(version: InstrumentVersion) -> InstrumentSpec:
+    """The spec of a stored version (for export and for copying into a new version)."""
+    framework = version.framework
+    questions = (
+        version.questions.select_related("indicator")
+        .prefetch_related("options", "score_bands", "evidence_requirements")
+        .order_by("indicator__group__order", "indicator__order", "order")
+    )
+    return InstrumentSpec(
+        framework_code=framework.code,
+        framework_name=framework.name,
+        label=version.label,
+        scale_max=version.scale_max,
+        region_level=framework.region_level,
+        has_points=framework.has_points,
+        is_default_scheme=version.is_default_scheme,
+        description=framework.description,
+        bands=[
+            BandSpec(b.code, b.name, b.min_score, b.max_score, b.rank) for b in version.bands.all()
+        ],
+        groups=[GroupSpec(g.code, g.name, g.order) for g in version.groups.all()],
+        indicators=[
+            IndicatorSpec(i.code, i.group.code, i.name, i.number, i.measure, i.order)
+            for i in version.indicators.select_related("group")
+        ],
+        questions=[
+            QuestionSpec(
+                code=q.code,
+                indicator=q.indicator.code,
+                kind=q.kind,
+                text=q.text,
+                max_points=q.max_points,
+                order=q.order,
+                help_text=q.help_text,
+                direction=q.direction,
+                required=q.required,
+                table_rows=list(q.table_spec.get("rows", [])),
+                table_columns=list(q.table_spec.get("columns", [])),
+                table_ratio=list(q.table_spec.get("ratio", [])),
+                options=[OptionSpec(o.label, o.points, o.order) for o in q.options.all()],
+                score_bands=[
+                    ScoreBandSpec(b.lower, b.upper, b.points) for b in q.score_bands.all()
+                ],
+                evidence=[
+                    EvidenceSpec(e.name, e.required, e.order) for e in q.evidence_requirements.all()
+                ],
+            )
+            for q in questions
+        ],
+    )
