@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -45,3 +47,58 @@ def _audit_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if transactional and connection.vendor == "sqlite":
         triggers.remove(connection)
+
+
+@pytest.fixture
+def evaluation(personas: Personas):
+    from layak.testing import make_cycle
+
+    return make_cycle(personas)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files of tests go to a temporary folder, never to var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Messages in English, for tests that read them."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+# ---- browser tests (Playwright driving Debian's chromium) ---------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -92,3 +92,168 @@ def make_user(**fields: object) -> User:
 
 def make_membership(user: User, organisation: Organisation, role: str) -> Membership:
     return Membership.objects.create(user=user, organisation=organisation, role=role)
+
+
+# ---- evaluation fixtures ------------------------------------------------------------------
+
+
+def small_spec(code: str = "uji", scale: int = 100):
+    """A four-question instrument covering choice, percentage, table and evidence kinds."""
+    from decimal import Decimal as D
+
+    from layak.frameworks.spec import (
+        BandSpec,
+        EvidenceSpec,
+        GroupSpec,
+        IndicatorSpec,
+        InstrumentSpec,
+        OptionSpec,
+        QuestionSpec,
+        ScoreBandSpec,
+    )
+
+    return InstrumentSpec(
+        framework_code=code,
+        framework_name="Instrumen uji",
+        label="Versi uji",
+        scale_max=D(scale),
+        bands=[
+            BandSpec("NONE", "Tidak mendapat predikat", D(0), D(49), 0),
+            BandSpec("PRATAMA", "Pratama", D(50), D(60), 1),
+            BandSpec("MADYA", "Madya", D(61), D(70), 2),
+            BandSpec("NINDYA", "Nindya", D(71), D(80), 3),
+            BandSpec("UTAMA", "Utama", D(81), D(90), 4),
+            BandSpec("KLA", "KLA", D(91), D(100), 5),
+        ],
+        groups=[GroupSpec("KL", "Kelembagaan", 0), GroupSpec("K3", "Kesehatan", 1)],
+        indicators=[
+            IndicatorSpec("T-1", "KL", "Peraturan daerah", 1),
+            IndicatorSpec("T-2", "K3", "Persalinan dan akta", 2),
+        ],
+        questions=[
+            QuestionSpec(
+                "T-1.1",
+                "T-1",
+                "single",
+                "Bentuk peraturan",
+                D(30),
+                options=[
+                    OptionSpec("Perda", D(30)),
+                    OptionSpec("SK", D(15)),
+                    OptionSpec("Belum", D(0)),
+                ],
+                evidence=[EvidenceSpec("Dokumen Perda", required=True)],
+            ),
+            QuestionSpec(
+                "T-1.2",
+                "T-1",
+                "evidence",
+                "Unggah SK Gugus Tugas",
+                D(20),
+            ),
+            QuestionSpec(
+                "T-2.1",
+                "T-2",
+                "percentage",
+                "Persalinan di fasilitas kesehatan (%)",
+                D(30),
+                score_bands=[
+                    ScoreBandSpec(D(90), None, D(30)),
+                    ScoreBandSpec(D(50), D(90), D(15)),
+                    ScoreBandSpec(None, D(50), D(0)),
+                ],
+            ),
+            QuestionSpec(
+                "T-2.2",
+                "T-2",
+                "table",
+                "Akta kelahiran menurut umur",
+                D(20),
+                table_rows=["0-<5", "5-<18"],
+                table_columns=["Anak", "Berakta"],
+                table_ratio=["Berakta", "Anak"],
+                score_bands=[ScoreBandSpec(D(80), None, D(20)), ScoreBandSpec(None, D(80), D(5))],
+            ),
+        ],
+    )
+
+
+def make_cycle(personas: Personas, *, open_self: bool = True, assign: bool = True):
+    """A published small instrument, a cycle whose self-assessment is open (or closed), Bekasi
+    and Gunung Mas taking part, T-1 assigned to each DP3A and Dinkes, T-2 to Disdukcapil."""
+    import datetime
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from layak.evaluation import actions
+    from layak.evaluation.models import Answer, Stage
+    from layak.frameworks.actions import version_publish
+    from layak.frameworks.spec import build_version
+
+    version = version_publish(actor=personas.ministry, version=build_version(small_spec()))
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    start = now - 5 * day if open_self else now - 50 * day
+    windows = {}
+    for kind in Stage.ORDER:
+        windows[kind] = (start, start + 10 * day)
+        start += 10 * day
+    cycle = actions.cycle_create(
+        actor=personas.ministry, name="Evaluasi Uji", instrument=version, windows=windows
+    )
+    bekasi, gm = actions.cycle_add_districts(
+        actor=personas.ministry,
+        cycle=cycle,
+        regions=Region.objects.filter(code__in=[BEKASI, GUNUNG_MAS]).order_by("code"),
+    )
+    for assessment, slug, admin in (
+        (bekasi, "Bekasi", personas.bekasi_admin),
+        (gm, "Gunung Mas", personas.gm_admin),
+    ):
+        by_code = {
+            a.question.code: a
+            for a in Answer.objects.filter(assessment=assessment).select_related("question")
+        }
+        dinkes = Organisation.objects.get(name=f"Dinas Kesehatan Kabupaten {slug}")
+        dp3a = Organisation.objects.get(
+            name=f"Dinas Pemberdayaan Perempuan dan Perlindungan Anak Kabupaten {slug}"
+        )
+        capil = Organisation.objects.get(
+            name=f"Dinas Kependudukan dan Pencatatan Sipil Kabupaten {slug}"
+        )
+        actions.assignments_set(
+            actor=admin,
+            assessment=assessment,
+            answers=[by_code["T-1.1"], by_code["T-1.2"]],
+            organisations=[dinkes, dp3a],
+        )
+        actions.assignments_set(
+            actor=admin,
+            assessment=assessment,
+            answers=[by_code["T-2.1"], by_code["T-2.2"]],
+            organisations=[capil],
+        )
+    answers = {
+        a.question.code: a
+        for a in Answer.objects.filter(assessment=bekasi).select_related("question")
+    }
+    return SimpleNamespace(version=version, cycle=cycle, bekasi=bekasi, gm=gm, answers=answers)
+
+
+def sign_in(page, email: str, password: str = demo.DEMO_PASSWORD) -> None:
+    """Sign in through the form, as a person does (browser tests)."""
+    import re
+
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def sign_out(page) -> None:
+    import re
+
+    page.locator(".user-menu button").click()
+    page.wait_for_url(re.compile("/accounts/login/"))

@@ -19,6 +19,7 @@ from layak.evaluation.actions import (
     _check_open,
     _lock,
     _rescore,
+    _revise,
     locked_message,
 )
 from layak.evaluation.models import Answer
@@ -121,6 +122,7 @@ def evidence_attach(
     link = EvidenceLink.objects.create(
         answer=answer, file=evidence, requirement=requirement, linked_by=actor
     )
+    _revise(answer, actor=actor, action="evidence_attached", before=answer.value, fields=[])
     _rescore(answer, actor)
     record(
         actor=actor,
@@ -140,11 +142,14 @@ def evidence_attach(
 def evidence_detach(*, actor: User, link: EvidenceLink) -> None:
     """Take a file off an answer; the link is kept, inactive, and the file stays in the library."""
     answer = _lock(link.answer)
+    if not EvidenceLink.objects.filter(pk=link.pk, is_active=True).exists():
+        raise EvaluationError(_("This file has already been removed from the answer."))
     _check_open(answer)
     _check_may_edit(actor, answer)
     if answer.status not in (Answer.Status.DRAFT, Answer.Status.RETURNED):
         raise EvaluationError(locked_message())
     EvidenceLink.objects.filter(pk=link.pk).update(is_active=False)
+    _revise(answer, actor=actor, action="evidence_detached", before=answer.value, fields=[])
     _rescore(answer, actor)
     record(
         actor=actor,

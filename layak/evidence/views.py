@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layak import authz
+from layak.accounts.models import User
 from layak.core.http import HtmxHttpRequest
 from layak.evaluation.actions import EvaluationError
 from layak.evaluation.views.answers import _back
@@ -23,6 +24,16 @@ from layak.regions.models import Region
 A = authz.Action
 
 
+def _upload_districts(user: User) -> list[Region]:
+    """The regencies/cities whose library this person may add files to."""
+    grants = [g for g in authz.grants(user) if g.allows(A.EDIT)]
+    regions = Region.objects.filter(level=Region.Level.REGENCY).order_by("name")
+    if any(g.national for g in grants):
+        return list(regions)
+    codes = {".".join(path.split(".")[:2]) for g in grants for path in g.paths}
+    return list(regions.filter(code__in=codes))
+
+
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
     """The district's evidence library: every file, where it is used, upload."""
@@ -31,13 +42,12 @@ def library(request: HttpRequest) -> HttpResponse:
         EvidenceFile.objects.for_user(user, A.VIEW)
         .select_related("region", "uploaded_by", "organisation")
         .annotate(uses=Count("links", filter=Q(links__is_active=True)))
+        .order_by("-uploaded_at", "-pk")
     )
     q = request.GET.get("q", "").strip()[:100]
     if q:
         files = files.filter(name__icontains=q)
-    districts = Region.objects.filter(
-        authz.scope_q(user, A.EDIT, region=""), level=Region.Level.REGENCY
-    ).order_by("name")[:50]
+    districts = _upload_districts(user)
     page = Paginator(files, 50).get_page(request.GET.get("page"))
     return render(request, "evidence/library.html", {"page": page, "q": q, "districts": districts})
 
@@ -48,18 +58,17 @@ def upload(request: HtmxHttpRequest) -> HttpResponse:
     """Upload to the library; with ``answer`` also attach to that answer. A refused file changes
     nothing and says why."""
     user = user_of(request)
-    answer = (
-        get_answer(user, int(request.POST["answer"]))
-        if request.POST.get("answer", "").isdigit()
-        else None
-    )
-    region = (
-        answer.assessment.region
-        if answer is not None
-        else get_object_or_404(
+    authz.require(user, A.EDIT)
+    raw_answer = request.POST.get("answer", "")
+    answer = get_answer(user, int(raw_answer), A.EDIT) if raw_answer.isdigit() else None
+    if answer is not None:
+        region = answer.assessment.region
+    else:
+        region = get_object_or_404(
             Region, code=request.POST.get("region", ""), level=Region.Level.REGENCY
         )
-    )
+        if region not in _upload_districts(user):
+            raise Http404
     upload = request.FILES.get("file")
     if upload is None:
         error = _("Choose a file to upload.")
@@ -103,7 +112,8 @@ def _requirement(request: HttpRequest, question_id: int) -> EvidenceRequirement 
 def attach(request: HtmxHttpRequest) -> HttpResponse:
     """Attach a file already in the library (this cycle's or an earlier one's)."""
     user = user_of(request)
-    answer = get_answer(user, int(request.POST.get("answer", "0") or 0))
+    raw_answer = request.POST.get("answer", "")
+    answer = get_answer(user, int(raw_answer) if raw_answer.isdigit() else 0, A.EDIT)
     raw = request.POST.get("file", "")
     evidence = (
         EvidenceFile.objects.for_user(user, A.VIEW).filter(pk=int(raw)).first()
@@ -128,8 +138,8 @@ def attach(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def detach(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    link = get_object_or_404(EvidenceLink.objects.select_related("answer"), pk=pk, is_active=True)
-    answer = get_answer(user, link.answer_id)
+    link = get_object_or_404(EvidenceLink.objects.select_related("answer"), pk=pk)
+    answer = get_answer(user, link.answer_id, A.EDIT)
     try:
         actions.evidence_detach(actor=user, link=link)
     except EvaluationError as exc:

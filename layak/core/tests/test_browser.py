@@ -3,65 +3,19 @@
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 
 import pytest
 from django.core import mail
 
-from layak.core.demo import DEMO_PASSWORD
 from layak.organisations.models import Membership, Organisation
-from layak.testing import PERSONA_ROLES, Personas, make_personas
+from layak.testing import PERSONA_ROLES, Personas, make_personas, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture
 def demo(transactional_db) -> Personas:
     return make_personas()
-
-
-def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
-
-
-def sign_out(page) -> None:
-    page.locator(".user-menu button").click()
-    page.wait_for_url(re.compile("/accounts/login/"))
 
 
 def test_every_demo_role_signs_in_switches_language_and_sees_its_home(page, demo):

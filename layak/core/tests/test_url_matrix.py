@@ -21,7 +21,7 @@ SIGNED_IN = [r for r in ROLES if r != ANON]
 class Case:
     method: str = "get"
     kwargs: Callable[[Personas], dict[str, object]] = lambda p: {}
-    data: dict[str, str] = field(default_factory=dict)
+    data: dict[str, str] | Callable[[Personas], dict[str, object]] = field(default_factory=dict)
     anon: int = 302
     signed_in: int = 200
     only: dict[str, int] = field(default_factory=dict)
@@ -73,7 +73,124 @@ MANAGERS_ONLY = {
     "gunungmas.admin": 200,
 }
 
+
+def _bekasi_assessment() -> dict[str, object]:
+    from layak.evaluation.models import Assessment
+
+    return {"pk": Assessment.objects.get(region__code="32.16").pk}
+
+
+def assessment(p: Personas) -> dict[str, object]:
+    return _bekasi_assessment()
+
+
+def indicator(p: Personas) -> dict[str, object]:
+    from layak.frameworks.models import Indicator
+
+    return {**_bekasi_assessment(), "indicator": Indicator.objects.get(code="T-1").pk}
+
+
+def answer(p: Personas) -> dict[str, object]:
+    from layak.evaluation.models import Answer
+
+    return {"pk": Answer.objects.get(assessment__region__code="32.16", question__code="T-1.1").pk}
+
+
+def cycle(p: Personas) -> dict[str, object]:
+    from layak.evaluation.models import Cycle
+
+    return {"pk": Cycle.objects.get().pk}
+
+
+def version(p: Personas) -> dict[str, object]:
+    from layak.frameworks.models import InstrumentVersion
+
+    return {"pk": InstrumentVersion.objects.order_by("pk").first().pk}
+
+
+def link(p: Personas) -> dict[str, object]:
+    from layak.evidence.models import EvidenceLink
+
+    return {"pk": EvidenceLink.objects.get().pk}
+
+
+def evidence_file(p: Personas) -> dict[str, object]:
+    from layak.evidence.models import EvidenceFile
+
+    return {"pk": EvidenceFile.objects.get().pk}
+
+
+NATIONAL_ONLY = {r: 403 for r in SIGNED_IN} | {"ministry": 200}
+NATIONAL_WRITE = {r: 403 for r in SIGNED_IN} | {"ministry": 302}
+# Bekasi's assessment: readable by everyone who reaches Bekasi.
+ASSESSMENT_VIEW = {"gunungmas.admin": 404}
+ASSESSMENT_MANAGE = {r: 403 for r in SIGNED_IN} | {
+    "ministry": 200,
+    "bekasi.admin": 200,
+    "gunungmas.admin": 404,
+}
+ASSESSMENT_MANAGE_POST = {r: 403 for r in SIGNED_IN} | {
+    "ministry": 302,
+    "bekasi.admin": 302,
+    "gunungmas.admin": 404,
+}
+# Bekasi's answer T-1.1, assigned to Dinkes and DP3A.
+ANSWER_VIEW = {"bekasi.partner": 404, "bekasi.forum": 404, "gunungmas.admin": 404}
+ANSWER_EDIT = (
+    {r: 403 for r in SIGNED_IN}
+    | ANSWER_VIEW
+    | {"ministry": 302, "bekasi.admin": 302, "bekasi.dinkes": 302}
+)
+ANSWER_REVIEW = {r: 403 for r in SIGNED_IN} | ANSWER_VIEW | {"ministry": 302, "bekasi.admin": 302}
+
 MATRIX: dict[str, Case] = {
+    "frameworks:list": Case(),
+    "frameworks:version": Case(kwargs=version),
+    "frameworks:export": Case(kwargs=version),
+    "frameworks:import": Case(only=NATIONAL_ONLY),
+    "frameworks:publish": Case(method="post", kwargs=version, only=NATIONAL_WRITE),
+    "frameworks:copy": Case(method="post", kwargs=version, only=NATIONAL_WRITE),
+    "frameworks:mapping": Case(kwargs=version, only=NATIONAL_ONLY),
+    "evaluation:cycles": Case(),
+    "evaluation:my_items": Case(),
+    "evaluation:cycle_create": Case(only=NATIONAL_ONLY),
+    "evaluation:cycle": Case(kwargs=cycle),
+    "evaluation:cycle_windows": Case(kwargs=cycle, only=NATIONAL_ONLY),
+    "evaluation:cycle_districts": Case(
+        method="post", kwargs=cycle, data={"codes": "32.16"}, only=NATIONAL_WRITE
+    ),
+    "evaluation:gate_create": Case(method="post", kwargs=cycle, only=NATIONAL_WRITE),
+    "evaluation:assessment": Case(kwargs=assessment, only=ASSESSMENT_VIEW),
+    "evaluation:assign": Case(kwargs=assessment, only=ASSESSMENT_MANAGE),
+    "evaluation:assessment_submit": Case(
+        method="post", kwargs=assessment, only=ASSESSMENT_MANAGE_POST
+    ),
+    "evaluation:assessment_reopen": Case(
+        method="post", kwargs=assessment, only=ASSESSMENT_MANAGE_POST | {"bekasi.admin": 403}
+    ),
+    "evaluation:assessment_zip": Case(kwargs=assessment, only=ASSESSMENT_VIEW),
+    "evaluation:indicator": Case(kwargs=indicator, only=ANSWER_VIEW),
+    "evaluation:indicator_zip": Case(kwargs=indicator, only=ANSWER_VIEW),
+    "evaluation:answer_save": Case(
+        method="post", kwargs=answer, data={"revision": "-1"}, only=ANSWER_EDIT
+    ),
+    "evaluation:answer_submit": Case(method="post", kwargs=answer, only=ANSWER_EDIT),
+    "evaluation:answer_accept": Case(method="post", kwargs=answer, only=ANSWER_REVIEW),
+    "evaluation:answer_return": Case(method="post", kwargs=answer, only=ANSWER_REVIEW),
+    "evaluation:answer_reuse": Case(method="post", kwargs=answer, only=ANSWER_EDIT),
+    "evaluation:answer_history": Case(kwargs=answer, only=ANSWER_VIEW),
+    "evidence:library": Case(),
+    "evidence:upload": Case(
+        method="post",
+        data={"region": "32.16"},
+        only={"verifier.jabar": 403, "assessor": 403, "bekasi.regent": 403, "gunungmas.admin": 404},
+        signed_in=302,
+    ),
+    "evidence:attach": Case(
+        method="post", data=lambda p: {"answer": answer(p)["pk"], "file": "x"}, only=ANSWER_EDIT
+    ),
+    "evidence:detach": Case(method="post", kwargs=link, only=ANSWER_EDIT),
+    "evidence:download": Case(kwargs=evidence_file, only=ANSWER_VIEW),
     "healthz": Case(anon=200),
     "core:home": Case(),
     "accounts:login": Case(anon=200, signed_in=302),
@@ -155,16 +272,28 @@ def _check(client, personas: Personas, name: str, case: Case) -> list[str]:
         if role != ANON:
             client.force_login(personas[role])
         url = reverse(name, kwargs=case.kwargs(personas))
-        response = getattr(client, case.method)(url, case.data)
+        data = case.data(personas) if callable(case.data) else case.data
+        response = getattr(client, case.method)(url, data)
         if response.status_code != case.expected(role):
             failures.append(f"{name} as {role}: {response.status_code} != {case.expected(role)}")
     return failures
 
 
+@pytest.fixture
+def world(personas: Personas):
+    """The personas, a small evaluation cycle and one evidence file attached in Bekasi."""
+    from layak.evaluation.tests.test_workflow import attach_pdf
+    from layak.testing import make_cycle
+
+    evaluation = make_cycle(personas)
+    attach_pdf(personas.bekasi_dinkes, evaluation.answers["T-1.1"])
+    return personas
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_url_for_every_role(client, personas, name):
-    assert _check(client, personas, name, MATRIX[name]) == []
+def test_url_for_every_role(client, world, name):
+    assert _check(client, world, name, MATRIX[name]) == []
 
 
 @pytest.mark.django_db

@@ -193,7 +193,7 @@ def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: str) -> HttpRespon
 @require_POST
 def answer_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    answer = get_answer(user, pk)
+    answer = get_answer(user, pk, A.EDIT)
     question = Question.objects.prefetch_related("options").get(pk=answer.question_id)
     value, errors = value_from_post(question, request.POST)
     if errors:
@@ -216,7 +216,11 @@ def answer_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
     user = user_of(request)
-    answer = get_answer(user, pk)
+    if name in ("accept", "return"):
+        answer = get_answer(user, pk)
+        authz.require(user, A.MANAGE, authz.reaches(user, A.MANAGE, answer.assessment.region))
+    else:
+        answer = get_answer(user, pk, A.EDIT)
     try:
         if name == "submit":
             actions.answer_submit(actor=user, answer=answer)

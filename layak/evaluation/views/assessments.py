@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -235,6 +235,11 @@ def indicator_zip(request: HttpRequest, pk: int, indicator: int) -> FileResponse
     user = user_of(request)
     assessment = get_assessment(user, pk)
     ind = get_object_or_404(Indicator, pk=indicator, version_id=assessment.cycle.instrument_id)
+    visible = Answer.objects.for_user(user, A.VIEW).filter(
+        assessment=assessment, question__indicator=ind
+    )
+    if not visible.exists():
+        raise Http404
     links = [
         link
         for link in _visible_links(user, assessment)
