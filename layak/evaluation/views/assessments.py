@@ -125,16 +125,29 @@ def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         allowed = {o.pk: o for o in organisations}
         changed = 0
+
+        def chosen(name: str) -> list[Organisation]:
+            values = request.POST.getlist(name)
+            return [allowed[int(v)] for v in values if v.isdigit() and int(v) in allowed]
+
         try:
             for indicator, items in by_indicator.items():
-                chosen = [
-                    allowed[int(v)]
-                    for v in request.POST.getlist(f"ind-{indicator.pk}")
-                    if v.isdigit() and int(v) in allowed
-                ]
-                changed += actions.assignments_set(
-                    actor=user, assessment=assessment, answers=items, organisations=chosen
-                )
+                if request.POST.get(f"sep-{indicator.pk}"):
+                    # Each question of the indicator to its own offices.
+                    for answer in items:
+                        changed += actions.assignments_set(
+                            actor=user,
+                            assessment=assessment,
+                            answers=[answer],
+                            organisations=chosen(f"q-{answer.pk}"),
+                        )
+                else:
+                    changed += actions.assignments_set(
+                        actor=user,
+                        assessment=assessment,
+                        answers=items,
+                        organisations=chosen(f"ind-{indicator.pk}"),
+                    )
         except actions.EvaluationError as exc:
             messages.error(request, str(exc))
         else:
@@ -142,8 +155,12 @@ def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("evaluation:assessment", pk=assessment.pk)
     rows = []
     for indicator, items in by_indicator.items():
-        assigned = {a.organisation_id for answer in items for a in answer.assignments.all()}
-        rows.append((indicator, assigned))
+        per_answer = [
+            (answer, {a.organisation_id for a in answer.assignments.all()}) for answer in items
+        ]
+        assigned = set().union(*(orgs for _answer, orgs in per_answer))
+        separate = len({frozenset(orgs) for _answer, orgs in per_answer}) > 1
+        rows.append((indicator, assigned, per_answer, separate))
     return render(
         request,
         "evaluation/assign.html",
