@@ -215,6 +215,8 @@ def make_cycle(personas: Personas, *, open_self: bool = True, assign: bool = Tru
             a.question.code: a
             for a in Answer.objects.filter(assessment=assessment).select_related("question")
         }
+        if not assign:
+            break
         dinkes = Organisation.objects.get(name=f"Dinas Kesehatan Kabupaten {slug}")
         dp3a = Organisation.objects.get(
             name=f"Dinas Pemberdayaan Perempuan dan Perlindungan Anak Kabupaten {slug}"

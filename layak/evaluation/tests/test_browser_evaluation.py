@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from layak.evaluation.models import Assessment
 from layak.evaluation.tests.test_workflow import PDF
 from layak.frameworks.models import Indicator
+from layak.organisations.models import Organisation
 from layak.testing import make_cycle, make_personas, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,8 +35,12 @@ def test_assign_answer_upload_return_correct_submit_and_see_the_score(page, tmp_
     # The administrator gives T-1 to Dinkes and T-2 to Disdukcapil.
     sign_in(page, personas.bekasi_admin.email)
     page.goto(f"{base}/assign/")
-    page.locator("fieldset:has(legend:has-text('T-1'))").get_by_label("Dinkes").check()
-    page.locator("fieldset:has(legend:has-text('T-2'))").get_by_label("Disdukcapil").check()
+    dinkes = Organisation.objects.get(name="Dinas Kesehatan Kabupaten Bekasi").pk
+    capil = Organisation.objects.get(
+        name="Dinas Kependudukan dan Pencatatan Sipil Kabupaten Bekasi"
+    ).pk
+    page.locator(f"input[name='ind-{t1}'][value='{dinkes}']").check()
+    page.locator(f"input[name='ind-{t2}'][value='{capil}']").check()
     page.get_by_role("button", name="Simpan penugasan").click()
     page.wait_for_url(re.compile(rf"{base}/$"))
     sign_out(page)
