@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     if authz.has_action(user, authz.Action.EDIT):
         items.append({"label": _("My items"), "url": reverse("evaluation:my_items")})
         items.append({"label": _("Evidence"), "url": reverse("evidence:library")})
+    if authz.has_action(user, authz.Action.VERIFY):
+        items.append({"label": _("Verification"), "url": reverse("evaluation:verify_queue")})
     items.append({"label": _("Organisations"), "url": reverse("organisations:list")})
     if authz.has_action(user, authz.Action.MANAGE):
         items.append({"label": _("Members"), "url": reverse("organisations:members")})

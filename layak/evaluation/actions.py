@@ -322,6 +322,11 @@ def _lock(answer: Answer) -> Answer:
 
 
 def _check_open(answer: Answer) -> None:
+    if answer.returned_at_stage == Stage.Kind.PROVINCE:
+        # Sent back by the province verifier: corrected within the province stage.
+        if not stage_open_for(answer.assessment, Stage.Kind.PROVINCE):
+            raise EvaluationError(_("The province verification stage is closed for this district."))
+        return
     if answer.assessment.status == Assessment.Status.SUBMITTED:
         raise EvaluationError(
             _("The self-assessment has been submitted; it can no longer be changed.")

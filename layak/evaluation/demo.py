@@ -184,80 +184,191 @@ def _fill(
             actions.answer_accept(actor=admin, answer=answer)
 
 
+def windows_open_at(
+    kind: str, days: int = 60
+) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
+    """Stage windows with ``kind`` open now (for ``days``), earlier stages past, later ahead."""
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    index = [str(k) for k in Stage.ORDER].index(kind)
+    start = now - day - 10 * day * index
+    out: dict[str, tuple[datetime.datetime, datetime.datetime]] = {}
+    for i, stage in enumerate(Stage.ORDER):
+        length = days if i == index else 10
+        out[stage] = (start, start + length * day)
+        start += length * day
+    return out
+
+
+def _verify(
+    cycle: Cycle, users: dict[str, User], assessments: list[Assessment], *, determine: bool
+) -> None:
+    """Province, ministry and field verification of submitted assessments, with a few
+    adjustments, and the final determination."""
+    from layak.evaluation import verification
+
+    ministry = users["ministry"]
+    for kind, who in (
+        (Stage.Kind.PROVINCE, None),
+        (Stage.Kind.MINISTRY, ministry),
+        (Stage.Kind.FIELD, users["assessor"]),
+    ):
+        actions.cycle_set_windows(actor=ministry, cycle=cycle, windows=windows_open_at(kind))
+        for assessment in assessments:
+            verifier = (
+                who
+                or users[
+                    "verifier.jabar"
+                    if assessment.region.code.startswith("32")
+                    else "verifier.kalteng"
+                ]
+            )
+            answers = list(
+                Answer.objects.filter(assessment=assessment, question__max_points__gt=0)
+                .select_related("question")
+                .order_by("question__indicator__order", "question__order")
+            )
+            if kind != Stage.Kind.MINISTRY and answers:
+                target = answers[3 if kind == Stage.Kind.PROVINCE else 7]
+                current = verification.points_before(target, kind)
+                verification.verify_item(
+                    actor=verifier,
+                    answer=target,
+                    stage=kind,
+                    points=max(Decimal(0), current - target.question.max_points / 2),
+                    reason="Data dukung belum menunjukkan pelaksanaan penuh"
+                    if kind == Stage.Kind.PROVINCE
+                    else "Temuan lapangan: fasilitas belum berfungsi",
+                )
+            verification.verify_agree_rest(actor=verifier, assessment=assessment, stage=kind)
+    if determine:
+        actions.cycle_set_windows(
+            actor=ministry, cycle=cycle, windows=windows_open_at(Stage.Kind.FINAL)
+        )
+        for assessment in assessments:
+            verification.assessment_determine(actor=ministry, assessment=assessment)
+
+
 @transaction.atomic
 def seed_evaluation_demo(users: dict[str, User]) -> None:
+    """Gunung Mas (and Bekasi) with a fully verified earlier cycle; Bekasi with the current cycle
+    in province verification; Gunung Mas still answering the current cycle (reopened)."""
+    from layak.evaluation import verification
+
     if Cycle.objects.exists():
         return
     ministry = users["ministry"]
     instrument = InstrumentVersion.objects.get(
         framework=Framework.objects.get(code="kla24"), number=1
     )
-    now = timezone.now()
-    day = datetime.timedelta(days=1)
-
-    def windows(
-        start: datetime.datetime, lengths: list[int]
-    ) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
-        out: dict[str, tuple[datetime.datetime, datetime.datetime]] = {}
-        for kind, length in zip(Stage.ORDER, lengths, strict=True):
-            out[kind] = (start, start + length * day)
-            start = start + length * day
-        return out
-
-    districts = list(Region.objects.filter(code__in=["32.16", "62.10"]))
-    # The earlier cycle, filled while open and then moved to its real dates.
+    districts = list(Region.objects.filter(code__in=["32.16", "62.10"]).order_by("code"))
     earlier = actions.cycle_create(
         actor=ministry,
         name="Evaluasi KLA 2025",
         instrument=instrument,
-        windows=windows(now - 10 * day, [40, 30, 20, 20, 10]),
+        windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT),
     )
     current = actions.cycle_create(
         actor=ministry,
         name="Evaluasi KLA 2026",
         instrument=instrument,
-        windows=windows(now - 20 * day, [100, 30, 20, 20, 10]),
+        windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT),
     )
     evidence: dict[str, Any] = {}
-    for cycle, finished in ((earlier, True), (current, False)):
-        for assessment in actions.cycle_add_districts(
-            actor=ministry, cycle=cycle, regions=districts
-        ):
-            slug = "bekasi" if assessment.region.code == "32.16" else "gunungmas"
-            admin = users[f"{slug}.admin"]
-            operators = {
+    people: dict[str, tuple[User, dict[str, User]]] = {}
+    for region in districts:
+        slug = "bekasi" if region.code == "32.16" else "gunungmas"
+        people[region.code] = (
+            users[f"{slug}.admin"],
+            {
                 "Dinkes": users[f"{slug}.dinkes"],
                 "Disdukcapil": users[f"{slug}.disdukcapil"],
                 "Forum Anak": users[f"{slug}.forum"],
-            }
-            _assign(admin, assessment)
-            strength = 0.55 if slug == "bekasi" else 0.35
-            if finished:
-                _fill(
-                    assessment,
-                    admin,
-                    operators,
-                    strength=strength,
-                    share=1,
-                    accept_share=1,
-                    evidence=evidence,
-                )
-                actions.assessment_submit(actor=admin, assessment=assessment)
-            else:
-                _fill(
-                    assessment,
-                    admin,
-                    operators,
-                    strength=strength + 0.1,
-                    share=0.6,
-                    accept_share=0.35,
-                    evidence=evidence,
-                )
+            },
+        )
+    earlier_assessments = actions.cycle_add_districts(
+        actor=ministry, cycle=earlier, regions=districts
+    )
+    for assessment in earlier_assessments:
+        admin, operators = people[assessment.region.code]
+        _assign(admin, assessment)
+        strength = 0.55 if assessment.region.code == "32.16" else 0.35
+        _fill(
+            assessment,
+            admin,
+            operators,
+            strength=strength,
+            share=1,
+            accept_share=1,
+            evidence=evidence,
+        )
+        actions.assessment_submit(actor=admin, assessment=assessment)
+    _verify(earlier, users, earlier_assessments, determine=True)
     actions.cycle_set_windows(
         actor=ministry,
         cycle=earlier,
-        windows=windows(datetime.datetime(2025, 1, 6, tzinfo=datetime.UTC), [60, 45, 30, 30, 20]),
+        windows=_dated(2025),
     )
+
+    current_assessments = actions.cycle_add_districts(
+        actor=ministry, cycle=current, regions=districts
+    )
+    for assessment in current_assessments:
+        admin, operators = people[assessment.region.code]
+        _assign(admin, assessment)
+        if assessment.region.code == "32.16":
+            _fill(
+                assessment,
+                admin,
+                operators,
+                strength=0.65,
+                share=1,
+                accept_share=1,
+                evidence=evidence,
+            )
+            actions.assessment_submit(actor=admin, assessment=assessment)
+        else:
+            _fill(
+                assessment,
+                admin,
+                operators,
+                strength=0.45,
+                share=0.6,
+                accept_share=0.35,
+                evidence=evidence,
+            )
+    bekasi, gunung_mas = current_assessments
+    actions.cycle_set_windows(
+        actor=ministry, cycle=current, windows=windows_open_at(Stage.Kind.PROVINCE, days=45)
+    )
+    actions.stage_reopen(
+        actor=ministry,
+        assessment=gunung_mas,
+        kind=Stage.Kind.SELF_ASSESSMENT,
+        reason="Perpanjangan: pergantian operator di perangkat daerah",
+        until=timezone.now() + datetime.timedelta(days=30),
+    )
+    # The Jawa Barat verifier is half way through Bekasi: one adjustment, one item returned.
+    verifier = users["verifier.jabar"]
+    answers = list(
+        Answer.objects.filter(assessment=bekasi, question__max_points__gt=0)
+        .select_related("question")
+        .order_by("question__indicator__order", "question__order")
+    )
+    verification.verify_item(
+        actor=verifier,
+        answer=answers[0],
+        stage=Stage.Kind.PROVINCE,
+        points=answers[0].question.max_points / 2,
+        reason="Perda masih dalam proses harmonisasi; dinilai sebagai Perbup",
+    )
+    verification.verify_return(
+        actor=verifier,
+        answer=answers[5],
+        reason="Lampirkan data Disdukcapil per kelompok umur tahun berjalan",
+    )
+    for answer in answers[1:5]:
+        verification.verify_item(actor=verifier, answer=answer, stage=Stage.Kind.PROVINCE)
     actions.gate_add(
         actor=ministry,
         cycle=current,
@@ -265,3 +376,13 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
         max_band=instrument.bands.get(code="UTAMA"),
         reason="Larangan iklan, promosi dan sponsor rokok (Menteri PPPA, Agustus 2025)",
     )
+
+
+def _dated(year: int) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
+    """The stage windows of a past cycle, January to July."""
+    start = datetime.datetime(year, 1, 6, tzinfo=datetime.UTC)
+    out: dict[str, tuple[datetime.datetime, datetime.datetime]] = {}
+    for kind, length in zip(Stage.ORDER, [60, 45, 30, 30, 20], strict=True):
+        out[kind] = (start, start + datetime.timedelta(days=length))
+        start += datetime.timedelta(days=length)
+    return out

@@ -98,6 +98,22 @@ class Assessment(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Fixed by the final determination.
+    final_total = models.DecimalField(
+        _("final score"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    final_band = models.ForeignKey(
+        "frameworks.PredicateBand",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("predicate"),
+    )
+    determined_at = models.DateTimeField(_("determined"), null=True, blank=True)
+    determined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = AssessmentQuerySet.as_manager()
@@ -178,6 +194,9 @@ class Answer(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     return_reason = models.TextField(_("reason for return"), blank=True)
+    # The stage whose reviewer returned it: the district administrator ("self") or the
+    # province verifier ("province"), who may send an item back within the province stage.
+    returned_at_stage = models.CharField(max_length=16, blank=True)
     # Raised on every saved change; a save that names an older revision is a conflict.
     revision = models.PositiveIntegerField(_("revision"), default=0)
     updated_at = models.DateTimeField(_("updated"), null=True, blank=True)
@@ -259,7 +278,15 @@ class Score(models.Model):
 
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="scores")
     stage = models.CharField(max_length=16, choices=Stage.Kind.choices)
+
+    class Decision(models.TextChoices):
+        COMPUTED = "computed", _("computed from the answer")
+        AGREED = "agreed", _("agreed")
+        ADJUSTED = "adjusted", _("adjusted")
+        CARRIED = "carried", _("carried over from the previous stage")
+
     points = models.DecimalField(max_digits=8, decimal_places=2)
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.COMPUTED)
     reason = models.TextField(blank=True)
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layak.evaluation.views import answers, assessments, cycles
+from layak.evaluation.views import answers, assessments, cycles, verification
 
 app_name = "evaluation"
 
@@ -25,6 +25,21 @@ urlpatterns = [
         assessments.indicator_zip,
         name="indicator_zip",
     ),
+    path("verify/", verification.queue, name="verify_queue"),
+    path(
+        "assessments/<int:pk>/verify/<str:stage>/",
+        verification.verify_assessment,
+        name="verify",
+    ),
+    path(
+        "assessments/<int:pk>/verify/<str:stage>/agree-rest/",
+        verification.verify_rest,
+        name="verify_rest",
+    ),
+    path("assessments/<int:pk>/determine/", verification.determine, name="determine"),
+    path("assessments/<int:pk>/scores/", verification.compare, name="scores"),
+    path("assessments/<int:pk>/gaps/", verification.gap_view, name="gaps"),
+    path("answers/<int:pk>/verify/<str:stage>/", verification.verify_item, name="verify_item"),
     path("answers/<int:pk>/save/", answers.answer_save, name="answer_save"),
     path("answers/<int:pk>/submit/", answers.answer_submit, name="answer_submit"),
     path("answers/<int:pk>/accept/", answers.answer_accept, name="answer_accept"),

@@ -143,6 +143,18 @@ ANSWER_EDIT = (
 )
 ANSWER_REVIEW = {r: 403 for r in SIGNED_IN} | ANSWER_VIEW | {"ministry": 302, "bekasi.admin": 302}
 
+
+def province_stage(p: Personas) -> dict[str, object]:
+    return {**_bekasi_assessment(), "stage": "province"}
+
+
+def as_post(expected: dict[str, int]) -> dict[str, int]:
+    return {role: 302 if status == 200 else status for role, status in expected.items()}
+
+
+VERIFIERS = {"ministry": 200, "verifier.jabar": 200, "assessor": 200}
+PROVINCE_VERIFY = {r: 403 for r in SIGNED_IN} | {"ministry": 200, "verifier.jabar": 200}
+
 MATRIX: dict[str, Case] = {
     "frameworks:list": Case(),
     "frameworks:version": Case(kwargs=version),
@@ -179,6 +191,24 @@ MATRIX: dict[str, Case] = {
     "evaluation:answer_return": Case(method="post", kwargs=answer, only=ANSWER_REVIEW),
     "evaluation:answer_reuse": Case(method="post", kwargs=answer, only=ANSWER_EDIT),
     "evaluation:answer_history": Case(kwargs=answer, only=ANSWER_VIEW),
+    "evaluation:verify_queue": Case(only={r: 403 for r in SIGNED_IN} | VERIFIERS),
+    "evaluation:verify": Case(kwargs=province_stage, only=PROVINCE_VERIFY | ASSESSMENT_VIEW),
+    "evaluation:verify_rest": Case(
+        method="post", kwargs=province_stage, only=as_post(PROVINCE_VERIFY) | ASSESSMENT_VIEW
+    ),
+    "evaluation:verify_item": Case(
+        method="post",
+        kwargs=lambda p: {**answer(p), "stage": "province"},
+        only=as_post(PROVINCE_VERIFY) | ANSWER_VIEW,
+    ),
+    "evaluation:determine": Case(
+        method="post", kwargs=assessment, only=NATIONAL_WRITE | ASSESSMENT_VIEW
+    ),
+    "evaluation:scores": Case(kwargs=assessment, only=ASSESSMENT_VIEW),
+    "evaluation:gaps": Case(
+        kwargs=assessment,
+        only={"bekasi.dinkes": 403, "bekasi.partner": 403, "bekasi.forum": 403} | ASSESSMENT_VIEW,
+    ),
     "evidence:library": Case(),
     "evidence:upload": Case(
         method="post",

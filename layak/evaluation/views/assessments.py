@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layak import authz
-from layak.evaluation import actions, scores
+from layak.evaluation import actions, scores, verification
 from layak.evaluation.forms import ReopenForm
 from layak.evaluation.models import Answer, Assessment, Assignment, Stage
 from layak.evaluation.views.common import A, get_assessment, user_of
@@ -94,6 +94,14 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": actions.assessment_missing(assessment)[:30] if can_manage else [],
             "reopen_form": ReopenForm(),
             "reopenings": assessment.reopenings.select_related("stage", "created_by")[:10],
+            "region_wide": authz.reaches(user, A.VIEW, assessment.region),
+            "verify_stages": [
+                (kind, Stage.Kind(kind).label)
+                for kind in verification.VERIFICATION_STAGES
+                if assessment.status == Assessment.Status.SUBMITTED
+                and verification.may_verify(user, assessment, kind)
+                and actions.stage_open_for(assessment, kind)
+            ],
         },
     )
 

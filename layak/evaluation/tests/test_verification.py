@@ -1,0 +1,234 @@
+"""Verification by province, ministry and field assessors; final determination; gap analysis."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from layak.audit.models import AuditEntry
+from layak.evaluation import actions, gaps, verification
+from layak.evaluation.models import Answer, Score, Stage
+from layak.evaluation.scores import results
+from layak.evaluation.tests.test_workflow import PDF, attach_pdf, fresh, option
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+K = Stage.Kind
+
+
+def submit_all(personas, ev, *, perda="Perda", percent="92", evidence=True):
+    """Bekasi answers everything, the administrator accepts, the district submits."""
+    op, capil, admin = personas.bekasi_dinkes, personas["bekasi.disdukcapil"], personas.bekasi_admin
+    a = ev.answers
+    actions.answer_save(
+        actor=op,
+        answer=a["T-1.1"],
+        value={"option": option(a["T-1.1"], perda)},
+        note="",
+        revision=0,
+    )
+    attach_pdf(op, a["T-1.1"])
+    if evidence:
+        attach_pdf(op, a["T-1.2"], name="sk.pdf", content=PDF + b"% sk\n")
+    actions.answer_save(
+        actor=capil, answer=a["T-2.1"], value={"number": percent}, note="", revision=0
+    )
+    actions.answer_save(
+        actor=capil,
+        answer=a["T-2.2"],
+        value={
+            "cells": {
+                "0-<5|Anak": "100",
+                "0-<5|Berakta": "90",
+                "5-<18|Anak": "100",
+                "5-<18|Berakta": "70",
+            }
+        },
+        note="",
+        revision=0,
+    )
+    for code, who in (("T-1.1", op), ("T-1.2", op), ("T-2.1", capil), ("T-2.2", capil)):
+        if code == "T-1.2" and not evidence:
+            continue
+        actions.answer_submit(actor=who, answer=fresh(a[code]))
+        actions.answer_accept(actor=admin, answer=fresh(a[code]))
+    if evidence:
+        actions.assessment_submit(actor=admin, assessment=ev.bekasi)
+
+
+def move_to(ev, kind):
+    """Open ``kind`` now and close every earlier stage."""
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    order = Stage.ORDER
+    for stage in Stage.objects.filter(cycle=ev.cycle):
+        position = order.index(stage.kind) - order.index(kind)
+        stage.opens_at = now + (position * 10 - 1) * day
+        stage.closes_at = stage.opens_at + 10 * day
+        stage.save()
+
+
+def test_three_levels_each_keep_their_own_score_and_reasons(personas, evaluation):
+    ev = evaluation
+    submit_all(personas, ev)
+    move_to(ev, K.PROVINCE)
+    t11 = ev.answers["T-1.1"]
+    verification.verify_item(
+        actor=personas.jabar,
+        answer=t11,
+        stage=K.PROVINCE,
+        points=Decimal(15),
+        reason="Baru SK, belum Perda",
+    )
+    n = verification.verify_agree_rest(actor=personas.jabar, assessment=ev.bekasi, stage=K.PROVINCE)
+    assert n == 3
+    move_to(ev, K.MINISTRY)
+    verification.verify_agree_rest(actor=personas.ministry, assessment=ev.bekasi, stage=K.MINISTRY)
+    move_to(ev, K.FIELD)
+    verification.verify_item(
+        actor=personas["assessor"],
+        answer=ev.answers["T-2.1"],
+        stage=K.FIELD,
+        points=Decimal(15),
+        reason="Data lapangan 85%",
+    )
+    verification.verify_agree_rest(actor=personas["assessor"], assessment=ev.bekasi, stage=K.FIELD)
+    move_to(ev, K.FINAL)
+    verification.assessment_determine(actor=personas.ministry, assessment=ev.bekasi)
+    totals = {
+        stage: results(ev.cycle, [ev.bekasi.pk], stage)[ev.bekasi.pk].total
+        for stage in (K.SELF_ASSESSMENT, K.PROVINCE, K.MINISTRY, K.FIELD, K.FINAL)
+    }
+    assert totals == {
+        K.SELF_ASSESSMENT: 100,
+        K.PROVINCE: 85,
+        K.MINISTRY: 85,
+        K.FIELD: 70,
+        K.FINAL: 70,
+    }
+    ev.bekasi.refresh_from_db()
+    assert ev.bekasi.final_total == 70 and ev.bekasi.final_band.code == "MADYA"
+    province = Score.objects.get(answer=t11, stage=K.PROVINCE)
+    assert (
+        province.decision == "adjusted"
+        and province.reason == "Baru SK, belum Perda"
+        and province.scored_by == personas.jabar
+    )
+    assert AuditEntry.objects.filter(action="assessment.determined").exists()
+    with pytest.raises(actions.EvaluationError, match="final determination"):
+        verification.verify_item(actor=personas.ministry, answer=t11, stage=K.FINAL)
+
+
+def test_province_returns_an_item_the_district_corrects_within_the_stage(personas, evaluation):
+    ev = evaluation
+    submit_all(personas, ev)
+    move_to(ev, K.PROVINCE)
+    answer = ev.answers["T-2.1"]
+    verification.verify_return(
+        actor=personas.jabar, answer=answer, reason="Sumber data tidak jelas"
+    )
+    with pytest.raises(actions.EvaluationError, match="back with the district"):
+        verification.verify_item(actor=personas.jabar, answer=answer, stage=K.PROVINCE)
+    capil = personas["bekasi.disdukcapil"]
+    answer = fresh(answer)
+    actions.answer_save(
+        actor=capil,
+        answer=answer,
+        value={"number": "93"},
+        note="Data Dinkes 2026",
+        revision=answer.revision,
+    )
+    actions.answer_submit(actor=capil, answer=fresh(answer))
+    actions.answer_accept(actor=personas.bekasi_admin, answer=fresh(answer))
+    score = verification.verify_item(actor=personas.jabar, answer=answer, stage=K.PROVINCE)
+    assert score.points == 30 and fresh(answer).returned_at_stage == ""
+    # Other answers stay locked: the self-assessment is submitted.
+    other = fresh(ev.answers["T-1.1"])
+    with pytest.raises(actions.EvaluationError):
+        actions.answer_save(
+            actor=personas.bekasi_dinkes, answer=other, value={}, note="", revision=other.revision
+        )
+
+
+@pytest.mark.parametrize(
+    ("who", "stage"),
+    [
+        ("gunungmas.admin", K.PROVINCE),
+        ("bekasi.admin", K.PROVINCE),
+        ("verifier.jabar", K.MINISTRY),
+        ("verifier.jabar", K.FIELD),
+        ("assessor", K.PROVINCE),
+        ("bekasi.regent", K.PROVINCE),
+    ],
+)
+def test_only_the_right_level_verifies(personas, evaluation, who, stage):
+    submit_all(personas, evaluation)
+    move_to(evaluation, stage)
+    with pytest.raises(actions.EvaluationError, match="do not verify"):
+        verification.verify_item(
+            actor=personas[who], answer=evaluation.answers["T-1.1"], stage=stage
+        )
+
+
+def test_closed_stage_and_unsubmitted_district_refuse_verification(personas, evaluation):
+    with pytest.raises(actions.EvaluationError, match="not submitted"):
+        verification.verify_item(
+            actor=personas.jabar, answer=evaluation.answers["T-1.1"], stage=K.PROVINCE
+        )
+    submit_all(personas, evaluation)
+    with pytest.raises(actions.EvaluationError, match="not open"):
+        verification.verify_item(
+            actor=personas.jabar, answer=evaluation.answers["T-1.1"], stage=K.PROVINCE
+        )
+
+
+def test_adjusting_needs_a_reason_and_a_score_within_the_maximum(personas, evaluation):
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    answer = evaluation.answers["T-1.1"]
+    with pytest.raises(actions.EvaluationError, match="reason"):
+        verification.verify_item(
+            actor=personas.jabar, answer=answer, stage=K.PROVINCE, points=Decimal(10)
+        )
+    with pytest.raises(actions.EvaluationError, match="between 0 and 30"):
+        verification.verify_item(
+            actor=personas.jabar, answer=answer, stage=K.PROVINCE, points=Decimal(31), reason="x"
+        )
+    assert not Score.objects.filter(answer=answer, stage=K.PROVINCE).exists()
+
+
+def test_gap_analysis_and_cheapest_path_against_hand_computed_numbers(personas, evaluation):
+    ev = evaluation
+    # SK (15 of 30), no SK Gugus Tugas document (0 of 20), 60 % (15 of 30), 80 % certificates (20).
+    submit_all(personas, ev, perda="SK", percent="60", evidence=False)
+    analysis = {g.indicator.code: g for g in gaps.gap_analysis(ev.bekasi)}
+    assert (analysis["T-1"].points, analysis["T-1"].max_points) == (15, 50)
+    assert (analysis["T-2"].points, analysis["T-2"].max_points) == (35, 50)
+    assert [i.answer.question.code for i in analysis["T-1"].not_yet] == ["T-1.1", "T-1.2"]
+    assert [i.answer.question.code for i in analysis["T-2"].done] == ["T-2.2"]
+    assert analysis["T-1"].offices == {"Dinkes", "DP3A"}
+    path = gaps.cheapest_path(ev.bekasi)
+    # Total 50 = Pratama; Madya needs 61: 11 more. The missing document (+20, effort 1) comes first.
+    assert path.total == 50 and path.current.code == "PRATAMA" and path.target.code == "MADYA"
+    assert path.needed == 11
+    assert [(i.answer.question.code, i.gain) for i in path.items] == [("T-1.2", 20)]
+    assert path.reached
+
+
+def test_a_gate_below_the_next_band_is_put_first(personas, evaluation):
+    ev = evaluation
+    submit_all(personas, ev, perda="SK", percent="60", evidence=False)
+    bands = {b.code: b for b in ev.version.bands.all()}
+    question = Answer.objects.get(pk=ev.answers["T-2.1"].pk).question
+    actions.gate_add(
+        actor=personas.ministry,
+        cycle=ev.cycle,
+        question=question,
+        max_band=bands["PRATAMA"],
+        reason="Larangan iklan rokok",
+    )
+    path = gaps.cheapest_path(ev.bekasi)
+    assert path.items[0].answer.question.code == "T-2.1"
+    assert [g.reason for g in path.gates] == ["Larangan iklan rokok"]

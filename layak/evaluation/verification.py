@@ -1,0 +1,246 @@
+"""Verification of a submitted self-assessment, level by level (Permen PPPA 12/2022):
+
+1. the province verifier reviews each item while the province stage is open: agrees, adjusts
+   the score with a reason, or returns the item to the district, which corrects and resubmits it
+   within the stage;
+2. the ministry reviews the province's verification;
+3. independent assessors verify in the field the districts assigned to them;
+4. the ministry's final determination fixes the score and the predicate.
+
+Each level keeps its own ``Score`` row per item, with its reason; "agree" takes the previous
+level's points. The engine in ``scores.py`` totals any stage.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layak import authz
+from layak.accounts.models import User
+from layak.audit.log import record
+from layak.evaluation.actions import EvaluationError, _lock, _revise, stage_open_for
+from layak.evaluation.models import Answer, Assessment, Score, Stage
+from layak.evaluation.scores import result_for
+from layak.organisations.roles import Role
+
+K = Stage.Kind
+VERIFICATION_STAGES = [K.PROVINCE, K.MINISTRY, K.FIELD, K.FINAL]
+PREVIOUS = {
+    K.PROVINCE: K.SELF_ASSESSMENT,
+    K.MINISTRY: K.PROVINCE,
+    K.FIELD: K.MINISTRY,
+    K.FINAL: K.FIELD,
+}
+
+
+def may_verify(actor: User, assessment: Assessment, stage: str) -> bool:
+    """Who verifies at each stage: the province verifier (its province), the ministry, the
+    independent assessors assigned to the district; the ministry may act at every stage."""
+    if authz.reaches(actor, authz.Action.MANAGE, None):
+        return True
+    if stage not in (K.PROVINCE, K.FIELD):
+        return False
+    role = Role.PROVINCE_VERIFIER if stage == K.PROVINCE else Role.ASSESSOR
+    path = assessment.region.path
+    return any(
+        g.role == role
+        and g.allows(authz.Action.VERIFY)
+        and any(path.startswith(p) for p in g.paths)
+        for g in authz.grants(actor)
+    )
+
+
+def _check(actor: User, assessment: Assessment, stage: str) -> None:
+    if stage not in VERIFICATION_STAGES:
+        raise EvaluationError(_("Unknown verification stage."))
+    if not may_verify(actor, assessment, stage):
+        raise EvaluationError(_("You do not verify this district at this stage."))
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise EvaluationError(_("The district has not submitted its self-assessment yet."))
+    if assessment.determined_at is not None:
+        raise EvaluationError(_("The final determination has been made; scores are fixed."))
+    if not stage_open_for(assessment, stage):
+        raise EvaluationError(
+            _("The stage “%(stage)s” is not open for this district.")
+            % {"stage": Stage.Kind(stage).label}
+        )
+
+
+def points_before(answer: Answer, stage: str) -> Decimal:
+    """The points of the nearest earlier stage that scored the item."""
+    scores = dict(Score.objects.filter(answer=answer).values_list("stage", "points"))
+    kind: str | None = PREVIOUS.get(stage)
+    while kind is not None:
+        if kind in scores:
+            return scores[kind]
+        kind = PREVIOUS.get(kind)
+    return Decimal(0)
+
+
+@transaction.atomic
+def verify_item(
+    *, actor: User, answer: Answer, stage: str, points: Decimal | None = None, reason: str = ""
+) -> Score:
+    """Agree (``points`` None: the previous level's points) or adjust, with a reason."""
+    answer = _lock(answer)
+    _check(actor, answer.assessment, stage)
+    if answer.status == Answer.Status.RETURNED or (
+        answer.returned_at_stage == K.PROVINCE and answer.status != Answer.Status.ACCEPTED
+    ):
+        raise EvaluationError(
+            _("The item is back with the district; verify it once it is accepted again.")
+        )
+    before = points_before(answer, stage)
+    reason = reason.strip()
+    if points is None:
+        points, decision = before, Score.Decision.AGREED
+    else:
+        if points < 0 or points > answer.question.max_points:
+            raise EvaluationError(
+                _("The score must be between 0 and %(max)s.")
+                % {"max": f"{answer.question.max_points.normalize():f}"}
+            )
+        decision = Score.Decision.AGREED if points == before else Score.Decision.ADJUSTED
+        if decision == Score.Decision.ADJUSTED and not reason:
+            raise EvaluationError(_("Give the reason for changing the score."))
+    old = Score.objects.filter(answer=answer, stage=stage).first()
+    score, _created = Score.objects.update_or_create(
+        answer=answer,
+        stage=stage,
+        defaults={
+            "points": points,
+            "decision": decision,
+            "reason": reason,
+            "scored_by": actor,
+            "scored_at": timezone.now(),
+        },
+    )
+    if answer.returned_at_stage:
+        Answer.objects.filter(pk=answer.pk).update(returned_at_stage="")
+    record(
+        actor=actor,
+        action=f"score.{decision}",
+        obj=answer,
+        region=answer.assessment.region,
+        before={"stage": stage, "points": str(old.points), "reason": old.reason}
+        if old
+        else {"stage": stage},
+        after={
+            "stage": stage,
+            "points": str(points),
+            "reason": reason,
+            "previous_level": str(before),
+        },
+    )
+    return score
+
+
+@transaction.atomic
+def verify_agree_rest(*, actor: User, assessment: Assessment, stage: str) -> int:
+    """Agree with the previous level on every item not yet verified at this stage."""
+    assessment = (
+        Assessment.objects.select_for_update().select_related("region").get(pk=assessment.pk)
+    )
+    _check(actor, assessment, stage)
+    pending = (
+        Answer.objects.filter(assessment=assessment)
+        .exclude(scores__stage=stage)
+        .exclude(status=Answer.Status.RETURNED)
+        .select_related("question")
+    )
+    count = 0
+    for answer in pending:
+        if answer.returned_at_stage == K.PROVINCE and answer.status != Answer.Status.ACCEPTED:
+            continue
+        Score.objects.create(
+            answer=answer,
+            stage=stage,
+            points=points_before(answer, stage),
+            decision=Score.Decision.AGREED,
+            scored_by=actor,
+        )
+        count += 1
+    record(
+        actor=actor,
+        action="score.agreed_rest",
+        obj=assessment,
+        region=assessment.region,
+        after={"stage": stage, "items": count},
+    )
+    return count
+
+
+@transaction.atomic
+def verify_return(*, actor: User, answer: Answer, reason: str) -> Answer:
+    """The province sends an item back to the district, which corrects it within the stage."""
+    answer = _lock(answer)
+    _check(actor, answer.assessment, K.PROVINCE)
+    if not reason.strip():
+        raise EvaluationError(_("Say why the item is returned."))
+    if answer.status == Answer.Status.RETURNED:
+        raise EvaluationError(_("The item is already back with the district."))
+    before = answer.status
+    answer.status = Answer.Status.RETURNED
+    answer.return_reason = reason.strip()
+    answer.returned_at_stage = K.PROVINCE
+    _revise(
+        answer,
+        actor=actor,
+        action="returned_by_province",
+        before=answer.value,
+        fields=["status", "return_reason", "returned_at_stage"],
+    )
+    record(
+        actor=actor,
+        action="answer.returned_by_province",
+        obj=answer,
+        region=answer.assessment.region,
+        before={"status": before},
+        after={"status": Answer.Status.RETURNED, "reason": answer.return_reason},
+    )
+    return answer
+
+
+@transaction.atomic
+def assessment_determine(*, actor: User, assessment: Assessment) -> Assessment:
+    """The final determination: items without a final score take the nearest earlier level's;
+    the total and the predicate (gates applied) are fixed on the assessment."""
+    assessment = (
+        Assessment.objects.select_for_update()
+        .select_related("region", "cycle")
+        .get(pk=assessment.pk)
+    )
+    _check(actor, assessment, K.FINAL)
+    missing = Answer.objects.filter(assessment=assessment).exclude(scores__stage=K.FINAL)
+    Score.objects.bulk_create(
+        Score(
+            answer=answer,
+            stage=K.FINAL,
+            points=points_before(answer, K.FINAL),
+            decision=Score.Decision.CARRIED,
+            scored_by=actor,
+        )
+        for answer in missing
+    )
+    result = result_for(assessment, K.FINAL)
+    assessment.final_total = result.total
+    assessment.final_band = result.predicate.band
+    assessment.determined_at = timezone.now()
+    assessment.determined_by = actor
+    assessment.save(update_fields=["final_total", "final_band", "determined_at", "determined_by"])
+    record(
+        actor=actor,
+        action="assessment.determined",
+        obj=assessment,
+        region=assessment.region,
+        after={
+            "total": str(result.total),
+            "predicate": result.predicate.name,
+            "capped_by": list(result.predicate.capped_by),
+        },
+    )
+    return assessment

@@ -1,0 +1,293 @@
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from layak import authz
+from layak.core.http import HtmxHttpRequest
+from layak.evaluation import gaps, verification
+from layak.evaluation.actions import EvaluationError, stage_open_for
+from layak.evaluation.forms import describe_value
+from layak.evaluation.models import Answer, Assessment, Score, Stage
+from layak.evaluation.scores import results
+from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
+from layak.evidence.models import EvidenceLink
+from layak.frameworks.models import Group, Question
+
+K = Stage.Kind
+STAGES = [K.SELF_ASSESSMENT, *verification.VERIFICATION_STAGES]
+
+
+def _stage(value: str) -> str:
+    if value not in verification.VERIFICATION_STAGES:
+        raise Http404
+    return value
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Districts waiting for this verifier: submitted self-assessments in a cycle whose
+    verification stage is open, with how many items are verified."""
+    user = user_of(request)
+    authz.require(user, A.VERIFY)
+    now = timezone.now()
+    assessments = (
+        Assessment.objects.for_user(user, A.VERIFY)
+        .filter(status=Assessment.Status.SUBMITTED, determined_at__isnull=True)
+        .select_related("region__parent", "cycle")
+        .prefetch_related("cycle__stages")
+        .annotate(items=Count("answers", distinct=True))
+        .order_by("cycle__name", "region__code")
+    )
+    rows = []
+    counts = {
+        (a, s): n
+        for a, s, n in Score.objects.filter(
+            answer__assessment__in=assessments, stage__in=verification.VERIFICATION_STAGES
+        )
+        .values_list("answer__assessment_id", "stage")
+        .annotate(n=Count("pk"))
+    }
+    returned = dict(
+        Answer.objects.filter(assessment__in=assessments, returned_at_stage=K.PROVINCE)
+        .values_list("assessment_id")
+        .annotate(n=Count("pk"))
+    )
+    for assessment in assessments:
+        open_stages = [
+            s
+            for s in assessment.cycle.stages.all()
+            if s.kind in verification.VERIFICATION_STAGES and s.is_open(now)
+        ]
+        for stage in open_stages:
+            if verification.may_verify(user, assessment, stage.kind):
+                rows.append(
+                    {
+                        "assessment": assessment,
+                        "stage": stage,
+                        "verified": counts.get((assessment.pk, stage.kind), 0),
+                        "returned": returned.get(assessment.pk, 0),
+                    }
+                )
+    return render(request, "evaluation/verify_queue.html", {"rows": rows})
+
+
+def _verify_context(
+    user: object, assessment: Assessment, stage: str, request: HttpRequest
+) -> dict[str, object]:
+    groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
+    group = request.GET.get("group", "")
+    status = request.GET.get("status", "")
+    answers = (
+        Answer.objects.filter(assessment=assessment)
+        .select_related("question__indicator__group")
+        .prefetch_related(
+            Prefetch("question", queryset=Question.objects.prefetch_related("options")),
+            Prefetch("scores", to_attr="all_scores"),
+            Prefetch(
+                "evidence_links",
+                queryset=EvidenceLink.objects.filter(is_active=True).select_related("file"),
+                to_attr="links",
+            ),
+        )
+        .order_by(
+            "question__indicator__group__order", "question__indicator__order", "question__order"
+        )
+    )
+    if group:
+        answers = answers.filter(question__indicator__group__code=group)
+    items = []
+    for answer in answers:
+        by_stage = {s.stage: s for s in answer.all_scores}  # type: ignore[attr-defined]
+        mine = by_stage.get(stage)
+        state = (
+            "returned"
+            if answer.status == Answer.Status.RETURNED or answer.returned_at_stage
+            else ("done" if mine else "pending")
+        )
+        if mine and mine.decision == Score.Decision.ADJUSTED:
+            state = "adjusted"
+        if status and status != state:
+            continue
+        items.append(
+            {
+                "answer": answer,
+                "value": describe_value(answer.question, answer.value),
+                "scores": [(k, by_stage.get(k)) for k in STAGES],
+                "mine": mine,
+                "state": state,
+            }
+        )
+    return {"groups": groups, "group": group, "status": status, "items": items}
+
+
+@login_required
+def verify_assessment(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    user = user_of(request)
+    stage = _stage(stage)
+    assessment = get_assessment(user, pk)
+    authz.require(user, A.VERIFY, verification.may_verify(user, assessment, stage))
+    context = _verify_context(user, assessment, stage, request)
+    context.update(
+        {
+            "assessment": assessment,
+            "stage": stage,
+            "stage_label": Stage.Kind(stage).label,
+            "stage_open": stage_open_for(assessment, stage),
+            "can_return": stage == K.PROVINCE,
+        }
+    )
+    return render(request, "evaluation/verify.html", context)
+
+
+def _back(
+    request: HtmxHttpRequest, answer: Answer, stage: str, error: str = "", message: str = ""
+) -> HttpResponse:
+    if error:
+        messages.error(request, error)
+    elif message:
+        messages.success(request, message)
+    return redirect(
+        f"/evaluation/assessments/{answer.assessment_id}/verify/{stage}/#item-{answer.pk}"
+    )
+
+
+@login_required
+@require_POST
+def verify_item(request: HtmxHttpRequest, pk: int, stage: str) -> HttpResponse:
+    user = user_of(request)
+    stage = _stage(stage)
+    answer = get_answer(user, pk)
+    authz.require(user, A.VERIFY, verification.may_verify(user, answer.assessment, stage))
+    raw = request.POST.get("points", "").strip()
+    points = None
+    if request.POST.get("decision") == "adjust":
+        try:
+            points = Decimal(raw.replace(",", "."))
+        except InvalidOperation:
+            return _back(
+                request, answer, stage, error=_("“%(value)s” is not a number.") % {"value": raw}
+            )
+    try:
+        if request.POST.get("decision") == "return":
+            verification.verify_return(
+                actor=user, answer=answer, reason=request.POST.get("reason", "")
+            )
+            done = _("Returned to the district.")
+        else:
+            verification.verify_item(
+                actor=user,
+                answer=answer,
+                stage=stage,
+                points=points,
+                reason=request.POST.get("reason", ""),
+            )
+            done = _("Saved.")
+    except EvaluationError as exc:
+        return _back(request, answer, stage, error=str(exc))
+    return _back(request, answer, stage, message=done)
+
+
+@login_required
+@require_POST
+def verify_rest(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    user = user_of(request)
+    stage = _stage(stage)
+    assessment = get_assessment(user, pk)
+    authz.require(user, A.VERIFY, verification.may_verify(user, assessment, stage))
+    try:
+        n = verification.verify_agree_rest(actor=user, assessment=assessment, stage=stage)
+    except EvaluationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(n)s items agreed.") % {"n": n})
+    return redirect(f"/evaluation/assessments/{assessment.pk}/verify/{stage}/")
+
+
+@login_required
+@require_POST
+def determine(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    assessment = get_assessment(user, pk)
+    authz.require(user, A.MANAGE, authz.reaches(user, A.MANAGE, None))
+    try:
+        verification.assessment_determine(actor=user, assessment=assessment)
+    except EvaluationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The final score and predicate have been fixed."))
+    return redirect("evaluation:scores", pk=assessment.pk)
+
+
+@login_required
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every stage's scores side by side per item, indicator, group and total, with reasons."""
+    user = user_of(request)
+    assessment = get_assessment(user, pk)
+    per_stage = {
+        stage: results(assessment.cycle, [assessment.pk], stage).get(assessment.pk)
+        for stage in STAGES
+    }
+    answers = (
+        Answer.objects.for_user(user, A.VIEW)
+        .filter(assessment=assessment)
+        .select_related("question__indicator__group")
+        .prefetch_related(Prefetch("scores", to_attr="all_scores"))
+        .order_by(
+            "question__indicator__group__order", "question__indicator__order", "question__order"
+        )
+    )
+    rows = []
+    for answer in answers:
+        by_stage = {s.stage: s for s in answer.all_scores}  # type: ignore[attr-defined]
+        cells = [by_stage.get(k) for k in STAGES]
+        values = [c.points for c in cells if c is not None]
+        rows.append({"answer": answer, "cells": cells, "differs": len(set(values)) > 1})
+    groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
+    group_rows = [
+        (g, [(r.by_group.get(g.code) if (r := per_stage[k]) else None) for k in STAGES])
+        for g in groups
+    ]
+    return render(
+        request,
+        "evaluation/compare.html",
+        {
+            "assessment": assessment,
+            "stages": [Stage.Kind(k).label for k in STAGES],
+            "totals": [per_stage[k] for k in STAGES],
+            "group_rows": group_rows,
+            "rows": rows,
+            "can_determine": authz.reaches(user, A.MANAGE, None)
+            and assessment.determined_at is None,
+        },
+    )
+
+
+@login_required
+def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    assessment = get_assessment(user, pk)
+    # The whole district's gaps: for region-wide roles, not for a single office.
+    authz.require(user, A.VIEW, authz.reaches(user, A.VIEW, assessment.region))
+    stage = request.GET.get("stage", K.SELF_ASSESSMENT)
+    if stage not in STAGES:
+        stage = K.SELF_ASSESSMENT
+    return render(
+        request,
+        "evaluation/gaps.html",
+        {
+            "assessment": assessment,
+            "stage": stage,
+            "stages": [(k, Stage.Kind(k).label) for k in STAGES],
+            "gaps": gaps.gap_analysis(assessment, stage),
+            "path": gaps.cheapest_path(assessment, stage),
+        },
+    )
