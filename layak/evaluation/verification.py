@@ -29,7 +29,7 @@ from layak.organisations.roles import Role
 
 K = Stage.Kind
 VERIFICATION_STAGES = [K.PROVINCE, K.MINISTRY, K.FIELD, K.FINAL]
-PREVIOUS = {
+PREVIOUS: dict[str, str] = {
     K.PROVINCE: K.SELF_ASSESSMENT,
     K.MINISTRY: K.PROVINCE,
     K.FIELD: K.MINISTRY,
