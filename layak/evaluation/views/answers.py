@@ -93,25 +93,36 @@ def _card_context(
 
 
 def _state(user: Any, assessment: Assessment) -> dict[str, Any]:
-    open_ = assessment.status == Assessment.Status.IN_PROGRESS and actions.stage_open_for(
+    """What this person may do now: change their answers while the self-assessment is open, or,
+    during the province stage, the answers the province verifier sent back."""
+    self_open = assessment.status == Assessment.Status.IN_PROGRESS and actions.stage_open_for(
         assessment, Stage.Kind.SELF_ASSESSMENT
     )
+    province_open = not self_open and actions.stage_open_for(assessment, Stage.Kind.PROVINCE)
+    mine = Answer.objects.for_user(user, A.EDIT).filter(assessment=assessment)
+    if not self_open:
+        mine = mine.filter(returned_at_stage=Stage.Kind.PROVINCE) if province_open else mine.none()
     return {
-        "open": open_,
-        "admin": open_ and authz.reaches(user, A.MANAGE, assessment.region),
-        "editable": set(
-            Answer.objects.for_user(user, A.EDIT)
-            .filter(assessment=assessment)
-            .values_list("pk", flat=True)
-        )
-        if open_
-        else set(),
+        "open": self_open or province_open,
+        "self_open": self_open,
+        "province_open": province_open,
+        "admin": authz.reaches(user, A.MANAGE, assessment.region),
+        "editable": set(mine.values_list("pk", flat=True)),
         "library": list(
             EvidenceFile.objects.for_user(user, A.VIEW)
             .filter(region=assessment.region)
             .order_by("name")[:200]
         ),
     }
+
+
+def _may_review(state: dict[str, Any], answer: Answer) -> bool:
+    if not state["admin"]:
+        return False
+    return bool(
+        state["self_open"]
+        or (state["province_open"] and answer.returned_at_stage == Stage.Kind.PROVINCE)
+    )
 
 
 @login_required
@@ -139,7 +150,7 @@ def indicator_form(request: HttpRequest, pk: int, indicator: int) -> HttpRespons
             user,
             a,
             writable=a.pk in state["editable"],
-            can_review=state["admin"],
+            can_review=_may_review(state, a),
             library=state["library"],
         )
         | {"previous": actions.previous_answer(a)}
@@ -167,7 +178,7 @@ def _card(
         user,
         answer,
         writable=answer.pk in state["editable"],
-        can_review=state["admin"],
+        can_review=_may_review(state, answer),
         library=state["library"],
     )
     context.update(
