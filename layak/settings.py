@@ -243,3 +243,6 @@ LOGGING = {
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+
+# Deadline reminders: sent this many days before a stage closes.
+REMINDER_LEAD_DAYS = [int(d) for d in env_list("REMINDER_LEAD_DAYS", ["7", "3", "1"])]

@@ -303,3 +303,20 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer} · {self.stage}: {self.points}"
+
+
+class ReminderLog(models.Model):
+    """One reminder email per person per day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    items = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"
