@@ -39,12 +39,19 @@ class Action(StrEnum):
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.MINISTRY_ADMIN: frozenset(Action),
     Role.PROVINCE_VERIFIER: frozenset({Action.VIEW, Action.VERIFY}),
-    Role.DISTRICT_ADMIN: frozenset({Action.VIEW, Action.EDIT, Action.MANAGE, Action.AUDIT}),
+    # The district verifies its kecamatan and villages.
+    Role.DISTRICT_ADMIN: frozenset(
+        {Action.VIEW, Action.EDIT, Action.MANAGE, Action.AUDIT, Action.VERIFY}
+    ),
     Role.OFFICE_OPERATOR: frozenset({Action.VIEW, Action.EDIT}),
     Role.PARTNER_CONTRIBUTOR: frozenset({Action.VIEW, Action.EDIT}),
     Role.FORUM_FACILITATOR: frozenset({Action.VIEW, Action.EDIT}),
     Role.READER: frozenset({Action.VIEW}),
     Role.ASSESSOR: frozenset({Action.VIEW, Action.VERIFY}),
+    # A kecamatan operator answers for the kecamatan and its villages; a village operator for
+    # its village (Kecamatan / Desa-Kelurahan Layak Anak).
+    Role.SUBDISTRICT_OPERATOR: frozenset({Action.VIEW, Action.EDIT}),
+    Role.VILLAGE_OPERATOR: frozenset({Action.VIEW, Action.EDIT}),
 }
 
 

@@ -89,9 +89,10 @@ def cycle_create(
     _require_national(actor)
     if not instrument.is_frozen:
         raise EvaluationError(_("A cycle uses a published instrument."))
-    if set(windows) != set(Stage.Kind.values):
+    order = Stage.order_for(instrument.framework.region_level)
+    if set(windows) != set(order):
         raise EvaluationError(_("Every stage needs its window."))
-    _check_windows(windows)
+    _check_windows(windows, order)
     cycle = Cycle.objects.create(name=name, instrument=instrument, created_by=actor)
     Stage.objects.bulk_create(
         Stage(cycle=cycle, kind=kind, opens_at=opens, closes_at=closes)
@@ -107,9 +108,11 @@ def cycle_create(
     return cycle
 
 
-def _check_windows(windows: dict[str, tuple[datetime.datetime, datetime.datetime]]) -> None:
+def _check_windows(
+    windows: dict[str, tuple[datetime.datetime, datetime.datetime]], order: list[str]
+) -> None:
     previous_close = None
-    for kind in Stage.ORDER:
+    for kind in order:
         opens, closes = windows[kind]
         if closes <= opens:
             raise EvaluationError(
@@ -134,7 +137,7 @@ def cycle_set_windows(
     *, actor: User, cycle: Cycle, windows: dict[str, tuple[datetime.datetime, datetime.datetime]]
 ) -> None:
     _require_national(actor)
-    _check_windows(windows)
+    _check_windows(windows, Stage.order_for(cycle.instrument.framework.region_level))
     stages = {s.kind: s for s in Stage.objects.select_for_update().filter(cycle=cycle)}
     before = _windows_json({k: (s.opens_at, s.closes_at) for k, s in stages.items()})
     for kind, (opens, closes) in windows.items():
@@ -155,9 +158,14 @@ def cycle_set_windows(
 def cycle_add_districts(
     *, actor: User, cycle: Cycle, regions: Iterable[Region]
 ) -> list[Assessment]:
-    """Make the districts take part: an assessment with one empty answer per question."""
-    _require_national(actor)
+    """Make the regions take part: an assessment with one empty answer per question. The
+    ministry adds anywhere; a district administrator adds its own kecamatan and villages."""
     level = cycle.instrument.framework.region_level
+    regions = list(regions)
+    if not authz.reaches(actor, A.MANAGE, None) and not (
+        level > 2 and all(authz.reaches(actor, A.MANAGE, r) for r in regions)
+    ):
+        raise EvaluationError(_("Only the ministry administrator can do this."))
     questions = list(
         Question.objects.filter(version_id=cycle.instrument_id).values_list("pk", flat=True)
     )
@@ -322,10 +330,10 @@ def _lock(answer: Answer) -> Answer:
 
 
 def _check_open(answer: Answer) -> None:
-    if answer.returned_at_stage == Stage.Kind.PROVINCE:
-        # Sent back by the province verifier: corrected within the province stage.
-        if not stage_open_for(answer.assessment, Stage.Kind.PROVINCE):
-            raise EvaluationError(_("The province verification stage is closed for this district."))
+    if answer.returned_at_stage:
+        # Sent back by the verifier: corrected within the verifier's stage.
+        if not stage_open_for(answer.assessment, answer.returned_at_stage):
+            raise EvaluationError(_("The verification stage is closed for this region."))
         return
     if answer.assessment.status == Assessment.Status.SUBMITTED:
         raise EvaluationError(
@@ -572,11 +580,18 @@ def _translate_value(value: dict[str, Any], option_map: dict[str, str]) -> dict[
 # ---- the whole self-assessment ----------------------------------------------------------
 
 
+def _lower(assessment: Assessment) -> bool:
+    """A kecamatan or village evaluation (Kecamatan / Desa-Kelurahan Layak Anak)."""
+    return bool(assessment.cycle.instrument.framework.region_level > 2)
+
+
 def assessment_missing(assessment: Assessment) -> list[Answer]:
-    """Required answers not yet accepted: what stops the district from submitting."""
+    """Required answers not yet ready: not accepted by the district (its own evaluation), or
+    not submitted (a kecamatan or village, whose operator answers and submits itself)."""
+    ready = [S.SUBMITTED, S.ACCEPTED] if _lower(assessment) else [S.ACCEPTED]
     return list(
         Answer.objects.filter(assessment=assessment, question__required=True)
-        .exclude(status=S.ACCEPTED)
+        .exclude(status__in=ready)
         .select_related("question__indicator")
         .order_by("question__indicator__order", "question__order")
     )
@@ -585,9 +600,15 @@ def assessment_missing(assessment: Assessment) -> list[Answer]:
 @transaction.atomic
 def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
     assessment = (
-        Assessment.objects.select_for_update().select_related("region").get(pk=assessment.pk)
+        Assessment.objects.select_for_update()
+        .select_related("region", "cycle__instrument__framework")
+        .get(pk=assessment.pk)
     )
-    _require_district_admin(actor, assessment)
+    if _lower(assessment):
+        if not authz.reaches(actor, A.EDIT, assessment.region):
+            raise EvaluationError(_("Only the region's operator can submit its evaluation."))
+    else:
+        _require_district_admin(actor, assessment)
     if assessment.status == Assessment.Status.SUBMITTED:
         raise EvaluationError(_("The self-assessment has already been submitted."))
     if not stage_open_for(assessment, Stage.Kind.SELF_ASSESSMENT):

@@ -15,19 +15,25 @@ from layak.frameworks.scoring import to_decimal
 
 
 class CycleForm(forms.Form):
+    """A cycle for one level: regencies/cities (2), kecamatan (3) or villages (4)."""
+
     name = forms.CharField(label=_l("Name"), max_length=200, initial="Evaluasi KLA")
     instrument = forms.ModelChoiceField(
-        label=_l("Instrument"),
-        queryset=InstrumentVersion.objects.filter(
-            status=InstrumentVersion.Status.PUBLISHED,
-            framework__has_points=True,
-            framework__region_level=2,
-        ).select_related("framework"),
+        label=_l("Instrument"), queryset=InstrumentVersion.objects.none()
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, level: int = 2, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for kind, label in Stage.Kind.choices:
+        self.order = Stage.order_for(level)
+        instrument = self.fields["instrument"]
+        assert isinstance(instrument, forms.ModelChoiceField)
+        instrument.queryset = InstrumentVersion.objects.filter(
+            status=InstrumentVersion.Status.PUBLISHED,
+            framework__has_points=True,
+            framework__region_level=level,
+        ).select_related("framework")
+        for kind in self.order:
+            label = Stage.Kind(kind).label
             self.fields[f"{kind}_opens"] = forms.DateField(
                 label=_("%(stage)s opens") % {"stage": label},
                 widget=forms.DateInput(attrs={"type": "date"}),
@@ -40,7 +46,7 @@ class CycleForm(forms.Form):
     def windows(self) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
         tz = timezone.get_current_timezone()
         out = {}
-        for kind in Stage.Kind.values:
+        for kind in self.order:
             opens = self.cleaned_data[f"{kind}_opens"]
             closes = self.cleaned_data[f"{kind}_closes"]
             # A deadline date means the end of that day.

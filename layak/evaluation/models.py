@@ -49,8 +49,16 @@ class Stage(models.Model):
         MINISTRY = "ministry", _("Ministry review")
         FIELD = "field", _("Field verification")
         FINAL = "final", _("Final determination")
+        DISTRICT = "district", _("Verification by the district")
 
+    # Regencies and cities go through five stages; kecamatan and villages through two, the
+    # district verifying them.
     ORDER = [Kind.SELF_ASSESSMENT, Kind.PROVINCE, Kind.MINISTRY, Kind.FIELD, Kind.FINAL]
+    LOWER_ORDER = [Kind.SELF_ASSESSMENT, Kind.DISTRICT]
+
+    @classmethod
+    def order_for(cls, level: int) -> list[str]:
+        return [str(k) for k in (cls.ORDER if level <= 2 else cls.LOWER_ORDER)]
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="stages")
     kind = models.CharField(_("stage"), max_length=16, choices=Kind.choices)

@@ -28,20 +28,42 @@ from layak.evaluation.scores import result_for
 from layak.organisations.roles import Role
 
 K = Stage.Kind
-VERIFICATION_STAGES = [K.PROVINCE, K.MINISTRY, K.FIELD, K.FINAL]
+VERIFICATION_STAGES = [K.PROVINCE, K.MINISTRY, K.FIELD, K.FINAL, K.DISTRICT]
 PREVIOUS: dict[str, str] = {
     K.PROVINCE: K.SELF_ASSESSMENT,
     K.MINISTRY: K.PROVINCE,
     K.FIELD: K.MINISTRY,
     K.FINAL: K.FIELD,
+    K.DISTRICT: K.SELF_ASSESSMENT,
+}
+# The stage whose verifier may send items back, and the stage that fixes the result, by level.
+RETURN_STAGE = {2: K.PROVINCE, 3: K.DISTRICT, 4: K.DISTRICT}
+DETERMINATION_STAGE = {2: K.FINAL, 3: K.DISTRICT, 4: K.DISTRICT}
+
+
+def level_of(assessment: Assessment) -> int:
+    return int(assessment.cycle.instrument.framework.region_level)
+
+
+# When an item sent back is ready again: accepted by the district for its own evaluation;
+# submitted again by the kecamatan or village, whose district verifies it.
+_DONE = {
+    2: {Answer.Status.ACCEPTED},
+    3: {Answer.Status.SUBMITTED, Answer.Status.ACCEPTED},
+    4: {Answer.Status.SUBMITTED, Answer.Status.ACCEPTED},
 }
 
 
 def may_verify(actor: User, assessment: Assessment, stage: str) -> bool:
     """Who verifies at each stage: the province verifier (its province), the ministry, the
     independent assessors assigned to the district; the ministry may act at every stage."""
+    if stage not in Stage.order_for(level_of(assessment))[1:]:
+        return False
     if authz.reaches(actor, authz.Action.MANAGE, None):
         return True
+    if stage == K.DISTRICT:
+        # Kecamatan and villages are verified by their district's administrator.
+        return authz.reaches(actor, authz.Action.MANAGE, assessment.region)
     if stage not in (K.PROVINCE, K.FIELD):
         return False
     role = Role.PROVINCE_VERIFIER if stage == K.PROVINCE else Role.ASSESSOR
@@ -89,7 +111,7 @@ def verify_item(
     answer = _lock(answer)
     _check(actor, answer.assessment, stage)
     if answer.status == Answer.Status.RETURNED or (
-        answer.returned_at_stage == K.PROVINCE and answer.status != Answer.Status.ACCEPTED
+        answer.returned_at_stage and answer.status not in _DONE[level_of(answer.assessment)]
     ):
         raise EvaluationError(
             _("The item is back with the district; verify it once it is accepted again.")
@@ -154,7 +176,7 @@ def verify_agree_rest(*, actor: User, assessment: Assessment, stage: str) -> int
     )
     count = 0
     for answer in pending:
-        if answer.returned_at_stage == K.PROVINCE and answer.status != Answer.Status.ACCEPTED:
+        if answer.returned_at_stage and answer.status not in _DONE[level_of(assessment)]:
             continue
         Score.objects.create(
             answer=answer,
@@ -176,9 +198,11 @@ def verify_agree_rest(*, actor: User, assessment: Assessment, stage: str) -> int
 
 @transaction.atomic
 def verify_return(*, actor: User, answer: Answer, reason: str) -> Answer:
-    """The province sends an item back to the district, which corrects it within the stage."""
+    """The province (or, for kecamatan and villages, the district) sends an item back; it is
+    corrected and submitted again within the stage."""
     answer = _lock(answer)
-    _check(actor, answer.assessment, K.PROVINCE)
+    stage = RETURN_STAGE[level_of(answer.assessment)]
+    _check(actor, answer.assessment, stage)
     if not reason.strip():
         raise EvaluationError(_("Say why the item is returned."))
     if answer.status == Answer.Status.RETURNED:
@@ -186,7 +210,7 @@ def verify_return(*, actor: User, answer: Answer, reason: str) -> Answer:
     before = answer.status
     answer.status = Answer.Status.RETURNED
     answer.return_reason = reason.strip()
-    answer.returned_at_stage = K.PROVINCE
+    answer.returned_at_stage = stage
     _revise(
         answer,
         actor=actor,
@@ -211,22 +235,23 @@ def assessment_determine(*, actor: User, assessment: Assessment) -> Assessment:
     the total and the predicate (gates applied) are fixed on the assessment."""
     assessment = (
         Assessment.objects.select_for_update()
-        .select_related("region", "cycle")
+        .select_related("region", "cycle__instrument__framework")
         .get(pk=assessment.pk)
     )
-    _check(actor, assessment, K.FINAL)
-    missing = Answer.objects.filter(assessment=assessment).exclude(scores__stage=K.FINAL)
+    stage = DETERMINATION_STAGE[level_of(assessment)]
+    _check(actor, assessment, stage)
+    missing = Answer.objects.filter(assessment=assessment).exclude(scores__stage=stage)
     Score.objects.bulk_create(
         Score(
             answer=answer,
-            stage=K.FINAL,
-            points=points_before(answer, K.FINAL),
+            stage=stage,
+            points=points_before(answer, stage),
             decision=Score.Decision.CARRIED,
             scored_by=actor,
         )
         for answer in missing
     )
-    result = result_for(assessment, K.FINAL)
+    result = result_for(assessment, stage)
     assessment.final_total = result.total
     assessment.final_band = result.predicate.band
     assessment.determined_at = timezone.now()

@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     FORUM_FACILITATOR = "forum_facilitator", _("Children's forum facilitator")
     READER = "reader", _("Reader")
     ASSESSOR = "assessor", _("Independent assessor")
+    SUBDISTRICT_OPERATOR = "subdistrict_operator", _("Kecamatan operator")
+    VILLAGE_OPERATOR = "village_operator", _("Village operator")
 
 
 class OrganisationKind(models.TextChoices):
@@ -32,6 +34,8 @@ class OrganisationKind(models.TextChoices):
     FORUM_ANAK = "forum_anak", _("Children's forum (Forum Anak)")
     PROVINCE_OFFICE = "province_office", _("Province office")
     MINISTRY = "ministry", _("Ministry")
+    SUBDISTRICT_OFFICE = "subdistrict_office", _("Kecamatan office")
+    VILLAGE_GOVERNMENT = "village_government", _("Village government (desa/kelurahan)")
 
 
 K = OrganisationKind
@@ -47,12 +51,16 @@ ROLE_ORGANISATION_KINDS: dict[str, frozenset[str]] = {
     Role.FORUM_FACILITATOR: frozenset({K.FORUM_ANAK}),
     Role.READER: frozenset({K.GOVERNMENT_OFFICE, K.PROVINCE_OFFICE, K.MINISTRY}),
     Role.ASSESSOR: frozenset({K.UNIVERSITY, K.COMMUNITY, K.MINISTRY}),
+    Role.SUBDISTRICT_OPERATOR: frozenset({K.SUBDISTRICT_OFFICE}),
+    Role.VILLAGE_OPERATOR: frozenset({K.VILLAGE_GOVERNMENT}),
 }
 
 # Organisations of these kinds sit at this region level (None: national, no region).
 KIND_REGION_LEVELS: dict[str, frozenset[int | None]] = {
     K.MINISTRY: frozenset({None}),
     K.PROVINCE_OFFICE: frozenset({1}),
+    K.SUBDISTRICT_OFFICE: frozenset({3}),
+    K.VILLAGE_GOVERNMENT: frozenset({4}),
 }
 DEFAULT_REGION_LEVELS: frozenset[int | None] = frozenset({2, 3, 4})
 
@@ -64,6 +72,8 @@ DISTRICT_GRANTABLE_ROLES = frozenset(
         Role.PARTNER_CONTRIBUTOR,
         Role.FORUM_FACILITATOR,
         Role.READER,
+        Role.SUBDISTRICT_OPERATOR,
+        Role.VILLAGE_OPERATOR,
     }
 )
 

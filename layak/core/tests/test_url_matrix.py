@@ -152,7 +152,13 @@ def as_post(expected: dict[str, int]) -> dict[str, int]:
     return {role: 302 if status == 200 else status for role, status in expected.items()}
 
 
-VERIFIERS = {"ministry": 200, "verifier.jabar": 200, "assessor": 200}
+VERIFIERS = {
+    "ministry": 200,
+    "verifier.jabar": 200,
+    "assessor": 200,
+    "bekasi.admin": 200,
+    "gunungmas.admin": 200,
+}
 PROVINCE_VERIFY = {r: 403 for r in SIGNED_IN} | {"ministry": 200, "verifier.jabar": 200}
 
 MATRIX: dict[str, Case] = {

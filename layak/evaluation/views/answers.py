@@ -98,10 +98,11 @@ def _state(user: Any, assessment: Assessment) -> dict[str, Any]:
     self_open = assessment.status == Assessment.Status.IN_PROGRESS and actions.stage_open_for(
         assessment, Stage.Kind.SELF_ASSESSMENT
     )
-    province_open = not self_open and actions.stage_open_for(assessment, Stage.Kind.PROVINCE)
+    back = Stage.order_for(assessment.cycle.instrument.framework.region_level)[1]
+    province_open = not self_open and actions.stage_open_for(assessment, back)
     mine = Answer.objects.for_user(user, A.EDIT).filter(assessment=assessment)
     if not self_open:
-        mine = mine.filter(returned_at_stage=Stage.Kind.PROVINCE) if province_open else mine.none()
+        mine = mine.filter(returned_at_stage=back) if province_open else mine.none()
     return {
         "open": self_open or province_open,
         "self_open": self_open,
@@ -119,10 +120,7 @@ def _state(user: Any, assessment: Assessment) -> dict[str, Any]:
 def _may_review(state: dict[str, Any], answer: Answer) -> bool:
     if not state["admin"]:
         return False
-    return bool(
-        state["self_open"]
-        or (state["province_open"] and answer.returned_at_stage == Stage.Kind.PROVINCE)
-    )
+    return bool(state["self_open"] or (state["province_open"] and bool(answer.returned_at_stage)))
 
 
 @login_required

@@ -52,7 +52,9 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 def cycle_create(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     authz.require(user, A.MANAGE, _national(request))
-    form = CycleForm(request.POST or None)
+    raw = request.POST.get("level") or request.GET.get("level") or "2"
+    level = int(raw) if raw in {"2", "3", "4"} else 2
+    form = CycleForm(request.POST or None, level=level)
     if request.method == "POST" and form.is_valid():
         try:
             cycle = actions.cycle_create(
@@ -66,7 +68,9 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The cycle has been created."))
             return redirect("evaluation:cycle", pk=cycle.pk)
-    return render(request, "evaluation/cycle_form.html", {"form": form, "cycle": None})
+    return render(
+        request, "evaluation/cycle_form.html", {"form": form, "cycle": None, "level": level}
+    )
 
 
 @login_required
@@ -106,7 +110,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_windows(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     authz.require(user, A.MANAGE, _national(request))
-    cycle = get_object_or_404(Cycle, pk=pk)
+    cycle = get_object_or_404(Cycle.objects.select_related("instrument__framework"), pk=pk)
     stages = {s.kind: s for s in cycle.stages.all()}
     initial = {}
     for kind, stage in stages.items():
@@ -114,7 +118,9 @@ def cycle_windows(request: HttpRequest, pk: int) -> HttpResponse:
         initial[f"{kind}_closes"] = (
             timezone.localtime(stage.closes_at) - datetime.timedelta(days=1)
         ).date()
-    form = WindowsForm(request.POST or None, initial=initial)
+    form = WindowsForm(
+        request.POST or None, initial=initial, level=cycle.instrument.framework.region_level
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.cycle_set_windows(actor=user, cycle=cycle, windows=form.windows())
@@ -129,23 +135,36 @@ def cycle_windows(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cycle_add_districts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the regions that take part. A code above the instrument's level stands for all its
+    regions at that level (a province for its regencies, a regency for its villages). The
+    ministry adds anywhere; a district administrator adds its own kecamatan and villages."""
     user = user_of(request)
-    authz.require(user, A.MANAGE, _national(request))
     cycle = get_object_or_404(Cycle.objects.select_related("instrument__framework"), pk=pk)
+    level = cycle.instrument.framework.region_level
+    allowed = _national(request) or (level > 2 and authz.has_action(user, A.MANAGE))
+    authz.require(user, A.MANAGE, allowed)
     form = DistrictsForm(request.POST)
     if form.is_valid():
         codes = [
             c.strip() for c in form.cleaned_data["codes"].replace(";", ",").split(",") if c.strip()
         ]
-        regions = list(Region.objects.filter(code__in=codes))
-        provinces = [r for r in regions if r.level == Region.Level.PROVINCE]
-        regions = [r for r in regions if r.level != Region.Level.PROVINCE]
-        for province in provinces:
-            regions += list(Region.objects.filter(parent=province, is_active=True))
-        unknown = set(codes) - {r.code for r in regions} - {p.code for p in provinces}
+        given = list(Region.objects.filter(code__in=codes))
+        unknown = set(codes) - {r.code for r in given}
+        regions: list[Region] = []
+        for region in given:
+            if region.level == level:
+                regions.append(region)
+            elif region.level < level:
+                regions += list(Region.objects.below(region).filter(level=level, is_active=True))
+            else:
+                unknown.add(region.code)
+        if not _national(request):
+            outside = [r for r in regions if not authz.reaches(user, A.MANAGE, r)]
+            unknown |= {r.code for r in outside}
         if unknown:
             messages.error(
-                request, _("Unknown codes: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
+                request,
+                _("These codes cannot be added: %(codes)s") % {"codes": ", ".join(sorted(unknown))},
             )
         else:
             try:
@@ -153,7 +172,7 @@ def cycle_add_districts(request: HttpRequest, pk: int) -> HttpResponse:
             except actions.EvaluationError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, _("%(n)s districts added.") % {"n": len(created)})
+                messages.success(request, _("%(n)s regions added.") % {"n": len(created)})
     return redirect("evaluation:cycle", pk=cycle.pk)
 
 
