@@ -259,3 +259,90 @@ def sign_out(page) -> None:
 
     page.locator(".user-menu button").click()
     page.wait_for_url(re.compile("/accounts/login/"))
+
+
+def tiny_village_spec():
+    """A two-question village instrument: Layak from 70 of 100 points."""
+    from decimal import Decimal as D
+
+    from layak.frameworks.spec import (
+        BandSpec,
+        GroupSpec,
+        IndicatorSpec,
+        InstrumentSpec,
+        OptionSpec,
+        QuestionSpec,
+    )
+
+    def question(code: str, text: str) -> QuestionSpec:
+        return QuestionSpec(
+            code,
+            "V-1",
+            "single",
+            text,
+            D(50),
+            options=[OptionSpec("Ada dan berjalan", D(50)), OptionSpec("Belum ada", D(0))],
+        )
+
+    return InstrumentSpec(
+        framework_code="desa-uji",
+        framework_name="Desa Layak Anak (uji)",
+        label="Uji",
+        scale_max=D(100),
+        region_level=4,
+        bands=[
+            BandSpec("NONE", "Belum layak", D(0), D("69.99"), 0),
+            BandSpec("LAYAK", "Layak", D(70), D(100), 1),
+        ],
+        groups=[GroupSpec("KL", "Kelembagaan", 0)],
+        indicators=[IndicatorSpec("V-1", "KL", "Kelembagaan desa", 1)],
+        questions=[question("V-1.1", "Forum Anak Desa"), question("V-1.2", "Perdes KLA")],
+    )
+
+
+def move_stages(cycle, kind: str) -> None:
+    """Open ``kind`` now, with earlier stages closed and later ones ahead (any level)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from layak.evaluation.models import Stage
+
+    order = Stage.order_for(cycle.instrument.framework.region_level)
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    for stage in Stage.objects.filter(cycle=cycle):
+        position = order.index(stage.kind) - order.index(kind)
+        stage.opens_at = now + (position * 10 - 1) * day
+        stage.closes_at = stage.opens_at + 10 * day
+        stage.save()
+
+
+def make_village_cycle(personas: Personas):
+    """A village cycle (self-assessment open) with the first three villages of Cikarang Utara
+    (Bekasi) taking part, and the Bekasi regency assessment of a KLA cycle in progress."""
+    import datetime
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from layak.evaluation import actions
+    from layak.evaluation.models import Stage
+    from layak.frameworks.actions import version_publish
+    from layak.frameworks.spec import build_version
+
+    version = version_publish(actor=personas.ministry, version=build_version(tiny_village_spec()))
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    windows = {
+        Stage.Kind.SELF_ASSESSMENT: (now - day, now + 9 * day),
+        Stage.Kind.DISTRICT: (now + 9 * day, now + 19 * day),
+    }
+    cycle = actions.cycle_create(
+        actor=personas.ministry, name="DEKELA Uji", instrument=version, windows=windows
+    )
+    villages = list(Region.objects.filter(parent__code="32.16.09").order_by("code")[:3])
+    assessments = actions.cycle_add_districts(
+        actor=personas.bekasi_admin, cycle=cycle, regions=villages
+    )
+    return SimpleNamespace(cycle=cycle, version=version, villages=villages, assessments=assessments)

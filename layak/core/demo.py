@@ -43,6 +43,7 @@ class District:
     code: str
     slug: str
     short: str
+    kecamatan: str  # the kecamatan whose office and one village have demo operators
     partners: list[tuple[str, str, str]]  # (kind, acronym, name)
     people: dict[str, str]  # persona key -> full name
 
@@ -52,6 +53,7 @@ DISTRICTS = [
         code="32.16",
         slug="bekasi",
         short="Kabupaten Bekasi",
+        kecamatan="32.16.09",
         partners=[
             (K.COMMUNITY, "TP PKK", "Tim Penggerak PKK Kabupaten Bekasi"),
             (K.COMMUNITY, "LPA", "Lembaga Perlindungan Anak Kabupaten Bekasi"),
@@ -68,12 +70,15 @@ DISTRICTS = [
             "partner": "Hendra Wijaya",
             "forum": "Sri Mulyani",
             "reader": "Ahmad Fauzi",
+            "kecamatan": "Iwan Setiawan",
+            "village": "Nur Aini",
         },
     ),
     District(
         code="62.10",
         slug="gunungmas",
         short="Kabupaten Gunung Mas",
+        kecamatan="62.10.02",
         partners=[
             (K.COMMUNITY, "TP PKK", "Tim Penggerak PKK Kabupaten Gunung Mas"),
             (K.COMMUNITY, "LPA", "Lembaga Perlindungan Anak Kabupaten Gunung Mas"),
@@ -88,6 +93,8 @@ DISTRICTS = [
             "partner": "Agus Rahman",
             "forum": "Natalia Dewi",
             "reader": "Yohanes Tingang",
+            "kecamatan": "Elisabet Minah",
+            "village": "Daniel Nahan",
         },
     ),
 ]
@@ -185,6 +192,17 @@ def seed_demo() -> dict[str, User]:
         member(person(f"{s}.partner", p["partner"]), business, Role.PARTNER_CONTRIBUTOR)
         member(person(f"{s}.forum", p["forum"]), forum, Role.FORUM_FACILITATOR)
         member(person(f"{s}.regent", p["reader"]), offices["Setda"], Role.READER)
+        kecamatan = Region.objects.get(code=district.kecamatan)
+        village = Region.objects.filter(parent=kecamatan).order_by("code").first()
+        office = org(
+            kecamatan, K.SUBDISTRICT_OFFICE, "Kecamatan", f"Kantor Kecamatan {kecamatan.name}"
+        )
+        member(person(f"{s}.kecamatan", p["kecamatan"]), office, Role.SUBDISTRICT_OPERATOR)
+        if village is not None:
+            desa = org(
+                village, K.VILLAGE_GOVERNMENT, "Pemdes", f"Pemerintah Desa/Kelurahan {village.name}"
+            )
+            member(person(f"{s}.village", p["village"]), desa, Role.VILLAGE_OPERATOR)
     return users
 
 

@@ -180,6 +180,10 @@ def cycle_add_districts(
         if not new:
             continue
         Answer.objects.bulk_create(Answer(assessment=assessment, question_id=q) for q in questions)
+        if level == 2:
+            from layak.evaluation import computed
+
+            computed.refresh(region, actor)
         record(
             actor=actor,
             action="assessment.created",
@@ -384,6 +388,10 @@ def answer_save(
     _check_may_edit(actor, answer)
     if answer.revision != revision:
         raise AnswerConflict(answer)
+    if answer.question.computed:
+        raise EvaluationError(
+            _("This answer is computed from the kecamatan and village results; it is not typed.")
+        )
     if answer.status not in (S.DRAFT, S.RETURNED):
         raise EvaluationError(locked_message())
     if answer.value == value and answer.note == note:

@@ -153,6 +153,11 @@ def _fill(
             16,
         )
         actor = _operator_for(answer, operators, admin)
+        if answer.question.computed:
+            actions.answer_submit(actor=admin, answer=answer)
+            if n < accept_until:
+                actions.answer_accept(actor=admin, answer=answer)
+            continue
         answer = actions.answer_save(
             actor=actor,
             answer=answer,
@@ -185,15 +190,16 @@ def _fill(
 
 
 def windows_open_at(
-    kind: str, days: int = 60
+    kind: str, days: int = 60, level: int = 2
 ) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
     """Stage windows with ``kind`` open now (for ``days``), earlier stages past, later ahead."""
     now = timezone.now()
     day = datetime.timedelta(days=1)
-    index = [str(k) for k in Stage.ORDER].index(kind)
+    order = Stage.order_for(level)
+    index = order.index(kind)
     start = now - day - 10 * day * index
     out: dict[str, tuple[datetime.datetime, datetime.datetime]] = {}
-    for i, stage in enumerate(Stage.ORDER):
+    for i, stage in enumerate(order):
         length = days if i == index else 10
         out[stage] = (start, start + length * day)
         start += length * day
@@ -369,6 +375,7 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
     )
     for answer in answers[1:5]:
         verification.verify_item(actor=verifier, answer=answer, stage=Stage.Kind.PROVINCE)
+    seed_lower_levels(users)
     actions.gate_add(
         actor=ministry,
         cycle=current,
@@ -386,3 +393,78 @@ def _dated(year: int) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
         out[kind] = (start, start + datetime.timedelta(days=length))
         start += datetime.timedelta(days=length)
     return out
+
+
+def seed_lower_levels(users: dict[str, User]) -> None:
+    """KELANA and DEKELA evaluations in both districts: the kecamatan operator answered for
+    villages of its kecamatan, the district verified some and determined their status."""
+    from layak.evaluation import verification
+
+    ministry = users["ministry"]
+    for code, name, level in (
+        ("kelana", "Evaluasi KELANA 2026", 3),
+        ("dekela", "Evaluasi DEKELA 2026", 4),
+    ):
+        instrument = (
+            InstrumentVersion.objects.filter(framework__code=code).order_by("-number").first()
+        )
+        if instrument is None or Cycle.objects.filter(name=name).exists():
+            continue
+        cycle = actions.cycle_create(
+            actor=ministry,
+            name=name,
+            instrument=instrument,
+            windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT, level=level),
+        )
+        for slug, district_code in (("bekasi", "32.16"), ("gunungmas", "62.10")):
+            admin, operator = users[f"{slug}.admin"], users[f"{slug}.kecamatan"]
+            kecamatan = (
+                operator.memberships.select_related("organisation__region")
+                .get()
+                .organisation.region
+            )
+            assert kecamatan is not None
+            if level == 3:
+                regions = list(
+                    Region.objects.filter(parent__code=district_code, level=3).order_by("code")[:4]
+                )
+                if kecamatan not in regions:
+                    regions[-1] = kecamatan
+            else:
+                regions = list(Region.objects.filter(parent=kecamatan).order_by("code")[:5])
+            assessments = actions.cycle_add_districts(actor=admin, cycle=cycle, regions=regions)
+            for n, assessment in enumerate(assessments[:3]):
+                answerer = operator if assessment.region.path.startswith(kecamatan.path) else admin
+                strength = 0.9 if n != 1 else 0.3
+                for answer in (
+                    Answer.objects.filter(assessment=assessment)
+                    .select_related("question")
+                    .prefetch_related("question__options")
+                ):
+                    seed = int(
+                        hashlib.sha256(
+                            f"{assessment.region.code}{answer.question.code}".encode()
+                        ).hexdigest()[:6],
+                        16,
+                    )
+                    answer = actions.answer_save(
+                        actor=answerer,
+                        answer=answer,
+                        value=_value(answer.question, seed, strength),
+                        note="",
+                        revision=answer.revision,
+                    )
+                    actions.answer_submit(actor=answerer, answer=answer)
+                actions.assessment_submit(actor=answerer, assessment=assessment)
+        actions.cycle_set_windows(
+            actor=ministry, cycle=cycle, windows=windows_open_at(Stage.Kind.DISTRICT, level=level)
+        )
+        for assessment in Assessment.objects.filter(
+            cycle=cycle, status=Assessment.Status.SUBMITTED
+        ).select_related("region"):
+            slug = "bekasi" if assessment.region.code.startswith("32.16") else "gunungmas"
+            admin = users[f"{slug}.admin"]
+            verification.verify_agree_rest(
+                actor=admin, assessment=assessment, stage=Stage.Kind.DISTRICT
+            )
+            verification.assessment_determine(actor=admin, assessment=assessment)

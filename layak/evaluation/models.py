@@ -56,10 +56,6 @@ class Stage(models.Model):
     ORDER = [Kind.SELF_ASSESSMENT, Kind.PROVINCE, Kind.MINISTRY, Kind.FIELD, Kind.FINAL]
     LOWER_ORDER = [Kind.SELF_ASSESSMENT, Kind.DISTRICT]
 
-    @classmethod
-    def order_for(cls, level: int) -> list[str]:
-        return [str(k) for k in (cls.ORDER if level <= 2 else cls.LOWER_ORDER)]
-
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="stages")
     kind = models.CharField(_("stage"), max_length=16, choices=Kind.choices)
     opens_at = models.DateTimeField(_("opens"))
@@ -79,6 +75,10 @@ class Stage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.get_kind_display()}"
+
+    @classmethod
+    def order_for(cls, level: int) -> list[str]:
+        return [str(k) for k in (cls.ORDER if level <= 2 else cls.LOWER_ORDER)]
 
     def is_open(self, now: object = None) -> bool:
         now = now or timezone.now()

@@ -7,6 +7,7 @@ app_name = "evaluation"
 urlpatterns = [
     path("", cycles.cycle_list, name="cycles"),
     path("my-items/", answers.my_items, name="my_items"),
+    path("regions/<str:code>/", cycles.region_status, name="region_status"),
     path("cycles/new/", cycles.cycle_create, name="cycle_create"),
     path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle"),
     path("cycles/<int:pk>/windows/", cycles.cycle_windows, name="cycle_windows"),

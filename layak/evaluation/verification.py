@@ -257,6 +257,11 @@ def assessment_determine(*, actor: User, assessment: Assessment) -> Assessment:
     assessment.determined_at = timezone.now()
     assessment.determined_by = actor
     assessment.save(update_fields=["final_total", "final_band", "determined_at", "determined_by"])
+    if level_of(assessment) > 2:
+        # The district's KELANA/DEKELA shares follow from this result.
+        from layak.evaluation import computed
+
+        computed.refresh(computed.district_of(assessment.region), actor)
     record(
         actor=actor,
         action="assessment.determined",

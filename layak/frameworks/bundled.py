@@ -101,6 +101,12 @@ INDONESIAN = {
 }
 
 
+COMPUTED = {
+    "% Kecamatan Layak Anak (KELANA), rising yearly": "kelana_share",
+    "% Desa/Kelurahan Layak Anak (DEKELA), rising yearly": "dekela_share",
+}
+
+
 def _id(text: str) -> str:
     return INDONESIAN.get(text, text)
 
@@ -280,6 +286,29 @@ def _questions(ind: dict[str, Any], max_points: Decimal) -> list[QuestionSpec]:
             )
         )
     for i, (sub, points) in enumerate(zip(subs, sub_points, strict=True), start=2):
+        computed = COMPUTED.get(str(sub), "")
+        if computed:
+            # Counted from the kecamatan and village results, never typed.
+            questions.append(
+                QuestionSpec(
+                    code=f"{code}.{i}",
+                    indicator=code,
+                    kind="percentage",
+                    text=_id(str(sub)).replace(
+                        "meningkat setiap tahun", "(dihitung dari hasil evaluasi)"
+                    ),
+                    help_text="Dihitung otomatis oleh Layak dari hasil penetapan kecamatan/desa.",
+                    max_points=points,
+                    computed=computed,
+                    score_bands=[
+                        ScoreBandSpec(D(50), None, points),
+                        ScoreBandSpec(D(25), D(50), (points * D("0.6")).quantize(D("0.01"))),
+                        ScoreBandSpec(D(1), D(25), (points * D("0.3")).quantize(D("0.01"))),
+                        ScoreBandSpec(None, D(1), D(0)),
+                    ],
+                )
+            )
+            continue
         questions.append(
             QuestionSpec(
                 code=f"{code}.{i}",
@@ -425,4 +454,117 @@ def unicef_cfci() -> InstrumentSpec:
     return spec
 
 
-BUNDLED = {"kla24": kla24, "kla31": kla31, "unicef-cfci": unicef_cfci}
+# Option labels of the village example, in Indonesian.
+_VILLAGE_LABELS = {
+    "none": "Tidak ada",
+    "exists, inactive": "Ada, tidak aktif",
+    "occasionally active": "Kadang-kadang aktif",
+    "regularly active": "Aktif rutin",
+    "1 cluster": "1 klaster",
+    "2-3": "2–3",
+    "4": "4",
+    "5": "5",
+    "3": "3",
+    "1-2": "1–2",
+    ">=4": "≥ 4",
+}
+
+
+def _village_options(indicator: dict[str, Any], max_points: Decimal) -> list[OptionSpec]:
+    options = indicator.get("options")
+    if options:
+        ordered = sorted(
+            ((D(str(p)), str(label)) for p, label in options.items()), key=lambda x: -x[0]
+        )
+        return [
+            OptionSpec(_VILLAGE_LABELS.get(label, label), points, i)
+            for i, (points, label) in enumerate(ordered)
+        ]
+    if "Perkawinan anak" in indicator["name_id"]:
+        labels = [
+            "Tidak ada perkawinan anak",
+            "Menurun dibanding tahun lalu",
+            "Tetap atau meningkat",
+        ]
+    else:
+        labels = ["Ada dan berjalan baik", "Ada, belum optimal", "Belum ada"]
+    return _graded_options(max_points, labels)
+
+
+def _lower_level(code: str, name: str, level: int, label: str) -> InstrumentSpec:
+    """The village example of the brief (a district app's design, not national policy) as an
+    instrument for villages (level 4) or, adapted, for kecamatan (level 3)."""
+    example = _framework("dekela_local_example_tasikmalaya")
+    names = {c["code"]: c["name_id"] for c in _framework("kla_24_perpres25_2021")["clusters"]}
+    spec = InstrumentSpec(
+        framework_code=code,
+        framework_name=name,
+        label=label,
+        region_level=level,
+        is_default_scheme=True,
+        description=str(example.get("status", "")),
+    )
+    total = D(0)
+    for g, cluster in enumerate(example["clusters"]):
+        spec.groups.append(GroupSpec(cluster["code"], names[cluster["code"]], g))
+        for n, ind in enumerate(cluster["indicators"], start=1):
+            icode = f"{code.upper()}-{cluster['code']}-{n}"
+            max_points = D(str(ind["max"]))
+            total += max_points
+            spec.indicators.append(
+                IndicatorSpec(
+                    icode,
+                    cluster["code"],
+                    ind["name_id"],
+                    len(spec.indicators) + 1,
+                    order=len(spec.indicators),
+                )
+            )
+            spec.questions.append(
+                QuestionSpec(
+                    code=f"{icode}.1",
+                    indicator=icode,
+                    kind="single",
+                    text=ind["name_id"],
+                    max_points=max_points,
+                    options=_village_options(ind, max_points),
+                    evidence=[
+                        EvidenceSpec(_id(e), False, i)
+                        for i, e in enumerate(ind.get("evidence", []))
+                    ],
+                )
+            )
+    spec.scale_max = total
+    threshold = (total * D("0.7")).quantize(D(1))
+    spec.bands = [
+        BandSpec("NONE", "Belum layak", D(0), threshold - D("0.01"), 0),
+        BandSpec("LAYAK", "Layak", threshold, total, 1),
+    ]
+    return spec
+
+
+def dekela() -> InstrumentSpec:
+    return _lower_level(
+        "dekela",
+        "Desa/Kelurahan Layak Anak (DEKELA) — contoh",
+        4,
+        "Contoh instrumen desa (rancangan aplikasi daerah, bukan kebijakan nasional)",
+    )
+
+
+def kelana() -> InstrumentSpec:
+    return _lower_level(
+        "kelana",
+        "Kecamatan Layak Anak (KELANA) — contoh",
+        3,
+        "Contoh instrumen kecamatan, diadaptasi dari contoh instrumen desa",
+    )
+
+
+BUNDLED = {
+    "kla24": kla24,
+    "kla31": kla31,
+    "unicef-cfci": unicef_cfci,
+    "dekela": dekela,
+    "kelana": kelana,
+}

@@ -197,6 +197,17 @@ class Question(models.Model):
     required = models.BooleanField(_("required"), default=True)
     # Table questions: {"rows": [...labels], "columns": [...labels], "ratio": [num_col, den_col]}
     table_spec = models.JSONField(_("table layout"), default=dict, blank=True)
+
+    # Answered by Layak, never typed: the share of kecamatan (KELANA) or villages (DEKELA) of
+    # the district that hold their status (Permen PPPA 12/2022, indicator 2).
+    class Computed(models.TextChoices):
+        NONE = "", _("typed by the district")
+        KELANA = "kelana_share", _("share of Kecamatan Layak Anak")
+        DEKELA = "dekela_share", _("share of Desa/Kelurahan Layak Anak")
+
+    computed = models.CharField(
+        _("computed"), max_length=16, choices=Computed.choices, default="", blank=True
+    )
     # The question of the previous version this one continues (answers offered for reuse).
     previous = models.ForeignKey(
         "self",

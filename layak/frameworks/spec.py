@@ -108,6 +108,7 @@ class QuestionSpec:
     table_rows: list[str] = field(default_factory=list)
     table_columns: list[str] = field(default_factory=list)
     table_ratio: list[str] = field(default_factory=list)
+    computed: str = ""
     options: list[OptionSpec] = field(default_factory=list)
     score_bands: list[ScoreBandSpec] = field(default_factory=list)
     evidence: list[EvidenceSpec] = field(default_factory=list)
@@ -287,6 +288,14 @@ def _validate_question(
             )
         if band.lower is not None and band.upper is not None and band.lower >= band.upper:
             problems.append(_problem(band.where, _("“From” must be below “below”."), "from"))
+    if q.computed and (q.computed not in Question.Computed.values or q.kind != "percentage"):
+        problems.append(
+            _problem(
+                w,
+                _("A computed question is a percentage of kelana_share or dekela_share."),
+                "computed",
+            )
+        )
     if q.kind == Question.Kind.TABLE:
         if not q.table_rows or not q.table_columns:
             problems.append(_problem(w, _("A table needs rows and columns."), "table_rows"))
@@ -391,6 +400,7 @@ def build_version(
                 else {}
             ),
             previous_id=old.get(q.code),
+            computed=q.computed,
         )
         for n, q in enumerate(spec.questions)
     )
@@ -457,6 +467,7 @@ def spec_of(version: InstrumentVersion) -> InstrumentSpec:
                 table_rows=list(q.table_spec.get("rows", [])),
                 table_columns=list(q.table_spec.get("columns", [])),
                 table_ratio=list(q.table_spec.get("ratio", [])),
+                computed=q.computed,
                 options=[OptionSpec(o.label, o.points, o.order) for o in q.options.all()],
                 score_bands=[
                     ScoreBandSpec(b.lower, b.upper, b.points) for b in q.score_bands.all()

@@ -56,6 +56,7 @@ SHEETS: dict[str, list[str]] = {
         "table_rows",
         "table_columns",
         "table_ratio",
+        "computed",
     ],
     "Options": ["question", "order", "label", "points"],
     "ScoreBands": ["question", "from", "below", "points"],
@@ -120,6 +121,7 @@ def export_workbook(spec: InstrumentSpec) -> bytes:
                 "|".join(q.table_rows),
                 "|".join(q.table_columns),
                 "|".join(q.table_ratio),
+                q.computed,
             ]
         )
         rows["Options"] += [[q.code, o.order, o.label, _num(o.points)] for o in q.options]
@@ -283,6 +285,7 @@ def read_workbook(data: IO[bytes]) -> tuple[InstrumentSpec | None, list[Problem]
             table_rows=_split_list(r.text(w, row, "table_rows")),
             table_columns=_split_list(r.text(w, row, "table_columns")),
             table_ratio=_split_list(r.text(w, row, "table_ratio")),
+            computed=r.text(w, row, "computed"),
             where=w,
         )
         spec.questions.append(q)

@@ -215,6 +215,7 @@ MATRIX: dict[str, Case] = {
         kwargs=assessment,
         only={"bekasi.dinkes": 403, "bekasi.partner": 403, "bekasi.forum": 403} | ASSESSMENT_VIEW,
     ),
+    "evaluation:region_status": Case(kwargs=lambda p: {"code": "32.16"}, only=ASSESSMENT_VIEW),
     "evidence:library": Case(),
     "evidence:upload": Case(
         method="post",

@@ -81,7 +81,7 @@ def _card_context(
         "points": scores[0].points if (scores := getattr(answer, "self_scores", None)) else 0,
         "links": getattr(answer, "active_links", []),
         "assigned": [a.organisation for a in getattr(answer, "active_assignments", [])],
-        "writable": writable and editable_status,
+        "writable": writable and editable_status and not question.computed,
         "can_submit": writable and editable_status,
         "can_review": can_review,
         "library": library,

@@ -72,6 +72,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         offices[indicator_id].add(name or "?")
     can_manage = authz.reaches(user, A.MANAGE, assessment.region)
+    can_submit = _may_submit(user, assessment)
     stage = Stage.objects.filter(cycle=cycle, kind=Stage.Kind.SELF_ASSESSMENT).first()
     return render(
         request,
@@ -91,7 +92,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_national": authz.reaches(user, A.MANAGE, None),
             "stage": stage,
             "stage_open": actions.stage_open_for(assessment, Stage.Kind.SELF_ASSESSMENT),
-            "missing": actions.assessment_missing(assessment)[:30] if can_manage else [],
+            "missing": actions.assessment_missing(assessment)[:30] if can_submit else [],
+            "can_submit": can_submit,
             "reopen_form": ReopenForm(),
             "reopenings": assessment.reopenings.select_related("stage", "created_by")[:10],
             "region_wide": authz.reaches(user, A.VIEW, assessment.region),
@@ -104,6 +106,14 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+def _may_submit(user: object, assessment: Assessment) -> bool:
+    """The district administrator submits the district's evaluation; a kecamatan's or village's
+    is submitted by whoever answers for it (its operator, the kecamatan operator)."""
+    if assessment.cycle.instrument.framework.region_level > 2:
+        return authz.reaches(user, A.EDIT, assessment.region)  # type: ignore[arg-type]
+    return authz.reaches(user, A.MANAGE, assessment.region)  # type: ignore[arg-type]
 
 
 @login_required
@@ -181,7 +191,7 @@ def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     assessment = get_assessment(user, pk)
-    authz.require(user, A.MANAGE, authz.reaches(user, A.MANAGE, assessment.region))
+    authz.require(user, A.EDIT, _may_submit(user, assessment))
     try:
         actions.assessment_submit(actor=user, assessment=assessment)
     except actions.EvaluationError as exc:

@@ -193,3 +193,35 @@ def gate_create(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose a question and a predicate, and give the reason."))
     return redirect("evaluation:cycle", pk=cycle.pk)
+
+
+@login_required
+def region_status(request: HttpRequest, code: str) -> HttpResponse:
+    """A province: its regencies and cities with their latest predicate, and whether it is a
+    Provinsi Layak Anak (every one holds a predicate). A regency or city: its kecamatan and
+    villages with their status, and the KELANA/DEKELA shares its evaluation counts."""
+    from layak.evaluation import computed
+
+    user = user_of(request)
+    region = get_object_or_404(
+        Region.objects.filter(authz.scope_q(user, A.VIEW, region="")),
+        code=code,
+        level__in=[Region.Level.PROVINCE, Region.Level.REGENCY],
+    )
+    context: dict[str, object] = {"region": region}
+    if region.level == Region.Level.PROVINCE:
+        found = computed.statuses(region, 2)
+        names = dict(Region.objects.filter(pk__in=list(found)).values_list("pk", "name"))
+        context["rows"] = sorted(
+            ((names[pk], status) for pk, status in found.items()), key=lambda r: r[0]
+        )
+        context["provila"] = bool(found) and all(status is not None for status in found.values())
+    else:
+        for level, key in ((3, "kecamatan"), (4, "villages")):
+            found = computed.statuses(region, level)
+            names = dict(Region.objects.filter(pk__in=list(found)).values_list("pk", "name"))
+            context[key] = sorted(
+                ((names[pk], status) for pk, status in found.items()), key=lambda r: r[0]
+            )
+            context[f"{key}_share"] = computed.share(region, level)
+    return render(request, "evaluation/region_status.html", context)

@@ -23,7 +23,6 @@ from layak.evidence.models import EvidenceLink
 from layak.frameworks.models import Group, Question
 
 K = Stage.Kind
-STAGES = [K.SELF_ASSESSMENT, *verification.VERIFICATION_STAGES]
 
 
 def _stage(value: str) -> str:
@@ -121,7 +120,9 @@ def _verify_context(
             {
                 "answer": answer,
                 "value": describe_value(answer.question, answer.value),
-                "scores": [(k, by_stage.get(k)) for k in STAGES],
+                "scores": [
+                    (k, by_stage.get(k)) for k in Stage.order_for(verification.level_of(assessment))
+                ],
                 "mine": mine,
                 "state": state,
             }
@@ -217,7 +218,8 @@ def verify_rest(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
 def determine(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     assessment = get_assessment(user, pk)
-    authz.require(user, A.MANAGE, authz.reaches(user, A.MANAGE, None))
+    stage = verification.DETERMINATION_STAGE[verification.level_of(assessment)]
+    authz.require(user, A.VERIFY, verification.may_verify(user, assessment, stage))
     try:
         verification.assessment_determine(actor=user, assessment=assessment)
     except EvaluationError as exc:
@@ -232,9 +234,10 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Every stage's scores side by side per item, indicator, group and total, with reasons."""
     user = user_of(request)
     assessment = get_assessment(user, pk)
+    stages = Stage.order_for(verification.level_of(assessment))
     per_stage = {
         stage: results(assessment.cycle, [assessment.pk], stage).get(assessment.pk)
-        for stage in STAGES
+        for stage in stages
     }
     answers = (
         Answer.objects.for_user(user, A.VIEW)
@@ -248,12 +251,12 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     rows = []
     for answer in answers:
         by_stage = {s.stage: s for s in answer.all_scores}  # type: ignore[attr-defined]
-        cells = [by_stage.get(k) for k in STAGES]
+        cells = [by_stage.get(k) for k in stages]
         values = [c.points for c in cells if c is not None]
         rows.append({"answer": answer, "cells": cells, "differs": len(set(values)) > 1})
     groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
     group_rows = [
-        (g, [(r.by_group.get(g.code) if (r := per_stage[k]) else None) for k in STAGES])
+        (g, [(r.by_group.get(g.code) if (r := per_stage[k]) else None) for k in stages])
         for g in groups
     ]
     return render(
@@ -261,12 +264,16 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         "evaluation/compare.html",
         {
             "assessment": assessment,
-            "stages": [Stage.Kind(k).label for k in STAGES],
-            "totals": [per_stage[k] for k in STAGES],
+            "stages": [Stage.Kind(k).label for k in stages],
+            "totals": [per_stage[k] for k in stages],
             "group_rows": group_rows,
             "rows": rows,
-            "can_determine": authz.reaches(user, A.MANAGE, None)
-            and assessment.determined_at is None,
+            "can_determine": assessment.determined_at is None
+            and verification.may_verify(
+                user,
+                assessment,
+                verification.DETERMINATION_STAGE[verification.level_of(assessment)],
+            ),
         },
     )
 
@@ -277,8 +284,9 @@ def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment(user, pk)
     # The whole district's gaps: for region-wide roles, not for a single office.
     authz.require(user, A.VIEW, authz.reaches(user, A.VIEW, assessment.region))
+    stages = Stage.order_for(verification.level_of(assessment))
     stage = request.GET.get("stage", K.SELF_ASSESSMENT)
-    if stage not in STAGES:
+    if stage not in stages:
         stage = K.SELF_ASSESSMENT
     return render(
         request,
@@ -286,7 +294,7 @@ def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "stage": stage,
-            "stages": [(k, Stage.Kind(k).label) for k in STAGES],
+            "stages": [(k, Stage.Kind(k).label) for k in stages],
             "gaps": gaps.gap_analysis(assessment, stage),
             "path": gaps.cheapest_path(assessment, stage),
         },
