@@ -328,3 +328,31 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.day}"
+
+
+def _photo_path(instance: FieldPhoto, filename: str) -> str:
+    import uuid
+
+    return f"field/{instance.answer.assessment.region.code}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class FieldPhoto(models.Model):
+    """A photo an assessor takes on site during field verification, with a note."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="field_photos")
+    file = models.FileField(upload_to=_photo_path, max_length=200)
+    extension = models.CharField(max_length=8)
+    content_type = models.CharField(max_length=100)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("field photo")
+        verbose_name_plural = _("field photos")
+
+    def __str__(self) -> str:
+        return f"{self.answer} · {self.uploaded_at:%Y-%m-%d}"

@@ -14,6 +14,7 @@ level's points. The engine in ``scores.py`` totals any stage.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -274,3 +275,44 @@ def assessment_determine(*, actor: User, assessment: Assessment) -> Assessment:
         },
     )
     return assessment
+
+
+def field_photo_add(
+    *, actor: User, answer: Answer, data: Any, name: str, size: int, note: str
+) -> Any:
+    """An assessor's photo from the site (JPEG or PNG, sniffed from its content)."""
+    from django.conf import settings
+    from django.core.files.base import File
+
+    from layak.evaluation.models import FieldPhoto
+    from layak.evidence.sniff import UploadRefused, sniff
+
+    answer = Answer.objects.select_related(
+        "assessment__region", "assessment__cycle__instrument__framework"
+    ).get(pk=answer.pk)
+    _check(actor, answer.assessment, K.FIELD)
+    sniffed = sniff(data, name, size, settings.EVIDENCE_MAX_BYTES)
+    if sniffed.extension not in ("jpg", "png"):
+        raise UploadRefused(_("A field photo is a JPEG or PNG image."))
+    with transaction.atomic():
+        photo = FieldPhoto(
+            answer=answer,
+            extension=sniffed.extension,
+            content_type=sniffed.content_type,
+            note=note.strip()[:300],
+            uploaded_by=actor,
+        )
+        photo.file.save(f"photo.{sniffed.extension}", File(data), save=False)
+        try:
+            photo.save()
+            record(
+                actor=actor,
+                action="field_photo.added",
+                obj=answer,
+                region=answer.assessment.region,
+                after={"photo": photo.pk, "note": photo.note},
+            )
+        except Exception:
+            photo.file.delete(save=False)
+            raise
+    return photo

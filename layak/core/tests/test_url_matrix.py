@@ -215,6 +215,20 @@ MATRIX: dict[str, Case] = {
         kwargs=assessment,
         only={"bekasi.dinkes": 403, "bekasi.partner": 403, "bekasi.forum": 403} | ASSESSMENT_VIEW,
     ),
+    "evaluation:field_photo": Case(
+        method="post",
+        kwargs=answer,
+        only=as_post({r: 403 for r in SIGNED_IN} | {"ministry": 200, "assessor": 200})
+        | ANSWER_VIEW,
+    ),
+    "evaluation:photo": Case(
+        kwargs=lambda p: {
+            "pk": __import__("layak.evaluation.models", fromlist=["FieldPhoto"])
+            .FieldPhoto.objects.get()
+            .pk
+        },
+        only={"bekasi.dinkes": 404} | ANSWER_VIEW,
+    ),
     "evaluation:region_status": Case(kwargs=lambda p: {"code": "32.16"}, only=ASSESSMENT_VIEW),
     "evidence:library": Case(),
     "evidence:upload": Case(
@@ -319,11 +333,21 @@ def _check(client, personas: Personas, name: str, case: Case) -> list[str]:
 @pytest.fixture
 def world(personas: Personas):
     """The personas, a small evaluation cycle and one evidence file attached in Bekasi."""
+    from django.core.files.base import ContentFile
+
+    from layak.evaluation.models import FieldPhoto
     from layak.evaluation.tests.test_workflow import attach_pdf
     from layak.testing import make_cycle
 
     evaluation = make_cycle(personas)
     attach_pdf(personas.bekasi_dinkes, evaluation.answers["T-1.1"])
+    photo = FieldPhoto(
+        answer=evaluation.answers["T-1.1"],
+        extension="jpg",
+        content_type="image/jpeg",
+        uploaded_by=personas["assessor"],
+    )
+    photo.file.save("p.jpg", ContentFile(b"\xff\xd8\xff\xe0 photo"), save=True)
     return personas
 
 

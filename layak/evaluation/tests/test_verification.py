@@ -232,3 +232,65 @@ def test_a_gate_below_the_next_band_is_put_first(personas, evaluation):
     path = gaps.cheapest_path(ev.bekasi)
     assert path.items[0].answer.question.code == "T-2.1"
     assert [g.reason for g in path.gates] == ["Larangan iklan rokok"]
+
+
+def test_assessor_adds_field_photos_only_images_only_in_the_field_stage(
+    client, personas, evaluation
+):
+    from io import BytesIO
+
+    from layak.evaluation.models import FieldPhoto
+    from layak.evidence.sniff import UploadRefused
+
+    submit_all(personas, evaluation)
+    answer = evaluation.answers["T-1.1"]
+    jpeg = b"\xff\xd8\xff\xe0" + b"0" * 100
+    with pytest.raises(actions.EvaluationError, match="not open"):
+        verification.field_photo_add(
+            actor=personas["assessor"],
+            answer=answer,
+            data=BytesIO(jpeg),
+            name="a.jpg",
+            size=len(jpeg),
+            note="",
+        )
+    move_to(evaluation, K.FIELD)
+    with pytest.raises(UploadRefused):
+        verification.field_photo_add(
+            actor=personas["assessor"],
+            answer=answer,
+            data=BytesIO(PDF),
+            name="a.pdf",
+            size=len(PDF),
+            note="",
+        )
+    with pytest.raises(actions.EvaluationError, match="do not verify"):
+        verification.field_photo_add(
+            actor=personas.jabar,
+            answer=answer,
+            data=BytesIO(jpeg),
+            name="a.jpg",
+            size=len(jpeg),
+            note="",
+        )
+    photo = verification.field_photo_add(
+        actor=personas["assessor"],
+        answer=answer,
+        data=BytesIO(jpeg),
+        name="ruang-bermain.jpg",
+        size=len(jpeg),
+        note="Ruang bermain belum ada",
+    )
+    assert FieldPhoto.objects.get() == photo
+    client.force_login(personas.ministry)
+    response = client.get(f"/evaluation/photos/{photo.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == jpeg
+    for outsider in (personas.gm_admin, personas["verifier.kalteng"]):
+        client.force_login(outsider)
+        assert client.get(f"/evaluation/photos/{photo.pk}/").status_code == 404
+        assert (
+            client.get(
+                f"/evaluation/assessments/{evaluation.bekasi.pk}/verify/province/"
+            ).status_code
+            == 404
+        )

@@ -5,8 +5,8 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -96,6 +96,7 @@ def _verify_context(
                 queryset=EvidenceLink.objects.filter(is_active=True).select_related("file"),
                 to_attr="links",
             ),
+            "field_photos",
         )
         .order_by(
             "question__indicator__group__order", "question__indicator__order", "question__order"
@@ -299,3 +300,53 @@ def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
             "path": gaps.cheapest_path(assessment, stage),
         },
     )
+
+
+@login_required
+@require_POST
+def field_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    from layak.evidence.sniff import UploadRefused
+
+    user = user_of(request)
+    answer = get_answer(user, pk)
+    authz.require(user, A.VERIFY, verification.may_verify(user, answer.assessment, K.FIELD))
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, _("Choose a photo."))
+    else:
+        try:
+            verification.field_photo_add(
+                actor=user,
+                answer=answer,
+                data=upload,
+                name=upload.name or "",
+                size=upload.size or 0,
+                note=request.POST.get("note", ""),
+            )
+        except (EvaluationError, UploadRefused) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The photo has been added."))
+    return redirect(
+        f"/evaluation/assessments/{answer.assessment_id}/verify/field/#item-{answer.pk}"
+    )
+
+
+@login_required
+def field_photo_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Photos are served only here, to people who see the district's whole evaluation."""
+    from layak.evaluation.models import FieldPhoto
+
+    user = user_of(request)
+    photo = get_object_or_404(
+        FieldPhoto.objects.select_related("answer__assessment__region"), pk=pk
+    )
+    get_answer(user, photo.answer_id)
+    if not (
+        authz.reaches(user, A.VIEW, photo.answer.assessment.region)
+        or authz.has_action(user, A.VERIFY)
+    ):
+        raise Http404
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
