@@ -294,3 +294,23 @@ def test_assessor_adds_field_photos_only_images_only_in_the_field_stage(
             ).status_code
             == 404
         )
+
+
+def test_scores_page_shows_indicator_subtotals_per_stage(client, personas, evaluation):
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    verification.verify_item(
+        actor=personas.jabar,
+        answer=evaluation.answers["T-1.1"],
+        stage=K.PROVINCE,
+        points=Decimal(15),
+        reason="SK",
+    )
+    client.force_login(personas.bekasi_admin)
+    response = client.get(f"/evaluation/assessments/{evaluation.bekasi.pk}/scores/")
+    subtotals = {
+        r["indicator"].code: r["sums"] for r in response.context["rows"] if "indicator" in r
+    }
+    assert subtotals["T-1"][:2] == [50, 15]  # self 30 + 20; province 15 so far
+    assert subtotals["T-2"][:2] == [50, None]
+    assert '<span class="muted">SK</span>' in response.content.decode()  # the reason

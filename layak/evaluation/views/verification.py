@@ -249,11 +249,23 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
             "question__indicator__group__order", "question__indicator__order", "question__order"
         )
     )
-    rows = []
+    rows: list[dict[str, object]] = []
+    indicator_row: dict[str, object] | None = None
     for answer in answers:
         by_stage = {s.stage: s for s in answer.all_scores}  # type: ignore[attr-defined]
         cells = [by_stage.get(k) for k in stages]
         values = [c.points for c in cells if c is not None]
+        indicator = answer.question.indicator
+        if indicator_row is None or indicator_row["indicator"] != indicator:
+            # A subtotal row per indicator, summed from its items' rows (already loaded).
+            indicator_row = {"indicator": indicator, "sums": [None] * len(stages), "max": 0}
+            rows.append(indicator_row)
+        sums = indicator_row["sums"]
+        assert isinstance(sums, list)
+        for i, cell in enumerate(cells):
+            if cell is not None:
+                sums[i] = (sums[i] or 0) + cell.points
+        indicator_row["max"] = indicator_row["max"] + answer.question.max_points  # type: ignore[operator]
         rows.append({"answer": answer, "cells": cells, "differs": len(set(values)) > 1})
     groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
     group_rows = [
