@@ -282,10 +282,10 @@ def field_photo_add(
 ) -> Any:
     """An assessor's photo from the site (JPEG or PNG, sniffed from its content)."""
     from django.conf import settings
-    from django.core.files.base import File
 
     from layak.evaluation.models import FieldPhoto
     from layak.evidence.sniff import UploadRefused, sniff
+    from layak.evidence.storage import save_with_file
 
     answer = Answer.objects.select_related(
         "assessment__region", "assessment__cycle__instrument__framework"
@@ -294,25 +294,23 @@ def field_photo_add(
     sniffed = sniff(data, name, size, settings.EVIDENCE_MAX_BYTES)
     if sniffed.extension not in ("jpg", "png"):
         raise UploadRefused(_("A field photo is a JPEG or PNG image."))
-    with transaction.atomic():
-        photo = FieldPhoto(
-            answer=answer,
-            extension=sniffed.extension,
-            content_type=sniffed.content_type,
-            note=note.strip()[:300],
-            uploaded_by=actor,
-        )
-        photo.file.save(f"photo.{sniffed.extension}", File(data), save=False)
-        try:
-            photo.save()
-            record(
-                actor=actor,
-                action="field_photo.added",
-                obj=answer,
-                region=answer.assessment.region,
-                after={"photo": photo.pk, "note": photo.note},
-            )
-        except Exception:
-            photo.file.delete(save=False)
-            raise
+    photo = FieldPhoto(
+        answer=answer,
+        extension=sniffed.extension,
+        content_type=sniffed.content_type,
+        note=note.strip()[:300],
+        uploaded_by=actor,
+    )
+    save_with_file(
+        photo,
+        data,
+        sniffed.extension,
+        lambda: record(
+            actor=actor,
+            action="field_photo.added",
+            obj=answer,
+            region=answer.assessment.region,
+            after={"photo": photo.pk, "note": photo.note},
+        ),
+    )
     return photo

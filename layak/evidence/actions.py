@@ -6,7 +6,6 @@ import hashlib
 from typing import IO
 
 from django.conf import settings
-from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from layak.evaluation.actions import (
 from layak.evaluation.models import Answer
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.evidence.sniff import UploadRefused, sniff
+from layak.evidence.storage import save_with_file
 from layak.frameworks.models import EvidenceRequirement
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
@@ -80,12 +80,11 @@ def evidence_upload(
             sha256=sha,
             uploaded_by=actor,
         )
-        # The file is written first; if the row cannot be saved the transaction rolls back and
-        # the stored file is removed, so nothing partial remains.
-        evidence.file.save(f"upload.{sniffed.extension}", File(data), save=False)
-        try:
-            evidence.save()
-            record(
+        save_with_file(
+            evidence,
+            data,
+            sniffed.extension,
+            lambda: record(
                 actor=actor,
                 action="evidence.uploaded",
                 obj=evidence,
@@ -96,10 +95,8 @@ def evidence_upload(
                     "size": size,
                     "sha256": sha,
                 },
-            )
-        except Exception:
-            evidence.file.delete(save=False)
-            raise
+            ),
+        )
     return evidence, True
 
 

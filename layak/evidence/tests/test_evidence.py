@@ -164,3 +164,23 @@ def test_zip_has_folders_by_group_and_indicator(client, personas, evaluation):
     (name,) = archive.namelist()
     assert name.startswith("KL kelembagaan/T-1/T-1.1 - perda.pdf")
     assert archive.read(name) == PDF
+
+
+def test_a_failure_after_writing_the_file_leaves_nothing_behind(personas, settings, monkeypatch):
+    from pathlib import Path
+
+    def broken(**kwargs):
+        raise RuntimeError("disk or database failed")
+
+    monkeypatch.setattr("layak.evidence.actions.record", broken)
+    region = personas.bekasi_admin.memberships.get().organisation.region
+    with pytest.raises(RuntimeError):
+        evidence_upload(
+            actor=personas.bekasi_admin,
+            region=region,
+            data=BytesIO(PDF),
+            name="a.pdf",
+            size=len(PDF),
+        )
+    assert not EvidenceFile.objects.exists()
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
