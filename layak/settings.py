@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "layak.frameworks",
     "layak.evaluation",
     "layak.evidence",
+    "layak.api",
 ]
 
 MIDDLEWARE = [
@@ -246,3 +248,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
 # Deadline reminders: sent this many days before a stage closes.
 REMINDER_LEAD_DAYS = [int(d) for d in env_list("REMINDER_LEAD_DAYS", ["7", "3", "1"])]
+
+# REST API: requests a minute per token.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)

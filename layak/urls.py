@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from layak.api.api import api
 from layak.core import views as core_views
 
 urlpatterns = [
@@ -12,4 +13,6 @@ urlpatterns = [
     path("frameworks/", include("layak.frameworks.urls")),
     path("evaluation/", include("layak.evaluation.urls")),
     path("evidence/", include("layak.evidence.urls")),
+    path("accounts/tokens/", include("layak.api.urls")),
+    path("api/v1/", api.urls),
 ]

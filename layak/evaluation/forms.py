@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from layak.evaluation.models import Stage
 from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
@@ -17,9 +17,9 @@ from layak.frameworks.scoring import to_decimal
 class CycleForm(forms.Form):
     """A cycle for one level: regencies/cities (2), kecamatan (3) or villages (4)."""
 
-    name = forms.CharField(label=_l("Name"), max_length=200, initial="Evaluasi KLA")
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200, initial="Evaluasi KLA")
     instrument = forms.ModelChoiceField(
-        label=_l("Instrument"), queryset=InstrumentVersion.objects.none()
+        label=gettext_lazy("Instrument"), queryset=InstrumentVersion.objects.none()
     )
 
     def __init__(self, *args: Any, level: int = 2, **kwargs: Any) -> None:
@@ -68,8 +68,8 @@ class WindowsForm(CycleForm):
 
 class DistrictsForm(forms.Form):
     codes = forms.CharField(
-        label=_l("Regency/city codes"),
-        help_text=_l(
+        label=gettext_lazy("Regency/city codes"),
+        help_text=gettext_lazy(
             "Kemendagri codes separated by commas, e.g. 32.16, 62.10; "
             "or a province code for all its regencies and cities."
         ),
@@ -79,12 +79,13 @@ class DistrictsForm(forms.Form):
 
 class GateForm(forms.Form):
     question = forms.ModelChoiceField(
-        label=_l("Question that must be met"), queryset=Question.objects.none()
+        label=gettext_lazy("Question that must be met"), queryset=Question.objects.none()
     )
     max_band = forms.ModelChoiceField(
-        label=_l("Highest predicate when it is not met"), queryset=PredicateBand.objects.none()
+        label=gettext_lazy("Highest predicate when it is not met"),
+        queryset=PredicateBand.objects.none(),
     )
-    reason = forms.CharField(label=_l("Reason shown"), max_length=300)
+    reason = forms.CharField(label=gettext_lazy("Reason shown"), max_length=300)
 
     def __init__(self, *args: Any, instrument_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,9 +99,11 @@ class GateForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    stage = forms.ChoiceField(label=_l("Stage"), choices=Stage.Kind.choices)
-    until = forms.DateField(label=_l("Open until"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_l("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    stage = forms.ChoiceField(label=gettext_lazy("Stage"), choices=Stage.Kind.choices)
+    until = forms.DateField(
+        label=gettext_lazy("Open until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def until_datetime(self) -> datetime.datetime:
         tz = timezone.get_current_timezone()
@@ -111,7 +114,7 @@ class ReopenForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        label=_l("Why is it returned?"), widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Why is it returned?"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -144,6 +145,12 @@ ANSWER_EDIT = (
 ANSWER_REVIEW = {r: 403 for r in SIGNED_IN} | ANSWER_VIEW | {"ministry": 302, "bekasi.admin": 302}
 
 
+def _answer_revision() -> int:
+    from layak.evaluation.models import Answer
+
+    return Answer.objects.get(assessment__region__code="32.16", question__code="T-1.1").revision
+
+
 def province_stage(p: Personas) -> dict[str, object]:
     return {**_bekasi_assessment(), "stage": "province"}
 
@@ -231,6 +238,49 @@ MATRIX: dict[str, Case] = {
     ),
     "evaluation:region_status": Case(kwargs=lambda p: {"code": "32.16"}, only=ASSESSMENT_VIEW),
     "evidence:library": Case(),
+    # The REST API (session authentication here; tokens are tested in layak/api/tests).
+    "api-1:api-root": Case(anon=404, signed_in=404),
+    "api-1:openapi-json": Case(anon=200),
+    "api-1:openapi-view": Case(anon=200),
+    "api-1:regions": Case(anon=401),
+    "api-1:region": Case(kwargs=lambda p: {"code": "32.16"}, anon=401),
+    "api-1:organisations": Case(anon=401),
+    "api-1:cycles": Case(anon=401),
+    "api-1:assessments": Case(anon=401),
+    "api-1:assessment": Case(kwargs=assessment, anon=401, only=ASSESSMENT_VIEW),
+    "api-1:assessment_scores": Case(kwargs=assessment, anon=401, only=ASSESSMENT_VIEW),
+    "api-1:answers": Case(kwargs=assessment, anon=401, only=ASSESSMENT_VIEW),
+    "api-1:answer": Case(kwargs=answer, anon=401, only=ANSWER_VIEW),
+    "api-1:answer_save": Case(
+        method="put",
+        kwargs=answer,
+        data=lambda p: {"value": {}, "note": "", "revision": _answer_revision()},
+        anon=401,
+        only={r: 403 for r in SIGNED_IN}
+        | ANSWER_VIEW
+        | {"ministry": 200, "bekasi.admin": 200, "bekasi.dinkes": 200},
+    ),
+    "api-1:answer_submit": Case(
+        method="post",
+        kwargs=answer,
+        anon=401,
+        only={r: 403 for r in SIGNED_IN}
+        | ANSWER_VIEW
+        | {"ministry": 422, "bekasi.admin": 422, "bekasi.dinkes": 422},
+    ),
+    "api-1:audit": Case(
+        anon=401,
+        only={r: 403 for r in SIGNED_IN}
+        | {"ministry": 200, "bekasi.admin": 200, "gunungmas.admin": 200},
+    ),
+    "api_tokens:list": Case(),
+    "api_tokens:revoke": Case(
+        method="post",
+        kwargs=lambda p: {
+            "pk": __import__("layak.api.models", fromlist=["ApiToken"]).ApiToken.objects.get().pk
+        },
+        only={r: 404 for r in SIGNED_IN} | {"bekasi.admin": 302},
+    ),
     "evidence:upload": Case(
         method="post",
         data={"region": "32.16"},
@@ -324,7 +374,10 @@ def _check(client, personas: Personas, name: str, case: Case) -> list[str]:
             client.force_login(personas[role])
         url = reverse(name, kwargs=case.kwargs(personas))
         data = case.data(personas) if callable(case.data) else case.data
-        response = getattr(client, case.method)(url, data)
+        if case.method == "put":
+            response = client.put(url, json.dumps(data), content_type="application/json")
+        else:
+            response = getattr(client, case.method)(url, data)
         if response.status_code != case.expected(role):
             failures.append(f"{name} as {role}: {response.status_code} != {case.expected(role)}")
     return failures
@@ -348,6 +401,9 @@ def world(personas: Personas):
         uploaded_by=personas["assessor"],
     )
     photo.file.save("p.jpg", ContentFile(b"\xff\xd8\xff\xe0 photo"), save=True)
+    from layak.api.actions import token_create
+
+    token_create(actor=personas.bekasi_admin, name="sync", days=30)
     return personas
 
 

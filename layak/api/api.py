@@ -1,0 +1,376 @@
+"""The REST API, version 1 (django-ninja): ``/api/v1/``, OpenAPI at ``/api/v1/openapi.json``,
+interactive documentation at ``/api/v1/docs``. Every endpoint reads through the same scoped
+querysets and writes through the same action functions as the web pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import SessionAuth
+
+from layak import authz
+from layak.accounts.models import User
+from layak.api import schemas as s
+from layak.api.auth import TokenAuth
+from layak.audit.models import AuditEntry
+from layak.evaluation import actions as evaluation
+from layak.evaluation import scores
+from layak.evaluation.models import Answer, Assessment, Cycle, Score, Stage
+from layak.organisations.models import Organisation
+from layak.regions.models import Region
+
+A = authz.Action
+MAX_LIMIT = 500
+
+api = NinjaAPI(
+    title="Layak API",
+    version="1",
+    description="Layak, the information system of the KLA programme. See docs/api.md.",
+    urls_namespace="api-1",
+    auth=[TokenAuth(), SessionAuth()],
+)
+
+
+def _error(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "errors": errors or {}}, status=status
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 404, "not_found", _("Not found, or outside the regions you work in."))
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 403, "forbidden", _("Your role does not allow this action."))
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 401, "unauthorised", _("A valid API token is required."))
+
+
+@api.exception_handler(evaluation.EvaluationError)
+def refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    code = "conflict" if isinstance(exc, evaluation.AnswerConflict) else "refused"
+    return _error(request, 409 if code == "conflict" else 422, code, str(exc))
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        field = ".".join(str(p) for p in error.get("loc", [])[1:]) or "body"
+        errors.setdefault(field, []).append(str(error.get("msg", "")))
+    return _error(request, 422, "invalid", _("Some fields are not valid."), errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 429:
+        return _error(
+            request, 429, "rate_limited", _("Too many requests for this token; wait a minute.")
+        )
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+ERRORS: dict[int, type[Schema]] = {
+    401: s.Error,
+    403: s.Error,
+    404: s.Error,
+    422: s.Error,
+    429: s.Error,
+}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _page(items: list[Any], limit: int) -> tuple[list[Any], int | None]:
+    more = len(items) > limit
+    items = items[:limit]
+    return items, (items[-1].pk if more and items else None)
+
+
+class RegionPage(s.Page):
+    items: list[s.RegionOut]
+
+
+class OrganisationPage(s.Page):
+    items: list[s.OrganisationOut]
+
+
+class AuditPage(s.Page):
+    items: list[s.AuditOut]
+
+
+def _region(r: Region) -> dict[str, Any]:
+    return {
+        "code": r.code,
+        "name": r.name,
+        "level": r.level,
+        "kind": r.kind,
+        "parent": r.code.rsplit(".", 1)[0] if "." in r.code else None,
+        "is_active": r.is_active,
+    }
+
+
+@api.get("/regions", response={200: RegionPage, **ERRORS}, tags=["regions"])
+def regions(
+    request: HttpRequest,
+    q: str = "",
+    parent: str = "",
+    level: int | None = None,
+    after: int = 0,
+    limit: int = 100,
+) -> Any:
+    """The official region tree: search by name or code, or list a region's children."""
+    qs = Region.objects.all()
+    if q:
+        qs = qs.search(q)
+    if parent:
+        qs = qs.filter(parent__code=parent)
+    if level:
+        qs = qs.filter(level=level)
+    limit = max(1, min(limit, MAX_LIMIT))
+    items, nxt = _page(list(qs.filter(pk__gt=after).order_by("pk")[: limit + 1]), limit)
+    return {"items": [_region(r) for r in items], "next": nxt}
+
+
+@api.get("/regions/{code}", response={200: s.RegionOut, **ERRORS}, tags=["regions"])
+def region(request: HttpRequest, code: str) -> Any:
+    found = Region.objects.filter(code=code).first()
+    if found is None:
+        raise Http404
+    return _region(found)
+
+
+@api.get("/organisations", response={200: OrganisationPage, **ERRORS}, tags=["organisations"])
+def organisations(request: HttpRequest, kind: str = "", after: int = 0, limit: int = 100) -> Any:
+    qs = Organisation.objects.for_user(_user(request), A.VIEW).select_related("region")
+    if kind:
+        qs = qs.filter(kind=kind)
+    limit = max(1, min(limit, MAX_LIMIT))
+    items, nxt = _page(list(qs.filter(pk__gt=after).order_by("pk")[: limit + 1]), limit)
+    return {
+        "items": [
+            {
+                "id": o.pk,
+                "name": o.name,
+                "acronym": o.acronym,
+                "kind": o.kind,
+                "region": o.region.code if o.region else None,
+                "is_active": o.is_active,
+            }
+            for o in items
+        ],
+        "next": nxt,
+    }
+
+
+@api.get("/cycles", response={200: list[s.CycleOut], **ERRORS}, tags=["evaluation"])
+def cycles(request: HttpRequest) -> Any:
+    return [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "instrument_id": c.instrument_id,
+            "framework": c.instrument.framework.code,
+            "level": c.instrument.framework.region_level,
+            "stages": [
+                {"kind": st.kind, "opens_at": st.opens_at, "closes_at": st.closes_at}
+                for st in c.stages.all()
+            ],
+        }
+        for c in Cycle.objects.select_related("instrument__framework").prefetch_related("stages")
+    ]
+
+
+def _assessment(a: Assessment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "cycle_id": a.cycle_id,
+        "region": a.region.code,
+        "status": a.status,
+        "final_total": a.final_total,
+        "final_predicate": a.final_band.name if a.final_band else None,
+    }
+
+
+class AssessmentFilter(Schema):
+    cycle: int | None = None
+
+
+@api.get("/assessments", response={200: list[s.AssessmentOut], **ERRORS}, tags=["evaluation"])
+def assessments(request: HttpRequest, filters: Query[AssessmentFilter]) -> Any:
+    qs = Assessment.objects.for_user(_user(request), A.VIEW).select_related("region", "final_band")
+    if filters.cycle:
+        qs = qs.filter(cycle_id=filters.cycle)
+    return [_assessment(a) for a in qs.order_by("pk")[:MAX_LIMIT]]
+
+
+def _get_assessment(request: HttpRequest, pk: int) -> Assessment:
+    found: Assessment = authz.get_object_for_user(
+        Assessment.objects.select_related("region", "final_band", "cycle"),
+        _user(request),
+        A.VIEW,
+        pk=pk,
+    )
+    return found
+
+
+@api.get("/assessments/{pk}", response={200: s.AssessmentOut, **ERRORS}, tags=["evaluation"])
+def assessment(request: HttpRequest, pk: int) -> Any:
+    return _assessment(_get_assessment(request, pk))
+
+
+@api.get(
+    "/assessments/{pk}/scores", response={200: list[s.ScoreOut], **ERRORS}, tags=["evaluation"]
+)
+def assessment_scores(request: HttpRequest, pk: int) -> Any:
+    """Total, totals by group and predicate at every stage of the cycle."""
+    found = _get_assessment(request, pk)
+    out = []
+    for stage in Stage.order_for(found.cycle.instrument.framework.region_level):
+        result = scores.results(found.cycle, [found.pk], stage).get(found.pk)
+        if result is None:
+            continue
+        out.append(
+            {
+                "stage": stage,
+                "total": result.total,
+                "by_group": result.by_group,
+                "predicate": result.predicate.name or None,
+                "capped_by": list(result.predicate.capped_by),
+            }
+        )
+    return out
+
+
+def _answer(a: Answer, points: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "assessment_id": a.assessment_id,
+        "question": a.question.code,
+        "kind": a.question.kind,
+        "max_points": a.question.max_points,
+        "value": a.value,
+        "note": a.note,
+        "status": a.status,
+        "return_reason": a.return_reason,
+        "revision": a.revision,
+        "points": points,
+    }
+
+
+def _points(answers: list[Answer]) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {a.pk: {} for a in answers}
+    for answer_id, stage, pts in Score.objects.filter(answer__in=answers).values_list(
+        "answer_id", "stage", "points"
+    ):
+        out[answer_id][stage] = pts
+    return out
+
+
+@api.get(
+    "/assessments/{pk}/answers", response={200: list[s.AnswerOut], **ERRORS}, tags=["evaluation"]
+)
+def answers(request: HttpRequest, pk: int) -> Any:
+    """The answers this person may see (an office sees the ones assigned to it)."""
+    found = _get_assessment(request, pk)
+    items = list(
+        Answer.objects.for_user(_user(request), A.VIEW)
+        .filter(assessment=found)
+        .select_related("question")
+        .order_by("question__indicator__order", "question__order")
+    )
+    points = _points(items)
+    return [_answer(a, points[a.pk]) for a in items]
+
+
+def _get_answer(request: HttpRequest, pk: int, action: authz.Action = A.VIEW) -> Answer:
+    found: Answer = authz.get_object_for_user(
+        Answer.objects.select_related("question", "assessment__region", "assessment__cycle"),
+        _user(request),
+        action,
+        pk=pk,
+    )
+    return found
+
+
+@api.get("/answers/{pk}", response={200: s.AnswerOut, **ERRORS}, tags=["evaluation"])
+def answer(request: HttpRequest, pk: int) -> Any:
+    found = _get_answer(request, pk)
+    return _answer(found, _points([found])[found.pk])
+
+
+@api.put("/answers/{pk}", response={200: s.AnswerOut, 409: s.Error, **ERRORS}, tags=["evaluation"])
+def answer_save(request: HttpRequest, pk: int, payload: s.AnswerIn) -> Any:
+    """Save a draft answer. ``revision`` is the one you read; if someone saved since, the
+    answer is not changed and 409 comes back."""
+    found = _get_answer(request, pk, A.EDIT)
+    saved = evaluation.answer_save(
+        actor=_user(request),
+        answer=found,
+        value=payload.value,
+        note=payload.note,
+        revision=payload.revision,
+    )
+    saved = _get_answer(request, saved.pk)
+    return _answer(saved, _points([saved])[saved.pk])
+
+
+@api.post(
+    "/answers/{pk}/submit", response={200: s.AnswerOut, 409: s.Error, **ERRORS}, tags=["evaluation"]
+)
+def answer_submit(request: HttpRequest, pk: int) -> Any:
+    found = _get_answer(request, pk, A.EDIT)
+    evaluation.answer_submit(actor=_user(request), answer=found)
+    found = _get_answer(request, pk)
+    return _answer(found, _points([found])[found.pk])
+
+
+@api.get("/audit", response={200: AuditPage, **ERRORS}, tags=["audit"])
+def audit(request: HttpRequest, after: int = 0, limit: int = 100, action: str = "") -> Any:
+    """The audit log of the regions you administer (administrators only), newest last."""
+    user = _user(request)
+    authz.require(user, A.AUDIT)
+    qs = AuditEntry.objects.for_user(user).select_related("actor", "region", "object_type")
+    if action:
+        qs = qs.filter(action__startswith=action)
+    limit = max(1, min(limit, MAX_LIMIT))
+    items, nxt = _page(list(qs.filter(pk__gt=after).order_by("pk")[: limit + 1]), limit)
+    return {
+        "items": [
+            {
+                "id": e.pk,
+                "at": e.at,
+                "actor": e.actor.email if e.actor else None,
+                "action": e.action,
+                "object_type": e.object_type.model,
+                "object_id": e.object_id,
+                "object": e.object_repr,
+                "region": e.region.code if e.region else None,
+                "before": e.before,
+                "after": e.after,
+                "request_id": e.request_id,
+            }
+            for e in items
+        ],
+        "next": nxt,
+    }
