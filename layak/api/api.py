@@ -4,12 +4,14 @@ querysets and writes through the same action functions as the web pages."""
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Schema
+from ninja import File, NinjaAPI, Query, Schema, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
@@ -21,7 +23,12 @@ from layak.audit.models import AuditEntry
 from layak.evaluation import actions as evaluation
 from layak.evaluation import scores
 from layak.evaluation.models import Answer, Assessment, Cycle, Score, Stage
-from layak.organisations.models import Organisation
+from layak.evidence.models import EvidenceFile, EvidenceLink
+from layak.frameworks.models import InstrumentVersion
+from layak.frameworks.spec import spec_of
+from layak.frameworks.views import XLSX
+from layak.frameworks.workbook import export_workbook
+from layak.organisations.models import Membership, Organisation
 from layak.regions.models import Region
 
 A = authz.Action
@@ -180,6 +187,162 @@ def organisations(request: HttpRequest, kind: str = "", after: int = 0, limit: i
             for o in items
         ],
         "next": nxt,
+    }
+
+
+class MembershipOut(Schema):
+    id: int
+    user: str
+    full_name: str
+    organisation_id: int
+    role: str
+    is_active: bool
+
+
+class MembershipPage(s.Page):
+    items: list[MembershipOut]
+
+
+@api.get("/memberships", response={200: MembershipPage, **ERRORS}, tags=["organisations"])
+def memberships(
+    request: HttpRequest, organisation: int | None = None, after: int = 0, limit: int = 100
+) -> Any:
+    """Memberships of the organisations you administer (administrators only)."""
+    user = _user(request)
+    authz.require(user, A.MANAGE)
+    qs = Membership.objects.for_user(user, A.MANAGE).select_related("user")
+    if organisation:
+        qs = qs.filter(organisation_id=organisation)
+    limit = max(1, min(limit, MAX_LIMIT))
+    items, nxt = _page(list(qs.filter(pk__gt=after).order_by("pk")[: limit + 1]), limit)
+    return {
+        "items": [
+            {
+                "id": m.pk,
+                "user": m.user.email,
+                "full_name": m.user.full_name,
+                "organisation_id": m.organisation_id,
+                "role": m.role,
+                "is_active": m.is_active,
+            }
+            for m in items
+        ],
+        "next": nxt,
+    }
+
+
+class VersionOut(Schema):
+    id: int
+    framework: str
+    number: int
+    label: str
+    status: str
+    is_default_scheme: bool
+    scale_max: Decimal
+
+
+@api.get("/instruments", response={200: list[VersionOut], **ERRORS}, tags=["instruments"])
+def instruments(request: HttpRequest) -> Any:
+    """Every instrument version (reference data)."""
+    return [
+        {
+            "id": v.pk,
+            "framework": v.framework.code,
+            "number": v.number,
+            "label": v.label,
+            "status": v.status,
+            "is_default_scheme": v.is_default_scheme,
+            "scale_max": v.scale_max,
+        }
+        for v in InstrumentVersion.objects.select_related("framework").order_by("pk")
+    ]
+
+
+@api.get("/instruments/{pk}/workbook", response={200: None, **ERRORS}, tags=["instruments"])
+def instrument_workbook(request: HttpRequest, pk: int) -> Any:
+    """The instrument as its XLSX workbook (the layout of docs/instrument-workbook.md)."""
+    version = InstrumentVersion.objects.filter(pk=pk).select_related("framework").first()
+    if version is None:
+        raise Http404
+    response = HttpResponse(export_workbook(spec_of(version)), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{version.framework.code}-v{version.number}.xlsx"'
+    )
+    return response
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    region: str
+    uploaded_at: datetime.datetime
+
+
+@api.get("/answers/{pk}/evidence", response={200: list[EvidenceOut], **ERRORS}, tags=["evidence"])
+def answer_evidence(request: HttpRequest, pk: int) -> Any:
+    """The documents attached to an answer; download each at ``/evidence/{id}/download``."""
+    found = _get_answer(request, pk)
+    links = EvidenceLink.objects.filter(answer=found, is_active=True).select_related("file__region")
+    return [
+        {
+            "id": link.file.pk,
+            "name": link.file.name,
+            "content_type": link.file.content_type,
+            "size": link.file.size,
+            "sha256": link.file.sha256,
+            "region": link.file.region.code,
+            "uploaded_at": link.file.uploaded_at,
+        }
+        for link in links
+    ]
+
+
+@api.get("/evidence/{pk}/download", response={200: None, **ERRORS}, tags=["evidence"])
+def evidence_download(request: HttpRequest, pk: int) -> Any:
+    evidence: EvidenceFile = authz.get_object_for_user(
+        EvidenceFile.objects.all(), _user(request), A.VIEW, pk=pk
+    )
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@api.post("/answers/{pk}/evidence", response={200: EvidenceOut, **ERRORS}, tags=["evidence"])
+def evidence_upload(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
+    """Upload a document and attach it to the answer (the same checks as the web page)."""
+    from layak.evidence.actions import UploadRefused
+    from layak.evidence.actions import evidence_attach as attach
+    from layak.evidence.actions import evidence_upload as upload
+
+    user = _user(request)
+    found = _get_answer(request, pk, A.EDIT)
+    try:
+        evidence, _created = upload(
+            actor=user,
+            region=found.assessment.region,
+            data=file,
+            name=file.name or "",
+            size=file.size or 0,
+        )
+    except UploadRefused as exc:
+        return _error(request, 422, "refused", str(exc))
+    attach(actor=user, answer=found, evidence=evidence, requirement=None)
+    return {
+        "id": evidence.pk,
+        "name": evidence.name,
+        "content_type": evidence.content_type,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "region": found.assessment.region.code,
+        "uploaded_at": evidence.uploaded_at,
     }
 
 

@@ -6,3 +6,10 @@ class HtmxHttpRequest(HttpRequest):
     """A request as HtmxMiddleware leaves it, for type checking."""
 
     htmx: HtmxDetails
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A positive whole number typed in ASCII digits, or None ("²".isdigit() is true too)."""
+    if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
+        return int(raw)
+    return None

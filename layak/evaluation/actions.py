@@ -246,7 +246,27 @@ def stage_reopen(
         raise EvaluationError(_("Give the reason for reopening."))
     if until <= timezone.now():
         raise EvaluationError(_("The new deadline must be in the future."))
-    stage = Stage.objects.get(cycle_id=assessment.cycle_id, kind=kind)
+    assessment = (
+        Assessment.objects.select_for_update().select_related("region").get(pk=assessment.pk)
+    )
+    stage = Stage.objects.filter(cycle_id=assessment.cycle_id, kind=kind).first()
+    if stage is None:
+        raise EvaluationError(_("This cycle has no such stage."))
+    if assessment.determined_at is not None:
+        raise EvaluationError(_("The final determination has been made; scores are fixed."))
+    if (
+        kind == Stage.Kind.SELF_ASSESSMENT
+        and Score.objects.filter(answer__assessment=assessment)
+        .exclude(stage=Stage.Kind.SELF_ASSESSMENT)
+        .exists()
+    ):
+        raise EvaluationError(
+            _(
+                "Verification has started; return single items instead of "
+                "reopening the self-assessment."
+            )
+        )
+    status_before = assessment.status
     reopening = StageReopening.objects.create(
         assessment=assessment, stage=stage, reason=reason.strip(), until=until, created_by=actor
     )
@@ -257,7 +277,15 @@ def stage_reopen(
         action="stage.reopened",
         obj=assessment,
         region=assessment.region,
-        after={"stage": kind, "until": until.isoformat(), "reason": reopening.reason},
+        before={"status": status_before},
+        after={
+            "stage": kind,
+            "until": until.isoformat(),
+            "reason": reopening.reason,
+            "status": Assessment.Status.IN_PROGRESS
+            if kind == Stage.Kind.SELF_ASSESSMENT
+            else status_before,
+        },
     )
     return reopening
 
@@ -334,6 +362,8 @@ def _lock(answer: Answer) -> Answer:
 
 
 def _check_open(answer: Answer) -> None:
+    if answer.assessment.determined_at is not None:
+        raise EvaluationError(_("The final determination has been made; scores are fixed."))
     if answer.returned_at_stage:
         # Sent back by the verifier: corrected within the verifier's stage.
         if not stage_open_for(answer.assessment, answer.returned_at_stage):
@@ -537,6 +567,10 @@ def answer_reuse_previous(*, actor: User, answer: Answer) -> Answer:
     _check_may_edit(actor, answer)
     if answer.status not in (S.DRAFT, S.RETURNED):
         raise EvaluationError(locked_message())
+    if answer.question.computed:
+        raise EvaluationError(
+            _("This answer is computed from the kecamatan and village results; it is not typed.")
+        )
     old = previous_answer(answer)
     if old is None:
         raise EvaluationError(_("There is no answer from an earlier cycle to reuse."))

@@ -100,6 +100,13 @@ class GateForm(forms.Form):
 
 class ReopenForm(forms.Form):
     stage = forms.ChoiceField(label=gettext_lazy("Stage"), choices=Stage.Kind.choices)
+
+    def __init__(self, *args: Any, level: int = 2, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stage = self.fields["stage"]
+        assert isinstance(stage, forms.ChoiceField)
+        stage.choices = [(k, Stage.Kind(k).label) for k in Stage.order_for(level)]
+
     until = forms.DateField(
         label=gettext_lazy("Open until"), widget=forms.DateInput(attrs={"type": "date"})
     )

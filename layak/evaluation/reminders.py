@@ -112,7 +112,11 @@ def _verification(
         .annotate(n=Count("pk"))
     )
     by_assessment = {a.pk: a for a in assessments}
-    roles: dict[str, str] = {K.PROVINCE: Role.PROVINCE_VERIFIER, K.FIELD: Role.ASSESSOR}
+    roles: dict[str, str] = {
+        K.PROVINCE: Role.PROVINCE_VERIFIER,
+        K.FIELD: Role.ASSESSOR,
+        K.DISTRICT: Role.DISTRICT_ADMIN,
+    }
     role = roles.get(stage.kind, str(Role.MINISTRY_ADMIN))
     users = _region_role_users(role)
     for row in pending:

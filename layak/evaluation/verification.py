@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,21 +172,28 @@ def verify_agree_rest(*, actor: User, assessment: Assessment, stage: str) -> int
     _check(actor, assessment, stage)
     pending = (
         Answer.objects.filter(assessment=assessment)
-        .exclude(scores__stage=stage)
+        .filter(~Q(scores__stage=stage) | Q(returned_at_stage=stage))
         .exclude(status=Answer.Status.RETURNED)
         .select_related("question")
+        .distinct()
     )
     count = 0
     for answer in pending:
         if answer.returned_at_stage and answer.status not in _DONE[level_of(assessment)]:
             continue
-        Score.objects.create(
+        Score.objects.update_or_create(
             answer=answer,
             stage=stage,
-            points=points_before(answer, stage),
-            decision=Score.Decision.AGREED,
-            scored_by=actor,
+            defaults={
+                "points": points_before(answer, stage),
+                "decision": Score.Decision.AGREED,
+                "reason": "",
+                "scored_by": actor,
+                "scored_at": timezone.now(),
+            },
         )
+        if answer.returned_at_stage:
+            Answer.objects.filter(pk=answer.pk).update(returned_at_stage="")
         count += 1
     record(
         actor=actor,
@@ -241,6 +249,14 @@ def assessment_determine(*, actor: User, assessment: Assessment) -> Assessment:
     )
     stage = DETERMINATION_STAGE[level_of(assessment)]
     _check(actor, assessment, stage)
+    back = Answer.objects.filter(assessment=assessment).filter(
+        Q(status=Answer.Status.RETURNED) | ~Q(returned_at_stage="")
+    )
+    if back.exists():
+        raise EvaluationError(
+            _("%(n)s items are still back with the region; verify them first.")
+            % {"n": back.count()}
+        )
     missing = Answer.objects.filter(assessment=assessment).exclude(scores__stage=stage)
     Score.objects.bulk_create(
         Score(

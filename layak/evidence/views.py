@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.accounts.models import User
-from layak.core.http import HtmxHttpRequest
+from layak.core.http import HtmxHttpRequest, parse_id
 from layak.evaluation.actions import EvaluationError
 from layak.evaluation.views.answers import _back
 from layak.evaluation.views.common import get_answer, user_of
@@ -60,7 +60,8 @@ def upload(request: HtmxHttpRequest) -> HttpResponse:
     user = user_of(request)
     authz.require(user, A.EDIT)
     raw_answer = request.POST.get("answer", "")
-    answer = get_answer(user, int(raw_answer), A.EDIT) if raw_answer.isdigit() else None
+    answer_id = parse_id(raw_answer)
+    answer = get_answer(user, answer_id, A.EDIT) if answer_id is not None else None
     if answer is not None:
         region = answer.assessment.region
     else:
@@ -101,10 +102,10 @@ def upload(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _requirement(request: HttpRequest, question_id: int) -> EvidenceRequirement | None:
-    raw = request.POST.get("requirement", "")
-    if not raw.isdigit():
+    pk = parse_id(request.POST.get("requirement"))
+    if pk is None:
         return None
-    return EvidenceRequirement.objects.filter(pk=int(raw), question_id=question_id).first()
+    return EvidenceRequirement.objects.filter(pk=pk, question_id=question_id).first()
 
 
 @login_required
@@ -112,12 +113,11 @@ def _requirement(request: HttpRequest, question_id: int) -> EvidenceRequirement 
 def attach(request: HtmxHttpRequest) -> HttpResponse:
     """Attach a file already in the library (this cycle's or an earlier one's)."""
     user = user_of(request)
-    raw_answer = request.POST.get("answer", "")
-    answer = get_answer(user, int(raw_answer) if raw_answer.isdigit() else 0, A.EDIT)
-    raw = request.POST.get("file", "")
+    answer = get_answer(user, parse_id(request.POST.get("answer")) or 0, A.EDIT)
+    file_id = parse_id(request.POST.get("file"))
     evidence = (
-        EvidenceFile.objects.for_user(user, A.VIEW).filter(pk=int(raw)).first()
-        if raw.isdigit()
+        EvidenceFile.objects.for_user(user, A.VIEW).filter(pk=file_id).first()
+        if file_id is not None
         else None
     )
     if evidence is None:

@@ -40,7 +40,12 @@ def to_decimal(raw: Any) -> Decimal | None:
         value = Decimal(str(raw).strip().replace(",", "."))
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    if not value.is_finite():
+        return None
+    # A sane size: huge exponents would overflow arithmetic or bloat storage.
+    if value != 0 and not -12 <= value.adjusted() <= 15:
+        return None
+    return value
 
 
 def band_points(value: Decimal, bands: Iterable[_Band]) -> Decimal:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.accounts.models import User
+from layak.core.http import parse_id
 from layak.frameworks import actions
 from layak.frameworks.forms import ImportForm
 from layak.frameworks.models import Framework, Indicator, InstrumentVersion, Question
@@ -144,7 +145,7 @@ def version_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         mapping: dict[int, int | None] = {}
         for q in questions:
             raw = request.POST.get(f"q{q.pk}", "")
-            mapping[q.pk] = int(raw) if raw.isdigit() else None
+            mapping[q.pk] = parse_id(raw)
         try:
             n = actions.questions_map(actor=user, version=version, mapping=mapping)
         except actions.InstrumentError as exc:

@@ -23,7 +23,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if within:
         results = results.filter(path__startswith=f"{within}.")
     level = request.GET.get("level", "")
-    if level.isdigit():
+    if level.isascii() and level.isdigit() and len(level) == 1:
         results = results.filter(level=int(level))
     return render(
         request,

@@ -273,6 +273,17 @@ MATRIX: dict[str, Case] = {
         only={r: 403 for r in SIGNED_IN}
         | {"ministry": 200, "bekasi.admin": 200, "gunungmas.admin": 200},
     ),
+    "api-1:memberships": Case(
+        anon=401,
+        only={r: 403 for r in SIGNED_IN}
+        | {"ministry": 200, "bekasi.admin": 200, "gunungmas.admin": 200},
+    ),
+    "api-1:instruments": Case(anon=401),
+    "api-1:instrument_workbook": Case(kwargs=version, anon=401),
+    "api-1:answer_evidence": Case(kwargs=answer, anon=401, only=ANSWER_VIEW),
+    # Without a file the request is invalid (422) before any object is looked up.
+    "api-1:evidence_upload": Case(method="post", kwargs=answer, anon=401, signed_in=422),
+    "api-1:evidence_download": Case(kwargs=evidence_file, anon=401, only=ANSWER_VIEW),
     "api_tokens:list": Case(),
     "api_tokens:revoke": Case(
         method="post",

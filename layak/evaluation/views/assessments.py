@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layak import authz
+from layak.core.http import parse_id
 from layak.evaluation import actions, scores, verification
 from layak.evaluation.forms import ReopenForm
 from layak.evaluation.models import Answer, Assessment, Assignment, Stage
@@ -94,7 +95,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stage_open": actions.stage_open_for(assessment, Stage.Kind.SELF_ASSESSMENT),
             "missing": actions.assessment_missing(assessment)[:30] if can_submit else [],
             "can_submit": can_submit,
-            "reopen_form": ReopenForm(),
+            "reopen_form": ReopenForm(level=cycle.instrument.framework.region_level),
             "reopenings": assessment.reopenings.select_related("stage", "created_by")[:10],
             "region_wide": authz.reaches(user, A.VIEW, assessment.region),
             "verify_stages": [
@@ -146,7 +147,8 @@ def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
         def chosen(name: str) -> list[Organisation]:
             values = request.POST.getlist(name)
-            return [allowed[int(v)] for v in values if v.isdigit() and int(v) in allowed]
+            ids = [parse_id(v) for v in values]
+            return [allowed[i] for i in ids if i is not None and i in allowed]
 
         try:
             for indicator, items in by_indicator.items():
@@ -207,7 +209,7 @@ def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     assessment = get_assessment(user, pk)
     authz.require(user, A.MANAGE, authz.reaches(user, A.MANAGE, None))
-    form = ReopenForm(request.POST)
+    form = ReopenForm(request.POST, level=assessment.cycle.instrument.framework.region_level)
     if not form.is_valid():
         messages.error(request, _("Choose the stage and the date, and give the reason."))
     else:

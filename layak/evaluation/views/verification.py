@@ -41,7 +41,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     assessments = (
         Assessment.objects.for_user(user, A.VERIFY)
         .filter(status=Assessment.Status.SUBMITTED, determined_at__isnull=True)
-        .select_related("region__parent", "cycle")
+        .select_related("region__parent", "cycle__instrument__framework")
         .prefetch_related("cycle__stages")
         .annotate(items=Count("answers", distinct=True))
         .order_by("cycle__name", "region__code")
@@ -174,6 +174,8 @@ def verify_item(request: HtmxHttpRequest, pk: int, stage: str) -> HttpResponse:
     if request.POST.get("decision") == "adjust":
         try:
             points = Decimal(raw.replace(",", "."))
+            if not points.is_finite() or not -12 <= points.adjusted() <= 6:
+                raise InvalidOperation
         except InvalidOperation:
             return _back(
                 request, answer, stage, error=_("“%(value)s” is not a number.") % {"value": raw}
