@@ -95,6 +95,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 ERRORS: dict[int, type[Schema]] = {
+    400: s.Error,
     401: s.Error,
     403: s.Error,
     404: s.Error,
