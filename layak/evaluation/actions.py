@@ -541,20 +541,35 @@ def answer_return(*, actor: User, answer: Answer, reason: str) -> Answer:
 def previous_answer(answer: Answer) -> Answer | None:
     """Last cycle's answer of this district to this question, or to the question of the
     previous instrument version it continues."""
-    questions = [answer.question_id] + (
-        [answer.question.previous_id] if answer.question.previous_id else []
-    )
-    return (
+    return previous_answers([answer]).get(answer.pk)
+
+
+def previous_answers(answers: list[Answer]) -> dict[int, Answer]:
+    """``previous_answer`` for answers of one assessment, in one query."""
+    if not answers:
+        return {}
+    assessment = answers[0].assessment
+    wanted = {a.pk: [a.question_id, a.question.previous_id] for a in answers}
+    questions = {q for pair in wanted.values() for q in pair if q}
+    latest: dict[int, Answer] = {}
+    for old in (
         Answer.objects.filter(
             question_id__in=questions,
-            assessment__region_id=answer.assessment.region_id,
-            assessment__cycle__created_at__lt=answer.assessment.cycle.created_at,
+            assessment__region_id=assessment.region_id,
+            assessment__cycle__created_at__lt=assessment.cycle.created_at,
         )
-        .exclude(assessment_id=answer.assessment_id)
+        .exclude(assessment_id=assessment.pk)
         .exclude(value={})
-        .order_by("-assessment__cycle__created_at")
-        .first()
-    )
+        .select_related("assessment__cycle")
+        .order_by("-assessment__cycle__created_at", "-pk")
+    ):
+        latest.setdefault(old.question_id, old)  # the newest per question
+    found: dict[int, Answer] = {}
+    for pk, pair in wanted.items():
+        candidates = [latest[q] for q in pair if q in latest]
+        if candidates:
+            found[pk] = max(candidates, key=lambda a: a.assessment.cycle.created_at)
+    return found
 
 
 @transaction.atomic

@@ -143,6 +143,9 @@ def indicator_form(request: HttpRequest, pk: int, indicator: int) -> HttpRespons
     if not answers:
         return render(request, "404.html", status=404)
     state = _state(user, assessment)
+    for a in answers:
+        a.assessment = assessment  # already loaded; saves a query per card
+    previous = actions.previous_answers(answers)
     cards = [
         _card_context(
             user,
@@ -151,7 +154,7 @@ def indicator_form(request: HttpRequest, pk: int, indicator: int) -> HttpRespons
             can_review=_may_review(state, a),
             library=state["library"],
         )
-        | {"previous": actions.previous_answer(a)}
+        | {"previous": previous.get(a.pk)}
         for a in answers
     ]
     return render(
