@@ -302,19 +302,12 @@ def tiny_village_spec():
 
 def move_stages(cycle, kind: str) -> None:
     """Open ``kind`` now, with earlier stages closed and later ones ahead (any level)."""
-    import datetime
-
-    from django.utils import timezone
-
+    from layak.evaluation.demo import windows_open_at
     from layak.evaluation.models import Stage
 
-    order = Stage.order_for(cycle.instrument.framework.region_level)
-    now = timezone.now()
-    day = datetime.timedelta(days=1)
+    windows = windows_open_at(kind, days=10, level=cycle.instrument.framework.region_level)
     for stage in Stage.objects.filter(cycle=cycle):
-        position = order.index(stage.kind) - order.index(kind)
-        stage.opens_at = now + (position * 10 - 1) * day
-        stage.closes_at = stage.opens_at + 10 * day
+        stage.opens_at, stage.closes_at = windows[stage.kind]
         stage.save()
 
 

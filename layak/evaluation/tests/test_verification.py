@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions, gaps, verification
 from layak.evaluation.models import Answer, Score, Stage
 from layak.evaluation.scores import results
 from layak.evaluation.tests.test_workflow import PDF, attach_pdf, fresh, option
+from layak.testing import move_stages
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 K = Stage.Kind
@@ -60,14 +59,7 @@ def submit_all(personas, ev, *, perda="Perda", percent="92", evidence=True):
 
 def move_to(ev, kind):
     """Open ``kind`` now and close every earlier stage."""
-    now = timezone.now()
-    day = datetime.timedelta(days=1)
-    order = Stage.ORDER
-    for stage in Stage.objects.filter(cycle=ev.cycle):
-        position = order.index(stage.kind) - order.index(kind)
-        stage.opens_at = now + (position * 10 - 1) * day
-        stage.closes_at = stage.opens_at + 10 * day
-        stage.save()
+    move_stages(ev.cycle, kind)
 
 
 def test_three_levels_each_keep_their_own_score_and_reasons(personas, evaluation):
