@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "layak.evaluation",
     "layak.evidence",
     "layak.api",
+    "layak.taskforce",
+    "layak.plans",
+    "layak.partners",
+    "layak.afse",
+    "layak.participation",
 ]
 
 MIDDLEWARE = [

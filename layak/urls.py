@@ -14,5 +14,10 @@ urlpatterns = [
     path("evaluation/", include("layak.evaluation.urls")),
     path("evidence/", include("layak.evidence.urls")),
     path("accounts/tokens/", include("layak.api.urls")),
+    path("taskforce/", include("layak.taskforce.urls")),
+    path("plans/", include("layak.plans.urls")),
+    path("partners/", include("layak.partners.urls")),
+    path("afse/", include("layak.afse.urls")),
+    path("participation/", include("layak.participation.urls")),
     path("api/v1/", api.urls),
 ]

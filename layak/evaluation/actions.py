@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from layak import authz
+from layak import authz, workflow
 from layak.accounts.models import User
 from layak.audit.log import record
 from layak.evaluation.models import (
@@ -40,7 +40,7 @@ A = authz.Action
 S = Answer.Status
 
 
-class EvaluationError(Exception):
+class EvaluationError(workflow.WorkflowError):
     """A change the rules refuse; the message is shown to the user."""
 
 
@@ -442,6 +442,13 @@ def answer_save(
     return answer
 
 
+def _step(answer: Answer, step: workflow.Step, reason: str = "") -> str:
+    try:
+        return workflow.apply(answer, step, reason)
+    except workflow.WorkflowError as error:
+        raise EvaluationError(str(error)) from error
+
+
 def missing_evidence(answer: Answer) -> list[str]:
     required = {r.pk: r.name for r in answer.question.evidence_requirements.all() if r.required}
     if not required:
@@ -458,8 +465,8 @@ def answer_submit(*, actor: User, answer: Answer) -> Answer:
     answer = _lock(answer)
     _check_open(answer)
     _check_may_edit(actor, answer)
-    if answer.status not in (S.DRAFT, S.RETURNED):
-        raise EvaluationError(_("Only a draft or returned answer can be submitted."))
+    if not workflow.allowed(answer.status, workflow.Step.SUBMIT):
+        raise EvaluationError(workflow.refusal(workflow.Step.SUBMIT))
     evidence = answer.evidence_links.filter(is_active=True).count()
     if answer.question.required and not is_answered(answer.question, answer.value, evidence):
         raise EvaluationError(_("Answer the question before submitting it."))
@@ -467,9 +474,7 @@ def answer_submit(*, actor: User, answer: Answer) -> Answer:
         raise EvaluationError(
             _("Attach the required evidence first: %(docs)s.") % {"docs": "; ".join(missing)}
         )
-    before = answer.status
-    answer.status = S.SUBMITTED
-    answer.return_reason = ""
+    before = _step(answer, workflow.Step.SUBMIT)
     _revise(
         answer,
         actor=actor,
@@ -493,9 +498,7 @@ def answer_accept(*, actor: User, answer: Answer) -> Answer:
     answer = _lock(answer)
     _check_open(answer)
     _require_district_admin(actor, answer.assessment)
-    if answer.status != S.SUBMITTED:
-        raise EvaluationError(_("Only a submitted answer can be accepted."))
-    answer.status = S.ACCEPTED
+    _step(answer, workflow.Step.ACCEPT)
     _revise(answer, actor=actor, action="accepted", before=answer.value, fields=["status"])
     record(
         actor=actor,
@@ -513,13 +516,7 @@ def answer_return(*, actor: User, answer: Answer, reason: str) -> Answer:
     answer = _lock(answer)
     _check_open(answer)
     _require_district_admin(actor, answer.assessment)
-    if answer.status not in (S.SUBMITTED, S.ACCEPTED):
-        raise EvaluationError(_("Only a submitted or accepted answer can be returned."))
-    if not reason.strip():
-        raise EvaluationError(_("Say why the answer is returned."))
-    before = answer.status
-    answer.status = S.RETURNED
-    answer.return_reason = reason.strip()
+    before = _step(answer, workflow.Step.RETURN, reason)
     _revise(
         answer,
         actor=actor,

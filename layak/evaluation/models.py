@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from layak import workflow
 from layak.evaluation.querysets import AnswerQuerySet, AssessmentQuerySet
 
 
@@ -186,11 +187,8 @@ class Gate(models.Model):
 
 
 class Answer(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Accepted")
-        RETURNED = "returned", _("Returned")
+    # The review workflow shared with progress reports and partner records.
+    Status = workflow.Status
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="answers")
     question = models.ForeignKey(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -88,3 +89,34 @@ class EvidenceLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer} ← {self.file}"
+
+
+class Attachment(models.Model):
+    """A library file attached to any other record: a decree, the minutes and photos of a
+    meeting, a progress report, a partner's contribution, an AFSE event.
+
+    The owning model declares ``attachable = True`` and a queryset with ``for_user``; whoever
+    may see the owner may download its attachments, whoever may edit it may add and remove
+    them. Removing keeps the row, inactive."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    owner = GenericForeignKey("content_type", "object_id")
+    file = models.ForeignKey(EvidenceFile, on_delete=models.PROTECT, related_name="attachments")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    attached_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attached_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.caption or self.file}"

@@ -3,34 +3,15 @@
 
 from __future__ import annotations
 
+import importlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from layak.core.tests.matrix import ANON, ROLES, SIGNED_IN, Case, as_post
 from layak.organisations.models import Membership, Organisation
-from layak.testing import PERSONA_ROLES, Personas
-
-ANON = "anonymous"
-ROLES = [ANON, *PERSONA_ROLES, "gunungmas.admin"]
-SIGNED_IN = [r for r in ROLES if r != ANON]
-
-
-@dataclass
-class Case:
-    method: str = "get"
-    kwargs: Callable[[Personas], dict[str, object]] = lambda p: {}
-    data: dict[str, str] | Callable[[Personas], dict[str, object]] = field(default_factory=dict)
-    anon: int = 302
-    signed_in: int = 200
-    only: dict[str, int] = field(default_factory=dict)
-
-    def expected(self, role: str) -> int:
-        if role == ANON:
-            return self.anon
-        return self.only.get(role, self.signed_in)
+from layak.testing import Personas
 
 
 def bekasi_dinkes(p: Personas) -> dict[str, object]:
@@ -153,10 +134,6 @@ def _answer_revision() -> int:
 
 def province_stage(p: Personas) -> dict[str, object]:
     return {**_bekasi_assessment(), "stage": "province"}
-
-
-def as_post(expected: dict[str, int]) -> dict[str, int]:
-    return {role: 302 if status == 200 else status for role, status in expected.items()}
 
 
 VERIFIERS = {
@@ -358,6 +335,14 @@ OTHER_DISTRICT: dict[str, Case] = {
 }
 
 
+# Apps that bring their own cases (``layak/<app>/tests/url_cases.py``: CASES and setup).
+CASE_APPS = ["taskforce", "plans", "partners", "afse", "participation"]
+APP_CASES = [importlib.import_module(f"layak.{app}.tests.url_cases") for app in CASE_APPS]
+for _module in APP_CASES:
+    assert not set(_module.CASES) & set(MATRIX), _module.__name__
+    MATRIX.update(_module.CASES)
+
+
 def url_names() -> set[str]:
     names: set[str] = set()
 
@@ -415,6 +400,8 @@ def world(personas: Personas):
     from layak.api.actions import token_create
 
     token_create(actor=personas.bekasi_admin, name="sync", days=30)
+    for module in APP_CASES:
+        module.setup(personas)
     return personas
 
 

@@ -85,12 +85,12 @@ def test_full_workflow_draft_submit_return_correct_accept(personas, evaluation):
 @pytest.mark.parametrize(
     ("step", "message"),
     [
-        ("accept_draft", "Only a submitted answer"),
+        ("accept_draft", "Only a submitted item"),
         ("return_draft", "Only a submitted or accepted"),
         ("submit_empty", "Answer the question"),
         ("submit_without_evidence", "required evidence"),
         ("return_without_reason", "Say why"),
-        ("submit_twice", "Only a draft or returned"),
+        ("submit_twice", "Only a draft or returned item"),
         ("save_submitted", "cannot be changed"),
         ("operator_accepts", "district administrator"),
     ],

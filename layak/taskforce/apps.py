@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TaskforceConfig(AppConfig):
+    name = "layak.taskforce"
+    default_auto_field = "django.db.models.BigAutoField"
