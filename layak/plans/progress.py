@@ -1,0 +1,246 @@
+"""Progress against the plan and the child-responsive budget, computed in the database.
+
+Realised figures count accepted reports only: the secretariat's acceptance is what makes an
+office's figures official. Outputs and spending add up over the periods of a year; an item is
+behind when what it realised by the last accepted period is less than that share of the year's
+target (a year's target of 100 with quarterly reports expects 50 by the second quarter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from layak.plans.models import DistrictBudget, Plan, PlanItem, PlanYear, ProgressEntry
+from layak.regions.models import Region
+from layak.workflow import Status
+
+ZERO = Decimal(0)
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+CENT = Decimal("0.01")
+
+
+@dataclass
+class ItemProgress:
+    item: PlanItem
+    target: Decimal | None = None
+    budget: Decimal = ZERO
+    output: Decimal | None = None
+    spent: Decimal | None = None
+    last_period: int | None = None
+    expected: Decimal | None = None
+    children: list[ItemProgress] = field(default_factory=list)
+
+    @property
+    def behind(self) -> bool:
+        return (
+            self.expected is not None
+            and self.expected > 0
+            and (self.output or ZERO) < self.expected
+        )
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.target or self.output is None:
+            return None
+        return (self.output * 100 / self.target).quantize(Decimal(1))
+
+
+def realised(
+    plan_filter: Q, year: int, *, upto: int | None = None, include: int | None = None
+) -> dict[int, dict[str, object]]:
+    """Per item: output and spending of the year's accepted reports (up to period ``upto``,
+    plus report ``include`` whatever its status), and the last period counted. One query."""
+    accepted = Q(report__status=Status.ACCEPTED)
+    if include is not None:
+        accepted |= Q(report_id=include)
+    rows = ProgressEntry.objects.filter(plan_filter, accepted, report__year=year)
+    if upto is not None:
+        rows = rows.filter(report__period__lte=upto)
+    return {
+        row["item"]: row
+        for row in rows.values("item").annotate(
+            output=Sum("output"), spent=Sum("budget"), last=Max("report__period")
+        )
+    }
+
+
+def plan_progress(plan: Plan, year: int) -> list[ItemProgress]:
+    """The plan's active items as a tree (programmes first), each with the year's target,
+    budget and what the accepted reports realised. Three queries."""
+    items = list(
+        plan.items.filter(is_active=True)
+        .select_related("indicator__group", "responsible")
+        .order_by("indicator__group__order", "indicator__order", "order", "pk")
+    )
+    years = {row.item_id: row for row in PlanYear.objects.filter(item__plan=plan, year=year)}
+    done = realised(Q(report__plan=plan), year)
+    nodes: dict[int, ItemProgress] = {}
+    for item in items:
+        node = ItemProgress(item)
+        row = years.get(item.pk)
+        if row is not None:
+            node.target = row.target
+            node.budget = row.budget
+        got = done.get(item.pk)
+        if got is not None:
+            node.output = got["output"]  # type: ignore[assignment]
+            node.spent = got["spent"]  # type: ignore[assignment]
+            node.last_period = got["last"]  # type: ignore[assignment]
+            if node.target is not None and node.last_period:
+                node.expected = (node.target * node.last_period / plan.reports_per_year).quantize(
+                    CENT
+                )
+        nodes[item.pk] = node
+    roots: list[ItemProgress] = []
+    for item in items:
+        node = nodes[item.pk]
+        parent = nodes.get(item.parent_id) if item.parent_id else None
+        if parent is not None:
+            parent.children.append(node)
+        else:
+            roots.append(node)
+
+    # A parent's budget is the sum of its parts' when it has parts.
+    def total(node: ItemProgress) -> Decimal:
+        if node.children:
+            node.budget = sum((total(c) for c in node.children), ZERO)
+            spent = [c.spent for c in node.children if c.spent is not None]
+            node.spent = sum(spent, ZERO) if spent else node.spent
+        return node.budget
+
+    for root in roots:
+        total(root)
+    return roots
+
+
+def flatten(nodes: list[ItemProgress], depth: int = 0) -> list[tuple[int, ItemProgress]]:
+    out: list[tuple[int, ItemProgress]] = []
+    for node in nodes:
+        out.append((depth, node))
+        out.extend(flatten(node.children, depth + 1))
+    return out
+
+
+# ---- child-responsive budget ------------------------------------------------------------
+
+
+def leaf_years(region: Region, year: int) -> QuerySet[PlanYear]:
+    """The year's budget rows of the leaves of the district's active plans."""
+    parts = PlanItem.objects.filter(parent=OuterRef("item_id"), is_active=True)
+    return PlanYear.objects.filter(
+        year=year,
+        item__is_active=True,
+        item__plan__is_active=True,
+        item__plan__region=region,
+    ).exclude(Exists(parts))
+
+
+def _sums() -> dict[str, Coalesce]:
+    return {
+        source: Coalesce(Sum(source), Value(ZERO), output_field=MONEY)
+        for source in ("apbd", "apbn", "village", "csr", "other")
+    }
+
+
+@dataclass
+class ChildBudget:
+    year: int
+    total_apbd: Decimal | None
+    sources: dict[str, Decimal]
+    by_cluster: list[dict[str, object]]
+    by_office: list[dict[str, object]]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.sources.values(), ZERO)
+
+    @property
+    def apbd_share(self) -> Decimal | None:
+        """Per cent of the district's APBD tagged to child-rights activities."""
+        if not self.total_apbd:
+            return None
+        return (self.sources["apbd"] * 100 / self.total_apbd).quantize(CENT)
+
+
+def child_budget(region: Region, year: int) -> ChildBudget:
+    """Totals by funding source, cluster and office of the year; four queries."""
+    rows = leaf_years(region, year)
+    sources = rows.aggregate(**_sums())
+    with_total = {"total": F("apbd") + F("apbn") + F("village") + F("csr") + F("other")}
+    by_cluster = list(
+        rows.values(code=F("item__indicator__group__code"), name=F("item__indicator__group__name"))
+        .annotate(**_sums())
+        .annotate(**with_total)
+        .order_by("item__indicator__group__order")
+    )
+    by_office = list(
+        rows.values(office=F("item__responsible__name"))
+        .annotate(**_sums())
+        .annotate(**with_total)
+        .order_by("-apbd", "office")
+    )
+    district = DistrictBudget.objects.filter(region=region, year=year).first()
+    return ChildBudget(
+        year=year,
+        total_apbd=district.total if district else None,
+        sources=sources,
+        by_cluster=by_cluster,
+        by_office=by_office,
+    )
+
+
+# ---- the evaluation's gap analysis ------------------------------------------------------
+
+
+def for_indicators(region: Region, codes: list[str], year: int) -> dict[str, list[ItemProgress]]:
+    """The district's plan items per indicator code (of any framework version: matched by
+    code), with the year's target and realisation. Three queries whatever the number of codes."""
+    items = list(
+        PlanItem.objects.filter(
+            plan__region=region,
+            plan__is_active=True,
+            plan__start_year__lte=year,
+            plan__end_year__gte=year,
+            is_active=True,
+            indicator__code__in=codes,
+        )
+        .select_related("indicator", "responsible", "plan")
+        .order_by("order", "pk")
+    )
+    if not items:
+        return {}
+    ids = [i.pk for i in items]
+    years = {row.item_id: row for row in PlanYear.objects.filter(item_id__in=ids, year=year)}
+    done = realised(Q(item_id__in=ids), year)
+    found: dict[str, list[ItemProgress]] = {}
+    for item in items:
+        node = ItemProgress(item)
+        row = years.get(item.pk)
+        if row is not None:
+            node.target = row.target
+            node.budget = row.budget
+        got = done.get(item.pk)
+        if got is not None:
+            node.output = got["output"]  # type: ignore[assignment]
+            node.spent = got["spent"]  # type: ignore[assignment]
+            node.last_period = got["last"]  # type: ignore[assignment]
+            if node.target is not None and node.last_period:
+                node.expected = (
+                    node.target * node.last_period / item.plan.reports_per_year
+                ).quantize(CENT)
+        found.setdefault(item.indicator.code, []).append(node)
+    return found
