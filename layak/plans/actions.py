@@ -337,6 +337,8 @@ def _set_years(item: PlanItem, years: dict[int, dict[str, Decimal | None]]) -> N
 def item_remove(*, actor: User, item: PlanItem) -> None:
     """Take an item out of the plan; it is kept, inactive, with its reported progress."""
     _require_secretariat(actor, item.plan.region)
+    if not item.is_active:
+        raise PlanError(_("The item has already been taken out of the plan."))
     if item.children.filter(is_active=True).exists():
         raise PlanError(_("Remove the item's activities first."))
     item.is_active = False

@@ -264,7 +264,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(PlanItem, pk=pk, is_active=True)
+    item = get_object_or_404(PlanItem, pk=pk)
     plan = _plan(request, item.plan_id, A.EDIT)
     try:
         actions.item_remove(actor=user_of(request), item=item)
@@ -394,6 +394,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     plan = _plan(request, pk)
+    authz.require(user, A.EDIT)
     office = get_object_or_404(
         Organisation, pk=parse_id(request.POST.get("organisation")) or 0, region=plan.region
     )
