@@ -345,7 +345,6 @@ def seed_district(code: str) -> Plan | None:
             "plan": plan,
             "item": None,
             "indicator": indicator,
-            "budget_code": "",
             "responsible": office,
         }
         p = actions.item_save(
@@ -353,6 +352,7 @@ def seed_district(code: str) -> Plan | None:
             level=PlanItem.Level.PROGRAMME,
             parent=None,
             ref=f"P{n}",
+            budget_code="",
             name=programme,
             partners=[],
             performance_indicator=f"{perf} (program)",
@@ -365,6 +365,7 @@ def seed_district(code: str) -> Plan | None:
             level=PlanItem.Level.ACTIVITY,
             parent=p,
             ref=f"P{n}.A1",
+            budget_code="",
             name=activity,
             partners=[],
             performance_indicator=f"{perf} (kegiatan)",

@@ -207,8 +207,9 @@ def child_budget(region: Region, year: int) -> ChildBudget:
 
 
 def for_indicators(region: Region, codes: list[str], year: int) -> dict[str, list[ItemProgress]]:
-    """The district's plan items per indicator code (of any framework version: matched by
-    code), with the year's target and realisation. Three queries whatever the number of codes."""
+    """The district's activities at the lowest level of their branch, per indicator code (of
+    any framework version: matched by code), with the year's target and realisation. Three
+    queries whatever the number of codes."""
     items = list(
         PlanItem.objects.filter(
             plan__region=region,
@@ -218,6 +219,7 @@ def for_indicators(region: Region, codes: list[str], year: int) -> dict[str, lis
             is_active=True,
             indicator__code__in=codes,
         )
+        .exclude(Exists(PlanItem.objects.filter(parent=OuterRef("pk"), is_active=True)))
         .select_related("indicator", "responsible", "plan")
         .order_by("order", "pk")
     )

@@ -21,6 +21,7 @@ from layak.evaluation.scores import results
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceLink
 from layak.frameworks.models import Group, Question
+from layak.plans import progress as plan_progress
 
 K = Stage.Kind
 
@@ -303,6 +304,18 @@ def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
     stage = request.GET.get("stage", K.SELF_ASSESSMENT)
     if stage not in stages:
         stage = K.SELF_ASSESSMENT
+    found = gaps.gap_analysis(assessment, stage)
+    # Each weak indicator with the district's action plan items for it and their progress in
+    # the cycle's year.
+    opening = (
+        Stage.objects.filter(cycle=assessment.cycle, kind=K.SELF_ASSESSMENT)
+        .values_list("opens_at", flat=True)
+        .first()
+    )
+    year = opening.year if opening else timezone.localdate().year
+    weak = [g.indicator.code for g in found if g.points < g.max_points]
+    plan_items = plan_progress.for_indicators(assessment.region, weak, year)
+    rows = [(g, plan_items.get(g.indicator.code, [])) for g in found]
     return render(
         request,
         "evaluation/gaps.html",
@@ -310,7 +323,8 @@ def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "stage": stage,
             "stages": [(k, Stage.Kind(k).label) for k in stages],
-            "gaps": gaps.gap_analysis(assessment, stage),
+            "gaps": rows,
+            "plan_year": year,
             "path": gaps.cheapest_path(assessment, stage),
         },
     )

@@ -25,9 +25,11 @@ def test_demo_plans_cover_every_indicator_with_a_year_of_reports(personas):
             Indicator.objects.filter(version=plan.version).values_list("code", flat=True)
         )
         reports = ProgressReport.objects.filter(plan=plan)
-        assert reports.filter(year=2025, status="accepted").count() == reports.filter(
-            year=2025
-        ).count() > 0
+        assert (
+            reports.filter(year=2025, status="accepted").count()
+            == reports.filter(year=2025).count()
+            > 0
+        )
         assert reports.filter(status="returned").exists()
         budget = progress.child_budget(plan.region, 2025)
         assert budget.apbd_share is not None and 0 < budget.apbd_share < 100

@@ -217,7 +217,7 @@ def test_child_budget_by_source_cluster_office_and_share(personas, world):
 
 def test_gap_hook_finds_items_by_indicator_code(personas, world):
     found = progress.for_indicators(world.plan.region, ["K1-4", "K2-9"], 2025)
-    assert sorted(n.item.ref for n in found["K1-4"]) == ["P1", "P1.A1", "P1.A1.S1", "P1.A1.S2"]
+    assert sorted(n.item.ref for n in found["K1-4"]) == ["P1.A1.S1", "P1.A1.S2"]
     assert "K2-9" not in found
 
 

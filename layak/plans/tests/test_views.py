@@ -177,6 +177,28 @@ def test_budget_total_form(client, personas, world, english):
     url = reverse("plans:budget", args=[world.plan.pk])
     client.post(url, {"year": 2026, "total": "5600000000"})
     page = client.get(url, {"year": 2026}).content.decode()
-    assert "5.00 %" in page
+    assert "5.00 %" in page or "5,00 %" in page
     client.force_login(personas.bekasi_dinkes)
     assert client.post(url, {"year": 2026, "total": "1"}).status_code == 403
+
+
+def test_gap_analysis_shows_the_plans_activities_of_weak_indicators(client, personas, world):
+    from layak.evaluation import actions as ev
+    from layak.evaluation.demo import windows_open_at
+    from layak.evaluation.models import Stage
+
+    cycle = ev.cycle_create(
+        actor=personas.ministry,
+        name="Evaluasi uji",
+        instrument=world.plan.version,
+        windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT),
+    )
+    (assessment,) = ev.cycle_add_districts(
+        actor=personas.ministry, cycle=cycle, regions=[world.plan.region]
+    )
+    client.force_login(personas.bekasi_admin)
+    page = client.get(reverse("evaluation:gaps", args=[assessment.pk])).content.decode()
+    start = page.index('data-testid="plan-K1-4"')
+    row = page[start : page.index("</td>", start)]
+    assert "Jemput bola akta kelahiran di desa" in row and "P1.A1.S2" in row
+    assert "Penguatan Gugus Tugas KLA" in page[page.index('data-testid="plan-KL-2"') :]
