@@ -420,7 +420,7 @@ def answer_save(
         raise AnswerConflict(answer)
     if answer.question.computed:
         raise EvaluationError(
-            _("This answer is computed from the kecamatan and village results; it is not typed.")
+            _("This answer is computed by Layak from the records it comes from; it is not typed.")
         )
     if answer.status not in (S.DRAFT, S.RETURNED):
         raise EvaluationError(locked_message())
@@ -581,7 +581,7 @@ def answer_reuse_previous(*, actor: User, answer: Answer) -> Answer:
         raise EvaluationError(locked_message())
     if answer.question.computed:
         raise EvaluationError(
-            _("This answer is computed from the kecamatan and village results; it is not typed.")
+            _("This answer is computed by Layak from the records it comes from; it is not typed.")
         )
     old = previous_answer(answer)
     if old is None:

@@ -1,7 +1,14 @@
-"""Answers Layak computes instead of the district typing them (Permen PPPA 12/2022, indicator
-2): the shares of the district's kecamatan that are Kecamatan Layak Anak (KELANA) and of its
-villages that are Desa/Kelurahan Layak Anak (DEKELA), from the kecamatan and village results
-the district determined.
+"""Answers Layak computes instead of the district typing them (Permen PPPA 12/2022):
+
+- indicator 2: the shares of the district's kecamatan that are Kecamatan Layak Anak (KELANA)
+  and of its villages that are Desa/Kelurahan Layak Anak (DEKELA), from the kecamatan and
+  village results the district determined; and the number of the task force's coordination
+  meetings in the year, from the meetings recorded with their attendance;
+- indicator 3: the number of community organisations, businesses, media and other partners
+  with a commitment the secretariat accepted, active in the year, from the partner register.
+
+Counts of a year are taken for the last full year before the cycle's self-assessment opens
+(the 2026 evaluation looks at 2025).
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from layak.accounts.models import User
 from layak.audit.log import record
@@ -19,6 +27,7 @@ from layak.regions.models import Region
 
 LEVEL: dict[str, int] = {Question.Computed.KELANA: 3, Question.Computed.DEKELA: 4}
 CENT = Decimal("0.01")
+C = Question.Computed
 
 
 def statuses(region: Region, level: int) -> dict[int, tuple[str, str] | None]:
@@ -51,6 +60,49 @@ def share(region: Region, level: int) -> Decimal | None:
     return (Decimal(layak) * 100 / len(found)).quantize(CENT)
 
 
+def evaluated_year(assessment: Assessment) -> int:
+    """The year whose meetings and partners a cycle counts: the one before its self-assessment
+    opens."""
+    from layak.evaluation.models import Stage
+
+    opens = (
+        Stage.objects.filter(cycle_id=assessment.cycle_id, kind=Stage.Kind.SELF_ASSESSMENT)
+        .values_list("opens_at", flat=True)
+        .first()
+    )
+    return (opens.year if opens else assessment.cycle.created_at.year) - 1
+
+
+def value_of(kind: str, district: Region, year: int) -> Decimal | None:
+    if kind in LEVEL:
+        return share(district, LEVEL[kind])
+    if kind == C.MEETINGS:
+        from layak.taskforce.stats import meetings_held
+
+        return Decimal(meetings_held(district, year))
+    if kind == C.PARTNERS:
+        from layak.partners.totals import involvement
+
+        return Decimal(involvement(district, year).total.partners)
+    return None
+
+
+NOTES = {
+    C.KELANA: gettext_noop("Computed by Layak from the kecamatan and village results."),
+    C.DEKELA: gettext_noop("Computed by Layak from the kecamatan and village results."),
+    C.MEETINGS: gettext_noop(
+        "Computed by Layak from the task force's meetings recorded for %(year)s."
+    ),
+    C.PARTNERS: gettext_noop(
+        "Computed by Layak from the partners' accepted commitments for %(year)s."
+    ),
+}
+
+
+def note_of(kind: str, year: int) -> str:
+    return _(NOTES[kind]) % {"year": year} if kind in NOTES else ""
+
+
 def refresh(district: Region, actor: User | None) -> int:
     """Write the computed answers of the district's open self-assessments. Returns how many
     answers changed."""
@@ -59,21 +111,24 @@ def refresh(district: Region, actor: User | None) -> int:
     answers = Answer.objects.filter(
         assessment__region=district,
         assessment__status=Assessment.Status.IN_PROGRESS,
-        question__computed__in=list(LEVEL),
-    ).select_related("question")
+        question__computed__in=C.values[1:],
+    ).select_related("question", "assessment__cycle")
     changed = 0
-    shares: dict[str, Decimal | None] = {}
+    values: dict[tuple[str, int], Decimal | None] = {}
     for answer in answers:
         kind = answer.question.computed
-        if kind not in shares:
-            shares[kind] = share(district, LEVEL[kind])
-        value = {"number": f"{shares[kind]}"} if shares[kind] is not None else {}
-        if answer.value == value:
+        year = evaluated_year(answer.assessment) if kind not in LEVEL else 0
+        if (kind, year) not in values:
+            values[(kind, year)] = value_of(kind, district, year)
+        found = values[(kind, year)]
+        value = {"number": f"{found}"} if found is not None else {}
+        note = note_of(kind, year)
+        if answer.value == value and answer.note == note:
             continue
         answer = _lock(answer)
         before = answer.value
         answer.value = value
-        answer.note = _("Computed by Layak from the kecamatan and village results.")
+        answer.note = note
         author = actor or answer.updated_by
         if author is None:
             continue

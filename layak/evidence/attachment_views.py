@@ -65,9 +65,9 @@ def add(request: HttpRequest) -> HttpResponse:
 
 def _attachment(request: HttpRequest, pk: int, action: authz.Action) -> Attachment:
     user = user_of(request)
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("file", "content_type"), pk=pk, is_active=True
-    )
+    attachment = get_object_or_404(Attachment.objects.select_related("file", "content_type"), pk=pk)
+    if action == A.VIEW and not attachment.is_active:
+        raise Http404
     ct = attachment.content_type
     get_owner(user, f"{ct.app_label}.{ct.model}", attachment.object_id, action)
     return attachment

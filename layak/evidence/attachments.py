@@ -121,6 +121,8 @@ def attachment_remove(*, actor: User, attachment: Attachment) -> None:
     """Take a file off its record; the row is kept inactive and the file stays in the library."""
     owner: Any = attachment.owner
     _check_open(owner)
+    if not attachment.is_active:
+        raise AttachmentRefused(_("The file was already removed."))
     attachment.is_active = False
     attachment.save(update_fields=["is_active"])
     record(

@@ -104,6 +104,7 @@ INDONESIAN = {
 COMPUTED = {
     "% Kecamatan Layak Anak (KELANA), rising yearly": "kelana_share",
     "% Desa/Kelurahan Layak Anak (DEKELA), rising yearly": "dekela_share",
+    "GT coordination meetings per year (>4 / 1-4)": "gt_meetings",
 }
 
 
@@ -242,7 +243,18 @@ def _questions(ind: dict[str, Any], max_points: Decimal) -> list[QuestionSpec]:
                 code=f"{code}.1",
                 indicator=code,
                 kind="number",
-                text=f"Jumlah yang tersedia: {name}",
+                text=(
+                    "Jumlah lembaga masyarakat, dunia usaha dan media yang terlibat "
+                    "(dari daftar mitra)"
+                    if code == "KL-3"
+                    else f"Jumlah yang tersedia: {name}"
+                ),
+                help_text=(
+                    "Dihitung otomatis oleh Layak dari komitmen mitra yang divalidasi."
+                    if code == "KL-3"
+                    else ""
+                ),
+                computed="partner_count" if code == "KL-3" else "",
                 max_points=main_points,
                 score_bands=[
                     ScoreBandSpec(D(5), None, main_points),
@@ -287,6 +299,25 @@ def _questions(ind: dict[str, Any], max_points: Decimal) -> list[QuestionSpec]:
         )
     for i, (sub, points) in enumerate(zip(subs, sub_points, strict=True), start=2):
         computed = COMPUTED.get(str(sub), "")
+        if computed == "gt_meetings":
+            # Counted from the task force's recorded meetings of the year, never typed.
+            questions.append(
+                QuestionSpec(
+                    code=f"{code}.{i}",
+                    indicator=code,
+                    kind="number",
+                    text="Jumlah rapat koordinasi Gugus Tugas KLA dalam setahun",
+                    help_text="Dihitung otomatis oleh Layak dari rapat koordinasi yang dicatat.",
+                    max_points=points,
+                    computed=computed,
+                    score_bands=[
+                        ScoreBandSpec(D(5), None, points),
+                        ScoreBandSpec(D(1), D(5), (points * D("0.5")).quantize(D("0.01"))),
+                        ScoreBandSpec(None, D(1), D(0)),
+                    ],
+                )
+            )
+            continue
         if computed:
             # Counted from the kecamatan and village results, never typed.
             questions.append(

@@ -204,6 +204,8 @@ class Question(models.Model):
         NONE = "", _("typed by the district")
         KELANA = "kelana_share", _("share of Kecamatan Layak Anak")
         DEKELA = "dekela_share", _("share of Desa/Kelurahan Layak Anak")
+        MEETINGS = "gt_meetings", _("task force coordination meetings in the year")
+        PARTNERS = "partner_count", _("partners with accepted commitments in the year")
 
     computed = models.CharField(
         _("computed"), max_length=16, choices=Computed.choices, default="", blank=True

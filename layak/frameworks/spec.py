@@ -32,6 +32,15 @@ CHOICE_KINDS = {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.YES_
 BANDED_KINDS = {Question.Kind.NUMBER, Question.Kind.PERCENTAGE, Question.Kind.TABLE}
 
 
+# The kind of answer each computed question holds.
+COMPUTED_KINDS: dict[str, str] = {
+    "kelana_share": "percentage",
+    "dekela_share": "percentage",
+    "gt_meetings": "number",
+    "partner_count": "number",
+}
+
+
 @dataclass
 class Where:
     """Where a problem is: sheet, row (1-based, as a spreadsheet shows it) and column."""
@@ -288,11 +297,17 @@ def _validate_question(
             )
         if band.lower is not None and band.upper is not None and band.lower >= band.upper:
             problems.append(_problem(band.where, _("“From” must be below “below”."), "from"))
-    if q.computed and (q.computed not in Question.Computed.values or q.kind != "percentage"):
+    if q.computed and (
+        q.computed not in Question.Computed.values
+        or q.kind != COMPUTED_KINDS.get(q.computed, Question.Kind.PERCENTAGE)
+    ):
         problems.append(
             _problem(
                 w,
-                _("A computed question is a percentage of kelana_share or dekela_share."),
+                _(
+                    "A computed question is a percentage of kelana_share or dekela_share, "
+                    "or a number of gt_meetings or partner_count."
+                ),
                 "computed",
             )
         )

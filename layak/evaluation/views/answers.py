@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.core.http import HtmxHttpRequest
-from layak.evaluation import actions
+from layak.evaluation import computed, actions
 from layak.evaluation.forms import ReturnForm, describe_value, value_from_post
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
@@ -89,6 +89,9 @@ def _card_context(
         if writable and editable_status
         else [],
         "return_form": ReturnForm() if can_review else None,
+        "computed_year": computed.evaluated_year(answer.assessment)
+        if question.computed in (Question.Computed.MEETINGS, Question.Computed.PARTNERS)
+        else None,
     }
 
 

@@ -41,6 +41,12 @@ def plan_import(p: Personas) -> dict[str, object]:
     return {"pk": _plan().imports.get().pk}
 
 
+def attachment(p: Personas) -> dict[str, object]:
+    from layak.evidence.models import Attachment
+
+    return {"pk": Attachment.objects.get(caption="Perbup RAD KLA").pk}
+
+
 def report(p: Personas) -> dict[str, object]:
     return {"pk": _plan().reports.get().pk}
 
@@ -76,6 +82,14 @@ CASES: dict[str, Case] = {
     "plans:report": Case(kwargs=report, only=REPORT_VIEW),
     "plans:report_review": Case(method="post", kwargs=report, only=REVIEW),
     "plans:budget": Case(kwargs=plan, only=VIEW),
+    # Attachments of any record, here of the plan: seen with it, changed by who edits it.
+    "evidence:attachment_add": Case(
+        method="post",
+        data=lambda p: {"owner": "plans.plan", "object": _plan().pk},
+        only=as_post(EDIT),
+    ),
+    "evidence:attachment_remove": Case(method="post", kwargs=attachment, only=as_post(EDIT)),
+    "evidence:attachment_download": Case(kwargs=attachment, only=VIEW),
 }
 
 
@@ -90,6 +104,16 @@ def setup(personas: Personas) -> None:
         organisation=world.dinkes,
         year=2025,
         period=1,
+    )
+    from layak.evidence.attachments import attachment_add
+
+    attachment_add(
+        actor=personas.bekasi_admin,
+        owner=world.plan,
+        data=BytesIO(b"%PDF-1.4\n% perbup\n%%EOF\n"),
+        name="perbup.pdf",
+        size=24,
+        caption="Perbup RAD KLA",
     )
     data = workbook.export_workbook(world.plan)
     workbook.check_upload(
