@@ -87,7 +87,7 @@ def value_of(kind: str, district: Region, year: int) -> Decimal | None:
     return None
 
 
-NOTES = {
+NOTES: dict[str, str] = {
     C.KELANA: gettext_noop("Computed by Layak from the kecamatan and village results."),
     C.DEKELA: gettext_noop("Computed by Layak from the kecamatan and village results."),
     C.MEETINGS: gettext_noop(

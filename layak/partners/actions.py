@@ -399,6 +399,13 @@ def _audit_step(
     )
 
 
+def _refresh_evaluation(commitment: Commitment, actor: User) -> None:
+    """The evaluation's KL-3 answer counts accepted commitments: bring it up to date."""
+    from layak.evaluation import computed
+
+    computed.refresh(commitment.attachment_region, actor)
+
+
 @transaction.atomic
 def commitment_submit(*, actor: User, commitment: Commitment) -> Commitment:
     commitment = _lock_commitment(commitment)
@@ -416,6 +423,7 @@ def commitment_accept(*, actor: User, commitment: Commitment) -> Commitment:
     before = _step(commitment, Step.ACCEPT)
     _save_step(commitment, actor, Step.ACCEPT)
     _audit_step(commitment, actor, Step.ACCEPT, before, commitment.organisation)
+    _refresh_evaluation(commitment, actor)
     return commitment
 
 
@@ -426,6 +434,7 @@ def commitment_return(*, actor: User, commitment: Commitment, reason: str) -> Co
     before = _step(commitment, Step.RETURN, reason)
     _save_step(commitment, actor, Step.RETURN)
     _audit_step(commitment, actor, Step.RETURN, before, commitment.organisation)
+    _refresh_evaluation(commitment, actor)
     return commitment
 
 

@@ -1,0 +1,99 @@
+"""The evaluation's answers computed from the programme's own records: the task force's
+meetings (KL-2) and the partners' accepted commitments (KL-3), counted for the year before
+the cycle's self-assessment opens, prefilled and linked, never typed."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from layak.evaluation import actions as ev
+from layak.evaluation.actions import EvaluationError
+from layak.evaluation.demo import windows_open_at
+from layak.evaluation.models import Answer, Stage
+from layak.evaluation.scores import answer_points
+from layak.frameworks.actions import bundled_load
+from layak.frameworks.models import InstrumentVersion
+from layak.partners import actions as pa
+from layak.partners.testing import bekasi_business, make_commitment
+from layak.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kla(personas):
+    bundled_load()
+    version = InstrumentVersion.objects.get(framework__code="kla24", number=1)
+    cycle = ev.cycle_create(
+        actor=personas.ministry,
+        name="Evaluasi KLA uji",
+        instrument=version,
+        windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT),
+    )
+    (assessment,) = ev.cycle_add_districts(
+        actor=personas.ministry, cycle=cycle, regions=[Region.objects.get(code="32.16")]
+    )
+    return assessment
+
+
+def answer(assessment, computed):
+    return Answer.objects.select_related("question").get(
+        assessment=assessment, question__computed=computed
+    )
+
+
+def test_partner_count_follows_accepted_commitments_of_the_evaluated_year(personas, kla):
+    year = timezone.localdate().year - 1  # the cycle opens now: it looks at last year
+    kl3 = answer(kla, "partner_count")
+    assert kl3.question.indicator.code == "KL-3"
+    assert kl3.value == {"number": "0"}
+    partner = personas["bekasi.partner"]
+    this_year = make_commitment(
+        partner,
+        bekasi_business(),
+        starts_on=datetime.date(year + 1, 1, 1),
+        ends_on=datetime.date(year + 1, 12, 31),
+    )
+    last_year = make_commitment(
+        partner,
+        bekasi_business(),
+        title="Beasiswa anak",
+        starts_on=datetime.date(year, 3, 1),
+        ends_on=datetime.date(year, 12, 31),
+    )
+    for c in (this_year, last_year):
+        pa.commitment_submit(actor=partner, commitment=c)
+    # Submitted is not enough.
+    kl3.refresh_from_db()
+    assert kl3.value == {"number": "0"}
+    pa.commitment_accept(actor=personas.bekasi_admin, commitment=this_year)
+    pa.commitment_accept(actor=personas.bekasi_admin, commitment=last_year)
+    kl3.refresh_from_db()
+    assert kl3.value == {"number": "1"}  # one partner with a commitment running last year
+    assert str(year) in kl3.note
+    assert answer_points(kl3) > Decimal(0)
+    # Typing it is refused.
+    with pytest.raises(EvaluationError, match="not typed"):
+        ev.answer_save(
+            actor=personas.bekasi_admin,
+            answer=kl3,
+            revision=kl3.revision,
+            value={"number": "9"},
+            note="",
+        )
+
+
+def test_the_card_links_to_the_partner_totals(client, personas, kla):
+    kl3 = answer(kla, "partner_count")
+    client.force_login(personas.bekasi_admin)
+    page = client.get(
+        reverse("evaluation:indicator", args=[kla.pk, kl3.question.indicator_id])
+    ).content.decode()
+    year = timezone.localdate().year - 1
+    assert f"{reverse('partners:totals')}?region=32.16&amp;year={year}" in page
+
