@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         return []
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home")}]
     items.append({"label": _("Evaluation"), "url": reverse("evaluation:cycles")})
+    items.append({"label": _("KLA programme"), "url": reverse("core:programme")})
     if authz.has_action(user, authz.Action.EDIT):
         items.append({"label": _("My items"), "url": reverse("evaluation:my_items")})
         items.append({"label": _("Evidence"), "url": reverse("evidence:library")})

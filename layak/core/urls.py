@@ -4,4 +4,7 @@ from layak.core import views
 
 app_name = "core"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("programme/", views.programme, name="programme"),
+]

@@ -17,6 +17,34 @@ from layak.regions.models import Region
 A = authz.Action
 
 
+def _programme_work(user: User, my_roles: set[str]) -> dict[str, object]:
+    """The programme's work waiting for this person: overdue task force follow-ups of their
+    office, progress reports and partner records to review or to correct. A fixed number of
+    queries."""
+    from layak.partners.models import Commitment, Contribution
+    from layak.plans.models import ProgressReport
+    from layak.taskforce.querysets import overdue_follow_ups
+    from layak.workflow import Status
+
+    work: dict[str, object] = {"overdue_follow_ups": list(overdue_follow_ups(user)[:10])}
+    reports = ProgressReport.objects.for_user(user, A.EDIT)
+    commitments = Commitment.objects.for_user(user, A.EDIT).filter(is_active=True)
+    contributions = Contribution.objects.for_user(user, A.EDIT).filter(is_active=True)
+    if my_roles & {Role.DISTRICT_ADMIN, Role.MINISTRY_ADMIN}:
+        work["reports_to_review"] = reports.filter(status=Status.SUBMITTED).count()
+        work["partner_records_to_review"] = (
+            commitments.filter(status=Status.SUBMITTED).count()
+            + contributions.filter(status=Status.SUBMITTED).count()
+        )
+    if my_roles & {Role.OFFICE_OPERATOR, Role.PARTNER_CONTRIBUTOR}:
+        work["reports_returned"] = reports.filter(status=Status.RETURNED).count()
+        work["partner_records_returned"] = (
+            commitments.filter(status=Status.RETURNED).count()
+            + contributions.filter(status=Status.RETURNED).count()
+        )
+    return work
+
+
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database answers, 503 otherwise; for load balancers and monitoring."""
@@ -81,6 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("parent")
             .order_by("-organisation_count", "code")[:20]
         )
+    context.update(_programme_work(user, my_roles))
     if my_roles & {Role.OFFICE_OPERATOR, Role.PARTNER_CONTRIBUTOR, Role.FORUM_FACILITATOR}:
         context["colleagues"] = (
             Membership.objects.for_user(user, A.VIEW)
@@ -90,3 +119,31 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("user", "organisation")[:20]
         )
     return render(request, "core/home.html", context)
+
+
+@login_required
+def programme(request: HttpRequest) -> HttpResponse:
+    """The year-round work of the task force in one place: its decree and meetings, the action
+    plan and its progress, partners, advocacy events and children's participation."""
+    user = request.user
+    assert isinstance(user, User)
+    my_roles = authz.roles(user)
+    return render(
+        request,
+        "core/programme.html",
+        {
+            "region_wide": bool(
+                my_roles
+                & {
+                    Role.MINISTRY_ADMIN,
+                    Role.PROVINCE_VERIFIER,
+                    Role.DISTRICT_ADMIN,
+                    Role.READER,
+                    Role.ASSESSOR,
+                }
+            ),
+            "is_admin": bool(my_roles & {Role.DISTRICT_ADMIN, Role.MINISTRY_ADMIN}),
+            "is_partner": Role.PARTNER_CONTRIBUTOR in my_roles,
+            **_programme_work(user, my_roles),
+        },
+    )

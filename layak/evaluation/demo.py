@@ -154,17 +154,15 @@ def _fill(
         )
         actor = _operator_for(answer, operators, admin)
         if answer.question.computed:
-            actions.answer_submit(actor=admin, answer=answer)
-            if n < accept_until:
-                actions.answer_accept(actor=admin, answer=answer)
-            continue
-        answer = actions.answer_save(
-            actor=actor,
-            answer=answer,
-            value=_value(answer.question, seed, strength),
-            note="Data dari perangkat daerah, diperbarui tahun berjalan.",
-            revision=answer.revision,
-        )
+            actor = admin  # Layak computed the value; the secretariat adds the documents
+        else:
+            answer = actions.answer_save(
+                actor=actor,
+                answer=answer,
+                value=_value(answer.question, seed, strength),
+                note="Data dari perangkat daerah, diperbarui tahun berjalan.",
+                revision=answer.revision,
+            )
         requirements = [r for r in answer.question.evidence_requirements.all()]
         if requirements or answer.question.kind == Question.Kind.EVIDENCE:
             name = requirements[0].name if requirements else answer.question.text[:60]

@@ -97,3 +97,23 @@ def test_the_card_links_to_the_partner_totals(client, personas, kla):
     year = timezone.localdate().year - 1
     assert f"{reverse('partners:totals')}?region=32.16&amp;year={year}" in page
 
+
+def test_meeting_count_follows_meetings_held_in_the_evaluated_year(personas, kla):
+    from layak.taskforce import actions as tf
+    from layak.taskforce.tests.factories import decree, member, meeting
+
+    year = timezone.localdate().year - 1
+    kl2 = answer(kla, "gt_meetings")
+    assert kl2.question.indicator.code == "KL-2" and kl2.value == {"number": "0"}
+    sk = decree(personas, start=datetime.date(year - 1, 1, 15))
+    member(personas, sk, "Dedi Supriatna", "chair")
+    held = meeting(personas, date=datetime.date(year, 3, 13))
+    meeting(personas, date=datetime.date(year + 1, 2, 10))  # another year
+    kl2.refresh_from_db()
+    assert kl2.value == {"number": "0"}  # no attendance recorded yet
+    marks = {a.pk: (True, "M") for a in held.attendances.all()}
+    tf.attendance_record(actor=personas.bekasi_admin, meeting=held, marks=marks)
+    kl2.refresh_from_db()
+    assert kl2.value == {"number": "1"}
+    # 1 to 4 meetings earn half the points.
+    assert answer_points(kl2) == kl2.question.max_points / 2

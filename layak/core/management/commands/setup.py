@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from django.core.management import call_command
@@ -9,6 +10,13 @@ from layak.core import demo
 from layak.evaluation.demo import seed_evaluation_demo
 from layak.frameworks.actions import bundled_load
 from layak.regions.models import Region
+
+
+PROGRAMME_DEMOS = [
+    "layak.plans.demo",
+    "layak.partners.demo",
+    "layak.taskforce.demo",
+]
 
 
 class Command(BaseCommand):
@@ -30,5 +38,8 @@ class Command(BaseCommand):
         bundled_load()
         if options["demo"] and not demo.is_seeded():
             users = demo.seed_demo()
+            # The programme's records first: the evaluation's computed answers count them.
+            for module in PROGRAMME_DEMOS:
+                import_module(module).seed_demo()
             seed_evaluation_demo(users)
             self.stdout.write("Demo data loaded.")

@@ -1,0 +1,864 @@
+"""Pages of the task force: its structure today or on a past date, decree history, members,
+coordination meetings with attendance, decisions and follow-ups, and the minutes as a PDF."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from layak import authz
+from layak.accounts.models import User
+from layak.audit.models import AuditEntry
+from layak.core.pdf import letterhead, pdf_response
+from layak.evidence.attachments import AttachmentRefused, attachment_add, attachments_for
+from layak.evidence.sniff import UploadRefused
+from layak.organisations.models import Organisation
+from layak.organisations.roles import OrganisationKind, Role
+from layak.regions.models import Region
+from layak.taskforce import actions
+from layak.taskforce.forms import (
+    AsOfForm,
+    AttendeeForm,
+    CompleteForm,
+    DecreeEditForm,
+    DecreeForm,
+    DropForm,
+    FollowUpForm,
+    InviteForm,
+    MeetingFilterForm,
+    MeetingForm,
+    MemberEndForm,
+    MemberForm,
+)
+from layak.taskforce.models import (
+    LEADERSHIP_ROLES,
+    Attendance,
+    Decree,
+    FollowUp,
+    Meeting,
+    Member,
+    Sex,
+    SubTeam,
+    TaskForceRole,
+    district_of,
+)
+from layak.taskforce.querysets import in_force_q, serving_q
+
+A = authz.Action
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _region(user: User, code: str) -> Region:
+    """A region the user reads (404 otherwise)."""
+    return get_object_or_404(
+        Region.objects.filter(authz.scope_q(user, A.VIEW, region="")).select_related("parent"),
+        code=code,
+    )
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _own_region(user: User) -> Region | None:
+    """The one region a district-level user works in (None for wider or several reaches)."""
+    grants = authz.grants(user)
+    if not grants or any(g.national for g in grants):
+        return None
+    paths = {p for g in grants for p in g.paths}
+    if len(paths) != 1:
+        return None
+    region = Region.objects.filter(path=paths.pop()).select_related("parent").first()
+    if region is None or region.level < Region.Level.REGENCY:
+        return None
+    return region
+
+
+def _parse_on(request: HttpRequest) -> tuple[AsOfForm, datetime.date]:
+    today = timezone.localdate()
+    form = AsOfForm(request.GET or None)
+    if form.is_bound and form.is_valid() and form.cleaned_data["on"]:
+        return form, form.cleaned_data["on"]
+    return form, today
+
+
+# ---- the task force ------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """A district's people see their task force; the province, the ministry and assessors a
+    list of the regions in reach with the decree in force."""
+    user = _user(request)
+    own = _own_region(user)
+    if own is not None and "region" not in request.GET:
+        return _structure_page(request, user, own)
+    today = timezone.localdate()
+    current = Decree.objects.filter(region=OuterRef("pk")).filter(in_force_q(today))
+    current = current.order_by("-period_start", "-pk")
+    regions = (
+        Region.objects.filter(authz.scope_q(user, A.VIEW, region=""))
+        .filter(Q(level=Region.Level.REGENCY) | Q(taskforce_decrees__isnull=False))
+        .distinct()
+        .select_related("parent")
+        .annotate(
+            decree_id=Subquery(current.values("pk")[:1]),
+            decree_number=Subquery(current.values("number")[:1]),
+            decree_start=Subquery(current.values("period_start")[:1]),
+            meetings_this_year=Subquery(
+                Meeting.objects.filter(region=OuterRef("pk"), is_active=True, date__year=today.year)
+                .order_by()
+                .values("region")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+        )
+        .order_by("code")
+    )
+    code = (request.GET.get("region") or "").strip()
+    if code:
+        regions = regions.filter(Q(code=code) | Q(path__startswith=f"{code}."))
+    page = Paginator(regions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "taskforce/home.html",
+        {"page": page, "code": code, "year": today.year},
+    )
+
+
+@login_required
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    return _structure_page(request, user, _region(user, code))
+
+
+def _structure_page(request: HttpRequest, user: User, region: Region) -> HttpResponse:
+    form, on = _parse_on(request)
+    today = timezone.localdate()
+    decree = Decree.objects.filter(region=region).in_force(on).select_related("region").first()
+    members: list[Member] = []
+    if decree is not None:
+        members = list(
+            decree.members.serving(on)
+            .select_related("organisation")
+            .order_by("sub_team", "role", "name")
+        )
+    leadership = [
+        (TaskForceRole(role).label, [m for m in members if m.role == role])
+        for role in LEADERSHIP_ROLES
+    ]
+    teams = [
+        (
+            code,
+            label,
+            [m for m in members if m.sub_team == code and m.role == TaskForceRole.COORDINATOR],
+            [m for m in members if m.sub_team == code and m.role == TaskForceRole.MEMBER],
+        )
+        for code, label in SubTeam.choices
+    ]
+    meetings = (
+        Meeting.objects.filter(region=region, is_active=True)
+        .annotate(present=Count("attendances", filter=Q(attendances__present=True)))
+        .order_by("-date", "-start_time")[:5]
+    )
+    can_edit = authz.reaches(user, A.EDIT, region)
+    attachments = attachments_for([decree]) if decree is not None else {}
+    return render(
+        request,
+        "taskforce/region.html",
+        {
+            "region": region,
+            "form": form,
+            "on": on,
+            "is_today": on == today,
+            "decree": decree,
+            "members": members,
+            "leadership": leadership,
+            "teams": teams,
+            "missing": [label for code, label, c, m in teams if not c and not m],
+            "meetings": meetings,
+            "can_edit": can_edit,
+            "decree_files": attachments.get(decree.pk, []) if decree is not None else [],
+        },
+    )
+
+
+@login_required
+def decree_list(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    region = _region(user, code)
+    today = timezone.localdate()
+    decrees = (
+        Decree.objects.filter(region=region)
+        .select_related("superseded_by")
+        .annotate(member_count=Count("members"))
+        .order_by("-period_start", "-pk")
+    )
+    return render(
+        request,
+        "taskforce/decree_list.html",
+        {
+            "region": region,
+            "decrees": decrees,
+            "today": today,
+            "can_edit": authz.reaches(user, A.EDIT, region),
+        },
+    )
+
+
+@login_required
+def decree_create(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    region = _region(user, code)
+    if not authz.reaches(user, A.EDIT, region):
+        raise PermissionDenied
+    current = Decree.objects.filter(region=region).in_force(timezone.localdate()).first()
+    form = DecreeForm(request.POST or None, request.FILES or None)
+    if current is None:
+        del form.fields["copy_members"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["decree_file"]
+        try:
+            with transaction.atomic():
+                decree = actions.decree_create(
+                    actor=user,
+                    region=region,
+                    number=data["number"],
+                    title=data["title"],
+                    signed_on=data["signed_on"],
+                    signatory=data["signatory"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    copy_members=bool(data.get("copy_members")),
+                )
+                if upload is not None:
+                    attachment_add(
+                        actor=user,
+                        owner=decree,
+                        data=upload,
+                        name=upload.name or "",
+                        size=upload.size or 0,
+                        caption=_("Decree %(number)s") % {"number": decree.number},
+                    )
+        except (actions.TaskForceError, AttachmentRefused, UploadRefused) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The decree has been recorded."))
+            return redirect("taskforce:decree", pk=decree.pk)
+    return render(
+        request,
+        "taskforce/decree_form.html",
+        {"form": form, "region": region, "decree": None, "current": current},
+    )
+
+
+def _decree(user: User, pk: int, action: authz.Action) -> Decree:
+    decree: Decree = authz.get_object_for_user(
+        Decree.objects.select_related("region__parent", "superseded_by"), user, action, pk=pk
+    )
+    return decree
+
+
+@login_required
+def decree_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    decree = _decree(user, pk, A.VIEW)
+    today = timezone.localdate()
+    members = decree.members.select_related("organisation").order_by(
+        "sub_team", "role", "served_from", "name"
+    )
+    can_edit = authz.reaches(user, A.EDIT, decree.region)
+    return render(
+        request,
+        "taskforce/decree_detail.html",
+        {
+            "decree": decree,
+            "region": decree.region,
+            "members": members,
+            "today": today,
+            "in_force": decree.in_force_on(today),
+            "supersedes": decree.supersedes.all(),
+            "attachments": attachments_for([decree]).get(decree.pk, []),
+            "can_edit": can_edit,
+            "history": AuditEntry.objects.for_object(decree).select_related("actor")[:50]
+            if can_edit
+            else AuditEntry.objects.none(),
+        },
+    )
+
+
+@login_required
+def decree_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    decree = _decree(user, pk, A.EDIT)
+    initial = {
+        "number": decree.number,
+        "title": decree.title,
+        "signed_on": decree.signed_on,
+        "signatory": decree.signatory,
+        "period_end": decree.period_end,
+    }
+    form = DecreeEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            actions.decree_update(actor=user, decree=decree, **fields)
+        except actions.TaskForceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The decree has been saved."))
+            return redirect("taskforce:decree", pk=decree.pk)
+    return render(
+        request,
+        "taskforce/decree_form.html",
+        {"form": form, "region": decree.region, "decree": decree},
+    )
+
+
+@login_required
+def member_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    decree = _decree(user, pk, A.EDIT)
+    form = MemberForm(request.POST or None, decree=decree)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.member_add(actor=user, decree=decree, **data)
+        except actions.TaskForceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(name)s has been added.") % {"name": data["name"]})
+            if "another" in request.POST:
+                return redirect("taskforce:member_create", pk=decree.pk)
+            return redirect("taskforce:decree", pk=decree.pk)
+    return render(
+        request,
+        "taskforce/member_form.html",
+        {"form": form, "decree": decree, "member": None, "end_form": None},
+    )
+
+
+def _member(user: User, pk: int, action: authz.Action) -> Member:
+    member: Member = authz.get_object_for_user(
+        Member.objects.select_related("decree__region", "organisation"), user, action, pk=pk
+    )
+    return member
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    member = _member(user, pk, A.EDIT)
+    decree = member.decree
+    fields = ("name", "position", "organisation", "role", "sub_team", "served_from")
+    initial: dict[str, Any] = {name: getattr(member, name) for name in fields}
+    initial["served_until"] = member.served_until
+    form = MemberForm(request.POST or None, decree=decree, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            actions.member_update(actor=user, member=member, **changes)
+        except actions.TaskForceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(name)s has been saved.") % {"name": member.name})
+            return redirect("taskforce:decree", pk=decree.pk)
+    return render(
+        request,
+        "taskforce/member_form.html",
+        {
+            "form": form,
+            "decree": decree,
+            "member": member,
+            "end_form": MemberEndForm(initial={"served_until": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_end(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    member = _member(user, pk, A.EDIT)
+    form = MemberEndForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.member_end(
+                actor=user,
+                member=member,
+                served_until=form.cleaned_data["served_until"],
+                reason=form.cleaned_data["reason"],
+            )
+        except actions.TaskForceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("The service of %(name)s has been ended.") % {"name": member.name}
+            )
+            return redirect("taskforce:decree", pk=member.decree_id)
+    else:
+        messages.error(request, _("Give the last day of service and a reason."))
+    return redirect("taskforce:member_edit", pk=member.pk)
+
+
+# ---- meetings ------------------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    visible = Meeting.objects.for_user(user, A.VIEW).filter(is_active=True)
+    region_choices = list(
+        Region.objects.filter(pk__in=visible.values("region")).values_list("code", "name")
+    )
+    form = MeetingFilterForm(request.GET or None, regions=region_choices)
+    meetings = (
+        visible.select_related("region", "chair_member")
+        .annotate(
+            invited=Count("attendances", distinct=True),
+            present=Count("attendances", filter=Q(attendances__present=True), distinct=True),
+            open_follow_ups=Count(
+                "follow_ups", filter=Q(follow_ups__status=FollowUp.Status.OPEN), distinct=True
+            ),
+        )
+        .order_by("-date", "-start_time", "-pk")
+    )
+    if form.is_bound and form.is_valid():
+        if code := form.cleaned_data["region"]:
+            meetings = meetings.filter(region__code=code)
+        if year := form.cleaned_data["year"]:
+            meetings = meetings.filter(date__year=year)
+    editable = Region.objects.filter(authz.scope_q(user, A.EDIT, region=""))
+    own = _own_region(user)
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "taskforce/meeting_list.html",
+        {
+            "form": form,
+            "page": page,
+            "new_for": own if own is not None and editable.filter(pk=own.pk).exists() else None,
+        },
+    )
+
+
+@login_required
+def meeting_create(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    region = _region(user, code)
+    if not authz.reaches(user, A.EDIT, region):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, region=region)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = actions.meeting_create(actor=user, region=region, **data)
+        except actions.TaskForceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The meeting has been recorded."))
+            return redirect("taskforce:meeting", pk=meeting.pk)
+    return render(
+        request, "taskforce/meeting_form.html", {"form": form, "region": region, "meeting": None}
+    )
+
+
+def _meeting(user: User, pk: int, action: authz.Action) -> Meeting:
+    meeting: Meeting = authz.get_object_for_user(
+        Meeting.objects.select_related("region__parent", "decree", "chair_member"),
+        user,
+        action,
+        pk=pk,
+    )
+    return meeting
+
+
+def _invitable(meeting: Meeting) -> QuerySet[Member]:
+    if meeting.decree_id is None:
+        return Member.objects.none()
+    return (
+        Member.objects.filter(decree_id=meeting.decree_id)
+        .filter(serving_q(meeting.date))
+        .exclude(attendances__meeting=meeting)
+        .select_related("organisation")
+        .order_by("sub_team", "role", "name")
+    )
+
+
+def _follow_ups(meeting: Meeting) -> QuerySet[FollowUp]:
+    return meeting.follow_ups.select_related("owner", "closed_by").order_by("due_date", "pk")
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    meeting = _meeting(user, pk, A.VIEW)
+    can_edit = authz.reaches(user, A.EDIT, meeting.region)
+    attendances = list(
+        meeting.attendances.select_related("organisation", "member").order_by("-invited", "pk")
+    )
+    follow_ups = list(_follow_ups(meeting))
+    closable = set(
+        FollowUp.objects.for_user(user, A.EDIT).filter(meeting=meeting).values_list("pk", flat=True)
+    )
+    follow_up_files = attachments_for(follow_ups)
+    today = timezone.localdate()
+    for f in follow_ups:
+        f.can_close = f.pk in closable  # type: ignore[attr-defined]
+        f.files = follow_up_files.get(f.pk, [])  # type: ignore[attr-defined]
+        f.overdue = f.is_overdue(today)  # type: ignore[attr-defined]
+    invitable = _invitable(meeting) if can_edit else Member.objects.none()
+    return render(
+        request,
+        "taskforce/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "region": meeting.region,
+            "attendances": attendances,
+            "totals": _totals(attendances),
+            "held": meeting.date <= today,
+            "follow_ups": follow_ups,
+            "can_edit": can_edit,
+            "sexes": Sex.choices,
+            "attachments": attachments_for([meeting]).get(meeting.pk, []),
+            "invite_form": InviteForm(queryset=invitable) if can_edit else None,
+            "attendee_form": AttendeeForm(region=meeting.region, prefix="guest")
+            if can_edit
+            else None,
+            "follow_up_form": FollowUpForm(region=meeting.region, prefix="fu")
+            if can_edit
+            else None,
+            "complete_form": CompleteForm(),
+            "drop_form": DropForm(),
+            "history": AuditEntry.objects.for_object(meeting).select_related("actor")[:50]
+            if can_edit
+            else AuditEntry.objects.none(),
+        },
+    )
+
+
+def _totals(attendances: Iterable[Attendance]) -> dict[str, int]:
+    present = [a for a in attendances if a.present]
+    return {
+        "male": sum(1 for a in present if a.sex == Sex.MALE),
+        "female": sum(1 for a in present if a.sex == Sex.FEMALE),
+        "present": len(present),
+        "listed": len(list(attendances)),
+    }
+
+
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    meeting = _meeting(user, pk, A.EDIT)
+    fields = ("title", "agenda", "date", "start_time", "place", "chair_member", "chair_name")
+    initial: dict[str, Any] = {name: getattr(meeting, name) for name in fields}
+    initial["minutes"] = meeting.minutes
+    initial["decisions"] = "\n".join(meeting.decisions)
+    form = MeetingForm(request.POST or None, region=meeting.region, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            actions.meeting_update(actor=user, meeting=meeting, **changes)
+        except actions.TaskForceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The meeting has been saved."))
+            return redirect("taskforce:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "taskforce/meeting_form.html",
+        {"form": form, "region": meeting.region, "meeting": meeting},
+    )
+
+
+@login_required
+@require_POST
+def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    meeting = _meeting(user, pk, A.EDIT)
+    form = InviteForm(request.POST, queryset=_invitable(meeting))
+    if form.is_valid():
+        try:
+            n = actions.meeting_invite(
+                actor=user, meeting=meeting, members=form.cleaned_data["members"]
+            )
+        except actions.TaskForceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(n)d people invited.") % {"n": n})
+    else:
+        messages.error(request, _("Choose the members to invite."))
+    return redirect(meeting.get_absolute_url() + "#attendance")
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the attendance list: a present box and the sex for each person listed."""
+    user = _user(request)
+    meeting = _meeting(user, pk, A.EDIT)
+    marks: dict[int, tuple[bool, str]] = {}
+    for row in meeting.attendances.only("pk"):
+        marks[row.pk] = (
+            request.POST.get(f"present-{row.pk}") == "1",
+            request.POST.get(f"sex-{row.pk}", ""),
+        )
+    try:
+        actions.attendance_record(actor=user, meeting=meeting, marks=marks)
+    except actions.TaskForceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The attendance has been saved."))
+    return redirect(meeting.get_absolute_url() + "#attendance")
+
+
+@login_required
+@require_POST
+def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    meeting = _meeting(user, pk, A.EDIT)
+    form = AttendeeForm(request.POST, region=meeting.region, prefix="guest")
+    if form.is_valid():
+        try:
+            actions.attendee_add(actor=user, meeting=meeting, **form.cleaned_data)
+        except actions.TaskForceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("%(name)s has been added.") % {"name": form.cleaned_data["name"]}
+            )
+    else:
+        messages.error(request, _("Give the person's name and sex."))
+    return redirect(meeting.get_absolute_url() + "#attendance")
+
+
+def minutes_context(meeting: Meeting) -> dict[str, Any]:
+    """What the minutes PDF shows: the secretariat's letterhead, those present with totals by
+    sex, decisions, follow-ups and the signatures of the secretary and the chair."""
+    region = meeting.region
+    attendances = list(
+        meeting.attendances.filter(present=True).select_related("organisation").order_by("pk")
+    )
+    # The district government heads the letter; the secretariat is the district's KLA office
+    # (its administrators' office), or the kecamatan or village office for their task force.
+    district = district_of(region)
+    offices = Organisation.objects.filter(is_active=True).order_by("pk")
+    if region.level > Region.Level.REGENCY:
+        secretariat = offices.filter(
+            region=region,
+            kind__in=[OrganisationKind.SUBDISTRICT_OFFICE, OrganisationKind.VILLAGE_GOVERNMENT],
+        ).first()
+    else:
+        secretariat = offices.filter(
+            region=region,
+            kind=OrganisationKind.GOVERNMENT_OFFICE,
+            memberships__role=Role.DISTRICT_ADMIN,
+            memberships__is_active=True,
+        ).first()
+    secretary = None
+    if meeting.decree_id is not None:
+        secretary = (
+            Member.objects.filter(decree_id=meeting.decree_id, role=TaskForceRole.SECRETARY)
+            .filter(serving_q(meeting.date))
+            .first()
+        )
+    return {
+        "letterhead": letterhead(district, secretariat.name if secretariat else ""),
+        "meeting": meeting,
+        "region": region,
+        "attendances": attendances,
+        "totals": _totals(attendances),
+        "follow_ups": _follow_ups(meeting),
+        "secretary": secretary,
+    }
+
+
+@login_required
+def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The minutes (notulen) in the official layout, on the secretariat's letterhead."""
+    user = _user(request)
+    meeting = _meeting(user, pk, A.VIEW)
+    # An official document of an Indonesian government: always in Indonesian.
+    with translation.override("id"):
+        return pdf_response(
+            "taskforce/pdf/minutes.html",
+            minutes_context(meeting),
+            request,
+            f"notulen-rapat-gugus-tugas-{meeting.date:%Y-%m-%d}.pdf",
+        )
+
+
+# ---- follow-ups ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    meeting = _meeting(user, pk, A.EDIT)
+    form = FollowUpForm(request.POST, region=meeting.region, prefix="fu")
+    if form.is_valid():
+        try:
+            actions.follow_up_add(actor=user, meeting=meeting, **form.cleaned_data)
+        except actions.TaskForceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The follow-up has been added."))
+    else:
+        messages.error(request, _("Say what is to be done, by which office and by when."))
+    return redirect(meeting.get_absolute_url() + "#follow-ups")
+
+
+def _follow_up(user: User, pk: int, action: authz.Action) -> FollowUp:
+    follow_up: FollowUp = authz.get_object_for_user(
+        FollowUp.objects.select_related("meeting__region", "owner"), user, action, pk=pk
+    )
+    return follow_up
+
+
+@login_required
+def follow_up_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    follow_up = _follow_up(user, pk, A.VIEW)
+    if not authz.reaches(user, A.EDIT, follow_up.meeting.region):
+        raise PermissionDenied
+    initial = {
+        "description": follow_up.description,
+        "owner": follow_up.owner,
+        "due_date": follow_up.due_date,
+    }
+    form = FollowUpForm(request.POST or None, region=follow_up.meeting.region, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.follow_up_update(actor=user, follow_up=follow_up, **form.cleaned_data)
+        except actions.TaskForceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The follow-up has been saved."))
+            return redirect(follow_up.get_absolute_url())
+    return render(request, "taskforce/follow_up_form.html", {"form": form, "follow_up": follow_up})
+
+
+@login_required
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    follow_up = _follow_up(user, pk, A.EDIT)
+    form = CompleteForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["evidence"]
+        try:
+            actions.follow_up_complete(
+                actor=user,
+                follow_up=follow_up,
+                note=form.cleaned_data["note"],
+                evidence=upload,
+                evidence_name=upload.name if upload else "",
+                evidence_size=upload.size if upload else 0,
+            )
+        except actions.TaskForceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The follow-up has been marked done."))
+    else:
+        messages.error(request, _("Say what was done."))
+    return _back(request, follow_up.get_absolute_url())
+
+
+@login_required
+@require_POST
+def follow_up_drop(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    follow_up = _follow_up(user, pk, A.VIEW)
+    if not authz.reaches(user, A.EDIT, follow_up.meeting.region):
+        raise PermissionDenied
+    form = DropForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise actions.TaskForceError(_("Say why the follow-up is dropped."))
+        actions.follow_up_drop(actor=user, follow_up=follow_up, reason=form.cleaned_data["reason"])
+    except actions.TaskForceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The follow-up has been dropped."))
+    return _back(request, follow_up.get_absolute_url())
+
+
+@login_required
+@require_POST
+def follow_up_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    follow_up = _follow_up(user, pk, A.VIEW)
+    if not authz.reaches(user, A.EDIT, follow_up.meeting.region):
+        raise PermissionDenied
+    try:
+        actions.follow_up_reopen(actor=user, follow_up=follow_up)
+    except actions.TaskForceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The follow-up has been reopened."))
+    return _back(request, follow_up.get_absolute_url())
+
+
+@login_required
+def my_follow_ups(request: HttpRequest) -> HttpResponse:
+    """Follow-ups owned by the organisations the user belongs to: open ones first."""
+    from layak.organisations.models import Membership
+
+    user = _user(request)
+    mine = Membership.objects.active().filter(user=user).values("organisation_id")
+    status = request.GET.get("status", "open")
+    if status not in FollowUp.Status.values and status != "all":
+        raise Http404
+    follow_ups = (
+        FollowUp.objects.for_user(user, A.VIEW)
+        .filter(owner__in=mine)
+        .select_related("meeting__region", "owner", "closed_by")
+        .order_by("status", "due_date", "pk")
+    )
+    if status != "all":
+        follow_ups = follow_ups.filter(status=status)
+    page = Paginator(follow_ups, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    files = attachments_for(rows)
+    today = timezone.localdate()
+    for f in rows:
+        f.files = files.get(f.pk, [])  # type: ignore[attr-defined]
+        f.overdue = f.is_overdue(today)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "taskforce/my_follow_ups.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": [("open", _("Open")), ("done", _("Done")), ("dropped", _("Dropped"))],
+            "complete_form": CompleteForm(),
+        },
+    )
