@@ -296,7 +296,7 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
     for assessment in earlier_assessments:
         admin, operators = people[assessment.region.code]
         _assign(admin, assessment)
-        strength = 0.55 if assessment.region.code == "32.16" else 0.35
+        strength = 0.75 if assessment.region.code == "32.16" else 0.35
         _fill(
             assessment,
             admin,

@@ -373,7 +373,7 @@ def seed_district(code: str) -> Plan | None:
             baseline=D(base),
             years={},
         )
-        years = {}
+        years: dict[int, dict[str, D | None]] = {}
         for k, year in enumerate(plan.years):
             yearly = D(target) * (1 + D(k) / 10)
             if unit == "%":

@@ -71,7 +71,7 @@ def realised(
     if upto is not None:
         rows = rows.filter(report__period__lte=upto)
     return {
-        row["item"]: row
+        row["item"]: dict(row)
         for row in rows.values("item").annotate(
             output=Sum("output"), spent=Sum("budget"), last=Max("report__period")
         )
@@ -198,8 +198,8 @@ def child_budget(region: Region, year: int) -> ChildBudget:
         year=year,
         total_apbd=district.total if district else None,
         sources=sources,
-        by_cluster=by_cluster,
-        by_office=by_office,
+        by_cluster=[dict(r) for r in by_cluster],
+        by_office=[dict(r) for r in by_office],
     )
 
 

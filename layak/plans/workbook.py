@@ -323,11 +323,7 @@ def apply_rows(*, actor: User, plan: Plan, rows: list[Row]) -> dict[str, int]:
     items taken out. Whole or not at all."""
     actions._require_secretariat(actor, plan.region)
     existing = {i.ref: i for i in plan.items.all()}
-    order = {
-        PlanItem.Level.PROGRAMME: 0,
-        PlanItem.Level.ACTIVITY: 1,
-        PlanItem.Level.SUB_ACTIVITY: 2,
-    }
+    order: dict[str, int] = {"programme": 0, "activity": 1, "sub_activity": 2}
     saved: dict[str, PlanItem] = {}
     created = changed = 0
     for position, row in sorted(enumerate(rows), key=lambda p: (order[p[1].level], p[0])):

@@ -146,6 +146,7 @@ VERIFIERS = {
 PROVINCE_VERIFY = {r: 403 for r in SIGNED_IN} | {"ministry": 200, "verifier.jabar": 200}
 
 MATRIX: dict[str, Case] = {
+    "core:programme": Case(),
     "frameworks:list": Case(),
     "frameworks:version": Case(kwargs=version),
     "frameworks:export": Case(kwargs=version),

@@ -69,7 +69,7 @@ def make_plan(personas: Personas) -> World:
             "baseline": None,
         }
         base.update(kw)
-        return actions.item_save(**base)  # type: ignore[arg-type]
+        return actions.item_save(**base)
 
     programme = item(
         level="programme",

@@ -16,6 +16,8 @@ PROGRAMME_DEMOS = [
     "layak.plans.demo",
     "layak.partners.demo",
     "layak.taskforce.demo",
+    "layak.afse.demo",
+    "layak.participation.demo",
 ]
 
 

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+from layak import authz
+
+if TYPE_CHECKING:
+    from layak.accounts.models import User
+    from layak.participation.models import Facilitator, ForumDecree, Proposal  # noqa: F401
+
+
+def forum_scope(user: User, action: authz.Action, forum: str = "") -> Q:
+    """Rows of a Forum Anak (``forum`` the lookup to it, "" for the forum itself): everyone of
+    the district reads them; the forum's facilitators and the district administrator change
+    them."""
+    region = f"{forum}__region" if forum else "region"
+    owner = forum or "pk"
+    q = authz.scope_q(user, action, region=region, organisation=owner)
+    if action == authz.Action.VIEW:
+        q |= authz.scope_q(user, action, region=region)
+    return q
+
+
+class DecreeQuerySet(models.QuerySet["ForumDecree"]):
+    def for_user(self, user: User, action: authz.Action) -> DecreeQuerySet:
+        return self.filter(forum_scope(user, action, "forum"))
+
+
+class FacilitatorQuerySet(models.QuerySet["Facilitator"]):
+    def for_user(self, user: User, action: authz.Action) -> FacilitatorQuerySet:
+        return self.filter(forum_scope(user, action, "forum"))
+
+
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def for_user(self, user: User, action: authz.Action) -> ProposalQuerySet:
+        q = forum_scope(user, action, "forum")
+        if action == authz.Action.VIEW:
+            # A kecamatan or village reads what is addressed to it.
+            q |= authz.scope_q(user, action, region="region")
+        return self.filter(q)
