@@ -100,7 +100,7 @@ def test_the_card_links_to_the_partner_totals(client, personas, kla):
 
 def test_meeting_count_follows_meetings_held_in_the_evaluated_year(personas, kla):
     from layak.taskforce import actions as tf
-    from layak.taskforce.tests.factories import decree, member, meeting
+    from layak.taskforce.tests.factories import decree, meeting, member
 
     year = timezone.localdate().year - 1
     kl2 = answer(kla, "gt_meetings")

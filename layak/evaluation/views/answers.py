@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.core.http import HtmxHttpRequest
-from layak.evaluation import computed, actions
+from layak.evaluation import actions, computed
 from layak.evaluation.forms import ReturnForm, describe_value, value_from_post
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of

@@ -11,7 +11,6 @@ from layak.evaluation.demo import seed_evaluation_demo
 from layak.frameworks.actions import bundled_load
 from layak.regions.models import Region
 
-
 PROGRAMME_DEMOS = [
     "layak.plans.demo",
     "layak.partners.demo",
