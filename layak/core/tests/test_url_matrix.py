@@ -99,7 +99,8 @@ def link(p: Personas) -> dict[str, object]:
 def evidence_file(p: Personas) -> dict[str, object]:
     from layak.evidence.models import EvidenceFile
 
-    return {"pk": EvidenceFile.objects.get().pk}
+    # The file attached to the answer T-1.1 (other apps' rows bring files of their own).
+    return {"pk": EvidenceFile.objects.filter(links__isnull=False).distinct().get().pk}
 
 
 NATIONAL_ONLY = {r: 403 for r in SIGNED_IN} | {"ministry": 200}
@@ -337,7 +338,7 @@ OTHER_DISTRICT: dict[str, Case] = {
 
 
 # Apps that bring their own cases (``layak/<app>/tests/url_cases.py``: CASES and setup).
-CASE_APPS = ["taskforce", "plans", "partners", "afse", "participation"]
+CASE_APPS = ["taskforce", "plans", "partners", "afse", "participation", "api"]
 APP_CASES = [importlib.import_module(f"layak.{app}.tests.url_cases") for app in CASE_APPS]
 for _module in APP_CASES:
     assert not set(_module.CASES) & set(MATRIX), _module.__name__
