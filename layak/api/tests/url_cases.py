@@ -1,4 +1,4 @@
-"""URL cases of the programme API for the URL x role matrix (layak/core/tests/test_url_matrix.py)."""
+"""URL cases of the programme API for the URL x role matrix (see core/tests/test_url_matrix.py)."""
 
 from __future__ import annotations
 
