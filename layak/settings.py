@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "layak.partners",
     "layak.afse",
     "layak.participation",
+    "layak.jobs",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,12 @@ else:
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background work: django-tasks on the database; `manage.py db_worker` runs it.
+# Background jobs: a running job without a heartbeat for this long is taken for cut off (its
+# worker stopped) and queued again, at most JOB_MAX_ATTEMPTS runs in all.
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 300)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+JOB_HEARTBEAT_THREAD = True
+
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -19,5 +19,6 @@ urlpatterns = [
     path("partners/", include("layak.partners.urls")),
     path("afse/", include("layak.afse.urls")),
     path("participation/", include("layak.participation.urls")),
+    path("jobs/", include("layak.jobs.urls")),
     path("api/v1/", api.urls),
 ]

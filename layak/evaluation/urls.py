@@ -9,6 +9,7 @@ urlpatterns = [
     path("my-items/", answers.my_items, name="my_items"),
     path("regions/<str:code>/", cycles.region_status, name="region_status"),
     path("cycles/new/", cycles.cycle_create, name="cycle_create"),
+    path("reminders/send/", cycles.reminders_send, name="reminders_send"),
     path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle"),
     path("cycles/<int:pk>/windows/", cycles.cycle_windows, name="cycle_windows"),
     path("cycles/<int:pk>/districts/", cycles.cycle_add_districts, name="cycle_districts"),

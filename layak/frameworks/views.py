@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +20,7 @@ from layak.frameworks.forms import ImportForm
 from layak.frameworks.models import Framework, Indicator, InstrumentVersion, Question
 from layak.frameworks.spec import spec_of
 from layak.frameworks.workbook import export_workbook
+from layak.jobs import runner
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -92,13 +96,21 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
-        problems, version, counts = actions.instrument_import(
-            actor=user, data=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
+        upload = form.cleaned_data["file"]
+        path = default_storage.save(f"job-uploads/{uuid.uuid4().hex}.xlsx", upload)
+        dry_run = form.cleaned_data["dry_run"]
+        job = runner.start(
+            actor=user,
+            kind="instrument_import",
+            label=(
+                _("Check the instrument workbook %(name)s")
+                if dry_run
+                else _("Import the instrument workbook %(name)s")
+            )
+            % {"name": upload.name},
+            params={"path": path, "dry_run": dry_run},
         )
-        if version is not None:
-            messages.success(request, _("The instrument has been imported as a draft version."))
-            return redirect("frameworks:version", pk=version.pk)
-        context.update({"problems": problems, "counts": counts, "checked": True})
+        return redirect(job)
     return render(request, "frameworks/import.html", context)
 
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from layak.participation.querysets import (
-    DecreeQuerySet,
     FacilitatorQuerySet,
+    ForumDecreeQuerySet,
     ProposalQuerySet,
 )
 
@@ -62,7 +62,7 @@ class ForumDecree(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = DecreeQuerySet.as_manager()
+    objects = ForumDecreeQuerySet.as_manager()
 
     # The decree's scan is attached from the district's evidence library.
     attachable = True

@@ -24,8 +24,8 @@ def forum_scope(user: User, action: authz.Action, forum: str = "") -> Q:
     return q
 
 
-class DecreeQuerySet(models.QuerySet["ForumDecree"]):
-    def for_user(self, user: User, action: authz.Action) -> DecreeQuerySet:
+class ForumDecreeQuerySet(models.QuerySet["ForumDecree"]):
+    def for_user(self, user: User, action: authz.Action) -> ForumDecreeQuerySet:
         return self.filter(forum_scope(user, action, "forum"))
 
 

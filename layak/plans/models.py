@@ -295,6 +295,7 @@ class PlanImport(models.Model):
     at all."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         CHECKED = "checked", _("Checked, ready to apply")
         REFUSED = "refused", _("Refused: has errors")
         APPLIED = "applied", _("Applied")

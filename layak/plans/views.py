@@ -21,6 +21,7 @@ from layak import authz
 from layak.accounts.models import User
 from layak.core.http import parse_id
 from layak.evidence.attachments import attachments_for
+from layak.jobs import runner
 from layak.organisations.models import Organisation
 from layak.plans import actions, progress, workbook
 from layak.plans.actions import PlanError
@@ -309,13 +310,19 @@ def workbook_import(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("The workbook is larger than 10 MB."))
         else:
             try:
-                imp = workbook.check_upload(
-                    actor=user, plan=plan, data=upload, name=upload.name or ""
-                )
+                imp = workbook.upload(actor=user, plan=plan, data=upload, name=upload.name or "")
             except PlanError as exc:
                 messages.error(request, str(exc))
             else:
-                return redirect("plans:import_detail", imp.pk)
+                job = runner.start(
+                    actor=user,
+                    kind="plan_import_check",
+                    label=_("Check the workbook %(name)s for %(plan)s")
+                    % {"name": imp.name, "plan": plan.title},
+                    params={"import": imp.pk},
+                    region=plan.region,
+                )
+                return redirect(job)
     recent = plan.imports.select_related("uploaded_by")[:10]
     return render(request, "plans/import.html", {"plan": plan, "recent": recent})
 
@@ -336,17 +343,20 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply a checked workbook in the background; the job page follows it."""
     imp = _import(request, pk)
-    try:
-        summary = workbook.apply_import(actor=user_of(request), imp=imp)
-    except PlanError as exc:
-        messages.error(request, str(exc))
+    if imp.status != PlanImport.Status.CHECKED:
+        messages.error(request, _("Only a checked workbook without errors can be applied."))
         return redirect("plans:import_detail", imp.pk)
-    messages.success(
-        request,
-        _("Imported: %(created)s new, %(changed)s changed, %(removed)s taken out.") % summary,
+    job = runner.start(
+        actor=user_of(request),
+        kind="plan_import_apply",
+        label=_("Apply the workbook %(name)s to %(plan)s")
+        % {"name": imp.name, "plan": imp.plan.title},
+        params={"import": imp.pk},
+        region=imp.plan.region,
     )
-    return redirect("plans:detail", imp.plan_id)
+    return redirect(job)
 
 
 # ---- progress reports -------------------------------------------------------------------

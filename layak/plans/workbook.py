@@ -17,6 +17,7 @@ imported workbook are taken out of the plan (kept, inactive, with their reported
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
@@ -171,8 +172,11 @@ def _lookup(orgs: list[Organisation]) -> dict[str, Organisation]:
     return found
 
 
-def read_workbook(plan: Plan, data: IO[bytes]) -> tuple[list[Row], list[Problem]]:
-    """Rows of the workbook and every problem found; nothing is written."""
+def read_workbook(
+    plan: Plan, data: IO[bytes], progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Row], list[Problem]]:
+    """Rows of the workbook and every problem found; nothing is written. ``progress`` hears
+    (rows read, rows in the sheet) every 100 rows."""
     try:
         wb = load_workbook(data, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a file that is not a workbook
@@ -185,7 +189,11 @@ def read_workbook(plan: Plan, data: IO[bytes]) -> tuple[list[Row], list[Problem]
     offices = _lookup(list(actions.district_offices(plan.region)))
     partners = _lookup(list(actions.district_partners(plan.region)))
     header: list[str] = []
-    for n, values in enumerate(wb[SHEET].iter_rows(values_only=True), start=1):
+    sheet = wb[SHEET]
+    size = sheet.max_row or 0
+    for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if progress is not None and n % 100 == 0:
+            progress(n, max(size, n))
         if n == 1:
             header = [_text(v) for v in values]
             missing = [c for c in columns(plan) if c not in header]
@@ -318,7 +326,9 @@ def _check_tree(rows: list[Row], problems: list[Problem]) -> None:
 
 
 @transaction.atomic
-def apply_rows(*, actor: User, plan: Plan, rows: list[Row]) -> dict[str, int]:
+def apply_rows(
+    *, actor: User, plan: Plan, rows: list[Row], each: Callable[[], None] | None = None
+) -> dict[str, int]:
     """Write checked rows: items matched by ref are changed, new refs added, the plan's other
     items taken out. Whole or not at all."""
     actions._require_secretariat(actor, plan.region)
@@ -348,6 +358,8 @@ def apply_rows(*, actor: User, plan: Plan, rows: list[Row]) -> dict[str, int]:
         item.save()
         item.partners.set(row.partners)
         saved[row.ref] = item
+        if each is not None:
+            each()
     years = {(y.item_id, y.year): y for y in PlanYear.objects.filter(item__plan=plan)}
     for row in rows:
         item = saved[row.ref]
@@ -372,15 +384,37 @@ def apply_rows(*, actor: User, plan: Plan, rows: list[Row]) -> dict[str, int]:
     return summary
 
 
-def check_upload(*, actor: User, plan: Plan, data: IO[bytes], name: str) -> Any:
-    """Keep the uploaded workbook and its dry-run result (a ``PlanImport``)."""
+def upload(*, actor: User, plan: Plan, data: IO[bytes], name: str) -> Any:
+    """Keep an uploaded workbook to be checked (a ``PlanImport``, status "checking")."""
     from django.core.files.base import ContentFile
 
     from layak.plans.models import PlanImport
 
     actions._require_secretariat(actor, plan.region)
-    raw = data.read()
-    rows, problems = read_workbook(plan, BytesIO(raw))
+    imp = PlanImport(
+        plan=plan, name=name[:200], status=PlanImport.Status.CHECKING, uploaded_by=actor
+    )
+    imp.file.save("rad.xlsx", ContentFile(data.read()), save=False)
+    imp.save()
+    return imp
+
+
+def check_upload(*, actor: User, plan: Plan, data: IO[bytes], name: str) -> Any:
+    """Keep the uploaded workbook and check it at once (the dry run, without a job)."""
+    imp = upload(actor=actor, plan=plan, data=data, name=name)
+    with imp.file.open("rb") as fh:
+        check_rows(imp, BytesIO(fh.read()))
+    return imp
+
+
+def check_rows(
+    imp: Any, data: IO[bytes], progress: Callable[[int, int], None] | None = None
+) -> None:
+    """The dry run of a kept workbook: its rows, problems and what applying it would change."""
+    from layak.plans.models import PlanImport
+
+    plan = imp.plan
+    rows, problems = read_workbook(plan, data, progress)
     levels: dict[str, int] = {}
     for row in rows:
         levels[row.level] = levels.get(row.level, 0) + 1
@@ -393,22 +427,18 @@ def check_upload(*, actor: User, plan: Plan, data: IO[bytes], name: str) -> Any:
         "changed": len(refs & existing),
         "removed": len(existing - refs),
     }
-    imp = PlanImport(
-        plan=plan,
-        name=name[:200],
-        status=PlanImport.Status.REFUSED if problems or not rows else PlanImport.Status.CHECKED,
-        errors=[p.as_dict() for p in problems]
-        or ([] if rows else [Problem(0, "", _("The workbook has no rows.")).as_dict()]),
-        summary=summary,
-        uploaded_by=actor,
+    imp.status = PlanImport.Status.REFUSED if problems or not rows else PlanImport.Status.CHECKED
+    imp.errors = [p.as_dict() for p in problems] or (
+        [] if rows else [Problem(0, "", _("The workbook has no rows.")).as_dict()]
     )
-    imp.file.save("rad.xlsx", ContentFile(raw), save=False)
-    imp.save()
-    return imp
+    imp.summary = summary
+    imp.save(update_fields=["status", "errors", "summary"])
 
 
 @transaction.atomic
-def apply_import(*, actor: User, imp: Any) -> dict[str, int]:
+def apply_import(
+    *, actor: User, imp: Any, each: Callable[[], None] | None = None
+) -> dict[str, int]:
     from layak.plans.models import PlanImport
 
     imp = PlanImport.objects.select_for_update().get(pk=imp.pk)
@@ -418,7 +448,7 @@ def apply_import(*, actor: User, imp: Any) -> dict[str, int]:
         rows, problems = read_workbook(imp.plan, BytesIO(fh.read()))
     if problems:
         raise actions.PlanError(_("The plan changed since the check; check the workbook again."))
-    summary = apply_rows(actor=actor, plan=imp.plan, rows=rows)
+    summary = apply_rows(actor=actor, plan=imp.plan, rows=rows, each=each)
     imp.status = PlanImport.Status.APPLIED
     imp.applied_at = timezone.now()
     imp.save(update_fields=["status", "applied_at"])

@@ -158,6 +158,7 @@ MATRIX: dict[str, Case] = {
     "evaluation:cycles": Case(),
     "evaluation:my_items": Case(),
     "evaluation:cycle_create": Case(only=NATIONAL_ONLY),
+    "evaluation:reminders_send": Case(method="post", only=NATIONAL_WRITE),
     "evaluation:cycle": Case(kwargs=cycle),
     "evaluation:cycle_windows": Case(kwargs=cycle, only=NATIONAL_ONLY),
     "evaluation:cycle_districts": Case(
@@ -338,7 +339,7 @@ OTHER_DISTRICT: dict[str, Case] = {
 
 
 # Apps that bring their own cases (``layak/<app>/tests/url_cases.py``: CASES and setup).
-CASE_APPS = ["taskforce", "plans", "partners", "afse", "participation", "api"]
+CASE_APPS = ["taskforce", "plans", "partners", "afse", "participation", "jobs", "api"]
 APP_CASES = [importlib.import_module(f"layak.{app}.tests.url_cases") for app in CASE_APPS]
 for _module in APP_CASES:
     assert not set(_module.CASES) & set(MATRIX), _module.__name__

@@ -25,6 +25,11 @@ from layak.regions.models import Region
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(english):
+    """Messages are compared in English."""
+
+
 @pytest.fixture
 def kla(personas):
     bundled_load()

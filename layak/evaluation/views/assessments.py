@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import shutil
 import tempfile
-import zipfile
 from collections import defaultdict
 
 from django.contrib import messages
@@ -16,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.core.http import parse_id
-from layak.evaluation import actions, scores, verification
+from layak.evaluation import actions, jobs, scores, verification
 from layak.evaluation.forms import ReopenForm
 from layak.evaluation.models import Answer, Assessment, Assignment, Stage
 from layak.evaluation.views.common import A, get_assessment, user_of
 from layak.evidence.models import EvidenceLink
 from layak.frameworks.models import Indicator
+from layak.jobs import runner
 from layak.organisations.models import Organisation
 
 
@@ -232,18 +231,7 @@ def _zip_response(user_links: list[EvidenceLink], filename: str) -> FileResponse
     """The linked files in folders by group and indicator. Built in a temporary file that
     spills to disk past 20 MB, so memory stays flat whatever the number of files."""
     spool = tempfile.SpooledTemporaryFile(max_size=20_000_000)  # noqa: SIM115 - closed by FileResponse
-    seen: set[str] = set()
-    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
-        for link in user_links:
-            indicator = link.answer.question.indicator
-            group = indicator.group
-            folder = f"{group.code} {slugify(group.name)[:40]}/{indicator.code}"
-            path = f"{folder}/{link.answer.question.code} - {link.file.name}"
-            if path in seen:
-                continue
-            seen.add(path)
-            with link.file.file.open("rb") as fh, archive.open(path, "w") as out:
-                shutil.copyfileobj(fh, out)
+    jobs.write_zip(user_links, spool)
     spool.seek(0)
     return FileResponse(
         spool, as_attachment=True, filename=filename, content_type="application/zip"
@@ -251,20 +239,26 @@ def _zip_response(user_links: list[EvidenceLink], filename: str) -> FileResponse
 
 
 def _visible_links(user: object, assessment: Assessment) -> list[EvidenceLink]:
-    answers = Answer.objects.for_user(user, A.VIEW).filter(assessment=assessment)  # type: ignore[arg-type]
-    return list(
-        EvidenceLink.objects.filter(answer__in=answers, is_active=True)
-        .select_related("file", "answer__question__indicator__group")
-        .order_by("answer__question__indicator__group__order", "answer__question__indicator__order")
-    )
+    return jobs.visible_links(user, assessment)
 
 
 @login_required
-def assessment_zip(request: HttpRequest, pk: int) -> FileResponse:
+def assessment_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole self-assessment's evidence as one ZIP, prepared in the background (it can be
+    large); the job page offers the download."""
     user = user_of(request)
     assessment = get_assessment(user, pk)
-    name = slugify(f"{assessment.region.name}-{assessment.cycle.name}") + ".zip"
-    return _zip_response(_visible_links(user, assessment), name)
+    if request.method == "POST":
+        job = runner.start(
+            actor=user,
+            kind="evidence_zip",
+            label=_("Evidence of %(region)s · %(cycle)s as a ZIP")
+            % {"region": assessment.region.name, "cycle": assessment.cycle.name},
+            params={"assessment": assessment.pk},
+            region=assessment.region,
+        )
+        return redirect(job)
+    return render(request, "evaluation/assessment_zip.html", {"assessment": assessment})
 
 
 @login_required

@@ -16,6 +16,7 @@ from layak.evaluation import actions, scores
 from layak.evaluation.forms import CycleForm, DistrictsForm, GateForm, WindowsForm
 from layak.evaluation.models import Answer, Assessment, Cycle
 from layak.evaluation.views.common import A, user_of
+from layak.jobs import runner
 from layak.regions.models import Region
 
 
@@ -225,3 +226,13 @@ def region_status(request: HttpRequest, code: str) -> HttpResponse:
             )
             context[f"{key}_share"] = computed.share(region, level)
     return render(request, "evaluation/region_status.html", context)
+
+
+@login_required
+@require_POST
+def reminders_send(request: HttpRequest) -> HttpResponse:
+    """Send today's deadline reminders now, in the background (the ministry)."""
+    user = user_of(request)
+    authz.require(user, A.MANAGE, _national(request))
+    job = runner.start(actor=user, kind="reminders", label=_("Send today's deadline reminders"))
+    return redirect(job)

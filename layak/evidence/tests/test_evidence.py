@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from layak.evidence.actions import evidence_upload
 from layak.evidence.models import EvidenceFile
 from layak.evidence.sniff import UploadRefused, sniff
+from layak.jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -160,7 +161,14 @@ def test_zip_has_folders_by_group_and_indicator(client, personas, evaluation):
 
     attach_pdf(personas.bekasi_dinkes, evaluation.answers["T-1.1"])
     client.force_login(personas.bekasi_admin)
-    response = client.get(f"/evaluation/assessments/{evaluation.bekasi.pk}/evidence.zip")
+    url = f"/evaluation/assessments/{evaluation.bekasi.pk}/evidence.zip"
+    assert client.get(url).status_code == 200
+    # Prepared by a background job, downloaded from the job's page.
+    response = client.post(url)
+    job = Job.objects.get(kind="evidence_zip")
+    assert response.url == job.get_absolute_url() and job.status == "done"
+    assert job.result == {"files": 1}
+    response = client.get(f"/jobs/{job.pk}/download/")
     assert response.status_code == 200
     archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
     (name,) = archive.namelist()

@@ -18,6 +18,11 @@ from layak.workflow import Status
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(english):
+    """Messages are compared in English."""
+
+
 @pytest.fixture
 def world(personas):
     return make_plan(personas)

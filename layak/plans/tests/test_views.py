@@ -10,11 +10,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from layak.jobs.models import Job
 from layak.plans import workbook
 from layak.plans.models import PlanImport, PlanItem, PlanYear
 from layak.plans.tests.helpers import make_plan
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(english, personas):
+    """Messages and pages are compared in English."""
+    from layak.accounts.models import User
+
+    User.objects.update(language="en")
 
 
 @pytest.fixture
@@ -122,11 +131,18 @@ def test_import_dry_run_lists_row_errors_and_changes_nothing(client, personas, w
     before = PlanItem.objects.filter(plan=world.plan, is_active=True).count()
     response = client.post(reverse("plans:import", args=[world.plan.pk]), {"file": _upload(wb)})
     imp = PlanImport.objects.get()
-    assert response.url == reverse("plans:import_detail", args=[imp.pk])
+    # The check ran as a background job; its page links to the result.
+    job = Job.objects.get(kind="plan_import_check")
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    assert job.status == "done" and job.result["url"] == reverse(
+        "plans:import_detail", args=[imp.pk]
+    )
+    response = client.get(response.url)
+    assert reverse("plans:import_detail", args=[imp.pk]) in response.content.decode()
     assert imp.status == "refused"
     found = {(e["row"], e["column"]) for e in imp.errors}
     assert {(3, "level"), (4, "apbd_2026"), (5, "responsible"), (7, "indicator")} <= found
-    page = client.get(response.url).content.decode()
+    page = client.get(reverse("plans:import_detail", args=[imp.pk])).content.decode()
     assert "apbd_2026" in page and "lots" in page
     # Applying a refused check changes nothing.
     client.post(reverse("plans:import_apply", args=[imp.pk]))
@@ -148,7 +164,10 @@ def test_import_applies_whole_adding_changing_and_taking_out(client, personas, w
     imp = PlanImport.objects.get()
     assert imp.status == "checked", imp.errors
     assert imp.summary["new"] == 1 and imp.summary["removed"] == 1
-    client.post(reverse("plans:import_apply", args=[imp.pk]))
+    response = client.post(reverse("plans:import_apply", args=[imp.pk]))
+    job = Job.objects.get(kind="plan_import_apply")
+    assert response.url == job.get_absolute_url()
+    assert job.status == "done" and job.result["created"] == 1 and job.result["removed"] == 1
     imp.refresh_from_db()
     assert imp.status == "applied"
     world.kl.refresh_from_db()

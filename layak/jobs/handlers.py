@@ -1,0 +1,5 @@
+"""Imports every module that registers job handlers (``@runner.handler``)."""
+
+from layak.evaluation import jobs as evaluation_jobs  # noqa: F401
+from layak.frameworks import jobs as frameworks_jobs  # noqa: F401
+from layak.plans import jobs as plans_jobs  # noqa: F401
