@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "layak.afse",
     "layak.participation",
     "layak.jobs",
+    "layak.indicators",
+    "layak.dashboards",
+    "layak.reports",
+    "layak.portal",
 ]
 
 MIDDLEWARE = [

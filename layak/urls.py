@@ -20,5 +20,9 @@ urlpatterns = [
     path("afse/", include("layak.afse.urls")),
     path("participation/", include("layak.participation.urls")),
     path("jobs/", include("layak.jobs.urls")),
+    path("data/", include("layak.indicators.urls")),
+    path("dashboards/", include("layak.dashboards.urls")),
+    path("reports/", include("layak.reports.urls")),
+    path("public/", include("layak.portal.urls")),
     path("api/v1/", api.urls),
 ]

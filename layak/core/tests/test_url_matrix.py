@@ -339,7 +339,19 @@ OTHER_DISTRICT: dict[str, Case] = {
 
 
 # Apps that bring their own cases (``layak/<app>/tests/url_cases.py``: CASES and setup).
-CASE_APPS = ["taskforce", "plans", "partners", "afse", "participation", "jobs", "api"]
+CASE_APPS = [
+    "taskforce",
+    "plans",
+    "partners",
+    "afse",
+    "participation",
+    "jobs",
+    "indicators",
+    "dashboards",
+    "reports",
+    "portal",
+    "api",
+]
 APP_CASES = [importlib.import_module(f"layak.{app}.tests.url_cases") for app in CASE_APPS]
 for _module in APP_CASES:
     assert not set(_module.CASES) & set(MATRIX), _module.__name__

@@ -1,0 +1,1 @@
+"""Background job handlers of this app (registered with ``@runner.handler``)."""
