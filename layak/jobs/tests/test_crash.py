@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from layak.jobs.tests.crash_setup import ROWS
 
@@ -61,13 +62,13 @@ def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def _query(db: Path, sql: str, *params: object) -> tuple[object, ...]:
+def _query(db: Path, sql: str, *params: object) -> tuple[Any, ...]:
     with sqlite3.connect(db, timeout=30) as conn:
         row = conn.execute(sql, params).fetchone()
     return tuple(row) if row else ()
 
 
-def _wait(predicate, seconds: float, what: str) -> None:  # type: ignore[no-untyped-def]
+def _wait(predicate, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
@@ -99,7 +100,7 @@ def test_a_worker_killed_mid_import_leaves_no_half_import_and_the_job_completes(
         (count,) = _query(
             db, "SELECT count(*) FROM plans_planitem WHERE plan_id = ? AND is_active", plan
         )
-        return int(count)  # type: ignore[call-overload]
+        return int(count)
 
     def status() -> str:
         return str(_query(db, "SELECT status FROM jobs_job WHERE id = ?", job)[0])
