@@ -63,10 +63,12 @@ def _media_root(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture
-def english() -> Iterator[None]:
-    """Messages in English, for tests that read them."""
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Messages and pages in English, for tests that read them (whatever the language the
+    signed-in persona chose)."""
     from django.utils import translation
 
+    monkeypatch.setattr("layak.accounts.middleware.language_for", lambda request: "en")
     with translation.override("en"):
         yield
 

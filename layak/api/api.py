@@ -15,10 +15,12 @@ from ninja import File, NinjaAPI, Query, Schema, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
-from layak import authz
+from layak import authz, workflow
 from layak.accounts.models import User
+from layak.afse.actions import AfseError
 from layak.api import schemas as s
 from layak.api.auth import TokenAuth
+from layak.api.programme import router as programme_router
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions as evaluation
 from layak.evaluation import scores
@@ -29,7 +31,11 @@ from layak.frameworks.spec import spec_of
 from layak.frameworks.views import XLSX
 from layak.frameworks.workbook import export_workbook
 from layak.organisations.models import Membership, Organisation
+from layak.participation.actions import ParticipationError
+from layak.partners.actions import PartnerError
+from layak.plans.actions import PlanError
 from layak.regions.models import Region
+from layak.taskforce.actions import TaskForceError
 
 A = authz.Action
 MAX_LIMIT = 500
@@ -76,6 +82,22 @@ def refused(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 409 if code == "conflict" else 422, code, str(exc))
 
 
+def refused_by_rule(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A rule of the programme's apps refused the change (their action functions' errors)."""
+    return _error(request, 422, "refused", str(exc))
+
+
+for _refusal in (
+    PlanError,
+    PartnerError,
+    TaskForceError,
+    AfseError,
+    ParticipationError,
+    workflow.WorkflowError,
+):
+    api.exception_handler(_refusal)(refused_by_rule)
+
+
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
@@ -102,6 +124,10 @@ ERRORS: dict[int, type[Schema]] = {
     422: s.Error,
     429: s.Error,
 }
+
+
+# The task force, RAD KLA, partners, AFSE and participation (layak/api/programme.py).
+api.add_router("/", programme_router)
 
 
 def _user(request: HttpRequest) -> User:
