@@ -296,3 +296,40 @@ def membership_set_active(*, actor: User, membership: Membership, active: bool) 
         after={"is_active": active},
     )
     return membership
+
+
+@transaction.atomic
+def assessor_assign(*, actor: User, membership: Membership, codes: list[str]) -> Membership:
+    """Set the regencies/cities an independent assessor verifies in the field (the ministry)."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=membership.pk)
+    )
+    if not authz.reaches(actor, authz.Action.MANAGE, None):
+        raise OrganisationError(_("Only the ministry administrator can do this."))
+    if membership.role != Role.ASSESSOR:
+        raise OrganisationError(_("Only an independent assessor is assigned to districts."))
+    from layak.regions.models import Region
+
+    wanted = sorted({c.strip() for c in codes if c.strip()})
+    regions = list(
+        Region.objects.filter(code__in=wanted, level=Region.Level.REGENCY, is_active=True)
+    )
+    unknown = sorted(set(wanted) - {r.code for r in regions})
+    if unknown:
+        raise OrganisationError(
+            _("These are not codes of a regency or city: %(codes)s.")
+            % {"codes": ", ".join(unknown)}
+        )
+    before = sorted(membership.assigned_regions.values_list("code", flat=True))
+    membership.assigned_regions.set(regions)
+    record(
+        actor=actor,
+        action="membership.assessor_assigned",
+        obj=membership,
+        region=None,
+        before={"regions": before},
+        after={"regions": [r.code for r in sorted(regions, key=lambda r: r.code)]},
+    )
+    return membership

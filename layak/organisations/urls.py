@@ -15,4 +15,5 @@ urlpatterns = [
     path("memberships/<int:pk>/role/", views.membership_change_role, name="membership_role"),
     path("memberships/<int:pk>/active/", views.membership_set_active, name="membership_active"),
     path("memberships/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("memberships/<int:pk>/assessor/", views.assessor_regions, name="assessor_regions"),
 ]

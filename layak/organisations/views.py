@@ -98,6 +98,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Membership.objects.for_user(user, A.VIEW)
         .filter(organisation=organisation)
         .select_related("user")
+        .prefetch_related("assigned_regions")
         .order_by("-is_active", "user__full_name")
     )
     history = (
@@ -112,6 +113,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "memberships": memberships,
             "can_manage": can_manage,
+            "can_assign_assessors": authz.reaches(user, A.MANAGE, None),
             "history": history,
             "invite_form": InviteForm(user=user, organisation=organisation) if can_manage else None,
             "role_choices": grantable_roles(user, organisation) if can_manage else [],
@@ -274,3 +276,19 @@ def member_list(request: HtmxHttpRequest) -> HttpResponse:
     page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "organisations/_member_rows.html" if request.htmx else "organisations/members.html"
     return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+@require_POST
+def assessor_regions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ministry sets the districts an independent assessor verifies."""
+    user = _user(request)
+    membership = _membership_for_manage(user, pk)
+    codes = request.POST.get("codes", "").replace(",", " ").split()
+    try:
+        actions.assessor_assign(actor=user, membership=membership, codes=codes[:600])
+    except actions.OrganisationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The assessor's districts have been saved."))
+    return redirect("organisations:detail", pk=membership.organisation_id)

@@ -209,6 +209,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "proposal": proposal,
             "proposers": proposal.proposers.all(),
+            # Children's first names or initials only for the forum's own editors and the
+            # government answering them; everyone else reads age groups.
+            "show_names": can_edit or can_follow_up,
             "can_edit": can_edit and proposal.status == Status.RECEIVED,
             "can_withdraw": can_edit,
             "can_follow_up": can_follow_up,

@@ -159,6 +159,13 @@ MATRIX: dict[str, Case] = {
     "evaluation:my_items": Case(),
     "evaluation:cycle_create": Case(only=NATIONAL_ONLY),
     "evaluation:reminders_send": Case(method="post", only=NATIONAL_WRITE),
+    "organisations:assessor_regions": Case(
+        method="post",
+        kwargs=lambda p: {"pk": Membership.objects.get(user=p["assessor"]).pk},
+        data={"codes": "32.16 62.10"},
+        # The assessor's membership (in a national organisation) is seen by the ministry only.
+        only={r: 404 for r in SIGNED_IN} | {"ministry": 302},
+    ),
     "evaluation:cycle": Case(kwargs=cycle),
     "evaluation:cycle_windows": Case(kwargs=cycle, only=NATIONAL_ONLY),
     "evaluation:cycle_districts": Case(

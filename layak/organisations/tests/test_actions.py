@@ -193,3 +193,27 @@ def test_deactivated_organisation_keeps_its_rows(personas):
     )
     with pytest.raises(actions.OrganisationError):
         actions.organisation_set_active(actor=personas.bekasi_admin, organisation=own, active=False)
+
+
+def test_the_ministry_assigns_an_assessors_districts(personas, english):
+    from layak import authz
+    from layak.audit.models import AuditEntry
+    from layak.organisations.actions import OrganisationError, assessor_assign
+    from layak.organisations.models import Membership
+
+    assessor = personas["assessor"]
+    membership = Membership.objects.get(user=assessor)
+    assessor_assign(actor=personas.ministry, membership=membership, codes=["62.10"])
+    assert list(membership.assigned_regions.values_list("code", flat=True)) == ["62.10"]
+    authz.forget(assessor)
+    assert authz.reaches(assessor, authz.Action.VERIFY, Region.objects.get(code="62.10"))
+    assert not authz.reaches(assessor, authz.Action.VERIFY, Region.objects.get(code="32.16"))
+    entry = AuditEntry.objects.filter(action="membership.assessor_assigned").get()
+    assert entry.after == {"regions": ["62.10"]}
+    with pytest.raises(OrganisationError, match="not codes of a regency"):
+        assessor_assign(actor=personas.ministry, membership=membership, codes=["32.16.09", "99.99"])
+    with pytest.raises(OrganisationError, match="ministry"):
+        assessor_assign(actor=personas.bekasi_admin, membership=membership, codes=["32.16"])
+    other = Membership.objects.get(user=personas.bekasi_dinkes)
+    with pytest.raises(OrganisationError, match="independent assessor"):
+        assessor_assign(actor=personas.ministry, membership=other, codes=["32.16"])

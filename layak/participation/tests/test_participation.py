@@ -389,3 +389,20 @@ def test_the_facilitator_attaches_the_decree_scan_and_a_superseded_decree_is_loc
     assert Attachment.objects.filter(object_id=old.pk, is_active=True).count() == 1
     page = client.get(f"/participation/forums/{f.pk}/").content.decode()
     assert "SK 2023" in page and "SK 2025" in page
+
+
+def test_childrens_names_show_only_to_the_forum_and_the_government_answering(client, personas):
+    proposal = make_proposal(personas["bekasi.forum"])
+    names = [p.name for p in proposal.proposers.all()]
+    assert names
+    url = f"/participation/proposals/{proposal.pk}/"
+    for who, sees in (
+        ("bekasi.forum", True),
+        ("bekasi.admin", True),
+        ("bekasi.regent", False),
+        ("bekasi.dinkes", False),
+        ("verifier.jabar", False),
+    ):
+        client.force_login(personas[who])
+        page = client.get(url).content.decode()
+        assert all((name in page) is sees for name in names), who
