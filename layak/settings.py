@@ -225,6 +225,10 @@ JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 300)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
 JOB_HEARTBEAT_THREAD = True
 
+# The public portal shows counts of sensitive indicators (violence, child marriage, children in
+# conflict with the law) below this number as "< N".
+PORTAL_SUPPRESS_BELOW = env_int("PORTAL_SUPPRESS_BELOW", 5)
+
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -183,7 +183,7 @@ def event_create(*, actor: User, data: EventData) -> Event:
 def event_update(*, actor: User, event: Event, data: EventData) -> Event:
     """Change an event ``actor`` may edit; moving it to another organiser needs the right to
     edit for that organiser too."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if not Event.objects.for_user(actor, authz.Action.EDIT).filter(pk=event.pk).exists():
         raise AfseError(_("You cannot change this event."))
     before = _snapshot(event)
@@ -203,7 +203,7 @@ def event_update(*, actor: User, event: Event, data: EventData) -> Event:
 @transaction.atomic
 def event_set_active(*, actor: User, event: Event, active: bool) -> Event:
     """Cancel an event (it stays, marked inactive, with its history) or restore it."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if not Event.objects.for_user(actor, authz.Action.EDIT).filter(pk=event.pk).exists():
         raise AfseError(_("You cannot change this event."))
     if event.is_active == active:

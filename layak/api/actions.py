@@ -33,7 +33,7 @@ def token_create(*, actor: User, name: str, days: int) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def token_revoke(*, actor: User, token: ApiToken) -> None:
-    token = ApiToken.objects.select_for_update().get(pk=token.pk, user=actor)
+    token = ApiToken.objects.select_for_update(of=("self",)).get(pk=token.pk, user=actor)
     if token.revoked_at is not None:
         return
     token.revoked_at = timezone.now()

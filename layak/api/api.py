@@ -20,6 +20,7 @@ from layak.accounts.models import User
 from layak.afse.actions import AfseError
 from layak.api import schemas as s
 from layak.api.auth import TokenAuth
+from layak.api.datavalues import router as datavalues_router
 from layak.api.programme import router as programme_router
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions as evaluation
@@ -30,6 +31,7 @@ from layak.frameworks.models import InstrumentVersion
 from layak.frameworks.spec import spec_of
 from layak.frameworks.views import XLSX
 from layak.frameworks.workbook import export_workbook
+from layak.indicators.actions import IndicatorDataError
 from layak.organisations.models import Membership, Organisation
 from layak.participation.actions import ParticipationError
 from layak.partners.actions import PartnerError
@@ -93,6 +95,7 @@ for _refusal in (
     TaskForceError,
     AfseError,
     ParticipationError,
+    IndicatorDataError,
     workflow.WorkflowError,
 ):
     api.exception_handler(_refusal)(refused_by_rule)
@@ -128,6 +131,8 @@ ERRORS: dict[int, type[Schema]] = {
 
 # The task force, RAD KLA, partners, AFSE and participation (layak/api/programme.py).
 api.add_router("/", programme_router)
+# Indicator data values in bulk, close to DHIS2's dataValueSets (layak/api/datavalues.py).
+api.add_router("/", datavalues_router)
 
 
 def _user(request: HttpRequest) -> User:
@@ -465,6 +470,11 @@ def _answer(a: Answer, points: dict[str, Any]) -> dict[str, Any]:
         "return_reason": a.return_reason,
         "revision": a.revision,
         "points": points,
+        "assigned_to": [
+            {"organisation_id": x.organisation_id, "organisation": x.organisation.name}
+            for x in a.assignments.all()
+            if x.is_active
+        ],
     }
 
 
@@ -487,6 +497,7 @@ def answers(request: HttpRequest, pk: int) -> Any:
         Answer.objects.for_user(_user(request), A.VIEW)
         .filter(assessment=found)
         .select_related("question")
+        .prefetch_related("assignments__organisation")
         .order_by("question__indicator__order", "question__order")
     )
     points = _points(items)

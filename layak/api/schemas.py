@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class Error(Schema):
@@ -65,6 +65,11 @@ class ScoreOut(Schema):
     capped_by: list[str]
 
 
+class AssignmentOut(Schema):
+    organisation_id: int
+    organisation: str
+
+
 class AnswerOut(Schema):
     id: int
     assessment_id: int
@@ -77,6 +82,9 @@ class AnswerOut(Schema):
     return_reason: str
     revision: int
     points: dict[str, Decimal]
+    assigned_to: list[AssignmentOut] = Field(
+        default_factory=list, description="The offices (or partners, forum) answering it."
+    )
 
 
 class AnswerIn(Schema):

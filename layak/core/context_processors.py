@@ -10,6 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from layak import authz
+from layak.organisations.roles import Role
+
+# Roles whose reach is a whole region: they make the official reports.
+REPORT_ROLES = {
+    Role.MINISTRY_ADMIN,
+    Role.PROVINCE_VERIFIER,
+    Role.DISTRICT_ADMIN,
+    Role.READER,
+    Role.ASSESSOR,
+}
 
 
 def navigation(request: HttpRequest) -> list[dict[str, Any]]:
@@ -19,6 +29,10 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home")}]
     items.append({"label": _("Evaluation"), "url": reverse("evaluation:cycles")})
     items.append({"label": _("KLA programme"), "url": reverse("core:programme")})
+    items.append({"label": _("Dashboards"), "url": reverse("dashboards:home")})
+    items.append({"label": _("Indicator data"), "url": reverse("indicators:indicators")})
+    if authz.roles(user) & REPORT_ROLES:
+        items.append({"label": _("Reports"), "url": reverse("reports:home")})
     if authz.has_action(user, authz.Action.EDIT):
         items.append({"label": _("My items"), "url": reverse("evaluation:my_items")})
         items.append({"label": _("Evidence"), "url": reverse("evidence:library")})

@@ -138,7 +138,7 @@ def cycle_set_windows(
 ) -> None:
     _require_national(actor)
     _check_windows(windows, Stage.order_for(cycle.instrument.framework.region_level))
-    stages = {s.kind: s for s in Stage.objects.select_for_update().filter(cycle=cycle)}
+    stages = {s.kind: s for s in Stage.objects.select_for_update(of=("self",)).filter(cycle=cycle)}
     before = _windows_json({k: (s.opens_at, s.closes_at) for k, s in stages.items()})
     for kind, (opens, closes) in windows.items():
         stage = stages[kind]
@@ -247,7 +247,9 @@ def stage_reopen(
     if until <= timezone.now():
         raise EvaluationError(_("The new deadline must be in the future."))
     assessment = (
-        Assessment.objects.select_for_update().select_related("region").get(pk=assessment.pk)
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=assessment.pk)
     )
     stage = Stage.objects.filter(cycle_id=assessment.cycle_id, kind=kind).first()
     if stage is None:
@@ -654,7 +656,7 @@ def assessment_missing(assessment: Assessment) -> list[Answer]:
 @transaction.atomic
 def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
     assessment = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("region", "cycle__instrument__framework")
         .get(pk=assessment.pk)
     )

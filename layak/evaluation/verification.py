@@ -167,7 +167,9 @@ def verify_item(
 def verify_agree_rest(*, actor: User, assessment: Assessment, stage: str) -> int:
     """Agree with the previous level on every item not yet verified at this stage."""
     assessment = (
-        Assessment.objects.select_for_update().select_related("region").get(pk=assessment.pk)
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=assessment.pk)
     )
     _check(actor, assessment, stage)
     pending = (
@@ -243,7 +245,7 @@ def assessment_determine(*, actor: User, assessment: Assessment) -> Assessment:
     """The final determination: items without a final score take the nearest earlier level's;
     the total and the predicate (gates applied) are fixed on the assessment."""
     assessment = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("region", "cycle__instrument__framework")
         .get(pk=assessment.pk)
     )

@@ -156,3 +156,25 @@ def evidence_detach(*, actor: User, link: EvidenceLink) -> None:
         before={"file": link.file_id},
         after=None,
     )
+
+
+@transaction.atomic
+def evidence_set_public(*, actor: User, evidence: EvidenceFile, public: bool) -> EvidenceFile:
+    """Mark a file as one the public portal may offer (the district's decision: documents such
+    as a decree or the RAD, never files about children)."""
+    evidence = EvidenceFile.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
+    if not authz.reaches(actor, authz.Action.MANAGE, evidence.region):
+        raise UploadRefused(_("Only the district administrator decides what is public."))
+    if evidence.is_public == public:
+        return evidence
+    evidence.is_public = public
+    evidence.save(update_fields=["is_public"])
+    record(
+        actor=actor,
+        action="evidence.made_public" if public else "evidence.made_private",
+        obj=evidence,
+        region=evidence.region,
+        before={"is_public": not public},
+        after={"is_public": public},
+    )
+    return evidence

@@ -49,7 +49,16 @@ def library(request: HttpRequest) -> HttpResponse:
         files = files.filter(name__icontains=q)
     districts = _upload_districts(user)
     page = Paginator(files, 50).get_page(request.GET.get("page"))
-    return render(request, "evidence/library.html", {"page": page, "q": q, "districts": districts})
+    return render(
+        request,
+        "evidence/library.html",
+        {
+            "page": page,
+            "q": q,
+            "districts": districts,
+            "can_publish": authz.has_action(user, A.MANAGE),
+        },
+    )
 
 
 @login_required
@@ -165,3 +174,27 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+@require_POST
+def set_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """The district administrator marks a library file public (offered on the public portal
+    with the section it belongs to) or private again."""
+    user = user_of(request)
+    evidence: EvidenceFile = authz.get_object_for_user(
+        EvidenceFile.objects.all(), user, A.MANAGE, pk=pk
+    )
+    public = request.POST.get("public") == "1"
+    try:
+        actions.evidence_set_public(actor=user, evidence=evidence, public=public)
+    except UploadRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The file may now be shown on the public portal.")
+            if public
+            else _("The file is no longer public."),
+        )
+    return redirect("evidence:library")

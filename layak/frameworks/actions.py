@@ -95,7 +95,7 @@ def instrument_import(
 @transaction.atomic
 def version_publish(*, actor: User, version: InstrumentVersion) -> InstrumentVersion:
     _require_national(actor)
-    version = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
+    version = InstrumentVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     if version.is_frozen:
         raise InstrumentError(_("This version is already published."))
     problems = validate(spec_of(version))
@@ -142,7 +142,7 @@ def questions_map(
 ) -> int:
     """Say which question of the previous version each question continues. Drafts only."""
     _require_national(actor)
-    version = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
+    version = InstrumentVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
     if version.is_frozen:
         raise InstrumentError(_("A published version is frozen: make a new version to change it."))
     if version.previous_id is None:

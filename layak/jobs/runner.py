@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -135,7 +135,9 @@ class _Heartbeat(threading.Thread):
 def run(job_id: int) -> str:
     """Run one job to its end; a job already finished is left alone (a retried task)."""
     with transaction.atomic():
-        job = Job.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        job = (
+            Job.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=job_id)
+        )
         if job.finished:
             return job.status
         job.status = S.RUNNING
@@ -189,7 +191,11 @@ def recover_stale(now: datetime.datetime | None = None) -> list[int]:
     stale = Job.objects.filter(status=S.RUNNING, heartbeat_at__lt=now - stale_after())
     for job in stale.select_related("created_by"):
         with transaction.atomic():
-            job = Job.objects.select_for_update().select_related("created_by").get(pk=job.pk)
+            job = (
+                Job.objects.select_for_update(of=("self",))
+                .select_related("created_by")
+                .get(pk=job.pk)
+            )
             if job.status != S.RUNNING or (
                 job.heartbeat_at and job.heartbeat_at >= now - stale_after()
             ):
@@ -211,5 +217,4 @@ def recover_stale(now: datetime.datetime | None = None) -> list[int]:
             requeued.append(job.pk)
     if requeued:
         log.warning("jobs queued again after a worker stopped: %s", requeued)
-    close_old_connections()
     return requeued

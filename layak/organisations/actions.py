@@ -97,7 +97,7 @@ def organisation_create(*, actor: User, region: Region | None, **fields: Any) ->
 
 @transaction.atomic
 def organisation_update(*, actor: User, organisation: Organisation, **fields: Any) -> Organisation:
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
     _check_manages_region(actor, organisation.region)
     before = snapshot(organisation, ORGANISATION_FIELDS)
     region = fields.get("region", organisation.region)
@@ -138,7 +138,7 @@ def organisation_set_active(
 ) -> Organisation:
     """Deactivate (or reactivate) an organisation; nothing is deleted. Its members lose the
     rights they held through it while it is inactive."""
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
     _check_manages_region(actor, organisation.region)
     if organisation.is_active == active:
         return organisation
@@ -165,7 +165,7 @@ def member_invite(
     and an email with a link to set one; a known person is told of the new role."""
     from layak.accounts.tasks import send_invitation
 
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
     _check_manages_region(actor, organisation.region)
     if not organisation.is_active:
         raise OrganisationError(_("This organisation is inactive."))

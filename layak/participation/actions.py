@@ -107,7 +107,9 @@ def decree_add(
     if period_end is not None and period_end < period_start:
         raise ParticipationError(_("The period cannot end before it starts."))
     previous = (
-        ForumDecree.objects.select_for_update().filter(forum=forum, superseded_at=None).first()
+        ForumDecree.objects.select_for_update(of=("self",))
+        .filter(forum=forum, superseded_at=None)
+        .first()
     )
     if previous is not None and issued_on < previous.issued_on:
         raise ParticipationError(
@@ -196,7 +198,7 @@ def facilitator_add(
 def facilitator_set_active(*, actor: User, facilitator: Facilitator, active: bool) -> Facilitator:
     """A facilitator who leaves stays in the records, inactive."""
     facilitator = (
-        Facilitator.objects.select_for_update()
+        Facilitator.objects.select_for_update(of=("self",))
         .select_related("forum__region")
         .get(pk=facilitator.pk)
     )
@@ -291,7 +293,9 @@ def proposal_create(*, actor: User, forum: Organisation, data: ProposalData) -> 
 def proposal_update(*, actor: User, proposal: Proposal, data: ProposalData) -> Proposal:
     """Correct a proposal while the government has not yet answered it."""
     proposal = (
-        Proposal.objects.select_for_update().select_related("forum__region").get(pk=proposal.pk)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("forum__region")
+        .get(pk=proposal.pk)
     )
     region = _require_forum(actor, proposal.forum)
     if proposal.status != Status.RECEIVED:
@@ -331,7 +335,7 @@ def proposal_follow_up(
     """Answer a proposal: under consideration, taken into the RAD KLA (with its activity),
     done, or not taken up (with the reason). Only the government it is addressed to answers."""
     proposal = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("forum__region", "region")
         .get(pk=proposal.pk)
     )
@@ -378,7 +382,9 @@ def proposal_follow_up(
 def proposal_set_active(*, actor: User, proposal: Proposal, active: bool) -> Proposal:
     """Withdraw a proposal entered by mistake (kept, inactive) or restore it."""
     proposal = (
-        Proposal.objects.select_for_update().select_related("forum__region").get(pk=proposal.pk)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("forum__region")
+        .get(pk=proposal.pk)
     )
     region = _require_forum(actor, proposal.forum)
     if proposal.is_active != active:

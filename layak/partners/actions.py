@@ -144,7 +144,7 @@ def profile_save(
     indicators: Iterable[Indicator] = (),
 ) -> PartnerProfile:
     """Create the partner's profile on the first edit, or change it."""
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
     _require_edit(actor, organisation)
     if apsai_member and organisation.kind != Organisation.Kind.BUSINESS:
         raise PartnerError(_("Only a business can be a member of APSAI."))
@@ -218,7 +218,11 @@ def contact_create(
 def contact_update(
     *, actor: User, contact: Contact, name: str, position: str, phone: str, email: str
 ) -> Contact:
-    contact = Contact.objects.select_for_update().select_related("organisation").get(pk=contact.pk)
+    contact = (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=contact.pk)
+    )
     _require_edit(actor, contact.organisation)
     fields: dict[str, Any] = {"name": name, "position": position, "phone": phone, "email": email}
     _clean_contact(fields)
@@ -242,7 +246,11 @@ def contact_update(
 @transaction.atomic
 def contact_set_active(*, actor: User, contact: Contact, active: bool) -> Contact:
     """Deactivate a contact person who left (or bring them back); nothing is deleted."""
-    contact = Contact.objects.select_for_update().select_related("organisation").get(pk=contact.pk)
+    contact = (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=contact.pk)
+    )
     _require_edit(actor, contact.organisation)
     if contact.is_active == active:
         return contact
@@ -313,7 +321,7 @@ def commitment_create(*, actor: User, organisation: Organisation, **fields: Any)
 
 def _lock_commitment(commitment: Commitment) -> Commitment:
     return (
-        Commitment.objects.select_for_update()
+        Commitment.objects.select_for_update(of=("self",))
         .select_related("organisation__region", "cluster__version__framework")
         .get(pk=commitment.pk)
     )
@@ -526,7 +534,7 @@ def contribution_create(*, actor: User, commitment: Commitment, **fields: Any) -
 
 def _lock_contribution(contribution: Contribution) -> Contribution:
     return (
-        Contribution.objects.select_for_update()
+        Contribution.objects.select_for_update(of=("self",))
         .select_related("commitment__organisation__region")
         .get(pk=contribution.pk)
     )

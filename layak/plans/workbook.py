@@ -441,7 +441,7 @@ def apply_import(
 ) -> dict[str, int]:
     from layak.plans.models import PlanImport
 
-    imp = PlanImport.objects.select_for_update().get(pk=imp.pk)
+    imp = PlanImport.objects.select_for_update(of=("self",)).get(pk=imp.pk)
     if imp.status != PlanImport.Status.CHECKED:
         raise actions.PlanError(_("Only a checked workbook without errors can be applied."))
     with imp.file.open("rb") as fh:

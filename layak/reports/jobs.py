@@ -1,1 +1,163 @@
-"""Background job handlers of this app (registered with ``@runner.handler``)."""
+"""Background job handlers of the reports (``layak.reports.kinds``).
+
+Each handler checks again that the person who asked still reaches what the report covers,
+notes the data version before reading (``versions.data_version``: a later change makes the
+result outdated, never the other way round), builds the document and keeps it as the job's
+result file."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from layak.core.pdf import render_pdf
+from layak.jobs.models import Job
+from layak.jobs.runner import JobFailed, Progress, handler
+from layak.regions.models import Region
+from layak.reports import documents, scope, workbooks
+from layak.reports.versions import data_version
+
+T = TypeVar("T")
+# Official documents are in Indonesian whatever the language of the person who asked.
+DOCUMENT_LANGUAGE = "id"
+
+
+def _reach(lookup: Callable[..., T], *args: Any) -> T:
+    try:
+        return lookup(*args)
+    except (Http404, PermissionDenied):
+        raise JobFailed(_("What this report covers is no longer within your reach.")) from None
+
+
+def _pdf(progress: Progress, template: str, context: dict[str, Any], name: str) -> None:
+    progress(1, 2, _("Writing the PDF…"))
+    with translation.override(DOCUMENT_LANGUAGE):
+        content = render_pdf(template, context, None)
+    progress.file(name, content)
+    progress(2, 2)
+
+
+def _xlsx(progress: Progress, build: Callable[..., int], *args: Any, name: str) -> int:
+    with tempfile.TemporaryFile() as spool:
+        rows = build(*args, spool, lambda done, total: progress(done, total))
+        spool.seek(0)
+        progress.file(name, spool.read())
+    return rows
+
+
+@handler("report_self_assessment")
+def self_assessment(job: Job, progress: Progress) -> dict[str, Any]:
+    assessment = _reach(scope.get_assessment, job.created_by, job.params["assessment"])
+    version = data_version(assessment.region)
+    progress(0, 2, _("Reading the scores…"))
+    with translation.override(DOCUMENT_LANGUAGE):
+        context = documents.self_assessment(assessment)
+    name = slugify(f"laporan-evaluasi-{assessment.region.name}-{assessment.cycle.name}")
+    _pdf(progress, "reports/pdf/self_assessment.html", context, f"{name}.pdf")
+    return {"data_version": version, "total": str(context["total"] or 0)}
+
+
+@handler("report_verification")
+def verification(job: Job, progress: Progress) -> dict[str, Any]:
+    user = job.created_by
+    province = _reach(scope.get_region, user, job.params["province"], Region.Level.PROVINCE)
+    cycle = _reach(scope.get_cycle, user, job.params["cycle"])
+    version = data_version(province)
+    progress(0, 2, _("Reading the scores…"))
+    context = documents.verification(province, cycle)
+    name = slugify(f"laporan-verifikasi-{province.name}-{cycle.name}")
+    _pdf(progress, "reports/pdf/verification.html", context, f"{name}.pdf")
+    return {"data_version": version, "districts": len(context["rows"])}
+
+
+@handler("report_rad_progress")
+def rad_progress(job: Job, progress: Progress) -> dict[str, Any]:
+    plan = _reach(scope.get_plan, job.created_by, job.params["plan"])
+    year = int(job.params["year"])
+    version = data_version(plan.region)
+    progress(0, 2, _("Reading the plan…"))
+    context = documents.rad_progress(plan, year)
+    name = slugify(f"laporan-rad-kla-{plan.region.name}-{year}")
+    _pdf(progress, "reports/pdf/rad_progress.html", context, f"{name}.pdf")
+    return {"data_version": version, "behind": context["behind"]}
+
+
+@handler("report_answers_xlsx")
+def answers(job: Job, progress: Progress) -> dict[str, Any]:
+    user = job.created_by
+    cycle = _reach(scope.get_cycle, user, job.params["cycle"])
+    code = job.params.get("area") or ""
+    area: Region | None = None
+    if code:
+        level = Region.Level.REGENCY if "." in code else Region.Level.PROVINCE
+        area = _reach(scope.get_region, user, code, level)
+    elif not scope.national(user):
+        raise JobFailed(_("What this report covers is no longer within your reach."))
+    version = data_version(area)
+    progress(0, 1, _("Writing the answers…"))
+    where = area.name if area else _("all districts")
+    rows = _xlsx(
+        progress,
+        workbooks.answers_workbook,
+        cycle,
+        area,
+        name=f"{slugify(f'jawaban-{cycle.name}-{where}')}.xlsx",
+    )
+    return {"data_version": version, "rows": rows}
+
+
+@handler("report_rad_xlsx")
+def rad(job: Job, progress: Progress) -> dict[str, Any]:
+    plan = _reach(scope.get_plan, job.created_by, job.params["plan"])
+    version = data_version(plan.region)
+    progress(0, 1, _("Writing the plan…"))
+    rows = _xlsx(
+        progress,
+        workbooks.plan_workbook,
+        plan,
+        name=f"{slugify(f'rad-kla-{plan.region.name}-{plan.start_year}-{plan.end_year}')}.xlsx",
+    )
+    return {"data_version": version, "rows": rows}
+
+
+@handler("report_partners_xlsx")
+def partners(job: Job, progress: Progress) -> dict[str, Any]:
+    district = _reach(
+        scope.get_region, job.created_by, job.params["district"], Region.Level.REGENCY
+    )
+    year = int(job.params["year"])
+    version = data_version(district)
+    progress(0, 2, _("Writing the contributions…"))
+    rows = _xlsx(
+        progress,
+        workbooks.partners_workbook,
+        district,
+        year,
+        name=f"{slugify(f'kontribusi-mitra-{district.name}-{year}')}.xlsx",
+    )
+    return {"data_version": version, "rows": rows}
+
+
+@handler("report_indicator_values_xlsx")
+def indicator_values(job: Job, progress: Progress) -> dict[str, Any]:
+    district = _reach(
+        scope.get_region, job.created_by, job.params["district"], Region.Level.REGENCY
+    )
+    year = int(job.params["year"])
+    version = data_version(district)
+    progress(0, 1, _("Writing the data values…"))
+    rows = _xlsx(
+        progress,
+        workbooks.indicator_values_workbook,
+        district,
+        year,
+        name=f"{slugify(f'data-indikator-{district.name}-{year}')}.xlsx",
+    )
+    return {"data_version": version, "rows": rows}

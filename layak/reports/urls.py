@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from layak.reports import views
 
 app_name = "reports"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<slug:kind>/start/", views.start, name="start"),
+]

@@ -101,7 +101,7 @@ def _check_edits(actor: User, region: Region) -> None:
 
 
 def _lock(model: Any, pk: int) -> Any:
-    return model.objects.select_for_update().get(pk=pk)
+    return model.objects.select_for_update(of=("self",)).get(pk=pk)
 
 
 # ---- decrees -------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def decree_create(
     _check_period(period_start, period_end)
     if signed_on > period_start + datetime.timedelta(days=366):
         raise TaskForceError(_("The decree cannot take effect long before it was signed."))
-    decrees = Decree.objects.select_for_update().filter(region=region)
+    decrees = Decree.objects.select_for_update(of=("self",)).filter(region=region)
     if decrees.filter(period_start=period_start).exists():
         raise TaskForceError(_("Another decree of this region starts on the same date."))
     previous = decrees.filter(period_start__lt=period_start).order_by("-period_start").first()
@@ -543,7 +543,10 @@ def attendance_record(*, actor: User, meeting: Meeting, marks: dict[int, tuple[b
     _check_edits(actor, meeting.region)
     if meeting.date > timezone.localdate():
         raise TaskForceError(_("Attendance is recorded once the meeting has taken place."))
-    rows = {a.pk: a for a in meeting.attendances.select_for_update().filter(pk__in=list(marks))}
+    rows = {
+        a.pk: a
+        for a in meeting.attendances.select_for_update(of=("self",)).filter(pk__in=list(marks))
+    }
     if len(rows) != len(marks):
         raise TaskForceError(_("Some people are not on this meeting's list."))
     changed: list[Attendance] = []

@@ -63,11 +63,12 @@ def test_a_token_reaches_no_further_than_its_owner(client, personas, evaluation,
     gm = evaluation.gm.pk
     response = client.get(f"/api/v1/assessments/{gm}", **dinkes)
     assert response.status_code == 404 and response.json()["code"] == "not_found"
-    codes = [
-        a["question"]
-        for a in client.get(f"/api/v1/assessments/{evaluation.bekasi.pk}/answers", **dinkes).json()
-    ]
+    answers = client.get(f"/api/v1/assessments/{evaluation.bekasi.pk}/answers", **dinkes).json()
+    codes = [a["question"] for a in answers]
     assert codes == ["T-1.1", "T-1.2"]  # only the items assigned to Dinkes
+    assert "Dinas Kesehatan Kabupaten Bekasi" in {
+        x["organisation"] for x in answers[0]["assigned_to"]
+    }
     t21 = evaluation.answers["T-2.1"].pk
     assert client.get(f"/api/v1/answers/{t21}", **dinkes).status_code == 404
     ids = {o["name"] for o in client.get("/api/v1/organisations", **dinkes).json()["items"]}

@@ -135,6 +135,9 @@ CASES: dict[str, Case] = {
     "api-1:afse_event": Case(kwargs=event, anon=401, only=GM_404),
     "api-1:participation_forums": Case(anon=401),
     "api-1:participation_proposals": Case(anon=401),
+    # Indicator data values in bulk (the body must be JSON: a form gives 400).
+    "api-1:data_values": Case(anon=401),
+    "api-1:data_values_import": Case(method="post", anon=401, signed_in=400),
 }
 
 

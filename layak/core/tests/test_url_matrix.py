@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -148,6 +150,14 @@ PROVINCE_VERIFY = {r: 403 for r in SIGNED_IN} | {"ministry": 200, "verifier.jaba
 
 MATRIX: dict[str, Case] = {
     "core:programme": Case(),
+    "evidence:set_public": Case(
+        method="post",
+        kwargs=evidence_file,
+        data={"public": "1"},
+        only={r: 403 for r in SIGNED_IN}
+        | {"ministry": 302, "bekasi.admin": 302}
+        | {"bekasi.partner": 404, "bekasi.forum": 404, "gunungmas.admin": 404},
+    ),
     "frameworks:list": Case(),
     "frameworks:version": Case(kwargs=version),
     "frameworks:export": Case(kwargs=version),
@@ -401,15 +411,17 @@ def _check(client, personas: Personas, name: str, case: Case) -> list[str]:
     return failures
 
 
-@pytest.fixture
-def world(personas: Personas):
-    """The personas, a small evaluation cycle and one evidence file attached in Bekasi."""
+def _build_world() -> Personas:
+    """The personas, a small evaluation cycle, one evidence file attached in Bekasi, and every
+    app's rows for its cases."""
     from django.core.files.base import ContentFile
 
+    from layak.api.actions import token_create
     from layak.evaluation.models import FieldPhoto
     from layak.evaluation.tests.test_workflow import attach_pdf
-    from layak.testing import make_cycle
+    from layak.testing import make_cycle, make_personas
 
+    personas = make_personas()
     evaluation = make_cycle(personas)
     attach_pdf(personas.bekasi_dinkes, evaluation.answers["T-1.1"])
     photo = FieldPhoto(
@@ -419,12 +431,41 @@ def world(personas: Personas):
         uploaded_by=personas["assessor"],
     )
     photo.file.save("p.jpg", ContentFile(b"\xff\xd8\xff\xe0 photo"), save=True)
-    from layak.api.actions import token_create
-
     token_create(actor=personas.bekasi_admin, name="sync", days=30)
     for module in APP_CASES:
         module.setup(personas)
     return personas
+
+
+@pytest.fixture(scope="module")
+def shared_world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Personas]:
+    """The world is built once for the module inside a transaction that is rolled back at the
+    end; each test runs in a savepoint inside it, so a test's writes are undone and the next test
+    sees the same world."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("matrix-media")
+    with override_settings(MEDIA_ROOT=str(media)), django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _media_root() -> None:
+    """The shared world's files stay in the module's media folder (overrides conftest's)."""
+
+
+@pytest.fixture
+def world(shared_world: Personas, db: None) -> Personas:
+    return shared_world
 
 
 @pytest.mark.django_db
@@ -435,5 +476,5 @@ def test_url_for_every_role(client, world, name):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(OTHER_DISTRICT))
-def test_other_districts_rows_are_404(client, personas, name):
-    assert _check(client, personas, name, OTHER_DISTRICT[name]) == []
+def test_other_districts_rows_are_404(client, world, name):
+    assert _check(client, world, name, OTHER_DISTRICT[name]) == []

@@ -122,3 +122,29 @@ def test_meeting_count_follows_meetings_held_in_the_evaluated_year(personas, kla
     assert kl2.value == {"number": "1"}
     # 1 to 4 meetings earn half the points.
     assert answer_points(kl2) == kl2.question.max_points / 2
+
+
+def test_a_percentage_question_is_offered_the_districts_indicator_data(client, personas, kla):
+    from layak.indicators.tests.helpers import definitions, put
+
+    year = timezone.localdate().year - 1
+    definitions()
+    put(personas.bekasi_admin, "births", "32.16", str(year), 800)
+    put(personas.bekasi_admin, "births_facility", "32.16", str(year), 760)
+    answer = Answer.objects.select_related("question").get(assessment=kla, question__code="K3-12.1")
+    client.force_login(personas.bekasi_admin)
+    url = reverse("evaluation:indicator", args=[kla.pk, answer.question.indicator_id])
+    page = client.get(url).content.decode()
+    start = page.index('data-testid="prefill"')
+    block = page[start : page.index("</div>", start)]
+    assert "95" in block and f"year={year}" in block  # 760 / 800 = 95 %
+    # "Use this value" saves it through the ordinary answer save, with the source in the note.
+    client.post(
+        reverse("evaluation:answer_save", args=[answer.pk]),
+        {"revision": answer.revision, "number": "95.00", "note": f"From {year}"},
+    )
+    answer.refresh_from_db()
+    assert answer.value == {"number": "95"}
+    page = client.get(url).content.decode()
+    start = page.index('data-testid="prefill"')
+    assert "Use this value" not in page[start : page.index("</div>", start)]

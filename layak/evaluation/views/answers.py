@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -92,7 +93,31 @@ def _card_context(
         "computed_year": computed.evaluated_year(answer.assessment)
         if question.computed in (Question.Computed.MEETINGS, Question.Computed.PARTNERS)
         else None,
+        "prefill": _prefill(answer) if writable and editable_status else None,
     }
+
+
+def _prefill(answer: Answer) -> dict[str, Any] | None:
+    """The district's own indicator data offered for a percentage or number question linked to
+    an indicator (the year before the cycle opens), with the page that shows the source."""
+    question = answer.question
+    if question.computed or question.kind not in (
+        Question.Kind.PERCENTAGE,
+        Question.Kind.NUMBER,
+    ):
+        return None
+    from layak.indicators.prefill import prefill_for
+
+    year = computed.evaluated_year(answer.assessment)
+    found = prefill_for(question.code, answer.assessment.region, year)
+    if found is None:
+        return None
+    value, url = found
+    try:
+        same = Decimal(str(answer.value.get("number", ""))) == value
+    except (InvalidOperation, ValueError):
+        same = False
+    return {"value": value, "url": url, "year": year, "same": same}
 
 
 def _state(user: Any, assessment: Assessment) -> dict[str, Any]:

@@ -194,3 +194,23 @@ def test_a_failure_after_writing_the_file_leaves_nothing_behind(personas, settin
         )
     assert not EvidenceFile.objects.exists()
     assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+
+
+def test_only_the_district_administrator_makes_a_file_public(client, personas, evaluation):
+    from layak.audit.models import AuditEntry
+    from layak.evaluation.tests.test_workflow import attach_pdf
+
+    attach_pdf(personas.bekasi_dinkes, evaluation.answers["T-1.1"])
+    evidence = EvidenceFile.objects.get()
+    client.force_login(personas.bekasi_dinkes)
+    assert client.post(f"/evidence/{evidence.pk}/public/", {"public": "1"}).status_code == 403
+    client.force_login(personas.gm_admin)
+    assert client.post(f"/evidence/{evidence.pk}/public/", {"public": "1"}).status_code == 404
+    evidence.refresh_from_db()
+    assert evidence.is_public is False
+    client.force_login(personas.bekasi_admin)
+    assert client.post(f"/evidence/{evidence.pk}/public/", {"public": "1"}).status_code == 302
+    evidence.refresh_from_db()
+    assert evidence.is_public is True
+    entry = AuditEntry.objects.get(action="evidence.made_public")
+    assert entry.after == {"is_public": True}

@@ -12,12 +12,15 @@ from layak.frameworks.actions import bundled_load
 from layak.regions.models import Region
 
 PROGRAMME_DEMOS = [
+    "layak.indicators.demo",
     "layak.plans.demo",
     "layak.partners.demo",
     "layak.taskforce.demo",
     "layak.afse.demo",
     "layak.participation.demo",
 ]
+# After the evaluation demo: what the districts publish on the public portal.
+LATE_DEMOS = ["layak.dashboards.demo", "layak.portal.demo", "layak.reports.demo"]
 
 
 class Command(BaseCommand):
@@ -43,4 +46,6 @@ class Command(BaseCommand):
             for module in PROGRAMME_DEMOS:
                 import_module(module).seed_demo()
             seed_evaluation_demo(users)
+            for module in LATE_DEMOS:
+                import_module(module).seed_demo()
             self.stdout.write("Demo data loaded.")

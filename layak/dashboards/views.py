@@ -1,0 +1,180 @@
+"""District, province and national dashboards; read-only.
+
+Who sees which: a district's dashboard is for everyone who may read its region (its
+secretariat, offices, partners, forum and readers, its province's verifiers, its assessors,
+the ministry); a province's for region-wide readers of the province (its verifiers, the
+ministry); the national one for region-wide readers of the whole country. Anything outside the
+reach is a 404. Filters are query parameters, so every view is bookmarkable; ``?format=csv&
+table=<key>`` downloads one figure's table.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from layak import authz
+from layak.accounts.models import User
+from layak.dashboards import figures
+from layak.dashboards.charts import Table, csv_response, find
+from layak.evaluation.models import Cycle
+from layak.regions.models import Region
+
+A = authz.Action
+RANKING_PAGE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _region(request: HttpRequest, code: str, level: int) -> Region:
+    """The region of ``level`` with ``code`` that the person may read; 404 otherwise."""
+    region = (
+        Region.objects.filter(authz.scope_q(_user(request), A.VIEW, region=""))
+        .filter(code=code, level=level)
+        .first()
+    )
+    if region is None:
+        raise Http404
+    return region
+
+
+def _cycle(request: HttpRequest) -> Cycle | None:
+    raw = request.GET.get("cycle", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    found = figures.cycles().filter(pk=int(raw)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    this_year = timezone.localdate().year
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year + 10 else this_year
+
+
+def _finish(request: HttpRequest, tables: list[Table], name: str) -> HttpResponse | None:
+    """The CSV download of ``?table=`` when ``?format=csv``; sets each table's CSV link."""
+    for table in tables:
+        query = request.GET.copy()
+        query["format"] = "csv"
+        query["table"] = table.key
+        query.pop("page", None)
+        table.csv_url = f"?{query.urlencode()}"
+    if request.GET.get("format") != "csv":
+        return None
+    found = find(tables, request.GET.get("table", ""))
+    if found is None:
+        raise Http404
+    return csv_response(found, f"{name}-{found.key}")
+
+
+def _home_district(user: User) -> str | None:
+    """The regency or city of the person's first region-scoped membership."""
+    for grant in authz.grants(user):
+        for path in grant.paths:
+            parts = path.rstrip(".").split(".")
+            if len(parts) >= 2:
+                return ".".join(parts[:2])
+    return None
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the dashboard of their reach: the country, a province, a district."""
+    user = _user(request)
+    if authz.reaches(user, A.VIEW, None):
+        return redirect("dashboards:national")
+    for grant in authz.grants(user):
+        for path in grant.paths:
+            parts = path.rstrip(".").split(".")
+            if len(parts) == 1 and not grant.organisation_scoped:
+                return redirect(f"{reverse('dashboards:province')}?region={parts[0]}")
+    code = _home_district(user)
+    if code is None:
+        raise Http404
+    return redirect(f"{reverse('dashboards:district')}?region={code}")
+
+
+@login_required
+def district(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    code = request.GET.get("region") or _home_district(user)
+    if not code:
+        return redirect("dashboards:home")
+    region = _region(request, code, Region.Level.REGENCY)
+    data = figures.district(user, region, _cycle(request), _year(request))
+    download = _finish(request, data.tables + data.trends, f"dashboard-{region.code}")
+    if download is not None:
+        return download
+    return render(
+        request,
+        "dashboards/district.html",
+        {
+            "d": data,
+            "region": region,
+            "province_reach": region.parent is not None
+            and authz.reaches(user, A.VIEW, region.parent),
+            "years": range(data.year - 3, data.year + 2),
+        },
+    )
+
+
+@login_required
+def province(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    code = request.GET.get("region", "")
+    region = _region(request, code, Region.Level.PROVINCE) if code else None
+    if region is None or not authz.reaches(user, A.VIEW, region):
+        raise Http404
+    data = figures.province(region, _cycle(request))
+    download = _finish(request, data.tables, f"dashboard-{region.code}")
+    if download is not None:
+        return download
+    return render(
+        request,
+        "dashboards/province.html",
+        {"p": data, "region": region, "national": authz.reaches(user, A.VIEW, None)},
+    )
+
+
+@login_required
+def national(request: HttpRequest) -> HttpResponse:
+    if not authz.reaches(_user(request), A.VIEW, None):
+        raise Http404
+    data = figures.national(_cycle(request))
+    province_code = request.GET.get("province", "")
+    provinces = Region.objects.filter(level=Region.Level.PROVINCE, is_active=True)
+    page = None
+    if data.cycle is not None:
+        rows = figures.ranking(data.cycle, province_code or None)
+        if request.GET.get("format") == "csv" and request.GET.get("table") == "ranking":
+            data.tables.append(figures.ranking_table(list(rows), 0, data.cycle))
+        else:
+            page = Paginator(rows, RANKING_PAGE).get_page(request.GET.get("page"))
+            data.tables.append(
+                figures.ranking_table(list(page.object_list), page.start_index() - 1, data.cycle)
+            )
+    download = _finish(request, data.tables, "dashboard-national")
+    if download is not None:
+        return download
+    return render(
+        request,
+        "dashboards/national.html",
+        {
+            "n": data,
+            "page": page,
+            "provinces": provinces.values_list("code", "name"),
+            "province_code": province_code,
+        },
+    )

@@ -1,0 +1,687 @@
+"""Every change to indicator data: entering values (grid or import), targets and publication.
+
+Values are entered by the district's KLA secretariat (district administrator) and by any office
+operator of the district; each value records the office it came from. Every change is checked
+(the period written as the element's period type, the region at the element's entry level, the
+disaggregation naming exactly the element's categories, the value within its bounds, and the
+validation rules against the values of the same region, period and disaggregation) and audited
+with its before and after. A value cleared is kept, inactive.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layak import authz
+from layak.audit.log import record
+from layak.indicators import disaggregation as dis
+from layak.indicators.models import (
+    DataElement,
+    DataValue,
+    Indicator,
+    IndicatorTarget,
+    Publication,
+    ValidationRule,
+    can_enter,
+    period_start,
+)
+from layak.organisations.models import Organisation
+from layak.organisations.roles import OrganisationKind, Role
+from layak.regions.models import Region
+
+if TYPE_CHECKING:
+    from layak.accounts.models import User
+
+A = authz.Action
+MAX_VALUE = Decimal("1e15")
+MAX_ROWS = 20000
+TEXT_LIMITS = {"dataset": 200, "comment": 2000}
+
+
+class IndicatorDataError(Exception):
+    """A change the rules refuse; the message is shown to the user."""
+
+
+class Mode:
+    ALL_OR_NOTHING = "all"
+    ROW_BY_ROW = "rows"
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Result:
+    """What an entry or import did (or, on a dry run, would do)."""
+
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    applied: bool = False
+    rows: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.removed
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "changed": self.changed,
+            "errors": len(self.errors),
+            "applied": self.applied,
+        }
+
+
+@dataclass
+class Entry:
+    """One value to write (``value`` None: clear the stored value)."""
+
+    row: int
+    element: DataElement
+    region: Region
+    period: str
+    disaggregation: str
+    value: Decimal | None
+    organisation: Organisation | None = None
+    dataset: str = ""
+    source_date: datetime.date | None = None
+    comment: str = ""
+
+    @property
+    def key(self) -> tuple[int, int, str, str]:
+        return (self.element.pk, self.region.pk, self.period, self.disaggregation)
+
+
+# ---- reading input ------------------------------------------------------------------------
+
+
+def parse_value(text: str) -> Decimal:
+    """A number as people type it: ``1234``, ``1234.5``, ``1234,5`` (a comma is a decimal
+    separator when there is no dot). Raises IndicatorDataError."""
+    cleaned = text.strip().replace(" ", "")
+    if "," in cleaned and "." not in cleaned and cleaned.count(",") == 1:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise IndicatorDataError(_("“%(value)s” is not a number.") % {"value": text}) from None
+    if not value.is_finite():
+        raise IndicatorDataError(_("“%(value)s” is not a number.") % {"value": text})
+    if value != value.quantize(Decimal("0.01")):
+        raise IndicatorDataError(_("Use at most two decimal places."))
+    return value
+
+
+def check_value(element: DataElement, value: Decimal) -> None:
+    """The element's bounds; a count is never negative unless the element allows it."""
+    low = element.min_value if element.min_value is not None else Decimal(0)
+    if value < low:
+        raise IndicatorDataError(_("The value must be at least %(min)s.") % {"min": low})
+    high = element.max_value
+    if high is not None and value > high:
+        raise IndicatorDataError(_("The value must be at most %(max)s.") % {"max": high})
+    if abs(value) >= MAX_VALUE:
+        raise IndicatorDataError(_("The value is too large."))
+
+
+def check_period(element: DataElement, period: str) -> datetime.date:
+    start = period_start(period, element.period_type)
+    if start is None:
+        examples = {"year": "2025", "quarter": "2025Q1", "month": "2025-03"}
+        raise IndicatorDataError(
+            _("The period must be written like %(example)s for this element.")
+            % {"example": examples[element.period_type]}
+        )
+    if start > timezone.localdate():
+        raise IndicatorDataError(_("The period has not started yet."))
+    return start
+
+
+def check_region(actor: User, element: DataElement, region: Region) -> None:
+    if region.level != element.entry_level:
+        raise IndicatorDataError(
+            _("%(element)s is entered per %(level)s; %(region)s is not one.")
+            % {
+                "element": element.name,
+                "level": element.get_entry_level_display().lower(),
+                "region": region.name,
+            }
+        )
+    if not region.is_active:
+        raise IndicatorDataError(
+            _("%(region)s is no longer an active region.") % {"region": region}
+        )
+    if not can_enter(actor, region):
+        raise IndicatorDataError(
+            _("You cannot enter data for %(region)s.") % {"region": region.name}
+        )
+
+
+def district_of(region: Region) -> str:
+    """The code of the district (kabupaten/kota) a region belongs to."""
+    return region.regency_code or region.code
+
+
+def own_offices(actor: User) -> set[int]:
+    """The organisations where ``actor`` is an office operator."""
+    return {g.organisation_id for g in authz.grants(actor) if g.role == Role.OFFICE_OPERATOR}
+
+
+def check_organisation(actor: User, region: Region, organisation: Organisation | None) -> None:
+    """An office operator enters for their own office; the secretariat for any government
+    office of the district (or none)."""
+    if organisation is None:
+        if authz.reaches(actor, A.EDIT, region):
+            return
+        raise IndicatorDataError(_("Say which office the value comes from."))
+    if organisation.region is None or organisation.region.code != district_of(region):
+        raise IndicatorDataError(
+            _("%(office)s is not an office of this district.") % {"office": organisation.name}
+        )
+    if organisation.kind != OrganisationKind.GOVERNMENT_OFFICE:
+        raise IndicatorDataError(_("Only government offices are sources of indicator data."))
+    if not authz.reaches(actor, A.EDIT, region) and organisation.pk not in own_offices(actor):
+        raise IndicatorDataError(_("You enter data for your own office only."))
+
+
+# ---- the writing core ---------------------------------------------------------------------
+
+
+def _rules_for(element_ids: set[int]) -> list[ValidationRule]:
+    return list(
+        ValidationRule.objects.filter(
+            Q(left_id__in=element_ids) | Q(right_id__in=element_ids), is_active=True
+        ).select_related("left", "right")
+    )
+
+
+def _stored(
+    element_ids: set[int], region_ids: set[int], periods: set[str]
+) -> dict[tuple[int, int, str, str], DataValue]:
+    rows = DataValue.objects.filter(
+        element_id__in=element_ids, region_id__in=region_ids, period__in=periods
+    )
+    return {(v.element_id, v.region_id, v.period, v.disaggregation): v for v in rows}
+
+
+def _rule_problems(
+    entries: Sequence[Entry],
+    rules: Sequence[ValidationRule],
+    stored: dict[tuple[int, int, str, str], DataValue],
+) -> dict[int, str]:
+    """Entry index → the first rule it breaks, checking each pair of cells as they would be
+    after the change (pending values over the stored ones)."""
+    state: dict[tuple[int, int, str, str], Decimal | None] = {
+        key: v.value for key, v in stored.items() if v.is_active
+    }
+    for entry in entries:
+        state[entry.key] = entry.value
+    problems: dict[int, str] = {}
+    for index, entry in enumerate(entries):
+        if entry.value is None:
+            continue
+        element_id, region_id, period, key = entry.key
+        for rule in rules:
+            left: Decimal | None
+            right: Decimal | None
+            if rule.left_id == element_id:
+                other = state.get((rule.right_id, region_id, period, key))
+                left, right = entry.value, other
+            elif rule.right_id == element_id:
+                other = state.get((rule.left_id, region_id, period, key))
+                left, right = other, entry.value
+            else:
+                continue
+            if left is None or right is None or rule.holds(left, right):
+                continue
+            problems[index] = _(
+                "Breaks the rule “%(rule)s”: %(left)s is %(left_value)s, %(right)s is "
+                "%(right_value)s."
+            ) % {
+                "rule": rule.name,
+                "left": rule.left.name,
+                "left_value": left,
+                "right": rule.right.name,
+                "right_value": right,
+            }
+            break
+    return problems
+
+
+def _write(actor: User, entry: Entry, current: DataValue | None, result: Result) -> None:
+    after_fields = {
+        "value": entry.value,
+        "organisation": entry.organisation,
+        "dataset": entry.dataset,
+        "source_date": entry.source_date,
+        "comment": entry.comment,
+    }
+    if entry.value is None:
+        if current is None or not current.is_active:
+            result.unchanged += 1
+            return
+        before = current.snapshot()
+        current.is_active = False
+        current.updated_by = actor
+        current.save(update_fields=["is_active", "updated_by", "updated_at"])
+        result.removed += 1
+        record(
+            actor=actor,
+            action="indicators.value_removed",
+            obj=current,
+            region=entry.region,
+            before=before,
+            after=current.snapshot(),
+        )
+        return
+    if current is None:
+        value = DataValue.objects.create(
+            element=entry.element,
+            region=entry.region,
+            period=entry.period,
+            period_start=check_period(entry.element, entry.period),
+            disaggregation=entry.disaggregation,
+            created_by=actor,
+            updated_by=actor,
+            **after_fields,
+        )
+        result.created += 1
+        record(
+            actor=actor,
+            action="indicators.value_entered",
+            obj=value,
+            region=entry.region,
+            after=value.snapshot(),
+        )
+        return
+    before = current.snapshot()
+    for name, new in after_fields.items():
+        setattr(current, name, new)
+    current.is_active = True
+    if current.snapshot() == before:
+        result.unchanged += 1
+        return
+    current.updated_by = actor
+    current.save()
+    result.updated += 1
+    record(
+        actor=actor,
+        action="indicators.value_changed",
+        obj=current,
+        region=entry.region,
+        before=before,
+        after=current.snapshot(),
+    )
+
+
+def _same(entry: Entry, current: DataValue | None) -> bool:
+    if entry.value is None:
+        return current is None or not current.is_active
+    return (
+        current is not None
+        and current.is_active
+        and current.value == entry.value
+        and current.organisation_id == (entry.organisation.pk if entry.organisation else None)
+        and current.dataset == entry.dataset
+        and current.source_date == entry.source_date
+        and current.comment == entry.comment
+    )
+
+
+def apply_entries(
+    *,
+    actor: User,
+    entries: Sequence[Entry],
+    mode: str = Mode.ALL_OR_NOTHING,
+    dry_run: bool = False,
+    errors: Iterable[Problem] = (),
+) -> Result:
+    """Check ``entries`` (already parsed) and write them. ``errors`` are problems found while
+    parsing; in all-or-nothing mode any problem leaves the data untouched; row by row, the valid
+    entries are written. A dry run only reports."""
+    result = Result(errors=list(errors))
+    valid: list[Entry] = []
+    for entry in entries:
+        try:
+            check_region(actor, entry.element, entry.region)
+            check_period(entry.element, entry.period)
+            check_organisation(actor, entry.region, entry.organisation)
+            if entry.value is not None:
+                check_value(entry.element, entry.value)
+        except IndicatorDataError as exc:
+            result.errors.append(Problem(entry.row, "value", str(exc)))
+            continue
+        valid.append(entry)
+    keys = [e.key for e in valid]
+    if len(set(keys)) != len(keys):
+        seen: set[tuple[int, int, str, str]] = set()
+        unique: list[Entry] = []
+        for entry in valid:
+            if entry.key in seen:
+                result.errors.append(
+                    Problem(entry.row, "", _("The same value is given twice in this input."))
+                )
+            else:
+                seen.add(entry.key)
+                unique.append(entry)
+        valid = unique
+    element_ids = {e.element.pk for e in valid}
+    rules = _rules_for(element_ids)
+    for rule in rules:
+        element_ids |= {rule.left_id, rule.right_id}
+    stored = _stored(element_ids, {e.region.pk for e in valid}, {e.period for e in valid})
+    broken = _rule_problems(valid, rules, stored)
+    for index, message in broken.items():
+        result.errors.append(Problem(valid[index].row, "value", message))
+    valid = [e for i, e in enumerate(valid) if i not in broken]
+    result.errors.sort(key=lambda p: p.row)
+    refuse = bool(result.errors) and mode == Mode.ALL_OR_NOTHING
+    if dry_run or refuse:
+        for entry in valid:
+            current = stored.get(entry.key)
+            if _same(entry, current):
+                result.unchanged += 1
+            elif entry.value is None:
+                result.removed += 1
+            elif current is None:
+                result.created += 1
+            else:
+                result.updated += 1
+        return result
+    with transaction.atomic():
+        for entry in valid:
+            _write(actor, entry, stored.get(entry.key), result)
+    result.applied = True
+    return result
+
+
+# ---- import rows --------------------------------------------------------------------------
+
+COLUMNS = [
+    "element",
+    "region",
+    "period",
+    "disaggregation",
+    "value",
+    "organisation",
+    "dataset",
+    "source_date",
+    "comment",
+]
+REQUIRED = ["element", "region", "period", "value"]
+
+
+def _text(row: dict[str, Any], name: str) -> str:
+    value = row.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def import_rows(
+    *,
+    actor: User,
+    rows: list[dict[str, Any]],
+    mode: str,
+    dry_run: bool,
+    district: Region | None = None,
+    first_row: int = 2,
+) -> Result:
+    """Check and write rows of the documented layout (docs/indicator-data.md): dicts keyed by
+    ``COLUMNS``. Row numbers in the problems count from ``first_row`` (2 for a file whose first
+    line names the columns). When ``district`` is given, every row must lie inside it. Used by
+    the file import and the API."""
+    if mode not in (Mode.ALL_OR_NOTHING, Mode.ROW_BY_ROW):
+        raise IndicatorDataError(_("Unknown import mode."))
+    if len(rows) > MAX_ROWS:
+        raise IndicatorDataError(
+            _("At most %(max)d rows can be imported at once.") % {"max": MAX_ROWS}
+        )
+    problems: list[Problem] = []
+    element_codes = {_text(r, "element") for r in rows}
+    elements = {
+        e.code: e
+        for e in DataElement.objects.filter(
+            code__in=element_codes, is_active=True
+        ).prefetch_related("categories__options")
+    }
+    region_codes = {_text(r, "region") for r in rows}
+    regions = {r.code: r for r in Region.objects.filter(code__in=region_codes)}
+    district_codes = {district_of(r) for r in regions.values()}
+    offices: dict[tuple[str, str], Organisation] = {}
+    for org in Organisation.objects.filter(
+        region__code__in=district_codes, is_active=True
+    ).select_related("region"):
+        assert org.region is not None
+        for label in (org.name, org.acronym):
+            if label:
+                offices[(org.region.code, label.casefold())] = org
+    own = own_offices(actor)
+    default_office = {
+        org.region.code: org for org in offices.values() if org.pk in own and org.region is not None
+    }
+    entries: list[Entry] = []
+    for number, row in enumerate(rows, start=first_row):
+        row_problems: list[Problem] = []
+        for name in REQUIRED:
+            if not _text(row, name):
+                row_problems.append(Problem(number, name, _("This column is required.")))
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        element = elements.get(_text(row, "element"))
+        if element is None:
+            problems.append(Problem(number, "element", _("No active data element has this code.")))
+            continue
+        region = regions.get(_text(row, "region"))
+        if region is None:
+            problems.append(Problem(number, "region", _("No region has this code.")))
+            continue
+        if district is not None and not district.contains(region):
+            problems.append(
+                Problem(
+                    number,
+                    "region",
+                    _("%(region)s is outside %(district)s.")
+                    % {"region": region.name, "district": district.name},
+                )
+            )
+            continue
+        try:
+            key = dis.normalise(element, _text(row, "disaggregation"))
+        except dis.DisaggregationError as exc:
+            problems.append(Problem(number, "disaggregation", str(exc)))
+            continue
+        try:
+            value = parse_value(_text(row, "value"))
+        except IndicatorDataError as exc:
+            problems.append(Problem(number, "value", str(exc)))
+            continue
+        period = _text(row, "period")
+        try:
+            check_period(element, period)
+        except IndicatorDataError as exc:
+            problems.append(Problem(number, "period", str(exc)))
+            continue
+        office_name = _text(row, "organisation")
+        organisation: Organisation | None
+        if office_name:
+            organisation = offices.get((district_of(region), office_name.casefold()))
+            if organisation is None:
+                problems.append(
+                    Problem(
+                        number, "organisation", _("No organisation of the district has this name.")
+                    )
+                )
+                continue
+        else:
+            organisation = default_office.get(district_of(region))
+        source_text = _text(row, "source_date")
+        source_date: datetime.date | None = None
+        if source_text:
+            try:
+                source_date = datetime.date.fromisoformat(source_text[:10])
+            except ValueError:
+                problems.append(Problem(number, "source_date", _("Write the date as YYYY-MM-DD.")))
+                continue
+        texts = {name: _text(row, name) for name in TEXT_LIMITS}
+        too_long = [n for n, limit in TEXT_LIMITS.items() if len(texts[n]) > limit]
+        if too_long:
+            problems.append(Problem(number, too_long[0], _("This text is too long.")))
+            continue
+        entries.append(
+            Entry(
+                row=number,
+                element=element,
+                region=region,
+                period=period,
+                disaggregation=key,
+                value=value,
+                organisation=organisation,
+                dataset=texts["dataset"],
+                source_date=source_date,
+                comment=texts["comment"],
+            )
+        )
+    with transaction.atomic():
+        result = apply_entries(
+            actor=actor, entries=entries, mode=mode, dry_run=dry_run, errors=problems
+        )
+    result.rows = len(rows)
+    return result
+
+
+# ---- targets and publication ------------------------------------------------------------
+
+
+def _require_secretariat(actor: User, region: Region) -> None:
+    if region.level != Region.Level.REGENCY:
+        raise IndicatorDataError(_("Targets and publication are decided by a district."))
+    if not authz.reaches(actor, A.MANAGE, region):
+        raise IndicatorDataError(
+            _("Only the district's KLA secretariat can set targets and publish indicators.")
+        )
+
+
+@transaction.atomic
+def target_set(
+    *, actor: User, region: Region, indicator: Indicator, year: int, value: Decimal
+) -> IndicatorTarget:
+    """Set the district's target for the indicator in ``year`` (changed, never removed: the
+    audit log keeps every earlier target)."""
+    _require_secretariat(actor, region)
+    if not value.is_finite() or abs(value) >= MAX_VALUE:
+        raise IndicatorDataError(_("The target is not a valid number."))
+    current = (
+        IndicatorTarget.objects.select_for_update(of=("self",))
+        .filter(region=region, indicator=indicator, year=year)
+        .first()
+    )
+    before = {"value": str(current.value), "year": year} if current else None
+    if current is None:
+        current = IndicatorTarget.objects.create(
+            region=region, indicator=indicator, year=year, value=value
+        )
+    elif current.value == value:
+        return current
+    else:
+        current.value = value
+        current.save(update_fields=["value"])
+    record(
+        actor=actor,
+        action="indicators.target_set",
+        obj=current,
+        region=region,
+        before=before,
+        after={"value": str(value), "year": year},
+    )
+    return current
+
+
+@transaction.atomic
+def publish(*, actor: User, region: Region, indicator: Indicator, year: int) -> Publication:
+    """Publish the district's indicator-year on the public portal."""
+    _require_secretariat(actor, region)
+    if not indicator.is_active:
+        raise IndicatorDataError(_("This indicator is no longer in use."))
+    if year > timezone.localdate().year:
+        raise IndicatorDataError(_("A year that has not begun cannot be published."))
+    publication = (
+        Publication.objects.select_for_update(of=("self",))
+        .filter(region=region, indicator=indicator, year=year)
+        .first()
+    )
+    if publication is not None and publication.is_active:
+        raise IndicatorDataError(_("This indicator-year is already published."))
+    now = timezone.now()
+    if publication is None:
+        publication = Publication.objects.create(
+            region=region, indicator=indicator, year=year, published_by=actor, published_at=now
+        )
+    else:
+        publication.is_active = True
+        publication.published_by = actor
+        publication.published_at = now
+        publication.save(update_fields=["is_active", "published_by", "published_at"])
+    record(
+        actor=actor,
+        action="indicators.published",
+        obj=publication,
+        region=region,
+        before={"published": False},
+        after={"published": True, "year": year},
+    )
+    return publication
+
+
+@transaction.atomic
+def unpublish(*, actor: User, region: Region, indicator: Indicator, year: int) -> Publication:
+    """Take the indicator-year off the public portal (the row stays, inactive)."""
+    _require_secretariat(actor, region)
+    publication = (
+        Publication.objects.select_for_update(of=("self",))
+        .filter(region=region, indicator=indicator, year=year, is_active=True)
+        .first()
+    )
+    if publication is None:
+        raise IndicatorDataError(_("This indicator-year is not published."))
+    publication.is_active = False
+    publication.save(update_fields=["is_active"])
+    record(
+        actor=actor,
+        action="indicators.unpublished",
+        obj=publication,
+        region=region,
+        before={"published": True},
+        after={"published": False, "year": year},
+    )
+    return publication

@@ -1,0 +1,213 @@
+"""Reading an uploaded CSV or XLSX of values (layout in docs/indicator-data.md) and running the
+kept upload through ``actions.import_rows``: checked first (dry run), applied on confirmation."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import IO, Any
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+
+from layak.accounts.models import User
+from layak.audit.log import record
+from layak.indicators import actions
+from layak.indicators.models import DataImport, can_enter
+from layak.regions.models import Region
+
+MAX_BYTES = 10 * 1024 * 1024
+ALIASES = {
+    "element": "element",
+    "data_element": "element",
+    "region": "region",
+    "region_code": "region",
+    "kode_wilayah": "region",
+    "period": "period",
+    "periode": "period",
+    "disaggregation": "disaggregation",
+    "disagregasi": "disaggregation",
+    "value": "value",
+    "nilai": "value",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "opd": "organisation",
+    "dataset": "dataset",
+    "source_date": "source_date",
+    "tanggal_sumber": "source_date",
+    "comment": "comment",
+    "catatan": "comment",
+}
+
+
+class FileError(actions.IndicatorDataError):
+    """The file cannot be read at all."""
+
+
+def _header(cells: list[Any]) -> list[str | None]:
+    names: list[str | None] = []
+    for cell in cells:
+        text = str(cell or "").strip().lower().replace(" ", "_").replace("-", "_")
+        names.append(ALIASES.get(text))
+    missing = [c for c in actions.REQUIRED if c not in names]
+    if missing:
+        raise FileError(
+            _("The first row must name the columns; missing: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+    return names
+
+
+def _rows(header: list[str | None], lines: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for line in lines:
+        cells = list(line)
+        if not any(str(c).strip() for c in cells if c is not None):
+            rows.append({})  # keeps row numbers right; dropped below when trailing
+            continue
+        rows.append({name: cells[i] for i, name in enumerate(header) if name and i < len(cells)})
+        if len(rows) > actions.MAX_ROWS + 1:
+            break
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def read(name: str, fh: IO[bytes]) -> list[dict[str, Any]]:
+    """The rows of a CSV (UTF-8, comma or semicolon separated) or XLSX (first sheet) file, as
+    dicts keyed by column; blank lines in the middle stay as empty dicts (reported as errors)."""
+    data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise FileError(_("The file is larger than 10 MB."))
+    if name.lower().endswith(".xlsx"):
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds on a damaged file
+            raise FileError(_("The file is not a readable XLSX workbook.")) from exc
+        sheet = book.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        first = next(lines, None)
+        if first is None:
+            raise FileError(_("The file is empty."))
+        return _rows(_header(list(first)), lines)
+    if name.lower().endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FileError(_("Save the CSV file as UTF-8.")) from exc
+        if not text.strip():
+            raise FileError(_("The file is empty."))
+        first_line = text.splitlines()[0]
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return _rows(_header(next(reader)), reader)
+    raise FileError(_("Upload a .csv or .xlsx file."))
+
+
+@transaction.atomic
+def upload(*, actor: User, region: Region, data: File[bytes], name: str, mode: str) -> DataImport:
+    """Keep an uploaded file for checking; refuses what cannot be a data file."""
+    if not can_enter(actor, region):
+        raise actions.IndicatorDataError(_("You cannot enter data for this district."))
+    if mode not in DataImport.Mode.values:
+        raise actions.IndicatorDataError(_("Choose how rows with errors are handled."))
+    name = (name or "data").rsplit("/", 1)[-1][:200]
+    if not name.lower().endswith((".csv", ".xlsx")):
+        raise FileError(_("Upload a .csv or .xlsx file."))
+    if (data.size or 0) > MAX_BYTES:
+        raise FileError(_("The file is larger than 10 MB."))
+    imp = DataImport(
+        region=region, name=name, mode=mode, status=DataImport.Status.CHECKING, uploaded_by=actor
+    )
+    imp.file.save(name, data, save=False)
+    imp.save()
+    record(
+        actor=actor,
+        action="indicators.import_uploaded",
+        obj=imp,
+        region=region,
+        after={"name": name, "mode": mode},
+    )
+    return imp
+
+
+@transaction.atomic
+def confirm(*, actor: User, imp: DataImport) -> DataImport:
+    """Mark a checked upload for applying (the apply job refuses anything else, so a file is
+    applied once)."""
+    imp = DataImport.objects.select_for_update(of=("self",)).get(pk=imp.pk)
+    if imp.status != DataImport.Status.CHECKED:
+        raise actions.IndicatorDataError(_("Only a checked file can be applied, once."))
+    if not can_enter(actor, imp.region):
+        raise actions.IndicatorDataError(_("You cannot enter data for this district."))
+    imp.status = DataImport.Status.APPLYING
+    imp.save(update_fields=["status"])
+    return imp
+
+
+@transaction.atomic
+def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
+    """Check (``apply`` False) or apply the kept upload; the outcome is stored on it in the same
+    transaction as the values, so a run cut off midway leaves nothing and can start over."""
+    try:
+        with imp.file.open("rb") as fh:
+            rows = read(imp.name, fh)
+        if not rows:
+            raise FileError(_("The file has no rows of values."))
+        result = actions.import_rows(
+            actor=actor,
+            rows=rows,
+            mode=imp.mode,
+            dry_run=not apply,
+            district=imp.region,
+        )
+    except actions.IndicatorDataError as exc:
+        result = actions.Result(errors=[actions.Problem(0, "", str(exc))])
+    imp.errors = [p.as_dict() for p in result.errors[:1000]]
+    imp.summary = result.summary()
+    refused = bool(result.errors) and imp.mode == DataImport.Mode.ALL_OR_NOTHING
+    if apply and result.applied:
+        imp.status = DataImport.Status.APPLIED
+        imp.applied_at = timezone.now()
+        record(
+            actor=actor,
+            action="indicators.import_applied",
+            obj=imp,
+            region=imp.region,
+            after=result.summary(),
+        )
+    elif refused or not result.rows:
+        imp.status = DataImport.Status.REFUSED
+    else:
+        imp.status = DataImport.Status.CHECKED
+    imp.save(update_fields=["errors", "summary", "status", "applied_at"])
+    return result
+
+
+def template() -> bytes:
+    """An XLSX with the columns and two example rows."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Data"
+    sheet.append(actions.COLUMNS)
+    sheet.append(
+        [
+            "birth_certificates",
+            "32.16",
+            "2025",
+            "sex=F",
+            "512340",
+            "Disdukcapil",
+            "DKB Semester II 2025",
+            "2025-12-31",
+            "",
+        ]
+    )
+    sheet.append(["births", "32.16", "2025", "", "61250", "Dinkes", "Profil Kesehatan", "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

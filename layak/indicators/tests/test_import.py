@@ -1,0 +1,151 @@
+"""Bulk import: dry run with row errors, the two modes, idempotency, refused files."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from layak.indicators import actions, importfile
+from layak.indicators.models import DataImport, DataValue
+from layak.indicators.tests.helpers import definitions, stored
+from layak.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "element,region,period,disaggregation,value,organisation,dataset,source_date,comment\n"
+GOOD = (
+    HEADER
+    + "births,32.16,2024,,61250,Dinkes,Profil Kesehatan 2024,2025-03-01,\n"
+    + "births_facility,32.16,2024,,59800,Dinkes,Profil Kesehatan 2024,2025-03-01,\n"
+    + "children,32.16,2024,sex=F,612000,Disdukcapil,DKB Semester II,,\n"
+    + "children,32.16,2024,sex=M,640100,Disdukcapil,DKB Semester II,,\n"
+)
+BAD_ROW = "births,32.16,2024Q5,,12,,,,\n"
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """Messages are compared in English."""
+
+
+@pytest.fixture
+def defs(personas):
+    return definitions()
+
+
+def upload(client, text: str | bytes, name="data.csv", mode="all") -> DataImport:
+    content = text.encode() if isinstance(text, str) else text
+    district = Region.objects.get(code="32.16")
+    response = client.post(
+        "/data/imports/",
+        {"district": district.pk, "mode": mode, "file": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 302, response.content
+    job = client.get(response.url)
+    assert job.status_code == 200 and b"job-result-link" in job.content
+    return DataImport.objects.order_by("-pk")[0]
+
+
+def apply(client, imp: DataImport) -> DataImport:
+    response = client.post(f"/data/imports/{imp.pk}/apply/")
+    assert response.status_code == 302
+    assert client.get(response.url).status_code == 200
+    imp.refresh_from_db()
+    return imp
+
+
+def test_dry_run_then_apply_then_same_file_changes_nothing(client, personas, defs):
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, GOOD)
+    assert imp.status == DataImport.Status.CHECKED
+    assert imp.summary["created"] == 4 and imp.summary["changed"] == 4
+    assert not DataValue.objects.exists()  # a check writes nothing
+    imp = apply(client, imp)
+    assert imp.status == DataImport.Status.APPLIED
+    assert stored("children", "32.16", "2024", "sex=M") == D(640100)
+    value = DataValue.objects.get(element__code="births")
+    assert value.organisation.acronym == "Dinkes" and value.dataset == "Profil Kesehatan 2024"
+    again = upload(client, GOOD)
+    assert again.summary["changed"] == 0 and again.summary["unchanged"] == 4
+    again = apply(client, again)
+    assert again.summary["changed"] == 0
+    page = client.get(f"/data/imports/{again.pk}/")
+    assert b"0 changed" in page.content
+    # A file can be applied once only.
+    client.post(f"/data/imports/{imp.pk}/apply/")
+    imp.refresh_from_db()
+    assert imp.status == DataImport.Status.APPLIED
+
+
+def test_all_or_nothing_refuses_the_whole_file(client, personas, defs):
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, GOOD + BAD_ROW)
+    assert imp.status == DataImport.Status.REFUSED
+    assert imp.errors == [{"row": 6, "column": "period", "message": imp.errors[0]["message"]}]
+    assert "2025" in imp.errors[0]["message"]
+    client.post(f"/data/imports/{imp.pk}/apply/")
+    assert not DataValue.objects.exists()
+
+
+def test_row_by_row_saves_the_valid_rows(client, personas, defs):
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, GOOD + BAD_ROW, mode="rows")
+    assert imp.status == DataImport.Status.CHECKED
+    assert len(imp.errors) == 1
+    imp = apply(client, imp)
+    assert imp.status == DataImport.Status.APPLIED
+    assert DataValue.objects.count() == 4
+
+
+def test_refused_file_leaves_existing_values_untouched(client, personas, defs):
+    client.force_login(personas.bekasi_admin)
+    apply(client, upload(client, GOOD))
+    changed = GOOD.replace("61250", "70000") + "births_facility,32.16,2023,,99,Nowhere,,,\n"
+    imp = upload(client, changed)
+    assert imp.status == DataImport.Status.REFUSED
+    assert imp.errors[0]["column"] == "organisation"
+    assert stored("births", "32.16", "2024") == D(61250)
+
+
+def test_xlsx_and_unreadable_files(client, personas, defs):
+    client.force_login(personas.bekasi_admin)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(actions.COLUMNS)
+    sheet.append(["births", "32.16", 2024, None, 61250, "Dinkes", None, None, "angka sementara"])
+    out = io.BytesIO()
+    book.save(out)
+    imp = apply(client, upload(client, out.getvalue(), name="data.xlsx"))
+    assert imp.status == DataImport.Status.APPLIED
+    assert DataValue.objects.get().comment == "angka sementara"
+    broken = upload(client, b"not a workbook", name="data.xlsx")
+    assert broken.status == DataImport.Status.REFUSED
+    missing = upload(client, "element,value\nbirths,1\n")
+    assert "missing" in missing.errors[0]["message"]
+
+
+def test_rows_outside_the_district_are_refused(client, personas, defs):
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, HEADER + "births,62.10,2024,,100,,,,\n")
+    assert "outside" in imp.errors[0]["message"]
+
+
+def test_the_template_can_be_imported(personas, defs):
+    rows = importfile.read("t.xlsx", io.BytesIO(importfile.template()))
+    result = actions.import_rows(actor=personas.bekasi_admin, rows=rows, mode="all", dry_run=True)
+    assert not result.errors and result.created == 2
+
+
+def test_import_pages_are_for_those_who_enter_data(client, personas, defs):
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, GOOD)
+    client.force_login(personas.gm_admin)
+    assert client.get(f"/data/imports/{imp.pk}/").status_code == 404
+    client.force_login(personas.bekasi_regent)
+    assert client.get("/data/imports/").status_code == 403
+    client.force_login(personas.bekasi_dinkes)
+    assert client.get(f"/data/imports/{imp.pk}/").status_code == 200
