@@ -28,8 +28,12 @@ BAD_ROW = "births,32.16,2024Q5,,12,,,,\n"
 
 
 @pytest.fixture(autouse=True)
-def _english(english):
-    """Messages are compared in English."""
+def _english(english, personas):
+    """Messages are compared in English, also those written by the import jobs (which speak
+    the language of the person who started them)."""
+    from layak.accounts.models import User
+
+    User.objects.update(language="en")
 
 
 @pytest.fixture
