@@ -22,16 +22,12 @@ from layak.afse.forms import EventFilterForm, EventForm
 from layak.afse.models import Event
 from layak.audit.models import AuditEntry
 from layak.core.http import HtmxHttpRequest
+from layak.core.http import user_of as _user
 from layak.evidence.attachments import attachments_for
 from layak.organisations.models import Organisation
 
 PAGE_SIZE = 50
 A = authz.Action
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def filtered_events(events: QuerySet[Event], form: EventFilterForm) -> QuerySet[Event]:

@@ -119,14 +119,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "error", str(exc))
 
 
-ERRORS: dict[int, type[Schema]] = {
-    400: s.Error,
-    401: s.Error,
-    403: s.Error,
-    404: s.Error,
-    422: s.Error,
-    429: s.Error,
-}
+ERRORS = s.ERRORS
 
 
 # The task force, RAD KLA, partners, AFSE and participation (layak/api/programme.py).

@@ -20,8 +20,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from layak import authz
-from layak.accounts.models import User
 from layak.api import schemas as s
+from layak.core.http import user_of as _user
 from layak.indicators import actions
 from layak.indicators.models import DataValue
 
@@ -30,14 +30,7 @@ router = Router()
 MAX_LIMIT = 1000
 CODE = r"^[0-9A-Za-z_.\-]*$"
 
-ERRORS: dict[int, type[Schema]] = {
-    400: s.Error,
-    401: s.Error,
-    403: s.Error,
-    404: s.Error,
-    422: s.Error,
-    429: s.Error,
-}
+ERRORS = s.ERRORS
 
 
 class DataValueOut(Schema):
@@ -107,11 +100,6 @@ class ValueFilter(Schema):
 class ImportOptions(Schema):
     dryRun: bool = False
     importStrategy: Literal["all", "rows"] = "all"
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @router.get(

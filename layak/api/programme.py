@@ -27,6 +27,7 @@ from layak.accounts.models import User
 from layak.afse.models import Event
 from layak.api import programme_schemas as p
 from layak.api import schemas as s
+from layak.core.http import user_of as _user
 from layak.frameworks.models import Indicator
 from layak.organisations.models import Membership, Organisation
 from layak.organisations.roles import PARTNER_KINDS, OrganisationKind
@@ -49,19 +50,7 @@ MAX_LIMIT = 500
 
 router = Router()
 
-ERRORS: dict[int, type[Schema]] = {
-    400: s.Error,
-    401: s.Error,
-    403: s.Error,
-    404: s.Error,
-    422: s.Error,
-    429: s.Error,
-}
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+ERRORS = s.ERRORS
 
 
 def _page(qs: QuerySet[Any], after: int, limit: int) -> tuple[list[Any], int | None]:

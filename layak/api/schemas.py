@@ -111,3 +111,14 @@ class Page(Schema):
     """Keyset pagination: pass ``next`` back as ``after`` for the following page."""
 
     next: int | None
+
+
+# The error answers every endpoint documents (one body: code, message, errors).
+ERRORS: dict[int, type[Schema]] = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    422: Error,
+    429: Error,
+}

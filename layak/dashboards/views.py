@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from layak import authz
 from layak.accounts.models import User
+from layak.core.http import user_of as _user
 from layak.dashboards import figures
 from layak.dashboards.charts import Table, csv_response, find
 from layak.evaluation.models import Cycle
@@ -26,11 +27,6 @@ from layak.regions.models import Region
 
 A = authz.Action
 RANKING_PAGE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _region(request: HttpRequest, code: str, level: int) -> Region:

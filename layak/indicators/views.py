@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.accounts.models import User
-from layak.core.http import parse_id
+from layak.core.http import parse_id, user_of
 from layak.indicators import actions, aggregate, catalogue, entry, importfile
 from layak.indicators import disaggregation as dis
 from layak.indicators.forms import CategoryForm, ElementForm, IndicatorForm, RuleForm
@@ -44,11 +44,6 @@ from layak.regions.models import Region
 
 A = authz.Action
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def user_of(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def visible_regions(user: User) -> Any:

@@ -8,13 +8,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import select_template
 
-from layak.accounts.models import User
+from layak.core.http import user_of as _user
 from layak.jobs.models import Job
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _job(request: HttpRequest, pk: int) -> Job:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.accounts.models import User
-from layak.core.http import parse_id
+from layak.core.http import parse_id, user_of
 from layak.evidence.attachments import attachments_for
 from layak.jobs import runner
 from layak.organisations.models import Organisation
@@ -32,11 +32,6 @@ from layak.workflow import Status
 
 A = authz.Action
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def user_of(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _plan(request: HttpRequest, pk: int, action: authz.Action = A.VIEW) -> Plan:

@@ -394,8 +394,16 @@ def upload(*, actor: User, plan: Plan, data: IO[bytes], name: str) -> Any:
     imp = PlanImport(
         plan=plan, name=name[:200], status=PlanImport.Status.CHECKING, uploaded_by=actor
     )
-    imp.file.save("rad.xlsx", ContentFile(data.read()), save=False)
-    imp.save()
+    with transaction.atomic():
+        imp.file.save("rad.xlsx", ContentFile(data.read()), save=False)
+        imp.save()
+        record(
+            actor=actor,
+            action="plan.workbook_uploaded",
+            obj=plan,
+            region=plan.region,
+            after={"import": imp.pk, "name": imp.name},
+        )
     return imp
 
 

@@ -238,10 +238,6 @@ def _zip_response(user_links: list[EvidenceLink], filename: str) -> FileResponse
     )
 
 
-def _visible_links(user: object, assessment: Assessment) -> list[EvidenceLink]:
-    return jobs.visible_links(user, assessment)
-
-
 @login_required
 def assessment_zip(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole self-assessment's evidence as one ZIP, prepared in the background (it can be
@@ -273,7 +269,7 @@ def indicator_zip(request: HttpRequest, pk: int, indicator: int) -> FileResponse
         raise Http404
     links = [
         link
-        for link in _visible_links(user, assessment)
+        for link in jobs.visible_links(user, assessment)
         if link.answer.question.indicator_id == ind.pk
     ]
     name = slugify(f"{assessment.region.name}-{ind.code}") + ".zip"

@@ -1,17 +1,11 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from layak import authz
 from layak.accounts.models import User
+from layak.core.http import user_of as user_of  # re-exported for the evaluation views
 from layak.evaluation.models import Answer, Assessment
 
 A = authz.Action
-
-
-def user_of(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def get_assessment(user: User, pk: int, action: authz.Action = A.VIEW) -> Assessment:
