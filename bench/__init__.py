@@ -1,0 +1,1 @@
+"""Layak's national-scale benchmark: see bench/README.md."""
