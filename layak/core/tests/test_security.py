@@ -90,3 +90,81 @@ def test_a_database_that_does_not_answer_gives_a_503_page_in_the_persons_languag
     # The next request after the database is back is served normally.
     monkeypatch.undo()
     assert client.get("/").status_code == 200
+
+
+PRODUCTION_PROBE = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.test import Client
+client = Client(HTTP_HOST="layak.example.go.id")
+secure = client.get("/healthz", secure=True)
+plain = client.get("/accounts/login/")
+names = ["Strict-Transport-Security", "X-Frame-Options", "X-Content-Type-Options",
+         "Content-Security-Policy", "Referrer-Policy"]
+print(json.dumps({
+    "status": secure.status_code,
+    "plain": [plain.status_code, plain.get("Location", "")],
+    "headers": {name: secure.get(name, "") for name in names},
+    "cookies": [settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY,
+                settings.SESSION_COOKIE_SAMESITE, settings.CSRF_COOKIE_SECURE,
+                settings.CSRF_COOKIE_SAMESITE],
+}))
+"""
+
+
+def _production_env(tmp_path):
+    import os
+    import secrets
+
+    # A clean environment: none of the test run's switches (demo mode, async safety...).
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    env |= {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "layak.example.go.id",
+        "DJANGO_SETTINGS_MODULE": "layak.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+        "PYTHONPATH": str(TEMPLATES.parent),
+    }
+    return env
+
+
+def test_production_settings_send_the_security_headers_and_secure_cookies(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=TEMPLATES.parent,
+    )
+    probe = json.loads(done.stdout.strip().splitlines()[-1])
+    assert probe["status"] == 200
+    assert probe["plain"] == [301, "https://layak.example.go.id/accounts/login/"]
+    headers = probe["headers"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert probe["cookies"] == [True, True, "Lax", True, "Lax"]
+
+
+def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        cwd=TEMPLATES.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "no issues" in done.stdout
