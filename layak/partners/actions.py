@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from layak import authz, workflow
 from layak.accounts.models import User
 from layak.audit.log import record, snapshot
+from layak.core import concurrency
 from layak.frameworks.models import Group, Indicator
 from layak.organisations.models import Membership, Organisation
 from layak.organisations.roles import PARTNER_KINDS
@@ -337,10 +338,15 @@ def _check_editable(item: Commitment | Contribution) -> None:
 
 
 @transaction.atomic
-def commitment_update(*, actor: User, commitment: Commitment, **fields: Any) -> Commitment:
+def commitment_update(
+    *, actor: User, commitment: Commitment, revision: int | None = None, **fields: Any
+) -> Commitment:
+    """Change a draft or returned commitment. ``revision`` is the one the person opened: if the
+    commitment was saved since, nothing changes and ``EditConflict`` carries it as it is now."""
     commitment = _lock_commitment(commitment)
     _require_edit(actor, commitment.organisation)
     _check_editable(commitment)
+    concurrency.check(commitment, revision)
     merged = {name: getattr(commitment, name) for name in COMMITMENT_FIELDS if name != "indicators"}
     merged["indicators"] = list(commitment.indicators.all())
     merged.update(fields)
@@ -353,6 +359,7 @@ def commitment_update(*, actor: User, commitment: Commitment, **fields: Any) -> 
     commitment.indicators.set(indicators)
     after = snapshot(commitment, COMMITMENT_FIELDS)
     if after != before:
+        commitment.save(update_fields=[concurrency.bump(commitment)])
         record(
             actor=actor,
             action="partners.commitment_changed",

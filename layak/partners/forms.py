@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from layak.core.concurrency import RevisionFormMixin
 from layak.frameworks.models import Group, Indicator
 from layak.organisations.roles import PARTNER_KINDS, OrganisationKind
 from layak.partners import clusters as kla
@@ -132,6 +133,10 @@ class CommitmentForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.fields["cluster"].queryset = kla.clusters()  # type: ignore[attr-defined]
         self.fields["indicators"].queryset = kla.indicators()  # type: ignore[attr-defined]
+
+
+class CommitmentEditForm(RevisionFormMixin, CommitmentForm):
+    """Editing a commitment: carries the revision the person opened."""
 
 
 class ContributionForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from layak import workflow
+from layak.core.concurrency import revision_field
 from layak.organisations.models import Organisation
 from layak.partners.querysets import (
     CommitmentQuerySet,
@@ -151,6 +152,8 @@ class Commitment(workflow.ReviewedModel):
         verbose_name=_("created by"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every saved edit; an edit naming an older revision is a conflict.
+    revision = revision_field()
 
     objects = CommitmentQuerySet.as_manager()
 

@@ -22,12 +22,14 @@ from django.views.decorators.http import require_POST
 from layak import authz, workflow
 from layak.accounts.models import User
 from layak.audit.models import AuditEntry
+from layak.core import concurrency
 from layak.core.http import HtmxHttpRequest
 from layak.evidence.attachments import attachments_for
 from layak.organisations.models import Organisation
 from layak.organisations.roles import PARTNER_KINDS
 from layak.partners import actions
 from layak.partners.forms import (
+    CommitmentEditForm,
     CommitmentForm,
     ContactForm,
     ContributionForm,
@@ -344,12 +346,21 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not (commitment.is_active and commitment.editable):
         messages.error(request, _("Only a draft or returned commitment can be changed."))
         return redirect(commitment)
-    form = CommitmentForm(request.POST or None, instance=commitment)
+    form = CommitmentEditForm(request.POST or None, instance=commitment)
+    form.expect_revision(commitment)
+    conflict = ""
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        revision = fields.pop("revision")
         try:
-            actions.commitment_update(actor=user, commitment=commitment, **form.cleaned_data)
+            actions.commitment_update(
+                actor=user, commitment=commitment, revision=revision, **fields
+            )
         except actions.PartnerError as exc:
             form.add_error(None, str(exc))
+        except concurrency.EditConflict as exc:
+            form.keep_after_conflict(exc)
+            conflict = _commitment_conflict(form, exc.current)
         else:
             messages.success(request, _("The commitment has been saved."))
             return redirect(commitment)
@@ -361,8 +372,23 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "partner": commitment.organisation,
             "title": _("Edit the commitment"),
             "cancel": commitment,
+            "conflict": conflict,
         },
     )
+
+
+def _commitment_conflict(form: CommitmentEditForm, current: Commitment) -> str:
+    """The commitment as the other person saved it next to this person's unsaved version."""
+    rows: list[tuple[str, Any, Any]] = []
+    for name, field in form.fields.items():
+        if name == "revision" or name not in form.cleaned_data:
+            continue
+        yours: Any = form.cleaned_data[name]
+        if name == "indicators":
+            rows.append((str(field.label), set(current.indicators.all()), set(yours)))
+        else:
+            rows.append((str(field.label), getattr(current, name), yours))
+    return concurrency.conflict_table(concurrency.differences(rows))
 
 
 def _review(request: HttpRequest, item: Commitment | Contribution, user: User) -> None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from layak import authz, workflow
 from layak.accounts.models import User
 from layak.audit.log import record
+from layak.core import concurrency
 from layak.frameworks.models import Indicator, InstrumentVersion
 from layak.organisations.models import Organisation
 from layak.organisations.roles import PARTNER_KINDS, OrganisationKind
@@ -443,10 +444,15 @@ def _may_write(actor: User, report: ProgressReport) -> None:
         raise PlanError(_("You cannot change this report."))
 
 
+def _cents(value: Any) -> str | None:
+    """An amount as stored (two decimals), so "100" and "100.00" compare equal."""
+    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
+
+
 def _entry_fields(entry: ProgressEntry) -> dict[str, Any]:
     return {
-        "output": str(entry.output) if entry.output is not None else None,
-        "budget": str(entry.budget) if entry.budget is not None else None,
+        "output": _cents(entry.output),
+        "budget": _cents(entry.budget),
         "done": entry.done,
         "planned": entry.planned,
         "obstacles": entry.obstacles,
@@ -455,12 +461,18 @@ def _entry_fields(entry: ProgressEntry) -> dict[str, Any]:
 
 @transaction.atomic
 def report_save(
-    *, actor: User, report: ProgressReport, entries: dict[int, dict[str, Any]]
+    *,
+    actor: User,
+    report: ProgressReport,
+    entries: dict[int, dict[str, Any]],
+    revision: int | None = None,
 ) -> ProgressReport:
     """Save the office's figures and notes (entry id → fields) while the report is a draft or
-    returned."""
+    returned. ``revision`` is the report's revision the person opened: if someone saved the
+    report since, nothing is saved and ``EditConflict`` carries the report as it is now."""
     report = _lock(report)
     _may_write(actor, report)
+    concurrency.check(report, revision)
     if report.status not in workflow.EDITABLE:
         raise PlanError(
             _("A submitted or accepted report cannot be changed; ask the secretariat to return it.")
@@ -484,7 +496,7 @@ def report_save(
             entry.save()
             before[entry.item.ref] = old
             after[entry.item.ref] = new
-    report.save(update_fields=["updated_at"])
+    report.save(update_fields=["updated_at", concurrency.bump(report)] if after else ["updated_at"])
     if after:
         record(
             actor=actor,

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from layak import authz
+from layak.core.concurrency import revision_field
 from layak.workflow import EDITABLE, ReviewedModel
 
 if TYPE_CHECKING:
@@ -225,6 +226,8 @@ class ProgressReport(ReviewedModel):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every save that changes an entry; a save naming an older one is a conflict.
+    revision = revision_field()
 
     objects = ReportQuerySet.as_manager()
 

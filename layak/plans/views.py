@@ -14,11 +14,13 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.accounts.models import User
+from layak.core import concurrency
 from layak.core.http import parse_id, user_of
 from layak.evidence.attachments import attachments_for
 from layak.jobs import runner
@@ -26,7 +28,7 @@ from layak.organisations.models import Organisation
 from layak.plans import actions, progress, workbook
 from layak.plans.actions import PlanError
 from layak.plans.forms import BudgetTotalForm, ItemForm, PlanForm, ReturnForm
-from layak.plans.models import Plan, PlanImport, PlanItem, ProgressReport
+from layak.plans.models import Plan, PlanImport, PlanItem, ProgressEntry, ProgressReport
 from layak.regions.models import Region
 from layak.workflow import Status
 
@@ -452,6 +454,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     errors: list[str] = []
+    conflict = ""
+    form_revision = report.revision
     if request.method == "POST":
         if not may_write:
             raise Http404
@@ -465,9 +469,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "planned": request.POST.get(p + "planned", ""),
                 "obstacles": request.POST.get(p + "obstacles", ""),
             }
+        raw_revision = request.POST.get("revision", "")
+        revision = int(raw_revision) if raw_revision.isdigit() else -1
         if not errors:
             try:
-                actions.report_save(actor=user, report=report, entries=values)
+                actions.report_save(actor=user, report=report, entries=values, revision=revision)
                 if request.POST.get("submit"):
                     actions.report_submit(actor=user, report=report)
                     messages.success(request, _("Submitted to the secretariat."))
@@ -476,6 +482,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(report)
             except PlanError as exc:
                 errors.append(str(exc))
+            except concurrency.EditConflict as exc:
+                errors.append(str(exc))
+                conflict = _entries_conflict(entries, values)
+                form_revision = exc.current.revision
     # Targets and what the year's earlier accepted reports plus this one realised.
     item_ids = [e.item_id for e in entries]
     from layak.plans.models import PlanYear
@@ -508,6 +518,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "rows": rows,
             "errors": errors,
+            "conflict": conflict,
+            "form_revision": form_revision,
             "may_write": may_write and report.editable,
             "may_review": authz.reaches(user, A.EDIT, report.plan.region),
             "return_form": ReturnForm(),
@@ -515,6 +527,26 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_attach": may_write,
         },
     )
+
+
+ENTRY_FIELDS = ("output", "budget", "done", "planned", "obstacles")
+
+
+def _entries_conflict(entries: list[ProgressEntry], yours: dict[int, dict[str, Any]]) -> str:
+    """The entries as the other person saved them next to this person's unsaved values; the
+    entries then carry this person's values, so the form shows them again."""
+    rows = []
+    for entry in entries:
+        mine = yours.get(entry.pk, {})
+        for name in ENTRY_FIELDS:
+            label = capfirst(ProgressEntry._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+            theirs = getattr(entry, name)
+            value = mine.get(name)
+            if name in ("done", "planned", "obstacles"):
+                value = str(value or "").strip()
+            rows.append((f"{entry.item.ref} · {label}", theirs, value))
+            setattr(entry, name, value)
+    return concurrency.conflict_table(concurrency.differences(rows))
 
 
 @login_required

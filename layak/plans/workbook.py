@@ -388,6 +388,7 @@ def upload(*, actor: User, plan: Plan, data: IO[bytes], name: str) -> Any:
     """Keep an uploaded workbook to be checked (a ``PlanImport``, status "checking")."""
     from django.core.files.base import ContentFile
 
+    from layak.evidence.storage import UploadRefused, save_field_file
     from layak.plans.models import PlanImport
 
     actions._require_secretariat(actor, plan.region)
@@ -395,7 +396,11 @@ def upload(*, actor: User, plan: Plan, data: IO[bytes], name: str) -> Any:
         plan=plan, name=name[:200], status=PlanImport.Status.CHECKING, uploaded_by=actor
     )
     with transaction.atomic():
-        imp.file.save("rad.xlsx", ContentFile(data.read()), save=False)
+        try:
+            # All or nothing: a full disk leaves no partial workbook behind.
+            save_field_file(imp.file, "rad.xlsx", ContentFile(data.read()))
+        except UploadRefused as exc:
+            raise actions.PlanError(str(exc)) from exc
         imp.save()
         record(
             actor=actor,

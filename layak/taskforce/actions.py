@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from layak import authz
 from layak.accounts.models import User
 from layak.audit.log import record, snapshot
+from layak.core import concurrency
 from layak.organisations.models import Organisation
 from layak.organisations.roles import OrganisationKind
 from layak.regions.models import Region
@@ -457,9 +458,15 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(*, actor: User, meeting: Meeting, **fields: Any) -> Meeting:
+def meeting_update(
+    *, actor: User, meeting: Meeting, revision: int | None = None, **fields: Any
+) -> Meeting:
+    """Change the meeting's details, minutes or decisions. ``revision`` is the one the person
+    opened: if the meeting was saved since, nothing changes and ``EditConflict`` carries the
+    meeting as it is now."""
     meeting = _lock(Meeting, meeting.pk)
     _check_edits(actor, meeting.region)
+    concurrency.check(meeting, revision)
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise TaskForceError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
@@ -476,7 +483,7 @@ def meeting_update(*, actor: User, meeting: Meeting, **fields: Any) -> Meeting:
         fields["chair_name"] = ""
     _check_meeting(meeting)
     if fields:
-        meeting.save(update_fields=list(fields))
+        meeting.save(update_fields=[*fields, concurrency.bump(meeting)])
         record(
             actor=actor,
             action="taskforce.meeting_updated",

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from layak.core.concurrency import RevisionFormMixin
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
 from layak.taskforce.actions import MEMBER_ORGANISATION_KINDS, district_path
@@ -119,7 +120,7 @@ class MemberEndForm(forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(RevisionFormMixin):
     title = forms.CharField(
         label=_("Title"),
         max_length=200,

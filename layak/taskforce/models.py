@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from layak.core.concurrency import revision_field
 from layak.taskforce.querysets import (
     AttendanceQuerySet,
     DecreeQuerySet,
@@ -231,6 +232,8 @@ class Meeting(models.Model):
     )
     minutes = models.TextField(_("minutes"), blank=True)
     decisions = models.JSONField(_("decisions"), default=list, blank=True)
+    # Raised by every saved edit; an edit naming an older revision is a conflict.
+    revision = revision_field()
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     created_by = models.ForeignKey(

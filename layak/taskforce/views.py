@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from layak import authz
 from layak.accounts.models import User
 from layak.audit.models import AuditEntry
+from layak.core import concurrency
 from layak.core.pdf import letterhead, pdf_response
 from layak.evidence.attachments import AttachmentRefused, attachment_add, attachments_for
 from layak.evidence.sniff import UploadRefused
@@ -475,7 +476,7 @@ def meeting_create(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     form = MeetingForm(request.POST or None, region=region)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
         try:
             meeting = actions.meeting_create(actor=user, region=region, **data)
         except actions.TaskForceError as exc:
@@ -581,20 +582,43 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial["minutes"] = meeting.minutes
     initial["decisions"] = "\n".join(meeting.decisions)
     form = MeetingForm(request.POST or None, region=meeting.region, editing=True, initial=initial)
+    form.expect_revision(meeting)
+    conflict = ""
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name != "revision"
+        }
         try:
-            actions.meeting_update(actor=user, meeting=meeting, **changes)
+            actions.meeting_update(
+                actor=user, meeting=meeting, revision=form.cleaned_data["revision"], **changes
+            )
         except actions.TaskForceError as exc:
             form.add_error(None, str(exc))
+        except concurrency.EditConflict as exc:
+            form.keep_after_conflict(exc)
+            conflict = _meeting_conflict(form, exc.current)
         else:
             messages.success(request, _("The meeting has been saved."))
             return redirect("taskforce:meeting", pk=meeting.pk)
     return render(
         request,
         "taskforce/meeting_form.html",
-        {"form": form, "region": meeting.region, "meeting": meeting},
+        {"form": form, "region": meeting.region, "meeting": meeting, "conflict": conflict},
     )
+
+
+def _meeting_conflict(form: MeetingForm, current: Meeting) -> str:
+    """The meeting as the other person saved it next to this person's unsaved version."""
+    rows = []
+    for name, field in form.fields.items():
+        if name in ("revision", "invite_members") or name not in form.cleaned_data:
+            continue
+        theirs: Any = getattr(current, name)
+        yours: Any = form.cleaned_data[name]
+        if name == "decisions":
+            yours = [line.strip() for line in str(yours).splitlines() if line.strip()]
+        rows.append((str(field.label), theirs, yours))
+    return concurrency.conflict_table(concurrency.differences(rows))
 
 
 @login_required

@@ -64,12 +64,18 @@ def test_office_starts_fills_and_submits_a_report_in_pages(client, personas, wor
     report = world.plan.reports.get()
     entry = report.entries.get()
     url = reverse("plans:report", args=[report.pk])
-    bad = client.post(url, {f"e{entry.pk}-output": "banyak", "submit": "1"})
+    bad = client.post(url, {"revision": "0", f"e{entry.pk}-output": "banyak", "submit": "1"})
     assert "is not a number" in bad.content.decode()
     report.refresh_from_db()
     assert report.status == "draft"
     client.post(
-        url, {f"e{entry.pk}-output": "120", f"e{entry.pk}-budget": "1000000", "submit": "1"}
+        url,
+        {
+            "revision": "0",
+            f"e{entry.pk}-output": "120",
+            f"e{entry.pk}-budget": "1000000",
+            "submit": "1",
+        },
     )
     report.refresh_from_db()
     assert report.status == "submitted"
