@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from layak import authz
 from layak.accounts.models import User
 from layak.core.http import parse_id
+from layak.evidence.storage import StorageFull, store
 from layak.frameworks import actions
 from layak.frameworks.forms import ImportForm
 from layak.frameworks.models import Framework, Indicator, InstrumentVersion, Question
@@ -97,7 +98,11 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        path = default_storage.save(f"job-uploads/{uuid.uuid4().hex}.xlsx", upload)
+        try:
+            path = store(default_storage, f"job-uploads/{uuid.uuid4().hex}.xlsx", upload)
+        except StorageFull as exc:
+            form.add_error("file", str(exc))
+            return render(request, "frameworks/import.html", context)
         dry_run = form.cleaned_data["dry_run"]
         job = runner.start(
             actor=user,

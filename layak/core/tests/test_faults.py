@@ -200,3 +200,17 @@ def test_rad_workbook_import_on_a_full_disk(client, personas, disk_full, english
     assert not PlanImport.objects.exists() and not Job.objects.exists()
     assert not AuditEntry.objects.filter(action="plan.workbook_uploaded").exists()
     assert_nothing_partial(disk_full)
+
+
+def test_instrument_workbook_import_on_a_full_disk(client, personas, disk_full, english):
+    from layak.jobs.models import Job
+
+    client.force_login(personas.ministry)
+    response = client.post(
+        reverse("frameworks:import"),
+        {"file": SimpleUploadedFile("kla.xlsx", b"PK\x03\x04" + b"x" * 3000), "dry_run": "on"},
+    )
+    assert response.status_code == 200
+    assert FULL_HTML in response.content.decode()
+    assert not Job.objects.exists()
+    assert_nothing_partial(disk_full)
