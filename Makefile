@@ -1,9 +1,10 @@
 # Layak: the two commands.
 #   make run   set everything up and serve the demo on http://127.0.0.1:8000 (SQLite)
 #   make test  lint, type-check, check migrations and run the whole test suite
+#   make bench the national-scale benchmark on PostgreSQL (bench/README.md, about 40 minutes)
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
-.PHONY: run test env lint messages
+.PHONY: run test env lint messages bench
 
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 
@@ -15,6 +16,9 @@ run: env
 
 test: env
 	@bin/test
+
+bench: env
+	@bin/bench
 
 lint: env
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy layak

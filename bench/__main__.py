@@ -1,0 +1,198 @@
+"""Run the whole benchmark and write ``bench/results/latest.md``.
+
+    python -m bench [--scale 1.0] [--keep] [--reuse] [--skip PART ...]
+                    [--load-seconds 45] [--fault-seconds 300]
+
+(``make bench`` runs it with the defaults.) The parts, in order, each in its own process
+against one throwaway PostgreSQL 15 cluster under ``var/bench/``:
+
+1. ``generate``: the national dataset (``bench/generate.py``);
+2. ``micro``: the micro-benchmarks (``bench/micro/run.py``);
+3. ``load``: the load test against gunicorn (``bench/load/run.py``);
+4. ``fault``: the load-and-fault run (``bench/load/fault.py``), last because it writes.
+
+``--reuse`` keeps a cluster left by ``--keep`` and skips the generation when the dataset is in
+it. Every part's raw results are kept as JSON in ``bench/results/tmp/`` (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import report
+from bench.pg import cluster
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+WORK = ROOT / "var" / "bench"
+RAW = report.RESULTS / "tmp"
+PARTS = ("generate", "micro", "load", "fault")
+
+
+def _run(args: list[str], timeout: float, **env: str) -> int:
+    print("$ " + " ".join(args), flush=True)
+    done = subprocess.run(
+        [PYTHON, *args], cwd=ROOT, env={**os.environ, **env}, timeout=timeout, check=False
+    )
+    return done.returncode
+
+
+def _load(path: Path) -> Any:
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def generated_section(raw: dict[str, Any] | None, reused: bool) -> report.Section:
+    section = report.Section("National dataset", ["part", "seconds"])
+    if raw is None:
+        section.notes.append("Not generated in this run (failed or skipped).")
+        return section
+    seconds = raw["seconds"]
+    section.rows = [[name, f"{value:.1f}"] for name, value in seconds.items()]
+    total = seconds.get("total", 0)
+    met = "met" if total < 600 else f"missed by {total - 600:.0f} s"
+    section.notes.append(
+        f"Loaded in {total / 60:.1f} minutes (target under 10 minutes: {met}); database "
+        f"{raw['database_bytes'] / 1e9:.2f} GB."
+        + (" Reused from an earlier run of this command." if reused else "")
+    )
+    section.notes.append(
+        "Rows: " + ", ".join(f"{name} {count:,}" for name, count in raw["counts"].items()) + "."
+    )
+    return section
+
+
+def micro_section(raw: list[dict[str, Any]] | None) -> report.Section:
+    section = report.Section("Micro-benchmarks", ["benchmark", "value", "target", "met", "note"])
+    if raw is None:
+        section.notes.append("Not run (failed or skipped).")
+        return section
+    for r in raw:
+        value = f"{r['value']:,.2f} {r['unit']}".strip()
+        section.rows.append(
+            [r["name"], value, str(r["target"]), "yes" if r["met"] else "**no**", r["note"]]
+        )
+    return section
+
+
+def fragment(path: Path, title: str) -> str:
+    if path.exists():
+        return path.read_text()
+    return f"## {title}\n\nNot run (failed or skipped).\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Layak's national-scale benchmark")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--keep", action="store_true", help="keep the cluster in var/bench/")
+    parser.add_argument("--reuse", action="store_true", help="reuse a kept cluster and dataset")
+    parser.add_argument("--skip", action="append", choices=PARTS, default=[])
+    parser.add_argument("--load-seconds", type=float, default=45)
+    parser.add_argument("--fault-seconds", type=float, default=300)
+    parser.add_argument("--out", default=str(report.RESULTS / "latest.md"))
+    args = parser.parse_args(argv)
+
+    started = datetime.datetime.now(datetime.UTC)
+    pg_dir = WORK / "pg"
+    if pg_dir.exists() and not args.reuse:
+        shutil.rmtree(pg_dir)
+    WORK.mkdir(parents=True, exist_ok=True)
+    RAW.mkdir(parents=True, exist_ok=True)
+    files = {part: RAW / f"{part}.json" for part in PARTS}
+    fragments = {part: RAW / f"{part}.md" for part in ("load", "fault")}
+    reused = args.reuse and (pg_dir / "data" / "PG_VERSION").exists() and files["generate"].exists()
+    for part in PARTS:
+        if not (part == "generate" and reused):
+            files[part].unlink(missing_ok=True)
+        fragments.get(part, Path("/nonexistent")).unlink(missing_ok=True)
+
+    codes: dict[str, int] = {}
+    with cluster(keep=True, directory=str(pg_dir)) as c:
+        url = c.url()
+        if "generate" not in args.skip and not reused:
+            t = time.monotonic()
+            codes["generate"] = _run(
+                [
+                    "-m",
+                    "bench.generate",
+                    "--database-url",
+                    url,
+                    "--scale",
+                    str(args.scale),
+                    "--media-root",
+                    str(WORK / "media"),
+                    "--json",
+                    str(files["generate"]),
+                ],
+                timeout=3600,
+            )
+            print(f"generate: {time.monotonic() - t:.0f} s", flush=True)
+        if "micro" not in args.skip:
+            codes["micro"] = _run(
+                ["-m", "bench.micro.run", "--database-url", url, "--json", str(files["micro"])],
+                timeout=3600,
+                MEDIA_ROOT=str(WORK / "media"),
+            )
+        if "load" not in args.skip:
+            codes["load"] = _run(
+                [
+                    "-m",
+                    "bench.load.run",
+                    "--database-url",
+                    url,
+                    "--users",
+                    "20",
+                    "--seconds",
+                    str(args.load_seconds),
+                    "--json",
+                    str(files["load"]),
+                    "--out",
+                    str(fragments["load"]),
+                ],
+                timeout=3600,
+            )
+    if "fault" not in args.skip:
+        codes["fault"] = _run(
+            [
+                "-m",
+                "bench.load.fault",
+                "--pg-dir",
+                str(pg_dir),
+                "--editors",
+                "50",
+                "--seconds",
+                str(args.fault_seconds),
+                "--json",
+                str(files["fault"]),
+                "--out",
+                str(fragments["fault"]),
+            ],
+            timeout=3600,
+        )
+    if not args.keep:
+        shutil.rmtree(pg_dir, ignore_errors=True)
+        shutil.rmtree(WORK / "media", ignore_errors=True)
+
+    sections = [
+        generated_section(_load(files["generate"]), reused),
+        micro_section(_load(files["micro"])),
+    ]
+    text_parts = [
+        fragment(fragments["load"], "Load test"),
+        fragment(fragments["fault"], "Load and faults"),
+    ]
+    out = report.write(sections, started=started, path=Path(args.out), extra=text_parts)
+    print(f"wrote {out}; exit codes {codes}")
+    return 0 if all(code == 0 for code in codes.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
