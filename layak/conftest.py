@@ -14,6 +14,33 @@ from layak.testing import Personas, ensure_regions, make_personas
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "unverified_login: client.force_login leaves the session before the two-factor code step",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _verified_force_login(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login(user)`` gives a session past the code step, as if the person had
+    typed their authenticator's code (one is made for roles that require it). Tests about the
+    code step itself opt out with ``@pytest.mark.unverified_login`` or sign in with the form."""
+    if request.node.get_closest_marker("unverified_login"):
+        return
+    from django.test import Client
+
+    from layak.testing import verify_session
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def regions(db: None) -> None:
     ensure_regions()

@@ -244,14 +244,83 @@ def make_cycle(personas: Personas, *, open_self: bool = True, assign: bool = Tru
 
 
 def sign_in(page, email: str, password: str = demo.DEMO_PASSWORD) -> None:
-    """Sign in through the form, as a person does (browser tests)."""
-    import re
+    """Sign in through the form, as a person does (browser tests), typing the authenticator's
+    code when the code step comes (a person whose role requires one gets one first)."""
+    from urllib.parse import urlsplit
 
+    user = User.objects.get(email=email)
+    device_for(user)
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(email)
     page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
+    page.wait_for_url(lambda url: urlsplit(url).path != "/accounts/login/")
+    if urlsplit(page.url).path == "/accounts/two-factor/":
+        device = device_for(user)
+        assert device is not None
+        page.locator("#id_code").fill(next_code(device))
+        page.locator("#two-factor-verify button[type=submit]").click()
+        page.wait_for_url(lambda url: urlsplit(url).path != "/accounts/two-factor/")
+
+
+# ---- two-factor sign-in ---------------------------------------------------------------------
+
+
+def device_for(user: User):
+    """The user's confirmed authenticator; one is made (a random key) when the user's role
+    requires two-factor sign-in and they have none. None for others without one."""
+    from django.conf import settings
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+    if device is not None:
+        return device
+    required = (
+        Membership.objects.active().filter(user=user, role__in=settings.OTP_REQUIRED_ROLES).exists()
+    )
+    if not required:
+        return None
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def code_at(device, t: int) -> str:
+    """The device's code for time step ``t`` (counted as the device counts, drift included)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = (t - device.drift) * device.step + device.t0
+    return f"{totp.token():0{device.digits}d}"
+
+
+def next_code(device) -> str:
+    """A code the device accepts now: the current step's, or, when that one was used already
+    (replays are refused), the next step's within the tolerance; waits for the next step when
+    even that was used (at most two steps, so a minute)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    for _attempt in range(3):
+        device.refresh_from_db()
+        now_t = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+        t = max(now_t, device.last_t + 1)
+        if t <= now_t + device.tolerance:
+            return code_at(device, t)
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.1)
+    raise AssertionError("no fresh code within two time steps")
+
+
+def verify_session(client, user: User) -> None:
+    """Mark the test client's session as having passed the code step with the user's
+    authenticator (made for required roles, see ``device_for``)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = device_for(user)
+    if device is None:
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def sign_out(page) -> None:

@@ -20,3 +20,31 @@ class LanguageForm(forms.Form):
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class BackupOrAppCodeForm(CodeForm):
+    """The code step: the app's six digits, or one of the backup codes."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        help_text=_("The six digits your authenticator app shows, or one of your backup codes."),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "spellcheck": "false"}
+        ),
+    )

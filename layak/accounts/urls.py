@@ -10,6 +10,15 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
+    path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/setup/", views.two_factor_setup, name="two_factor_enrol"),
+    path("two-factor/disable/", views.two_factor_turn_off, name="two_factor_disable"),
+    path(
+        "two-factor/backup-codes/",
+        views.two_factor_new_backup_codes,
+        name="two_factor_backup_codes",
+    ),
+    path("users/<int:pk>/two-factor/", views.user_two_factor, name="user_two_factor"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -7,10 +7,14 @@ Names of people and businesses are invented. Only loaded in demo mode (``make ru
 
 from __future__ import annotations
 
+from base64 import b32decode
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from layak.accounts.models import User
 from layak.organisations.models import Membership, Organisation
@@ -20,6 +24,9 @@ from layak.regions.models import Region
 
 DEMO_PASSWORD = "layak-demo"  # noqa: S105 - demo mode only, shown on the sign-in page
 DEMO_DOMAIN = "demo.layak.id"
+# The demo accounts whose role requires two-factor sign-in share this published time-based key
+# (base32, 30-second codes of six digits): add it to any authenticator app to try them.
+DEMO_TOTP_KEY = "LAYAKDEMOTOTPKEYKLAKABUPATENKOTA"
 
 # Offices (OPD) every demo district has; the first is the KLA secretariat.
 OFFICES: list[tuple[str, str]] = [
@@ -203,7 +210,24 @@ def seed_demo() -> dict[str, User]:
                 village, K.VILLAGE_GOVERNMENT, "Pemdes", f"Pemerintah Desa/Kelurahan {village.name}"
             )
             member(person(f"{s}.village", p["village"]), desa, Role.VILLAGE_OPERATOR)
+    _demo_authenticators(users.values())
     return users
+
+
+def _demo_authenticators(users: Iterable[User]) -> None:
+    """A confirmed authenticator with the published demo key for each demo person whose role
+    requires two-factor sign-in and who has none yet."""
+    required = Membership.objects.filter(
+        user__in=list(users), role__in=settings.OTP_REQUIRED_ROLES, is_active=True
+    ).values_list("user_id", flat=True)
+    has_device = TOTPDevice.objects.filter(user_id__in=required).values_list("user_id", flat=True)
+    key = b32decode(DEMO_TOTP_KEY).hex()
+    TOTPDevice.objects.bulk_create(
+        [
+            TOTPDevice(user_id=user_id, name="authenticator", key=key, confirmed=True)
+            for user_id in sorted(set(required) - set(has_device))
+        ]
+    )
 
 
 def demo_logins() -> list[dict[str, str]]:
@@ -229,4 +253,4 @@ def demo_logins() -> list[dict[str, str]]:
     return result
 
 
-__all__ = ["DEMO_PASSWORD", "demo_logins", "is_seeded", "seed_demo"]
+__all__ = ["DEMO_PASSWORD", "DEMO_TOTP_KEY", "demo_logins", "is_seeded", "seed_demo"]

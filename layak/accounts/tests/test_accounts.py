@@ -14,9 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_login_with_demo_password_and_logout(client, personas):
+    # An office operator: the password is enough (no two-factor step for this role).
     response = client.post(
         "/accounts/login/",
-        {"username": personas.bekasi_admin.email, "password": DEMO_PASSWORD},
+        {"username": personas.bekasi_dinkes.email, "password": DEMO_PASSWORD},
     )
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/").status_code == 200

@@ -368,6 +368,7 @@ CASE_APPS = [
     "reports",
     "portal",
     "api",
+    "accounts",
 ]
 APP_CASES = [importlib.import_module(f"layak.{app}.tests.url_cases") for app in CASE_APPS]
 for _module in APP_CASES:
