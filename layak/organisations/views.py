@@ -23,6 +23,7 @@ from layak.organisations.forms import (
     grantable_roles,
 )
 from layak.organisations.models import Membership, Organisation
+from layak.organisations.roles import Role
 
 PAGE_SIZE = 50
 A = authz.Action
@@ -114,6 +115,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": memberships,
             "can_manage": can_manage,
             "can_assign_assessors": authz.reaches(user, A.MANAGE, None),
+            "can_reset_two_factor": Role.MINISTRY_ADMIN in authz.roles(user),
             "history": history,
             "invite_form": InviteForm(user=user, organisation=organisation) if can_manage else None,
             "role_choices": grantable_roles(user, organisation) if can_manage else [],
