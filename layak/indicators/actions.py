@@ -14,6 +14,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from layak import authz
 from layak.audit.log import record
+from layak.indicators import bulk
 from layak.indicators import disaggregation as dis
 from layak.indicators.models import (
     DataElement,
@@ -110,7 +112,7 @@ class Entry:
     source_date: datetime.date | None = None
     comment: str = ""
 
-    @property
+    @cached_property
     def key(self) -> tuple[int, int, str, str]:
         return (self.element.pk, self.region.pk, self.period, self.disaggregation)
 
@@ -147,7 +149,9 @@ def check_value(element: DataElement, value: Decimal) -> None:
         raise IndicatorDataError(_("The value is too large."))
 
 
-def check_period(element: DataElement, period: str) -> datetime.date:
+def check_period(
+    element: DataElement, period: str, today: datetime.date | None = None
+) -> datetime.date:
     start = period_start(period, element.period_type)
     if start is None:
         examples = {"year": "2025", "quarter": "2025Q1", "month": "2025-03"}
@@ -155,9 +159,69 @@ def check_period(element: DataElement, period: str) -> datetime.date:
             _("The period must be written like %(example)s for this element.")
             % {"example": examples[element.period_type]}
         )
-    if start > timezone.localdate():
+    if start > (today or timezone.localdate()):
         raise IndicatorDataError(_("The period has not started yet."))
     return start
+
+
+class _Checks:
+    """The checks of many entries, each answer kept: the same element, region, period or office
+    comes back on thousands of rows of an import. Each method returns the error message (or
+    the value) of ``check_*``."""
+
+    def __init__(self, actor: User) -> None:
+        self.actor = actor
+        self.today = timezone.localdate()
+        self.regions: dict[tuple[int, int], str | None] = {}
+        self.periods: dict[tuple[str, str], datetime.date | str] = {}
+        self.offices: dict[tuple[int, int | None], str | None] = {}
+        self.keys: dict[tuple[int, str], str | dis.DisaggregationError] = {}
+
+    def region(self, element: DataElement, region: Region) -> str | None:
+        key = (element.pk, region.pk)
+        if key not in self.regions:
+            try:
+                check_region(self.actor, element, region)
+                self.regions[key] = None
+            except IndicatorDataError as exc:
+                self.regions[key] = str(exc)
+        return self.regions[key]
+
+    def period(self, element: DataElement, period: str) -> datetime.date | str:
+        """The period's first day, or the message why it is refused."""
+        key = (element.period_type, period)
+        found = self.periods.get(key)
+        if found is None:
+            try:
+                found = check_period(element, period, self.today)
+            except IndicatorDataError as exc:
+                found = str(exc)
+            self.periods[key] = found
+        return found
+
+    def office(self, region: Region, organisation: Organisation | None) -> str | None:
+        key = (region.pk, organisation.pk if organisation else None)
+        if key not in self.offices:
+            try:
+                check_organisation(self.actor, region, organisation)
+                self.offices[key] = None
+            except IndicatorDataError as exc:
+                self.offices[key] = str(exc)
+        return self.offices[key]
+
+    def disaggregation(self, element: DataElement, text: str) -> str:
+        """The canonical key; raises ``DisaggregationError``."""
+        key = (element.pk, text)
+        found = self.keys.get(key)
+        if found is None:
+            try:
+                found = dis.normalise(element, text)
+            except dis.DisaggregationError as exc:
+                found = exc
+            self.keys[key] = found
+        if isinstance(found, dis.DisaggregationError):
+            raise found
+        return found
 
 
 def check_region(actor: User, element: DataElement, region: Region) -> None:
@@ -218,9 +282,10 @@ def _rules_for(element_ids: set[int]) -> list[ValidationRule]:
     )
 
 
-def _stored(
-    element_ids: set[int], region_ids: set[int], periods: set[str]
-) -> dict[tuple[int, int, str, str], DataValue]:
+StoredValues = dict[tuple[int, int, str, str], DataValue]
+
+
+def _stored(element_ids: set[int], region_ids: set[int], periods: set[str]) -> StoredValues:
     rows = DataValue.objects.filter(
         element_id__in=element_ids, region_id__in=region_ids, period__in=periods
     )
@@ -239,12 +304,17 @@ def _rule_problems(
     }
     for entry in entries:
         state[entry.key] = entry.value
+    by_element: dict[int, list[ValidationRule]] = {}
+    for rule in rules:  # in their order: the first broken one is reported
+        by_element.setdefault(rule.left_id, []).append(rule)
+        if rule.right_id != rule.left_id:
+            by_element.setdefault(rule.right_id, []).append(rule)
     problems: dict[int, str] = {}
     for index, entry in enumerate(entries):
         if entry.value is None:
             continue
         element_id, region_id, period, key = entry.key
-        for rule in rules:
+        for rule in by_element.get(element_id, ()):
             left: Decimal | None
             right: Decimal | None
             if rule.left_id == element_id:
@@ -271,70 +341,59 @@ def _rule_problems(
     return problems
 
 
-def _write(actor: User, entry: Entry, current: DataValue | None, result: Result) -> None:
-    after_fields = {
-        "value": entry.value,
-        "organisation": entry.organisation,
-        "dataset": entry.dataset,
-        "source_date": entry.source_date,
-        "comment": entry.comment,
-    }
-    if entry.value is None:
-        if current is None or not current.is_active:
-            result.unchanged += 1
-            return
+def _write(actor: User, entries: Sequence[Entry], stored: StoredValues, result: Result) -> None:
+    """Write what changes among ``entries`` (checked), in a fixed number of statements per
+    batch (``bulk``), each change audited with its before and after; a value equal to the
+    stored one (value, office, dataset, source date, comment) is left as it is."""
+    creates: list[bulk.NewValue] = []
+    changes: list[bulk.Change] = []
+    today = timezone.localdate()
+    for entry in entries:
+        current = stored.get(entry.key)
+        text = f"{entry.element} · {entry.region} · {entry.period}"  # str() of the value
+        if entry.value is None:
+            if current is None or not current.is_active:
+                result.unchanged += 1
+                continue
+            before = current.snapshot()
+            current.is_active = False
+            changes.append(
+                bulk.Change(current, entry.region, "indicators.value_removed", before, text)
+            )
+            result.removed += 1
+            continue
+        if current is None:
+            creates.append(
+                bulk.NewValue(
+                    element_id=entry.element.pk,
+                    region=entry.region,
+                    period=entry.period,
+                    period_start=check_period(entry.element, entry.period, today),
+                    disaggregation=entry.disaggregation,
+                    value=entry.value,
+                    organisation_id=entry.organisation.pk if entry.organisation else None,
+                    dataset=entry.dataset,
+                    source_date=entry.source_date,
+                    comment=entry.comment,
+                    repr=text,
+                )
+            )
+            result.created += 1
+            continue
         before = current.snapshot()
-        current.is_active = False
-        current.updated_by = actor
-        current.save(update_fields=["is_active", "updated_by", "updated_at"])
-        result.removed += 1
-        record(
-            actor=actor,
-            action="indicators.value_removed",
-            obj=current,
-            region=entry.region,
-            before=before,
-            after=current.snapshot(),
-        )
-        return
-    if current is None:
-        value = DataValue.objects.create(
-            element=entry.element,
-            region=entry.region,
-            period=entry.period,
-            period_start=check_period(entry.element, entry.period),
-            disaggregation=entry.disaggregation,
-            created_by=actor,
-            updated_by=actor,
-            **after_fields,
-        )
-        result.created += 1
-        record(
-            actor=actor,
-            action="indicators.value_entered",
-            obj=value,
-            region=entry.region,
-            after=value.snapshot(),
-        )
-        return
-    before = current.snapshot()
-    for name, new in after_fields.items():
-        setattr(current, name, new)
-    current.is_active = True
-    if current.snapshot() == before:
-        result.unchanged += 1
-        return
-    current.updated_by = actor
-    current.save()
-    result.updated += 1
-    record(
-        actor=actor,
-        action="indicators.value_changed",
-        obj=current,
-        region=entry.region,
-        before=before,
-        after=current.snapshot(),
-    )
+        current.value = entry.value
+        current.organisation = entry.organisation
+        current.dataset = entry.dataset
+        current.source_date = entry.source_date
+        current.comment = entry.comment
+        current.is_active = True
+        if current.snapshot() == before:
+            result.unchanged += 1
+            continue
+        changes.append(bulk.Change(current, entry.region, "indicators.value_changed", before, text))
+        result.updated += 1
+    bulk.create(actor, creates)
+    bulk.change(actor, changes)
 
 
 def _same(entry: Entry, current: DataValue | None) -> bool:
@@ -358,21 +417,28 @@ def apply_entries(
     mode: str = Mode.ALL_OR_NOTHING,
     dry_run: bool = False,
     errors: Iterable[Problem] = (),
+    checks: _Checks | None = None,
 ) -> Result:
     """Check ``entries`` (already parsed) and write them. ``errors`` are problems found while
     parsing; in all-or-nothing mode any problem leaves the data untouched; row by row, the valid
     entries are written. A dry run only reports."""
     result = Result(errors=list(errors))
+    checks = checks or _Checks(actor)
     valid: list[Entry] = []
     for entry in entries:
-        try:
-            check_region(actor, entry.element, entry.region)
-            check_period(entry.element, entry.period)
-            check_organisation(actor, entry.region, entry.organisation)
-            if entry.value is not None:
+        message = checks.region(entry.element, entry.region)
+        if message is None:
+            start = checks.period(entry.element, entry.period)
+            message = start if isinstance(start, str) else None
+        if message is None:
+            message = checks.office(entry.region, entry.organisation)
+        if message is None and entry.value is not None:
+            try:
                 check_value(entry.element, entry.value)
-        except IndicatorDataError as exc:
-            result.errors.append(Problem(entry.row, "value", str(exc)))
+            except IndicatorDataError as exc:
+                message = str(exc)
+        if message is not None:
+            result.errors.append(Problem(entry.row, "value", message))
             continue
         valid.append(entry)
     keys = [e.key for e in valid]
@@ -412,8 +478,7 @@ def apply_entries(
                 result.updated += 1
         return result
     with transaction.atomic():
-        for entry in valid:
-            _write(actor, entry, stored.get(entry.key), result)
+        _write(actor, valid, stored, result)
     result.applied = True
     return result
 
@@ -438,6 +503,8 @@ def _text(row: dict[str, Any], name: str) -> str:
     value = row.get(name)
     if value is None:
         return ""
+    if type(value) is str:  # the common case (CSV cells), kept fast
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime):
@@ -489,6 +556,7 @@ def import_rows(
     default_office = {
         org.region.code: org for org in offices.values() if org.pk in own and org.region is not None
     }
+    checks = _Checks(actor)
     entries: list[Entry] = []
     for number, row in enumerate(rows, start=first_row):
         row_problems: list[Problem] = []
@@ -517,7 +585,7 @@ def import_rows(
             )
             continue
         try:
-            key = dis.normalise(element, _text(row, "disaggregation"))
+            key = checks.disaggregation(element, _text(row, "disaggregation"))
         except dis.DisaggregationError as exc:
             problems.append(Problem(number, "disaggregation", str(exc)))
             continue
@@ -527,10 +595,9 @@ def import_rows(
             problems.append(Problem(number, "value", str(exc)))
             continue
         period = _text(row, "period")
-        try:
-            check_period(element, period)
-        except IndicatorDataError as exc:
-            problems.append(Problem(number, "period", str(exc)))
+        start = checks.period(element, period)
+        if isinstance(start, str):
+            problems.append(Problem(number, "period", start))
             continue
         office_name = _text(row, "organisation")
         organisation: Organisation | None
@@ -574,7 +641,12 @@ def import_rows(
         )
     with transaction.atomic():
         result = apply_entries(
-            actor=actor, entries=entries, mode=mode, dry_run=dry_run, errors=problems
+            actor=actor,
+            entries=entries,
+            mode=mode,
+            dry_run=dry_run,
+            errors=problems,
+            checks=checks,
         )
     result.rows = len(rows)
     return result

@@ -195,6 +195,32 @@ def test_verification_pdf_lists_the_provinces_districts_only(client, personas, e
     assert client.post(url, {"province": "32", "cycle": evaluation.cycle.pk}).status_code == 404
 
 
+def test_verification_pdf_lists_an_adjustment_without_a_scorer(personas, evaluation):
+    """A province score whose scorer is not recorded prints a dash, not an error."""
+    from django.utils import translation
+
+    from layak.core.pdf import render_pdf
+    from layak.evaluation.models import Score, Stage
+    from layak.regions.models import Region
+    from layak.reports import documents
+
+    answer = answered(personas, evaluation)
+    Score.objects.create(
+        answer=answer,
+        stage=Stage.Kind.PROVINCE,
+        points=10,
+        decision=Score.Decision.ADJUSTED,
+        reason="Perda belum diundangkan",
+        scored_by=None,
+    )
+    context = documents.verification(Region.objects.get(code="32"), evaluation.cycle)
+    assert [s.scored_by for s, _before in context["adjustments"]] == [None]
+    with translation.override("id"):
+        pdf = render_pdf("reports/pdf/verification.html", context, None)
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
+    assert "Perda belum" in text and "diundangkan" in text
+
+
 def test_rad_progress_pdf_and_workbook(client, personas):
     from layak.plans.tests.helpers import make_plan
 

@@ -1,0 +1,1 @@
+"""Micro-benchmarks of single operations (see METHOD.md); ``python -m bench.micro.run``."""
