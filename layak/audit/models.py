@@ -54,8 +54,13 @@ class AuditEntry(models.Model):
         verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)
+    # The composite indexes below start with object_type and region: no separate ones.
     object_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("object type")
+        ContentType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("object type"),
+        db_index=False,
     )
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200)
@@ -66,6 +71,7 @@ class AuditEntry(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("region"),
+        db_index=False,
     )
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)

@@ -219,8 +219,15 @@ def can_enter(user: User, region: Region) -> bool:
 class DataValue(models.Model):
     """One number: an element's value for a region, a period and a disaggregation."""
 
+    # The unique constraint starts with the element: no separate index for it. Nothing looks
+    # values up by who created or last changed them (the audit log answers that), so neither
+    # gets an index: every index is paid for by each imported value.
     element = models.ForeignKey(
-        DataElement, on_delete=models.PROTECT, related_name="values", verbose_name=_("element")
+        DataElement,
+        on_delete=models.PROTECT,
+        related_name="values",
+        verbose_name=_("element"),
+        db_index=False,
     )
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
@@ -244,11 +251,11 @@ class DataValue(models.Model):
     # A removed value is kept, inactive, with its history in the audit log.
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

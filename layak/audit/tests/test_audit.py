@@ -82,3 +82,25 @@ def test_request_id_is_written_on_entries(client, personas):
     )
     assert response["X-Request-ID"] == "req-12345678"
     assert AuditEntry.objects.for_object(org).get().request_id == "req-12345678"
+
+
+def test_migrations_leave_the_append_only_triggers_in_place(tmp_path):
+    """SQLite alters a table by copying it; the audit migrations must install the triggers again."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    database = tmp_path / "fresh.sqlite3"
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "LAYAK_DEMO": "1"}
+    env["LAYAK_VAR_DIR"] = str(tmp_path)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
+    names = {
+        row[0]
+        for row in sqlite3.connect(database).execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        )
+    }
+    assert {"audit_auditentry_no_update", "audit_auditentry_no_delete"} <= names
