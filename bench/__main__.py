@@ -109,10 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     files = {part: RAW / f"{part}.json" for part in PARTS}
     fragments = {part: RAW / f"{part}.md" for part in ("load", "fault")}
     reused = args.reuse and (pg_dir / "data" / "PG_VERSION").exists() and files["generate"].exists()
+    # A part that runs starts from nothing; a skipped part keeps its last results, so the page
+    # can be completed part by part (e.g. ``--reuse --skip generate --skip micro``).
     for part in PARTS:
-        if not (part == "generate" and reused):
-            files[part].unlink(missing_ok=True)
-        fragments.get(part, Path("/nonexistent")).unlink(missing_ok=True)
+        if part in args.skip or (part == "generate" and reused):
+            continue
+        files[part].unlink(missing_ok=True)
+        if part in fragments:
+            fragments[part].unlink(missing_ok=True)
 
     codes: dict[str, int] = {}
     with cluster(keep=True, directory=str(pg_dir)) as c:
