@@ -1,9 +1,8 @@
-"""Pages of the task force: its structure today or on a past date, decree history, members,
-coordination meetings with attendance, decisions and follow-ups, and the minutes as a PDF."""
+"""Coordination meetings with invitations, attendance, decisions and minutes (PDF), and
+their follow-ups."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,12 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,414 +22,45 @@ from layak.accounts.models import User
 from layak.audit.models import AuditEntry
 from layak.core import concurrency
 from layak.core.pdf import letterhead, pdf_response
-from layak.evidence.attachments import AttachmentRefused, attachment_add, attachments_for
-from layak.evidence.sniff import UploadRefused
+from layak.evidence.attachments import attachments_for
 from layak.organisations.models import Organisation
 from layak.organisations.roles import OrganisationKind, Role
 from layak.regions.models import Region
 from layak.taskforce import actions
 from layak.taskforce.forms import (
-    AsOfForm,
     AttendeeForm,
     CompleteForm,
-    DecreeEditForm,
-    DecreeForm,
     DropForm,
     FollowUpForm,
     InviteForm,
     MeetingFilterForm,
     MeetingForm,
-    MemberEndForm,
-    MemberForm,
 )
 from layak.taskforce.models import (
-    LEADERSHIP_ROLES,
     Attendance,
-    Decree,
     FollowUp,
     Meeting,
     Member,
     Sex,
-    SubTeam,
     TaskForceRole,
     district_of,
 )
-from layak.taskforce.querysets import in_force_q, serving_q
-
-A = authz.Action
-PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _region(user: User, code: str) -> Region:
-    """A region the user reads (404 otherwise)."""
-    return get_object_or_404(
-        Region.objects.filter(authz.scope_q(user, A.VIEW, region="")).select_related("parent"),
-        code=code,
-    )
-
-
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
-
-
-def _own_region(user: User) -> Region | None:
-    """The one region a district-level user works in (None for wider or several reaches)."""
-    grants = authz.grants(user)
-    if not grants or any(g.national for g in grants):
-        return None
-    paths = {p for g in grants for p in g.paths}
-    if len(paths) != 1:
-        return None
-    region = Region.objects.filter(path=paths.pop()).select_related("parent").first()
-    if region is None or region.level < Region.Level.REGENCY:
-        return None
-    return region
-
-
-def _parse_on(request: HttpRequest) -> tuple[AsOfForm, datetime.date]:
-    today = timezone.localdate()
-    form = AsOfForm(request.GET or None)
-    if form.is_bound and form.is_valid() and form.cleaned_data["on"]:
-        return form, form.cleaned_data["on"]
-    return form, today
-
-
-# ---- the task force ------------------------------------------------------------------------
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """A district's people see their task force; the province, the ministry and assessors a
-    list of the regions in reach with the decree in force."""
-    user = _user(request)
-    own = _own_region(user)
-    if own is not None and "region" not in request.GET:
-        return _structure_page(request, user, own)
-    today = timezone.localdate()
-    current = Decree.objects.filter(region=OuterRef("pk")).filter(in_force_q(today))
-    current = current.order_by("-period_start", "-pk")
-    regions = (
-        Region.objects.filter(authz.scope_q(user, A.VIEW, region=""))
-        .filter(Q(level=Region.Level.REGENCY) | Q(taskforce_decrees__isnull=False))
-        .distinct()
-        .select_related("parent")
-        .annotate(
-            decree_id=Subquery(current.values("pk")[:1]),
-            decree_number=Subquery(current.values("number")[:1]),
-            decree_start=Subquery(current.values("period_start")[:1]),
-            meetings_this_year=Subquery(
-                Meeting.objects.filter(region=OuterRef("pk"), is_active=True, date__year=today.year)
-                .order_by()
-                .values("region")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-        )
-        .order_by("code")
-    )
-    code = (request.GET.get("region") or "").strip()
-    if code:
-        regions = regions.filter(Q(code=code) | Q(path__startswith=f"{code}."))
-    page = Paginator(regions, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "taskforce/home.html",
-        {"page": page, "code": code, "year": today.year},
-    )
-
-
-@login_required
-def region_detail(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
-    return _structure_page(request, user, _region(user, code))
-
-
-def _structure_page(request: HttpRequest, user: User, region: Region) -> HttpResponse:
-    form, on = _parse_on(request)
-    today = timezone.localdate()
-    decree = Decree.objects.filter(region=region).in_force(on).select_related("region").first()
-    members: list[Member] = []
-    if decree is not None:
-        members = list(
-            decree.members.serving(on)
-            .select_related("organisation")
-            .order_by("sub_team", "role", "name")
-        )
-    leadership = [
-        (TaskForceRole(role).label, [m for m in members if m.role == role])
-        for role in LEADERSHIP_ROLES
-    ]
-    teams = [
-        (
-            code,
-            label,
-            [m for m in members if m.sub_team == code and m.role == TaskForceRole.COORDINATOR],
-            [m for m in members if m.sub_team == code and m.role == TaskForceRole.MEMBER],
-        )
-        for code, label in SubTeam.choices
-    ]
-    meetings = (
-        Meeting.objects.filter(region=region, is_active=True)
-        .annotate(present=Count("attendances", filter=Q(attendances__present=True)))
-        .order_by("-date", "-start_time")[:5]
-    )
-    can_edit = authz.reaches(user, A.EDIT, region)
-    attachments = attachments_for([decree]) if decree is not None else {}
-    return render(
-        request,
-        "taskforce/region.html",
-        {
-            "region": region,
-            "form": form,
-            "on": on,
-            "is_today": on == today,
-            "decree": decree,
-            "members": members,
-            "leadership": leadership,
-            "teams": teams,
-            "missing": [label for code, label, c, m in teams if not c and not m],
-            "meetings": meetings,
-            "can_edit": can_edit,
-            "decree_files": attachments.get(decree.pk, []) if decree is not None else [],
-        },
-    )
-
-
-@login_required
-def decree_list(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
-    region = _region(user, code)
-    today = timezone.localdate()
-    decrees = (
-        Decree.objects.filter(region=region)
-        .select_related("superseded_by")
-        .annotate(member_count=Count("members"))
-        .order_by("-period_start", "-pk")
-    )
-    return render(
-        request,
-        "taskforce/decree_list.html",
-        {
-            "region": region,
-            "decrees": decrees,
-            "today": today,
-            "can_edit": authz.reaches(user, A.EDIT, region),
-        },
-    )
-
-
-@login_required
-def decree_create(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
-    region = _region(user, code)
-    if not authz.reaches(user, A.EDIT, region):
-        raise PermissionDenied
-    current = Decree.objects.filter(region=region).in_force(timezone.localdate()).first()
-    form = DecreeForm(request.POST or None, request.FILES or None)
-    if current is None:
-        del form.fields["copy_members"]
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        upload = data["decree_file"]
-        try:
-            with transaction.atomic():
-                decree = actions.decree_create(
-                    actor=user,
-                    region=region,
-                    number=data["number"],
-                    title=data["title"],
-                    signed_on=data["signed_on"],
-                    signatory=data["signatory"],
-                    period_start=data["period_start"],
-                    period_end=data["period_end"],
-                    copy_members=bool(data.get("copy_members")),
-                )
-                if upload is not None:
-                    attachment_add(
-                        actor=user,
-                        owner=decree,
-                        data=upload,
-                        name=upload.name or "",
-                        size=upload.size or 0,
-                        caption=_("Decree %(number)s") % {"number": decree.number},
-                    )
-        except (actions.TaskForceError, AttachmentRefused, UploadRefused) as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The decree has been recorded."))
-            return redirect("taskforce:decree", pk=decree.pk)
-    return render(
-        request,
-        "taskforce/decree_form.html",
-        {"form": form, "region": region, "decree": None, "current": current},
-    )
-
-
-def _decree(user: User, pk: int, action: authz.Action) -> Decree:
-    decree: Decree = authz.get_object_for_user(
-        Decree.objects.select_related("region__parent", "superseded_by"), user, action, pk=pk
-    )
-    return decree
-
-
-@login_required
-def decree_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    decree = _decree(user, pk, A.VIEW)
-    today = timezone.localdate()
-    members = decree.members.select_related("organisation").order_by(
-        "sub_team", "role", "served_from", "name"
-    )
-    can_edit = authz.reaches(user, A.EDIT, decree.region)
-    return render(
-        request,
-        "taskforce/decree_detail.html",
-        {
-            "decree": decree,
-            "region": decree.region,
-            "members": members,
-            "today": today,
-            "in_force": decree.in_force_on(today),
-            "supersedes": decree.supersedes.all(),
-            "attachments": attachments_for([decree]).get(decree.pk, []),
-            "can_edit": can_edit,
-            "history": AuditEntry.objects.for_object(decree).select_related("actor")[:50]
-            if can_edit
-            else AuditEntry.objects.none(),
-        },
-    )
-
-
-@login_required
-def decree_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    decree = _decree(user, pk, A.EDIT)
-    initial = {
-        "number": decree.number,
-        "title": decree.title,
-        "signed_on": decree.signed_on,
-        "signatory": decree.signatory,
-        "period_end": decree.period_end,
-    }
-    form = DecreeEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            actions.decree_update(actor=user, decree=decree, **fields)
-        except actions.TaskForceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The decree has been saved."))
-            return redirect("taskforce:decree", pk=decree.pk)
-    return render(
-        request,
-        "taskforce/decree_form.html",
-        {"form": form, "region": decree.region, "decree": decree},
-    )
-
-
-@login_required
-def member_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    decree = _decree(user, pk, A.EDIT)
-    form = MemberForm(request.POST or None, decree=decree)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.member_add(actor=user, decree=decree, **data)
-        except actions.TaskForceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("%(name)s has been added.") % {"name": data["name"]})
-            if "another" in request.POST:
-                return redirect("taskforce:member_create", pk=decree.pk)
-            return redirect("taskforce:decree", pk=decree.pk)
-    return render(
-        request,
-        "taskforce/member_form.html",
-        {"form": form, "decree": decree, "member": None, "end_form": None},
-    )
-
-
-def _member(user: User, pk: int, action: authz.Action) -> Member:
-    member: Member = authz.get_object_for_user(
-        Member.objects.select_related("decree__region", "organisation"), user, action, pk=pk
-    )
-    return member
-
-
-@login_required
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    member = _member(user, pk, A.EDIT)
-    decree = member.decree
-    fields = ("name", "position", "organisation", "role", "sub_team", "served_from")
-    initial: dict[str, Any] = {name: getattr(member, name) for name in fields}
-    initial["served_until"] = member.served_until
-    form = MemberForm(request.POST or None, decree=decree, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            actions.member_update(actor=user, member=member, **changes)
-        except actions.TaskForceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("%(name)s has been saved.") % {"name": member.name})
-            return redirect("taskforce:decree", pk=decree.pk)
-    return render(
-        request,
-        "taskforce/member_form.html",
-        {
-            "form": form,
-            "decree": decree,
-            "member": member,
-            "end_form": MemberEndForm(initial={"served_until": timezone.localdate()}),
-        },
-    )
-
-
-@login_required
-@require_POST
-def member_end(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    member = _member(user, pk, A.EDIT)
-    form = MemberEndForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.member_end(
-                actor=user,
-                member=member,
-                served_until=form.cleaned_data["served_until"],
-                reason=form.cleaned_data["reason"],
-            )
-        except actions.TaskForceError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request, _("The service of %(name)s has been ended.") % {"name": member.name}
-            )
-            return redirect("taskforce:decree", pk=member.decree_id)
-    else:
-        messages.error(request, _("Give the last day of service and a reason."))
-    return redirect("taskforce:member_edit", pk=member.pk)
-
+from layak.taskforce.querysets import serving_q
+from layak.taskforce.views.common import (
+    PAGE_SIZE,
+    A,
+    back,
+    own_region,
+    region_of,
+    signed_in,
+)
 
 # ---- meetings ------------------------------------------------------------------------------
 
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     visible = Meeting.objects.for_user(user, A.VIEW).filter(is_active=True)
     region_choices = list(
         Region.objects.filter(pk__in=visible.values("region")).values_list("code", "name")
@@ -455,7 +83,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         if year := form.cleaned_data["year"]:
             meetings = meetings.filter(date__year=year)
     editable = Region.objects.filter(authz.scope_q(user, A.EDIT, region=""))
-    own = _own_region(user)
+    own = own_region(user)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -470,8 +98,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_create(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
-    region = _region(user, code)
+    user = signed_in(request)
+    region = region_of(user, code)
     if not authz.reaches(user, A.EDIT, region):
         raise PermissionDenied
     form = MeetingForm(request.POST or None, region=region)
@@ -517,7 +145,7 @@ def _follow_ups(meeting: Meeting) -> QuerySet[FollowUp]:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     meeting = _meeting(user, pk, A.VIEW)
     can_edit = authz.reaches(user, A.EDIT, meeting.region)
     attendances = list(
@@ -575,7 +203,7 @@ def _totals(attendances: Iterable[Attendance]) -> dict[str, int]:
 
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     meeting = _meeting(user, pk, A.EDIT)
     fields = ("title", "agenda", "date", "start_time", "place", "chair_member", "chair_name")
     initial: dict[str, Any] = {name: getattr(meeting, name) for name in fields}
@@ -624,7 +252,7 @@ def _meeting_conflict(form: MeetingForm, current: Meeting) -> str:
 @login_required
 @require_POST
 def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     meeting = _meeting(user, pk, A.EDIT)
     form = InviteForm(request.POST, queryset=_invitable(meeting))
     if form.is_valid():
@@ -645,7 +273,7 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the attendance list: a present box and the sex for each person listed."""
-    user = _user(request)
+    user = signed_in(request)
     meeting = _meeting(user, pk, A.EDIT)
     marks: dict[int, tuple[bool, str]] = {}
     for row in meeting.attendances.only("pk"):
@@ -665,7 +293,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     meeting = _meeting(user, pk, A.EDIT)
     form = AttendeeForm(request.POST, region=meeting.region, prefix="guest")
     if form.is_valid():
@@ -726,7 +354,7 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
 @login_required
 def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes (notulen) in the official layout, on the secretariat's letterhead."""
-    user = _user(request)
+    user = signed_in(request)
     meeting = _meeting(user, pk, A.VIEW)
     # An official document of an Indonesian government: always in Indonesian.
     with translation.override("id"):
@@ -744,7 +372,7 @@ def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     meeting = _meeting(user, pk, A.EDIT)
     form = FollowUpForm(request.POST, region=meeting.region, prefix="fu")
     if form.is_valid():
@@ -768,7 +396,7 @@ def _follow_up(user: User, pk: int, action: authz.Action) -> FollowUp:
 
 @login_required
 def follow_up_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     follow_up = _follow_up(user, pk, A.VIEW)
     if not authz.reaches(user, A.EDIT, follow_up.meeting.region):
         raise PermissionDenied
@@ -792,7 +420,7 @@ def follow_up_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     follow_up = _follow_up(user, pk, A.EDIT)
     form = CompleteForm(request.POST, request.FILES)
     if form.is_valid():
@@ -812,13 +440,13 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The follow-up has been marked done."))
     else:
         messages.error(request, _("Say what was done."))
-    return _back(request, follow_up.get_absolute_url())
+    return back(request, follow_up.get_absolute_url())
 
 
 @login_required
 @require_POST
 def follow_up_drop(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     follow_up = _follow_up(user, pk, A.VIEW)
     if not authz.reaches(user, A.EDIT, follow_up.meeting.region):
         raise PermissionDenied
@@ -831,13 +459,13 @@ def follow_up_drop(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The follow-up has been dropped."))
-    return _back(request, follow_up.get_absolute_url())
+    return back(request, follow_up.get_absolute_url())
 
 
 @login_required
 @require_POST
 def follow_up_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     follow_up = _follow_up(user, pk, A.VIEW)
     if not authz.reaches(user, A.EDIT, follow_up.meeting.region):
         raise PermissionDenied
@@ -847,7 +475,7 @@ def follow_up_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The follow-up has been reopened."))
-    return _back(request, follow_up.get_absolute_url())
+    return back(request, follow_up.get_absolute_url())
 
 
 @login_required
@@ -855,7 +483,7 @@ def my_follow_ups(request: HttpRequest) -> HttpResponse:
     """Follow-ups owned by the organisations the user belongs to: open ones first."""
     from layak.organisations.models import Membership
 
-    user = _user(request)
+    user = signed_in(request)
     mine = Membership.objects.active().filter(user=user).values("organisation_id")
     status = request.GET.get("status", "open")
     if status not in FollowUp.Status.values and status != "all":
