@@ -1,10 +1,4 @@
-"""Every change to the task force, its meetings and their follow-ups goes through these
-functions, each in one transaction with its audit entry.
-
-Only a region-wide editor (the district administrator for its district, kecamatan and villages;
-the ministry everywhere) changes decrees, members and meetings. The office that owns a
-follow-up action may close it as done, with a note and evidence.
-"""
+"""Meetings, invitations, attendance and follow-ups."""
 
 from __future__ import annotations
 
@@ -13,380 +7,30 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from layak import authz
 from layak.accounts.models import User
 from layak.audit.log import record, snapshot
 from layak.core import concurrency
 from layak.organisations.models import Organisation
-from layak.organisations.roles import OrganisationKind
 from layak.regions.models import Region
+from layak.taskforce.actions.common import (
+    FOLLOW_UP_FIELDS,
+    MEETING_FIELDS,
+    A,
+    TaskForceError,
+    check_edits,
+    lock,
+)
 from layak.taskforce.models import (
-    SUB_TEAM_ROLES,
     Attendance,
     Decree,
     FollowUp,
     Meeting,
     Member,
     Sex,
-    SubTeam,
-    TaskForceRole,
 )
-
-A = authz.Action
-
-
-class TaskForceError(Exception):
-    """A change the rules refuse; the message is shown to the user."""
-
-
-DECREE_FIELDS = (
-    "number",
-    "title",
-    "signed_on",
-    "signatory",
-    "period_start",
-    "period_end",
-    "superseded_by",
-    "superseded_on",
-)
-MEMBER_FIELDS = (
-    "name",
-    "position",
-    "organisation",
-    "role",
-    "sub_team",
-    "served_from",
-    "served_until",
-    "end_reason",
-)
-MEETING_FIELDS = (
-    "title",
-    "agenda",
-    "date",
-    "start_time",
-    "place",
-    "chair_member",
-    "chair_name",
-    "minutes",
-    "decisions",
-    "is_active",
-)
-FOLLOW_UP_FIELDS = ("description", "owner", "due_date", "status", "completion_note")
-
-# Organisations that may sit in a task force (offices, community, business, media, the forum).
-MEMBER_ORGANISATION_KINDS = frozenset(
-    {
-        OrganisationKind.GOVERNMENT_OFFICE,
-        OrganisationKind.COMMUNITY,
-        OrganisationKind.RELIGIOUS,
-        OrganisationKind.BUSINESS,
-        OrganisationKind.MEDIA,
-        OrganisationKind.UNIVERSITY,
-        OrganisationKind.FORUM_ANAK,
-        OrganisationKind.PROVINCE_OFFICE,
-        OrganisationKind.SUBDISTRICT_OFFICE,
-        OrganisationKind.VILLAGE_GOVERNMENT,
-    }
-)
-# Roles that one person holds at a time (a coordinator: one per sub-team).
-SINGLE_ROLES = frozenset({TaskForceRole.CHAIR, TaskForceRole.SECRETARY, TaskForceRole.COORDINATOR})
-
-
-def _check_edits(actor: User, region: Region) -> None:
-    if not authz.reaches(actor, A.EDIT, region):
-        raise TaskForceError(_("Only the secretariat of this region can change its task force."))
-
-
-def _lock(model: Any, pk: int) -> Any:
-    return model.objects.select_for_update(of=("self",)).get(pk=pk)
-
-
-# ---- decrees -------------------------------------------------------------------------------
-
-
-def _check_period(start: datetime.date, end: datetime.date | None) -> None:
-    if end is not None and end < start:
-        raise TaskForceError(_("The decree cannot end before it starts."))
-
-
-@transaction.atomic
-def decree_create(
-    *,
-    actor: User,
-    region: Region,
-    number: str,
-    signed_on: datetime.date,
-    signatory: str,
-    period_start: datetime.date,
-    period_end: datetime.date | None = None,
-    title: str = "",
-    copy_members: bool = False,
-) -> Decree:
-    """Record a decree. It supersedes, from its start date, the decree in force that day; a
-    decree recorded after a later one (history typed in late) is superseded by that later one.
-    With ``copy_members`` the people serving under the superseded decree on the start date
-    serve under the new one from that date (their old service stays on the old decree)."""
-    _check_edits(actor, region)
-    number = number.strip()
-    if not number:
-        raise TaskForceError(_("Give the decree number."))
-    if not signatory.strip():
-        raise TaskForceError(_("Say who signed the decree."))
-    _check_period(period_start, period_end)
-    if signed_on > period_start + datetime.timedelta(days=366):
-        raise TaskForceError(_("The decree cannot take effect long before it was signed."))
-    decrees = Decree.objects.select_for_update(of=("self",)).filter(region=region)
-    if decrees.filter(period_start=period_start).exists():
-        raise TaskForceError(_("Another decree of this region starts on the same date."))
-    previous = decrees.filter(period_start__lt=period_start).order_by("-period_start").first()
-    later = decrees.filter(period_start__gt=period_start).order_by("period_start").first()
-    decree = Decree.objects.create(
-        region=region,
-        number=number,
-        title=title.strip(),
-        signed_on=signed_on,
-        signatory=signatory.strip(),
-        period_start=period_start,
-        period_end=period_end,
-        created_by=actor,
-    )
-    if later is not None:
-        decree.superseded_by = later
-        decree.superseded_on = later.period_start
-        decree.save(update_fields=["superseded_by", "superseded_on"])
-    record(
-        actor=actor,
-        action="taskforce.decree_created",
-        obj=decree,
-        region=region,
-        after=snapshot(decree, DECREE_FIELDS),
-    )
-    if previous is not None and (
-        previous.superseded_on is None or previous.superseded_on > period_start
-    ):
-        before = snapshot(previous, ("superseded_by", "superseded_on"))
-        previous.superseded_by = decree
-        previous.superseded_on = period_start
-        previous.save(update_fields=["superseded_by", "superseded_on"])
-        record(
-            actor=actor,
-            action="taskforce.decree_superseded",
-            obj=previous,
-            region=region,
-            before=before,
-            after=snapshot(previous, ("superseded_by", "superseded_on")),
-        )
-    if copy_members and previous is not None:
-        copied = [
-            Member(
-                decree=decree,
-                name=m.name,
-                position=m.position,
-                organisation_id=m.organisation_id,
-                role=m.role,
-                sub_team=m.sub_team,
-                served_from=period_start,
-                served_until=m.served_until
-                if m.served_until is not None
-                and (period_end is None or m.served_until <= period_end)
-                else None,
-            )
-            for m in previous.members.serving(period_start)
-        ]
-        Member.objects.bulk_create(copied)
-        if copied:
-            record(
-                actor=actor,
-                action="taskforce.members_copied",
-                obj=decree,
-                region=region,
-                after={"from_decree": previous.pk, "members": len(copied)},
-            )
-    return decree
-
-
-@transaction.atomic
-def decree_update(*, actor: User, decree: Decree, **fields: Any) -> Decree:
-    """Correct a decree's number, title, signature or end date. The start date decides which
-    decree supersedes which, so it is not changed here: record a new decree instead."""
-    decree = _lock(Decree, decree.pk)
-    _check_edits(actor, decree.region)
-    allowed = {"number", "title", "signed_on", "signatory", "period_end"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TaskForceError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
-    if "number" in fields and not str(fields["number"]).strip():
-        raise TaskForceError(_("Give the decree number."))
-    if "signatory" in fields and not str(fields["signatory"]).strip():
-        raise TaskForceError(_("Say who signed the decree."))
-    _check_period(decree.period_start, fields.get("period_end", decree.period_end))
-    end = fields.get("period_end")
-    if (
-        end is not None
-        and decree.members.filter(Q(served_from__gt=end) | Q(served_until__gt=end)).exists()
-    ):
-        raise TaskForceError(_("Some members serve beyond this end date; end their service first."))
-    before = snapshot(decree, DECREE_FIELDS)
-    for name, value in fields.items():
-        setattr(decree, name, value.strip() if isinstance(value, str) else value)
-    if fields:
-        decree.save(update_fields=list(fields))
-        record(
-            actor=actor,
-            action="taskforce.decree_updated",
-            obj=decree,
-            region=decree.region,
-            before=before,
-            after=snapshot(decree, DECREE_FIELDS),
-        )
-    return decree
-
-
-# ---- members -------------------------------------------------------------------------------
-
-
-def _check_member(decree: Decree, member: Member, exclude: int | None = None) -> None:
-    if not member.name.strip():
-        raise TaskForceError(_("Give the person's name."))
-    if member.role not in TaskForceRole.values:
-        raise TaskForceError(_("Unknown role in the task force."))
-    if member.role in SUB_TEAM_ROLES:
-        if member.sub_team not in SubTeam.values:
-            raise TaskForceError(_("Choose the sub-team of a coordinator or member."))
-    elif member.sub_team:
-        raise TaskForceError(_("The chair, vice chairs and secretary belong to no sub-team."))
-    if member.served_from < decree.period_start or (
-        decree.period_end is not None and member.served_from > decree.period_end
-    ):
-        raise TaskForceError(_("The service must start within the decree's period."))
-    if member.served_until is not None:
-        if member.served_until < member.served_from:
-            raise TaskForceError(_("The service cannot end before it starts."))
-        if decree.period_end is not None and member.served_until > decree.period_end:
-            raise TaskForceError(_("The service must end within the decree's period."))
-    organisation = member.organisation
-    if organisation is not None and (
-        organisation.kind not in MEMBER_ORGANISATION_KINDS
-        or organisation.region is None
-        or not (
-            organisation.region.path.startswith(decree.region.path)
-            or decree.region.path.startswith(organisation.region.path)
-        )
-    ):
-        raise TaskForceError(_("This organisation cannot sit in this region's task force."))
-    if member.role in SINGLE_ROLES:
-        others = decree.members.filter(role=member.role, sub_team=member.sub_team)
-        if exclude is not None:
-            others = others.exclude(pk=exclude)
-        until = member.served_until or datetime.date.max
-        overlap = others.filter(served_from__lte=until).filter(
-            Q(served_until__isnull=True) | Q(served_until__gte=member.served_from)
-        )
-        if overlap.exists():
-            raise TaskForceError(
-                _(
-                    "Someone else already serves as %(role)s in that period; "
-                    "end their service first."
-                )
-                % {"role": TaskForceRole(member.role).label.lower()}
-            )
-
-
-@transaction.atomic
-def member_add(
-    *,
-    actor: User,
-    decree: Decree,
-    name: str,
-    role: str,
-    served_from: datetime.date,
-    position: str = "",
-    organisation: Organisation | None = None,
-    sub_team: str = "",
-    served_until: datetime.date | None = None,
-) -> Member:
-    """Add a person serving under ``decree`` from ``served_from``."""
-    decree = _lock(Decree, decree.pk)
-    _check_edits(actor, decree.region)
-    member = Member(
-        decree=decree,
-        name=name.strip(),
-        position=position.strip(),
-        organisation=organisation,
-        role=role,
-        sub_team=sub_team if role in SUB_TEAM_ROLES else "",
-        served_from=served_from,
-        served_until=served_until,
-    )
-    _check_member(decree, member)
-    member.save()
-    record(
-        actor=actor,
-        action="taskforce.member_added",
-        obj=member,
-        region=decree.region,
-        after=snapshot(member, MEMBER_FIELDS),
-    )
-    return member
-
-
-@transaction.atomic
-def member_update(*, actor: User, member: Member, **fields: Any) -> Member:
-    member = _lock(Member, member.pk)
-    decree = member.decree
-    _check_edits(actor, decree.region)
-    unknown = set(fields) - set(MEMBER_FIELDS)
-    if unknown:
-        raise TaskForceError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
-    before = snapshot(member, MEMBER_FIELDS)
-    for name, value in fields.items():
-        setattr(member, name, value.strip() if isinstance(value, str) else value)
-    if member.role not in SUB_TEAM_ROLES:
-        member.sub_team = ""
-    _check_member(decree, member, exclude=member.pk)
-    changed = [n for n in MEMBER_FIELDS if before[n] != snapshot(member, (n,))[n]]
-    if changed:
-        member.save(update_fields=changed)
-        record(
-            actor=actor,
-            action="taskforce.member_updated",
-            obj=member,
-            region=decree.region,
-            before=before,
-            after=snapshot(member, MEMBER_FIELDS),
-        )
-    return member
-
-
-@transaction.atomic
-def member_end(*, actor: User, member: Member, served_until: datetime.date, reason: str) -> Member:
-    """End a person's service on ``served_until`` (the last day served); the row stays."""
-    member = _lock(Member, member.pk)
-    decree = member.decree
-    _check_edits(actor, decree.region)
-    if not reason.strip():
-        raise TaskForceError(_("Say why the service ends."))
-    if member.served_until is not None and member.served_until < served_until:
-        raise TaskForceError(_("This service has already ended."))
-    before = snapshot(member, MEMBER_FIELDS)
-    member.served_until = served_until
-    member.end_reason = reason.strip()
-    _check_member(decree, member, exclude=member.pk)
-    member.save(update_fields=["served_until", "end_reason"])
-    record(
-        actor=actor,
-        action="taskforce.member_ended",
-        obj=member,
-        region=decree.region,
-        before=before,
-        after=snapshot(member, MEMBER_FIELDS),
-    )
-    return member
-
 
 # ---- meetings ------------------------------------------------------------------------------
 
@@ -427,7 +71,7 @@ def meeting_create(
 ) -> Meeting:
     """Record a coordination meeting of ``region``'s task force. With ``invite_members`` the
     members serving on the meeting's date under the decree in force are invited."""
-    _check_edits(actor, region)
+    check_edits(actor, region)
     decree = Decree.objects.filter(region=region).in_force(date).first()
     meeting = Meeting(
         region=region,
@@ -464,8 +108,8 @@ def meeting_update(
     """Change the meeting's details, minutes or decisions. ``revision`` is the one the person
     opened: if the meeting was saved since, nothing changes and ``EditConflict`` carries the
     meeting as it is now."""
-    meeting = _lock(Meeting, meeting.pk)
-    _check_edits(actor, meeting.region)
+    meeting = lock(Meeting, meeting.pk)
+    check_edits(actor, meeting.region)
     concurrency.check(meeting, revision)
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
@@ -518,8 +162,8 @@ def _invite(meeting: Meeting, members: Iterable[Member]) -> list[Attendance]:
 @transaction.atomic
 def meeting_invite(*, actor: User, meeting: Meeting, members: Iterable[Member]) -> int:
     """Invite task force members (of the decree in force on the meeting's date)."""
-    meeting = _lock(Meeting, meeting.pk)
-    _check_edits(actor, meeting.region)
+    meeting = lock(Meeting, meeting.pk)
+    check_edits(actor, meeting.region)
     members = list(members)
     if any(m.decree_id != meeting.decree_id for m in members):
         raise TaskForceError(_("Only members of the decree in force can be invited."))
@@ -546,8 +190,8 @@ def _refresh_evaluation(meeting: Meeting, actor: User) -> None:
 def attendance_record(*, actor: User, meeting: Meeting, marks: dict[int, tuple[bool, str]]) -> None:
     """Record who was present: ``marks`` maps attendance ids to (present, sex). A person
     present needs their sex (attendance is reported by sex)."""
-    meeting = _lock(Meeting, meeting.pk)
-    _check_edits(actor, meeting.region)
+    meeting = lock(Meeting, meeting.pk)
+    check_edits(actor, meeting.region)
     if meeting.date > timezone.localdate():
         raise TaskForceError(_("Attendance is recorded once the meeting has taken place."))
     rows = {
@@ -599,8 +243,8 @@ def attendee_add(
     organisation_name: str = "",
 ) -> Attendance:
     """Add a person from outside the task force to the list (an invitee or a walk-in)."""
-    meeting = _lock(Meeting, meeting.pk)
-    _check_edits(actor, meeting.region)
+    meeting = lock(Meeting, meeting.pk)
+    check_edits(actor, meeting.region)
     if not name.strip():
         raise TaskForceError(_("Give the person's name."))
     if sex not in Sex.values:
@@ -654,8 +298,8 @@ def follow_up_add(
     owner: Organisation,
     due_date: datetime.date,
 ) -> FollowUp:
-    meeting = _lock(Meeting, meeting.pk)
-    _check_edits(actor, meeting.region)
+    meeting = lock(Meeting, meeting.pk)
+    check_edits(actor, meeting.region)
     if not description.strip():
         raise TaskForceError(_("Say what is to be done."))
     _check_owner(meeting, owner)
@@ -684,9 +328,9 @@ def follow_up_update(
     due_date: datetime.date,
 ) -> FollowUp:
     """Change what is to be done, by whom and when (the secretariat only, while open)."""
-    follow_up = _lock(FollowUp, follow_up.pk)
+    follow_up = lock(FollowUp, follow_up.pk)
     meeting = follow_up.meeting
-    _check_edits(actor, meeting.region)
+    check_edits(actor, meeting.region)
     if follow_up.status != FollowUp.Status.OPEN:
         raise TaskForceError(_("Only an open follow-up can be changed; reopen it first."))
     if not description.strip():
@@ -734,7 +378,7 @@ def follow_up_complete(
     from layak.evidence.attachments import AttachmentRefused, attachment_add
     from layak.evidence.sniff import UploadRefused
 
-    follow_up = _lock(FollowUp, follow_up.pk)
+    follow_up = lock(FollowUp, follow_up.pk)
     _check_may_close(actor, follow_up)
     if follow_up.status != FollowUp.Status.OPEN:
         raise TaskForceError(_("This follow-up is already closed."))
@@ -772,8 +416,8 @@ def follow_up_complete(
 @transaction.atomic
 def follow_up_drop(*, actor: User, follow_up: FollowUp, reason: str) -> FollowUp:
     """Drop an open follow-up that will not be done (the secretariat only, with a reason)."""
-    follow_up = _lock(FollowUp, follow_up.pk)
-    _check_edits(actor, follow_up.meeting.region)
+    follow_up = lock(FollowUp, follow_up.pk)
+    check_edits(actor, follow_up.meeting.region)
     if follow_up.status != FollowUp.Status.OPEN:
         raise TaskForceError(_("This follow-up is already closed."))
     if not reason.strip():
@@ -798,8 +442,8 @@ def follow_up_drop(*, actor: User, follow_up: FollowUp, reason: str) -> FollowUp
 @transaction.atomic
 def follow_up_reopen(*, actor: User, follow_up: FollowUp) -> FollowUp:
     """Reopen a closed follow-up (the secretariat, e.g. when the evidence does not hold)."""
-    follow_up = _lock(FollowUp, follow_up.pk)
-    _check_edits(actor, follow_up.meeting.region)
+    follow_up = lock(FollowUp, follow_up.pk)
+    check_edits(actor, follow_up.meeting.region)
     if follow_up.status == FollowUp.Status.OPEN:
         raise TaskForceError(_("This follow-up is already open."))
     before = snapshot(follow_up, FOLLOW_UP_FIELDS)
