@@ -26,3 +26,5 @@ urlpatterns = [
     path("public/", include("layak.portal.urls")),
     path("api/v1/", api.urls),
 ]
+
+handler500 = "layak.core.middleware.server_error"

@@ -41,3 +41,18 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = "30"
         response["Content-Language"] = language
         return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 handler, except for a database that does not answer: an error raised while
+    the session or the account is read (before any view runs) is turned into a response by
+    Django's own middleware wrapping and never reaches ``DatabaseUnavailableMiddleware``; it
+    still gets the 503 page."""
+    import sys
+
+    from django.views import defaults
+
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return DatabaseUnavailableMiddleware(lambda r: HttpResponse()).unavailable(request)
+    return defaults.server_error(request)

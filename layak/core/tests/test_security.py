@@ -92,6 +92,41 @@ def test_a_database_that_does_not_answer_gives_a_503_page_in_the_persons_languag
     assert client.get("/").status_code == 200
 
 
+def test_a_database_lost_while_the_session_is_read_still_gives_the_503_page(
+    client, personas, monkeypatch
+):
+    """Errors raised in the session or authentication middleware never reach the 503
+    middleware; the 500 handler answers them with the 503 page."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    client.force_login(personas.bekasi_admin)
+    client.raise_request_exception = False
+
+    def down(self, *args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionStore, "load", down)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/programme/")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "briefly unavailable" in response.content.decode()
+    monkeypatch.undo()
+    assert client.get("/programme/").status_code == 200
+
+
+def test_other_errors_still_give_the_500_page(client, personas, monkeypatch):
+    from layak.core import views
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(views, "_programme_work", broken)
+    client.force_login(personas.bekasi_admin)
+    client.raise_request_exception = False
+    assert client.get("/programme/").status_code == 500
+
+
 PRODUCTION_PROBE = """
 import json, django
 django.setup()

@@ -138,3 +138,34 @@ def test_reminders_on_demand_for_the_ministry_only(client, personas):
     job = Job.objects.get(kind="reminders")
     assert response.url == job.get_absolute_url()
     assert job.status == S.DONE and job.result == {"sent": 0}
+
+
+def test_the_worker_waits_for_the_database_instead_of_exiting(monkeypatch):
+    """A database restart makes django-tasks' worker raise; the worker command carries on."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import OperationalError
+
+    from layak.jobs.management.commands import worker
+
+    calls = {"recover": 0, "db_worker": 0}
+
+    def recover_stale():
+        calls["recover"] += 1
+        if calls["recover"] == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return 0
+
+    def fake_call_command(name, *args):
+        assert name == "db_worker"
+        calls["db_worker"] += 1
+        if calls["db_worker"] < 3:
+            raise OperationalError("connection is bad")
+
+    monkeypatch.setattr(worker, "recover_stale", recover_stale)
+    monkeypatch.setattr(worker, "call_command", fake_call_command)
+    stderr = io.StringIO()
+    call_command("worker", "--batch", "--retry-seconds", "0", stderr=stderr)
+    assert calls == {"recover": 2, "db_worker": 3}
+    assert stderr.getvalue().count("The database does not answer") == 3
