@@ -9,5 +9,5 @@
 - ``fault``: 50 editors while the worker is killed and the database restarted; checks that no
   acknowledged write was lost.
 
-See METHOD.md for how the figures are obtained.
+See bench/README.md for how the figures are obtained.
 """

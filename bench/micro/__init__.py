@@ -1,1 +1,1 @@
-"""Micro-benchmarks of single operations (see METHOD.md); ``python -m bench.micro.run``."""
+"""Micro-benchmarks of single operations (see bench/README.md); ``python -m bench.micro.run``."""

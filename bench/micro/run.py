@@ -1,4 +1,4 @@
-"""The micro-benchmarks (method in METHOD.md). Each function runs after ``django.setup()``
+"""The micro-benchmarks (method in bench/README.md). Each function runs after ``django.setup()``
 against the configured database and returns one result::
 
     {"name", "value", "unit", "target", "met", "note"}
