@@ -197,6 +197,16 @@ def verifier_actor(user: Any) -> dict[str, Any] | None:
     )
     mine = [a for a in submitted if verification.may_verify(user, a, Stage.Kind.PROVINCE)]
     if not mine:
+        # No district waits for this verifier now (e.g. the current cycle is still in
+        # self-assessment): review the verification of the last completed cycle, read-only.
+        done = (
+            Assessment.objects.for_user(user, authz.Action.VERIFY)
+            .filter(status=Assessment.Status.SUBMITTED, determined_at__isnull=False)
+            .select_related("region", "cycle__instrument__framework")
+            .order_by("-cycle__pk", "region__code")[:20]
+        )
+        mine = [a for a in done if verification.may_verify(user, a, Stage.Kind.PROVINCE)]
+    if not mine:
         return None
     pages: list[Page] = [("verifier /evaluation/verify/", "/evaluation/verify/")]
     for a in mine[:5]:

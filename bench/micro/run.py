@@ -500,6 +500,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "layak.settings")
+    # Production settings (no demo mode) need these; nothing is served.
+    os.environ.setdefault("SECRET_KEY", "bench-micro-" + os.urandom(16).hex())
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
     sys.path.insert(0, str(ROOT))
     import logging
 
