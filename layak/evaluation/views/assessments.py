@@ -33,8 +33,12 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     result = scores.result_for(assessment)
     maxima = scores.group_maxima(cycle)
     visible = Answer.objects.for_user(user, A.VIEW).filter(assessment=assessment)
+    # Filtering on this assessment's answers before annotating keeps the join to its own
+    # answers: the counts then read one district's rows, not every district's of the cycle.
     indicators = (
-        Indicator.objects.filter(version_id=cycle.instrument_id)
+        Indicator.objects.filter(
+            version_id=cycle.instrument_id, questions__answers__assessment=assessment
+        )
         .select_related("group")
         .annotate(
             total=Count("questions__answers", filter=Q(questions__answers__in=visible)),
