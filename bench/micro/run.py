@@ -60,7 +60,8 @@ def _ministry_user() -> Any:
 
 
 def _largest_cycle() -> Any:
-    """The cycle with the most scored regency/city assessments (the national evaluation)."""
+    """The cycle with the most scored regency/city assessments (the national evaluation); among
+    equals, the one with the most scores (a completed cycle, scored at every stage)."""
     from django.db.models import Count, Q
 
     from layak.evaluation.models import Cycle
@@ -78,7 +79,8 @@ def _largest_cycle() -> Any:
             )
         )
         .filter(districts__gt=0)
-        .order_by("-districts", "-pk")
+        .annotate(scores=Count("assessments__answers__scores"))
+        .order_by("-districts", "-scores", "-pk")
         .first()
     )
     if cycle is None:
