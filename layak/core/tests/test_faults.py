@@ -146,6 +146,9 @@ def test_answer_evidence_upload_on_a_full_disk_keeps_the_answer(
 def test_api_evidence_upload_on_a_full_disk(client, personas, evaluation, disk_full, english):
     from layak.api.actions import token_create
 
+    # The API speaks the token owner's language.
+    personas.bekasi_admin.language = "en"
+    personas.bekasi_admin.save(update_fields=["language"])
     token = token_create(actor=personas.bekasi_admin, name="sync", days=30)[1]
     answer = evaluation.answers["T-1.1"]
     response = client.post(
