@@ -95,5 +95,5 @@ def write(
         "",
     ]
     body = [s.markdown() for s in sections] + [f.rstrip() + "\n" for f in extra or []]
-    path.write_text("\n".join(head) + "\n".join(body))
+    path.write_text("\n".join(head) + "\n" + "\n".join(body))
     return path
