@@ -1,7 +1,7 @@
 # Layak: the two commands.
 #   make run   set everything up and serve the demo on http://127.0.0.1:8000 (SQLite)
 #   make test  lint, type-check, check migrations and run the whole test suite
-#   make bench the national-scale benchmark on PostgreSQL (bench/README.md, about 40 minutes)
+#   make bench the national-scale benchmark on PostgreSQL (bench/README.md, about 25 minutes)
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 .PHONY: run test env lint messages bench
