@@ -141,3 +141,41 @@ def test_definition_pages(client, personas, defs):
     client.force_login(personas.bekasi_admin)
     assert client.get("/data/definitions/").status_code == 200
     assert client.post("/data/definitions/elements/births/", data).status_code == 403
+
+
+def test_indicator_and_rule_pages_save_through_the_catalogue(client, personas, defs):
+    from layak.audit.models import AuditEntry
+    from layak.indicators.models import ValidationRule
+
+    births = defs["births"]
+    client.force_login(personas.ministry)
+    data = {
+        "code": "births-share",
+        "name": "Births share",
+        "numerator": births.pk,
+        "factor": "100",
+        "unit": "%",
+        "cluster": "K3",
+        "higher_is_better": "on",
+        "order": "9",
+        "is_active": "on",
+    }
+    response = client.post("/data/definitions/indicators/new/", data)
+    assert response.status_code == 302, response.content
+    created = Indicator.objects.get(code="births-share")
+    data["denominator"] = births.pk
+    response = client.post(f"/data/definitions/indicators/{created.pk}/", data)
+    assert response.status_code == 200 and "must differ" in response.content.decode()
+    other = next(e for e in defs.values() if e.pk != births.pk)
+    rule = {"name": "Births at most", "left": births.pk, "operator": "<=", "right": births.pk}
+    response = client.post("/data/definitions/rules/new/", {**rule, "is_active": "on"})
+    assert "compares two different elements" in response.content.decode()
+    rule["right"] = other.pk
+    response = client.post("/data/definitions/rules/new/", {**rule, "is_active": "on"})
+    assert response.status_code == 302, response.content
+    saved = ValidationRule.objects.get(name="Births at most")
+    response = client.post(f"/data/definitions/rules/{saved.pk}/", {**rule, "name": "Renamed"})
+    assert response.status_code == 302
+    saved.refresh_from_db()
+    assert saved.name == "Renamed" and not saved.is_active
+    assert AuditEntry.objects.filter(object_id=str(saved.pk)).count() == 2
