@@ -534,40 +534,61 @@ def element_form(request: HttpRequest, code: str | None = None) -> HttpResponse:
     return _definition_form(request, form, title, reverse("indicators:elements"), element)
 
 
-@login_required
-def indicator_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = _require_definer(request)
-    indicator = get_object_or_404(Indicator, pk=pk) if pk else None
-    form = IndicatorForm(request.POST or None, instance=indicator)
+def _model_definition(
+    request: HttpRequest,
+    user: User,
+    obj: Any,
+    form_class: Any,
+    field_names: Any,
+    save: Any,
+    saved: str,
+    titles: tuple[str, str],
+) -> HttpResponse:
+    """An indicator or a validation rule: its form, saved through the catalogue's action."""
+    form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in catalogue.INDICATOR_FIELDS}
+        fields = {name: form.cleaned_data[name] for name in field_names}
         try:
-            catalogue.indicator_save(actor=user, indicator=indicator, fields=fields)
+            save(actor=user, obj=obj, fields=fields)
         except actions.IndicatorDataError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("The indicator has been saved."))
+            messages.success(request, saved)
             return redirect("indicators:definitions")
-    title = _("Edit the indicator") if indicator else _("New indicator")
-    return _definition_form(request, form, title, reverse("indicators:definitions"), indicator)
+    title = titles[0] if obj else titles[1]
+    return _definition_form(request, form, title, reverse("indicators:definitions"), obj)
+
+
+@login_required
+def indicator_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    user = _require_definer(request)
+    return _model_definition(
+        request,
+        user,
+        get_object_or_404(Indicator, pk=pk) if pk else None,
+        IndicatorForm,
+        catalogue.INDICATOR_FIELDS,
+        lambda actor, obj, fields: catalogue.indicator_save(
+            actor=actor, indicator=obj, fields=fields
+        ),
+        _("The indicator has been saved."),
+        (_("Edit the indicator"), _("New indicator")),
+    )
 
 
 @login_required
 def rule_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = _require_definer(request)
-    rule = get_object_or_404(ValidationRule, pk=pk) if pk else None
-    form = RuleForm(request.POST or None, instance=rule)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in catalogue.RULE_FIELDS}
-        try:
-            catalogue.rule_save(actor=user, rule=rule, fields=fields)
-        except actions.IndicatorDataError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The validation rule has been saved."))
-            return redirect("indicators:definitions")
-    title = _("Edit the validation rule") if rule else _("New validation rule")
-    return _definition_form(request, form, title, reverse("indicators:definitions"), rule)
+    return _model_definition(
+        request,
+        user,
+        get_object_or_404(ValidationRule, pk=pk) if pk else None,
+        RuleForm,
+        catalogue.RULE_FIELDS,
+        lambda actor, obj, fields: catalogue.rule_save(actor=actor, rule=obj, fields=fields),
+        _("The validation rule has been saved."),
+        (_("Edit the validation rule"), _("New validation rule")),
+    )
 
 
 @login_required
