@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from layak.accounts.models import User
 from layak.evaluation.models import Answer, Assessment, Cycle, Gate, Score, Stage
-from layak.frameworks.models import Group, PredicateBand
+from layak.frameworks.models import Group, Indicator, PredicateBand
 from layak.frameworks.scoring import Predicate, apply_gates, points_for, predicate_for
 
 ZERO = Decimal(0)
@@ -64,11 +64,22 @@ def results(
     if assessments is not None:
         scores = scores.filter(answer__assessment_id__in=list(assessments))
     out: dict[int, Result] = {}
-    for row in scores.values(
-        "answer__assessment_id", "answer__question__indicator__group__code"
-    ).annotate(points=Sum("points")):
+    # Summed per indicator in the database, then each indicator capped at its own maximum
+    # (where its questions add up to more, as in the national 2024 instrument).
+    for row in (
+        scores.values(
+            "answer__assessment_id",
+            "answer__question__indicator_id",
+            "answer__question__indicator__group__code",
+            "answer__question__indicator__max_points",
+        )
+        .annotate(points=Sum("points"))
+        .order_by()
+    ):
         result = out.setdefault(row["answer__assessment_id"], Result(row["answer__assessment_id"]))
-        result.by_group[row["answer__question__indicator__group__code"]] = _money(row["points"])
+        points = capped(row["points"], row["answer__question__indicator__max_points"])
+        code = row["answer__question__indicator__group__code"]
+        result.by_group[code] = result.by_group.get(code, ZERO) + points
     bands = list(PredicateBand.objects.filter(version_id=cycle.instrument_id))
     gates = list(Gate.objects.filter(cycle=cycle).select_related("max_band", "question"))
     met: set[tuple[int, int]] = set()
@@ -102,11 +113,32 @@ def result_for(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) 
     )
 
 
-def group_maxima(cycle: Cycle) -> list[tuple[Group, Decimal]]:
-    groups = Group.objects.filter(version_id=cycle.instrument_id).annotate(
-        max_points=Sum("indicators__questions__max_points")
+def capped(points: object, maximum: Decimal | None) -> Decimal:
+    """An indicator's points, never above the indicator's own maximum when it has one."""
+    value = _money(points)
+    return min(value, maximum) if maximum is not None else value
+
+
+def indicator_maxima(version_id: int) -> dict[int, Decimal]:
+    """Each indicator's maximum: its own, or else the sum of its questions' maxima."""
+    rows = (
+        Indicator.objects.filter(version_id=version_id)
+        .annotate(question_sum=Sum("questions__max_points"))
+        .values_list("pk", "max_points", "question_sum")
     )
-    return [(g, g.max_points or ZERO) for g in groups.order_by("order")]
+    return {pk: own if own is not None else _money(question_sum) for pk, own, question_sum in rows}
+
+
+def group_maxima(cycle: Cycle) -> list[tuple[Group, Decimal]]:
+    """Each group's maximum: the sum of its indicators' maxima (two queries)."""
+    maxima = indicator_maxima(cycle.instrument_id)
+    by_group: dict[int, Decimal] = {}
+    for pk, group_id in Indicator.objects.filter(version_id=cycle.instrument_id).values_list(
+        "pk", "group_id"
+    ):
+        by_group[group_id] = by_group.get(group_id, ZERO) + maxima.get(pk, ZERO)
+    groups = Group.objects.filter(version_id=cycle.instrument_id).order_by("order")
+    return [(g, by_group.get(g.pk, ZERO)) for g in groups]
 
 
 def indicator_points(
@@ -114,11 +146,14 @@ def indicator_points(
 ) -> dict[int, Decimal]:
     rows = (
         Score.objects.filter(answer__assessment=assessment, stage=stage)
-        .values_list("answer__question__indicator_id")
+        .values_list("answer__question__indicator_id", "answer__question__indicator__max_points")
         .annotate(points=Sum("points"))
-        .values_list("answer__question__indicator_id", "points")
+        .order_by()
+        .values_list(
+            "answer__question__indicator_id", "answer__question__indicator__max_points", "points"
+        )
     )
-    return {indicator: _money(points) for indicator, points in rows}
+    return {indicator: capped(points, maximum) for indicator, maximum, points in rows}
 
 
 DONE = Q(status__in=[Answer.Status.SUBMITTED, Answer.Status.ACCEPTED])

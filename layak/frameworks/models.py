@@ -149,6 +149,12 @@ class Indicator(models.Model):
     name = models.CharField(_("name"), max_length=300)
     measure = models.TextField(_("measure (ukuran)"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The indicator's own maximum (the national instrument's indicator maxima add up to 1000).
+    # Where its questions add up to more, the indicator's score is capped here; empty means the
+    # sum of its questions' maxima.
+    max_points = models.DecimalField(
+        _("maximum points"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["version", "group__order", "order", "number"]

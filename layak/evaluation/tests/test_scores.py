@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from layak.evaluation import actions, scores
 from layak.evaluation.models import Answer, Score
+from layak.frameworks.models import Question
 from layak.regions.loading import SourceRegion, load_regions
 from layak.regions.models import Region
 
@@ -68,3 +69,31 @@ def test_cycle_and_assessment_pages_cost_the_same_queries_as_districts_grow(
     small = count(pages)
     add_districts(personas, evaluation, 30)
     assert count(pages) == small
+
+
+def test_an_indicator_is_capped_at_its_own_maximum(personas, evaluation):
+    """Where an indicator's questions add up to more than the indicator's maximum (Indikator 19
+    of the national 2024 instrument: 54 against 51), the indicator counts its maximum."""
+    add_districts(personas, evaluation, 1)
+    assessment = next(a for a in evaluation.cycle.assessments.all() if a.region.code == "99.01")
+    first = Answer.objects.filter(assessment=assessment).select_related("question__indicator")[0]
+    indicator = first.question.indicator
+    own = Score.objects.filter(
+        answer__assessment=assessment, answer__question__indicator=indicator, stage="self"
+    )
+    earned = sum(s.points for s in own)
+    assert earned > 1
+    indicator.max_points = earned - 1
+    indicator.save(update_fields=["max_points"])
+    before = scores.result_for(assessment)
+    assert scores.indicator_points(assessment)[indicator.pk] == earned - 1
+    group = indicator.group.code
+    unchanged = scores.results(evaluation.cycle, [assessment.pk])[assessment.pk]
+    assert unchanged.by_group[group] == before.by_group[group]
+    maxima = dict((g.code, m) for g, m in scores.group_maxima(evaluation.cycle))
+    assert maxima[group] == sum(
+        q.max_points for q in Question.objects.filter(indicator__group=indicator.group)
+    ) - (sum(q.max_points for q in indicator.questions.all()) - (earned - 1))
+    indicator.max_points = None
+    indicator.save(update_fields=["max_points"])
+    assert scores.result_for(assessment).by_group[group] == before.by_group[group] + 1
