@@ -93,6 +93,8 @@ def unauthorised(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(evaluation.EvaluationError)
 def refused(request: HttpRequest, exc: Exception) -> HttpResponse:
     code = "conflict" if isinstance(exc, evaluation.AnswerConflict) else "refused"
+    if isinstance(exc, evaluation.AnswerInvalid):
+        return _error(request, 422, "invalid", str(exc), exc.errors)
     return _error(request, 409 if code == "conflict" else 422, code, str(exc))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 
 from layak.evaluation.models import Answer, Cycle, Gate, Score, Stage
 from layak.frameworks.models import PredicateBand
@@ -69,15 +69,10 @@ def furthest_complete(scored: dict[str, int]) -> str | None:
 
 
 def totals(cycle: Cycle, assessment_ids: list[int], stage: str) -> dict[int, Decimal]:
-    """Each assessment's total as it stands at ``stage``. One query."""
-    rows = (
-        Answer.objects.filter(assessment_id__in=assessment_ids)
-        .annotate(p=points_upto(stage))
-        .values("assessment_id")
-        .annotate(total=Sum("p"))
-        .values_list("assessment_id", "total")
-    )
-    return {a: _money(t) for a, t in rows if t is not None}
+    """Each assessment's total as it stands at ``stage``: the evaluation's own totals."""
+    from layak.evaluation.scores import results
+
+    return {a: r.total for a, r in results(cycle, assessment_ids, stage).items()}
 
 
 def predicates(cycle: Cycle, wanted: dict[int, tuple[str, Decimal]]) -> dict[int, Predicate]:

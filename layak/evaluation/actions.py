@@ -63,6 +63,15 @@ class AnswerConflict(EvaluationError):
         self.answer = answer
 
 
+class AnswerInvalid(EvaluationError):
+    """The value does not fit its question; ``errors`` names each field (the same check for
+    the page, the API and imports)."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(" ".join(m for messages in errors.values() for m in messages))
+        self.errors = errors
+
+
 def locked_message() -> str:
     return _(
         "A submitted or accepted answer cannot be changed; "
@@ -385,7 +394,13 @@ def _check_may_edit(actor: User, answer: Answer) -> None:
 
 
 def _revise(
-    answer: Answer, *, actor: User, action: str, before: dict[str, Any] | None, fields: list[str]
+    answer: Answer,
+    *,
+    actor: User,
+    action: str,
+    before: dict[str, Any] | None,
+    fields: list[str],
+    detail: str = "",
 ) -> None:
     answer.revision += 1
     answer.updated_by = actor
@@ -400,6 +415,7 @@ def _revise(
         note=answer.note,
         status=answer.status,
         author=actor,
+        detail=detail,
     )
 
 
@@ -426,6 +442,12 @@ def answer_save(
         )
     if answer.status not in (S.DRAFT, S.RETURNED):
         raise EvaluationError(locked_message())
+    from layak.evaluation.forms import ValueInvalid, validate_value
+
+    try:
+        value = validate_value(answer.question, value)
+    except ValueInvalid as invalid:
+        raise AnswerInvalid(invalid.errors) from invalid
     if answer.value == value and answer.note == note:
         return answer
     before = {"value": answer.value, "note": answer.note}
@@ -525,6 +547,7 @@ def answer_return(*, actor: User, answer: Answer, reason: str) -> Answer:
         action="returned",
         before=answer.value,
         fields=["status", "return_reason"],
+        detail=answer.return_reason,
     )
     record(
         actor=actor,

@@ -125,53 +125,144 @@ class ReturnForm(forms.Form):
     )
 
 
-def value_from_post(question: Question, data: Any) -> tuple[dict[str, Any], list[str]]:
-    """The answer value a question's form posted, and what is wrong with it."""
-    errors: list[str] = []
+class ValueInvalid(Exception):
+    """An answer value its question refuses: messages by field (``value.number``,
+    ``value.option``, ``value.cells.<row>|<column>``...)."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(" ".join(m for messages in errors.values() for m in messages))
+        self.errors = errors
+
+
+def _number(raw: Any) -> Decimal | None:
+    return to_decimal(raw)
+
+
+def validate_value(question: Question, raw: Any) -> dict[str, Any]:
+    """The one check of an answer value, for the page, the API and imports: the value stored
+    for ``raw`` (a JSON object shaped as in ``frameworks.scoring``), or ``ValueInvalid`` naming
+    each field that is wrong. Nothing the question does not allow is stored or scored."""
+    if not isinstance(raw, dict):
+        raise ValueInvalid({"value": [_("The answer must be an object.")]})
+    errors: dict[str, list[str]] = {}
     kind = question.kind
     options = {str(o.pk) for o in question.options.all()}
+    known = {
+        "single": {"option"},
+        "yes_no": {"option"},
+        "multiple": {"options"},
+        "number": {"number"},
+        "percentage": {"number"},
+        "table": {"cells"},
+        "text": {"text"},
+    }.get(kind, set())
+    for key in raw:
+        if key not in known:
+            errors.setdefault(f"value.{key}", []).append(
+                _("This question does not take “%(field)s”.") % {"field": key}
+            )
+    value: dict[str, Any] = {}
     if kind in ("single", "yes_no"):
-        option = data.get("option", "")
-        if option and option not in options:
-            errors.append(_("Choose one of the options."))
-            return {}, errors
-        return ({"option": option} if option else {}), errors
-    if kind == "multiple":
-        chosen = [o for o in data.getlist("options") if o in options]
-        return ({"options": sorted(chosen)} if chosen else {}), errors
-    if kind in ("number", "percentage"):
-        raw = data.get("number", "").strip()
-        if not raw:
-            return {}, errors
-        number = to_decimal(raw)
-        if number is None:
-            errors.append(_("“%(value)s” is not a number.") % {"value": raw})
-            return {}, errors
-        if number < 0:
-            errors.append(_("The number cannot be negative."))
-        if kind == "percentage" and number > 100:
-            errors.append(_("A percentage is at most 100."))
-        return ({"number": _plain(number)} if not errors else {}), errors
-    if kind == "table":
+        option = raw.get("option")
+        if option not in (None, ""):
+            if str(option) not in options:
+                errors.setdefault("value.option", []).append(_("Choose one of the options."))
+            else:
+                value = {"option": str(option)}
+    elif kind == "multiple":
+        chosen = raw.get("options") or []
+        if not isinstance(chosen, list):
+            chosen = [chosen]
+        unknown = [str(o) for o in chosen if str(o) not in options]
+        if unknown:
+            errors.setdefault("value.options", []).append(_("Choose among the options."))
+        elif chosen:
+            value = {"options": sorted({str(o) for o in chosen})}
+    elif kind in ("number", "percentage"):
+        text = "" if raw.get("number") is None else str(raw.get("number")).strip()
+        if text:
+            number = _number(text)
+            problems = []
+            if number is None:
+                problems.append(_("“%(value)s” is not a number.") % {"value": text})
+            elif number < 0:
+                problems.append(_("The number cannot be negative."))
+            elif kind == "percentage" and number > 100:
+                problems.append(_("A percentage is at most 100."))
+            if problems:
+                errors.setdefault("value.number", []).extend(problems)
+            elif number is not None:
+                value = {"number": _plain(number)}
+    elif kind == "table":
+        given = raw.get("cells") or {}
+        if not isinstance(given, dict):
+            given = {}
+            errors.setdefault("value.cells", []).append(_("The table must be an object."))
+        rows = question.table_spec.get("rows", [])
+        columns = question.table_spec.get("columns", [])
+        allowed = {f"{r}|{c}" for r in rows for c in columns}
         cells: dict[str, str] = {}
-        for r, row in enumerate(question.table_spec.get("rows", [])):
-            for c, column in enumerate(question.table_spec.get("columns", [])):
-                raw = data.get(f"cell-{r}-{c}", "").strip()
-                if not raw:
-                    continue
-                number = to_decimal(raw)
-                if number is None or number < 0:
-                    errors.append(
-                        _("%(row)s / %(column)s: “%(value)s” is not a number of zero or more.")
-                        % {"row": row, "column": column, "value": raw}
-                    )
-                    continue
-                cells[f"{row}|{column}"] = _plain(number)
-        return ({"cells": cells} if cells else {}), errors
+        for key, cell in given.items():
+            text = "" if cell is None else str(cell).strip()
+            if key not in allowed:
+                errors.setdefault(f"value.cells.{key}", []).append(
+                    _("The table has no such row and column.")
+                )
+                continue
+            if not text:
+                continue
+            number = _number(text)
+            if number is None or number < 0:
+                row, _sep, column = key.partition("|")
+                errors.setdefault(f"value.cells.{key}", []).append(
+                    _("%(row)s / %(column)s: “%(value)s” is not a number of zero or more.")
+                    % {"row": row, "column": column, "value": text}
+                )
+                continue
+            cells[key] = _plain(number)
+        if cells:
+            value = {"cells": cells}
+    elif kind == "text":
+        text = str(raw.get("text") or "").strip()
+        if len(text) > 10000:
+            errors.setdefault("value.text", []).append(
+                _("The answer is longer than %(n)s characters.") % {"n": "10.000"}
+            )
+        elif text:
+            value = {"text": text}
+    if errors:
+        raise ValueInvalid(errors)
+    return value
+
+
+def raw_from_post(question: Question, data: Any) -> dict[str, Any]:
+    """What the question's form posted, shaped as an answer value but not yet checked."""
+    kind = question.kind
+    if kind in ("single", "yes_no"):
+        return {"option": data.get("option", "")}
+    if kind == "multiple":
+        return {"options": data.getlist("options")}
+    if kind in ("number", "percentage"):
+        return {"number": data.get("number", "")}
+    if kind == "table":
+        return {
+            "cells": {
+                f"{row}|{column}": data.get(f"cell-{r}-{c}", "")
+                for r, row in enumerate(question.table_spec.get("rows", []))
+                for c, column in enumerate(question.table_spec.get("columns", []))
+            }
+        }
     if kind == "text":
-        text = data.get("text", "").strip()[:10000]
-        return ({"text": text} if text else {}), errors
-    return {}, errors
+        return {"text": data.get("text", "")}
+    return {}
+
+
+def value_from_post(question: Question, data: Any) -> tuple[dict[str, Any], list[str]]:
+    """The answer value a question's form posted, and what is wrong with it."""
+    try:
+        return validate_value(question, raw_from_post(question, data)), []
+    except ValueInvalid as invalid:
+        return {}, [m for messages in invalid.errors.values() for m in messages]
 
 
 def _plain(number: Decimal) -> str:

@@ -259,13 +259,27 @@ class Assignment(models.Model):
 class AnswerRevision(models.Model):
     """Every saved change of an answer: who, when, and the value before and after."""
 
+    class Action(models.TextChoices):
+        SAVED = "saved", _("saved")
+        SUBMITTED = "submitted", _("submitted to the district")
+        ACCEPTED = "accepted", _("accepted by the district")
+        RETURNED = "returned", _("returned by the district")
+        RETURNED_BY_PROVINCE = "returned_by_province", _("returned by the verifier")
+        REUSED = "reused", _("taken over from the last cycle")
+        COMPUTED = "computed", _("computed from the records")
+        EVIDENCE_ATTACHED = "evidence_attached", _("document attached")
+        EVIDENCE_DETACHED = "evidence_detached", _("document removed")
+
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="revisions")
     revision = models.PositiveIntegerField()
-    action = models.CharField(max_length=32)
+    action = models.CharField(max_length=32, choices=Action.choices)
     value_before = models.JSONField(null=True, blank=True)
     value_after = models.JSONField(null=True, blank=True)
     note = models.TextField(blank=True)
-    status = models.CharField(max_length=16)
+    # What the step concerned besides the value: the reason of a return, the document
+    # attached or removed.
+    detail = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=workflow.Status.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, F, FilteredRelation, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from layak.accounts.models import User
 from layak.evaluation.models import Answer, Assessment, Cycle, Gate, Score, Stage
-from layak.frameworks.models import Group, Indicator, PredicateBand
+from layak.frameworks.models import Framework, Group, Indicator, PredicateBand
 from layak.frameworks.scoring import Predicate, apply_gates, points_for, predicate_for
 
 ZERO = Decimal(0)
@@ -47,59 +48,199 @@ def score_set(
 
 @dataclass
 class Result:
+    """An assessment's score as it stands at a stage.
+
+    While a verification stage is under way, an item its verifier has not reached yet keeps the
+    points of the nearest earlier stage that scored it (the same rule as "agree"), so a half
+    verified stage never shows the verified half as the district's total. ``items`` and ``done``
+    say how far the stage is: at the self-assessment, the answers the district accepted; at a
+    verification stage, the items its verifier scored. ``back`` counts items sent back to the
+    region and not yet accepted again."""
+
     assessment_id: int
+    stage: str = Stage.Kind.SELF_ASSESSMENT
     total: Decimal = ZERO
     by_group: dict[str, Decimal] = field(default_factory=dict)
     predicate: Predicate = field(default_factory=lambda: Predicate(None))
+    items: int = 0
+    done: int = 0
+    back: int = 0
+    determined: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.determined or (self.items > 0 and self.done >= self.items and not self.back)
+
+    @property
+    def carried(self) -> int:
+        """Items counted with an earlier stage's points (verification stages only)."""
+        if self.stage == Stage.Kind.SELF_ASSESSMENT or self.determined:
+            return 0
+        return max(self.items - self.done, 0)
+
+
+def chain(stage: str, level: int = 2) -> list[str]:
+    """The stages up to ``stage`` in order, for a cycle answered at ``level``."""
+    order = Stage.order_for(level)
+    if stage not in order:
+        return [str(Stage.Kind.SELF_ASSESSMENT)]
+    return order[: order.index(stage) + 1]
+
+
+# Every stage of every level, earliest first: the points standing for an answer are those of
+# the last of these that scored it (levels never mix their stages).
+ALL_STAGES = (
+    [str(k) for k in Stage.ORDER[:1]]
+    + [str(Stage.Kind.DISTRICT)]
+    + [str(k) for k in Stage.ORDER[1:]]
+)
+
+
+def _standing(answers: Any, stages: list[str]) -> tuple[Any, Any]:
+    """``answers`` joined to their score at each stage of ``stages`` (one join per stage, each
+    at most one row), and the expression of the points standing at the last of them."""
+    joins = {f"at_{s}": FilteredRelation("scores", condition=Q(scores__stage=s)) for s in stages}
+    points = Coalesce(
+        *[F(f"at_{s}__points") for s in reversed(stages)], Value(ZERO), output_field=DecimalField()
+    )
+    return answers.annotate(**joins), points
+
+
+def _aggregate(
+    answers: Any, stages: list[str], stage_of: dict[int, str] | str
+) -> dict[int, Result]:
+    """Per assessment: points per group as they stand over ``stages`` (each indicator capped at
+    its own maximum), items, items done at the assessment's stage, items back. One query."""
+    joined, points = _standing(answers, stages)
+    accepted = Count("pk", filter=Q(status=Answer.Status.ACCEPTED))
+    returned = Count("pk", filter=Q(status=Answer.Status.RETURNED))
+    scored = {s: Count(f"at_{s}__pk") for s in stages}
+    out: dict[int, Result] = {}
+    for row in (
+        joined.values(
+            "assessment_id",
+            "question__indicator_id",
+            "question__indicator__group__code",
+            "question__indicator__max_points",
+        )
+        .annotate(
+            points=Sum(points),
+            items=Count("pk"),
+            accepted=accepted,
+            returned=returned,
+            flagged=Count("pk", filter=~Q(returned_at_stage="")),
+            **{f"n_{s}": c for s, c in scored.items()},
+        )
+        .order_by()
+    ):
+        assessment_id = row["assessment_id"]
+        stage = stage_of if isinstance(stage_of, str) else stage_of[assessment_id]
+        result = out.setdefault(assessment_id, Result(assessment_id, stage))
+        code = row["question__indicator__group__code"]
+        result.by_group[code] = result.by_group.get(code, ZERO) + capped(
+            row["points"], row["question__indicator__max_points"]
+        )
+        result.items += row["items"]
+        if stage == Stage.Kind.SELF_ASSESSMENT:
+            result.done += row["accepted"]
+            result.back += row["returned"]
+        else:
+            result.done += row[f"n_{stage}"]
+            result.back += row["flagged"]
+    for result in out.values():
+        result.total = sum(result.by_group.values(), ZERO)
+    return out
+
+
+def _predicates(out: dict[int, Result], answers: Any, cycle_of: dict[int, int]) -> None:
+    """Each result's predicate, with the gates of its cycle met or not by the points standing
+    at its stage. Three queries for any number of assessments and cycles."""
+    cycles = Cycle.objects.filter(pk__in=set(cycle_of.values())).values_list("pk", "instrument_id")
+    version_of = dict(cycles)
+    bands: dict[int, list[PredicateBand]] = {}
+    for band in PredicateBand.objects.filter(version_id__in=set(version_of.values())):
+        bands.setdefault(band.version_id, []).append(band)
+    gates: dict[int, list[Gate]] = {}
+    for gate in Gate.objects.filter(cycle_id__in=set(version_of)).select_related("max_band"):
+        gates.setdefault(gate.cycle_id, []).append(gate)
+    met: set[tuple[int, int]] = set()
+    gated_questions = {g.question_id for found in gates.values() for g in found}
+    if gated_questions and out:
+        joined, _points = _standing(answers.filter(question_id__in=gated_questions), ALL_STAGES)
+        columns = [f"at_{s}__points" for s in ALL_STAGES]
+        for row in joined.values("assessment_id", "question_id", "question__max_points", *columns):
+            result = out.get(row["assessment_id"])
+            if result is None:
+                continue
+            upto = chain(result.stage, 4 if result.stage == Stage.Kind.DISTRICT else 2)
+            earned = next(
+                (
+                    row[f"at_{s}__points"]
+                    for s in reversed(upto)
+                    if row[f"at_{s}__points"] is not None
+                ),
+                ZERO,
+            )
+            if earned >= row["question__max_points"]:
+                met.add((row["assessment_id"], row["question_id"]))
+    for assessment_id, result in out.items():
+        cycle_id = cycle_of[assessment_id]
+        cycle_bands = bands.get(version_of[cycle_id], [])
+        failed = [
+            (g.max_band, g.reason)
+            for g in gates.get(cycle_id, [])
+            if (assessment_id, g.question_id) not in met
+        ]
+        result.predicate = apply_gates(
+            predicate_for(result.total, cycle_bands), cycle_bands, failed
+        )
 
 
 def results(
     cycle: Cycle, assessments: Iterable[int] | None = None, stage: str = Stage.Kind.SELF_ASSESSMENT
 ) -> dict[int, Result]:
-    """Totals by group, total and predicate (with gates) for the cycle's assessments at a stage.
+    """Totals by group, total, predicate (with gates) and progress of the cycle's assessments
+    as they stand at a stage. With ``current_results``, the one computation behind every total
+    shown on a page, a dashboard, a report, a workbook and the API.
 
-    Four queries whatever the number of districts: the sums, the bands, the gates and the gate
-    questions' scores."""
-    scores = Score.objects.filter(stage=stage, answer__assessment__cycle=cycle)
+    Five queries whatever the number of districts."""
+    level = int(
+        Framework.objects.filter(versions__cycles=cycle)
+        .values_list("region_level", flat=True)
+        .first()
+        or 2
+    )
+    answers = Answer.objects.filter(assessment__cycle=cycle)
     if assessments is not None:
-        scores = scores.filter(answer__assessment_id__in=list(assessments))
-    out: dict[int, Result] = {}
-    # Summed per indicator in the database, then each indicator capped at its own maximum
-    # (where its questions add up to more, as in the national 2024 instrument).
-    for row in (
-        scores.values(
-            "answer__assessment_id",
-            "answer__question__indicator_id",
-            "answer__question__indicator__group__code",
-            "answer__question__indicator__max_points",
-        )
-        .annotate(points=Sum("points"))
-        .order_by()
+        answers = answers.filter(assessment_id__in=list(assessments))
+    out = _aggregate(answers, chain(stage, level), stage)
+    _predicates(out, answers, {pk: cycle.pk for pk in out})
+    return out
+
+
+def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> dict[int, Result]:
+    """Each assessment's result at the stage it stands at (the furthest stage that has scored
+    any of its items), across any number of cycles; once determined, the fixed final total and
+    predicate. Six queries whatever the number of assessments and cycles."""
+    assessments = list(assessments)
+    ids = [a.pk for a in assessments]
+    reached: dict[int, str] = {pk: str(Stage.Kind.SELF_ASSESSMENT) for pk in ids}
+    for assessment_id, kind in (
+        Score.objects.filter(answer__assessment_id__in=ids)
+        .values_list("answer__assessment_id", "stage")
+        .distinct()
     ):
-        result = out.setdefault(row["answer__assessment_id"], Result(row["answer__assessment_id"]))
-        points = capped(row["points"], row["answer__question__indicator__max_points"])
-        code = row["answer__question__indicator__group__code"]
-        result.by_group[code] = result.by_group.get(code, ZERO) + points
-    bands = list(PredicateBand.objects.filter(version_id=cycle.instrument_id))
-    gates = list(Gate.objects.filter(cycle=cycle).select_related("max_band", "question"))
-    met: set[tuple[int, int]] = set()
-    if gates:
-        for assessment_id, question_id, points, max_points in scores.filter(
-            answer__question_id__in=[g.question_id for g in gates]
-        ).values_list(
-            "answer__assessment_id", "answer__question_id", "points", "answer__question__max_points"
-        ):
-            if points >= max_points:
-                met.add((assessment_id, question_id))
-    for result in out.values():
-        result.total = sum(result.by_group.values(), ZERO)
-        band = predicate_for(result.total, bands)
-        failed = [
-            (g.max_band, g.reason)
-            for g in gates
-            if (result.assessment_id, g.question_id) not in met
-        ]
-        result.predicate = apply_gates(band, bands, failed)
+        if ALL_STAGES.index(kind) > ALL_STAGES.index(reached[assessment_id]):
+            reached[assessment_id] = kind
+    answers = Answer.objects.filter(assessment_id__in=ids)
+    out = _aggregate(answers, ALL_STAGES, reached)
+    _predicates(out, answers, {a.pk: a.cycle_id for a in assessments})
+    for assessment in assessments:
+        result = out.setdefault(assessment.pk, Result(assessment.pk, reached[assessment.pk]))
+        if assessment.determined_at is not None:
+            result.determined = True
+            result.total = assessment.final_total or ZERO
+            result.predicate = Predicate(assessment.final_band, result.predicate.capped_by)
     return out
 
 

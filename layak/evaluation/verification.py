@@ -228,6 +228,7 @@ def verify_return(*, actor: User, answer: Answer, reason: str) -> Answer:
         action="returned_by_province",
         before=answer.value,
         fields=["status", "return_reason", "returned_at_stage"],
+        detail=answer.return_reason,
     )
     record(
         actor=actor,

@@ -119,7 +119,14 @@ def evidence_attach(
     link = EvidenceLink.objects.create(
         answer=answer, file=evidence, requirement=requirement, linked_by=actor
     )
-    _revise(answer, actor=actor, action="evidence_attached", before=answer.value, fields=[])
+    _revise(
+        answer,
+        actor=actor,
+        action="evidence_attached",
+        before=answer.value,
+        fields=[],
+        detail=evidence.name + (f" — {requirement.name}" if requirement else ""),
+    )
     _rescore(answer, actor)
     record(
         actor=actor,
@@ -146,14 +153,21 @@ def evidence_detach(*, actor: User, link: EvidenceLink) -> None:
     if answer.status not in (Answer.Status.DRAFT, Answer.Status.RETURNED):
         raise EvaluationError(locked_message())
     EvidenceLink.objects.filter(pk=link.pk).update(is_active=False)
-    _revise(answer, actor=actor, action="evidence_detached", before=answer.value, fields=[])
+    _revise(
+        answer,
+        actor=actor,
+        action="evidence_detached",
+        before=answer.value,
+        fields=[],
+        detail=link.file.name,
+    )
     _rescore(answer, actor)
     record(
         actor=actor,
         action="evidence.detached",
         obj=answer,
         region=answer.assessment.region,
-        before={"file": link.file_id},
+        before={"file": link.file_id, "name": link.file.name},
         after=None,
     )
 

@@ -181,28 +181,30 @@ def _scores_by_group(
     """Points per group of each cycle up to ``cycle`` as they stand (every answer's furthest
     stage), against the maximum of ``cycle``'s instrument. Six queries."""
     ids = [c.pk for c in taken]
-    assessments = {
-        a["cycle_id"]: a
-        for a in Assessment.objects.filter(region=region, cycle_id__in=ids).values(
-            "pk", "cycle_id", "final_total", "determined_at"
+    found = {
+        a.cycle_id: a
+        for a in Assessment.objects.filter(region=region, cycle_id__in=ids).select_related(
+            "final_band"
         )
     }
-    aids = [a["pk"] for a in assessments.values()]
-    covered = effective.coverage(aids)
-    standing = (
-        Answer.objects.filter(assessment_id__in=aids)
-        .annotate(p=effective.points_upto(None))
-        .values("assessment__cycle_id")
-    )
+    assessments = {
+        cycle_id: {"pk": a.pk, "final_total": a.final_total, "determined_at": a.determined_at}
+        for cycle_id, a in found.items()
+    }
+    covered = effective.coverage([a.pk for a in found.values()])
+    # The evaluation's own results as they stand, for every cycle at once.
+    current = scores.current_results(None, found.values())
+    standing_by_cycle = {cycle_id: current.get(a.pk) for cycle_id, a in found.items()}
     points = {
-        (r["assessment__cycle_id"], r["question__indicator__group__code"]): _money(r["points"])
-        for r in standing.values("assessment__cycle_id", "question__indicator__group__code")
-        .annotate(points=Sum("p"))
-        .filter(points__isnull=False)
+        (cycle_id, code): value
+        for cycle_id, result in standing_by_cycle.items()
+        if result is not None and result.items
+        for code, value in result.by_group.items()
     }
     totals = {
-        r["assessment__cycle_id"]: _money(r["points"])
-        for r in standing.annotate(points=Sum("p")).filter(points__isnull=False)
+        cycle_id: result.total
+        for cycle_id, result in standing_by_cycle.items()
+        if result is not None and result.items
     }
     groups: list[tuple[Group, Decimal]] = scores.group_maxima(cycle) if cycle else []
     columns = [Column(_("Group"), numeric=False)] + [Column(c.name) for c in taken]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from layak import authz
 from layak.core.http import HtmxHttpRequest
 from layak.evaluation import actions, computed
-from layak.evaluation.forms import ReturnForm, describe_value, value_from_post
+from layak.evaluation.forms import ReturnForm, describe_value, raw_from_post, value_from_post
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
@@ -47,10 +47,21 @@ ANSWER_PREFETCH = [
 
 
 def _card_context(
-    user: Any, answer: Answer, *, writable: bool, can_review: bool, library: list[EvidenceFile]
+    user: Any,
+    answer: Answer,
+    *,
+    writable: bool,
+    can_review: bool,
+    library: list[EvidenceFile],
+    posted: Any = None,
 ) -> dict[str, Any]:
+    """The card of one answer. ``posted``: a refused save's form data, shown again as typed."""
     question = answer.question
     value = answer.value or {}
+    note = answer.note
+    if posted is not None:
+        value = raw_from_post(question, posted)
+        note = posted.get("note", "")
     cells = value.get("cells", {})
     table = None
     if question.kind == Question.Kind.TABLE:
@@ -76,13 +87,16 @@ def _card_context(
         "answer": answer,
         "question": question,
         "value": value,
+        "note": note,
         "chosen": {str(o) for o in value.get("options", [])}
         | ({str(value["option"])} if value.get("option") else set()),
         "table": table,
         "points": scores[0].points if (scores := getattr(answer, "self_scores", None)) else 0,
         "links": getattr(answer, "active_links", []),
         "assigned": [a.organisation for a in getattr(answer, "active_assignments", [])],
+        # A computed answer is never typed, but it carries the evidence its question asks for.
         "writable": writable and editable_status and not question.computed,
+        "evidence_writable": writable and editable_status,
         "can_submit": writable and editable_status,
         "can_review": can_review,
         "library": library,
@@ -154,6 +168,23 @@ def _may_review(state: dict[str, Any], answer: Answer) -> bool:
 @login_required
 def indicator_form(request: HttpRequest, pk: int, indicator: int) -> HttpResponse:
     """One indicator's questions with their answers, evidence and workflow."""
+    return _indicator_page(request, pk, indicator)
+
+
+def _card_page(request: HttpRequest, answer: Answer, **card: Any) -> HttpResponse:
+    """The indicator page after a refused save without JavaScript: the card keeps what was
+    typed, with the message beside it."""
+    return _indicator_page(
+        request, answer.assessment_id, answer.question.indicator_id, card_of=(answer.pk, card)
+    )
+
+
+def _indicator_page(
+    request: HttpRequest,
+    pk: int,
+    indicator: int,
+    card_of: tuple[int, dict[str, Any]] | None = None,
+) -> HttpResponse:
     user = user_of(request)
     assessment = get_assessment(user, pk)
     ind = get_object_or_404(
@@ -174,6 +205,7 @@ def indicator_form(request: HttpRequest, pk: int, indicator: int) -> HttpRespons
     for a in answers:
         a.assessment = assessment  # already loaded; saves a query per card
     previous = actions.previous_answers(answers)
+    special_pk, special = card_of or (None, {})
     cards = [
         _card_context(
             user,
@@ -181,8 +213,10 @@ def indicator_form(request: HttpRequest, pk: int, indicator: int) -> HttpRespons
             writable=a.pk in state["editable"],
             can_review=_may_review(state, a),
             library=state["library"],
+            posted=special.get("posted") if a.pk == special_pk else None,
         )
         | {"previous": previous.get(a.pk)}
+        | ({k: v for k, v in special.items() if k != "posted"} if a.pk == special_pk else {})
         for a in answers
     ]
     return render(
@@ -193,7 +227,14 @@ def indicator_form(request: HttpRequest, pk: int, indicator: int) -> HttpRespons
 
 
 def _card(
-    request: HttpRequest, answer_pk: int, *, message: str = "", error: str = "", mine: str = ""
+    request: HttpRequest,
+    answer_pk: int,
+    *,
+    message: str = "",
+    error: str = "",
+    mine: str = "",
+    field_error: str = "",
+    posted: Any = None,
 ) -> HttpResponse:
     user = user_of(request)
     answer = (
@@ -209,17 +250,29 @@ def _card(
         writable=answer.pk in state["editable"],
         can_review=_may_review(state, answer),
         library=state["library"],
+        posted=posted,
     )
     context.update(
-        {"message": message, "error": error, "mine": mine, "assessment": answer.assessment}
+        {
+            "message": message,
+            "error": error,
+            "mine": mine,
+            "field_error": field_error,
+            "assessment": answer.assessment,
+        }
     )
     context["previous"] = actions.previous_answer(answer)
     return render(request, "evaluation/_answer_card.html", context)
 
 
-def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: str) -> HttpResponse:
-    if request.htmx:
-        return _card(request, answer.pk, **kwargs)
+def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: Any) -> HttpResponse:
+    if request.htmx or kwargs.get("posted") is not None:
+        # A refused save is shown again with what was typed (also without JavaScript).
+        return (
+            _card_page(request, answer, **kwargs)
+            if not request.htmx
+            else _card(request, answer.pk, **kwargs)
+        )
     if kwargs.get("error"):
         messages.error(request, kwargs["error"])
     elif kwargs.get("message"):
@@ -237,20 +290,22 @@ def answer_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     question = Question.objects.prefetch_related("options").get(pk=answer.question_id)
     value, errors = value_from_post(question, request.POST)
     if errors:
-        return _back(request, answer, error=" ".join(errors))
+        return _back(request, answer, field_error=" ".join(errors), posted=request.POST)
+    note = request.POST.get("note", "").strip()
     try:
         revision = int(request.POST.get("revision", "-1"))
-        actions.answer_save(
-            actor=user,
-            answer=answer,
-            value=value,
-            note=request.POST.get("note", "").strip(),
-            revision=revision,
-        )
+        actions.answer_save(actor=user, answer=answer, value=value, note=note, revision=revision)
     except actions.AnswerConflict as exc:
-        return _back(request, answer, error=str(exc), mine=describe_value(question, value))
+        # Their version goes into the form; what this person typed is shown beside it, note
+        # included, to be applied again.
+        mine = describe_value(question, value)
+        if note:
+            mine = f"{mine} — {_('note')}: {note}"
+        return _back(request, answer, error=str(exc), mine=mine)
+    except actions.AnswerInvalid as exc:
+        return _back(request, answer, field_error=str(exc), posted=request.POST)
     except (actions.EvaluationError, ValueError) as exc:
-        return _back(request, answer, error=str(exc))
+        return _back(request, answer, error=str(exc), posted=request.POST)
     return _back(request, answer, message=_("Saved."))
 
 
