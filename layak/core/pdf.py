@@ -35,11 +35,18 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"PDF documents fetch nothing: {url[:40]}")
 
 
-def render_pdf(template_name: str, context: dict[str, Any], request: HttpRequest | None) -> bytes:
+def render_document(
+    template_name: str, context: dict[str, Any], request: HttpRequest | None
+) -> Any:
+    """The laid-out document (WeasyPrint's ``Document``: its pages and their boxes)."""
     from weasyprint import HTML
 
     html = render_to_string(template_name, context, request=request)
-    pdf: bytes = HTML(string=html, url_fetcher=_refuse).write_pdf()
+    return HTML(string=html, url_fetcher=_refuse).render()
+
+
+def render_pdf(template_name: str, context: dict[str, Any], request: HttpRequest | None) -> bytes:
+    pdf: bytes = render_document(template_name, context, request).write_pdf()
     return pdf
 
 
