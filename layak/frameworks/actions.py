@@ -14,7 +14,7 @@ from layak.accounts.models import User
 from layak.audit.log import record
 from layak.frameworks import bundled
 from layak.frameworks.models import Framework, InstrumentVersion, Question
-from layak.frameworks.spec import Problem, build_version, spec_of, validate
+from layak.frameworks.spec import InstrumentSpec, Problem, build_version, spec_of, validate
 from layak.frameworks.workbook import read_workbook
 
 
@@ -39,12 +39,15 @@ def _summary(version: InstrumentVersion) -> dict[str, object]:
 
 @transaction.atomic
 def bundled_load() -> list[InstrumentVersion]:
-    """Create and publish the bundled frameworks that are not in the database yet."""
+    """Create and publish the bundled frameworks that are not in the database yet; refresh the
+    names and descriptions of those that are (they are Layak's texts, not anyone's entries)."""
     created = []
     for code, make in bundled.BUNDLED.items():
-        if Framework.objects.filter(code=code).exists():
-            continue
         spec = make()
+        existing = Framework.objects.filter(code=code).first()
+        if existing is not None:
+            _refresh_texts(existing, spec)
+            continue
         problems = validate(spec)
         if problems:
             raise InstrumentError("; ".join(str(p) for p in problems))
@@ -61,6 +64,29 @@ def bundled_load() -> list[InstrumentVersion]:
         )
         created.append(version)
     return created
+
+
+def _refresh_texts(framework: Framework, spec: InstrumentSpec) -> None:
+    texts = {
+        "name": spec.framework_name,
+        "name_en": spec.framework_name_en,
+        "description": spec.description,
+        "description_en": spec.description_en,
+    }
+    before = {f: getattr(framework, f) for f in texts if getattr(framework, f) != texts[f]}
+    if not before:
+        return
+    for field in before:
+        setattr(framework, field, texts[field])
+    framework.save(update_fields=list(before))
+    record(
+        actor=None,
+        action="framework.texts_updated",
+        obj=framework,
+        region=None,
+        before=before,
+        after={f: texts[f] for f in before},
+    )
 
 
 def instrument_import(

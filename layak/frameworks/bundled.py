@@ -1,6 +1,8 @@
 """The frameworks Layak ships, built from ``data/kla-frameworks.yaml`` (the project brief's
-structured sources; every field's source and confidence is in that file).
+structured sources; every field's source and confidence is in that file) and, for the national
+2024 instrument, ``data/kla-2024.csv`` (``kla2024.py``).
 
+- ``kla2024``: the national KLA 2024 instrument, the default for new cycles (``kla2024.py``).
 - ``kla24``: the 24 indicators in force (Perpres 25/2021, Permen PPPA 12/2022), with questions
   built from each indicator's measure and sub-items and a *default* scoring scheme whose maxima
   add up to 1000. The national instrument's points are not public (Kepmen PPPA 21/2023), so the
@@ -20,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from layak.frameworks.kla2024 import kla2024
 from layak.frameworks.spec import (
     BandSpec,
     EvidenceSpec,
@@ -386,10 +389,19 @@ def kla24() -> InstrumentSpec:
     spec = InstrumentSpec(
         framework_code="kla24",
         framework_name="Indikator KLA (24 indikator, Perpres 25/2021)",
+        framework_name_en="KLA indicators (24 indicators, Perpres 25/2021)",
         label="Instrumen bawaan — skema nilai contoh (ganti dengan instrumen resmi siklus)",
+        label_en="Bundled instrument — example scores (replace with the cycle's official one)",
         scale_max=D(1000),
         is_default_scheme=True,
-        description=str(fw.get("in_force", "")),
+        description=(
+            "24 indikator KLA (Perpres 25/2021, Permen PPPA 12/2022), dipakai dalam evaluasi "
+            "sejak 2019. Bobot nilainya contoh, bukan bobot nasional."
+        ),
+        description_en=(
+            "The 24 KLA indicators (Perpres 25/2021, Permen PPPA 12/2022), used in evaluations "
+            "since 2019. Its points are an example, not the national weights."
+        ),
         bands=[
             BandSpec(
                 code=b["code"],
@@ -438,9 +450,12 @@ def kla31() -> InstrumentSpec:
     return InstrumentSpec(
         framework_code="kla31",
         framework_name="Indikator KLA 2011 (31 indikator, Permen PPPA 12/2011)",
+        framework_name_en="KLA indicators 2011 (31 indicators, Permen PPPA 12/2011)",
         label="Indikator 2011 (tanpa pertanyaan; untuk data historis)",
+        label_en="2011 indicators (no questions; for historical data)",
         has_points=False,
-        description=str(fw.get("in_force", "")),
+        description="Indikator KLA yang berlaku sekitar 2011 sampai 2019, untuk data historis.",
+        description_en="The KLA indicators in force from about 2011 to 2019, for historical data.",
         groups=[GroupSpec(code, names[code], i) for i, code in enumerate(groups)],
         indicators=[
             IndicatorSpec(ind["code"], ind["cluster"], ind["name_en"], n + 1, order=n)
@@ -453,9 +468,19 @@ def unicef_cfci() -> InstrumentSpec:
     fw = _framework("unicef_cfci")
     spec = InstrumentSpec(
         framework_code="unicef-cfci",
-        framework_name="UNICEF Child Friendly Cities Initiative",
-        label="Goal areas and minimum recognition criteria (met or not)",
+        framework_name="UNICEF Child Friendly Cities Initiative (Kota Ramah Anak)",
+        framework_name_en="UNICEF Child Friendly Cities Initiative",
+        label="Bidang tujuan dan kriteria minimum pengakuan (terpenuhi atau tidak)",
+        label_en="Goal areas and minimum recognition criteria (met or not)",
         has_points=False,
+        description=(
+            "Inisiatif Kota Ramah Anak UNICEF: lima bidang tujuan dan kriteria minimum untuk "
+            "pengakuan, dinilai terpenuhi atau tidak, tanpa poin."
+        ),
+        description_en=(
+            "UNICEF's Child Friendly Cities Initiative: five goal areas and the minimum "
+            "criteria for recognition, each met or not, without points."
+        ),
         groups=[GroupSpec(g["code"], g["name_en"], i) for i, g in enumerate(fw["goal_areas"])]
         + [GroupSpec("MIN", "Minimum criteria for recognition", len(fw["goal_areas"]))],
     )
@@ -522,7 +547,9 @@ def _village_options(indicator: dict[str, Any], max_points: Decimal) -> list[Opt
     return _graded_options(max_points, labels)
 
 
-def _lower_level(code: str, name: str, level: int, label: str) -> InstrumentSpec:
+def _lower_level(
+    code: str, name: str, level: int, label: str, english: tuple[str, str]
+) -> InstrumentSpec:
     """The village example of the brief (a district app's design, not national policy) as an
     instrument for villages (level 4) or, adapted, for kecamatan (level 3)."""
     example = _framework("dekela_local_example_tasikmalaya")
@@ -533,7 +560,16 @@ def _lower_level(code: str, name: str, level: int, label: str) -> InstrumentSpec
         label=label,
         region_level=level,
         is_default_scheme=True,
-        description=str(example.get("status", "")),
+        framework_name_en=english[0],
+        label_en=english[1],
+        description=(
+            "Contoh instrumen dengan nilai per pilihan jawaban dan kategori bukti, "
+            "untuk dipakai sampai instrumen resmi dimuat."
+        ),
+        description_en=(
+            "An example instrument with points per answer option and evidence categories, "
+            "to be used until the official instrument is loaded."
+        ),
     )
     total = D(0)
     for g, cluster in enumerate(example["clusters"]):
@@ -579,7 +615,11 @@ def dekela() -> InstrumentSpec:
         "dekela",
         "Desa/Kelurahan Layak Anak (DEKELA) — contoh",
         4,
-        "Contoh instrumen desa (rancangan aplikasi daerah, bukan kebijakan nasional)",
+        "Contoh instrumen desa (bukan kebijakan nasional)",
+        (
+            "Child-friendly villages (DEKELA) — example",
+            "Example village instrument (not national policy)",
+        ),
     )
 
 
@@ -589,10 +629,15 @@ def kelana() -> InstrumentSpec:
         "Kecamatan Layak Anak (KELANA) — contoh",
         3,
         "Contoh instrumen kecamatan, diadaptasi dari contoh instrumen desa",
+        (
+            "Child-friendly kecamatan (KELANA) — example",
+            "Example kecamatan instrument, adapted from the village example",
+        ),
     )
 
 
 BUNDLED = {
+    "kla2024": kla2024,
     "kla24": kla24,
     "kla31": kla31,
     "unicef-cfci": unicef_cfci,

@@ -13,13 +13,23 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def _in_language(indonesian: str, english: str) -> str:
+    """The English text for a reader in English when there is one, else the Indonesian."""
+    if english and (get_language() or "id").split("-")[0] == "en":
+        return english
+    return indonesian
 
 
 class Framework(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     # The region level whose units answer it: 2 regency/city, 3 sub-district, 4 village.
     region_level = models.PositiveSmallIntegerField(_("answered by level"), default=2)
     has_points = models.BooleanField(
@@ -34,7 +44,15 @@ class Framework(models.Model):
         verbose_name_plural = _("frameworks")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return _in_language(self.name, self.name_en)
+
+    @property
+    def display_description(self) -> str:
+        return _in_language(self.description, self.description_en)
 
 
 class InstrumentVersion(models.Model):
@@ -47,11 +65,20 @@ class InstrumentVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("version"))
     label = models.CharField(_("label"), max_length=200)
+    label_en = models.CharField(_("label in English"), max_length=200, blank=True)
     is_default_scheme = models.BooleanField(
         _("default scoring scheme"),
         default=False,
         help_text=_("Bundled example scores, to be replaced by the cycle's official instrument."),
     )
+    # Answer levels and their points inferred from a district's recap of the national instrument
+    # rather than taken from the ministry's workbook; the official workbook replaces the version.
+    reconstructed = models.BooleanField(
+        _("answer levels reconstructed"),
+        default=False,
+        help_text=_("The answer levels and their points are inferred, not the ministry's own."),
+    )
+    source = models.TextField(_("source"), blank=True)
     scale_max = models.DecimalField(_("maximum score"), max_digits=8, decimal_places=2, default=0)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
@@ -79,7 +106,11 @@ class InstrumentVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.framework.name} · v{self.number} · {self.label}"
+        return f"{self.framework} · v{self.number} · {self.display_label}"
+
+    @property
+    def display_label(self) -> str:
+        return _in_language(self.label, self.label_en)
 
     @property
     def is_frozen(self) -> bool:
@@ -216,6 +247,9 @@ class Question(models.Model):
     computed = models.CharField(
         _("computed"), max_length=16, choices=Computed.choices, default="", blank=True
     )
+    # The offices that supply the answer, as the instrument names them ("Dinkes", "Polres",
+    # "Forum Anak Daerah (FAD)"); a district maps these names to its own organisations.
+    offices = models.JSONField(_("supplying offices"), default=list, blank=True)
     # The question of the previous version this one continues (answers offered for reuse).
     previous = models.ForeignKey(
         "self",
@@ -271,12 +305,23 @@ class ScoreBand(models.Model):
 
 
 class EvidenceRequirement(models.Model):
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Supporting document")
+        MATRIX = "matrix", _("Matrix (template to fill in)")
+        PHOTO = "photo", _("Photos")
+        BUDGET = "budget", _("Budget data signed by Bappeda")
+        CERTIFICATE = "certificate", _("Certificates")
+        REGULATION = "regulation", _("The regulation or policy itself")
+
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="evidence_requirements"
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("document"), max_length=300)
     required = models.BooleanField(_("required"), default=False)
+    kind = models.CharField(
+        _("kind of evidence"), max_length=16, choices=Kind.choices, default=Kind.DOCUMENT
+    )
 
     class Meta:
         ordering = ["question", "order", "pk"]

@@ -77,6 +77,8 @@ class IndicatorSpec:
     measure: str = ""
     order: int = 0
     where: Where = field(default_factory=Where)
+    # The indicator's own maximum; None means the sum of its questions' maxima.
+    max_points: Decimal | None = None
 
 
 @dataclass
@@ -101,6 +103,7 @@ class EvidenceSpec:
     required: bool = False
     order: int = 0
     where: Where = field(default_factory=Where)
+    kind: str = "document"
 
 
 @dataclass
@@ -118,6 +121,7 @@ class QuestionSpec:
     table_columns: list[str] = field(default_factory=list)
     table_ratio: list[str] = field(default_factory=list)
     computed: str = ""
+    offices: list[str] = field(default_factory=list)
     options: list[OptionSpec] = field(default_factory=list)
     score_bands: list[ScoreBandSpec] = field(default_factory=list)
     evidence: list[EvidenceSpec] = field(default_factory=list)
@@ -134,6 +138,11 @@ class InstrumentSpec:
     has_points: bool = True
     is_default_scheme: bool = False
     description: str = ""
+    framework_name_en: str = ""
+    description_en: str = ""
+    label_en: str = ""
+    reconstructed: bool = False
+    source: str = ""
     bands: list[BandSpec] = field(default_factory=list)
     groups: list[GroupSpec] = field(default_factory=list)
     indicators: list[IndicatorSpec] = field(default_factory=list)
@@ -218,16 +227,49 @@ def validate(spec: InstrumentSpec) -> list[Problem]:
             problems.append(_problem(ind.where, _("The name is missing."), "name"))
 
     question_codes: set[str] = set()
-    total = Decimal(0)
+    by_indicator: dict[str, Decimal] = {}
     for q in spec.questions:
         problems.extend(_validate_question(spec, q, indicator_codes, question_codes))
         question_codes.add(q.code)
-        total += q.max_points
+        by_indicator[q.indicator] = by_indicator.get(q.indicator, Decimal(0)) + q.max_points
+    problems.extend(_validate_maxima(spec, by_indicator))
+    return problems
+
+
+def _validate_maxima(spec: InstrumentSpec, by_indicator: dict[str, Decimal]) -> list[Problem]:
+    """An indicator's own maximum caps its questions' sum (never above it: it could not be
+    reached); the indicators' maxima, or their questions' sums where they have none, add up to
+    the scale (1000 in the national instrument)."""
+    problems: list[Problem] = []
+    total = Decimal(0)
+    for ind in spec.indicators:
+        questions = by_indicator.get(ind.code, Decimal(0))
+        if ind.max_points is None:
+            total += questions
+            continue
+        total += ind.max_points
+        if ind.max_points < 0:
+            problems.append(_problem(ind.where, _("Points cannot be negative."), "max_points"))
+        elif ind.max_points > questions:
+            problems.append(
+                _problem(
+                    ind.where,
+                    _(
+                        "The indicator's maximum (%(max)s) is above the sum of its questions' "
+                        "maxima (%(sum)s)."
+                    )
+                    % {"max": _fmt(ind.max_points), "sum": _fmt(questions)},
+                    "max_points",
+                )
+            )
+    # Questions of an unknown indicator are reported on their own row; their points still count.
+    known = {i.code for i in spec.indicators}
+    total += sum((v for code, v in by_indicator.items() if code not in known), Decimal(0))
     if spec.has_points and spec.questions and total != spec.scale_max:
         problems.append(
             _problem(
                 Where(sheet="Questions"),
-                _("The questions' maximum points add up to %(total)s, not %(scale)s.")
+                _("The maximum points add up to %(total)s, not %(scale)s.")
                 % {"total": _fmt(total), "scale": _fmt(spec.scale_max)},
                 "max_points",
             )
@@ -297,6 +339,16 @@ def _validate_question(
             )
         if band.lower is not None and band.upper is not None and band.lower >= band.upper:
             problems.append(_problem(band.where, _("“From” must be below “below”."), "from"))
+    for evidence in q.evidence:
+        if evidence.kind not in EvidenceRequirement.Kind.values:
+            problems.append(
+                _problem(
+                    evidence.where,
+                    _("Unknown kind of evidence “%(kind)s”; use one of: %(kinds)s.")
+                    % {"kind": evidence.kind, "kinds": ", ".join(EvidenceRequirement.Kind.values)},
+                    "kind",
+                )
+            )
     if q.computed and (
         q.computed not in Question.Computed.values
         or q.kind != COMPUTED_KINDS.get(q.computed, Question.Kind.PERCENTAGE)
@@ -345,9 +397,11 @@ def build_version(
         code=spec.framework_code,
         defaults={
             "name": spec.framework_name or spec.framework_code,
+            "name_en": spec.framework_name_en,
             "region_level": spec.region_level,
             "has_points": spec.has_points,
             "description": spec.description,
+            "description_en": spec.description_en,
         },
     )
     if not created and previous is None:
@@ -359,7 +413,10 @@ def build_version(
         framework=framework,
         number=number,
         label=spec.label,
+        label_en=spec.label_en,
         is_default_scheme=spec.is_default_scheme,
+        reconstructed=spec.reconstructed,
+        source=spec.source,
         scale_max=spec.scale_max,
         previous=previous,
     )
@@ -392,6 +449,7 @@ def build_version(
                 name=s.name,
                 measure=s.measure,
                 order=s.order or n,
+                max_points=s.max_points,
             )
             for n, s in enumerate(spec.indicators)
         )
@@ -416,6 +474,7 @@ def build_version(
             ),
             previous_id=old.get(q.code),
             computed=q.computed,
+            offices=q.offices,
         )
         for n, q in enumerate(spec.questions)
     )
@@ -433,7 +492,11 @@ def build_version(
         ]
         evidence += [
             EvidenceRequirement(
-                question=question, order=e.order or i, name=e.name, required=e.required
+                question=question,
+                order=e.order or i,
+                name=e.name,
+                required=e.required,
+                kind=e.kind,
             )
             for i, e in enumerate(q.evidence)
         ]
@@ -460,12 +523,19 @@ def spec_of(version: InstrumentVersion) -> InstrumentSpec:
         has_points=framework.has_points,
         is_default_scheme=version.is_default_scheme,
         description=framework.description,
+        framework_name_en=framework.name_en,
+        description_en=framework.description_en,
+        label_en=version.label_en,
+        reconstructed=version.reconstructed,
+        source=version.source,
         bands=[
             BandSpec(b.code, b.name, b.min_score, b.max_score, b.rank) for b in version.bands.all()
         ],
         groups=[GroupSpec(g.code, g.name, g.order) for g in version.groups.all()],
         indicators=[
-            IndicatorSpec(i.code, i.group.code, i.name, i.number, i.measure, i.order)
+            IndicatorSpec(
+                i.code, i.group.code, i.name, i.number, i.measure, i.order, max_points=i.max_points
+            )
             for i in version.indicators.select_related("group")
         ],
         questions=[
@@ -483,12 +553,14 @@ def spec_of(version: InstrumentVersion) -> InstrumentSpec:
                 table_columns=list(q.table_spec.get("columns", [])),
                 table_ratio=list(q.table_spec.get("ratio", [])),
                 computed=q.computed,
+                offices=list(q.offices),
                 options=[OptionSpec(o.label, o.points, o.order) for o in q.options.all()],
                 score_bands=[
                     ScoreBandSpec(b.lower, b.upper, b.points) for b in q.score_bands.all()
                 ],
                 evidence=[
-                    EvidenceSpec(e.name, e.required, e.order) for e in q.evidence_requirements.all()
+                    EvidenceSpec(e.name, e.required, e.order, kind=e.kind)
+                    for e in q.evidence_requirements.all()
                 ],
             )
             for q in questions

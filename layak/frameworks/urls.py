@@ -12,4 +12,9 @@ urlpatterns = [
     path("versions/<int:pk>/publish/", views.version_publish, name="publish"),
     path("versions/<int:pk>/copy/", views.version_copy, name="copy"),
     path("versions/<int:pk>/mapping/", views.version_mapping, name="mapping"),
+    path(
+        "versions/<int:pk>/questions/<int:question>/matrix.xlsx",
+        views.question_matrix,
+        name="matrix",
+    ),
 ]

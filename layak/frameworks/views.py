@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,11 +19,19 @@ from layak.core.http import parse_id
 from layak.evidence.storage import StorageFull, store
 from layak.frameworks import actions
 from layak.frameworks.forms import ImportForm
-from layak.frameworks.models import Framework, Indicator, InstrumentVersion, Question
+from layak.frameworks.matrix import matrix_workbook
+from layak.frameworks.models import (
+    EvidenceRequirement,
+    Framework,
+    Indicator,
+    InstrumentVersion,
+    Question,
+)
 from layak.frameworks.spec import spec_of
 from layak.frameworks.workbook import export_workbook
 from layak.jobs import runner
 
+ZERO = Decimal(0)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -69,6 +78,14 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .order_by("group__order", "order")
     )
+    # A group's maximum is the sum of its indicators' (their own maximum, else their questions').
+    maxima: dict[int, Decimal] = {}
+    for ind in indicators:
+        own = ind.max_points
+        points = own if own is not None else sum((q.max_points for q in ind.questions.all()), ZERO)
+        maxima[ind.group_id] = maxima.get(ind.group_id, ZERO) + points
+    for ind in indicators:
+        ind.group.maximum = maxima[ind.group_id]  # type: ignore[attr-defined]
     return render(
         request,
         "frameworks/version.html",
@@ -86,6 +103,23 @@ def version_export(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(InstrumentVersion.objects.select_related("framework"), pk=pk)
     response = HttpResponse(export_workbook(spec_of(version)), content_type=XLSX)
     name = slugify(f"{version.framework.code}-v{version.number}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def question_matrix(request: HttpRequest, pk: int, question: int) -> HttpResponse:
+    """The matrix template of a question that asks for one (reference data, like the rest of
+    the instrument: every signed-in person may download it)."""
+    q = get_object_or_404(
+        Question.objects.select_related("version__framework", "indicator").filter(
+            evidence_requirements__kind=EvidenceRequirement.Kind.MATRIX
+        ),
+        pk=question,
+        version_id=pk,
+    )
+    response = HttpResponse(matrix_workbook(q), content_type=XLSX)
+    name = slugify(f"matriks-{q.code}")
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 

@@ -4,15 +4,18 @@ instrument without code. Export then import gives the same instrument.
 Sheets and columns (the first row of each sheet holds the column names):
 
 - Instrument: ``field`` | ``value`` rows for framework_code, framework_name, label, scale_max,
-  region_level, has_points, is_default_scheme, description
+  region_level, has_points, is_default_scheme, description, and optionally framework_name_en,
+  description_en, label_en, reconstructed, source
 - Bands: code, name, min, max, rank
 - Groups: code, name, order
-- Indicators: code, group, number, name, measure, order
+- Indicators: code, group, number, name, measure, order (optional: max_points)
 - Questions: code, indicator, order, kind, text, guidance, max_points, direction, required,
-  table_rows, table_columns, table_ratio (lists separated by "|")
+  table_rows, table_columns, table_ratio (lists separated by "|") (optional: offices)
 - Options: question, order, label, points
 - ScoreBands: question, from, below, points
-- Evidence: question, order, document, required
+- Evidence: question, order, document, required (optional: kind)
+
+Optional columns may be left out, so workbooks made before they existed still load.
 """
 
 from __future__ import annotations
@@ -62,6 +65,12 @@ SHEETS: dict[str, list[str]] = {
     "ScoreBands": ["question", "from", "below", "points"],
     "Evidence": ["question", "order", "document", "required"],
 }
+# Written on export, read when present.
+OPTIONAL: dict[str, list[str]] = {
+    "Indicators": ["max_points"],
+    "Questions": ["offices"],
+    "Evidence": ["kind"],
+}
 INSTRUMENT_FIELDS = [
     "framework_code",
     "framework_name",
@@ -71,6 +80,11 @@ INSTRUMENT_FIELDS = [
     "has_points",
     "is_default_scheme",
     "description",
+    "framework_name_en",
+    "description_en",
+    "label_en",
+    "reconstructed",
+    "source",
 ]
 
 
@@ -99,7 +113,8 @@ def export_workbook(spec: InstrumentSpec) -> bytes:
         ],
         "Groups": [[g.code, g.name, g.order] for g in spec.groups],
         "Indicators": [
-            [i.code, i.group, i.number, i.name, i.measure, i.order] for i in spec.indicators
+            [i.code, i.group, i.number, i.name, i.measure, i.order, _num(i.max_points)]
+            for i in spec.indicators
         ],
         "Questions": [],
         "Options": [],
@@ -122,6 +137,7 @@ def export_workbook(spec: InstrumentSpec) -> bytes:
                 "|".join(q.table_columns),
                 "|".join(q.table_ratio),
                 q.computed,
+                "|".join(q.offices),
             ]
         )
         rows["Options"] += [[q.code, o.order, o.label, _num(o.points)] for o in q.options]
@@ -129,11 +145,11 @@ def export_workbook(spec: InstrumentSpec) -> bytes:
             [q.code, _num(b.lower), _num(b.upper), _num(b.points)] for b in q.score_bands
         ]
         rows["Evidence"] += [
-            [q.code, e.order, e.name, "yes" if e.required else "no"] for e in q.evidence
+            [q.code, e.order, e.name, "yes" if e.required else "no", e.kind] for e in q.evidence
         ]
     for title, columns in SHEETS.items():
         sheet = wb.create_sheet(title)
-        sheet.append(columns)
+        sheet.append(columns + OPTIONAL.get(title, []))
         for row in rows[title]:
             sheet.append(row)
     out = BytesIO()
@@ -242,6 +258,11 @@ def read_workbook(data: IO[bytes]) -> tuple[InstrumentSpec | None, list[Problem]
         has_points=r.boolean(top, fields, "has_points", True),
         is_default_scheme=r.boolean(top, fields, "is_default_scheme", False),
         description=r.text(top, fields, "description"),
+        framework_name_en=r.text(top, fields, "framework_name_en"),
+        description_en=r.text(top, fields, "description_en"),
+        label_en=r.text(top, fields, "label_en"),
+        reconstructed=r.boolean(top, fields, "reconstructed", False),
+        source=r.text(top, fields, "source"),
     )
     for w, row in r.rows(wb, "Bands"):
         spec.bands.append(
@@ -268,6 +289,7 @@ def read_workbook(data: IO[bytes]) -> tuple[InstrumentSpec | None, list[Problem]
                 r.text(w, row, "measure"),
                 r.integer(w, row, "order"),
                 w,
+                r.decimal(w, row, "max_points", blank=True),
             )
         )
     questions: dict[str, QuestionSpec] = {}
@@ -286,6 +308,7 @@ def read_workbook(data: IO[bytes]) -> tuple[InstrumentSpec | None, list[Problem]
             table_columns=_split_list(r.text(w, row, "table_columns")),
             table_ratio=_split_list(r.text(w, row, "table_ratio")),
             computed=r.text(w, row, "computed"),
+            offices=_split_list(r.text(w, row, "offices")),
             where=w,
         )
         spec.questions.append(q)
@@ -333,6 +356,7 @@ def read_workbook(data: IO[bytes]) -> tuple[InstrumentSpec | None, list[Problem]
                     r.boolean(w, row, "required", False),
                     r.integer(w, row, "order"),
                     w,
+                    r.text(w, row, "kind") or "document",
                 )
             )
     wb.close()

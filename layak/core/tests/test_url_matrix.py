@@ -369,6 +369,7 @@ CASE_APPS = [
     "portal",
     "api",
     "accounts",
+    "frameworks",
 ]
 APP_CASES = [importlib.import_module(f"layak.{app}.tests.url_cases") for app in CASE_APPS]
 for _module in APP_CASES:

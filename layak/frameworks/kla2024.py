@@ -1,0 +1,282 @@
+"""The national KLA 2024 evaluation instrument, bundled as the default KLA instrument.
+
+Its structure, maxima, question texts and supplying offices come from ``data/kla-2024.csv``
+(how it was made and from what: ``data/build_kla2024.py``): 7 groups (Kelembagaan 164,
+clusters I–V 115, 156, 150, 110 and 205, KELANA/DEKELA 100), 31 indicators whose maxima add up
+to 1000, and 274 questions.
+
+What the recap does not give is the answer levels. The national scale gives each answer level a
+fixed fraction of the question's maximum, and the recap's scores show which fractions each kind
+of question uses; the options below follow them:
+
+- policy questions (Indikator 1, 1 and 2a–2zb): quarter steps by the form of the regulation
+  (Perda > head-of-region regulation > decree or circular > being drafted > none);
+- budget questions (Indikator 1, 3a–3zg): thirds by the source of the money (APBD and other
+  sources > APBD only > other sources only > none), with 2/3 and 1/3 written 0.66 and 0.33 of
+  the maximum, as the recap scores them;
+- questions on a share of kecamatan or villages: bands of the percentage in fifths (lower is
+  better where the question counts cases of malnutrition or stunting);
+- questions on something the district must not do (tobacco advertising and sponsorship,
+  children handled together with adults): "no" earns the points;
+- every other question: fifths by how far it is met.
+
+Because those levels are inferred, the version is marked ``reconstructed``; the ministry's
+official workbook, imported as a new version, replaces it.
+
+Where the source disagrees with itself the indicator maxima win: a group's maximum is the sum of
+its indicators' (Klaster I is 115, not the 150 the recap states), and an indicator whose
+questions add up to more (Indikator 19: 54 against 51; 21 B: 18 against 17) is capped at its
+own maximum in every total.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from decimal import ROUND_DOWN, Decimal
+from functools import cache
+from pathlib import Path
+
+from layak.frameworks.spec import (
+    BandSpec,
+    EvidenceSpec,
+    GroupSpec,
+    IndicatorSpec,
+    InstrumentSpec,
+    OptionSpec,
+    QuestionSpec,
+    ScoreBandSpec,
+)
+
+DATA = Path(__file__).parent / "data" / "kla-2024.csv"
+CODE = "kla2024"
+D = Decimal
+CENT = D("0.01")
+
+SOURCE = (
+    "Instrumen evaluasi KLA 2024 (KemenPPPA), sebagaimana diimpor Kabupaten Ogan Ilir dari "
+    "Rekap Penilaian Mandiri KLA 2024 ke sistem informasinya (BIDADARI OI). Struktur, nilai "
+    "maksimum, teks pertanyaan dan perangkat daerah dari sumber tersebut; tingkat jawaban dan "
+    "poinnya direkonstruksi dari pola nilai rekap."
+)
+
+# The groups in the recap's order: (code, cluster name in the recap, Indonesian name).
+GROUPS = [
+    ("KL", "KELEMBAGAAN", "Kelembagaan"),
+    ("K1", "KLASTER I", "Klaster I: Hak Sipil dan Kebebasan"),
+    ("K2", "KLASTER II", "Klaster II: Lingkungan Keluarga dan Pengasuhan Alternatif"),
+    ("K3", "KLASTER III", "Klaster III: Kesehatan Dasar dan Kesejahteraan"),
+    (
+        "K4",
+        "KLASTER IV",
+        "Klaster IV: Pendidikan, Pemanfaatan Waktu Luang, dan Kegiatan Budaya",
+    ),
+    ("K5", "KLASTER V", "Klaster V: Perlindungan Khusus"),
+    ("KD", "KELANA DEKELA", "Kecamatan Layak Anak (KELANA) dan Desa/Kelurahan Layak Anak (DEKELA)"),
+]
+
+# Perpres 25/2021: the predicate bands on the scale of 1000.
+BANDS = [
+    ("NONE", "Tidak mendapat predikat", 0, 499),
+    ("PRATAMA", "Pratama", 500, 600),
+    ("MADYA", "Madya", 601, 700),
+    ("NINDYA", "Nindya", 701, 800),
+    ("UTAMA", "Utama", 801, 900),
+    ("KLA", "Kabupaten/Kota Layak Anak", 901, 1000),
+]
+
+POLICY = [
+    ("Perda", D(1)),
+    ("Peraturan Kepala Daerah (Perbup/Perwali)", D("0.75")),
+    ("Keputusan, Instruksi atau Surat Edaran Kepala Daerah", D("0.5")),
+    ("Dalam proses penyusunan", D("0.25")),
+    ("Belum ada", D(0)),
+]
+BUDGET = [
+    ("Ada, dari APBD dan anggaran lainnya", D(1)),
+    ("Ada, dari APBD saja", D("0.66")),
+    ("Ada, dari anggaran lainnya saja (bukan APBD)", D("0.33")),
+    ("Tidak ada anggaran", D(0)),
+]
+FIFTHS = [
+    ("Terpenuhi sepenuhnya, dengan data dukung lengkap", D(1)),
+    ("Sebagian besar terpenuhi", D("0.8")),
+    ("Terpenuhi sebagian", D("0.6")),
+    ("Sebagian kecil terpenuhi", D("0.4")),
+    ("Ada, tetapi belum berjalan atau tanpa data dukung", D("0.2")),
+    ("Tidak ada", D(0)),
+]
+# Share of kecamatan or villages: (from, below, fraction) for "higher is better".
+SHARE_HIGHER = [
+    (D(80), None, D(1)),
+    (D(60), D(80), D("0.8")),
+    (D(40), D(60), D("0.6")),
+    (D(20), D(40), D("0.4")),
+    (D("0.01"), D(20), D("0.2")),
+    (None, D("0.01"), D(0)),
+]
+SHARE_LOWER = [
+    (None, D(20), D(1)),
+    (D(20), D(40), D("0.8")),
+    (D(40), D(60), D("0.6")),
+    (D(60), D(80), D("0.4")),
+    (D(80), D(100), D("0.2")),
+    (D(100), None, D(0)),
+]
+# Questions where "no" is the good answer: tobacco advertising and sponsorship accepted, tobacco
+# companies' CSR, children handled together with adults.
+NO_IS_GOOD = {"K3-17.5", "K3-17.6", "K5-24A.4"}
+
+
+@cache
+def rows() -> list[dict[str, str]]:
+    """The recap's rows, one per question (the project's own copy)."""
+    with DATA.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _points(maximum: Decimal, fraction: Decimal) -> Decimal:
+    return (maximum * fraction).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def _options(maximum: Decimal, levels: list[tuple[str, Decimal]]) -> list[OptionSpec]:
+    return [
+        OptionSpec(label, _points(maximum, fraction), i)
+        for i, (label, fraction) in enumerate(levels)
+    ]
+
+
+def indicator_code(group: str, recap_code: str) -> str:
+    """ "Indikator 21 A" in Klaster V → "K5-21A" (the codes of the 24-indicator instrument)."""
+    return f"{group}-{recap_code.removeprefix('Indikator ').replace(' ', '')}"
+
+
+def question_code(indicator: str, recap_code: str) -> str:
+    """ "Pertanyaan 2a" of KL-1 → "KL-1.2a"."""
+    return f"{indicator}.{recap_code.removeprefix('Pertanyaan ').replace(' ', '')}"
+
+
+def _evidence(text: str, required: bool, policy: bool) -> list[EvidenceSpec]:
+    """What the question asks to attach, from its text; the first one is required where the
+    recap marks the attachment compulsory."""
+    lower = text.lower()
+    found: list[tuple[str, str]] = []
+    if policy:
+        found.append(("regulation", "Salinan peraturan/kebijakan yang ditetapkan"))
+    if "bappeda" in lower:
+        found.append(
+            ("budget", "Data dukung APBD dan anggaran lainnya yang ditandatangani Bappeda")
+        )
+    elif "dokumen anggaran" in lower:
+        found.append(("budget", "Dokumen anggaran yang ditandatangani kepala desa/lurah"))
+    if "matriks" in lower:
+        found.append(("matrix", "Matriks isian"))
+    budget = any(kind == "budget" for kind, _name in found)
+    if re.search(r"lampir|dokumen|data dukung|data pendukung|laporan", lower) and not budget:
+        found.append(("document", "Dokumen pendukung"))
+    if "sertifikat" in lower:
+        found.append(("certificate", "Sertifikat"))
+    if "foto" in lower:
+        found.append(("photo", "Foto kegiatan atau lokasi"))
+    return [
+        EvidenceSpec(name, required=required and i == 0, order=i, kind=kind)
+        for i, (kind, name) in enumerate(found)
+    ]
+
+
+def _question(row: dict[str, str], indicator: str) -> QuestionSpec:
+    code = question_code(indicator, row["question_code"])
+    number = row["question_code"].removeprefix("Pertanyaan ").replace(" ", "")
+    maximum = D(row["question_max"])
+    text = row["question_text"]
+    lower = text.lower()
+    question = QuestionSpec(
+        code=code,
+        indicator=indicator,
+        kind="single",
+        text=text,
+        max_points=maximum,
+        order=int(row["question_order"]),
+        offices=[o for o in row["offices"].split(";") if o],
+    )
+    policy = indicator == "KL-1" and (number == "1" or number.startswith("2"))
+    if policy:
+        question.options = _options(maximum, POLICY)
+    elif indicator == "KL-1" and number.startswith("3"):
+        question.options = _options(maximum, BUDGET)
+    elif re.search(r"persentase (kecamatan|desa)", lower):
+        question.kind = "percentage"
+        lower_better = "kasus anak dengan" in lower
+        question.direction = "lower" if lower_better else "higher"
+        question.score_bands = [
+            ScoreBandSpec(start, below, _points(maximum, fraction))
+            for start, below, fraction in (SHARE_LOWER if lower_better else SHARE_HIGHER)
+        ]
+        question.help_text = (
+            "Nilai menurut persentase: 0% nilai terbaik, makin tinggi makin rendah nilainya."
+            if lower_better
+            else "Nilai menurut persentase: 80% ke atas nilai penuh, lalu turun per 20%."
+        )
+    elif code in NO_IS_GOOD:
+        question.kind = "yes_no"
+        question.options = [
+            OptionSpec("Tidak", maximum, 0),
+            OptionSpec("Ya", D(0), 1),
+        ]
+    elif maximum == 0:
+        # An unscored lead-in to the next question (children working in plantations, …).
+        question.kind = "yes_no"
+        question.required = False
+        question.options = [OptionSpec("Ya", D(0), 0), OptionSpec("Tidak", D(0), 1)]
+    else:
+        question.options = _options(maximum, FIFTHS)
+    question.evidence = _evidence(
+        text, row["district_requires_attachment"] == "true", policy=policy
+    )
+    return question
+
+
+def kla2024() -> InstrumentSpec:
+    spec = InstrumentSpec(
+        framework_code=CODE,
+        framework_name="Instrumen Evaluasi KLA 2024",
+        framework_name_en="KLA 2024 evaluation instrument",
+        label="KLA 2024 (274 pertanyaan, bobot nasional; tingkat jawaban direkonstruksi)",
+        label_en="KLA 2024 (274 questions, national weights; answer levels reconstructed)",
+        scale_max=D(1000),
+        reconstructed=True,
+        source=SOURCE,
+        description=(
+            "Instrumen evaluasi Kabupaten/Kota Layak Anak tahun 2024: kelembagaan, lima klaster "
+            "dan KELANA/DEKELA, 31 indikator, 274 pertanyaan, nilai maksimum 1000."
+        ),
+        description_en=(
+            "The 2024 evaluation instrument of child-friendly regencies and cities: "
+            "institutions, five clusters and KELANA/DEKELA, 31 indicators, 274 questions, "
+            "1000 points."
+        ),
+        bands=[
+            BandSpec(code, name, D(low), D(high), rank)
+            for rank, (code, name, low, high) in enumerate(BANDS)
+        ],
+        groups=[GroupSpec(code, name, i) for i, (code, _recap, name) in enumerate(GROUPS)],
+    )
+    group_of = {recap: code for code, recap, _name in GROUPS}
+    seen: set[str] = set()
+    for row in rows():
+        group = group_of[row["cluster_name"]]
+        indicator = indicator_code(group, row["indicator_code"])
+        if indicator not in seen:
+            seen.add(indicator)
+            spec.indicators.append(
+                IndicatorSpec(
+                    code=indicator,
+                    group=group,
+                    name=row["indicator_name"],
+                    number=int(re.sub(r"\D", "", row["indicator_code"])),
+                    order=len(seen),
+                    max_points=D(row["indicator_max"]),
+                )
+            )
+        spec.questions.append(_question(row, indicator))
+    return spec
