@@ -110,6 +110,9 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("-organisation_count", "code")[:20]
         )
     context.update(_programme_work(user, my_roles))
+    from layak.evaluation.work import evaluation_work
+
+    context.update(evaluation_work(user))
     if my_roles & {Role.OFFICE_OPERATOR, Role.PARTNER_CONTRIBUTOR, Role.FORUM_FACILITATOR}:
         context["colleagues"] = (
             Membership.objects.for_user(user, A.VIEW)

@@ -39,7 +39,10 @@ class Due:
 
 
 def _days_left(stage: Stage, today: datetime.date) -> int:
-    return (timezone.localtime(stage.closes_at).date() - today).days
+    """Days from ``today`` to the stage's closing day (the last day people can work)."""
+    from layak.evaluation.templatetags.evaluation import last_moment
+
+    return (last_moment(stage.closes_at).date() - today).days
 
 
 def due_items(today: datetime.date | None = None) -> dict[int, list[Due]]:

@@ -16,10 +16,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from layak import authz
 from layak.accounts.models import User
@@ -43,13 +44,35 @@ RETURN_STAGE = {2: K.PROVINCE, 3: K.DISTRICT, 4: K.DISTRICT}
 DETERMINATION_STAGE = {2: K.FINAL, 3: K.DISTRICT, 4: K.DISTRICT}
 
 
+class ItemState(models.TextChoices):
+    """Where an item stands for the verifier of a stage."""
+
+    CORRECTED = "corrected", _l("corrected, waiting for re-check")
+    PENDING = "pending", _l("not yet verified")
+    AGREED = "done", _l("agreed")
+    ADJUSTED = "adjusted", _l("adjusted")
+    RETURNED = "returned", _l("back with the region")
+
+
+def item_state(answer: Answer, mine: Score | None, level: int) -> str:
+    """An item's state at the verifier's stage (``mine``: its score at that stage) in a cycle
+    answered at ``level``."""
+    if answer.status == Answer.Status.RETURNED:
+        return ItemState.RETURNED
+    if answer.returned_at_stage:
+        return ItemState.CORRECTED if answer.status in _DONE[level] else ItemState.RETURNED
+    if mine is None:
+        return ItemState.PENDING
+    return ItemState.ADJUSTED if mine.decision == Score.Decision.ADJUSTED else ItemState.AGREED
+
+
 def level_of(assessment: Assessment) -> int:
     return int(assessment.cycle.instrument.framework.region_level)
 
 
 # When an item sent back is ready again: accepted by the district for its own evaluation;
 # submitted again by the kecamatan or village, whose district verifies it.
-_DONE = {
+DONE_AFTER_RETURN = _DONE = {
     2: {Answer.Status.ACCEPTED},
     3: {Answer.Status.SUBMITTED, Answer.Status.ACCEPTED},
     4: {Answer.Status.SUBMITTED, Answer.Status.ACCEPTED},

@@ -305,4 +305,4 @@ def test_scores_page_shows_indicator_subtotals_per_stage(client, personas, evalu
     }
     assert subtotals["T-1"][:2] == [50, 15]  # self 30 + 20; province 15 so far
     assert subtotals["T-2"][:2] == [50, None]
-    assert '<span class="muted">SK</span>' in response.content.decode()  # the reason
+    assert 'title="SK">SK</span>' in response.content.decode()  # the reason

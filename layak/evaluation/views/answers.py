@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.core.http import HtmxHttpRequest
-from layak.evaluation import actions, computed
+from layak.evaluation import actions, computed, work
 from layak.evaluation.forms import ReturnForm, describe_value, raw_from_post, value_from_post
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
@@ -382,7 +382,7 @@ def my_items(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     query = (
         Answer.objects.for_user(user, A.EDIT)
-        .filter(assessment__status=Assessment.Status.IN_PROGRESS)
+        .filter(work.open_for_office())
         .values(
             "assessment_id",
             "assessment__cycle__name",
@@ -409,4 +409,9 @@ def my_items(request: HttpRequest) -> HttpResponse:
         row["percent"] = (
             round(100 * (row["submitted"] + row["accepted"]) / row["total"]) if row["total"] else 0
         )
-    return render(request, "evaluation/my_items.html", {"rows": rows})
+    returned, returned_count = work.returned_to(user, limit=100)
+    return render(
+        request,
+        "evaluation/my_items.html",
+        {"rows": rows, "returned": returned, "returned_count": returned_count},
+    )

@@ -23,6 +23,8 @@ from layak.frameworks.models import Indicator
 from layak.jobs import runner
 from layak.organisations.models import Organisation
 
+MISSING_SHOWN = 50
+
 
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -30,7 +32,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     assessment = get_assessment(user, pk)
     cycle = assessment.cycle
-    result = scores.result_for(assessment)
+    # The score as it stands at the furthest stage reached (determined once fixed).
+    result = scores.current_results(cycle, [assessment])[assessment.pk]
     maxima = scores.group_maxima(cycle)
     visible = Answer.objects.for_user(user, A.VIEW).filter(assessment=assessment)
     # Filtering on this assessment's answers before annotating keeps the join to its own
@@ -78,6 +81,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = authz.reaches(user, A.MANAGE, assessment.region)
     can_submit = _may_submit(user, assessment)
     stage = Stage.objects.filter(cycle=cycle, kind=Stage.Kind.SELF_ASSESSMENT).first()
+    missing = actions.assessment_missing(assessment) if can_submit else []
     return render(
         request,
         "evaluation/assessment.html",
@@ -96,11 +100,22 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_national": authz.reaches(user, A.MANAGE, None),
             "stage": stage,
             "stage_open": actions.stage_open_for(assessment, Stage.Kind.SELF_ASSESSMENT),
-            "missing": actions.assessment_missing(assessment)[:30] if can_submit else [],
+            "missing": missing[:MISSING_SHOWN],
+            "missing_count": len(missing),
             "can_submit": can_submit,
             "reopen_form": ReopenForm(level=cycle.instrument.framework.region_level),
             "reopenings": assessment.reopenings.select_related("stage", "created_by")[:10],
             "region_wide": authz.reaches(user, A.VIEW, assessment.region),
+            "can_determine": assessment.determined_at is None
+            and assessment.status == Assessment.Status.SUBMITTED
+            and verification.may_verify(
+                user,
+                assessment,
+                verification.DETERMINATION_STAGE[verification.level_of(assessment)],
+            )
+            and actions.stage_open_for(
+                assessment, verification.DETERMINATION_STAGE[verification.level_of(assessment)]
+            ),
             "verify_stages": [
                 (kind, Stage.Kind(kind).label)
                 for kind in verification.VERIFICATION_STAGES
@@ -202,7 +217,10 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except actions.EvaluationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The self-assessment has been submitted to the province."))
+        if verification.level_of(assessment) > 2:
+            messages.success(request, _("The self-assessment has been submitted to the district."))
+        else:
+            messages.success(request, _("The self-assessment has been submitted to the province."))
     return redirect("evaluation:assessment", pk=assessment.pk)
 
 

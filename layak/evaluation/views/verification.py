@@ -17,10 +17,10 @@ from layak.evaluation import gaps, verification
 from layak.evaluation.actions import EvaluationError, stage_open_for
 from layak.evaluation.forms import describe_value
 from layak.evaluation.models import Answer, Assessment, Score, Stage
-from layak.evaluation.scores import results
+from layak.evaluation.scores import current_results, results
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceLink
-from layak.frameworks.models import Group, Question
+from layak.frameworks.models import Group, Indicator, Question
 from layak.plans import progress as plan_progress
 
 K = Stage.Kind
@@ -56,11 +56,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         .values_list("answer__assessment_id", "stage")
         .annotate(n=Count("pk"))
     }
-    returned = dict(
-        Answer.objects.filter(assessment__in=assessments, returned_at_stage=K.PROVINCE)
-        .values_list("assessment_id")
+    # Items sent back by a verifier: still with the region, or corrected and waiting for a
+    # new check (accepted again by the district; submitted again by a kecamatan or village).
+    returned: dict[int, int] = {}
+    corrected: dict[int, int] = {}
+    levels = {a.pk: verification.level_of(a) for a in assessments}
+    for assessment_id, answer_status, n in (
+        Answer.objects.filter(assessment__in=assessments)
+        .exclude(returned_at_stage="")
+        .values_list("assessment_id", "status")
         .annotate(n=Count("pk"))
-    )
+    ):
+        done = answer_status in verification.DONE_AFTER_RETURN[levels[assessment_id]]
+        into = corrected if done else returned
+        into[assessment_id] = into.get(assessment_id, 0) + n
     for assessment in assessments:
         open_stages = [
             s
@@ -75,8 +84,11 @@ def queue(request: HttpRequest) -> HttpResponse:
                         "stage": stage,
                         "verified": counts.get((assessment.pk, stage.kind), 0),
                         "returned": returned.get(assessment.pk, 0),
+                        "corrected": corrected.get(assessment.pk, 0),
                     }
                 )
+    # Districts with corrected items waiting for a new check first.
+    rows.sort(key=lambda r: -int(r["corrected"]))  # type: ignore[call-overload]
     return render(request, "evaluation/verify_queue.html", {"rows": rows})
 
 
@@ -86,6 +98,9 @@ def _verify_context(
     groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
     group = request.GET.get("group", "")
     status = request.GET.get("status", "")
+    indicator = request.GET.get("indicator", "")
+    counts: dict[str, int] = {}
+    level = verification.level_of(assessment)
     answers = (
         Answer.objects.filter(assessment=assessment)
         .select_related("question__indicator__group")
@@ -109,27 +124,43 @@ def _verify_context(
     for answer in answers:
         by_stage = {s.stage: s for s in answer.all_scores}  # type: ignore[attr-defined]
         mine = by_stage.get(stage)
-        state = (
-            "returned"
-            if answer.status == Answer.Status.RETURNED or answer.returned_at_stage
-            else ("done" if mine else "pending")
-        )
-        if mine and mine.decision == Score.Decision.ADJUSTED:
-            state = "adjusted"
+        state = verification.item_state(answer, mine, level)
+        counts[state] = counts.get(state, 0) + 1
         if status and status != state:
+            continue
+        if indicator and str(answer.question.indicator_id) != indicator:
             continue
         items.append(
             {
                 "answer": answer,
                 "value": describe_value(answer.question, answer.value),
-                "scores": [
-                    (k, by_stage.get(k)) for k in Stage.order_for(verification.level_of(assessment))
-                ],
+                "scores": [(Stage.Kind(k).label, by_stage.get(k)) for k in Stage.order_for(level)],
                 "mine": mine,
                 "state": state,
+                "state_label": verification.ItemState(state).label,
+                "decision": "adjust"
+                if mine is not None and mine.decision == Score.Decision.ADJUSTED
+                else "agree",
             }
         )
-    return {"groups": groups, "group": group, "status": status, "items": items}
+    # Items corrected by the region and waiting for a new check come first.
+    items.sort(key=lambda item: item["state"] != verification.ItemState.CORRECTED)
+    indicators = (
+        Indicator.objects.filter(version_id=assessment.cycle.instrument_id)
+        .select_related("group")
+        .order_by("group__order", "order", "number")
+    )
+    if group:
+        indicators = indicators.filter(group__code=group)
+    return {
+        "groups": groups,
+        "group": group,
+        "status": status,
+        "indicator": indicator,
+        "indicators": indicators,
+        "items": items,
+        "states": [(s.value, s.label, counts.get(s.value, 0)) for s in verification.ItemState],
+    }
 
 
 @login_required
@@ -145,7 +176,8 @@ def verify_assessment(request: HttpRequest, pk: int, stage: str) -> HttpResponse
             "stage": stage,
             "stage_label": Stage.Kind(stage).label,
             "stage_open": stage_open_for(assessment, stage),
-            "can_return": stage == K.PROVINCE,
+            "can_return": stage == verification.RETURN_STAGE[verification.level_of(assessment)],
+            "standing": results(assessment.cycle, [assessment.pk], stage).get(assessment.pk),
         }
     )
     return render(request, "evaluation/verify.html", context)
@@ -239,8 +271,12 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     assessment = get_assessment(user, pk)
     stages = Stage.order_for(verification.level_of(assessment))
+    # Stages up to the furthest one that has scored anything; later ones have no result yet.
+    reached = current_results(assessment.cycle, [assessment])[assessment.pk].stage
     per_stage = {
         stage: results(assessment.cycle, [assessment.pk], stage).get(assessment.pk)
+        if stages.index(stage) <= stages.index(reached)
+        else None
         for stage in stages
     }
     answers = (
