@@ -10,6 +10,7 @@ from layak import authz
 from layak.accounts.models import User
 from layak.afse.actions import EventData
 from layak.afse.models import Event, Kind, TargetGroup, current_indicators
+from layak.core.forms import CountField
 from layak.frameworks.models import Indicator
 from layak.organisations.models import Organisation
 from layak.regions.forms import RegionField
@@ -75,10 +76,10 @@ class EventForm(forms.Form):
     )
     place = RegionField(label=_("Place (kecamatan or village)"), required=False)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
-    boys = forms.IntegerField(label=_("Boys"), min_value=0, initial=0)
-    girls = forms.IntegerField(label=_("Girls"), min_value=0, initial=0)
-    men = forms.IntegerField(label=_("Men"), min_value=0, initial=0)
-    women = forms.IntegerField(label=_("Women"), min_value=0, initial=0)
+    boys = CountField(label=_("Boys"), min_value=0, initial=0)
+    girls = CountField(label=_("Girls"), min_value=0, initial=0)
+    men = CountField(label=_("Men"), min_value=0, initial=0)
+    women = CountField(label=_("Women"), min_value=0, initial=0)
     materials = forms.CharField(
         label=_("Materials"),
         required=False,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from layak import authz
 from layak.audit.log import record
+from layak.core.numbers import PLAIN, NumberError, check_places, parse_number
 from layak.indicators import bulk
 from layak.indicators import disaggregation as dis
 from layak.indicators.models import (
@@ -120,21 +121,16 @@ class Entry:
 # ---- reading input ------------------------------------------------------------------------
 
 
-def parse_value(text: str) -> Decimal:
-    """A number as people type it: ``1234``, ``1234.5``, ``1234,5`` (a comma is a decimal
-    separator when there is no dot). Raises IndicatorDataError."""
-    cleaned = text.strip().replace(" ", "")
-    if "," in cleaned and "." not in cleaned and cleaned.count(",") == 1:
-        cleaned = cleaned.replace(",", ".")
+def parse_value(value: object, *, language: str | None = None) -> Decimal:
+    """A value read by the one number reader (``layak.core.numbers``) in ``language`` (the
+    person's when None): ``1.200`` is 1200 in Indonesian; at most two decimals, never rounded.
+    Raises IndicatorDataError."""
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise IndicatorDataError(_("“%(value)s” is not a number.") % {"value": text}) from None
-    if not value.is_finite():
-        raise IndicatorDataError(_("“%(value)s” is not a number.") % {"value": text})
-    if value != value.quantize(Decimal("0.01")):
-        raise IndicatorDataError(_("Use at most two decimal places."))
-    return value
+        number = parse_number(value, language=language)
+        check_places(number, 2)
+    except NumberError as exc:
+        raise IndicatorDataError(str(exc)) from None
+    return number
 
 
 def check_value(element: DataElement, value: Decimal) -> None:
@@ -426,19 +422,20 @@ def apply_entries(
     checks = checks or _Checks(actor)
     valid: list[Entry] = []
     for entry in entries:
-        message = checks.region(entry.element, entry.region)
+        # Each problem is reported under the column it is about.
+        column, message = "region", checks.region(entry.element, entry.region)
         if message is None:
             start = checks.period(entry.element, entry.period)
-            message = start if isinstance(start, str) else None
+            column, message = "period", start if isinstance(start, str) else None
         if message is None:
-            message = checks.office(entry.region, entry.organisation)
+            column, message = "organisation", checks.office(entry.region, entry.organisation)
         if message is None and entry.value is not None:
             try:
                 check_value(entry.element, entry.value)
             except IndicatorDataError as exc:
-                message = str(exc)
+                column, message = "value", str(exc)
         if message is not None:
-            result.errors.append(Problem(entry.row, "value", message))
+            result.errors.append(Problem(entry.row, column, message))
             continue
         valid.append(entry)
     keys = [e.key for e in valid]
@@ -522,11 +519,13 @@ def import_rows(
     dry_run: bool,
     district: Region | None = None,
     first_row: int = 2,
+    language: str = PLAIN,
 ) -> Result:
     """Check and write rows of the documented layout (docs/indicator-data.md): dicts keyed by
     ``COLUMNS``. Row numbers in the problems count from ``first_row`` (2 for a file whose first
     line names the columns). When ``district`` is given, every row must lie inside it. Used by
-    the file import and the API."""
+    the file import and the API. Values written as text are read in ``language``: files follow
+    the Indonesian convention (``layak.core.numbers.FILES``), the API plain machine format."""
     if mode not in (Mode.ALL_OR_NOTHING, Mode.ROW_BY_ROW):
         raise IndicatorDataError(_("Unknown import mode."))
     if len(rows) > MAX_ROWS:
@@ -590,7 +589,8 @@ def import_rows(
             problems.append(Problem(number, "disaggregation", str(exc)))
             continue
         try:
-            value = parse_value(_text(row, "value"))
+            raw = row.get("value")
+            value = parse_value(raw.strip() if isinstance(raw, str) else raw, language=language)
         except IndicatorDataError as exc:
             problems.append(Problem(number, "value", str(exc)))
             continue

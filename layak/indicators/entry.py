@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from layak.accounts.models import User
+from layak.core.numbers import format_number
 from layak.indicators import actions
 from layak.indicators import disaggregation as dis
 from layak.indicators.models import DataElement, DataValue, EntryLevel, PeriodType, period_start
@@ -54,9 +55,8 @@ def period_type_of(period: str) -> str | None:
 
 
 def _text(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    """A stored value as the person reads and types it (``1.200,5`` in Indonesian)."""
+    return "" if value is None else format_number(value)
 
 
 def build(area: Region, cluster: str, period: str) -> list[Section]:

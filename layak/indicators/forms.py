@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from layak.core.forms import number_formfield
 from layak.indicators import catalogue
 from layak.indicators.models import Category, DataElement, Indicator, ValidationRule
 
@@ -14,6 +15,7 @@ from layak.indicators.models import Category, DataElement, Indicator, Validation
 class ElementForm(forms.ModelForm[DataElement]):
     class Meta:
         model = DataElement
+        formfield_callback = number_formfield
         fields = [*catalogue.ELEMENT_FIELDS, "categories"]
         widgets = {
             "categories": forms.CheckboxSelectMultiple,
@@ -24,6 +26,7 @@ class ElementForm(forms.ModelForm[DataElement]):
 class IndicatorForm(forms.ModelForm[Indicator]):
     class Meta:
         model = Indicator
+        formfield_callback = number_formfield
         fields = catalogue.INDICATOR_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -39,6 +42,7 @@ class IndicatorForm(forms.ModelForm[Indicator]):
 class RuleForm(forms.ModelForm[ValidationRule]):
     class Meta:
         model = ValidationRule
+        formfield_callback = number_formfield
         fields = catalogue.RULE_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from layak.accounts.models import User
 from layak.audit.log import record
+from layak.core.numbers import FILES
 from layak.indicators import actions
 from layak.indicators.models import DataImport, can_enter
 from layak.regions.models import Region
@@ -163,6 +164,7 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
             mode=imp.mode,
             dry_run=not apply,
             district=imp.region,
+            language=FILES,
         )
     except actions.IndicatorDataError as exc:
         result = actions.Result(errors=[actions.Problem(0, "", str(exc))])

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layak.core.concurrency import RevisionFormMixin
+from layak.core.forms import number_formfield
 from layak.frameworks.models import Group, Indicator
 from layak.organisations.roles import PARTNER_KINDS, OrganisationKind
 from layak.partners import clusters as kla
@@ -93,6 +94,7 @@ class ProfileForm(forms.Form):
 class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Contact
+        formfield_callback = number_formfield
         fields = ["name", "position", "phone", "email"]
 
 
@@ -109,6 +111,7 @@ class CommitmentForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Commitment
+        formfield_callback = number_formfield
         fields = [
             "title",
             "description",
@@ -142,6 +145,7 @@ class CommitmentEditForm(RevisionFormMixin, CommitmentForm):
 class ContributionForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Contribution
+        formfield_callback = number_formfield
         fields = ["date", "kind", "description", "amount", "people", "children_reached"]
         widgets = {"date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from layak.core.forms import NumberField
 from layak.frameworks.models import Indicator
 from layak.organisations.models import Organisation
 from layak.plans import actions
@@ -64,7 +65,7 @@ class ItemForm(forms.Form):
     )
     performance_indicator = forms.CharField(label=_("Performance indicator"), max_length=300)
     unit = forms.CharField(label=_("Unit"), max_length=60)
-    baseline = forms.DecimalField(label=_("Baseline"), **AMOUNT)  # type: ignore[arg-type]
+    baseline = NumberField(label=_("Baseline"), **AMOUNT)
 
     def __init__(self, *args: Any, plan: Plan, item: PlanItem | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,7 +92,7 @@ class ItemForm(forms.Form):
                     "csr": _("CSR %(year)s"),
                     "other": _("Other %(year)s"),
                 }[key]
-                self.fields[name] = forms.DecimalField(label=label % {"year": year}, **AMOUNT)  # type: ignore[arg-type]
+                self.fields[name] = NumberField(label=label % {"year": year}, **AMOUNT)
                 names.append(name)
             self.year_rows.append((year, names))
 
@@ -117,6 +118,6 @@ class ReturnForm(forms.Form):
 
 class BudgetTotalForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    total = forms.DecimalField(
+    total = NumberField(
         label=_("Total APBD of the district"), max_digits=18, decimal_places=2, min_value=1
     )

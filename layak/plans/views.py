@@ -3,7 +3,7 @@ child-responsive budget."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +22,7 @@ from layak import authz
 from layak.accounts.models import User
 from layak.core import concurrency
 from layak.core.http import parse_id, user_of
+from layak.core.numbers import NumberError, check_places, parse_number
 from layak.evidence.attachments import attachments_for
 from layak.jobs import runner
 from layak.organisations.models import Organisation
@@ -430,15 +431,14 @@ def _report(request: HttpRequest, pk: int, action: authz.Action = A.VIEW) -> Pro
 
 
 def _decimal(raw: str, label: str, errors: list[str]) -> Decimal | None:
-    raw = raw.strip().replace(" ", "")
-    if not raw:
+    """A number typed in the report, read in the person's language (layak.core.numbers)."""
+    if not raw.strip():
         return None
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        errors.append(
-            _("%(field)s: “%(value)s” is not a number.") % {"field": label, "value": raw[:30]}
-        )
+        value = parse_number(raw)
+        check_places(value, 2)
+    except NumberError as exc:
+        errors.append(_("%(field)s: %(message)s") % {"field": label, "message": exc})
         return None
     return value
 

@@ -10,7 +10,10 @@ target_Y | apbd_Y | apbn_Y | village_Y | csr_Y | other_Y
 ``level`` is programme, activity or sub_activity (Indonesian program, kegiatan, sub_kegiatan are
 read too); ``parent`` the ref of the programme or activity the row belongs to; ``indicator`` the
 indicator code (KL-1 … K5-24) for programmes; ``responsible`` an office's name or short name;
-``partners`` partner names or short names separated by ";". Amounts are in rupiah. Sheets
+``partners`` partner names or short names separated by ";". Amounts are in rupiah. A cell
+holding a number is read as that number; a number typed as text follows the Indonesian way
+(``250.000`` is two hundred and fifty thousand, ``1,5`` one and a half), and anything that could
+be read two ways is refused with the row and column. Sheets
 "Indicators" and "Offices" list the accepted codes and names. Rows of the plan missing from an
 imported workbook are taken out of the plan (kept, inactive, with their reported progress).
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from io import BytesIO
 from typing import IO, Any
 
@@ -31,6 +34,7 @@ from openpyxl.styles import Font
 
 from layak.accounts.models import User
 from layak.audit.log import record
+from layak.core.numbers import FILES, NumberError, check_places, parse_number
 from layak.frameworks.models import Indicator
 from layak.organisations.models import Organisation
 from layak.plans import actions
@@ -213,15 +217,17 @@ def read_workbook(
             problems.append(Problem(n, column, message))
 
         def number(column: str, cells: dict[str, Any] = cells) -> Decimal | None:
-            raw = _text(cells.get(column))
-            if raw == "":
+            raw = cells.get(column)
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
                 return None
             try:
-                value = Decimal(raw.replace(" ", ""))
-            except InvalidOperation:
-                problem(column, _("“%(value)s” is not a number.") % {"value": raw[:40]})
+                # A cell holding a number is taken as it is; text follows the Indonesian way.
+                value = parse_number(raw, language=FILES)
+                check_places(value, 2)
+            except NumberError as exc:
+                problem(column, str(exc))
                 return None
-            if not value.is_finite() or value < 0 or value >= actions.MAX_AMOUNT:
+            if value < 0 or value >= actions.MAX_AMOUNT:
                 problem(column, _("Use a number from 0 up to 999 trillion."))
                 return None
             return value

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from layak.core.numbers import format_number
+
 DEFAULT_THRESHOLD = 5
 
 
@@ -27,12 +29,10 @@ def is_suppressed(value: Decimal | int | float | None, *, sensitive: bool) -> bo
 
 
 def shown(value: Decimal | int | float | None, *, sensitive: bool) -> str:
-    """The value as the portal prints it: "< 5" for a suppressed count, "—" for no value."""
+    """The value as the portal prints it, in the reader's language ("95,16" in Indonesian): "< 5"
+    for a suppressed count, "—" for no value."""
     if value is None:
         return "—"
     if is_suppressed(value, sensitive=sensitive):
         return f"< {threshold()}"
-    if isinstance(value, Decimal):
-        value = value.normalize()
-        return f"{value:f}"
-    return str(value)
+    return format_number(value)

@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.db import models
 
+from layak.core.numbers import format_number
+
 register = template.Library()
 
 
@@ -16,14 +18,37 @@ def owner_key(obj: models.Model) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}"
 
 
-@register.filter
-def rupiah(value: object) -> str:
-    """An amount in rupiah with dots between thousands: 1250000 → "Rp 1.250.000"."""
-    if value is None or value == "":
-        return "—"
+def _decimal(value: object) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        return str(value)
-    whole = f"{amount.quantize(Decimal(1)):,}".replace(",", ".")
-    return f"Rp {whole}"
+        return None
+    return amount if amount.is_finite() else None
+
+
+@register.filter
+def rupiah(value: object) -> str:
+    """An amount in whole rupiah in the reader's language: 1250000 → "Rp 1.250.000"."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—" if value is None or value == "" else str(value)
+    return f"Rp {format_number(amount, places=0)}"
+
+
+@register.filter
+def number(value: object, places: int = 2) -> str:
+    """A number in the reader's language with at most ``places`` decimals: 1234.5 →
+    "1.234,5" in Indonesian, "1,234.5" in English; "—" for nothing."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—" if value is None or value == "" else str(value)
+    return format_number(amount, places=int(places))
+
+
+@register.filter
+def percent(value: object, places: int = 2) -> str:
+    """A percentage (95.16 means 95.16 %) in the reader's language: "95,16%"."""
+    shown = number(value, places)
+    return shown if shown == "—" or _decimal(value) is None else f"{shown}%"

@@ -49,7 +49,7 @@ def test_pages_render_for_the_secretariat(client, personas, world, english):
         assert response.status_code == 200, name
     page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert "Jemput bola akta kelahiran di desa" in page
-    assert "Rp 275.000.000" in page  # the activity's budget, the sum of its parts
+    assert "Rp 275,000,000" in page  # the activity's budget, the sum of its parts
 
 
 def test_office_starts_fills_and_submits_a_report_in_pages(client, personas, world, english):

@@ -1,0 +1,141 @@
+"""The one number reader and writer of Layak.
+
+Every number a person types into a form, a workbook or a CSV file is read by ``parse_number``
+and every number shown is written by ``format_number`` (the ``number`` and ``percent`` template
+filters), in the reader's language, with Babel's locale data (CLDR):
+
+- Indonesian (the default): dots group thousands, a comma marks decimals — ``1.200`` is one
+  thousand two hundred, ``1,5`` one and a half, ``1.234.567,89``.
+- English: commas group thousands, a dot marks decimals — ``1,200``, ``1.5``.
+- ``PLAIN`` (machine formats: the API, XLSX cells that hold a number): no grouping, a dot marks
+  decimals — ``1200.5``.
+
+Files (workbooks and CSV) follow the Indonesian convention whoever uploads them, so one file
+means one thing. A number that is not written properly in its convention is refused with a
+message saying how to write it (``1.2`` in Indonesian could be 12 or 1,2), never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+PLAIN = "plain"
+FILES = "id"
+"""The convention of numbers written as text in uploaded workbooks and CSV files."""
+
+_CHARACTERS = re.compile(r"[+-]?[0-9.,]+")
+_PLAIN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_CURRENCY = re.compile(r"^(rp\.?|idr)\s*", re.IGNORECASE)
+_SPACED = re.compile(r"[+-]?[0-9]{1,3}(\s[0-9]{3})+([.,][0-9]+)?")
+
+
+class NumberError(ValueError):
+    """A number that cannot be read for certain; ``str()`` is the message for the person."""
+
+
+def _language(language: str | None) -> str:
+    code = language or get_language() or "id"
+    if code == PLAIN:
+        return PLAIN
+    return "en" if code.split("-")[0].lower() == "en" else "id"
+
+
+def convention(language: str | None = None) -> str:
+    """How numbers are written in ``language``, for help texts and messages."""
+    lang = _language(language)
+    if lang == PLAIN:
+        return _("Write digits with a dot before the decimals and no grouping: 1200.5.")
+    if lang == "en":
+        return _("In English, commas group thousands and a dot marks decimals: 1,200.5.")
+    return _("In Indonesian, dots group thousands and a comma marks decimals: 1.200,5.")
+
+
+convention_lazy = lazy(convention, str)
+
+
+def parse_number(value: object, *, language: str | None = None) -> Decimal:
+    """The number ``value`` means, written as people of ``language`` write numbers (the active
+    language when None; ``PLAIN`` for machine formats). Numbers (int, float, Decimal: an XLSX
+    cell holding a number) are taken as they are. A leading "Rp" is allowed. Raises
+    ``NumberError`` with a translated message for anything that is not certainly one number."""
+    if isinstance(value, bool):
+        raise NumberError(_("“%(value)s” is not a number.") % {"value": value})
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float | Decimal):
+        number = Decimal(repr(value)) if isinstance(value, float) else value
+        if not number.is_finite():
+            raise NumberError(_("“%(value)s” is not a number.") % {"value": value})
+        return number
+    raw = "" if value is None else str(value)
+    text = _CURRENCY.sub("", raw.strip())
+    shown = raw.strip()[:40]
+    if not text:
+        raise NumberError(_("Write a number."))
+    lang = _language(language)
+    if lang != PLAIN and _SPACED.fullmatch(text):  # 1 200 000: spaces between groups of three
+        text = re.sub(r"\s", "", text)
+    if not _CHARACTERS.fullmatch(text):
+        raise NumberError(
+            _("“%(value)s” is not a number. %(convention)s")
+            % {"value": shown, "convention": convention(lang)}
+        )
+    if lang == PLAIN:
+        if not _PLAIN.fullmatch(text.removeprefix("+")):
+            raise NumberError(
+                _("“%(value)s” is not a number. %(convention)s")
+                % {"value": shown, "convention": convention(lang)}
+            )
+        return Decimal(text)
+    try:
+        number = parse_decimal(text, locale=lang, strict=True)
+    except NumberFormatError as exc:
+        suggestions = [s for s in (exc.suggestions or []) if s]
+        if suggestions:
+            raise NumberError(
+                _("“%(value)s” could mean %(options)s. %(convention)s")
+                % {
+                    "value": shown,
+                    "options": _(" or ").join(suggestions),
+                    "convention": convention(lang),
+                }
+            ) from None
+        raise NumberError(
+            _("“%(value)s” is not a number. %(convention)s")
+            % {"value": shown, "convention": convention(lang)}
+        ) from None
+    except (InvalidOperation, ValueError):
+        raise NumberError(
+            _("“%(value)s” is not a number. %(convention)s")
+            % {"value": shown, "convention": convention(lang)}
+        ) from None
+    if not number.is_finite():
+        raise NumberError(_("“%(value)s” is not a number.") % {"value": shown})
+    return number
+
+
+def check_places(value: Decimal, places: int) -> None:
+    """Refuse more decimals than a column keeps, rather than rounding what was meant."""
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        if places == 0:
+            raise NumberError(_("Write a whole number."))
+        raise NumberError(_("Use at most %(places)d decimal places.") % {"places": places})
+
+
+def format_number(
+    value: Decimal | int | float, *, places: int = 2, language: str | None = None
+) -> str:
+    """``value`` in the reader's language, grouped, with at most ``places`` decimals (trailing
+    zeros dropped): 1234567.5 → "1.234.567,5" in Indonesian, "1,234,567.5" in English."""
+    lang = _language(language)
+    number = value if isinstance(value, Decimal) else Decimal(repr(value))
+    pattern = "#,##0" + ("." + "#" * places if places else "")
+    if lang == PLAIN:
+        return format(number.quantize(Decimal(1).scaleb(-places)).normalize(), "f")
+    return format_decimal(number, format=pattern, locale=lang)

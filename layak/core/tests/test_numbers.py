@@ -1,0 +1,179 @@
+"""The one number reader: Indonesian, English and plain formats, the form fields, the filters."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from django import forms
+from django.template import Context, Template
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from layak.core.forms import CountField, NumberField
+from layak.core.numbers import PLAIN, NumberError, check_places, format_number, parse_number
+
+amounts = st.decimals(
+    min_value=D("-999999999999"), max_value=D("999999999999"), places=2, allow_nan=False
+)
+wholes = st.integers(min_value=0, max_value=10**15)
+
+
+def _grouped(number: int, mark: str) -> str:
+    return f"{number:,}".replace(",", mark)
+
+
+@given(wholes)
+def test_indonesian_thousands_are_read_as_thousands(number):
+    assert parse_number(_grouped(number, "."), language="id") == number
+
+
+@given(wholes)
+def test_plain_digits_mean_the_same_in_every_convention(number):
+    for language in ("id", "en", PLAIN):
+        assert parse_number(str(number), language=language) == number
+
+
+@given(amounts)
+def test_what_is_shown_reads_back_as_the_same_number(value):
+    for language in ("id", "en", PLAIN):
+        shown = format_number(value, language=language)
+        assert parse_number(shown, language=language) == value
+
+
+@given(amounts)
+def test_indonesian_decimals_use_the_comma(value):
+    whole, _, cents = f"{abs(value):f}".partition(".")
+    text = ("-" if value < 0 else "") + _grouped(int(whole), ".") + "," + cents
+    assert parse_number(text, language="id") == value
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=99))
+def test_a_dot_that_cannot_group_thousands_is_refused_in_indonesian(whole, fraction):
+    # "12.5" could be twelve and a half written the English way or a mistyped 125: refused.
+    text = f"{whole}.{fraction:02d}"
+    with pytest.raises(NumberError):
+        parse_number(text, language="id")
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=999))
+def test_the_same_text_never_means_two_numbers(whole, group):
+    # "1.200" is 1200 in Indonesian; in English it is 1.2; in plain format 1.2 as well. Read
+    # with one convention it has exactly one meaning.
+    text = f"{whole}.{group:03d}"
+    assert parse_number(text, language="id") == whole * 1000 + group
+    assert parse_number(text, language="en") == D(text)
+
+
+@given(st.text(max_size=12))
+def test_anything_else_is_a_number_or_a_clear_refusal(text):
+    for language in ("id", "en", PLAIN):
+        try:
+            value = parse_number(text, language=language)
+        except NumberError as exc:
+            assert str(exc)
+        else:
+            assert value.is_finite()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("250.000", D(250000)),
+        ("1.200", D(1200)),
+        ("1,5", D("1.5")),
+        ("1.234.567,89", D("1234567.89")),
+        ("Rp 120.000.000", D(120000000)),
+        ("Rp. 1.250.000,50", D("1250000.50")),
+        ("1 200 000", D(1200000)),
+        ("-3,25", D("-3.25")),
+        ("95,16", D("95.16")),
+    ],
+)
+def test_indonesian_examples(text, expected):
+    assert parse_number(text, language="id") == expected
+
+
+@pytest.mark.parametrize("text", ["1.2", "12.5", "100.000.00", "1,2,3", "1e5", "abc", "1 2", ""])
+def test_indonesian_refusals_say_how_to_write_it(text):
+    with translation.override("id"), pytest.raises(NumberError) as caught:
+        parse_number(text, language="id")
+    message = str(caught.value)
+    assert message
+    if text:
+        assert "titik" in message and "koma" in message, message
+
+
+def test_a_refusal_offers_both_readings():
+    with translation.override("id"), pytest.raises(NumberError) as caught:
+        parse_number("1.2", language="id")
+    assert "12" in str(caught.value) and "1,2" in str(caught.value)
+
+
+def test_plain_format_refuses_grouping_and_the_comma():
+    assert parse_number("1200.5", language=PLAIN) == D("1200.5")
+    for text in ("1,200", "1.200,5", "1 200.5"):
+        with pytest.raises(NumberError):
+            parse_number(text, language=PLAIN)
+
+
+def test_numbers_pass_as_they_are():
+    assert parse_number(1200, language="id") == 1200
+    assert parse_number(12.5, language="id") == D("12.5")
+    assert parse_number(D("0.1"), language="id") == D("0.1")
+    for bad in (float("nan"), float("inf"), True):
+        with pytest.raises(NumberError):
+            parse_number(bad, language="id")
+
+
+def test_more_decimals_than_kept_are_refused_not_rounded():
+    check_places(D("1.25"), 2)
+    with pytest.raises(NumberError):
+        check_places(D("1.255"), 2)
+    with pytest.raises(NumberError):
+        check_places(D("1.5"), 0)
+
+
+def test_the_active_language_is_the_default():
+    with translation.override("id"):
+        assert parse_number("1.200") == 1200
+    with translation.override("en"):
+        assert parse_number("1.200") == D("1.2")
+        assert parse_number("1,200") == 1200
+
+
+class Amounts(forms.Form):
+    amount = NumberField(required=False, min_value=0)
+    people = CountField(required=False, min_value=0)
+
+
+def test_form_fields_read_and_show_numbers_in_the_persons_language():
+    with translation.override("id"):
+        form = Amounts({"amount": "250.000", "people": "1.200"})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data == {"amount": D(250000), "people": 1200}
+        shown = Amounts(initial={"amount": D("120000000.50"), "people": 1200}).as_p()
+        assert 'value="120.000.000,5"' in shown and 'value="1.200"' in shown
+        assert 'inputmode="decimal"' in shown and 'type="text"' in shown
+        assert "titik" in shown  # the convention is said beside the field
+        refused = Amounts({"amount": "1.2", "people": "1,5"})
+        assert not refused.is_valid()
+        assert "1,2" in refused.errors["amount"][0]
+        assert refused.errors["people"] == ["Tulis bilangan bulat."]
+        assert Amounts({"amount": "1,234"}).errors["amount"]  # three decimals: never rounded
+    with translation.override("en"):
+        form = Amounts({"amount": "250,000.5", "people": "1,200"})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data == {"amount": D("250000.5"), "people": 1200}
+
+
+def test_filters_follow_the_readers_language():
+    template = Template(
+        "{% load layak %}{{ v|number }}|{{ p|percent }}|{{ m|rupiah }}|{{ none|number }}"
+    )
+    context = Context({"v": D("1234.5"), "p": D("95.16"), "m": D("120000000"), "none": None})
+    with translation.override("id"):
+        assert template.render(context) == "1.234,5|95,16%|Rp 120.000.000|—"
+    with translation.override("en"):
+        assert template.render(context) == "1,234.5|95.16%|Rp 120,000,000|—"
