@@ -140,6 +140,7 @@ ERRORS = s.ERRORS
 api.add_router("/", programme_router)
 # Indicator data values in bulk, close to DHIS2's dataValueSets (layak/api/datavalues.py).
 api.add_router("/", datavalues_router)
+api.add_router("/", "layak.api.instrument.router")  # the instruments, read-only
 
 
 def _user(request: HttpRequest) -> User:

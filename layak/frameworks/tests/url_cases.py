@@ -13,9 +13,20 @@ def matrix_question(p: Personas) -> dict[str, object]:
     return {"pk": question.version_id, "question": question.pk}
 
 
-# Instruments are reference data: every signed-in person downloads a question's matrix template.
+def version(p: Personas) -> dict[str, object]:
+    from layak.frameworks.models import Question
+
+    return {"pk": Question.objects.get(code="T-1.1").version_id}
+
+
+# Instruments are reference data: every signed-in person downloads a question's matrix template
+# and reads the instruments through the API (anonymous callers of the API get 401).
 CASES: dict[str, Case] = {
     "frameworks:matrix": Case(kwargs=matrix_question),
+    "api-1:instrument_frameworks": Case(anon=401),
+    "api-1:instrument_detail": Case(kwargs=version, anon=401),
+    "api-1:instrument_indicators": Case(kwargs=version, anon=401),
+    "api-1:instrument_questions": Case(kwargs=version, anon=401),
 }
 
 
