@@ -468,7 +468,8 @@ class ProposalOut(Schema):
     id: int
     forum_id: int
     topic: str
-    description: str
+    # Free text that may tell about children: null unless you handle the proposal.
+    description: str | None
     region: str
     proposed_on: datetime.date
     source: str

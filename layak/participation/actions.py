@@ -26,6 +26,7 @@ from layak.participation.models import (
     Status,
     district_of,
 )
+from layak.participation.privacy import Finding, describe, findings
 from layak.regions.models import Region
 
 if TYPE_CHECKING:
@@ -35,6 +36,26 @@ if TYPE_CHECKING:
 
 class ParticipationError(Exception):
     """A change the rules refuse; the message is shown to the user."""
+
+
+class IdentifyingText(ParticipationError):
+    """Free text that may identify a child, not confirmed as anonymous; ``found`` holds what
+    was flagged per field, so a form shows each message beside its field."""
+
+    def __init__(self, found: dict[str, list[Finding]]) -> None:
+        self.found = found
+        self.messages = {name: describe(items) for name, items in found.items()}
+        super().__init__(" ".join(self.messages.values()))
+
+
+def check_anonymous(texts: dict[str, str], *, names: list[str], confirmed: bool) -> None:
+    """Refuse free text that looks like it names a child, gives an age or tells an incident,
+    unless the person confirmed it identifies no one (``privacy``)."""
+    if confirmed:
+        return
+    found = {field: got for field, text in texts.items() if (got := findings(text, names))}
+    if found:
+        raise IdentifyingText(found)
 
 
 # A proposer is recorded by a first name or initials only: one word of letters (dots, hyphens
@@ -232,6 +253,8 @@ class ProposalData:
     description: str = ""
     # (first name or initials, age group) of each child who proposed it.
     proposers: list[tuple[str, str]] = field(default_factory=list)
+    # The person confirmed that text flagged as possibly identifying a child identifies no one.
+    anonymity_confirmed: bool = False
 
 
 def _check_proposal(forum_region: Region, data: ProposalData) -> list[tuple[str, str]]:
@@ -252,13 +275,20 @@ def _check_proposal(forum_region: Region, data: ProposalData) -> list[tuple[str,
         if age_group not in AgeGroup.values:
             raise ParticipationError(_("Choose the age group of each child."))
         proposers.append((check_proposer_name(name), age_group))
+    check_anonymous(
+        {"topic": data.topic, "description": data.description},
+        names=[name for name, _age in proposers],
+        confirmed=data.anonymity_confirmed,
+    )
     return proposers
 
 
-def _proposal_snapshot(proposal: Proposal) -> dict[str, Any]:
+def _proposal_snapshot(proposal: Proposal, confirmed: bool = False) -> dict[str, Any]:
     data = snapshot(proposal, PROPOSAL_FIELDS)
     # Who proposed is kept as the number of children per age group only, even in the log.
     data["proposers"] = sorted(proposal.proposers.values_list("age_group", flat=True))
+    if confirmed:
+        data["anonymity_confirmed"] = True
     return data
 
 
@@ -284,7 +314,7 @@ def proposal_create(*, actor: User, forum: Organisation, data: ProposalData) -> 
         action="participation.proposal_added",
         obj=proposal,
         region=district_of(region),
-        after=_proposal_snapshot(proposal),
+        after=_proposal_snapshot(proposal, data.anonymity_confirmed),
     )
     return proposal
 
@@ -318,7 +348,7 @@ def proposal_update(*, actor: User, proposal: Proposal, data: ProposalData) -> P
         obj=proposal,
         region=district_of(region),
         before=before,
-        after=_proposal_snapshot(proposal),
+        after=_proposal_snapshot(proposal, data.anonymity_confirmed),
     )
     return proposal
 
@@ -331,9 +361,11 @@ def proposal_follow_up(
     status: str,
     response: str,
     plan_item: PlanItem | None = None,
+    anonymity_confirmed: bool = False,
 ) -> Proposal:
     """Answer a proposal: under consideration, taken into the RAD KLA (with its activity),
-    done, or not taken up (with the reason). Only the government it is addressed to answers."""
+    done, or not taken up (with the reason). Only the government it is addressed to answers.
+    The response is public, so it is checked like the proposal's own text."""
     proposal = (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("forum__region", "region")
@@ -350,6 +382,11 @@ def proposal_follow_up(
         raise ParticipationError(_("Say why the proposal is not taken up."))
     if status != Status.CONSIDERING and not response:
         raise ParticipationError(_("Write the response the children will read."))
+    check_anonymous(
+        {"response": response},
+        names=list(proposal.proposers.values_list("name", flat=True)),
+        confirmed=anonymity_confirmed,
+    )
     district = district_of(proposal.region)
     if plan_item is not None:
         if status not in (Status.PLANNED, Status.DONE):
@@ -367,13 +404,16 @@ def proposal_follow_up(
     proposal.save(
         update_fields=["status", "response", "plan_item", "followed_up_at", "followed_up_by"]
     )
+    after = snapshot(proposal, FOLLOW_UP_FIELDS)
+    if anonymity_confirmed:
+        after["anonymity_confirmed"] = True
     record(
         actor=actor,
         action="participation.proposal_followed_up",
         obj=proposal,
         region=district,
         before=before,
-        after=snapshot(proposal, FOLLOW_UP_FIELDS),
+        after=after,
     )
     return proposal
 

@@ -9,6 +9,7 @@ from layak.accounts.models import User
 from layak.organisations.models import Organisation
 from layak.organisations.roles import Role
 from layak.participation.actions import (
+    IdentifyingText,
     ParticipationError,
     ProposalData,
     check_proposer_name,
@@ -64,7 +65,42 @@ class FacilitatorForm(forms.Form):
         return data
 
 
-class ProposalForm(forms.Form):
+class AnonymityForm(forms.Form):
+    """A form with free text about children: when the text is flagged as possibly identifying
+    a child (``actions.IdentifyingText``), each message stands beside its field and a box to
+    confirm that it identifies no one appears; what the person typed stays in the form."""
+
+    CONFIRM = "anonymity_confirmed"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.flagged = False
+        if self.data.get(self.CONFIRM):
+            self._add_confirm()
+
+    def _add_confirm(self) -> None:
+        self.fields[self.CONFIRM] = forms.BooleanField(
+            label=_(
+                "I have checked: this text names no child, gives no child's age and tells "
+                "nothing that happened to a particular child."
+            ),
+            required=False,
+        )
+
+    def flag(self, exc: IdentifyingText) -> None:
+        self.flagged = True
+        if self.CONFIRM not in self.fields:
+            self._add_confirm()
+            self.cleaned_data[self.CONFIRM] = False
+        for name, message in exc.messages.items():
+            self.add_error(name, message)
+
+    @property
+    def confirm_field(self) -> forms.BoundField | None:
+        return self[self.CONFIRM] if self.CONFIRM in self.fields else None
+
+
+class ProposalForm(AnonymityForm):
     topic = forms.CharField(label=_("Topic"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -146,6 +182,7 @@ class ProposalForm(forms.Form):
             proposed_on=d["proposed_on"],
             source=d["source"],
             proposers=d["proposers"],
+            anonymity_confirmed=bool(d.get(self.CONFIRM)),
         )
 
 
@@ -154,7 +191,7 @@ class PlanItemChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.plan.title} · {obj.ref} · {obj.name}"
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(AnonymityForm):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[(v, label) for v, label in Status.choices if v != Status.RECEIVED],
@@ -190,3 +227,12 @@ class FollowUpForm(forms.Form):
             .select_related("plan")
             .order_by("plan__start_year", "plan_id", "order", "pk")
         )
+
+    def follow_up_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "status": d["status"],
+            "response": d["response"],
+            "plan_item": d["plan_item"],
+            "anonymity_confirmed": bool(d.get(self.CONFIRM)),
+        }

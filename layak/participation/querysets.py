@@ -41,3 +41,14 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
             # A kecamatan or village reads what is addressed to it.
             q |= authz.scope_q(user, action, region="region")
         return self.filter(q)
+
+    def handled_by(self, user: User) -> ProposalQuerySet:
+        """The proposals whose free text about children and proposers' names ``user`` may
+        read: the people who handle them, i.e. the forum's facilitators and the district
+        administrator (who keep the forum's records) and the government the proposal is
+        addressed to (who answers it). Offices, partners, the regent's office and other
+        readers see the topic, the status and the response only."""
+        return self.filter(
+            forum_scope(user, authz.Action.EDIT, "forum")
+            | authz.scope_q(user, authz.Action.EDIT, region="region")
+        )

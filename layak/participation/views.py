@@ -180,6 +180,8 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             proposal = actions.proposal_create(actor=user, forum=forum, data=form.proposal_data())
+        except actions.IdentifyingText as exc:
+            form.flag(exc)
         except actions.ParticipationError as exc:
             form.add_error(None, str(exc))
         else:
@@ -198,6 +200,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal_for_user(user, pk, A.VIEW)
     can_edit = Proposal.objects.for_user(user, A.EDIT).filter(pk=proposal.pk).exists()
     can_follow_up = actions.can_follow_up(user, proposal)
+    handles = Proposal.objects.handled_by(user).filter(pk=proposal.pk).exists()
     history = (
         AuditEntry.objects.for_object(proposal).select_related("actor")[:50]
         if can_edit or can_follow_up
@@ -211,7 +214,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "proposers": proposal.proposers.all(),
             # Children's first names or initials only for the forum's own editors and the
             # government answering them; everyone else reads age groups.
-            "show_names": can_edit or can_follow_up,
+            "show_names": handles,
+            # The description may tell about children: only for those who handle the proposal.
+            "show_text": handles,
             "can_edit": can_edit and proposal.status == Status.RECEIVED,
             "can_withdraw": can_edit,
             "can_follow_up": can_follow_up,
@@ -228,6 +233,8 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.proposal_update(actor=user, proposal=proposal, data=form.proposal_data())
+        except actions.IdentifyingText as exc:
+            form.flag(exc)
         except actions.ParticipationError as exc:
             form.add_error(None, str(exc))
         else:
@@ -248,7 +255,9 @@ def proposal_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST or None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.proposal_follow_up(actor=user, proposal=proposal, **form.cleaned_data)
+            actions.proposal_follow_up(actor=user, proposal=proposal, **form.follow_up_data())
+        except actions.IdentifyingText as exc:
+            form.flag(exc)
         except actions.ParticipationError as exc:
             form.add_error(None, str(exc))
         else:

@@ -92,8 +92,10 @@ class ProposalQuery(PageQuery):
 )
 def participation_proposals(request: HttpRequest, filters: Query[ProposalQuery]) -> Any:
     """Children's proposals in your reach with the government's follow-up. Children appear
-    by age group; their first names or initials only for the people who keep the forum's
-    records (its facilitators and the district administrator)."""
+    by age group. Their first names or initials and the description, free text that may tell
+    about children, only for the people who handle the proposal (the forum's facilitators, the
+    district administrator and the government it is addressed to); for everyone else they are
+    null."""
     user = _user(request)
     qs = (
         Proposal.objects.for_user(user, A.VIEW)
@@ -107,7 +109,7 @@ def participation_proposals(request: HttpRequest, filters: Query[ProposalQuery])
         qs = qs.filter(status=filters.status)
     items, nxt = page(qs, filters.after, filters.limit)
     named = set(
-        Proposal.objects.for_user(user, A.EDIT)
+        Proposal.objects.handled_by(user)
         .filter(pk__in=[x.pk for x in items])
         .values_list("pk", flat=True)
     )
@@ -117,7 +119,7 @@ def participation_proposals(request: HttpRequest, filters: Query[ProposalQuery])
                 "id": x.pk,
                 "forum_id": x.forum_id,
                 "topic": x.topic,
-                "description": x.description,
+                "description": x.description if x.pk in named else None,
                 "region": x.region.code,
                 "proposed_on": x.proposed_on,
                 "source": x.source,
