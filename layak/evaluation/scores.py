@@ -79,6 +79,36 @@ class Result:
         return max(self.items - self.done, 0)
 
 
+def progress_words(result: Result) -> str:
+    """How far a result is, in words, for reports and workbooks (the pages say the same in
+    ``evaluation/_standing.html``): empty once complete."""
+    from django.utils.translation import gettext, ngettext
+
+    if result.complete:
+        return ""
+    if result.stage == Stage.Kind.SELF_ASSESSMENT:
+        words = gettext("%(done)s of %(items)s answers accepted") % {
+            "done": result.done,
+            "items": result.items,
+        }
+    else:
+        words = gettext("%(done)s of %(items)s items verified") % {
+            "done": result.done,
+            "items": result.items,
+        }
+        if result.carried:
+            words += "; " + ngettext(
+                "%(n)s item counted with the previous stage's points",
+                "%(n)s items counted with the previous stage's points",
+                result.carried,
+            ) % {"n": result.carried}
+    if result.back:
+        words += "; " + ngettext(
+            "%(n)s item back with the region", "%(n)s items back with the region", result.back
+        ) % {"n": result.back}
+    return gettext("Provisional: %(progress)s") % {"progress": words}
+
+
 def chain(stage: str, level: int = 2) -> list[str]:
     """The stages up to ``stage`` in order, for a cycle answered at ``level``."""
     order = Stage.order_for(level)

@@ -13,8 +13,14 @@ from django.db.models.functions import Coalesce
 
 from layak.core.pdf import letterhead
 from layak.evaluation import gaps
-from layak.evaluation.models import Assessment, Cycle, Score, Stage
-from layak.evaluation.scores import Result, group_maxima, results
+from layak.evaluation.models import Answer, Assessment, Cycle, Score, Stage
+from layak.evaluation.scores import (
+    Result,
+    current_results,
+    group_maxima,
+    progress_words,
+    results,
+)
 from layak.evidence.models import EvidenceLink
 from layak.organisations.models import Organisation
 from layak.organisations.roles import OrganisationKind, Role
@@ -67,7 +73,6 @@ def self_assessment(assessment: Assessment) -> dict[str, Any]:
         k: results(cycle, [assessment.pk], k).get(assessment.pk) for k in reached
     }
     current = reached[-1]
-    latest = per_stage[current]
     group_rows = [
         GroupRow(
             g.code,
@@ -77,14 +82,11 @@ def self_assessment(assessment: Assessment) -> dict[str, Any]:
         )
         for g, maximum in group_maxima(cycle)
     ]
-    if assessment.determined_at is not None:
-        total = assessment.final_total
-        predicate = assessment.final_band.name if assessment.final_band else ""
-        capped_by: tuple[str, ...] = ()
-    else:
-        total = latest.total if latest else ZERO
-        predicate = latest.predicate.name if latest else ""
-        capped_by = latest.predicate.capped_by if latest else ()
+    # The one result as it stands (determined once fixed), as on the pages and the API.
+    standing = current_results(cycle, [assessment])[assessment.pk]
+    total = standing.total
+    predicate = standing.predicate.name
+    capped_by = standing.predicate.capped_by
     links = (
         EvidenceLink.objects.filter(answer__assessment=assessment, is_active=True)
         .select_related("file", "requirement", "answer__question__indicator")
@@ -109,6 +111,7 @@ def self_assessment(assessment: Assessment) -> dict[str, Any]:
         "max_total": sum((r.max_points for r in group_rows), ZERO),
         "predicate": predicate,
         "capped_by": capped_by,
+        "progress": progress_words(standing),
         "group_rows": group_rows,
         "stage_totals": [(r.total if (r := per_stage[k]) else None) for k in reached],
         "gaps": gaps.gap_analysis(assessment, current),
@@ -121,6 +124,8 @@ class DistrictRow:
     assessment: Assessment
     totals: list[Decimal | None]
     predicate: str
+    progress: str = ""
+    capped_by: tuple[str, ...] = ()
 
 
 def verification(province: Region, cycle: Cycle) -> dict[str, Any]:
@@ -135,18 +140,30 @@ def verification(province: Region, cycle: Cycle) -> dict[str, Any]:
     )
     ids = [a.pk for a in assessments]
     per_stage = {k: results(cycle, ids, k) for k in Stage.ORDER}
+    standing = current_results(cycle, assessments)
     rows = []
     for a in assessments:
-        totals = [(r.total if (r := per_stage[k].get(a.pk)) else None) for k in Stage.ORDER]
-        if a.final_band is not None:
-            predicate = a.final_band.name
-        else:
-            latest = next(
-                (per_stage[k][a.pk] for k in reversed(Stage.ORDER) if a.pk in per_stage[k]),
-                None,
+        now = standing[a.pk]
+        reached = Stage.ORDER.index(Stage.Kind(now.stage)) if now.stage in Stage.ORDER else 0
+        totals = [
+            (r.total if (r := per_stage[k].get(a.pk)) and i <= reached else None)
+            for i, k in enumerate(Stage.ORDER)
+        ]
+        rows.append(
+            DistrictRow(
+                a,
+                totals,
+                now.predicate.name,
+                progress_words(now),
+                now.predicate.capped_by,
             )
-            predicate = latest.predicate.name if latest else ""
-        rows.append(DistrictRow(a, totals, predicate))
+        )
+    back = list(
+        Answer.objects.filter(assessment_id__in=ids)
+        .exclude(returned_at_stage="")
+        .select_related("assessment__region", "question")
+        .order_by("assessment__region__code", "question__code")
+    )
     adjusted = list(
         Score.objects.filter(
             answer__assessment_id__in=ids,
@@ -169,6 +186,7 @@ def verification(province: Region, cycle: Cycle) -> dict[str, Any]:
         "stages": [Stage.Kind(k).label for k in Stage.ORDER],
         "rows": rows,
         "adjustments": [(s, before.get(s.answer_id)) for s in adjusted],
+        "returned": back,
     }
 
 

@@ -19,7 +19,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from layak.evaluation.forms import describe_value
 from layak.evaluation.models import Answer, Assessment, Cycle, Score, Stage
-from layak.evaluation.scores import results
+from layak.evaluation.scores import current_results, progress_words, results
 from layak.frameworks.models import Group, Option
 from layak.indicators.models import DataValue
 from layak.partners import totals
@@ -163,14 +163,18 @@ def _totals_sheet(book: Workbook, cycle: Cycle, assessments: Any) -> None:
         .values_list("code", flat=True)
     )
     titles = [_("Region code"), _("Regency/city"), _("Stage"), _("Total")]
-    _header(sheet, [*titles, *groups, _("Predicate")])
+    _header(sheet, [*titles, *groups, _("Predicate"), _("Predicate capped by"), _("Progress")])
     listed = list(assessments.select_related("region").order_by("region__code"))
     ids = [a.pk for a in listed]
+    # Each stage up to the one the district stands at, as it stands (the pages' rule).
+    reached = {pk: r.stage for pk, r in current_results(cycle, listed).items()}
     for kind in Stage.ORDER:
         found = results(cycle, ids, kind)
         for a in listed:
             result = found.get(a.pk)
-            if result is None:
+            if result is None or Stage.ORDER.index(kind) > Stage.ORDER.index(
+                Stage.Kind(reached.get(a.pk, Stage.Kind.SELF_ASSESSMENT))
+            ):
                 continue
             _row(
                 sheet,
@@ -181,6 +185,8 @@ def _totals_sheet(book: Workbook, cycle: Cycle, assessments: Any) -> None:
                     result.total,
                     *[result.by_group.get(g) for g in groups],
                     result.predicate.name,
+                    "; ".join(result.predicate.capped_by),
+                    progress_words(result),
                 ],
             )
 
