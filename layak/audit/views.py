@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layak import authz
 from layak.accounts.models import User
+from layak.audit import display
 from layak.audit.models import AuditEntry
 from layak.core.http import HtmxHttpRequest
 from layak.regions.models import Region
@@ -20,7 +21,7 @@ class AuditFilterForm(forms.Form):
     district = forms.ModelChoiceField(
         label=_("Regency/city"), queryset=Region.objects.none(), required=False
     )
-    action = forms.CharField(label=_("Action"), required=False, max_length=64)
+    action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.CharField(label=_("Person"), required=False, max_length=100)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -31,6 +32,11 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        labels = display.action_labels()
+        named = sorted(((code, str(label)) for code, label in labels.items()), key=lambda c: c[1])
+        action.choices = [("", "—"), *named]
         district = self.fields["district"]
         assert isinstance(district, forms.ModelChoiceField)
         district.queryset = Region.objects.filter(
@@ -51,7 +57,7 @@ def audit_list(request: HtmxHttpRequest) -> HttpResponse:
         if data["district"]:
             entries = entries.filter(region__path__startswith=data["district"].path)
         if data["action"]:
-            entries = entries.filter(action__startswith=data["action"])
+            entries = entries.filter(action=data["action"])
         if data["actor"]:
             entries = entries.filter(actor__email__icontains=data["actor"])
         if data["since"]:

@@ -123,4 +123,5 @@ def test_profile_name_change_is_audited(client, personas):
     assert personas.bekasi_dinkes.full_name == "Dewi A."
     entry = AuditEntry.objects.get(action="user.profile_changed")
     assert entry.after == {"full_name": "Dewi A."}
-    assert "user.profile_changed" in client.get("/accounts/profile/").content.decode()
+    page = client.get("/accounts/profile/").content.decode()
+    assert "Profil diubah" in page and "user.profile_changed" not in page

@@ -1,0 +1,35 @@
+"""The words for the instruments' audit actions (``layak.audit.display``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from layak.audit.display import Naming, Number, Ref, Text, register
+from layak.frameworks.models import Framework, InstrumentVersion, Question
+
+register(
+    names={
+        InstrumentVersion: Naming(
+            name=lambda v: f"{v.framework.name} v{v.number}", related=("framework",)
+        ),
+        Framework: Naming(name=lambda f: f.name),
+    }
+)
+register(
+    actions={
+        "instrument.loaded": _("Bundled instrument loaded"),
+        "instrument.imported": _("Instrument imported from a workbook"),
+        "instrument.copied": _("New draft version made"),
+        "instrument.published": _("Instrument published"),
+    },
+    fields={
+        "framework": Ref(_("framework"), Framework, by="code"),
+        "questions": Number(_("questions"), places=0),
+        "label": Text(_("label")),
+        "from_version": Ref(_("copied from"), InstrumentVersion),
+    },
+)
+register(actions={"framework.texts_updated": _("Framework names and descriptions updated")})
+register(
+    actions={"instrument.mapped": _("Questions linked to the previous version")},
+    # Each key is a question's code; its value the previous version's question it continues.
+    fields={"*": Ref(None, Question)},
+)
