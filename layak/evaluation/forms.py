@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from layak.core.numbers import PLAIN, NumberError, parse_number
 from layak.evaluation.models import Stage
 from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
-from layak.frameworks.scoring import to_decimal
 
 
 class CycleForm(forms.Form):
@@ -134,14 +134,20 @@ class ValueInvalid(Exception):
         self.errors = errors
 
 
-def _number(raw: Any) -> Decimal | None:
-    return to_decimal(raw)
+def _number(raw: Any, language: str | None) -> Decimal:
+    """A number as written in ``language`` (the project's one reader); ``NumberError``."""
+    number = parse_number(raw, language=language)
+    if number != 0 and not -12 <= number.adjusted() <= 15:
+        raise NumberError(_("“%(value)s” is not a number.") % {"value": raw})
+    return number
 
 
-def validate_value(question: Question, raw: Any) -> dict[str, Any]:
+def validate_value(question: Question, raw: Any, *, language: str | None = PLAIN) -> dict[str, Any]:
     """The one check of an answer value, for the page, the API and imports: the value stored
     for ``raw`` (a JSON object shaped as in ``frameworks.scoring``), or ``ValueInvalid`` naming
-    each field that is wrong. Nothing the question does not allow is stored or scored."""
+    each field that is wrong. Nothing the question does not allow is stored or scored.
+    Numbers are read as written in ``language`` (machine format for the API; the reader's
+    language for a page's form)."""
     if not isinstance(raw, dict):
         raise ValueInvalid({"value": [_("The answer must be an object.")]})
     errors: dict[str, list[str]] = {}
@@ -179,12 +185,17 @@ def validate_value(question: Question, raw: Any) -> dict[str, Any]:
         elif chosen:
             value = {"options": sorted({str(o) for o in chosen})}
     elif kind in ("number", "percentage"):
-        text = "" if raw.get("number") is None else str(raw.get("number")).strip()
+        given = raw.get("number")
+        text = "" if given is None else str(given).strip()
         if text:
-            number = _number(text)
             problems = []
+            number: Decimal | None = None
+            try:
+                number = _number(given if not isinstance(given, str) else text, language)
+            except NumberError as error:
+                problems.append(str(error))
             if number is None:
-                problems.append(_("“%(value)s” is not a number.") % {"value": text})
+                pass
             elif number < 0:
                 problems.append(_("The number cannot be negative."))
             elif kind == "percentage" and number > 100:
@@ -211,7 +222,10 @@ def validate_value(question: Question, raw: Any) -> dict[str, Any]:
                 continue
             if not text:
                 continue
-            number = _number(text)
+            try:
+                number = _number(cell if not isinstance(cell, str) else text, language)
+            except NumberError:
+                number = None
             if number is None or number < 0:
                 row, _sep, column = key.partition("|")
                 errors.setdefault(f"value.cells.{key}", []).append(
@@ -260,7 +274,7 @@ def raw_from_post(question: Question, data: Any) -> dict[str, Any]:
 def value_from_post(question: Question, data: Any) -> tuple[dict[str, Any], list[str]]:
     """The answer value a question's form posted, and what is wrong with it."""
     try:
-        return validate_value(question, raw_from_post(question, data)), []
+        return validate_value(question, raw_from_post(question, data), language=None), []
     except ValueInvalid as invalid:
         return {}, [m for messages in invalid.errors.values() for m in messages]
 
