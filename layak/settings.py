@@ -311,3 +311,5 @@ REMINDER_LEAD_DAYS = [int(d) for d in env_list("REMINDER_LEAD_DAYS", ["7", "3", 
 
 # REST API: requests a minute per token.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+# HTTP Basic with an account's password on the API (DHIS2 clients); tokens work without it.
+API_BASIC_AUTH = env_bool("API_BASIC_AUTH", False)

@@ -25,6 +25,8 @@ urlpatterns = [
     path("reports/", include("layak.reports.urls")),
     path("public/", include("layak.portal.urls")),
     path("api/v1/", api.urls),
+    # What DHIS2 clients call (/api/dataValueSets …): layak/api/dhis2.py.
+    path("api/", include("layak.api.dhis2_urls")),
 ]
 
 handler500 = "layak.core.middleware.server_error"

@@ -29,6 +29,20 @@ A = authz.Action
 router = Router()
 MAX_LIMIT = 1000
 CODE = r"^[0-9A-Za-z_.\-]*$"
+NO_NUL = r"^[^\x00]*$"
+# The import's column names → this API's field names, for the conflicts.
+FIELDS = {
+    "element": "dataElement",
+    "region": "orgUnit",
+    "period": "period",
+    "disaggregation": "categoryOptionCombo",
+    "value": "value",
+    "organisation": "organisation",
+    "dataset": "dataset",
+    "source_date": "sourceDate",
+    "comment": "comment",
+    "": "value",
+}
 
 ERRORS = s.ERRORS
 
@@ -53,15 +67,17 @@ class DataValuePage(Schema):
 
 
 class DataValueIn(Schema):
-    dataElement: str = Field(..., max_length=64, pattern=CODE)
-    orgUnit: str = Field(..., max_length=32, pattern=CODE)
-    period: str = Field(..., max_length=10, pattern=CODE)
-    categoryOptionCombo: str = Field("", max_length=200, pattern=r"^[0-9A-Za-z_=;\-<]*$")
-    value: str = Field(..., max_length=40, pattern=r"^[^\x00]*$")
-    organisation: str = Field("", max_length=200, pattern=r"^[^\x00]*$")
-    dataset: str = Field("", max_length=200, pattern=r"^[^\x00]*$")
+    # Identifiers are checked by the import, value by value: an unknown or malformed one is a
+    # conflict on its row (in the caller's language), not a refusal of the whole set.
+    dataElement: str = Field(..., pattern=NO_NUL)
+    orgUnit: str = Field(..., pattern=NO_NUL)
+    period: str = Field(..., pattern=NO_NUL)
+    categoryOptionCombo: str = Field("", pattern=NO_NUL)
+    value: str | int | float = Field(..., description="A number; a string or a JSON number.")
+    organisation: str = Field("", max_length=200, pattern=NO_NUL)
+    dataset: str = Field("", max_length=200, pattern=NO_NUL)
     sourceDate: datetime.date | None = None
-    comment: str = Field("", max_length=2000, pattern=r"^[^\x00]*$")
+    comment: str = Field("", max_length=2000, pattern=NO_NUL)
 
 
 class DataValueSetIn(Schema):
@@ -183,18 +199,23 @@ def data_values_import(
         dry_run=options.dryRun,
         first_row=1,
     )
-    status = "OK" if not result.errors else ("WARNING" if result.applied else "ERROR")
+    # The status says what the real run does, on a dry run too; a set refused as a whole
+    # counts every value as ignored.
+    refused = bool(result.errors) and options.importStrategy == "all"
+    status = "OK" if not result.errors else ("ERROR" if refused else "WARNING")
+    rejected = len({p.row for p in result.errors})
     return {
         "status": status,
         "dryRun": options.dryRun,
         "applied": result.applied,
         "importCount": {
-            "imported": result.created,
-            "updated": result.updated,
-            "deleted": result.removed,
-            "ignored": result.unchanged + len({p.row for p in result.errors}),
+            "imported": 0 if refused else result.created,
+            "updated": 0 if refused else result.updated,
+            "deleted": 0 if refused else result.removed,
+            "ignored": len(payload.dataValues) if refused else result.unchanged + rejected,
         },
         "conflicts": [
-            {"row": p.row, "field": p.column, "message": p.message} for p in result.errors
+            {"row": p.row, "field": FIELDS.get(p.column, p.column), "message": p.message}
+            for p in result.errors
         ],
     }

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from layak.api.actions import token_create
 from layak.indicators.models import DataValue
 from layak.indicators.tests.helpers import definitions, put
 
@@ -71,3 +72,39 @@ def test_read_only_roles_cannot_write(client, personas):
     client.force_login(personas["verifier.jabar"])
     assert post(client, [BIRTHS]).status_code == 403
     assert not DataValue.objects.exists()
+
+
+def test_a_bad_value_is_a_conflict_on_its_row_under_its_field(client, personas):
+    """A long invalid period is a conflict on its row (not a refusal of the whole request); a
+    region outside the district is reported under orgUnit; a JSON number is a value."""
+    token = token_create(actor=personas.bekasi_admin, name="sync", days=30)[1]
+    numeric = {**BIRTHS, "value": 1200}
+    long_period = {**FACILITY, "period": "2025-01-01T00:00:00+07:00/P1Y"}
+    outside = {**FACILITY, "orgUnit": "62.10"}
+    response = client.post(
+        f"{URL}?importStrategy=rows",
+        json.dumps({"dataValues": [numeric, long_period, outside]}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"ApiToken {token}",
+    )
+    assert response.status_code == 200
+    summary = response.json()
+    assert summary["status"] == "WARNING"
+    assert [(c["row"], c["field"]) for c in summary["conflicts"]] == [(2, "period"), (3, "orgUnit")]
+    # In the token owner's language: Indonesian.
+    assert "Kabupaten Gunung Mas" in summary["conflicts"][1]["message"]
+    assert "Anda tidak dapat" in summary["conflicts"][1]["message"]
+    assert summary["importCount"] == {"imported": 1, "updated": 0, "deleted": 0, "ignored": 2}
+    assert DataValue.objects.get().value == 1200
+
+
+def test_a_dry_run_says_what_the_real_run_does(client, personas):
+    client.force_login(personas.bekasi_admin)
+    outside = {**BIRTHS, "orgUnit": "62.10"}
+    dry = post(client, [BIRTHS, outside], importStrategy="rows", dryRun="true").json()
+    real = post(client, [BIRTHS, outside], importStrategy="rows").json()
+    assert dry["status"] == real["status"] == "WARNING"
+    assert dry["importCount"] == real["importCount"]
+    refused = post(client, [FACILITY, outside]).json()
+    assert refused["status"] == "ERROR"
+    assert refused["importCount"] == {"imported": 0, "updated": 0, "deleted": 0, "ignored": 2}

@@ -10,10 +10,17 @@ layak/api/tests/test_programme_api.py.
 
 from __future__ import annotations
 
+from layak.api import dhis2_ids as ids
 from layak.core.tests.matrix import SIGNED_IN, Case
 from layak.testing import Personas
 
 GM_404 = {"gunungmas.admin": 404}
+BEKASI_VALUES = {
+    "dataElement": "births",
+    "period": "2025",
+    "orgUnit": "32.16",
+    "idScheme": "CODE",
+}
 # The Dinkes progress report: the office, the secretariat and those above it read it; other
 # organisations get 404; only Dinkes, the secretariat and the ministry write it.
 REPORT_VIEW = GM_404 | {"bekasi.partner": 404, "bekasi.forum": 404}
@@ -138,6 +145,22 @@ CASES: dict[str, Case] = {
     # Indicator data values in bulk (the body must be JSON: a form gives 400).
     "api-1:data_values": Case(anon=401),
     "api-1:data_values_import": Case(method="post", anon=401, signed_in=400),
+    # The DHIS2-style API (layak/api/dhis2.py): Bekasi's values and organisation unit are read
+    # by everyone reaching Bekasi; definitions by everyone signed in; a job only by its owner.
+    "dhis2:data_value_sets": Case(data=BEKASI_VALUES, anon=401, only=GM_404),
+    "dhis2:data_elements": Case(anon=401),
+    "dhis2:data_element": Case(kwargs=lambda p: {"uid": ids.element_uid("births")}, anon=401),
+    "dhis2:category_option_combos": Case(anon=401),
+    "dhis2:category_option_combo": Case(kwargs=lambda p: {"uid": ids.DEFAULT_COMBO}, anon=401),
+    "dhis2:data_sets": Case(anon=401),
+    "dhis2:data_set": Case(kwargs=lambda p: {"uid": ids.data_set_uid("K3_YEARLY")}, anon=401),
+    "dhis2:organisation_units": Case(anon=401),
+    "dhis2:organisation_unit": Case(
+        kwargs=lambda p: {"uid": ids.region_uid("32.16")}, anon=401, only=GM_404
+    ),
+    "dhis2:me": Case(anon=401),
+    "dhis2:task": Case(kwargs=lambda p: {"uid": ids.job_uid(0)}, anon=401, signed_in=404),
+    "dhis2:task_summary": Case(kwargs=lambda p: {"uid": ids.job_uid(0)}, anon=401, signed_in=404),
 }
 
 
