@@ -51,7 +51,7 @@ def test_province_adjusts_returns_and_agrees_ministry_and_field_confirm_final_ap
     page.wait_for_url(re.compile(rf"{base}/verify/province/$"))
     decide(page, "T-1.1", "adjust", "15", "Baru SK Bupati, belum Perda")
     decide(page, "T-2.1", "return", reason="Sumber data persalinan tidak jelas")
-    expect(item(page, "T-2.1").get_by_test_id("state")).to_have_text("returned")
+    expect(item(page, "T-2.1").get_by_test_id("state")).to_have_attribute("data-state", "returned")
     agree_rest(page)
     expect(item(page, "T-1.2").get_by_test_id("state")).to_have_text("done")
     expect(item(page, "T-1.1").get_by_test_id("state")).to_have_text("adjusted")
