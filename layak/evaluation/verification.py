@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from layak import authz
 from layak.accounts.models import User
@@ -47,11 +47,11 @@ DETERMINATION_STAGE = {2: K.FINAL, 3: K.DISTRICT, 4: K.DISTRICT}
 class ItemState(models.TextChoices):
     """Where an item stands for the verifier of a stage."""
 
-    CORRECTED = "corrected", _l("corrected, waiting for re-check")
-    PENDING = "pending", _l("not yet verified")
-    AGREED = "done", _l("agreed")
-    ADJUSTED = "adjusted", _l("adjusted")
-    RETURNED = "returned", _l("back with the region")
+    CORRECTED = "corrected", gettext_lazy("corrected, waiting for re-check")
+    PENDING = "pending", gettext_lazy("not yet verified")
+    AGREED = "done", gettext_lazy("agreed")
+    ADJUSTED = "adjusted", gettext_lazy("adjusted")
+    RETURNED = "returned", gettext_lazy("back with the region")
 
 
 def item_state(answer: Answer, mine: Score | None, level: int) -> str:

@@ -1,0 +1,232 @@
+"""The evaluation's rules that people met on a new cycle: a stage under way shows the result as
+it stands with its progress, the verifier's form keeps the stored decision, deadlines show the
+last working day, a refused save keeps what was typed, returned items stay with the office, and
+the API refuses what the page refuses. Pages are read in Indonesian, the default."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from layak.evaluation import actions, verification
+from layak.evaluation.models import Score, Stage
+from layak.evaluation.scores import current_results, progress_words, results
+from layak.evaluation.templatetags.evaluation import deadline, last_day
+from layak.evaluation.tests.test_verification import move_to, submit_all
+from layak.evaluation.tests.test_workflow import fresh, option
+
+pytestmark = pytest.mark.django_db
+K = Stage.Kind
+
+
+def test_a_stage_under_way_counts_unverified_items_with_the_previous_stage(personas, evaluation):
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    ev = evaluation
+    self_result = results(ev.cycle, [ev.bekasi.pk], K.SELF_ASSESSMENT)[ev.bekasi.pk]
+    item = ev.answers["T-1.1"]
+    before = Score.objects.get(answer=item, stage=K.SELF_ASSESSMENT).points
+    verification.verify_item(
+        actor=personas.jabar, answer=item, stage=K.PROVINCE, points=before - 5, reason="SK lama"
+    )
+    province = results(ev.cycle, [ev.bekasi.pk], K.PROVINCE)[ev.bekasi.pk]
+    # One item verified (5 points less); the others stand with the district's points.
+    assert province.total == self_result.total - 5
+    assert (province.done, province.items, province.carried) == (1, 4, 3)
+    assert not province.complete
+    words = progress_words(province)
+    assert "1 dari 4" in words and "3 butir" in words
+    # The pages, the dashboards and the reports take the same result as it stands.
+    assert current_results(ev.cycle, [fresh_assessment(ev)])[ev.bekasi.pk].total == province.total
+    verification.verify_agree_rest(actor=personas.jabar, assessment=ev.bekasi, stage=K.PROVINCE)
+    done = results(ev.cycle, [ev.bekasi.pk], K.PROVINCE)[ev.bekasi.pk]
+    assert done.complete and done.total == province.total and progress_words(done) == ""
+
+
+def fresh_assessment(ev):
+    from layak.evaluation.models import Assessment
+
+    return Assessment.objects.get(pk=ev.bekasi.pk)
+
+
+def test_a_returned_item_counts_with_the_previous_points_and_is_said(personas, evaluation):
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    ev = evaluation
+    verification.verify_return(actor=personas.jabar, answer=ev.answers["T-2.1"], reason="Data 2024")
+    province = results(ev.cycle, [ev.bekasi.pk], K.PROVINCE)[ev.bekasi.pk]
+    self_total = results(ev.cycle, [ev.bekasi.pk], K.SELF_ASSESSMENT)[ev.bekasi.pk].total
+    assert province.total == self_total and province.back == 1
+    assert "1 butir kembali ke wilayah" in progress_words(province)
+
+
+def test_the_verification_form_reopens_on_the_stored_decision(client, personas, evaluation):
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    item = evaluation.answers["T-1.1"]
+    verification.verify_item(
+        actor=personas.jabar, answer=item, stage=K.PROVINCE, points=Decimal(10), reason="Kurang"
+    )
+    client.force_login(personas.jabar)
+    url = f"/evaluation/assessments/{evaluation.bekasi.pk}/verify/province/"
+    page = client.get(url).content.decode()
+    card = page[page.index(f'id="item-{item.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert 'value="adjust" checked' in card and 'value="agree" checked' not in card
+    assert "disesuaikan" in card  # the state in words
+    # Saving again what the form shows changes nothing.
+    client.post(
+        f"/evaluation/answers/{item.pk}/verify/province/",
+        {"decision": "adjust", "points": "10", "reason": "Kurang"},
+    )
+    score = Score.objects.get(answer=item, stage=K.PROVINCE)
+    assert score.points == 10 and score.decision == Score.Decision.ADJUSTED
+
+
+def test_a_corrected_item_waits_first_for_the_verifier(client, personas, evaluation):
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    ev = evaluation
+    item = ev.answers["T-2.1"]
+    verification.verify_return(actor=personas.jabar, answer=item, reason="Pakai data 2025")
+    capil = personas["bekasi.disdukcapil"]
+    # The office sees it on its list and home page, with the reason.
+    client.force_login(capil)
+    assert "Pakai data 2025" in client.get("/evaluation/my-items/").content.decode()
+    assert "Pakai data 2025" in client.get("/").content.decode()
+    actions.answer_save(
+        actor=capil,
+        answer=fresh(item),
+        value={"number": "95"},
+        note="",
+        revision=fresh(item).revision,
+    )
+    actions.answer_submit(actor=capil, answer=fresh(item))
+    actions.answer_accept(actor=personas.bekasi_admin, answer=fresh(item))
+    client.force_login(personas.jabar)
+    queue = client.get("/evaluation/verify/")
+    assert queue.context["rows"][0]["corrected"] == 1
+    page = client.get(f"/evaluation/assessments/{ev.bekasi.pk}/verify/province/")
+    first = page.context["items"][0]
+    assert first["answer"].pk == item.pk and first["state"] == "corrected"
+    assert "diperbaiki, menunggu diperiksa ulang" in page.content.decode()
+
+
+def test_a_deadline_is_the_closing_day_entered(personas, evaluation):
+    tz = timezone.get_current_timezone()
+    # "Closes 8 December" is stored as the window's end: 9 December 00:00.
+    end = datetime.datetime(2026, 12, 9, tzinfo=tz)
+    assert last_day(end) == "8 Des 2026"
+    assert deadline(end) == "8 Des 2026, 23.59 WIB"
+    assert deadline(datetime.datetime(2027, 1, 1, tzinfo=tz), "j F Y") == (
+        "31 Desember 2026, 23.59 WIB"
+    )
+
+
+def test_the_queue_shows_the_closing_day(client, personas, evaluation):
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    stage = Stage.objects.get(cycle=evaluation.cycle, kind=K.PROVINCE)
+    # The stage form stores "closes 20 December" as 21 December 00:00.
+    tz = timezone.get_current_timezone()
+    stage.closes_at = datetime.datetime(2031, 12, 21, tzinfo=tz)
+    stage.save(update_fields=["closes_at"])
+    client.force_login(personas.jabar)
+    page = client.get("/evaluation/verify/").content.decode()
+    assert "20 Des 2031, 23.59 WIB" in page and "21 Des 2031" not in page
+
+
+def test_a_refused_save_keeps_what_was_typed(client, personas, evaluation):
+    item = evaluation.answers["T-2.1"]  # a percentage
+    client.force_login(personas["bekasi.disdukcapil"])
+    response = client.post(
+        f"/evaluation/answers/{item.pk}/save/",
+        {"number": "150", "note": "Data Dinkes 2025", "revision": "0"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert 'value="150"' in html and "Data Dinkes 2025" in html
+    assert "Persentase paling tinggi 100." in html or "100" in html
+    assert 'data-testid="field-error"' in html
+    assert fresh(item).value == {} and fresh(item).note == ""
+
+
+def test_indonesian_numbers_on_the_page_are_read_as_meant(client, personas, evaluation):
+    item = evaluation.answers["T-2.1"]
+    client.force_login(personas["bekasi.disdukcapil"])
+    client.post(
+        f"/evaluation/answers/{item.pk}/save/",
+        {"number": "92,5", "note": "", "revision": "0"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert fresh(item).value == {"number": "92.5"}
+    page = client.get(
+        f"/evaluation/assessments/{evaluation.bekasi.pk}/indicators/{item.question.indicator_id}/"
+    ).content.decode()
+    assert 'value="92,5"' in page
+
+
+def test_the_api_refuses_what_the_page_refuses(client, personas, evaluation):
+    a = evaluation.answers
+    capil = personas["bekasi.disdukcapil"]
+    client.force_login(capil)
+    for answer, value, field in (
+        (a["T-2.1"], {"number": 250}, "value.number"),
+        (a["T-2.1"], {"number": -3}, "value.number"),
+        (a["T-2.1"], {"option": "1"}, "value.option"),
+    ):
+        response = client.put(
+            f"/api/v1/answers/{answer.pk}",
+            {"value": value, "note": "", "revision": fresh(answer).revision},
+            content_type="application/json",
+        )
+        assert response.status_code == 422, value
+        assert field in response.json()["errors"], response.json()
+        assert (
+            Score.objects.filter(answer=answer, stage=K.SELF_ASSESSMENT, points__gt=0).count() == 0
+        )
+    dinkes = personas.bekasi_dinkes
+    client.force_login(dinkes)
+    response = client.put(
+        f"/api/v1/answers/{a['T-1.1'].pk}",
+        {"value": {"option": "999999"}, "note": "", "revision": 0},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "value.option" in response.json()["errors"]
+    assert fresh(a["T-1.1"]).value == {}
+    ok = client.put(
+        f"/api/v1/answers/{a['T-1.1'].pk}",
+        {"value": {"option": option(a["T-1.1"], "Perda")}, "note": "", "revision": 0},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200
+
+
+def test_history_says_why_and_which_document(client, personas, evaluation):
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    item = evaluation.answers["T-1.1"]
+    verification.verify_return(actor=personas.jabar, answer=item, reason="SK kedaluwarsa")
+    client.force_login(personas.bekasi_admin)
+    page = client.get(f"/evaluation/answers/{item.pk}/history/").content.decode()
+    assert "SK kedaluwarsa" in page
+    assert "dikembalikan oleh verifikator" in page
+    assert "dokumen dilampirkan" in page and "perda.pdf" in page.lower()
+    assert "returned_by_province" not in page and "evidence_attached" not in page
+
+
+def test_a_computed_question_offers_its_evidence_forms(client, personas, evaluation):
+    from layak.frameworks.models import Question
+
+    item = evaluation.answers["T-1.2"]
+    Question.objects.filter(pk=item.question_id).update(computed=Question.Computed.PARTNERS)
+    client.force_login(personas.bekasi_dinkes)
+    page = client.get(
+        f"/evaluation/assessments/{evaluation.bekasi.pk}/indicators/{item.question.indicator_id}/"
+    ).content.decode()
+    card = page[page.index('data-testid="answer-T-1.2"') :]
+    card = card[: card.index("</article>")]
+    assert 'type="file"' in card and "fieldset disabled" in card
