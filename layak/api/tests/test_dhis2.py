@@ -397,3 +397,32 @@ def test_metadata_lookups(client, personas):
     assert refused.status_code == 409
     assert client.get("/api/me.json", **headers).json()["organisationUnits"][0]["id"] == BEKASI
     assert client.get("/api/me").status_code == 401
+
+
+def test_a_value_sent_to_an_office_is_its_districts_value_from_that_office(client, personas):
+    headers = auth(personas)
+    dinkes = ids.organisation_uid(office().pk)
+    response = post(
+        client, headers, a_set({"dataElement": BIRTHS, "value": "1200"}, orgUnit=dinkes)
+    )
+    assert response.status_code == 200
+    value = DataValue.objects.get()
+    assert (value.region.code, value.organisation) == ("32.16", office())
+    values = read(client, headers, dataElement=BIRTHS, period="2025", orgUnit=dinkes)
+    assert [v["orgUnit"] for v in values["dataValues"]] == [BEKASI]
+
+
+def test_organisation_units_cost_the_same_queries_for_any_page(client, personas):
+    headers = auth(personas, "ministry")
+
+    def queries(**params):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/api/organisationUnits", params, **headers)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), len(response.json()["organisationUnits"])
+
+    queries(pageSize=1)  # the token's first use is recorded once
+    small, shown = queries(pageSize=2)
+    assert shown == 2
+    large, shown = queries(pageSize=200, fields="id,code,name,level,path,parent")
+    assert large == small and shown > 2
