@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from layak import authz
 from layak.accounts.models import User
 from layak.audit.log import record, snapshot
-from layak.organisations.models import Membership, Organisation
+from layak.organisations.models import Membership, OfficeNameMapping, Organisation
+from layak.organisations.offices import OfficeKind, kinds_for
 from layak.organisations.roles import (
     DEFAULT_REGION_LEVELS,
     DISTRICT_GRANTABLE_ROLES,
@@ -33,6 +34,7 @@ ORGANISATION_FIELDS = (
     "name",
     "acronym",
     "kind",
+    "office_kind",
     "email",
     "phone",
     "address",
@@ -333,3 +335,53 @@ def assessor_assign(*, actor: User, membership: Membership, codes: list[str]) ->
         after={"regions": [r.code for r in sorted(regions, key=lambda r: r.code)]},
     )
     return membership
+
+
+@transaction.atomic
+def office_kinds_set(
+    *,
+    actor: User,
+    region: Region,
+    names: dict[str, str],
+    organisations: dict[int, str],
+) -> int:
+    """A district's office mapping: which kind of office each name used by instruments stands
+    for, and the kind of each of its organisations. Kept for every later cycle; each change is
+    audited. Returns the number of changes."""
+    if region.level != 2 or not authz.reaches(actor, authz.Action.MANAGE, region):
+        raise OrganisationError(_("Only the district's administrator can map its offices."))
+    if any(kind and kind not in OfficeKind.values for kind in [*names.values()]):
+        raise OrganisationError(_("Choose an office kind from the list."))
+    if any(kind and kind not in OfficeKind.values for kind in organisations.values()):
+        raise OrganisationError(_("Choose an office kind from the list."))
+    current = kinds_for(region)
+    changed = {n: k for n, k in names.items() if current.get(n, "") != k}
+    rows = {m.name: m for m in OfficeNameMapping.objects.select_for_update().filter(region=region)}
+    for name, kind in changed.items():
+        if name in rows:
+            rows[name].office_kind = kind
+            rows[name].save(update_fields=["office_kind"])
+        else:
+            OfficeNameMapping.objects.create(region=region, name=name, office_kind=kind)
+    if changed:
+        record(
+            actor=actor,
+            action="office_names.mapped",
+            obj=region,
+            region=region,
+            before={n: _kind_label(current.get(n, "")) for n in changed},
+            after={n: _kind_label(k) for n, k in changed.items()},
+        )
+    count = len(changed)
+    own = Organisation.objects.filter(pk__in=organisations, region__path__startswith=region.path)
+    for organisation in own:
+        if organisation.office_kind != organisations[organisation.pk]:
+            organisation_update(
+                actor=actor, organisation=organisation, office_kind=organisations[organisation.pk]
+            )
+            count += 1
+    return count
+
+
+def _kind_label(kind: str) -> str:
+    return str(OfficeKind(kind).label) if kind else _("none")

@@ -34,7 +34,7 @@ class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Organisation
-        fields = ["name", "acronym", "kind", "region", "email", "phone", "address"]
+        fields = ["name", "acronym", "kind", "office_kind", "region", "email", "phone", "address"]
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

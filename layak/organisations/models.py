@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from layak.organisations.offices import OfficeKind
 from layak.organisations.querysets import MembershipQuerySet, OrganisationQuerySet
 from layak.organisations.roles import OrganisationKind, Role
 
@@ -26,6 +27,10 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    # What the office does; instruments' questions name offices by what they do.
+    office_kind = models.CharField(
+        _("office kind"), max_length=32, choices=OfficeKind.choices, blank=True
+    )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -100,3 +105,34 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+
+class OfficeNameMapping(models.Model):
+    """A district's own reading of an office name used by instruments ("Dinas PU" → public
+    works): set once, it serves every later cycle. Without a row the national default holds."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="office_name_mappings",
+        verbose_name=_("district"),
+    )
+    name = models.CharField(_("office name in the instrument"), max_length=100)
+    office_kind = models.CharField(
+        _("office kind"),
+        max_length=32,
+        choices=OfficeKind.choices,
+        blank=True,
+        help_text=_("Empty: no organisation of the district supplies it."),
+    )
+
+    class Meta:
+        ordering = ["region", "name"]
+        verbose_name = _("office name mapping")
+        verbose_name_plural = _("office name mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="office_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.get_office_kind_display()}"

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +23,14 @@ from layak.organisations.forms import (
     grantable_roles,
 )
 from layak.organisations.models import Membership, Organisation
-from layak.organisations.roles import Role
+from layak.organisations.offices import (
+    OfficeKind,
+    instrument_office_names,
+    kinds_for,
+    suggested_kind,
+)
+from layak.organisations.roles import OrganisationKind, Role
+from layak.regions.models import Region
 
 PAGE_SIZE = 50
 A = authz.Action
@@ -294,3 +301,53 @@ def assessor_regions(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The assessor's districts have been saved."))
     return redirect("organisations:detail", pk=membership.organisation_id)
+
+
+@login_required
+def office_kinds(request: HttpRequest, code: str) -> HttpResponse:
+    """The district's office mapping: the kind of office each name in the instruments stands
+    for, and the kind of each of the district's organisations. New cycles propose their
+    questions to the organisations this mapping points to."""
+    user = _user(request)
+    # 404 outside the regions the person works in, 403 within them without the right to manage.
+    region = get_object_or_404(
+        Region.objects.filter(authz.scope_q(user, A.VIEW, region="")), code=code, level=2
+    )
+    authz.require(user, A.MANAGE, authz.reaches(user, A.MANAGE, region))
+    names = instrument_office_names()
+    organisations = list(
+        Organisation.objects.filter(
+            region__path__startswith=region.path,
+            is_active=True,
+            kind=OrganisationKind.GOVERNMENT_OFFICE,
+        ).order_by("name")
+    )
+    if request.method == "POST":
+        try:
+            n = actions.office_kinds_set(
+                actor=user,
+                region=region,
+                names={name: request.POST.get(f"name-{i}", "") for i, name in enumerate(names)},
+                organisations={
+                    o.pk: request.POST.get(f"org-{o.pk}", o.office_kind) for o in organisations
+                },
+            )
+        except actions.OrganisationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Office mapping saved (%(n)s changes).") % {"n": n})
+            return redirect("organisations:office_kinds", code=region.code)
+    kinds = kinds_for(region)
+    return render(
+        request,
+        "organisations/office_kinds.html",
+        {
+            "region": region,
+            "names": [(i, name, kinds.get(name, "")) for i, name in enumerate(names)],
+            "organisations": [
+                (o, o.office_kind or suggested_kind(o.name), not o.office_kind)
+                for o in organisations
+            ],
+            "choices": OfficeKind.choices,
+        },
+    )

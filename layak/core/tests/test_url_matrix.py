@@ -370,6 +370,7 @@ CASE_APPS = [
     "api",
     "accounts",
     "frameworks",
+    "organisations",
 ]
 APP_CASES = [importlib.import_module(f"layak.{app}.tests.url_cases") for app in CASE_APPS]
 for _module in APP_CASES:

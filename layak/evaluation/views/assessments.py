@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.core.http import parse_id
-from layak.evaluation import actions, jobs, scores, verification
+from layak.evaluation import actions, jobs, proposal, scores, verification
 from layak.evaluation.forms import ReopenForm
 from layak.evaluation.models import Answer, Assessment, Assignment, Stage
 from layak.evaluation.views.common import A, get_assessment, user_of
@@ -159,6 +159,15 @@ def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
     by_indicator: dict[Indicator, list[Answer]] = defaultdict(list)
     for answer in answers:
         by_indicator[answer.question.indicator].append(answer)
+    if request.method == "POST" and "proposal" in request.POST:
+        kept = [parse_id(v) for v in request.POST.getlist("proposed")]
+        try:
+            n = proposal.proposal_confirm(actor=user, assessment=assessment, organisations=kept)
+        except actions.EvaluationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(n)s questions assigned as proposed.") % {"n": n})
+        return redirect("evaluation:assign", pk=assessment.pk)
     if request.method == "POST":
         allowed = {o.pk: o for o in organisations}
         changed = 0
@@ -202,7 +211,12 @@ def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluation/assign.html",
-        {"assessment": assessment, "rows": rows, "organisations": organisations},
+        {
+            "assessment": assessment,
+            "rows": rows,
+            "organisations": organisations,
+            "proposal": proposal.propose(assessment),
+        },
     )
 
 
