@@ -195,6 +195,8 @@ LANGUAGE_COOKIE_NAME = "layak_language"
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
+# ISO first for the browser's date and time inputs, in every language (layak/core/formats).
+FORMAT_MODULE_PATH = ["layak.core.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -144,7 +144,7 @@ def profile_save(
     clusters: Iterable[Group] = (),
     indicators: Iterable[Indicator] = (),
 ) -> PartnerProfile:
-    """Create the partner's profile on the first edit, or change it."""
+    """Create the partner's profile on the first edit that says something, or change it."""
     organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
     _require_edit(actor, organisation)
     if apsai_member and organisation.kind != Organisation.Kind.BUSINESS:
@@ -160,8 +160,15 @@ def profile_save(
         "indicators": list(indicators),
     }
     _clean_profile(fields)
-    profile, created = PartnerProfile.objects.get_or_create(organisation=organisation)
-    before = None if created else snapshot(profile, PROFILE_FIELDS)
+    profile = PartnerProfile.objects.filter(organisation=organisation).first()
+    if profile is None:
+        if not any(fields.values()):
+            # Saving the empty form stores nothing: there is still no profile to show.
+            return PartnerProfile(organisation=organisation)
+        profile = PartnerProfile.objects.create(organisation=organisation)
+        before = None
+    else:
+        before = snapshot(profile, PROFILE_FIELDS)
     for name in PROFILE_FIELDS[:6]:
         setattr(profile, name, fields[name])
     profile.updated_by = actor

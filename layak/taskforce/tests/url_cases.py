@@ -101,6 +101,7 @@ def setup(personas: Personas) -> None:
         signed_on=datetime.date(2024, 1, 10),
         signatory="Bupati Bekasi",
         period_start=datetime.date(2024, 1, 15),
+        period_end=datetime.date(2028, 12, 31),
     )
     chair = actions.member_add(
         actor=admin,
