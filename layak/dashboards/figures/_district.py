@@ -193,8 +193,8 @@ def _scores_by_group(
     }
     covered = effective.coverage([a.pk for a in found.values()])
     # The evaluation's own results as they stand, for every cycle at once.
-    current = scores.current_results(None, found.values())
-    standing_by_cycle = {cycle_id: current.get(a.pk) for cycle_id, a in found.items()}
+    as_they_stand = scores.current_results(None, found.values())
+    standing_by_cycle = {cycle_id: as_they_stand.get(a.pk) for cycle_id, a in found.items()}
     points = {
         (cycle_id, code): value
         for cycle_id, result in standing_by_cycle.items()

@@ -88,7 +88,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                     }
                 )
     # Districts with corrected items waiting for a new check first.
-    rows.sort(key=lambda r: -int(r["corrected"]))  # type: ignore[call-overload]
+    rows.sort(key=lambda r: -int(r["corrected"]))
     return render(request, "evaluation/verify_queue.html", {"rows": rows})
 
 
