@@ -3,7 +3,7 @@ version segment (``/api/40/…``) and, where DHIS2 has them, a ``.json``/``.csv`
 
 from django.urls import re_path
 
-from layak.api import dhis2, dhis2_metadata
+from layak.api import dhis2, dhis2_metadata, dhis2_values
 
 app_name = "dhis2"
 
@@ -17,6 +17,7 @@ urlpatterns = [
         dhis2.data_value_sets,
         name="data_value_sets",
     ),
+    re_path(V + r"dataValues" + J, dhis2_values.data_values, name="data_values"),
     re_path(V + r"dataElements" + J, dhis2_metadata.data_elements, name="data_elements"),
     re_path(V + r"dataElements/" + UID + J, dhis2_metadata.data_elements, name="data_element"),
     re_path(

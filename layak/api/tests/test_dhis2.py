@@ -426,3 +426,18 @@ def test_organisation_units_cost_the_same_queries_for_any_page(client, personas)
     assert shown == 2
     large, shown = queries(pageSize=200, fields="id,code,name,level,path,parent")
     assert large == small and shown > 2
+
+
+def test_single_values_are_saved_read_and_deleted_through_the_same_import(client, personas):
+    headers = auth(personas)
+    single = "/api/dataValues"
+    query = f"de={BIRTHS}&pe=2025&ou={BEKASI}"
+    assert client.post(f"{single}?{query}&value=1200", **headers).status_code == 201
+    assert client.get(f"{single}?{query}", **headers).json() == ["1200"]
+    refused = client.post(f"{single}?{query}&value=-1", **headers)
+    assert refused.status_code == 409 and "kurang dari 0" in refused.json()["message"]
+    assert client.delete(f"{single}?{query}", **headers).status_code == 204
+    assert client.get(f"{single}?{query}", **headers).status_code == 404
+    assert AuditEntry.objects.filter(action="indicators.value_removed").count() == 1
+    reader = auth(personas, "bekasi.regent")
+    assert client.post(f"{single}?{query}&value=5", **reader).status_code == 403

@@ -147,6 +147,15 @@ def test_dhis2_client(live_server, world):
         client.post_data_value_set(outside)
     assert refused.value.status_code == 409
     assert "Kabupaten Gunung Mas" in str(refused.value)
+    # One value at a time, through /api/dataValues.
+    combo = "HllvX50cXC0"
+    client.set_data_value(births, "1906", bekasi, 12, co=combo)
+    assert client.get_data_value(births, "1906", bekasi, co=combo) == ["12"]
+    client.delete_data_value(births, "1906", bekasi, co=combo)
+    with pytest.raises(DHIS2HTTPError) as missing:
+        client.get_data_value(births, "1906", bekasi, co=combo)
+    assert missing.value.status_code == 404
+    client.set_data_value(births, "1906", bekasi, 10, co=combo)
     deleted = client.post("/api/dataValueSets", params={"importStrategy": "DELETE"}, json=many)[
         "response"
     ]["importCount"]

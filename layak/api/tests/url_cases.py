@@ -21,6 +21,7 @@ BEKASI_VALUES = {
     "orgUnit": "32.16",
     "idScheme": "CODE",
 }
+OLD_VALUE = {"de": "births", "pe": "1999", "ou": "32.16", "idScheme": "CODE"}
 # The Dinkes progress report: the office, the secretariat and those above it read it; other
 # organisations get 404; only Dinkes, the secretariat and the ministry write it.
 REPORT_VIEW = GM_404 | {"bekasi.partner": 404, "bekasi.forum": 404}
@@ -148,6 +149,8 @@ CASES: dict[str, Case] = {
     # The DHIS2-style API (layak/api/dhis2.py): Bekasi's values and organisation unit are read
     # by everyone reaching Bekasi; definitions by everyone signed in; a job only by its owner.
     "dhis2:data_value_sets": Case(data=BEKASI_VALUES, anon=401, only=GM_404),
+    # No value of 1999 exists: the read says so.
+    "dhis2:data_values": Case(data=OLD_VALUE, anon=401, signed_in=404),
     "dhis2:data_elements": Case(anon=401),
     "dhis2:data_element": Case(kwargs=lambda p: {"uid": ids.element_uid("births")}, anon=401),
     "dhis2:category_option_combos": Case(anon=401),

@@ -187,7 +187,7 @@ def _scores_by_group(
             "final_band"
         )
     }
-    assessments = {
+    assessments: dict[int, dict[str, Any]] = {
         cycle_id: {"pk": a.pk, "final_total": a.final_total, "determined_at": a.determined_at}
         for cycle_id, a in found.items()
     }
