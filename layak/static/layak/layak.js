@@ -2,6 +2,16 @@
 (function () {
   "use strict";
 
+  // The menu folds behind a button at phone width (layak.css); only with this script running.
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".menu-toggle");
+    if (!toggle) return;
+    var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
   // Region picker: a search box (htmx) whose results set a hidden input.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-pick-value]");
