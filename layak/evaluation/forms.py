@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from layak.core.numbers import PLAIN, NumberError, parse_number
 from layak.evaluation.models import Stage
 from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
+from layak.regions.models import Region
 
 
 class CycleForm(forms.Form):
@@ -22,9 +24,17 @@ class CycleForm(forms.Form):
         label=gettext_lazy("Instrument"), queryset=InstrumentVersion.objects.none()
     )
 
-    def __init__(self, *args: Any, level: int = 2, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, level: int = 2, districts: QuerySet[Region] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.order = Stage.order_for(level)
+        if districts is not None:
+            # A district administrator starts the evaluation of its own kecamatan or villages.
+            self.fields["district"] = forms.ModelChoiceField(
+                label=gettext_lazy("Regency/city"), queryset=districts, empty_label=None
+            )
+            self.order_fields(["district"])
         instrument = self.fields["instrument"]
         assert isinstance(instrument, forms.ModelChoiceField)
         instrument.queryset = InstrumentVersion.objects.filter(
@@ -67,14 +77,35 @@ class WindowsForm(CycleForm):
 
 
 class DistrictsForm(forms.Form):
-    codes = forms.CharField(
-        label=gettext_lazy("Regency/city codes"),
-        help_text=gettext_lazy(
-            "Kemendagri codes separated by commas, e.g. 32.16, 62.10; "
-            "or a province code for all its regencies and cities."
-        ),
-        max_length=4000,
-    )
+    """The regions that take part, by their Kemendagri codes; the words follow the level the
+    cycle's instrument is answered at."""
+
+    codes = forms.CharField(label=gettext_lazy("Regency/city codes"), max_length=4000)
+
+    def __init__(self, *args: Any, level: int = 2, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        codes = self.fields["codes"]
+        if level == Region.Level.SUBDISTRICT:
+            codes.label = _("Kecamatan codes")
+            codes.help_text = _(
+                "Kemendagri codes separated by commas, e.g. 32.16.01, 32.16.02; "
+                "or a regency's or city's code for all its kecamatan."
+            )
+        elif level == Region.Level.VILLAGE:
+            codes.label = _("Village codes")
+            codes.help_text = _(
+                "Kemendagri codes separated by commas, e.g. 32.16.01.2001; "
+                "or a kecamatan's code for all its villages."
+            )
+        else:
+            codes.help_text = _(
+                "Kemendagri codes separated by commas, e.g. 32.16, 62.10; "
+                "or a province code for all its regencies and cities."
+            )
+
+    def code_list(self) -> list[str]:
+        raw = self.cleaned_data["codes"].replace(";", ",").replace("\n", ",")
+        return list(dict.fromkeys(c.strip() for c in raw.split(",") if c.strip()))
 
 
 class GateForm(forms.Form):

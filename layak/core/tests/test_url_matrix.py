@@ -167,7 +167,7 @@ MATRIX: dict[str, Case] = {
     "frameworks:mapping": Case(kwargs=version, only=NATIONAL_ONLY),
     "evaluation:cycles": Case(),
     "evaluation:my_items": Case(),
-    "evaluation:cycle_create": Case(only=NATIONAL_ONLY),
+    "evaluation:cycle_create": Case(only=MANAGERS_ONLY),
     "evaluation:reminders_send": Case(method="post", only=NATIONAL_WRITE),
     "organisations:assessor_regions": Case(
         method="post",

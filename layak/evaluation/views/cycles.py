@@ -2,48 +2,177 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from layak import authz
-from layak.evaluation import actions, scores
+from layak.accounts.models import User
+from layak.evaluation import actions, cycle_actions, scores, verification
 from layak.evaluation.forms import CycleForm, DistrictsForm, GateForm, WindowsForm
-from layak.evaluation.models import Answer, Assessment, Cycle
+from layak.evaluation.models import Answer, Assessment, Cycle, Stage
 from layak.evaluation.views.common import A, user_of
 from layak.jobs import runner
 from layak.regions.models import Region
+
+PAGE_SIZE = 50
+
+# The words for a cycle's regions, by the level its instrument is answered at.
+LEVEL_WORDS = {
+    2: {
+        "heading": gettext_lazy("Participating regencies and cities"),
+        "region": gettext_lazy("Regency/city"),
+        "parent": gettext_lazy("Province"),
+        "none": gettext_lazy("No regency or city takes part yet."),
+    },
+    3: {
+        "heading": gettext_lazy("Participating kecamatan"),
+        "region": gettext_lazy("Kecamatan"),
+        "parent": gettext_lazy("Regency/city"),
+        "none": gettext_lazy("No kecamatan takes part yet."),
+    },
+    4: {
+        "heading": gettext_lazy("Participating villages"),
+        "region": gettext_lazy("Village"),
+        "parent": gettext_lazy("Kecamatan"),
+        "none": gettext_lazy("No village takes part yet."),
+    },
+}
 
 
 def _national(request: HttpRequest) -> bool:
     return authz.reaches(user_of(request), A.MANAGE, None)
 
 
+def _get_cycle(request: HttpRequest, pk: int) -> Cycle:
+    """A cycle the person sees (404 otherwise)."""
+    cycle: Cycle = get_object_or_404(
+        cycle_actions.cycles_for_user(user_of(request)).select_related("instrument__framework"),
+        pk=pk,
+    )
+    return cycle
+
+
+class AssessmentFilter(forms.Form):
+    """Search the assessments of a list by region and by where they stand."""
+
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    DETERMINED = "determined"
+
+    q = forms.CharField(label=gettext_lazy("Region name or code"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[
+            ("", "—"),
+            (IN_PROGRESS, gettext_lazy("Self-assessment in progress")),
+            (SUBMITTED, gettext_lazy("Submitted, under verification")),
+            (DETERMINED, gettext_lazy("Determined")),
+        ],
+    )
+
+    def apply(self, assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+        if not self.is_valid():
+            return assessments
+        text = self.cleaned_data["q"].strip()
+        if text:
+            assessments = assessments.filter(
+                Q(region__name__icontains=text) | Q(region__code__startswith=text)
+            )
+        status = self.cleaned_data["status"]
+        if status == self.IN_PROGRESS:
+            assessments = assessments.filter(status=Assessment.Status.IN_PROGRESS)
+        elif status == self.SUBMITTED:
+            assessments = assessments.filter(
+                status=Assessment.Status.SUBMITTED, determined_at__isnull=True
+            )
+        elif status == self.DETERMINED:
+            assessments = assessments.filter(determined_at__isnull=False)
+        return assessments
+
+
+def standing(assessment: Assessment, result: scores.Result) -> str:
+    """Where an assessment stands, in words: in progress, the verification stage it is at, or
+    determined."""
+    if assessment.determined_at is not None:
+        return _("Determined")
+    if assessment.status == Assessment.Status.IN_PROGRESS:
+        return _("Self-assessment in progress")
+    if result.stage == Stage.Kind.SELF_ASSESSMENT:
+        return _("Submitted, waiting for verification")
+    return str(Stage.Kind(result.stage).label)
+
+
+def _rows(user: User, page: Page[Assessment]) -> list[dict[str, object]]:
+    """Each assessment of a page with its result as it stands (``scores.current_results``:
+    a fixed number of queries for the page), where it stands and what the person may do."""
+    assessments = list(page.object_list)
+    results = scores.current_results(None, assessments) if assessments else {}
+    rows = []
+    for a in assessments:
+        result = results.get(a.pk) or scores.Result(a.pk)
+        stage = verification.DETERMINATION_STAGE[a.cycle.instrument.framework.region_level]
+        rows.append(
+            {
+                "assessment": a,
+                "result": result,
+                "standing": standing(a, result),
+                # A cycle loaded with its results only has no answers to count.
+                "answered": a.total > 0,  # type: ignore[attr-defined]
+                "may_determine": a.status == Assessment.Status.SUBMITTED
+                and a.determined_at is None
+                and verification.may_verify(user, a, stage),
+            }
+        )
+    return rows
+
+
+def _counted(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    return assessments.select_related(
+        "region__parent", "cycle__instrument__framework", "final_band"
+    ).annotate(
+        total=Count("answers"),
+        accepted=Count("answers", filter=Q(answers__status=Answer.Status.ACCEPTED)),
+    )
+
+
 @login_required
 def cycle_list(request: HttpRequest) -> HttpResponse:
+    """The cycles the person sees and the assessments within reach, searchable and paged."""
     user = user_of(request)
-    cycles = Cycle.objects.select_related("instrument__framework").prefetch_related("stages")
-    assessments = (
-        Assessment.objects.for_user(user, A.VIEW)
-        .select_related("cycle", "region")
-        .annotate(
-            total=Count("answers"),
-            done=Count("answers", filter=Q(answers__status=Answer.Status.ACCEPTED)),
-        )
-        .order_by("-cycle__created_at", "region__code")[:50]
+    cycles = list(
+        cycle_actions.cycles_for_user(user)
+        .select_related("instrument__framework")
+        .prefetch_related("stages")
+    )
+    owners = cycle_actions.owners(cycles)
+    search = AssessmentFilter(request.GET)
+    assessments = search.apply(
+        _counted(Assessment.objects.for_user(user, A.VIEW).filter(cycle__in=cycles))
+    ).order_by("-cycle__created_at", "region__code")
+    page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
+    districts = (
+        cycle_actions.districts_managed(user) if not _national(request) else Region.objects.none()
     )
     return render(
         request,
         "evaluation/cycle_list.html",
         {
-            "cycles": cycles,
-            "assessments": assessments,
+            "cycles": [(c, owners.get(c.pk)) for c in cycles],
+            "page": page,
+            "rows": _rows(user, page),
+            "search": search,
             "can_manage": _national(request),
+            "can_start_lower": bool(districts.exists()),
             "now": timezone.now(),
         },
     )
@@ -51,67 +180,87 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cycle_create(request: HttpRequest) -> HttpResponse:
+    """The ministry starts a cycle at any level; a district administrator one for its own
+    kecamatan (KELANA) or villages (DEKELA)."""
     user = user_of(request)
-    authz.require(user, A.MANAGE, _national(request))
-    raw = request.POST.get("level") or request.GET.get("level") or "2"
-    level = int(raw) if raw in {"2", "3", "4"} else 2
-    form = CycleForm(request.POST or None, level=level)
+    national = _national(request)
+    districts = None if national else cycle_actions.districts_managed(user)
+    authz.require(user, A.MANAGE, national or bool(districts is not None and districts.exists()))
+    levels = ["2", "3", "4"] if national else ["3", "4"]
+    raw = request.POST.get("level") or request.GET.get("level") or levels[0]
+    level = int(raw) if raw in levels else int(levels[0])
+    form = CycleForm(request.POST or None, level=level, districts=districts)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            cycle = actions.cycle_create(
-                actor=user,
-                name=form.cleaned_data["name"],
-                instrument=form.cleaned_data["instrument"],
-                windows=form.windows(),
-            )
+            if national:
+                cycle = actions.cycle_create(
+                    actor=user,
+                    name=data["name"],
+                    instrument=data["instrument"],
+                    windows=form.windows(),
+                )
+            else:
+                cycle = cycle_actions.district_cycle_create(
+                    actor=user,
+                    district=data["district"],
+                    name=data["name"],
+                    instrument=data["instrument"],
+                    windows=form.windows(),
+                )
         except actions.EvaluationError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The cycle has been created."))
             return redirect("evaluation:cycle", pk=cycle.pk)
     return render(
-        request, "evaluation/cycle_form.html", {"form": form, "cycle": None, "level": level}
+        request,
+        "evaluation/cycle_form.html",
+        {"form": form, "cycle": None, "level": level, "levels": [int(x) for x in levels]},
     )
+
+
+def _detail_context(
+    request: HttpRequest, cycle: Cycle, districts_form: DistrictsForm | None = None
+) -> dict[str, object]:
+    user = user_of(request)
+    owner = cycle_actions.owners([cycle]).get(cycle.pk)
+    level = cycle.instrument.framework.region_level
+    search = AssessmentFilter(request.GET)
+    assessments = search.apply(
+        _counted(Assessment.objects.for_user(user, A.VIEW).filter(cycle=cycle))
+    ).order_by("region__code")
+    page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
+    may_add = cycle_actions.may_add_regions(user, cycle, owner)
+    national = _national(request)
+    return {
+        "cycle": cycle,
+        "owner": owner,
+        "words": LEVEL_WORDS.get(level, LEVEL_WORDS[2]),
+        "stages": cycle.stages.order_by("opens_at"),
+        "page": page,
+        "rows": _rows(user, page),
+        "search": search,
+        "gates": cycle.gates.select_related("question", "max_band"),
+        "can_manage": cycle_actions.may_manage(user, cycle, owner),
+        "districts_form": (districts_form or DistrictsForm(level=level)) if may_add else None,
+        "gate_form": GateForm(instrument_id=cycle.instrument_id) if national else None,
+        "now": timezone.now(),
+    }
 
 
 @login_required
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
-    cycle = get_object_or_404(Cycle.objects.select_related("instrument__framework"), pk=pk)
-    assessments = list(
-        Assessment.objects.for_user(user, A.VIEW)
-        .filter(cycle=cycle)
-        .select_related("region__parent")
-        .annotate(
-            total=Count("answers"),
-            accepted=Count("answers", filter=Q(answers__status=Answer.Status.ACCEPTED)),
-        )
-        .order_by("region__code")
-    )
-    results = scores.results(cycle, [a.pk for a in assessments]) if assessments else {}
-    rows = [(a, results.get(a.pk, scores.Result(a.pk))) for a in assessments]
-    national = _national(request)
-    return render(
-        request,
-        "evaluation/cycle_detail.html",
-        {
-            "cycle": cycle,
-            "stages": cycle.stages.order_by("opens_at"),
-            "rows": rows,
-            "gates": cycle.gates.select_related("question", "max_band"),
-            "can_manage": national,
-            "districts_form": DistrictsForm() if national else None,
-            "gate_form": GateForm(instrument_id=cycle.instrument_id) if national else None,
-            "now": timezone.now(),
-        },
-    )
+    cycle = _get_cycle(request, pk)
+    return render(request, "evaluation/cycle_detail.html", _detail_context(request, cycle))
 
 
 @login_required
 def cycle_windows(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    authz.require(user, A.MANAGE, _national(request))
-    cycle = get_object_or_404(Cycle.objects.select_related("instrument__framework"), pk=pk)
+    cycle = _get_cycle(request, pk)
+    owner = cycle_actions.owners([cycle]).get(cycle.pk)
+    authz.require(user, A.MANAGE, cycle_actions.may_manage(user, cycle, owner))
     stages = {s.kind: s for s in cycle.stages.all()}
     initial = {}
     for kind, stage in stages.items():
@@ -124,7 +273,12 @@ def cycle_windows(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.cycle_set_windows(actor=user, cycle=cycle, windows=form.windows())
+            if _national(request) or owner is None:
+                actions.cycle_set_windows(actor=user, cycle=cycle, windows=form.windows())
+            else:
+                cycle_actions.district_cycle_set_windows(
+                    actor=user, cycle=cycle, owner=owner, windows=form.windows()
+                )
         except actions.EvaluationError as exc:
             form.add_error(None, str(exc))
         else:
@@ -133,48 +287,97 @@ def cycle_windows(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluation/cycle_form.html", {"form": form, "cycle": cycle})
 
 
+def _why_not(
+    codes: list[str], level: int, national: bool, user: User
+) -> tuple[list[Region], dict[str, str]]:
+    """The regions the codes stand for at the cycle's level, and why each code that cannot be
+    added cannot (a code above the level stands for all its regions at that level)."""
+    given = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    regions: list[Region] = []
+    refused: dict[str, str] = {}
+    below = LEVEL_WORDS.get(level, LEVEL_WORDS[2])["region"]
+    for code in codes:
+        region = given.get(code)
+        if region is None:
+            refused[code] = _("no region has this code")
+            continue
+        if region.level > level:
+            refused[code] = _("%(name)s is below the level this cycle evaluates (%(level)s)") % {
+                "name": region.name,
+                "level": str(below).lower(),
+            }
+            continue
+        if not region.is_active:
+            refused[code] = _("%(name)s is no longer on the official list") % {"name": region.name}
+            continue
+        found = (
+            [region]
+            if region.level == level
+            else list(Region.objects.below(region).filter(level=level, is_active=True))
+        )
+        if not national and not all(authz.reaches(user, A.MANAGE, r) for r in [region, *found]):
+            refused[code] = _("%(name)s is outside your regency or city") % {"name": region.name}
+            continue
+        regions += found
+    return list({r.pk: r for r in regions}.values()), refused
+
+
 @login_required
 @require_POST
 def cycle_add_districts(request: HttpRequest, pk: int) -> HttpResponse:
     """Add the regions that take part. A code above the instrument's level stands for all its
-    regions at that level (a province for its regencies, a regency for its villages). The
-    ministry adds anywhere; a district administrator adds its own kecamatan and villages."""
+    regions at that level (a province for its regencies, a regency for its kecamatan). The
+    ministry adds anywhere; a district administrator its own kecamatan and villages.
+
+    Every code is checked first: when one cannot be added, nothing is added, each such code is
+    named with the reason beside the field, and what was typed stays there."""
     user = user_of(request)
-    cycle = get_object_or_404(Cycle.objects.select_related("instrument__framework"), pk=pk)
+    cycle = _get_cycle(request, pk)
+    owner = cycle_actions.owners([cycle]).get(cycle.pk)
+    authz.require(user, A.MANAGE, cycle_actions.may_add_regions(user, cycle, owner))
     level = cycle.instrument.framework.region_level
-    allowed = _national(request) or (level > 2 and authz.has_action(user, A.MANAGE))
-    authz.require(user, A.MANAGE, allowed)
-    form = DistrictsForm(request.POST)
+    form = DistrictsForm(request.POST, level=level)
     if form.is_valid():
-        codes = [
-            c.strip() for c in form.cleaned_data["codes"].replace(";", ",").split(",") if c.strip()
-        ]
-        given = list(Region.objects.filter(code__in=codes))
-        unknown = set(codes) - {r.code for r in given}
-        regions: list[Region] = []
-        for region in given:
-            if region.level == level:
-                regions.append(region)
-            elif region.level < level:
-                regions += list(Region.objects.below(region).filter(level=level, is_active=True))
-            else:
-                unknown.add(region.code)
-        if not _national(request):
-            outside = [r for r in regions if not authz.reaches(user, A.MANAGE, r)]
-            unknown |= {r.code for r in outside}
-        if unknown:
-            messages.error(
-                request,
-                _("These codes cannot be added: %(codes)s") % {"codes": ", ".join(sorted(unknown))},
+        regions, refused = _why_not(form.code_list(), level, _national(request), user)
+        if refused:
+            form.add_error(
+                "codes",
+                _("Nothing was added. These codes cannot be added: %(codes)s.")
+                % {"codes": "; ".join(f"{code} ({why})" for code, why in refused.items())},
             )
         else:
+            taking_part = set(
+                Assessment.objects.filter(cycle=cycle, region__in=regions).values_list(
+                    "region_id", flat=True
+                )
+            )
             try:
                 created = actions.cycle_add_districts(actor=user, cycle=cycle, regions=regions)
             except actions.EvaluationError as exc:
-                messages.error(request, str(exc))
+                form.add_error("codes", str(exc))
             else:
-                messages.success(request, _("%(n)s regions added.") % {"n": len(created)})
-    return redirect("evaluation:cycle", pk=cycle.pk)
+                _report_added(request, created, [r for r in regions if r.pk in taking_part])
+                return redirect("evaluation:cycle", pk=cycle.pk)
+    context = _detail_context(request, cycle, districts_form=form)
+    return render(request, "evaluation/cycle_detail.html", context, status=400)
+
+
+def _report_added(request: HttpRequest, created: list[Assessment], already: list[Region]) -> None:
+    if created:
+        names = ", ".join(a.region.name for a in created)
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s region added: %(names)s.", "%(n)s regions added: %(names)s.", len(created)
+            )
+            % {"n": len(created), "names": names},
+        )
+    if already:
+        messages.info(
+            request,
+            _("Already taking part, so not added again: %(names)s.")
+            % {"names": ", ".join(r.name for r in already)},
+        )
 
 
 @login_required
@@ -182,7 +385,7 @@ def cycle_add_districts(request: HttpRequest, pk: int) -> HttpResponse:
 def gate_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     authz.require(user, A.MANAGE, _national(request))
-    cycle = get_object_or_404(Cycle, pk=pk)
+    cycle = _get_cycle(request, pk)
     form = GateForm(request.POST, instrument_id=cycle.instrument_id)
     if form.is_valid():
         try:
@@ -225,6 +428,7 @@ def region_status(request: HttpRequest, code: str) -> HttpResponse:
                 ((names[pk], status) for pk, status in found.items()), key=lambda r: r[0]
             )
             context[f"{key}_share"] = computed.share(region, level)
+        context["may_start"] = authz.reaches(user, A.MANAGE, region)
     return render(request, "evaluation/region_status.html", context)
 
 

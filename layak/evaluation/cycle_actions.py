@@ -1,0 +1,151 @@
+"""Cycles a district runs for its own kecamatan (KELANA) and villages (DEKELA).
+
+The district evaluates its kecamatan and villages (Permen PPPA 12/2022: the district verifies
+and determines them), so its administrator starts such a cycle, sets its windows and adds its
+own kecamatan or villages; the ministry still starts the regencies' and cities' cycles and may
+act on every cycle. A cycle a district started belongs to that district: the audit entry of its
+creation names the district, and only that district's people (and those above it) see it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import IntegerField, QuerySet
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+
+from layak import authz
+from layak.accounts.models import User
+from layak.audit.log import record
+from layak.audit.models import AuditEntry
+from layak.evaluation.actions import EvaluationError, _check_windows, _windows_json
+from layak.evaluation.models import Cycle, Stage
+from layak.frameworks.models import InstrumentVersion
+from layak.regions.models import Region
+
+A = authz.Action
+Windows = dict[str, tuple[datetime.datetime, datetime.datetime]]
+CREATED = "cycle.created"
+
+
+def _created_by_districts() -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(
+        action=CREATED, object_type=ContentType.objects.get_for_model(Cycle), region__isnull=False
+    )
+
+
+def cycles_for_user(user: User) -> QuerySet[Cycle]:
+    """The cycles a person sees: the national ones, and those started by a district within the
+    person's reach."""
+    started = _created_by_districts()
+    hidden = started.exclude(pk__in=started.filter(authz.scope_q(user, A.VIEW, region="region")))
+    return Cycle.objects.exclude(
+        pk__in=hidden.annotate(cycle_id=Cast("object_id", IntegerField())).values("cycle_id")
+    )
+
+
+def owners(cycles: Iterable[Cycle]) -> dict[int, Region]:
+    """The district that started each cycle; national cycles are not in it (one query)."""
+    ids = [str(c.pk) for c in cycles]
+    return {
+        int(e.object_id): e.region
+        for e in _created_by_districts().filter(object_id__in=ids).select_related("region")
+        if e.region is not None
+    }
+
+
+def districts_managed(user: User) -> QuerySet[Region]:
+    """The regencies and cities whose evaluation of kecamatan and villages the person runs."""
+    return Region.objects.filter(
+        authz.scope_q(user, A.MANAGE, region=""), level=Region.Level.REGENCY, is_active=True
+    ).order_by("name")
+
+
+def may_manage(user: User, cycle: Cycle, owner: Region | None) -> bool:
+    """The ministry manages every cycle; a district the cycles it started."""
+    if authz.reaches(user, A.MANAGE, None):
+        return True
+    return owner is not None and authz.reaches(user, A.MANAGE, owner)
+
+
+def may_add_regions(user: User, cycle: Cycle, owner: Region | None) -> bool:
+    """Who adds regions to a cycle: the ministry anywhere; a district administrator its own
+    kecamatan or villages, to a national lower-level cycle or to one its district started."""
+    if authz.reaches(user, A.MANAGE, None):
+        return True
+    if cycle.instrument.framework.region_level <= Region.Level.REGENCY:
+        return False
+    if owner is not None:
+        return authz.reaches(user, A.MANAGE, owner)
+    return districts_managed(user).exists()
+
+
+@transaction.atomic
+def district_cycle_create(
+    *,
+    actor: User,
+    district: Region,
+    name: str,
+    instrument: InstrumentVersion,
+    windows: Windows,
+) -> Cycle:
+    """A district starts the evaluation of its kecamatan or villages."""
+    if district.level != Region.Level.REGENCY or not authz.reaches(actor, A.MANAGE, district):
+        raise EvaluationError(_("You do not run the evaluation of this regency or city."))
+    level = instrument.framework.region_level
+    if level <= Region.Level.REGENCY:
+        raise EvaluationError(
+            _(
+                "A regency or city starts the evaluation of its kecamatan or villages; "
+                "the ministry starts the evaluation of regencies and cities."
+            )
+        )
+    if not instrument.is_frozen:
+        raise EvaluationError(_("A cycle uses a published instrument."))
+    order = Stage.order_for(level)
+    if set(windows) != set(order):
+        raise EvaluationError(_("Every stage needs its window."))
+    _check_windows(windows, order)
+    cycle = Cycle.objects.create(name=name.strip(), instrument=instrument, created_by=actor)
+    Stage.objects.bulk_create(
+        Stage(cycle=cycle, kind=kind, opens_at=opens, closes_at=closes)
+        for kind, (opens, closes) in windows.items()
+    )
+    after: dict[str, Any] = {"name": cycle.name, "instrument": instrument.pk}
+    record(
+        actor=actor,
+        action=CREATED,
+        obj=cycle,
+        region=district,
+        after={**after, **_windows_json(windows)},
+    )
+    return cycle
+
+
+@transaction.atomic
+def district_cycle_set_windows(
+    *, actor: User, cycle: Cycle, owner: Region, windows: Windows
+) -> None:
+    """The district changes the windows of a cycle it started."""
+    if not authz.reaches(actor, A.MANAGE, owner):
+        raise EvaluationError(_("Only the regency or city that started this cycle can do this."))
+    _check_windows(windows, Stage.order_for(cycle.instrument.framework.region_level))
+    stages = {s.kind: s for s in Stage.objects.select_for_update(of=("self",)).filter(cycle=cycle)}
+    before = _windows_json({k: (s.opens_at, s.closes_at) for k, s in stages.items()})
+    for kind, (opens, closes) in windows.items():
+        stage = stages[kind]
+        stage.opens_at, stage.closes_at = opens, closes
+        stage.save(update_fields=["opens_at", "closes_at"])
+    record(
+        actor=actor,
+        action="cycle.windows_changed",
+        obj=cycle,
+        region=owner,
+        before=before,
+        after=_windows_json(windows),
+    )
