@@ -8,9 +8,9 @@ from layak.frameworks.models import Framework, InstrumentVersion, Question
 register(
     names={
         InstrumentVersion: Naming(
-            name=lambda v: f"{v.framework.name} v{v.number}", related=("framework",)
+            name=lambda v: f"{v.framework} v{v.number}", related=("framework",)
         ),
-        Framework: Naming(name=lambda f: f.name),
+        Framework: Naming(name=str),
     }
 )
 register(
@@ -32,4 +32,9 @@ register(
     actions={"instrument.mapped": _("Questions linked to the previous version")},
     # Each key is a question's code; its value the previous version's question it continues.
     fields={"*": Ref(None, Question)},
+)
+register(
+    # The bundled frameworks' names and descriptions, refreshed when the bundled data changes;
+    # the keys are the framework's own fields.
+    actions={"framework.texts_updated": _("Bundled framework's name and description updated")},
 )

@@ -369,8 +369,8 @@ def office_kinds_set(
             action="office_names.mapped",
             obj=region,
             region=region,
-            before={n: _kind_label(current.get(n, "")) for n in changed},
-            after={n: _kind_label(k) for n, k in changed.items()},
+            before={n: current.get(n, "") for n in changed},
+            after=changed,
         )
     count = len(changed)
     own = Organisation.objects.filter(pk__in=organisations, region__path__startswith=region.path)
@@ -381,7 +381,3 @@ def office_kinds_set(
             )
             count += 1
     return count
-
-
-def _kind_label(kind: str) -> str:
-    return str(OfficeKind(kind).label) if kind else _("none")

@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from layak.audit.display import Ref, register
+from layak.audit.display import Choice, Ref, register
+from layak.organisations.offices import OfficeKind
 from layak.regions.models import Region
 
 register(
@@ -20,4 +21,9 @@ register(
 register(
     actions={"membership.assessor_assigned": _("Districts assigned to the assessor")},
     fields={"regions": Ref(_("regions"), Region, by="code")},
+)
+register(
+    # Each key is an office name used by the instruments; its value the kind it stands for.
+    actions={"office_names.mapped": _("Office names mapped to office kinds")},
+    fields={"*": Choice(None, OfficeKind)},
 )

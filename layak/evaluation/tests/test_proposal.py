@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from layak.audit.display import describe
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions, proposal
 from layak.evaluation.models import Answer, Assignment, Stage
@@ -100,8 +101,15 @@ def test_the_districts_own_mapping_is_kept_and_used(personas, assessment):
         "women_children"
     )
     entry = AuditEntry.objects.get(action="office_names.mapped")
-    assert entry.before == {"Kemenag": "Agama (Kemenag)"}
-    assert entry.after == {"Kemenag": "Pemberdayaan perempuan dan perlindungan anak (DP3A)"}
+    assert (entry.before, entry.after) == ({"Kemenag": "religion"}, {"Kemenag": "women_children"})
+    (described,) = describe([entry])
+    assert described.action == "Nama perangkat daerah dipetakan ke jenis perangkat daerah"
+    change = described.changes[0]
+    assert (change.label, change.before, change.after) == (
+        "Kemenag",
+        "Agama (Kemenag)",
+        "Pemberdayaan perempuan dan perlindungan anak (DP3A)",
+    )
     p = proposal.propose(assessment)
     dp3a = next(answers for o, answers in p.by_organisation if o.acronym == "DP3A")
     assert {a.question_id for a in dp3a} >= naming("Kemenag")
