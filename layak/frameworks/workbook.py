@@ -21,7 +21,7 @@ Optional columns may be left out, so workbooks made before they existed still lo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from io import BytesIO
 from typing import IO, Any
 
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from layak.core.numbers import FILES, NumberError, parse_number
 from layak.frameworks.spec import (
     BandSpec,
     EvidenceSpec,
@@ -195,16 +196,10 @@ class _Reader:
                 return None
             return Decimal(0)
         try:
-            return Decimal(str(raw).strip().replace(",", "."))
-        except InvalidOperation:
-            self.problems.append(
-                Problem(
-                    where.sheet,
-                    where.row,
-                    column,
-                    _("“%(value)s” is not a number.") % {"value": raw},
-                )
-            )
+            # The one number reader: text follows the Indonesian way (1.000 is a thousand).
+            return parse_number(raw, language=FILES)
+        except NumberError as exc:
+            self.problems.append(Problem(where.sheet, where.row, column, str(exc)))
             return Decimal(0)
 
     def integer(self, where: Where, row: dict[str, Any], column: str) -> int:

@@ -494,6 +494,8 @@ COLUMNS = [
     "comment",
 ]
 REQUIRED = ["element", "region", "period", "value"]
+ROW = "_row"
+"""The key of a row's line number in its file, when the reader skipped lines before it."""
 
 
 def _text(row: dict[str, Any], name: str) -> str:
@@ -557,7 +559,8 @@ def import_rows(
     }
     checks = _Checks(actor)
     entries: list[Entry] = []
-    for number, row in enumerate(rows, start=first_row):
+    for position, row in enumerate(rows, start=first_row):
+        number = row.get(ROW) or position
         row_problems: list[Problem] = []
         for name in REQUIRED:
             if not _text(row, name):

@@ -63,23 +63,24 @@ def _header(cells: list[Any]) -> list[str | None]:
 
 
 def _rows(header: list[str | None], lines: Any) -> list[dict[str, Any]]:
+    """The rows with values, each knowing its line in the file (``actions.ROW``); blank lines
+    are skipped, as the workbooks do, so a blank line between rows refuses nothing."""
     rows: list[dict[str, Any]] = []
-    for line in lines:
+    for number, line in enumerate(lines, start=2):
         cells = list(line)
         if not any(str(c).strip() for c in cells if c is not None):
-            rows.append({})  # keeps row numbers right; dropped below when trailing
             continue
-        rows.append({name: cells[i] for i, name in enumerate(header) if name and i < len(cells)})
+        row = {name: cells[i] for i, name in enumerate(header) if name and i < len(cells)}
+        row[actions.ROW] = number
+        rows.append(row)
         if len(rows) > actions.MAX_ROWS + 1:
             break
-    while rows and not rows[-1]:
-        rows.pop()
     return rows
 
 
 def read(name: str, fh: IO[bytes]) -> list[dict[str, Any]]:
     """The rows of a CSV (UTF-8, comma or semicolon separated) or XLSX (first sheet) file, as
-    dicts keyed by column; blank lines in the middle stay as empty dicts (reported as errors)."""
+    dicts keyed by column with their line number; blank lines are skipped."""
     data = fh.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise FileError(_("The file is larger than 10 MB."))

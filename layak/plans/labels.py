@@ -26,6 +26,35 @@ def _years(value: Any) -> str:
 
 ENTRY = ("output", "budget", "done", "planned", "obstacles")
 
+
+def _changes(value: Any) -> str:
+    """A workbook's changes, cell by cell: "P1.A1: apbd_2025 120.000.000 → 250.000"."""
+    from layak.plans.workbook import is_numeric
+
+    if not isinstance(value, list):
+        return str(value)
+    kinds = {
+        "new": _("new item"),
+        "restored": _("back in the plan"),
+        "removed": _("taken out of the plan"),
+    }
+
+    def shown(column: str, v: Any) -> str:
+        if v in (None, ""):
+            return "—"
+        return number(v) if is_numeric(column) else str(v)
+
+    parts = []
+    for change in value:
+        cells = ", ".join(
+            f"{c['column']} {shown(c['column'], c['before'])} → {shown(c['column'], c['after'])}"
+            for c in change.get("cells", [])
+        )
+        kind = kinds.get(change.get("kind", ""), "")
+        parts.append(f"{change.get('ref')}: " + "; ".join(p for p in (str(kind), cells) if p))
+    return " · ".join(parts) or "—"
+
+
 register(
     actions={
         "plan.created": _("Action plan created"),
@@ -77,5 +106,6 @@ register(
         "changed": Number(_("items changed"), places=0),
         "removed": Number(_("items removed"), places=0),
         "removed_refs": Text(_("items removed")),
+        "changes": Custom(_("changes, cell by cell"), _changes),
     },
 )

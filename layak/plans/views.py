@@ -331,11 +331,41 @@ def _import(request: HttpRequest, pk: int) -> PlanImport:
     return imp
 
 
+CHANGES_SHOWN = 300
+
+
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     imp = _import(request, pk)
     plan = _plan(request, imp.plan_id, A.EDIT)
-    return render(request, "plans/import_detail.html", {"imp": imp, "plan": plan})
+    labels = {
+        "new": _("new item"),
+        "changed": _("changed"),
+        "restored": _("back in the plan"),
+        "removed": _("taken out of the plan"),
+    }
+    found = (imp.summary or {}).get("changes", [])
+    changes = [
+        {
+            "ref": c["ref"],
+            "label": labels.get(c["kind"], c["kind"]),
+            "cells": [
+                {**cell, "numeric": workbook.is_numeric(cell["column"])} for cell in c["cells"]
+            ]
+            or [{}],
+        }
+        for c in found[:CHANGES_SHOWN]
+    ]
+    return render(
+        request,
+        "plans/import_detail.html",
+        {
+            "imp": imp,
+            "plan": plan,
+            "changes": changes,
+            "more_changes": max(len(found) - CHANGES_SHOWN, 0),
+        },
+    )
 
 
 @login_required

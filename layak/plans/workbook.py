@@ -108,6 +108,104 @@ def _num(value: Decimal | None) -> Any:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def is_numeric(column: str) -> bool:
+    return column == "baseline" or any(column.startswith(f"{f}_") for f in YEAR_FIELDS)
+
+
+def item_cells(plan: Plan, item: PlanItem, years: dict[int, PlanYear]) -> dict[str, Any]:
+    """An item as the workbook's cells (names for offices and partners, refs for parents)."""
+    cells: dict[str, Any] = {
+        "ref": item.ref,
+        "parent": item.parent.ref if item.parent else "",
+        "level": item.level,
+        "indicator": item.indicator.code,
+        "budget_code": item.budget_code,
+        "name": item.name,
+        "responsible": item.responsible.name,
+        "partners": "; ".join(sorted(p.name for p in item.partners.all())),
+        "performance_indicator": item.performance_indicator,
+        "unit": item.unit,
+        "baseline": item.baseline,
+    }
+    for year in plan.years:
+        y = years.get(year)
+        cells[f"target_{year}"] = y.target if y else None
+        for source in actions.SOURCES:
+            cells[f"{source}_{year}"] = getattr(y, source) if y else Decimal(0)
+    return cells
+
+
+def row_cells(plan: Plan, row: Row) -> dict[str, Any]:
+    """A checked row as the cells it would store (the same shape as ``item_cells``)."""
+    assert row.indicator is not None and row.responsible is not None
+    cells: dict[str, Any] = {
+        "ref": row.ref,
+        "parent": row.parent,
+        "level": row.level,
+        "indicator": row.indicator.code,
+        "budget_code": row.budget_code,
+        "name": row.name,
+        "responsible": row.responsible.name,
+        "partners": "; ".join(sorted(p.name for p in row.partners)),
+        "performance_indicator": row.performance_indicator,
+        "unit": row.unit,
+        "baseline": row.baseline,
+    }
+    for year in plan.years:
+        values = row.years.get(year, {})
+        cells[f"target_{year}"] = values.get("target")
+        for source in actions.SOURCES:
+            cells[f"{source}_{year}"] = values.get(source) or Decimal(0)
+    return cells
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        if a is None or b is None:
+            return a is None and b is None
+        return Decimal(a) == Decimal(b)
+    return (a or "") == (b or "")
+
+
+def _json(value: Any) -> Any:
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else value
+
+
+def changes(plan: Plan, rows: list[Row]) -> list[dict[str, Any]]:
+    """What applying the rows would really change, cell by cell: for each item (by ref) that
+    is new, changed or taken out, the columns whose stored value differs, before → after.
+    An unchanged re-upload has none."""
+    items = (
+        plan.items.select_related("parent", "indicator", "responsible")
+        .prefetch_related("partners", "years")
+        .order_by("order", "pk")
+    )
+    stored = {i.ref: i for i in items}
+    found: list[dict[str, Any]] = []
+    refs = set()
+    for row in rows:
+        refs.add(row.ref)
+        after = row_cells(plan, row)
+        item = stored.get(row.ref)
+        if item is None:
+            found.append({"ref": row.ref, "kind": "new", "cells": []})
+            continue
+        before = item_cells(plan, item, {y.year: y for y in item.years.all()})
+        cells = [
+            {"column": c, "before": _json(before[c]), "after": _json(after[c])}
+            for c in after
+            if not _same(before[c], after[c])
+        ]
+        if not item.is_active:
+            found.append({"ref": row.ref, "kind": "restored", "cells": cells})
+        elif cells:
+            found.append({"ref": row.ref, "kind": "changed", "cells": cells})
+    for ref, item in stored.items():
+        if item.is_active and ref not in refs:
+            found.append({"ref": ref, "kind": "removed", "cells": []})
+    return found
+
+
 def export_workbook(plan: Plan, *, empty: bool = False) -> bytes:
     """The plan's items (or, ``empty``, just the layout) as a workbook."""
     wb = Workbook()
@@ -126,25 +224,8 @@ def export_workbook(plan: Plan, *, empty: bool = False) -> bytes:
             .order_by("order", "pk")
         )
         for item in items:
-            years = {y.year: y for y in item.years.all()}
-            row: list[Any] = [
-                item.ref,
-                item.parent.ref if item.parent else "",
-                item.level,
-                item.indicator.code,
-                item.budget_code,
-                item.name,
-                item.responsible.name,
-                "; ".join(p.name for p in item.partners.all()),
-                item.performance_indicator,
-                item.unit,
-                _num(item.baseline),
-            ]
-            for year in plan.years:
-                y = years.get(year)
-                row.append(_num(y.target) if y else None)
-                row.extend(_num(getattr(y, s)) if y else 0 for s in actions.SOURCES)
-            ws.append(row)
+            cells = item_cells(plan, item, {y.year: y for y in item.years.all()})
+            ws.append([_num(v) if isinstance(v, Decimal) else v for v in cells.values()])
     indicators = wb.create_sheet("Indicators")
     indicators.append(["code", "name", "cluster"])
     for ind in Indicator.objects.filter(version=plan.version).select_related("group"):
@@ -338,18 +419,17 @@ def apply_rows(
     """Write checked rows: items matched by ref are changed, new refs added, the plan's other
     items taken out. Whole or not at all."""
     actions._require_secretariat(actor, plan.region)
+    found = changes(plan, rows)
     existing = {i.ref: i for i in plan.items.all()}
     order: dict[str, int] = {"programme": 0, "activity": 1, "sub_activity": 2}
     saved: dict[str, PlanItem] = {}
-    created = changed = 0
+    created = 0
     for position, row in sorted(enumerate(rows), key=lambda p: (order[p[1].level], p[0])):
         assert row.indicator is not None and row.responsible is not None
         item = existing.get(row.ref)
         if item is None:
             item = PlanItem(plan=plan, ref=row.ref)
             created += 1
-        else:
-            changed += 1
         item.parent = saved.get(row.parent) if row.parent else None
         item.level = row.level
         item.indicator = row.indicator
@@ -379,13 +459,14 @@ def apply_rows(
     for item in removed:
         item.is_active = False
         item.save(update_fields=["is_active"])
+    changed = sum(1 for c in found if c["kind"] in ("changed", "restored"))
     summary = {"created": created, "changed": changed, "removed": len(removed)}
     record(
         actor=actor,
         action="plan.imported",
         obj=plan,
         region=plan.region,
-        after={**summary, "removed_refs": [i.ref for i in removed]},
+        after={**summary, "removed_refs": [i.ref for i in removed], "changes": found},
     )
     return summary
 
@@ -437,14 +518,19 @@ def check_rows(
     levels: dict[str, int] = {}
     for row in rows:
         levels[row.level] = levels.get(row.level, 0) + 1
-    existing = set(plan.items.filter(is_active=True).values_list("ref", flat=True))
-    refs = {r.ref for r in rows}
+    found = changes(plan, rows) if rows and not problems else []
+    kinds = [c["kind"] for c in found]
     summary = {
         "rows": len(rows),
         "levels": levels,
-        "new": len(refs - existing),
-        "changed": len(refs & existing),
-        "removed": len(existing - refs),
+        "new": kinds.count("new"),
+        "changed": kinds.count("changed") + kinds.count("restored"),
+        "removed": kinds.count("removed"),
+        "unchanged": len(rows)
+        - kinds.count("new")
+        - kinds.count("changed")
+        - kinds.count("restored"),
+        "changes": found,
     }
     imp.status = PlanImport.Status.REFUSED if problems or not rows else PlanImport.Status.CHECKED
     imp.errors = [p.as_dict() for p in problems] or (

@@ -177,3 +177,34 @@ def test_filters_follow_the_readers_language():
         assert template.render(context) == "1.234,5|95,16%|Rp 120.000.000|—"
     with translation.override("en"):
         assert template.render(context) == "1,234.5|95.16%|Rp 120,000,000|—"
+
+
+@pytest.mark.django_db
+def test_the_instrument_workbook_reads_scale_max_with_the_same_reader(personas):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from layak.frameworks import actions
+    from layak.frameworks.models import InstrumentVersion
+    from layak.frameworks.spec import spec_of
+    from layak.frameworks.workbook import export_workbook, read_workbook
+
+    actions.bundled_load()
+    original = InstrumentVersion.objects.get(framework__code="kla24")
+    wb = load_workbook(BytesIO(export_workbook(spec_of(original))))
+    sheet = wb["Instrument"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet[f"A{r}"].value == "scale_max")
+
+    def read(value: str):
+        sheet[f"B{row}"] = value
+        out = BytesIO()
+        wb.save(out)
+        return read_workbook(BytesIO(out.getvalue()))
+
+    spec, problems = read("1.000")
+    assert spec is not None and spec.scale_max == 1000
+    with translation.override("id"):
+        spec, problems = read("1.0")
+    assert [(p.sheet, p.column) for p in problems] == [("Instrument", "scale_max")]
+    assert "dapat berarti 10 atau 1" in problems[0].message

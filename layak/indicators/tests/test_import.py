@@ -153,3 +153,15 @@ def test_import_pages_are_for_those_who_enter_data(client, personas, defs):
     assert client.get("/data/imports/").status_code == 403
     client.force_login(personas.bekasi_dinkes)
     assert client.get(f"/data/imports/{imp.pk}/").status_code == 200
+
+
+def test_blank_lines_are_skipped_and_rows_keep_their_line_numbers(client, personas, defs):
+    client.force_login(personas.bekasi_admin)
+    lines = GOOD.splitlines(keepends=True)
+    text = "".join([lines[0], lines[1], "\n", ",,,,,,,,\n", *lines[2:], "\n", BAD_ROW])
+    imp = upload(client, text, mode="rows")
+    assert imp.summary["created"] == 4
+    # The header is line 1, two blank lines and the four rows come before the bad one.
+    assert [(e["row"], e["column"]) for e in imp.errors] == [(9, "period")]
+    imp = apply(client, imp)
+    assert DataValue.objects.count() == 4

@@ -130,3 +130,39 @@ def test_progress_report_reads_indonesian_numbers(client, personas, world):
     assert entry.output == D(1250) and entry.budget == D(12500000)
     page = client.get(url).content.decode()
     assert 'value="1.250"' in page and 'value="12.500.000"' in page
+
+
+def test_an_unchanged_workbook_changes_nothing_and_says_so(client, personas, world):
+    client.force_login(personas.bekasi_admin)
+    client.post(reverse("plans:import", args=[world.plan.pk]), {"file": _workbook(world, {})})
+    imp = PlanImport.objects.get()
+    assert imp.status == "checked", imp.errors
+    assert imp.summary["changed"] == 0 and imp.summary["unchanged"] == 5
+    assert imp.summary["changes"] == []
+    page = client.get(reverse("plans:import_detail", args=[imp.pk])).content.decode()
+    assert 'data-testid="import-nothing"' in page
+
+
+def test_the_dry_run_shows_each_changed_cell_and_the_audit_keeps_it(client, personas, world):
+    from layak.audit.models import AuditEntry
+
+    upload = _workbook(world, {(5, "apbd_2025"): "250.000", (5, "name"): "Posyandu ramah anak"})
+    client.force_login(personas.bekasi_admin)
+    client.post(reverse("plans:import", args=[world.plan.pk]), {"file": upload})
+    imp = PlanImport.objects.get()
+    before = PlanYear.objects.get(item=world.clinic, year=2025).apbd
+    assert imp.summary["changed"] == 1 and imp.summary["unchanged"] == 4
+    [change] = imp.summary["changes"]
+    assert change["ref"] == world.clinic.ref and change["kind"] == "changed"
+    cells = {c["column"]: (c["before"], c["after"]) for c in change["cells"]}
+    assert cells == {
+        "name": (world.clinic.name, "Posyandu ramah anak"),
+        "apbd_2025": (format(before.normalize(), "f"), "250000"),
+    }
+    page = client.get(reverse("plans:import_detail", args=[imp.pk])).content.decode()
+    assert "apbd_2025" in page and "250.000" in page and "Posyandu ramah anak" in page
+    client.post(reverse("plans:import_apply", args=[imp.pk]))
+    entry = AuditEntry.objects.filter(action="plan.imported").get()
+    assert entry.after["changed"] == 1 and entry.after["changes"] == imp.summary["changes"]
+    history = client.get(reverse("audit:list"), {"q": ""}).content.decode()
+    assert "apbd_2025" in history and "→ 250.000" in history
