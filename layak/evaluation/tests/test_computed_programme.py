@@ -25,11 +25,6 @@ from layak.regions.models import Region
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english(english):
-    """Messages are compared in English."""
-
-
 @pytest.fixture
 def kla(personas):
     bundled_load()
@@ -83,7 +78,7 @@ def test_partner_count_follows_accepted_commitments_of_the_evaluated_year(person
     assert str(year) in kl3.note
     assert answer_points(kl3) > Decimal(0)
     # Typing it is refused.
-    with pytest.raises(EvaluationError, match="not typed"):
+    with pytest.raises(EvaluationError, match="tidak diisi secara manual"):
         ev.answer_save(
             actor=personas.bekasi_admin,
             answer=kl3,
@@ -141,10 +136,10 @@ def test_a_percentage_question_is_offered_the_districts_indicator_data(client, p
     # "Use this value" saves it through the ordinary answer save, with the source in the note.
     client.post(
         reverse("evaluation:answer_save", args=[answer.pk]),
-        {"revision": answer.revision, "number": "95.00", "note": f"From {year}"},
+        {"revision": answer.revision, "number": "95,00", "note": f"From {year}"},
     )
     answer.refresh_from_db()
     assert answer.value == {"number": "95"}
     page = client.get(url).content.decode()
     start = page.index('data-testid="prefill"')
-    assert "Use this value" not in page[start : page.index("</div>", start)]
+    assert "Gunakan nilai ini" not in page[start : page.index("</div>", start)]

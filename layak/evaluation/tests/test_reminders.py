@@ -12,7 +12,7 @@ from layak.evaluation.reminders import due_items, send_reminders
 from layak.evaluation.tests.test_verification import move_to, submit_all
 from layak.evaluation.tests.test_workflow import fresh, option
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 
 
 def close_in(ev, kind, days):

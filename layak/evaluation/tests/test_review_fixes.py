@@ -15,7 +15,7 @@ from layak.evaluation.tests.test_verification import move_to, submit_all
 from layak.evaluation.tests.test_workflow import fresh
 from layak.frameworks.scoring import to_decimal
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 K = Stage.Kind
 
 
@@ -24,7 +24,7 @@ def test_no_determination_while_items_are_back_and_no_edit_after_it(personas, ev
     move_to(evaluation, K.PROVINCE)
     verification.verify_return(actor=personas.jabar, answer=evaluation.answers["T-2.1"], reason="x")
     move_to(evaluation, K.FINAL)
-    with pytest.raises(actions.EvaluationError, match="still back"):
+    with pytest.raises(actions.EvaluationError, match="masih dikembalikan"):
         verification.assessment_determine(actor=personas.ministry, assessment=evaluation.bekasi)
     Answer.objects.filter(pk=evaluation.answers["T-2.1"].pk).update(
         status="accepted", returned_at_stage=""
@@ -32,7 +32,7 @@ def test_no_determination_while_items_are_back_and_no_edit_after_it(personas, ev
     verification.assessment_determine(actor=personas.ministry, assessment=evaluation.bekasi)
     answer = fresh(evaluation.answers["T-2.1"])
     Answer.objects.filter(pk=answer.pk).update(returned_at_stage=K.PROVINCE)
-    with pytest.raises(actions.EvaluationError, match="final determination"):
+    with pytest.raises(actions.EvaluationError, match="Penetapan akhir telah dilakukan"):
         actions.answer_save(
             actor=personas["bekasi.disdukcapil"],
             answer=fresh(answer),
@@ -40,7 +40,7 @@ def test_no_determination_while_items_are_back_and_no_edit_after_it(personas, ev
             note="",
             revision=answer.revision,
         )
-    with pytest.raises(actions.EvaluationError, match="final determination"):
+    with pytest.raises(actions.EvaluationError, match="Penetapan akhir telah dilakukan"):
         actions.stage_reopen(
             actor=personas.ministry,
             assessment=evaluation.bekasi,
@@ -56,7 +56,7 @@ def test_self_assessment_cannot_be_reopened_once_verification_started(personas, 
     verification.verify_item(
         actor=personas.jabar, answer=evaluation.answers["T-1.1"], stage=K.PROVINCE
     )
-    with pytest.raises(actions.EvaluationError, match="Verification has started"):
+    with pytest.raises(actions.EvaluationError, match="Verifikasi sudah dimulai"):
         actions.stage_reopen(
             actor=personas.ministry,
             assessment=evaluation.bekasi,
@@ -64,7 +64,7 @@ def test_self_assessment_cannot_be_reopened_once_verification_started(personas, 
             reason="x",
             until=timezone.now() + datetime.timedelta(days=2),
         )
-    with pytest.raises(actions.EvaluationError, match="no such stage"):
+    with pytest.raises(actions.EvaluationError, match="tidak memiliki tahap"):
         actions.stage_reopen(
             actor=personas.ministry,
             assessment=evaluation.bekasi,
@@ -96,7 +96,7 @@ def test_computed_answers_cannot_be_overwritten_by_reuse(personas):
     from layak.evaluation.tests.test_lower_levels import regency_with_computed_share
 
     answer = regency_with_computed_share(personas)
-    with pytest.raises(actions.EvaluationError, match="computed"):
+    with pytest.raises(actions.EvaluationError, match="dihitung oleh Layak"):
         actions.answer_reuse_previous(actor=personas.bekasi_admin, answer=answer)
 
 

@@ -13,7 +13,7 @@ from layak.evaluation.scores import results
 from layak.evaluation.tests.test_workflow import PDF, attach_pdf, fresh, option
 from layak.testing import move_stages
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 K = Stage.Kind
 
 
@@ -109,7 +109,7 @@ def test_three_levels_each_keep_their_own_score_and_reasons(personas, evaluation
         and province.scored_by == personas.jabar
     )
     assert AuditEntry.objects.filter(action="assessment.determined").exists()
-    with pytest.raises(actions.EvaluationError, match="final determination"):
+    with pytest.raises(actions.EvaluationError, match="Penetapan akhir telah dilakukan"):
         verification.verify_item(actor=personas.ministry, answer=t11, stage=K.FINAL)
 
 
@@ -121,7 +121,7 @@ def test_province_returns_an_item_the_district_corrects_within_the_stage(persona
     verification.verify_return(
         actor=personas.jabar, answer=answer, reason="Sumber data tidak jelas"
     )
-    with pytest.raises(actions.EvaluationError, match="back with the district"):
+    with pytest.raises(actions.EvaluationError, match="dikembalikan ke kabupaten/kota"):
         verification.verify_item(actor=personas.jabar, answer=answer, stage=K.PROVINCE)
     capil = personas["bekasi.disdukcapil"]
     answer = fresh(answer)
@@ -158,19 +158,19 @@ def test_province_returns_an_item_the_district_corrects_within_the_stage(persona
 def test_only_the_right_level_verifies(personas, evaluation, who, stage):
     submit_all(personas, evaluation)
     move_to(evaluation, stage)
-    with pytest.raises(actions.EvaluationError, match="do not verify"):
+    with pytest.raises(actions.EvaluationError, match="bukan verifikator"):
         verification.verify_item(
             actor=personas[who], answer=evaluation.answers["T-1.1"], stage=stage
         )
 
 
 def test_closed_stage_and_unsubmitted_district_refuse_verification(personas, evaluation):
-    with pytest.raises(actions.EvaluationError, match="not submitted"):
+    with pytest.raises(actions.EvaluationError, match="belum mengajukan"):
         verification.verify_item(
             actor=personas.jabar, answer=evaluation.answers["T-1.1"], stage=K.PROVINCE
         )
     submit_all(personas, evaluation)
-    with pytest.raises(actions.EvaluationError, match="not open"):
+    with pytest.raises(actions.EvaluationError, match="tidak sedang dibuka"):
         verification.verify_item(
             actor=personas.jabar, answer=evaluation.answers["T-1.1"], stage=K.PROVINCE
         )
@@ -180,11 +180,11 @@ def test_adjusting_needs_a_reason_and_a_score_within_the_maximum(personas, evalu
     submit_all(personas, evaluation)
     move_to(evaluation, K.PROVINCE)
     answer = evaluation.answers["T-1.1"]
-    with pytest.raises(actions.EvaluationError, match="reason"):
+    with pytest.raises(actions.EvaluationError, match="alasan"):
         verification.verify_item(
             actor=personas.jabar, answer=answer, stage=K.PROVINCE, points=Decimal(10)
         )
-    with pytest.raises(actions.EvaluationError, match="between 0 and 30"):
+    with pytest.raises(actions.EvaluationError, match="antara 0 dan 30"):
         verification.verify_item(
             actor=personas.jabar, answer=answer, stage=K.PROVINCE, points=Decimal(31), reason="x"
         )
@@ -237,7 +237,7 @@ def test_assessor_adds_field_photos_only_images_only_in_the_field_stage(
     submit_all(personas, evaluation)
     answer = evaluation.answers["T-1.1"]
     jpeg = b"\xff\xd8\xff\xe0" + b"0" * 100
-    with pytest.raises(actions.EvaluationError, match="not open"):
+    with pytest.raises(actions.EvaluationError, match="tidak sedang dibuka"):
         verification.field_photo_add(
             actor=personas["assessor"],
             answer=answer,
@@ -256,7 +256,7 @@ def test_assessor_adds_field_photos_only_images_only_in_the_field_stage(
             size=len(PDF),
             note="",
         )
-    with pytest.raises(actions.EvaluationError, match="do not verify"):
+    with pytest.raises(actions.EvaluationError, match="bukan verifikator"):
         verification.field_photo_add(
             actor=personas.jabar,
             answer=answer,

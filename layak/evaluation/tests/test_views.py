@@ -5,7 +5,7 @@ import pytest
 from layak.evaluation.models import Answer, Assignment
 from layak.organisations.models import Organisation
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 
 
 def test_assign_by_indicator_and_by_question(client, personas, evaluation):

@@ -15,7 +15,7 @@ from layak.evaluation.scores import result_for
 from layak.evidence.actions import evidence_attach, evidence_upload
 from layak.testing import make_cycle
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -175,7 +175,7 @@ def test_two_people_saving_the_same_answer_the_second_is_told(personas, evaluati
 def test_closed_stage_locks_answers_until_the_ministry_reopens(personas):
     ev = make_cycle(personas, open_self=False)
     answer = ev.answers["T-2.1"]
-    with pytest.raises(actions.EvaluationError, match=r"closed"):
+    with pytest.raises(actions.EvaluationError, match=r"ditutup"):
         actions.answer_save(
             actor=personas.bekasi_admin, answer=answer, value={"number": "95"}, note="", revision=0
         )
@@ -219,7 +219,7 @@ def test_closed_stage_locks_answers_until_the_ministry_reopens(personas):
 
 def test_operator_writes_only_its_assigned_answers(personas, evaluation):
     capil = personas["bekasi.disdukcapil"]
-    with pytest.raises(actions.EvaluationError, match=r"not assigned"):
+    with pytest.raises(actions.EvaluationError, match=r"tidak ditugaskan"):
         actions.answer_save(
             actor=capil, answer=evaluation.answers["T-1.1"], value={}, note="x", revision=0
         )
@@ -272,7 +272,7 @@ def test_district_submits_only_when_every_required_answer_is_accepted(personas, 
     assert result.predicate.band.code == "KLA"
     actions.assessment_submit(actor=admin, assessment=evaluation.bekasi)
     assert Assessment.objects.get(pk=evaluation.bekasi.pk).status == "submitted"
-    with pytest.raises(actions.EvaluationError, match=r"submitted"):
+    with pytest.raises(actions.EvaluationError, match=r"diajukan"):
         actions.answer_return(actor=admin, answer=fresh(answers["T-1.1"]), reason="late")
 
 
