@@ -28,18 +28,21 @@ PAGE_SIZE = 50
 # The words for a cycle's regions, by the level its instrument is answered at.
 LEVEL_WORDS = {
     2: {
+        "done": gettext_lazy("Accepted"),
         "heading": gettext_lazy("Participating regencies and cities"),
         "region": gettext_lazy("Regency/city"),
         "parent": gettext_lazy("Province"),
         "none": gettext_lazy("No regency or city takes part yet."),
     },
     3: {
+        "done": gettext_lazy("Submitted"),
         "heading": gettext_lazy("Participating kecamatan"),
         "region": gettext_lazy("Kecamatan"),
         "parent": gettext_lazy("Regency/city"),
         "none": gettext_lazy("No kecamatan takes part yet."),
     },
     4: {
+        "done": gettext_lazy("Submitted"),
         "heading": gettext_lazy("Participating villages"),
         "region": gettext_lazy("Village"),
         "parent": gettext_lazy("Kecamatan"),
@@ -136,13 +139,18 @@ def _rows(user: User, page: Page[Assessment]) -> list[dict[str, object]]:
     return rows
 
 
+# An answer is done when the district accepted it; a kecamatan's or village's once submitted
+# (its district verifies it).
+DONE = Q(answers__status=Answer.Status.ACCEPTED) | Q(
+    answers__status=Answer.Status.SUBMITTED,
+    cycle__instrument__framework__region_level__gt=Region.Level.REGENCY,
+)
+
+
 def _counted(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
     return assessments.select_related(
         "region__parent", "cycle__instrument__framework", "final_band"
-    ).annotate(
-        total=Count("answers"),
-        accepted=Count("answers", filter=Q(answers__status=Answer.Status.ACCEPTED)),
-    )
+    ).annotate(total=Count("answers"), done=Count("answers", filter=DONE))
 
 
 @login_required
