@@ -160,7 +160,7 @@ class ContributionForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Why is it returned?"), max_length=2000)
+    reason = forms.CharField(label=_("Why is it returned to the partner?"), max_length=2000)
 
 
 class TotalsForm(forms.Form):

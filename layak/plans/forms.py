@@ -35,9 +35,17 @@ class PlanForm(forms.Form):
     )
 
 
+class ParentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A programme or activity named by its reference, so that items of the same name (one
+    programme per indicator) can be told apart."""
+
+    def label_from_instance(self, obj: PlanItem) -> str:
+        return f"{obj.ref} · {obj.name} ({obj.get_level_display()})"
+
+
 class ItemForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=PlanItem.Level.choices)
-    parent = forms.ModelChoiceField(
+    parent = ParentChoiceField(
         label=_("Part of"), queryset=PlanItem.objects.none(), required=False
     )
     indicator = forms.ModelChoiceField(
@@ -73,7 +81,7 @@ class ItemForm(forms.Form):
         parents = plan.items.filter(is_active=True).exclude(level=PlanItem.Level.SUB_ACTIVITY)
         if item is not None:
             parents = parents.exclude(pk=item.pk)
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = parents.order_by("order", "ref")  # type: ignore[attr-defined]
         self.fields["indicator"].queryset = Indicator.objects.filter(  # type: ignore[attr-defined]
             version=plan.version
         ).select_related("group")

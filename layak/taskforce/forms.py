@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from layak.core.concurrency import RevisionFormMixin
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
-from layak.taskforce.actions import MEMBER_ORGANISATION_KINDS, district_path
+from layak.taskforce.actions import (
+    FOLLOW_UP_OWNER_KINDS,
+    MEMBER_ORGANISATION_KINDS,
+    district_path,
+)
 from layak.taskforce.models import Decree, Member, Sex, SubTeam, TaskForceRole
 
 
@@ -93,7 +97,10 @@ class MemberForm(forms.Form):
         required=False,
         help_text=_("Leave empty for a person from outside the registered organisations."),
     )
-    role = forms.ChoiceField(label=_("Role in the task force"), choices=TaskForceRole.choices)
+    role = forms.ChoiceField(
+        label=_("Role in the task force"),
+        choices=[("", _("— choose the role —")), *TaskForceRole.choices],
+    )
     sub_team = forms.ChoiceField(
         label=_("Sub-team"),
         choices=[("", _("— none (chair, vice chair, secretary) —")), *SubTeam.choices],
@@ -231,7 +238,7 @@ class FollowUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["owner"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = district_organisations(region)
+        field.queryset = district_organisations(region).filter(kind__in=FOLLOW_UP_OWNER_KINDS)
 
 
 class CompleteForm(forms.Form):

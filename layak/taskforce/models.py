@@ -65,6 +65,19 @@ def district_of(region: Region) -> Region:
     return Region.objects.get(code=region.regency_code)
 
 
+class DecreeStatus(models.TextChoices):
+    """Where a decree stands on a day; the badge colour is ``colour``."""
+
+    IN_FORCE = "in_force", _("in force")
+    NOT_YET = "not_yet", _("not yet in force")
+    EXPIRED = "expired", _("expired")
+    SUPERSEDED = "superseded", _("superseded")
+
+    @property
+    def colour(self) -> str:
+        return {"in_force": "ok", "not_yet": "warn"}.get(self.value, "muted")
+
+
 class Decree(models.Model):
     """A decree (SK) forming or renewing a region's task force."""
 
@@ -129,6 +142,20 @@ class Decree(models.Model):
     @property
     def attachment_region(self) -> Region:
         return district_of(self.region)
+
+    def status_on(self, on: datetime.date) -> DecreeStatus:
+        """Where the decree stands on ``on``: the one status every page shows."""
+        if self.superseded_on is not None and self.superseded_on <= on:
+            return DecreeStatus.SUPERSEDED
+        if self.period_start > on:
+            return DecreeStatus.NOT_YET
+        if self.period_end is not None and self.period_end < on:
+            return DecreeStatus.EXPIRED
+        return DecreeStatus.IN_FORCE
+
+    @property
+    def status(self) -> DecreeStatus:
+        return self.status_on(timezone.localdate())
 
     def in_force_on(self, on: datetime.date) -> bool:
         return (

@@ -64,7 +64,9 @@ def test_partner_records_csr_and_the_secretariat_validates_it(page, tmp_path):
     english(page, personas.bekasi_admin.email)
     page.goto("/partners/review/")
     page.get_by_role("link", name="Open to decide").click()
-    page.get_by_label("Why is it returned?").fill("Nilai tidak sesuai kuitansi: Rp 80.000.000")
+    page.get_by_label("Why is it returned to the partner?").fill(
+        "Nilai tidak sesuai kuitansi: Rp 80.000.000"
+    )
     page.get_by_role("button", name="Return").click()
     expect(page.get_by_test_id("status").first).to_have_text("Returned")
     sign_out(page)

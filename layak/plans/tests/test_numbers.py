@@ -166,3 +166,12 @@ def test_the_dry_run_shows_each_changed_cell_and_the_audit_keeps_it(client, pers
     assert entry.after["changed"] == 1 and entry.after["changes"] == imp.summary["changes"]
     history = client.get(reverse("audit:list"), {"q": ""}).content.decode()
     assert "apbd_2025" in history and "→ 250.000" in history
+
+
+def test_the_parent_list_names_each_item_by_its_reference(client, personas, world):
+    client.force_login(personas.bekasi_admin)
+    page = client.get(reverse("plans:item_edit", args=[world.clinic.pk])).content.decode()
+    parents = page[page.index('name="parent"') :]
+    parents = parents[: parents.index("</select>")]
+    assert f">P1 · {world.programme.name} (Program)</option>" in parents
+    assert f">P1.A1 · {world.activity.name} (Kegiatan)</option>" in parents

@@ -9,6 +9,7 @@ follow-up action may close it as done, with a note and evidence.
 from layak.taskforce.actions.common import (
     DECREE_FIELDS,
     FOLLOW_UP_FIELDS,
+    FOLLOW_UP_OWNER_KINDS,
     MEETING_FIELDS,
     MEMBER_FIELDS,
     MEMBER_ORGANISATION_KINDS,
@@ -39,6 +40,7 @@ from layak.taskforce.actions.structure import (
 __all__ = [
     "DECREE_FIELDS",
     "FOLLOW_UP_FIELDS",
+    "FOLLOW_UP_OWNER_KINDS",
     "MEETING_FIELDS",
     "MEMBER_FIELDS",
     "MEMBER_ORGANISATION_KINDS",

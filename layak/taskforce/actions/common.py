@@ -70,6 +70,15 @@ MEMBER_ORGANISATION_KINDS = frozenset(
         OrganisationKind.VILLAGE_GOVERNMENT,
     }
 )
+# Organisations that can be responsible for a follow-up: the government's own offices (a
+# decision of the task force is carried out by the government, not by a partner company).
+FOLLOW_UP_OWNER_KINDS = frozenset(
+    {
+        OrganisationKind.GOVERNMENT_OFFICE,
+        OrganisationKind.SUBDISTRICT_OFFICE,
+        OrganisationKind.VILLAGE_GOVERNMENT,
+    }
+)
 # Roles that one person holds at a time (a coordinator: one per sub-team).
 SINGLE_ROLES = frozenset({TaskForceRole.CHAIR, TaskForceRole.SECRETARY, TaskForceRole.COORDINATOR})
 

@@ -17,6 +17,7 @@ from layak.organisations.models import Organisation
 from layak.regions.models import Region
 from layak.taskforce.actions.common import (
     FOLLOW_UP_FIELDS,
+    FOLLOW_UP_OWNER_KINDS,
     MEETING_FIELDS,
     A,
     TaskForceError,
@@ -282,6 +283,10 @@ def _check_owner(meeting: Meeting, owner: Organisation) -> None:
         or not owner.region.path.startswith(district_path(meeting.region))
     ):
         raise TaskForceError(_("The responsible office must be an organisation of the district."))
+    if owner.kind not in FOLLOW_UP_OWNER_KINDS:
+        raise TaskForceError(
+            _("A follow-up is the responsibility of a government office, not of a partner.")
+        )
 
 
 def district_path(region: Region) -> str:

@@ -262,3 +262,59 @@ def test_editing_a_past_meeting_keeps_its_chair_from_an_older_decree(client, per
     client.force_login(personas.bekasi_admin)
     page = client.get(reverse("taskforce:meeting_edit", args=[past.pk])).content.decode()
     assert f'value="{dedi.pk}" selected' in page
+
+
+def test_small_things_people_trip_over(client, personas):
+    """The member form asks for the role instead of proposing "chair"; a follow-up is the
+    responsibility of a government office; a future decree reads the same on every page."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from layak.organisations.models import Organisation
+    from layak.regions.models import Region
+    from layak.taskforce import actions
+    from layak.taskforce.actions import TaskForceError
+
+    admin = personas.bekasi_admin
+    today = timezone.localdate()
+    decree = actions.decree_create(
+        actor=admin,
+        region=Region.objects.get(code="32.16"),
+        number="SK/BESOK/2026",
+        signed_on=today,
+        signatory="Bupati Bekasi",
+        period_start=today + dt.timedelta(days=30),
+    )
+    client.force_login(admin)
+    form = client.get(reverse("taskforce:member_create", args=[decree.pk])).content.decode()
+    assert '<option value="" selected>— pilih peran —</option>' in form
+    refused = client.post(
+        reverse("taskforce:member_create", args=[decree.pk]),
+        {"name": "Tanpa Peran", "served_from": decree.period_start.isoformat()},
+    )
+    assert refused.status_code == 200 and not decree.members.exists()
+    detail = client.get(reverse("taskforce:decree", args=[decree.pk])).content.decode()
+    listing = client.get(reverse("taskforce:decrees", args=["32.16"])).content.decode()
+    assert "belum berlaku" in detail and "belum berlaku" in listing
+    assert "tidak berlaku" not in detail
+    business = Organisation.objects.get(name="PT Sinar Cikarang Sejahtera")
+    meeting = actions.meeting_create(
+        actor=admin,
+        region=decree.region,
+        title="Rapat",
+        agenda="Uji",
+        date=today,
+        start_time=dt.time(9),
+        place="Aula",
+        chair_name="Ketua",
+    )
+    with pytest.raises(TaskForceError):
+        actions.follow_up_add(
+            actor=admin, meeting=meeting, description="x", owner=business, due_date=today
+        )
+    page = client.get(reverse("taskforce:meeting", args=[meeting.pk])).content.decode()
+    owners = page[page.index('name="fu-owner"') :]
+    owners = owners[: owners.index("</select>")]
+    assert "Dinas Kesehatan Kabupaten Bekasi</option>" in owners
+    assert "PT Sinar Cikarang Sejahtera" not in owners
