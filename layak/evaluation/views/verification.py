@@ -177,6 +177,9 @@ def verify_assessment(request: HttpRequest, pk: int, stage: str) -> HttpResponse
             "stage_label": Stage.Kind(stage).label,
             "stage_open": stage_open_for(assessment, stage),
             "can_return": stage == verification.RETURN_STAGE[verification.level_of(assessment)],
+            "return_label": _("Return to the district")
+            if verification.level_of(assessment) == 2
+            else _("Return to the kecamatan or village"),
             "standing": results(assessment.cycle, [assessment.pk], stage).get(assessment.pk),
         }
     )
