@@ -17,6 +17,7 @@ from layak.audit.models import AuditEntry
 from layak.indicators import actions
 from layak.indicators.models import DataValue
 from layak.indicators.tests.helpers import definitions, office, put, stored
+from layak.jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 URL = "/api/dataValueSets"
@@ -267,6 +268,21 @@ def test_an_asynchronous_import_is_a_job_with_dhis2s_task_endpoints(client, pers
     assert summary["importCount"]["imported"] == 1 and stored("births", "32.16", "2025") == 1200
     other = auth(personas, "gunungmas.admin")
     assert client.get(endpoint, **other).status_code == 404
+
+
+def test_an_asynchronous_import_shows_its_summary_on_the_jobs_page(client, personas):
+    headers = auth(personas)
+    body = a_set(
+        {"dataElement": BIRTHS, "value": "1200"},
+        {"dataElement": FACILITY, "orgUnit": GUNUNG_MAS, "value": "5"},
+    )
+    post(client, headers, body, "async=true&atomicMode=NONE")
+    client.force_login(personas.bekasi_admin)
+    job = Job.objects.get(created_by=personas.bekasi_admin)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Nilai yang tanpa masalah disimpan" in page
+    assert "Baru: 1; diubah: 0; dihapus: 0; dibiarkan: 1." in page
+    assert "Kabupaten Gunung Mas" in page
 
 
 # ---- reading --------------------------------------------------------------------------------
