@@ -1,27 +1,57 @@
 """Figures of a dashboard as tables, each drawn as a chart and downloadable as CSV.
 
 A dashboard builds ``Table`` objects from aggregates the database computed; the same table is
-the chart's data (drawn here as inline SVG, server-side, so a chart needs no script and no
-style attribute), its accessible table view and its CSV download. Only the geometry of the
-drawing is computed in Python.
+the chart's data, its accessible table view and its CSV download.
+
+Why charts are drawn here, as inline SVG on the server, rather than by a vendored chart
+library: every figure must also stand as a table and a CSV, render without a script, print,
+and hold under a content security policy with no inline script or style. A library (Chart.js,
+ECharts, Vega) would draw on a canvas from JSON in the browser, add 200-800 kB of script to
+audit and update, and its output could not be tested on the server. The few kinds drawn here
+(bars, stacked bars, lines) are small enough to draw honestly by hand, and tested:
+
+- every axis starts at zero and ends at a round number at or above the largest value (and
+  above any stated maximum), with ticks formatted in the reader's language;
+- a figure whose rows have maxima of their own (points per cluster) draws each row's maximum
+  as a track on one shared axis, so 149.73 of 200 looks three-quarters full, not full;
+- text keeps its size at any width: the drawing has no ``viewBox`` to scale it; horizontal
+  positions are percentages of the width, lines are drawn in a stretched inner drawing whose
+  strokes do not scale, and labels are CSS pixels (``layak.css``), readable on a phone and a
+  laptop alike;
+- the legend lists only the series that have something drawn, in HTML beside the drawing;
+- a series standing for a review status has that status's colour (``workflow.COLOURS``), the
+  same as its badge everywhere else.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import StringIO
 
 from django.http import HttpResponse
+from django.utils.formats import number_format
 
-# Colour-blind friendly (Okabe-Ito), one per series.
+# Colour-blind friendly (Okabe-Ito), one per series that is not a status.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
-WIDTH = 640
-LABEL_WIDTH = 190
-ROW_HEIGHT = 22
-LINE_HEIGHT = 220
+TRACK = "#e6e9ee"
+# Bars: a label line above each row's bars, then the bars.
+LABEL_LINE = 18
+BAR = 14
+BAR_GAP = 3
+ROW_GAP = 12
+AXIS = 22
+# A row's label fits a phone's width (about 330 px of 12 px text); the table view has it whole.
+LABEL_CHARS = 44
+# Lines: the plot's height and the room under it for the period labels.
+LINE_TOP = 14
+LINE_PLOT = 150
+LINE_AXIS = 24
+# Lines are drawn in an inner drawing this wide, stretched to the width of the figure.
+INNER = 1000
 
 
 @dataclass
@@ -31,10 +61,15 @@ class Column:
     numeric: bool = True
     # Drawn as a series of the chart.
     series: bool = True
+    # The series' colour when it stands for something with a colour of its own (a status).
+    colour: str | None = None
 
 
 @dataclass
 class Segment:
+    """A bar: ``x`` and ``width`` in percent of the drawing's width, ``y`` and ``height`` in
+    pixels."""
+
     x: float
     width: float
     y: float
@@ -48,14 +83,41 @@ class BarRow:
     label: str
     y: float
     segments: list[Segment]
+    # The row's own maximum as a track behind its bars (percent of the width), if any.
+    track: Segment | None = None
+    # The whole label, when ``label`` had to be shortened.
+    full: str = ""
+
+
+@dataclass
+class Point:
+    x: float  # percent of the width
+    y: float  # pixels
+    title: str
 
 
 @dataclass
 class Line:
     label: str
     colour: str
-    points: str
-    dots: list[tuple[float, float, str]]
+    points: str  # in the inner drawing's units
+    dots: list[Point]
+
+
+@dataclass
+class Tick:
+    at: float  # percent of the width (bars) or pixels from the top (lines)
+    label: str
+    anchor: str = "middle"
+
+
+@dataclass
+class XLabel:
+    x: float  # percent of the width
+    label: str
+    anchor: str
+    # Shown only where there is room (every other label is dropped on a phone).
+    minor: bool = False
 
 
 @dataclass
@@ -64,12 +126,12 @@ class Drawing:
     height: int
     rows: list[BarRow] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
-    ticks: list[tuple[float, str]] = field(default_factory=list)
-    legend: list[tuple[float, float, str, str]] = field(default_factory=list)
-    width: int = WIDTH
-    label_width: int = LABEL_WIDTH
-    plot_right: int = WIDTH - 10
-    total_height: int = 0
+    ticks: list[Tick] = field(default_factory=list)
+    labels: list[XLabel] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)
+    plot_top: int = 0
+    plot_bottom: int = 0
+    inner: int = INNER
 
 
 @dataclass
@@ -85,11 +147,14 @@ class Table:
     chart: str = "bars"
     note: str = ""
     links: list[str | None] = field(default_factory=list)
-    # Scale of "bars" when the numbers are shares (percentages): 0..100.
+    # The axis reaches at least this (e.g. 100 for shares, the instrument's maximum score).
     max_value: Decimal | None = None
     csv_url: str = ""
     # Only the first rows are drawn (e.g. not a total row); None: all.
     drawn_rows: int | None = None
+    # The column holding each row's own maximum (e.g. a cluster's maximum points): drawn as
+    # the row's track, and the axis reaches the largest of them.
+    max_column: int | None = None
 
     @property
     def series(self) -> list[tuple[int, Column]]:
@@ -110,119 +175,149 @@ class Table:
     def _drawn(self) -> list[list[object]]:
         return self.rows if self.drawn_rows is None else self.rows[: self.drawn_rows]
 
+    def _drawn_series(self) -> list[tuple[int, Column, str]]:
+        """The series with at least one value to draw, each with its colour (a series without
+        a value gets no bar, no line and no legend entry)."""
+        out = []
+        for n, (i, column) in enumerate(self.series):
+            colour = column.colour or PALETTE[n % len(PALETTE)]
+            values = [_maybe(row[i]) for row in self._drawn]
+            if any(v is not None and (v > 0 or self.chart == "lines") for v in values):
+                out.append((i, column, colour))
+        return out
+
     def drawing(self) -> Drawing | None:
-        if not self.chart or not self._drawn or not self.series:
+        if not self.chart or not self._drawn or not self._drawn_series():
             return None
         if self.chart == "lines":
             return self._lines()
         return self._bars(stacked=self.chart == "stacked")
 
-    def _legend(self, top: float) -> list[tuple[float, float, str, str]]:
-        """Legend entries (x, y, label, colour), four to a line below the plot."""
-        return [
-            (
-                10 + (n % 4) * 155,
-                top + (n // 4) * 16,
-                _short(c.label, 24),
-                PALETTE[n % len(PALETTE)],
-            )
-            for n, (_i, c) in enumerate(self.series)
-        ]
-
-    def _legend_height(self) -> int:
-        return 16 * ((len(self.series) + 3) // 4) + 4
+    def _top(self, largest: float) -> float:
+        if self.max_value is not None:
+            largest = max(largest, float(self.max_value))
+        if self.max_column is not None:
+            largest = max([largest] + [_number(row[self.max_column]) for row in self._drawn])
+        return largest
 
     def _bars(self, *, stacked: bool) -> Drawing:
-        series = self.series
+        series = self._drawn_series()
         per_row = 1 if stacked else len(series)
-        band = ROW_HEIGHT * per_row + 8
-        values = [[_number(row[i]) for i, _c in series] for row in self._drawn]
+        bars_height = per_row * BAR + (per_row - 1) * BAR_GAP
+        values = [[_number(row[i]) for i, _c, _k in series] for row in self._drawn]
         if stacked:
-            top = max((sum(v, 0.0) for v in values), default=0.0)
+            largest = max((sum(v, 0.0) for v in values), default=0.0)
         else:
-            top = max((x for v in values for x in v), default=0.0)
-        if self.max_value is not None:
-            top = max(top, float(self.max_value))
-        top = top or 1.0
-        span = WIDTH - 10 - LABEL_WIDTH
+            largest = max((x for v in values for x in v), default=0.0)
+        top, step = nice_scale(self._top(largest))
         out: list[BarRow] = []
-        for r, (row, numbers) in enumerate(zip(self._drawn, values, strict=True)):
-            y = 4 + r * band
-            x = float(LABEL_WIDTH)
+        y = 0.0
+        for row, numbers in zip(self._drawn, values, strict=True):
+            label_y = y + LABEL_LINE - 5
+            bars_y = y + LABEL_LINE
+            x = 0.0
             segments: list[Segment] = []
-            for n, ((_i, column), value) in enumerate(zip(series, numbers, strict=True)):
-                width = span * value / top
-                title = f"{row[0]} · {column.label}: {_text(row[_i])}"
-                colour = PALETTE[n % len(PALETTE)]
+            for n, ((i, column, colour), value) in enumerate(zip(series, numbers, strict=True)):
+                width = 100 * value / top
+                title = f"{row[0]} · {column.label}: {_text(row[i])}"
                 if stacked:
-                    segments.append(Segment(x, width, y, ROW_HEIGHT - 4, colour, title))
+                    segments.append(Segment(x, width, bars_y, BAR, colour, title))
                     x += width
                 else:
-                    segments.append(
-                        Segment(x, width, y + n * ROW_HEIGHT, ROW_HEIGHT - 4, colour, title)
-                    )
-            out.append(BarRow(_short(str(row[0])), y + band / 2 - 4, segments))
-        ticks = [(LABEL_WIDTH + span * f, _tick(top * f)) for f in (0, 0.25, 0.5, 0.75, 1)]
-        height = 4 + band * len(self._drawn) + 18
+                    at = bars_y + n * (BAR + BAR_GAP)
+                    segments.append(Segment(0.0, width, at, BAR, colour, title))
+            track = None
+            if self.max_column is not None and row[self.max_column] is not None:
+                maximum = _number(row[self.max_column])
+                title = f"{row[0]} · {self.columns[self.max_column].label}: {_text(maximum)}"
+                track = Segment(0.0, 100 * maximum / top, bars_y, bars_height, TRACK, title)
+            out.append(
+                BarRow(_short(str(row[0]), LABEL_CHARS), label_y, segments, track, str(row[0]))
+            )
+            y = bars_y + bars_height + ROW_GAP
+        plot_bottom = math.ceil(y)
         return Drawing(
             kind="bars",
-            height=height,
+            height=plot_bottom + AXIS,
             rows=out,
-            ticks=ticks,
-            legend=self._legend(height + 4),
-            total_height=height + 4 + self._legend_height(),
+            ticks=_ticks(top, step, lambda f: 100 * f / top),
+            legend=[(column.label, colour) for _i, column, colour in series]
+            + ([(self.columns[self.max_column].label, TRACK)] if any(r.track for r in out) else []),
+            plot_bottom=plot_bottom,
         )
 
     def _lines(self) -> Drawing:
-        series = self.series
-        values = [[_maybe(row[i]) for i, _c in series] for row in self._drawn]
-        top = max((x for v in values for x in v if x is not None), default=0.0)
-        if self.max_value is not None:
-            top = max(top, float(self.max_value))
-        top = top or 1.0
-        left, right, bottom, height = 80.0, WIDTH - 80.0, LINE_HEIGHT - 30.0, LINE_HEIGHT - 50.0
-        steps = max(len(self._drawn) - 1, 1)
+        series = self._drawn_series()
+        drawn = self._drawn
+        values = [[_maybe(row[i]) for i, _c, _k in series] for row in drawn]
+        largest = max((x for v in values for x in v if x is not None), default=0.0)
+        top, step = nice_scale(self._top(largest))
+        bottom = LINE_TOP + LINE_PLOT
+        # Points sit between 4 % and 96 % of the width, so the first and last dots are whole.
         xs = [
-            left + (right - left) * (r / steps if len(self._drawn) > 1 else 0.5)
-            for r in range(len(self._drawn))
+            4 + 92 * (r / (len(drawn) - 1)) if len(drawn) > 1 else 50.0 for r in range(len(drawn))
         ]
         lines: list[Line] = []
-        for n, (_i, column) in enumerate(series):
-            colour = PALETTE[n % len(PALETTE)]
-            points: list[tuple[float, float, str]] = []
-            for r, row in enumerate(self._drawn):
-                value = values[r][n]
-                if value is None:
-                    continue
-                y = bottom - height * value / top
-                points.append((xs[r], y, f"{row[0]} · {column.label}: {_text(row[_i])}"))
-            lines.append(
-                Line(
-                    column.label,
-                    colour,
-                    " ".join(f"{x:.1f},{y:.1f}" for x, y, _t in points),
-                    points,
+        for n, (i, column, colour) in enumerate(series):
+            dots = [
+                Point(
+                    xs[r],
+                    bottom - LINE_PLOT * value / top,
+                    f"{row[0]} · {column.label}: {_text(row[i])}",
                 )
+                for r, row in enumerate(drawn)
+                if (value := values[r][n]) is not None
+            ]
+            points = " ".join(f"{d.x * INNER / 100:.1f},{d.y:.1f}" for d in dots)
+            lines.append(Line(column.label, colour, points, dots))
+        # About six labels at most; every other one is dropped on a phone.
+        every = max(1, -(-len(xs) // 6))
+        labels = []
+        for r, row in enumerate(drawn):
+            if r % every and r != len(xs) - 1:
+                continue
+            anchor = (
+                "start" if r == 0 and len(xs) > 1 else "end" if r == len(xs) - 1 and r else "middle"
             )
-        ticks = [(bottom - height * f, _tick(top * f)) for f in (0, 0.5, 1)]
-        # Every label when they fit, otherwise about eight of them.
-        every = max(1, -(-len(xs) // 8))
-        labels = [
-            BarRow(_short(str(row[0]), 22), xs[r], [])
-            for r, row in enumerate(self._drawn)
-            if r % every == 0 or r == len(xs) - 1
-        ]
+            labels.append(
+                XLabel(xs[r], _short(str(row[0]), 16), anchor, minor=bool(len(labels) % 2))
+            )
+        if len(labels) > 1 and labels[-1].minor:
+            labels[-1].minor = False  # the latest period always shows
+            labels[-2].minor = True
         return Drawing(
             kind="lines",
-            height=LINE_HEIGHT,
-            rows=labels,
+            height=bottom + LINE_AXIS,
             lines=lines,
-            ticks=ticks,
-            label_width=int(left),
-            plot_right=int(right),
-            legend=self._legend(LINE_HEIGHT + 4),
-            total_height=LINE_HEIGHT + 4 + self._legend_height(),
+            ticks=_ticks(top, step, lambda f: bottom - LINE_PLOT * f / top),
+            labels=labels,
+            legend=[(column.label, colour) for _i, column, colour in series],
+            plot_top=LINE_TOP,
+            plot_bottom=bottom,
         )
+
+
+def nice_scale(largest: float) -> tuple[float, float]:
+    """The axis's end and its step: a round number (1, 2, 2.5 or 5 times a power of ten) per
+    step, four to six steps, ending at or above ``largest``."""
+    if largest <= 0:
+        return 1.0, 0.25
+    raw = largest / 5
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    top = step * math.ceil(largest / step - 1e-9)
+    return top, step
+
+
+def _ticks(top: float, step: float, place: Callable[[float], float]) -> list[Tick]:
+    count = round(top / step)
+    places = 0 if float(step).is_integer() else (1 if (step * 10).is_integer() else 2)
+    out = []
+    for k in range(count + 1):
+        value = step * k
+        anchor = "start" if k == 0 else "end" if k == count else "middle"
+        out.append(Tick(place(value), number_format(value, places, force_grouping=True), anchor))
+    return out
 
 
 def _number(value: object) -> float:
@@ -239,15 +334,17 @@ def _maybe(value: object) -> float | None:
 
 
 def _text(value: object) -> str:
+    """A value in a tooltip, in the reader's language."""
     if value is None:
         return "—"
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return number_format(value, 0, force_grouping=True)
+    if isinstance(value, float | Decimal):
+        places = 0 if Decimal(str(value)) == Decimal(str(value)).to_integral() else 2
+        return number_format(value, places, force_grouping=True)
     return str(value)
-
-
-def _tick(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 or value == 0 else f"{value:.1f}"
 
 
 def _short(label: str, length: int = 28) -> str:

@@ -15,7 +15,7 @@ from django.db.models import (
 from layak.dashboards.charts import Column
 from layak.evaluation.models import Cycle, Stage
 from layak.regions.models import Region
-from layak.workflow import Status
+from layak.workflow import COLOURS, Status
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -49,7 +49,9 @@ def _status_counts(prefix: str = "") -> dict[str, Count]:
 
 def _status_columns(first: str) -> list[Column]:
     labels = {str(s): str(s.label) for s in REVIEW_STATUSES}
-    return [Column(first, numeric=False)] + [Column(labels[str(s)]) for s in REVIEW_STATUSES]
+    return [Column(first, numeric=False)] + [
+        Column(labels[str(s)], colour=COLOURS[s]) for s in REVIEW_STATUSES
+    ]
 
 
 def _percent(part: object, whole: object) -> Decimal | None:

@@ -236,6 +236,8 @@ def _scores_by_group(
         ),
     )
     table.drawn_rows = len(rows)
+    # Each group against its own maximum, on one axis reaching the largest.
+    table.max_column = len(columns) - 1
     table.rows.append(total_row)
     now = Standing()
     current = assessments.get(cycle.pk) if cycle else None

@@ -26,7 +26,7 @@ from layak.dashboards.figures._common import (
 from layak.evaluation.models import Answer, Assessment, Cycle
 from layak.frameworks.models import PredicateBand
 from layak.regions.models import Region
-from layak.workflow import Status
+from layak.workflow import COLOURS, Status
 
 # ---- national ----------------------------------------------------------------------------
 
@@ -181,9 +181,9 @@ def _by_province(current: Cycle) -> list[Table]:
                 Column(_("Districts taking part"), series=False),
                 Column(_("Submitted"), series=False),
                 Column(_("Determined"), series=False),
-                Column(_("Answers accepted (%)")),
-                Column(_("Answers submitted (%)")),
-                Column(_("Answers returned (%)")),
+                Column(_("Answers accepted (%)"), colour=COLOURS[Status.ACCEPTED]),
+                Column(_("Answers submitted (%)"), colour=COLOURS[Status.SUBMITTED]),
+                Column(_("Answers returned (%)"), colour=COLOURS[Status.RETURNED]),
             ],
             rows,
             chart="stacked",

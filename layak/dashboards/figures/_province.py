@@ -22,6 +22,7 @@ from layak.dashboards.figures._common import (
     _money,
     cycles,
 )
+from layak.evaluation import scores
 from layak.evaluation.models import Assessment, Cycle, Stage
 from layak.regions.models import Region
 
@@ -157,6 +158,8 @@ def province(region: Region, cycle: Cycle | None) -> Province:
             rows,
             chart="bars",
             links=links,
+            # The axis reaches the instrument's maximum score, so a total reads against it.
+            max_value=sum(scores.indicator_maxima(cycle.instrument_id).values(), Decimal(0)),
             note=_(
                 "Scores as they stand at each stage (an item a verifier has not reached keeps "
                 "the previous level's points); the latest score of a determined evaluation is "
