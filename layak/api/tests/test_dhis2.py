@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
@@ -207,6 +208,18 @@ def test_import_strategies_and_deleted_values(client, personas):
     # Removed values are kept, inactive, with their history.
     assert DataValue.objects.filter(is_active=False).count() == 2
     assert AuditEntry.objects.filter(action="indicators.value_removed").count() == 2
+    everything = read(
+        client,
+        headers,
+        dataElement=[BIRTHS, FACILITY],
+        period="2025",
+        orgUnit=BEKASI,
+        includeDeleted="true",
+    )["dataValues"]
+    assert sorted((v["dataElement"], v["deleted"]) for v in everything) == [
+        (FACILITY, True),
+        (BIRTHS, True),
+    ]
     refused = post(client, headers, body, "importStrategy=REPLACE")
     assert refused.status_code == 409 and "REPLACE" in refused.json()["message"]
 
@@ -331,6 +344,11 @@ def test_reads_take_dhis2s_filters(client, personas):
     assert [(v["dataElement"], v["orgUnit"], v["categoryOptionCombo"]) for v in codes] == [
         ("children", "32.16", "sex=F")
     ]
+    xml = client.get(
+        URL + ".xml", {"dataElement": BIRTHS, "period": "2025", "orgUnit": BEKASI}, **headers
+    )
+    root = ElementTree.fromstring(b"".join(xml.streaming_content))  # noqa: S314 - our own XML
+    assert [v.get("value") for v in root] == ["1200"]
     missing = client.get(URL, {"dataElement": BIRTHS, "orgUnit": BEKASI}, **headers)
     assert missing.status_code == 409
     weekly = client.get(
