@@ -338,14 +338,27 @@ def organisation_units(
     if size is None:
         total = len(chosen)
     fields = _fields(request, ["id", "displayName"])
-    return _answer(
-        "organisationUnits", [_select(_region(r), fields) for r in chosen], total, page, size
-    )
+    items = [_region(r) for r in chosen]
+    if fields is None or "children" in fields:
+        # The children's identifiers, in one query for the whole page.
+        below: dict[str, list[dict[str, str]]] = {}
+        for parent, code in (
+            Region.objects.filter(parent__in=chosen, is_active=True)
+            .order_by("code")
+            .values_list("parent__code", "code")
+        ):
+            below.setdefault(parent, []).append({"id": ids.region_uid(code)})
+        for item in items:
+            item["children"] = below.get(item["code"], [])
+    return _answer("organisationUnits", [_select(i, fields) for i in items], total, page, size)
 
 
 @endpoint("GET")
 def me(request: HttpRequest, user: User, fmt: str | None = None) -> HttpResponse:
     """The caller: who they are and the organisation units they work in."""
+    refused = unsupported(request, {"fields"})
+    if refused:
+        return refused
     grants = authz.grants(user)
     codes = sorted({p.rstrip(".") for g in grants for p in g.paths})
     national = any(g.national for g in grants)

@@ -421,6 +421,12 @@ def test_metadata_lookups(client, personas):
     assert {u["code"] for u in units.json()["organisationUnits"]} >= {"32.16"}
     assert "62.10" not in {u["code"] for u in units.json()["organisationUnits"]}
     assert client.get(f"/api/organisationUnits/{GUNUNG_MAS}", **headers).status_code == 404
+    bekasi = client.get(
+        "/api/organisationUnits",
+        {"filter": "code:eq:32.16", "fields": "id,children[id]"},
+        **headers,
+    ).json()["organisationUnits"][0]
+    assert {ids.region_code(c["id"]) for c in bekasi["children"]} >= {"32.16.01"}
     dinkes = ids.organisation_uid(office().pk)
     assert (
         client.get(f"/api/organisationUnits/{dinkes}", **headers).json()["parent"]["id"] == BEKASI
@@ -456,9 +462,9 @@ def test_organisation_units_cost_the_same_queries_for_any_page(client, personas)
         return len(ctx.captured_queries), len(response.json()["organisationUnits"])
 
     queries(pageSize=1)  # the token's first use is recorded once
-    small, shown = queries(pageSize=2)
+    small, shown = queries(pageSize=2, fields="id,children")
     assert shown == 2
-    large, shown = queries(pageSize=200, fields="id,code,name,level,path,parent")
+    large, shown = queries(pageSize=200, fields="id,code,name,level,path,parent,children")
     assert large == small and shown > 2
 
 
