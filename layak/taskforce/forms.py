@@ -108,6 +108,12 @@ class MemberForm(forms.Form):
     )
     served_from = _date(_("Serving from"))
     served_until = _date(_("Serving until"), required=False)
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=[("", "—"), *Sex.choices],
+        required=False,
+        help_text=_("Carried to every meeting's attendance list, which is reported by sex."),
+    )
 
     def __init__(self, *args: Any, decree: Decree, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

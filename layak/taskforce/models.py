@@ -173,6 +173,11 @@ class Decree(models.Model):
         return min(ends) if ends else None
 
 
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
 class Member(models.Model):
     """A person serving in the task force under one decree, from one date until another."""
 
@@ -202,6 +207,8 @@ class Member(models.Model):
     served_from = models.DateField(_("serving from"))
     served_until = models.DateField(_("serving until"), null=True, blank=True)
     end_reason = models.CharField(_("reason the service ended"), max_length=300, blank=True)
+    # Known once and carried to every meeting's attendance list (reported by sex).
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = MemberQuerySet.as_manager()
@@ -295,11 +302,6 @@ class Meeting(models.Model):
         if self.chair_member is not None:
             return self.chair_member.name
         return self.chair_name
-
-
-class Sex(models.TextChoices):
-    MALE = "M", _("Male")
-    FEMALE = "F", _("Female")
 
 
 class Attendance(models.Model):

@@ -17,6 +17,7 @@ from layak.taskforce.actions.common import (
     TaskForceError,
 )
 from layak.taskforce.actions.meetings import (
+    AttendanceError,
     attendance_record,
     attendee_add,
     district_path,
@@ -45,6 +46,7 @@ __all__ = [
     "MEMBER_FIELDS",
     "MEMBER_ORGANISATION_KINDS",
     "SINGLE_ROLES",
+    "AttendanceError",
     "TaskForceError",
     "attendance_record",
     "attendee_add",

@@ -40,6 +40,7 @@ MEMBER_FIELDS = (
     "served_from",
     "served_until",
     "end_reason",
+    "sex",
 )
 MEETING_FIELDS = (
     "title",

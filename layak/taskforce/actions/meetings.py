@@ -152,6 +152,7 @@ def _invite(meeting: Meeting, members: Iterable[Member]) -> list[Attendance]:
             name=m.name,
             position=m.position,
             organisation_id=m.organisation_id,
+            sex=m.sex,  # known once, carried to every meeting
             invited=True,
         )
         for m in members
@@ -187,37 +188,58 @@ def _refresh_evaluation(meeting: Meeting, actor: User) -> None:
     computed.refresh(meeting.region, actor)
 
 
+class AttendanceError(TaskForceError):
+    """Rows of an attendance list that cannot be saved: ``rows`` maps attendance ids to the
+    message to show beside each; nothing was saved."""
+
+    def __init__(self, rows: dict[int, str]) -> None:
+        super().__init__(_("The attendance was not saved: see the marked rows."))
+        self.rows = rows
+
+
 @transaction.atomic
 def attendance_record(*, actor: User, meeting: Meeting, marks: dict[int, tuple[bool, str]]) -> None:
     """Record who was present: ``marks`` maps attendance ids to (present, sex). A person
-    present needs their sex (attendance is reported by sex)."""
+    present needs their sex (attendance is reported by sex); a member's sex, once known, is
+    kept on the member and carried to later meetings. Raises ``AttendanceError`` naming every
+    row that cannot be saved; then nothing is saved."""
     meeting = lock(Meeting, meeting.pk)
     check_edits(actor, meeting.region)
     if meeting.date > timezone.localdate():
         raise TaskForceError(_("Attendance is recorded once the meeting has taken place."))
     rows = {
         a.pk: a
-        for a in meeting.attendances.select_for_update(of=("self",)).filter(pk__in=list(marks))
+        for a in meeting.attendances.select_for_update(of=("self",))
+        .select_related("member")
+        .filter(pk__in=list(marks))
     }
     if len(rows) != len(marks):
         raise TaskForceError(_("Some people are not on this meeting's list."))
+    problems: dict[int, str] = {}
+    for pk, (present, sex) in marks.items():
+        if sex and sex not in Sex.values:
+            problems[pk] = _("Unknown sex.")
+        elif present and not (sex or rows[pk].sex):
+            problems[pk] = _("Give the sex of %(name)s (attendance is reported by sex).") % {
+                "name": rows[pk].name
+            }
+    if problems:
+        raise AttendanceError(problems)
     changed: list[Attendance] = []
+    learnt: list[tuple[Member, str]] = []
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for pk, (present, sex) in marks.items():
         row = rows[pk]
-        if sex and sex not in Sex.values:
-            raise TaskForceError(_("Unknown sex."))
-        if present and not (sex or row.sex):
-            raise TaskForceError(
-                _("Give the sex of %(name)s (attendance is reported by sex).") % {"name": row.name}
-            )
         new_sex = sex or row.sex
         if row.present != present or row.sex != new_sex:
             before[row.name] = {"present": row.present, "sex": row.sex}
             row.present, row.sex = present, new_sex
             after[row.name] = {"present": row.present, "sex": row.sex}
             changed.append(row)
+        if row.member is not None and new_sex and row.member.sex != new_sex:
+            learnt.append((row.member, row.member.sex))
+            row.member.sex = new_sex
     if changed:
         Attendance.objects.bulk_update(changed, ["present", "sex"])
         record(
@@ -229,6 +251,17 @@ def attendance_record(*, actor: User, meeting: Meeting, marks: dict[int, tuple[b
             after=after,
         )
         _refresh_evaluation(meeting, actor)
+    if learnt:
+        Member.objects.bulk_update([m for m, _old in learnt], ["sex"])
+        for member, old in learnt:
+            record(
+                actor=actor,
+                action="taskforce.member_updated",
+                obj=member,
+                region=meeting.region,
+                before={"sex": old},
+                after={"sex": member.sex},
+            )
 
 
 @transaction.atomic

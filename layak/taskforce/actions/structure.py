@@ -233,6 +233,7 @@ def member_add(
     organisation: Organisation | None = None,
     sub_team: str = "",
     served_until: datetime.date | None = None,
+    sex: str = "",
 ) -> Member:
     """Add a person serving under ``decree`` from ``served_from``."""
     decree = lock(Decree, decree.pk)
@@ -246,6 +247,7 @@ def member_add(
         sub_team=sub_team if role in SUB_TEAM_ROLES else "",
         served_from=served_from,
         served_until=served_until,
+        sex=sex,
     )
     _check_member(decree, member)
     member.save()

@@ -318,3 +318,50 @@ def test_small_things_people_trip_over(client, personas):
     owners = owners[: owners.index("</select>")]
     assert "Dinas Kesehatan Kabupaten Bekasi</option>" in owners
     assert "PT Sinar Cikarang Sejahtera" not in owners
+
+
+def test_attendance_keeps_what_was_ticked_and_carries_each_members_sex(client, personas):
+    """A refused save keeps every tick, with the message beside the row; a member's sex once
+    given is known at the next meeting."""
+    from layak.taskforce.models import Member
+
+    _old, new, m = _world(personas)
+    rows = {a.name: a for a in m.attendances.all()}
+    hendra, ani, rina = rows["Hendra Gunawan"], rows["Ani Gustiani"], rows["dr. Rina Kusuma"]
+    client.force_login(personas.bekasi_admin)
+    url = reverse("taskforce:attendance", args=[m.pk])
+    data = {
+        f"present-{hendra.pk}": "1",
+        f"sex-{hendra.pk}": "M",
+        f"present-{ani.pk}": "1",  # her sex is missing
+        f"present-{rina.pk}": "1",
+        f"sex-{rina.pk}": "F",
+    }
+    page = client.post(url, data, follow=True).content.decode()
+    assert 'data-testid="attendance-refused"' in page
+    row = page[page.index(f'id="sex-{ani.pk}"') :]
+    row = row[: row.index("</td>")]
+    assert "Isikan jenis kelamin Ani Gustiani" in row  # the message beside her row
+    assert f'name="present-{hendra.pk}" id="present-{hendra.pk}" value="1" checked' in page
+    assert f'name="present-{rina.pk}" id="present-{rina.pk}" value="1" checked' in page
+    assert 'value="F" selected' in page[page.index(f'id="sex-{rina.pk}"') :]
+    assert not m.attendances.filter(present=True).exists()  # nothing was saved
+    # A reload shows the stored list again.
+    again = client.get(reverse("taskforce:meeting", args=[m.pk])).content.decode()
+    assert 'data-testid="attendance-refused"' not in again
+    data[f"sex-{ani.pk}"] = "F"
+    client.post(url, data)
+    assert m.attendances.filter(present=True).count() == 3
+    assert dict(Member.objects.filter(decree=new).values_list("name", "sex")) == {
+        "Hendra Gunawan": "M",
+        "Ani Gustiani": "F",
+        "dr. Rina Kusuma": "F",
+    }
+    # The next meeting's list knows everyone's sex already.
+    chair = Member.objects.get(name="Hendra Gunawan")
+    second = meeting(personas, date=D(2025, 6, 12), chair_member=chair, chair_name="")
+    assert dict(second.attendances.values_list("name", "sex")) == {
+        "Hendra Gunawan": "M",
+        "Ani Gustiani": "F",
+        "dr. Rina Kusuma": "F",
+    }

@@ -147,10 +147,37 @@ def _follow_ups(meeting: Meeting) -> QuerySet[FollowUp]:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in(request)
     meeting = _meeting(user, pk, A.VIEW)
+    refused = request.session.pop(_refused_key(meeting), None)
+    if refused:
+        marks = {int(k): (bool(v[0]), str(v[1])) for k, v in refused["marks"].items()}
+        problems = {int(k): str(v) for k, v in refused["problems"].items()}
+        return _meeting_page(request, user, meeting, marks=marks, problems=problems)
+    return _meeting_page(request, user, meeting)
+
+
+def _refused_key(meeting: Meeting) -> str:
+    return f"taskforce-attendance-refused-{meeting.pk}"
+
+
+def _meeting_page(
+    request: HttpRequest,
+    user: User,
+    meeting: Meeting,
+    *,
+    marks: dict[int, tuple[bool, str]] | None = None,
+    problems: dict[int, str] | None = None,
+) -> HttpResponse:
+    """The meeting's page; after a refused attendance save, with what was ticked and chosen
+    (``marks``) and each row's problem beside it."""
     can_edit = authz.reaches(user, A.EDIT, meeting.region)
     attendances = list(
         meeting.attendances.select_related("organisation", "member").order_by("-invited", "pk")
     )
+    totals = _totals(attendances)
+    for a in attendances:
+        if marks is not None and a.pk in marks:
+            a.present, a.sex = marks[a.pk][0], marks[a.pk][1] or a.sex
+        a.error = (problems or {}).get(a.pk, "")  # type: ignore[attr-defined]
     follow_ups = list(_follow_ups(meeting))
     closable = set(
         FollowUp.objects.for_user(user, A.EDIT).filter(meeting=meeting).values_list("pk", flat=True)
@@ -169,7 +196,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "region": meeting.region,
             "attendances": attendances,
-            "totals": _totals(attendances),
+            "attendance_refused": bool(problems),
+            "totals": totals,
             "held": meeting.date <= today,
             "follow_ups": follow_ups,
             "can_edit": can_edit,
@@ -283,6 +311,13 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         )
     try:
         actions.attendance_record(actor=user, meeting=meeting, marks=marks)
+    except actions.AttendanceError as exc:
+        # Nothing saved: the meeting's page shows every tick and choice again, each problem
+        # beside its row (kept for the next page only, so a reload shows the stored list).
+        request.session[_refused_key(meeting)] = {
+            "marks": {str(k): list(v) for k, v in marks.items()},
+            "problems": {str(k): v for k, v in exc.rows.items()},
+        }
     except actions.TaskForceError as exc:
         messages.error(request, str(exc))
     else:

@@ -316,7 +316,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in(request)
     member = _member(user, pk, A.EDIT)
     decree = member.decree
-    fields = ("name", "position", "organisation", "role", "sub_team", "served_from")
+    fields = ("name", "position", "organisation", "role", "sub_team", "served_from", "sex")
     initial: dict[str, Any] = {name: getattr(member, name) for name in fields}
     initial["served_until"] = member.served_until
     form = MemberForm(request.POST or None, decree=decree, initial=initial)
