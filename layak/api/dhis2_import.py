@@ -34,6 +34,7 @@ from layak.api import dhis2_ids as ids
 from layak.api.dhis2_lookup import Catalogue, DataSet, OrgUnit, Unknown, org_units, scheme
 from layak.core.numbers import PLAIN, NumberError, check_places, parse_number
 from layak.indicators import actions
+from layak.indicators.actions import Entry
 from layak.indicators.models import DataValue
 from layak.organisations.models import Organisation
 
@@ -196,114 +197,102 @@ def _own_offices(actor: User, district_codes: set[str]) -> dict[str, Organisatio
     }
 
 
-def import_set(*, actor: User, data: dict[str, Any], options: Options) -> dict[str, Any]:
-    """Import one data value set; the answer is DHIS2's import summary (its ``response``)."""
-    values: list[dict[str, Any]] = list(data.get("dataValues") or [])
-    if len(values) > actions.MAX_ROWS:
-        raise Refused(
-            _("At most %(max)d values can be imported at once.") % {"max": actions.MAX_ROWS}
-        )
-    catalogue = Catalogue.load()
-    conflicts: list[Conflict] = []
-    data_set: DataSet | None = None
-    set_data_set = _text(data.get("dataSet"))
-    if set_data_set:
-        try:
-            data_set = catalogue.data_set(set_data_set, options.data_sets)
-        except Unknown as exc:
-            raise Refused(str(exc)) from None
-    if not _is_default_attribute(data.get("attributeOptionCombo")):
-        raise Refused(
-            _(
-                "Layak has no attribute option combos; leave attributeOptionCombo out or use "
-                "the default one."
-            )
-        )
-    set_period = _text(data.get("period"))
-    set_org_unit = _text(data.get("orgUnit"))
-    units = org_units({_text(v.get("orgUnit")) or set_org_unit for v in values}, options.org_units)
-    entries: list[actions.Entry] = []
-    deleting: set[int] = set()
-    comments: dict[int, str | None] = {}
-    for index, raw in enumerate(values):
-        row = index + 1
+@dataclass
+class _Set:
+    """What applies to every value of a set: the catalogue, the options and the set-level
+    fields, with the organisation units looked up once."""
 
-        def refuse(prop: str, obj: Any, message: str, index: int = index) -> None:
-            conflicts.append(Conflict(index, prop, _text(obj), message))
+    catalogue: Catalogue
+    options: Options
+    data_set: DataSet | None
+    period: str
+    org_unit: str
+    units: dict[str, OrgUnit | str]
 
-        element_id = _text(raw.get("dataElement"))
-        if not element_id:
-            refuse("dataElement", "", _("Name the data element."))
-            continue
-        try:
-            element = catalogue.element(element_id, options.elements)
-        except Unknown as exc:
-            refuse("dataElement", element_id, str(exc))
-            continue
-        if data_set is not None and not data_set.holds(element):
-            refuse(
-                "dataElement",
-                element_id,
-                _("%(element)s is not part of the data set %(set)s.")
-                % {"element": element.name, "set": data_set.name},
-            )
-            continue
-        unit_id = _text(raw.get("orgUnit")) or set_org_unit
-        unit = units.get(unit_id) if unit_id else _("Name the organisation unit.")
-        if not isinstance(unit, OrgUnit):
-            refuse("orgUnit", unit_id, str(unit or _("Name the organisation unit.")))
-            continue
-        period = _text(raw.get("period")) or set_period
-        kind = ids.period_type_of(period)
-        if kind != element.period_type:
-            example = {"year": "2025", "quarter": "2025Q1", "month": "202501"}[element.period_type]
-            refuse(
-                "period",
-                period,
-                _("%(element)s is collected %(type)s: write the period like %(example)s.")
-                % {
-                    "element": element.name,
-                    "type": element.get_period_type_display().lower(),
-                    "example": example,
-                },
-            )
-            continue
-        if not _is_default_attribute(raw.get("attributeOptionCombo")):
-            refuse(
-                "attributeOptionCombo",
-                raw.get("attributeOptionCombo"),
-                _("Layak has no attribute option combos; use the default one."),
-            )
-            continue
-        try:
-            key = catalogue.combo(element, _text(raw.get("categoryOptionCombo")), options.combos)
-        except Unknown as exc:
-            refuse("categoryOptionCombo", raw.get("categoryOptionCombo"), str(exc))
-            continue
-        delete = options.strategy == "DELETE" or _text(raw.get("deleted")).lower() in TRUE
-        value = None
-        if not delete:
-            try:
-                value = parse_number(raw.get("value"), language=PLAIN)
-                check_places(value, 2)
-            except NumberError as exc:
-                refuse("value", raw.get("value"), str(exc))
-                continue
-        if delete:
-            deleting.add(row)
-        comment = raw.get("comment")
-        comments[row] = None if comment is None else _text(comment)[:2000]
-        entries.append(
-            actions.Entry(
-                row=row,
-                element=element,
-                region=unit.region,
-                period=ids.to_layak(period),
-                disaggregation=key,
-                value=value,
-                organisation=unit.office,
-            )
+
+@dataclass
+class _Value:
+    entry: actions.Entry
+    delete: bool
+    comment: str | None  # None: the value sends no comment
+
+
+def _value(index: int, raw: dict[str, Any], given: _Set) -> _Value | Conflict:
+    """One value of the set, looked up and read; or the conflict that stops it."""
+    options, catalogue = given.options, given.catalogue
+    element_id = _text(raw.get("dataElement"))
+    if not element_id:
+        return Conflict(index, "dataElement", "", _("Name the data element."))
+    try:
+        element = catalogue.element(element_id, options.elements)
+    except Unknown as exc:
+        return Conflict(index, "dataElement", element_id, str(exc))
+    if given.data_set is not None and not given.data_set.holds(element):
+        return Conflict(
+            index,
+            "dataElement",
+            element_id,
+            _("%(element)s is not part of the data set %(set)s.")
+            % {"element": element.name, "set": given.data_set.name},
         )
+    unit_id = _text(raw.get("orgUnit")) or given.org_unit
+    if not unit_id:
+        return Conflict(index, "orgUnit", "", _("Name the organisation unit."))
+    unit = given.units[unit_id]
+    if not isinstance(unit, OrgUnit):
+        return Conflict(index, "orgUnit", unit_id, unit)
+    period = _text(raw.get("period")) or given.period
+    if ids.period_type_of(period) != element.period_type:
+        example = {"year": "2025", "quarter": "2025Q1", "month": "202501"}[element.period_type]
+        return Conflict(
+            index,
+            "period",
+            period,
+            _("%(element)s is collected %(type)s: write the period like %(example)s.")
+            % {
+                "element": element.name,
+                "type": element.get_period_type_display().lower(),
+                "example": example,
+            },
+        )
+    if not _is_default_attribute(raw.get("attributeOptionCombo")):
+        return Conflict(
+            index,
+            "attributeOptionCombo",
+            _text(raw.get("attributeOptionCombo")),
+            _("Layak has no attribute option combos; use the default one."),
+        )
+    combo = _text(raw.get("categoryOptionCombo"))
+    try:
+        key = catalogue.combo(element, combo, options.combos)
+    except Unknown as exc:
+        return Conflict(index, "categoryOptionCombo", combo, str(exc))
+    delete = options.strategy == "DELETE" or _text(raw.get("deleted")).lower() in TRUE
+    value = None
+    if not delete:
+        try:
+            value = parse_number(raw.get("value"), language=PLAIN)
+            check_places(value, 2)
+        except NumberError as exc:
+            return Conflict(index, "value", _text(raw.get("value")), str(exc))
+    comment = raw.get("comment")
+    entry = actions.Entry(
+        row=index + 1,
+        element=element,
+        region=unit.region,
+        period=ids.to_layak(period),
+        disaggregation=key,
+        value=value,
+        organisation=unit.office,
+    )
+    return _Value(entry, delete, None if comment is None else _text(comment)[:2000])
+
+
+def _provenance(actor: User, values: list[_Value], options: Options) -> tuple[list[Entry], int]:
+    """The entries to write, with what DHIS2 values do not carry (the source office, dataset and
+    date; the comment when none is sent) taken from the stored value, and the number of values
+    the strategy skips (``CREATE``: already stored; ``UPDATE``: not stored)."""
+    entries = [v.entry for v in values]
     stored = {
         (v.element_id, v.region_id, v.period, v.disaggregation): v
         for v in DataValue.objects.filter(
@@ -314,18 +303,18 @@ def import_set(*, actor: User, data: dict[str, Any], options: Options) -> dict[s
     }
     defaults = _own_offices(actor, {actions.district_of(e.region) for e in entries})
     skipped = 0
-    kept: list[actions.Entry] = []
-    for entry in entries:
+    kept: list[Entry] = []
+    for value in values:
+        entry = value.entry
         current = stored.get(entry.key)
         exists = current is not None and current.is_active
-        if entry.row not in deleting and (
+        if not value.delete and (
             (options.strategy == "CREATE" and exists)
             or (options.strategy == "UPDATE" and not exists)
         ):
             skipped += 1
             continue
         if current is not None:
-            # DHIS2 values carry no source office, dataset or date: the stored ones stay.
             entry.organisation = entry.organisation or current.organisation
             entry.dataset = current.dataset
             entry.source_date = current.source_date
@@ -334,24 +323,65 @@ def import_set(*, actor: User, data: dict[str, Any], options: Options) -> dict[s
             entry.organisation = entry.organisation or defaults.get(
                 actions.district_of(entry.region)
             )
-        comment = comments[entry.row]
-        if comment is not None:
-            entry.comment = comment
+        if value.comment is not None:
+            entry.comment = value.comment
         kept.append(entry)
+    return kept, skipped
+
+
+def import_set(*, actor: User, data: dict[str, Any], options: Options) -> dict[str, Any]:
+    """Import one data value set; the answer is DHIS2's import summary (its ``response``)."""
+    raws: list[dict[str, Any]] = list(data.get("dataValues") or [])
+    if len(raws) > actions.MAX_ROWS:
+        raise Refused(
+            _("At most %(max)d values can be imported at once.") % {"max": actions.MAX_ROWS}
+        )
+    catalogue = Catalogue.load()
+    data_set: DataSet | None = None
+    if _text(data.get("dataSet")):
+        try:
+            data_set = catalogue.data_set(_text(data.get("dataSet")), options.data_sets)
+        except Unknown as exc:
+            raise Refused(str(exc)) from None
+    if not _is_default_attribute(data.get("attributeOptionCombo")):
+        raise Refused(
+            _(
+                "Layak has no attribute option combos; leave attributeOptionCombo out or use "
+                "the default one."
+            )
+        )
+    set_org_unit = _text(data.get("orgUnit"))
+    given = _Set(
+        catalogue=catalogue,
+        options=options,
+        data_set=data_set,
+        period=_text(data.get("period")),
+        org_unit=set_org_unit,
+        units=org_units({_text(v.get("orgUnit")) or set_org_unit for v in raws}, options.org_units),
+    )
+    conflicts: list[Conflict] = []
+    values: list[_Value] = []
+    for index, raw in enumerate(raws):
+        found = _value(index, raw, given)
+        if isinstance(found, Conflict):
+            conflicts.append(found)
+        else:
+            values.append(found)
+    entries, skipped = _provenance(actor, values, options)
     with transaction.atomic():
         result = actions.apply_entries(
             actor=actor,
-            entries=kept,
+            entries=entries,
             mode=actions.Mode.ALL_OR_NOTHING if options.atomic else actions.Mode.ROW_BY_ROW,
             dry_run=options.dry_run,
         )
     for problem in result.errors:
         prop = PROPERTIES.get(problem.column, "value")
-        raw = values[problem.row - 1]
+        raw = raws[problem.row - 1]
         obj = _text(raw.get(prop)) or (_text(data.get(prop)) if prop in SET_LEVEL else "")
         conflicts.append(Conflict(problem.row - 1, prop, obj, problem.message))
     conflicts.sort(key=lambda c: c.index)
-    return summary(result, conflicts, options, total=len(values), skipped=skipped)
+    return summary(result, conflicts, options, total=len(raws), skipped=skipped)
 
 
 def summary(

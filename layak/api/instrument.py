@@ -57,6 +57,7 @@ class BandOut(Schema):
 class GroupOut(Schema):
     code: str
     name: str
+    name_en: str
     order: int
     max_points: Decimal = Field(description="The sum of its indicators' maxima")
 
@@ -85,6 +86,7 @@ class IndicatorOut(Schema):
     group: str
     number: int
     name: str
+    name_en: str
     measure: str
     max_points: Decimal = Field(
         description="The indicator's own maximum, or the sum of its questions' maxima"
@@ -96,7 +98,9 @@ class IndicatorOut(Schema):
 class OptionOut(Schema):
     id: int
     label: str
+    label_en: str
     points: Decimal
+    meets: bool = Field(description="Frameworks without points: it meets the criterion")
 
 
 class ScoreBandOut(Schema):
@@ -120,6 +124,7 @@ class QuestionOut(Schema):
     order: int
     kind: str
     text: str
+    text_en: str
     guidance: str
     max_points: Decimal
     direction: str
@@ -209,6 +214,7 @@ def instrument_detail(request: HttpRequest, pk: int) -> Any:
             {
                 "code": g.code,
                 "name": g.name,
+                "name_en": g.name_en,
                 "order": g.order,
                 "max_points": maxima.get(g.pk, Decimal(0)),
             }
@@ -229,6 +235,7 @@ def instrument_indicators(request: HttpRequest, pk: int) -> Any:
             "group": i.group.code,
             "number": i.number,
             "name": i.name,
+            "name_en": i.name_en,
             "measure": i.measure,
             "max_points": _maximum(i),
             "questions_max_points": i.questions_max,  # type: ignore[attr-defined]
@@ -271,6 +278,7 @@ def _question(version: InstrumentVersion, q: Question) -> dict[str, Any]:
         "order": q.order,
         "kind": q.kind,
         "text": q.text,
+        "text_en": q.text_en,
         "guidance": q.help_text,
         "max_points": q.max_points,
         "direction": q.direction,
@@ -279,7 +287,16 @@ def _question(version: InstrumentVersion, q: Question) -> dict[str, Any]:
         "table": q.table_spec,
         "offices": list(q.offices),
         "previous_id": q.previous_id,
-        "options": [{"id": o.pk, "label": o.label, "points": o.points} for o in q.options.all()],
+        "options": [
+            {
+                "id": o.pk,
+                "label": o.label,
+                "label_en": o.label_en,
+                "points": o.points,
+                "meets": o.meets,
+            }
+            for o in q.options.all()
+        ],
         "score_bands": [
             {"lower": b.lower, "upper": b.upper, "points": b.points} for b in q.score_bands.all()
         ],

@@ -39,8 +39,8 @@ class CycleForm(forms.Form):
         assert isinstance(instrument, forms.ModelChoiceField)
         instrument.queryset = InstrumentVersion.objects.filter(
             status=InstrumentVersion.Status.PUBLISHED,
-            framework__has_points=True,
             framework__region_level=level,
+            pk__in=Question.objects.values("version_id"),  # with or without points
         ).select_related("framework")
         for kind in self.order:
             label = Stage.Kind(kind).label

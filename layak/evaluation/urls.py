@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layak.evaluation.views import answers, assessments, cycles, verification
+from layak.evaluation.views import answers, assessments, criteria, cycles, verification
 
 app_name = "evaluation"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("cycles/<int:pk>/gates/", cycles.gate_create, name="gate_create"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment"),
     path("assessments/<int:pk>/assign/", assessments.assessment_assign, name="assign"),
+    path("cycles/<int:pk>/criteria/", criteria.cycle_criteria, name="cycle_criteria"),
+    path(
+        "assessments/<int:pk>/criteria/", criteria.assessment_criteria, name="assessment_criteria"
+    ),
     path("assessments/<int:pk>/submit/", assessments.assessment_submit, name="assessment_submit"),
     path("assessments/<int:pk>/reopen/", assessments.assessment_reopen, name="assessment_reopen"),
     path("assessments/<int:pk>/evidence.zip", assessments.assessment_zip, name="assessment_zip"),

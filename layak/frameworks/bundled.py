@@ -464,7 +464,42 @@ def kla31() -> InstrumentSpec:
     )
 
 
+# The CFCI's goal areas and minimum criteria in Indonesian (UNICEF's texts are English).
+CFCI_INDONESIAN = {
+    "Every child/young person valued, respected and treated fairly": (
+        "Setiap anak dan remaja dihargai, dihormati dan diperlakukan secara adil"
+    ),
+    "Voice, needs and priorities heard in laws, policies, budgets, programmes, decisions": (
+        "Suara, kebutuhan dan prioritas anak didengar dalam peraturan, kebijakan, anggaran, "
+        "program dan keputusan"
+    ),
+    "Access to quality essential social services": (
+        "Akses pada layanan sosial dasar yang berkualitas"
+    ),
+    "Safe, secure and clean environment": "Lingkungan yang aman, terlindungi dan bersih",
+    "Family life, play and leisure": "Kehidupan keluarga, bermain dan rekreasi",
+    "Demonstrated results for children across several goal areas": (
+        "Hasil nyata bagi anak di beberapa bidang tujuan"
+    ),
+    "Meaningful and inclusive child participation (e.g. child/youth councils) through all phases": (
+        "Partisipasi anak yang bermakna dan inklusif (misalnya dewan anak/remaja) di semua tahap"
+    ),
+    "Demonstrated commitment to eliminating discrimination against children": (
+        "Komitmen nyata untuk menghapus diskriminasi terhadap anak"
+    ),
+}
+
+
+def _met_or_not() -> list[OptionSpec]:
+    return [
+        OptionSpec("Terpenuhi", D(0), 0, label_en="Met", meets=True),
+        OptionSpec("Belum terpenuhi", D(0), 1, label_en="Not met"),
+    ]
+
+
 def unicef_cfci() -> InstrumentSpec:
+    """UNICEF's Child Friendly Cities Initiative: each goal area and each minimum criterion for
+    recognition is met or not; no points, no predicate."""
     fw = _framework("unicef_cfci")
     spec = InstrumentSpec(
         framework_code="unicef-cfci",
@@ -481,30 +516,48 @@ def unicef_cfci() -> InstrumentSpec:
             "UNICEF's Child Friendly Cities Initiative: five goal areas and the minimum "
             "criteria for recognition, each met or not, without points."
         ),
-        groups=[GroupSpec(g["code"], g["name_en"], i) for i, g in enumerate(fw["goal_areas"])]
-        + [GroupSpec("MIN", "Minimum criteria for recognition", len(fw["goal_areas"]))],
+        groups=[
+            GroupSpec(g["code"], CFCI_INDONESIAN[g["name_en"]], i, name_en=g["name_en"])
+            for i, g in enumerate(fw["goal_areas"])
+        ]
+        + [
+            GroupSpec(
+                "MIN",
+                "Kriteria minimum pengakuan",
+                len(fw["goal_areas"]),
+                name_en="Minimum criteria for recognition",
+            )
+        ],
     )
     for i, g in enumerate(fw["goal_areas"]):
-        spec.indicators.append(IndicatorSpec(g["code"], g["code"], g["name_en"], i + 1, order=i))
+        name, name_en = CFCI_INDONESIAN[g["name_en"]], g["name_en"]
+        spec.indicators.append(
+            IndicatorSpec(g["code"], g["code"], name, i + 1, order=i, name_en=name_en)
+        )
         spec.questions.append(
             QuestionSpec(
                 code=f"{g['code']}.1",
                 indicator=g["code"],
                 kind="yes_no",
-                text=f"Results for children are demonstrated: {g['name_en']}",
-                options=[OptionSpec("Met", D(0), 0), OptionSpec("Not met", D(0), 1)],
+                text=f"Hasil bagi anak terbukti: {name}",
+                text_en=f"Results for children are demonstrated: {name_en}",
+                options=_met_or_not(),
             )
         )
     for i, criterion in enumerate(fw["minimum_recognition_criteria"], start=1):
         code = f"MIN-{i}"
-        spec.indicators.append(IndicatorSpec(code, "MIN", criterion, 5 + i, order=5 + i))
+        name = CFCI_INDONESIAN[criterion]
+        spec.indicators.append(
+            IndicatorSpec(code, "MIN", name, 5 + i, order=5 + i, name_en=criterion)
+        )
         spec.questions.append(
             QuestionSpec(
                 code=f"{code}.1",
                 indicator=code,
                 kind="yes_no",
-                text=criterion,
-                options=[OptionSpec("Met", D(0), 0), OptionSpec("Not met", D(0), 1)],
+                text=name,
+                text_en=criterion,
+                options=_met_or_not(),
             )
         )
     return spec

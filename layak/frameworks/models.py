@@ -154,6 +154,7 @@ class Group(models.Model):
     )
     code = models.CharField(_("code"), max_length=16)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -165,7 +166,11 @@ class Group(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return _in_language(self.name, self.name_en)
 
 
 class Indicator(models.Model):
@@ -178,6 +183,7 @@ class Indicator(models.Model):
     code = models.CharField(_("code"), max_length=32)
     number = models.PositiveSmallIntegerField(_("number"), default=0)
     name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
     measure = models.TextField(_("measure (ukuran)"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     # The indicator's own maximum (the national instrument's indicator maxima add up to 1000).
@@ -196,7 +202,11 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.name}" if self.number else self.name
+        return f"{self.number}. {self.display_name}" if self.number else self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return _in_language(self.name, self.name_en)
 
 
 class Question(models.Model):
@@ -223,6 +233,7 @@ class Question(models.Model):
     code = models.CharField(_("code"), max_length=40)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("question"))
+    text_en = models.TextField(_("question in English"), blank=True)
     help_text = models.TextField(_("guidance"), blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     max_points = models.DecimalField(
@@ -269,14 +280,21 @@ class Question(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.text[:80]}"
+        return f"{self.code} {self.display_text[:80]}"
+
+    @property
+    def display_text(self) -> str:
+        return _in_language(self.text, self.text_en)
 
 
 class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     label = models.CharField(_("label"), max_length=300)
+    label_en = models.CharField(_("label in English"), max_length=300, blank=True)
     points = models.DecimalField(_("points"), max_digits=8, decimal_places=2, default=Decimal(0))
+    # Frameworks without points: choosing this option meets the criterion (UNICEF CFCI).
+    meets = models.BooleanField(_("meets the criterion"), default=False)
 
     class Meta:
         ordering = ["question", "order", "pk"]
@@ -284,7 +302,11 @@ class Option(models.Model):
         verbose_name_plural = _("answer options")
 
     def __str__(self) -> str:
-        return self.label
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        return _in_language(self.label, self.label_en)
 
 
 class ScoreBand(models.Model):

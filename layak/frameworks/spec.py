@@ -66,6 +66,7 @@ class GroupSpec:
     name: str
     order: int = 0
     where: Where = field(default_factory=Where)
+    name_en: str = ""
 
 
 @dataclass
@@ -79,6 +80,7 @@ class IndicatorSpec:
     where: Where = field(default_factory=Where)
     # The indicator's own maximum; None means the sum of its questions' maxima.
     max_points: Decimal | None = None
+    name_en: str = ""
 
 
 @dataclass
@@ -87,6 +89,9 @@ class OptionSpec:
     points: Decimal
     order: int = 0
     where: Where = field(default_factory=Where)
+    label_en: str = ""
+    # Frameworks without points: choosing it meets the criterion.
+    meets: bool = False
 
 
 @dataclass
@@ -115,6 +120,7 @@ class QuestionSpec:
     max_points: Decimal = Decimal(0)
     order: int = 0
     help_text: str = ""
+    text_en: str = ""
     direction: str = "higher"
     required: bool = True
     table_rows: list[str] = field(default_factory=list)
@@ -313,6 +319,14 @@ def _validate_question(
     if q.kind in CHOICE_KINDS:
         if len(q.options) < 2:
             problems.append(_problem(w, _("A choice question needs at least two options."), "kind"))
+        if not spec.has_points and not any(o.meets for o in q.options):
+            problems.append(
+                _problem(
+                    w,
+                    _("Without points, one of the options must say the criterion is met."),
+                    "kind",
+                )
+            )
         for option in q.options:
             if option.points < 0 or option.points > q.max_points:
                 problems.append(
@@ -434,7 +448,7 @@ def build_version(
     groups = {
         g.code: g
         for g in Group.objects.bulk_create(
-            Group(version=version, code=g.code, name=g.name, order=g.order or i)
+            Group(version=version, code=g.code, name=g.name, name_en=g.name_en, order=g.order or i)
             for i, g in enumerate(spec.groups)
         )
     }
@@ -447,6 +461,7 @@ def build_version(
                 code=s.code,
                 number=s.number,
                 name=s.name,
+                name_en=s.name_en,
                 measure=s.measure,
                 order=s.order or n,
                 max_points=s.max_points,
@@ -462,6 +477,7 @@ def build_version(
             code=q.code,
             order=q.order or n,
             text=q.text,
+            text_en=q.text_en,
             help_text=q.help_text,
             kind=q.kind,
             max_points=q.max_points,
@@ -483,7 +499,14 @@ def build_version(
     evidence: list[EvidenceRequirement] = []
     for question, q in zip(questions, spec.questions, strict=True):
         options += [
-            Option(question=question, order=o.order or i, label=o.label, points=o.points)
+            Option(
+                question=question,
+                order=o.order or i,
+                label=o.label,
+                label_en=o.label_en,
+                points=o.points,
+                meets=o.meets,
+            )
             for i, o in enumerate(q.options)
         ]
         bands += [
@@ -531,10 +554,19 @@ def spec_of(version: InstrumentVersion) -> InstrumentSpec:
         bands=[
             BandSpec(b.code, b.name, b.min_score, b.max_score, b.rank) for b in version.bands.all()
         ],
-        groups=[GroupSpec(g.code, g.name, g.order) for g in version.groups.all()],
+        groups=[
+            GroupSpec(g.code, g.name, g.order, name_en=g.name_en) for g in version.groups.all()
+        ],
         indicators=[
             IndicatorSpec(
-                i.code, i.group.code, i.name, i.number, i.measure, i.order, max_points=i.max_points
+                i.code,
+                i.group.code,
+                i.name,
+                i.number,
+                i.measure,
+                i.order,
+                max_points=i.max_points,
+                name_en=i.name_en,
             )
             for i in version.indicators.select_related("group")
         ],
@@ -544,6 +576,7 @@ def spec_of(version: InstrumentVersion) -> InstrumentSpec:
                 indicator=q.indicator.code,
                 kind=q.kind,
                 text=q.text,
+                text_en=q.text_en,
                 max_points=q.max_points,
                 order=q.order,
                 help_text=q.help_text,
@@ -554,7 +587,10 @@ def spec_of(version: InstrumentVersion) -> InstrumentSpec:
                 table_ratio=list(q.table_spec.get("ratio", [])),
                 computed=q.computed,
                 offices=list(q.offices),
-                options=[OptionSpec(o.label, o.points, o.order) for o in q.options.all()],
+                options=[
+                    OptionSpec(o.label, o.points, o.order, label_en=o.label_en, meets=o.meets)
+                    for o in q.options.all()
+                ],
                 score_bands=[
                     ScoreBandSpec(b.lower, b.upper, b.points) for b in q.score_bands.all()
                 ],

@@ -7,11 +7,11 @@ Sheets and columns (the first row of each sheet holds the column names):
   region_level, has_points, is_default_scheme, description, and optionally framework_name_en,
   description_en, label_en, reconstructed, source
 - Bands: code, name, min, max, rank
-- Groups: code, name, order
-- Indicators: code, group, number, name, measure, order (optional: max_points)
+- Groups: code, name, order (optional: name_en)
+- Indicators: code, group, number, name, measure, order (optional: max_points, name_en)
 - Questions: code, indicator, order, kind, text, guidance, max_points, direction, required,
-  table_rows, table_columns, table_ratio (lists separated by "|") (optional: offices)
-- Options: question, order, label, points
+  table_rows, table_columns, table_ratio (lists separated by "|") (optional: offices, text_en)
+- Options: question, order, label, points (optional: label_en, meets)
 - ScoreBands: question, from, below, points
 - Evidence: question, order, document, required (optional: kind)
 
@@ -68,8 +68,10 @@ SHEETS: dict[str, list[str]] = {
 }
 # Written on export, read when present.
 OPTIONAL: dict[str, list[str]] = {
-    "Indicators": ["max_points"],
-    "Questions": ["offices"],
+    "Groups": ["name_en"],
+    "Indicators": ["max_points", "name_en"],
+    "Questions": ["offices", "text_en"],
+    "Options": ["label_en", "meets"],
     "Evidence": ["kind"],
 }
 INSTRUMENT_FIELDS = [
@@ -112,9 +114,9 @@ def export_workbook(spec: InstrumentSpec) -> bytes:
         "Bands": [
             [b.code, b.name, _num(b.min_score), _num(b.max_score), b.rank] for b in spec.bands
         ],
-        "Groups": [[g.code, g.name, g.order] for g in spec.groups],
+        "Groups": [[g.code, g.name, g.order, g.name_en] for g in spec.groups],
         "Indicators": [
-            [i.code, i.group, i.number, i.name, i.measure, i.order, _num(i.max_points)]
+            [i.code, i.group, i.number, i.name, i.measure, i.order, _num(i.max_points), i.name_en]
             for i in spec.indicators
         ],
         "Questions": [],
@@ -139,9 +141,13 @@ def export_workbook(spec: InstrumentSpec) -> bytes:
                 "|".join(q.table_ratio),
                 q.computed,
                 "|".join(q.offices),
+                q.text_en,
             ]
         )
-        rows["Options"] += [[q.code, o.order, o.label, _num(o.points)] for o in q.options]
+        rows["Options"] += [
+            [q.code, o.order, o.label, _num(o.points), o.label_en, "yes" if o.meets else "no"]
+            for o in q.options
+        ]
         rows["ScoreBands"] += [
             [q.code, _num(b.lower), _num(b.upper), _num(b.points)] for b in q.score_bands
         ]
@@ -272,7 +278,13 @@ def read_workbook(data: IO[bytes]) -> tuple[InstrumentSpec | None, list[Problem]
         )
     for w, row in r.rows(wb, "Groups"):
         spec.groups.append(
-            GroupSpec(r.text(w, row, "code"), r.text(w, row, "name"), r.integer(w, row, "order"), w)
+            GroupSpec(
+                r.text(w, row, "code"),
+                r.text(w, row, "name"),
+                r.integer(w, row, "order"),
+                w,
+                r.text(w, row, "name_en"),
+            )
         )
     for w, row in r.rows(wb, "Indicators"):
         spec.indicators.append(
@@ -285,6 +297,7 @@ def read_workbook(data: IO[bytes]) -> tuple[InstrumentSpec | None, list[Problem]
                 r.integer(w, row, "order"),
                 w,
                 r.decimal(w, row, "max_points", blank=True),
+                r.text(w, row, "name_en"),
             )
         )
     questions: dict[str, QuestionSpec] = {}
@@ -304,6 +317,7 @@ def read_workbook(data: IO[bytes]) -> tuple[InstrumentSpec | None, list[Problem]
             table_ratio=_split_list(r.text(w, row, "table_ratio")),
             computed=r.text(w, row, "computed"),
             offices=_split_list(r.text(w, row, "offices")),
+            text_en=r.text(w, row, "text_en"),
             where=w,
         )
         spec.questions.append(q)
@@ -331,6 +345,8 @@ def read_workbook(data: IO[bytes]) -> tuple[InstrumentSpec | None, list[Problem]
                     r.decimal(w, row, "points") or Decimal(0),
                     r.integer(w, row, "order"),
                     w,
+                    r.text(w, row, "label_en"),
+                    r.boolean(w, row, "meets", False),
                 )
             )
     for w, row in r.rows(wb, "ScoreBands"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -66,7 +68,7 @@ def test_indicators_carry_their_own_maximum(client, kla2024, dinkes):
 
 def test_questions_page_through_with_options_bands_evidence_and_offices(client, kla2024, dinkes):
     url = f"/api/v1/instruments/{kla2024.pk}/questions"
-    seen: list[dict] = []
+    seen: list[dict[str, Any]] = []
     after = 0
     while True:
         page = client.get(url, {"after": after, "limit": 100}, **dinkes).json()
@@ -88,6 +90,15 @@ def test_questions_page_through_with_options_bands_evidence_and_offices(client, 
     )
     assert matrix["template"].endswith("/matrix.xlsx")
     assert client.get(matrix["template"], **dinkes).status_code == 302  # the page needs a session
+    cfci = InstrumentVersion.objects.get(framework__code="unicef-cfci")
+    goal = client.get(
+        f"/api/v1/instruments/{cfci.pk}/questions", {"indicator": "G4"}, **dinkes
+    ).json()["items"][0]
+    assert goal["text_en"].startswith("Results for children are demonstrated")
+    assert [(o["label_en"], o["meets"]) for o in goal["options"]] == [
+        ("Met", True),
+        ("Not met", False),
+    ]
     one = client.get(url, {"indicator": "K5-21B"}, **dinkes).json()
     assert [q["code"] for q in one["items"]] == ["K5-21B.1", "K5-21B.2"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from layak.core.tests.matrix import Case
-from layak.testing import Personas
+from layak.testing import BEKASI, Personas
 
 
 def matrix_question(p: Personas) -> dict[str, object]:
@@ -27,12 +27,29 @@ CASES: dict[str, Case] = {
     "api-1:instrument_detail": Case(kwargs=version, anon=401),
     "api-1:instrument_indicators": Case(kwargs=version, anon=401),
     "api-1:instrument_questions": Case(kwargs=version, anon=401),
+    # A cycle on the UNICEF CFCI framework (no points): its criteria report, for every region
+    # the person reaches (Gunung Mas's administrator does not reach Bekasi's).
+    "evaluation:cycle_criteria": Case(kwargs=lambda p: {"pk": _cfci_cycle().pk}),
+    "evaluation:assessment_criteria": Case(
+        kwargs=lambda p: {"pk": _cfci_cycle().assessments.get(region__code=BEKASI).pk},
+        only={"gunungmas.admin": 404},
+    ),
 }
 
 
+def _cfci_cycle():
+    from layak.evaluation.models import Cycle
+
+    return Cycle.objects.get(name="CFCI Uji")
+
+
 def setup(personas: Personas) -> None:
-    """The test instrument's first question asks for a matrix."""
+    """The test instrument's first question asks for a matrix; a CFCI cycle for Bekasi and
+    Gunung Mas."""
+    from layak.evaluation.tests.test_criteria import cfci_cycle
     from layak.frameworks.models import EvidenceRequirement, Question
+
+    cfci_cycle(personas, name="CFCI Uji")
 
     EvidenceRequirement.objects.create(
         question=Question.objects.get(code="T-1.1"),
