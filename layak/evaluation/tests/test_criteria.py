@@ -3,15 +3,14 @@ its own report in Indonesian and English."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from layak.evaluation import actions, criteria
+from layak.evaluation.demo import windows_open_at
 from layak.evaluation.forms import CycleForm
 from layak.evaluation.models import Answer, Stage
 from layak.frameworks.actions import version_publish
@@ -29,12 +28,7 @@ def cfci_cycle(personas, name: str = "Kota Ramah Anak 2026"):
     """The bundled CFCI framework published and run for Bekasi and Gunung Mas, the
     self-assessment open."""
     version = version_publish(actor=personas.ministry, version=build_version(unicef_cfci()))
-    now = timezone.now()
-    day = datetime.timedelta(days=1)
-    windows = {
-        kind: (now - 5 * day + 10 * i * day, now + 5 * day + 10 * i * day)
-        for i, kind in enumerate(Stage.ORDER)
-    }
+    windows = windows_open_at(Stage.Kind.SELF_ASSESSMENT)
     cycle = actions.cycle_create(
         actor=personas.ministry, name=name, instrument=version, windows=windows
     )

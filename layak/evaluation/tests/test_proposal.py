@@ -3,17 +3,16 @@ administrator reviews and confirms; nothing is assigned before that."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from layak.audit.display import describe
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions, proposal
+from layak.evaluation.demo import windows_open_at
 from layak.evaluation.models import Answer, Assignment, Stage
 from layak.frameworks.actions import bundled_load
 from layak.frameworks.models import InstrumentVersion, Question
@@ -33,12 +32,7 @@ def office(name: str) -> Organisation:
 def assessment(personas):
     bundled_load()
     version = InstrumentVersion.objects.get(framework__code="kla2024")
-    now = timezone.now()
-    day = datetime.timedelta(days=1)
-    windows = {
-        kind: (now - 5 * day + 10 * i * day, now + 5 * day + 10 * i * day)
-        for i, kind in enumerate(Stage.ORDER)
-    }
+    windows = windows_open_at(Stage.Kind.SELF_ASSESSMENT)
     cycle = actions.cycle_create(
         actor=personas.ministry, name="Evaluasi KLA 2024", instrument=version, windows=windows
     )
@@ -196,16 +190,11 @@ def test_the_administrator_reviews_the_proposal_and_confirms_it_in_the_browser(p
 
     bundled_load()
     version = InstrumentVersion.objects.get(framework__code="kla2024")
-    now = timezone.now()
-    day = datetime.timedelta(days=1)
     cycle = actions.cycle_create(
         actor=personas.ministry,
         name="Evaluasi KLA 2024",
         instrument=version,
-        windows={
-            kind: (now - 5 * day + 10 * i * day, now + 5 * day + 10 * i * day)
-            for i, kind in enumerate(Stage.ORDER)
-        },
+        windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT),
     )
     (bekasi,) = actions.cycle_add_districts(
         actor=personas.ministry, cycle=cycle, regions=Region.objects.filter(code=BEKASI)

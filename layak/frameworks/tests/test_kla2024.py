@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.db.models import Sum
 from django.forms import ModelChoiceField
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions as evaluation
 from layak.evaluation import scores
+from layak.evaluation.demo import windows_open_at
 from layak.evaluation.forms import CycleForm
 from layak.evaluation.models import Answer, Score, Stage
 from layak.frameworks import actions, kla2024
@@ -244,12 +243,7 @@ def test_ogan_ilir_2024_recap_gives_nindya(personas, version):
 
 
 def _cycle(personas, version):
-    now = timezone.now()
-    day = datetime.timedelta(days=1)
-    windows = {
-        kind: (now - 5 * day + 10 * i * day, now + 5 * day + 10 * i * day)
-        for i, kind in enumerate(Stage.ORDER)
-    }
+    windows = windows_open_at(Stage.Kind.SELF_ASSESSMENT)
     cycle = evaluation.cycle_create(
         actor=personas.ministry, name="Evaluasi KLA 2024", instrument=version, windows=windows
     )
