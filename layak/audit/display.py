@@ -38,6 +38,7 @@ from layak.audit.models import AuditEntry
 
 Label = str | Promise
 EMPTY = "—"
+NOTHING: tuple[Any, ...] = (None, "", [], {})
 
 _actions: dict[str, Label] = {}
 _action_fields: dict[str, dict[str, Field]] = {}
@@ -300,25 +301,36 @@ class Ref(Field):
 
 
 class Pairs(Field):
-    """A list of ``[id, id]`` pairs (an item and the office it is assigned to)."""
+    """A list of ``[id, id]`` pairs (an item and the office it is assigned to), each read
+    "item: office"; ``names`` may name a side its own way (an item by its code alone)."""
 
     def __init__(
-        self, label: Label | None, models_: tuple[type[models.Model], type[models.Model]]
+        self,
+        label: Label | None,
+        models_: tuple[type[models.Model], type[models.Model]],
+        names: tuple[Callable[[Any], str] | None, Callable[[Any], str] | None] = (None, None),
     ) -> None:
         super().__init__(label)
         self.models = models_
+        self.names = names
 
     def want(self, value: Any, entry: AuditEntry, lookup: Lookup) -> None:
         for pair in value or []:
             for model, pk in zip(self.models, pair, strict=False):
                 lookup.want(model, pk)
 
+    def _name(self, side: int, pk: Any, lookup: Lookup) -> str:
+        own = self.names[side]
+        obj = lookup.get(self.models[side], pk)
+        if own is not None and obj is not None:
+            return own(obj)
+        return lookup.name(self.models[side], pk)
+
     def render(self, value: Any, entry: AuditEntry, lookup: Lookup) -> str:
         if not value:
             return EMPTY
         return "; ".join(
-            " → ".join(lookup.name(m, pk) for m, pk in zip(self.models, pair, strict=False))
-            for pair in value
+            ": ".join(self._name(i, pk, lookup) for i, pk in enumerate(pair[:2])) for pair in value
         )
 
 
@@ -471,7 +483,8 @@ def describe(entries: Iterable[AuditEntry]) -> list[Described]:
             changes.append(
                 Change(
                     label=label,
-                    before=spec.render(before, entry, lookup) if before is not None else None,
+                    # Nothing before (a list or text that was empty) reads as an addition.
+                    before=spec.render(before, entry, lookup) if before not in NOTHING else None,
                     after=spec.render(after, entry, lookup),
                     known=known,
                 )

@@ -109,7 +109,11 @@ register(
 )
 register(
     actions={"assignment.changed": _("Assignments changed")},
-    fields={"assignments": Pairs(_("items and offices"), (Answer, Organisation))},
+    fields={
+        "assignments": Pairs(
+            _("items and offices"), (Answer, Organisation), names=(lambda a: a.question.code, None)
+        )
+    },
 )
 register(
     actions={
