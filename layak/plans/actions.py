@@ -181,6 +181,7 @@ def _item_fields(item: PlanItem) -> dict[str, Any]:
         "performance_indicator": item.performance_indicator,
         "unit": item.unit,
         "baseline": str(item.baseline) if item.baseline is not None else None,
+        "combine": item.combine,
     }
 
 
@@ -254,8 +255,10 @@ def item_save(
     unit: str,
     baseline: Decimal | None,
     years: dict[int, dict[str, Decimal | None]],
+    combine: str = PlanItem.Combine.SUM,
 ) -> PlanItem:
-    """Create or change an item with its targets and budgets per year."""
+    """Create or change an item with its targets and budgets per year; ``combine`` says how
+    the periods' outputs make the year's figure (``PlanItem.Combine``)."""
     _require_secretariat(actor, plan.region)
     indicator = validate_item(
         plan,
@@ -280,6 +283,8 @@ def item_save(
     if not name.strip() or not performance_indicator.strip() or not unit.strip():
         raise PlanError(_("Give the name, the performance indicator and its unit."))
     check_amount(baseline, _("Baseline"))
+    if combine not in PlanItem.Combine.values:
+        raise PlanError(_("Say how the periods combine: sum, latest or average."))
     before = None
     if item is None:
         item = PlanItem(plan=plan)
@@ -297,6 +302,7 @@ def item_save(
     item.performance_indicator = performance_indicator.strip()
     item.unit = unit.strip()
     item.baseline = baseline
+    item.combine = combine
     item.is_active = True
     item.save()
     item.partners.set(partners)

@@ -45,9 +45,7 @@ class ParentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class ItemForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=PlanItem.Level.choices)
-    parent = ParentChoiceField(
-        label=_("Part of"), queryset=PlanItem.objects.none(), required=False
-    )
+    parent = ParentChoiceField(label=_("Part of"), queryset=PlanItem.objects.none(), required=False)
     indicator = forms.ModelChoiceField(
         label=_("Indicator"),
         queryset=Indicator.objects.none(),
@@ -73,6 +71,15 @@ class ItemForm(forms.Form):
     )
     performance_indicator = forms.CharField(label=_("Performance indicator"), max_length=300)
     unit = forms.CharField(label=_("Unit"), max_length=60)
+    combine = forms.ChoiceField(
+        label=_("The year's figure is"),
+        choices=PlanItem.Combine.choices,
+        initial=PlanItem.Combine.SUM,
+        help_text=_(
+            "How the progress reports of a year make its figure: a count or an amount adds "
+            "up; a rate or a percentage is the latest period's or the average."
+        ),
+    )
     baseline = NumberField(label=_("Baseline"), **AMOUNT)
 
     def __init__(self, *args: Any, plan: Plan, item: PlanItem | None = None, **kwargs: Any) -> None:

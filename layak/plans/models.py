@@ -102,6 +102,15 @@ class PlanItem(models.Model):
         ACTIVITY = "activity", _("Activity")
         SUB_ACTIVITY = "sub_activity", _("Sub-activity")
 
+    class Combine(models.TextChoices):
+        """How the periods of a year make the year's figure: counts and money add up; a rate
+        or a percentage is the latest period's figure, or the average of the periods (never
+        their sum: 25 % + 25 % + 24 % is not 74 %)."""
+
+        SUM = "sum", _("Sum of the periods (counts, money)")
+        LATEST = "latest", _("Latest period (rates, percentages)")
+        AVERAGE = "average", _("Average of the periods (rates, percentages)")
+
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="items")
     parent = models.ForeignKey(
         "self",
@@ -139,6 +148,9 @@ class PlanItem(models.Model):
     performance_indicator = models.CharField(_("performance indicator"), max_length=300)
     unit = models.CharField(_("unit"), max_length=60)
     baseline = models.DecimalField(_("baseline"), max_digits=18, decimal_places=2, null=True)
+    combine = models.CharField(
+        _("periods combine as"), max_length=8, choices=Combine.choices, default=Combine.SUM
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 

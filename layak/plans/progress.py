@@ -1,9 +1,11 @@
 """Progress against the plan and the child-responsive budget, computed in the database.
 
 Realised figures count accepted reports only: the secretariat's acceptance is what makes an
-office's figures official. Outputs and spending add up over the periods of a year; an item is
-behind when what it realised by the last accepted period is less than that share of the year's
-target (a year's target of 100 with quarterly reports expects 50 by the second quarter).
+office's figures official. Spending adds up over the periods of a year; outputs combine as each
+item says (``PlanItem.Combine``): counts add up, a rate or a percentage is the latest period's
+figure or the periods' average. An item that adds up is behind when what it realised by the last
+accepted period is less than that share of the year's target (a year's target of 100 with
+quarterly reports expects 50 by the second quarter); a rate is behind when it is below target.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
+    Avg,
     DecimalField,
     Exists,
     F,
@@ -19,6 +22,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -62,20 +66,53 @@ class ItemProgress:
 def realised(
     plan_filter: Q, year: int, *, upto: int | None = None, include: int | None = None
 ) -> dict[int, dict[str, object]]:
-    """Per item: output and spending of the year's accepted reports (up to period ``upto``,
-    plus report ``include`` whatever its status), and the last period counted. One query."""
+    """Per item: output (added up, averaged and the latest period's) and spending of the
+    year's accepted reports (up to period ``upto``, plus report ``include`` whatever its
+    status), and the last period counted. One query."""
     accepted = Q(report__status=Status.ACCEPTED)
     if include is not None:
         accepted |= Q(report_id=include)
     rows = ProgressEntry.objects.filter(plan_filter, accepted, report__year=year)
     if upto is not None:
         rows = rows.filter(report__period__lte=upto)
+    latest = (
+        rows.filter(item=OuterRef("item"), output__isnull=False)
+        .order_by("-report__period", "-pk")
+        .values("output")[:1]
+    )
     return {
-        row["item"]: dict(row)
+        row["item"]: {**row, "output": row["output_sum"]}
         for row in rows.values("item").annotate(
-            output=Sum("output"), spent=Sum("budget"), last=Max("report__period")
+            output_sum=Sum("output"),
+            output_average=Avg("output"),
+            output_latest=Subquery(latest, output_field=MONEY),
+            spent=Sum("budget"),
+            last=Max("report__period"),
         )
     }
+
+
+def realise(
+    node: ItemProgress, got: dict[str, object], reports_per_year: int, period: int | None = None
+) -> None:
+    """Put what the reports realised on ``node``, combined as its item says, and what was
+    expected by ``period`` (by default the last period counted)."""
+    combine = node.item.combine
+    output: object = got.get("output")
+    if combine == PlanItem.Combine.LATEST:
+        output = got.get("output_latest")
+    elif combine == PlanItem.Combine.AVERAGE and got.get("output_average") is not None:
+        output = Decimal(str(got["output_average"])).quantize(CENT)
+    node.output = output  # type: ignore[assignment]
+    node.spent = got.get("spent")  # type: ignore[assignment]
+    node.last_period = got.get("last")  # type: ignore[assignment]
+    period = period or node.last_period
+    if node.target is None or not period:
+        return
+    if combine == PlanItem.Combine.SUM:
+        node.expected = (node.target * period / reports_per_year).quantize(CENT)
+    else:
+        node.expected = node.target  # a rate is expected at its target in every period
 
 
 def plan_progress(plan: Plan, year: int) -> list[ItemProgress]:
@@ -97,13 +134,7 @@ def plan_progress(plan: Plan, year: int) -> list[ItemProgress]:
             node.budget = row.budget
         got = done.get(item.pk)
         if got is not None:
-            node.output = got["output"]  # type: ignore[assignment]
-            node.spent = got["spent"]  # type: ignore[assignment]
-            node.last_period = got["last"]  # type: ignore[assignment]
-            if node.target is not None and node.last_period:
-                node.expected = (node.target * node.last_period / plan.reports_per_year).quantize(
-                    CENT
-                )
+            realise(node, got, plan.reports_per_year)
         nodes[item.pk] = node
     roots: list[ItemProgress] = []
     for item in items:
@@ -237,12 +268,6 @@ def for_indicators(region: Region, codes: list[str], year: int) -> dict[str, lis
             node.budget = row.budget
         got = done.get(item.pk)
         if got is not None:
-            node.output = got["output"]  # type: ignore[assignment]
-            node.spent = got["spent"]  # type: ignore[assignment]
-            node.last_period = got["last"]  # type: ignore[assignment]
-            if node.target is not None and node.last_period:
-                node.expected = (
-                    node.target * node.last_period / item.plan.reports_per_year
-                ).quantize(CENT)
+            realise(node, got, item.plan.reports_per_year)
         found.setdefault(item.indicator.code, []).append(node)
     return found

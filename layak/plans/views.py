@@ -195,6 +195,7 @@ def _item_initial(item: PlanItem) -> dict[str, Any]:
         "performance_indicator": item.performance_indicator,
         "unit": item.unit,
         "baseline": item.baseline,
+        "combine": item.combine,
     }
     for row in item.years.all():
         initial[f"target_{row.year}"] = row.target
@@ -239,6 +240,7 @@ def _item_form(request: HttpRequest, plan: Plan, item: PlanItem | None) -> HttpR
                 unit=data["unit"],
                 baseline=data["baseline"],
                 years=form.year_values(),
+                combine=data["combine"],
             )
         except PlanError as exc:
             form.add_error(None, str(exc))
@@ -535,11 +537,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         got = done.get(entry.item_id) or {}
         node = progress.ItemProgress(entry.item, target=target.target if target else None)
         node.budget = target.budget if target else Decimal(0)
-        node.output = got.get("output")  # type: ignore[assignment]
-        if node.target is not None:
-            node.expected = (node.target * report.period / report.plan.reports_per_year).quantize(
-                Decimal("0.01")
-            )
+        progress.realise(node, got, report.plan.reports_per_year, period=report.period)
         rows.append((entry, node))
     return render(
         request,

@@ -4,7 +4,7 @@
 Sheet "RAD", one row per item, the first row naming the columns:
 
 ref | parent | level | indicator | budget_code | name | responsible | partners |
-performance_indicator | unit | baseline | then for each year Y of the plan:
+performance_indicator | unit | baseline | combine | then for each year Y of the plan:
 target_Y | apbd_Y | apbn_Y | village_Y | csr_Y | other_Y
 
 ``level`` is programme, activity or sub_activity (Indonesian program, kegiatan, sub_kegiatan are
@@ -53,7 +53,18 @@ BASE_COLUMNS = [
     "performance_indicator",
     "unit",
     "baseline",
+    "combine",
 ]
+OPTIONAL = {"combine"}  # workbooks made before the column existed are still read
+COMBINE = {
+    "sum": PlanItem.Combine.SUM,
+    "jumlah": PlanItem.Combine.SUM,
+    "latest": PlanItem.Combine.LATEST,
+    "terakhir": PlanItem.Combine.LATEST,
+    "average": PlanItem.Combine.AVERAGE,
+    "rata-rata": PlanItem.Combine.AVERAGE,
+    "rata_rata": PlanItem.Combine.AVERAGE,
+}
 YEAR_FIELDS = ["target", *actions.SOURCES]
 LEVELS = {
     "programme": PlanItem.Level.PROGRAMME,
@@ -96,6 +107,7 @@ class Row:
     performance_indicator: str
     unit: str
     baseline: Decimal | None
+    combine: str | None = None  # None: the column is absent or empty, the item keeps its own
     years: dict[int, dict[str, Decimal | None]] = field(default_factory=dict)
 
 
@@ -126,6 +138,7 @@ def item_cells(plan: Plan, item: PlanItem, years: dict[int, PlanYear]) -> dict[s
         "performance_indicator": item.performance_indicator,
         "unit": item.unit,
         "baseline": item.baseline,
+        "combine": item.combine,
     }
     for year in plan.years:
         y = years.get(year)
@@ -150,6 +163,7 @@ def row_cells(plan: Plan, row: Row) -> dict[str, Any]:
         "performance_indicator": row.performance_indicator,
         "unit": row.unit,
         "baseline": row.baseline,
+        "combine": row.combine,
     }
     for year in plan.years:
         values = row.years.get(year, {})
@@ -194,7 +208,7 @@ def changes(plan: Plan, rows: list[Row]) -> list[dict[str, Any]]:
         cells = [
             {"column": c, "before": _json(before[c]), "after": _json(after[c])}
             for c in after
-            if not _same(before[c], after[c])
+            if not _same(before[c], after[c]) and not (c == "combine" and after[c] is None)
         ]
         if not item.is_active:
             found.append({"ref": row.ref, "kind": "restored", "cells": cells})
@@ -281,7 +295,7 @@ def read_workbook(
             progress(n, max(size, n))
         if n == 1:
             header = [_text(v) for v in values]
-            missing = [c for c in columns(plan) if c not in header]
+            missing = [c for c in columns(plan) if c not in header and c not in OPTIONAL]
             for column in missing:
                 problems.append(Problem(1, column, _("This column is missing.")))
             if missing:
@@ -350,6 +364,10 @@ def read_workbook(
         for column in ("name", "performance_indicator", "unit"):
             if not _text(cells.get(column)):
                 problem(column, _("This cell is required."))
+        combine_text = _text(cells.get("combine")).casefold()
+        combine = COMBINE.get(combine_text) if combine_text else None
+        if combine_text and combine is None:
+            problem("combine", _("Use sum, latest or average."))
         row = Row(
             number=n,
             ref=ref,
@@ -363,6 +381,7 @@ def read_workbook(
             performance_indicator=_text(cells.get("performance_indicator"))[:300],
             unit=_text(cells.get("unit"))[:60],
             baseline=number("baseline"),
+            combine=combine,
         )
         for year in plan.years:
             row.years[year] = {f: number(f"{f}_{year}") for f in YEAR_FIELDS}
@@ -439,6 +458,7 @@ def apply_rows(
         item.performance_indicator = row.performance_indicator
         item.unit = row.unit
         item.baseline = row.baseline
+        item.combine = row.combine or item.combine or PlanItem.Combine.SUM
         item.order = (position + 1) * 10
         item.is_active = True
         item.save()

@@ -92,6 +92,7 @@ def test_item_form_reads_and_shows_rupiah_the_indonesian_way(client, personas, w
         "performance_indicator": world.clinic.performance_indicator,
         "unit": world.clinic.unit,
         "baseline": "",
+        "combine": "sum",
     }
     for year in world.plan.years:
         for key in ("target", "apbd", "apbn", "village", "csr", "other"):

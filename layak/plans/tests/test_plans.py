@@ -237,3 +237,31 @@ def test_reports_are_scoped(personas, world):
         not ProgressReport.objects.for_user(personas.gm_admin, "view").filter(pk=report.pk).exists()
     )
     assert ProgressReport.objects.for_user(personas.jabar, "view").filter(pk=report.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("combine", "realised", "percent", "behind"),
+    [
+        ("sum", D(291), D(297), False),  # counted things add up
+        ("latest", D(96), D(98), True),  # a rate is the latest period's: below its 98 %
+        ("average", D(97), D(99), True),
+    ],
+)
+def test_a_percentage_target_is_never_summed(personas, world, combine, realised, percent, behind):
+    """A 98 % delivery target reported quarterly as 97, 98 and 96 is 96 % (latest) or 97 %
+    (average), not 291; progress and "behind" follow the item's rule."""
+    from layak.plans.models import PlanItem, PlanYear
+
+    dinkes, admin = personas.bekasi_dinkes, personas.bekasi_admin
+    PlanItem.objects.filter(pk=world.clinic.pk).update(combine=combine)
+    PlanYear.objects.filter(item=world.clinic, year=2025).update(target=D(98))
+    for period, output in ((1, "97"), (2, "98"), (3, "96")):
+        report = _report(personas, world, period)
+        _fill(report, dinkes, output)
+        actions.report_submit(actor=dinkes, report=report)
+        actions.report_accept(actor=admin, report=report)
+    nodes = dict(
+        (n.item.ref, n) for _d, n in progress.flatten(progress.plan_progress(world.plan, 2025))
+    )
+    clinic = nodes["P1.A1.S2"]
+    assert (clinic.output, clinic.percent, clinic.behind) == (realised, percent, behind)
