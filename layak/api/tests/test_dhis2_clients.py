@@ -41,10 +41,12 @@ def _births() -> DataValue:
     )
 
 
-def test_dhis2_py(live_server, world):
+def test_dhis2_py(live_server, world, request):
     personas, token = world
     # dhis2.py signs in with HTTP Basic: the user name and, as the password, the token.
     api = Api(live_server.url, personas.bekasi_dinkes.email, token)
+    # A kept-alive connection would hold a server thread, and its database connection, open.
+    request.addfinalizer(api.session.close)
     de = api.get("dataElements", params={"filter": "code:eq:births", "fields": "id"}).json()
     births = de["dataElements"][0]["id"]
     units = api.get("organisationUnits", params={"filter": "code:eq:32.16"}).json()
@@ -92,9 +94,10 @@ def test_dhis2_py(live_server, world):
     assert not DataValue.objects.filter(is_active=True).exists()
 
 
-def test_dhis2_client(live_server, world):
+def test_dhis2_client(live_server, world, request):
     personas, token = world
     client = DHIS2Client(live_server.url, token=token)
+    request.addfinalizer(client.close)
     # A value the office entered through the file import, with its source and comment.
     enter_with_provenance(personas.bekasi_dinkes)
     births = next(
