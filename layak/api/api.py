@@ -26,7 +26,8 @@ from layak.api.programme import router as programme_router
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions as evaluation
 from layak.evaluation import scores
-from layak.evaluation.models import Answer, Assessment, Cycle, Score, Stage
+from layak.evaluation.cycle_actions import cycles_for_user
+from layak.evaluation.models import Answer, Assessment, Score, Stage
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.frameworks.models import InstrumentVersion
 from layak.frameworks.spec import spec_of
@@ -400,7 +401,9 @@ def cycles(request: HttpRequest) -> Any:
                 for st in c.stages.all()
             ],
         }
-        for c in Cycle.objects.select_related("instrument__framework").prefetch_related("stages")
+        for c in cycles_for_user(_user(request))
+        .select_related("instrument__framework")
+        .prefetch_related("stages")
     ]
 
 

@@ -259,3 +259,15 @@ def test_cycle_pages_cost_the_same_queries_for_few_or_many_assessments(
     few = queries()
     add_districts(personas, evaluation, 40)
     assert queries() == few
+
+
+def test_the_api_lists_a_district_cycle_only_within_its_reach(client, personas):
+    from layak.api.actions import token_create
+
+    client.force_login(personas.bekasi_admin)
+    cycle = start_kelana(client)
+    client.logout()
+    for person, sees in ((personas.bekasi_admin, True), (personas.gm_admin, False)):
+        token = token_create(actor=person, name="uji", days=30)[1]
+        listed = client.get("/api/v1/cycles", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+        assert (cycle.pk in {c["id"] for c in listed}) is sees
