@@ -451,8 +451,10 @@ def assessment(request: HttpRequest, pk: int) -> Any:
 def assessment_scores(request: HttpRequest, pk: int) -> Any:
     """Total, totals by group and predicate at every stage of the cycle."""
     found = _get_assessment(request, pk)
+    order = Stage.order_for(found.cycle.instrument.framework.region_level)
+    reached = scores.current_results(found.cycle, [found])[found.pk]
     out = []
-    for stage in Stage.order_for(found.cycle.instrument.framework.region_level):
+    for stage in order[: order.index(reached.stage) + 1] if reached.stage in order else order[:1]:
         result = scores.results(found.cycle, [found.pk], stage).get(found.pk)
         if result is None:
             continue
@@ -463,6 +465,11 @@ def assessment_scores(request: HttpRequest, pk: int) -> Any:
                 "by_group": result.by_group,
                 "predicate": result.predicate.name or None,
                 "capped_by": list(result.predicate.capped_by),
+                "items": result.items,
+                "done": result.done,
+                "back": result.back,
+                "complete": result.complete,
+                "progress": scores.progress_words(result),
             }
         )
     return out

@@ -58,11 +58,19 @@ class AssessmentOut(Schema):
 
 
 class ScoreOut(Schema):
+    """A stage's result as it stands (the pages' and reports' rule): items not verified yet
+    count with the previous stage's points until the stage is complete."""
+
     stage: str
     total: Decimal
     by_group: dict[str, Decimal]
     predicate: str | None
     capped_by: list[str]
+    items: int
+    done: int
+    back: int
+    complete: bool
+    progress: str
 
 
 class AssignmentOut(Schema):

@@ -230,3 +230,20 @@ def test_a_computed_question_offers_its_evidence_forms(client, personas, evaluat
     card = page[page.index('data-testid="answer-T-1.2"') :]
     card = card[: card.index("</article>")]
     assert 'type="file"' in card and "fieldset disabled" in card
+
+
+def test_the_api_gives_the_stage_as_it_stands_with_its_progress(client, personas, evaluation):
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    item = evaluation.answers["T-1.1"]
+    verification.verify_item(
+        actor=personas.jabar, answer=item, stage=K.PROVINCE, points=Decimal(10), reason="SK"
+    )
+    client.force_login(personas.bekasi_admin)
+    rows = client.get(f"/api/v1/assessments/{evaluation.bekasi.pk}/scores").json()
+    assert [r["stage"] for r in rows] == ["self", "province"]
+    province = rows[1]
+    page = results(evaluation.cycle, [evaluation.bekasi.pk], K.PROVINCE)[evaluation.bekasi.pk]
+    assert Decimal(str(province["total"])) == page.total
+    assert (province["items"], province["done"], province["complete"]) == (4, 1, False)
+    assert province["progress"] == progress_words(page)
