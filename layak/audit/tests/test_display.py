@@ -179,3 +179,41 @@ def test_every_entry_of_the_demo_reads_in_words(
 
 def _keys(entry: AuditEntry) -> list[str]:
     return [key for key, _before, _after in display._pairs(entry)]
+
+
+@pytest.mark.django_db
+def test_a_cycle_entry_reads_in_both_languages_with_the_last_day_entered(personas):
+    """A window stored as closing at midnight after 8 December reads "to 8 Dec", and the
+    instrument by its name, in Indonesian and in English."""
+    import datetime
+
+    from django.utils import timezone, translation
+
+    from layak.evaluation import actions
+    from layak.evaluation.models import Stage
+    from layak.frameworks.actions import version_publish
+    from layak.frameworks.spec import build_version
+    from layak.testing import small_spec
+
+    version = version_publish(actor=personas.ministry, version=build_version(small_spec()))
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(2026, 12, 1, tzinfo=tz)
+    windows = {}
+    for i, kind in enumerate(Stage.ORDER):
+        opens = start + datetime.timedelta(days=10 * i)
+        windows[kind] = (opens, opens + datetime.timedelta(days=8))  # the 1st to the 8th
+    cycle = actions.cycle_create(
+        actor=personas.ministry, name="Evaluasi Uji", instrument=version, windows=windows
+    )
+    entry = AuditEntry.objects.for_object(cycle).get()
+    with translation.override("id"):
+        (row,) = display.describe([entry])
+        changes = {c.label: c.after for c in row.changes}
+        assert row.action == "Siklus dibuat"
+        assert changes["Evaluasi mandiri"] == "1 Des. 2026 sampai 8 Des. 2026"
+        assert changes["Instrumen"] == f"{version.framework.name} v{version.number}"
+    with translation.override("en"):
+        (row,) = display.describe([entry])
+        changes = {c.label: c.after for c in row.changes}
+        assert row.action == "Cycle created"
+        assert changes["Self-assessment"] == "Dec. 1, 2026 to Dec. 8, 2026"
