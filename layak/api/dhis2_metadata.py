@@ -35,6 +35,8 @@ LIST_PARAMETERS = {"fields", "filter", "page", "pageSize", "paging", "totalPages
 ALL_FIELDS = {"*", ":all", ":owner", ":identifiable", ":nameable", ":simple"}
 _FILTER = re.compile(r"^([A-Za-z.]+):(eq|ne|in|like|ilike):(.*)$")
 PAGE_SIZE = 50
+# DHIS2's ``order=property:asc|desc``, for the properties every list has.
+ORDERS = {"id": "code", "code": "code", "name": "name", "displayName": "name"}
 
 
 class Invalid(ValueError):
@@ -107,6 +109,23 @@ def _matches(item: dict[str, Any], prop: str, op: str, value: str) -> bool:
     return value.casefold() in text.casefold()
 
 
+def _order(request: HttpRequest) -> tuple[str, bool]:
+    """(property, descending) of ``order``; by code when it is not given. Regions are ordered by
+    code for ``id`` too: their UIDs follow their codes' order within a level."""
+    text = request.GET.get("order", "code:asc")
+    prop, _colon, direction = text.partition(":")
+    direction = (direction or "asc").lower()
+    if prop not in ORDERS or direction not in ("asc", "desc", "iasc", "idesc"):
+        raise Invalid(
+            _(
+                "The order “%(order)s” is not supported; order by id, code, name or displayName, "
+                "asc or desc."
+            )
+            % {"order": text}
+        )
+    return prop, direction.endswith("desc")
+
+
 def _page(request: HttpRequest) -> tuple[int, int | None]:
     """(page, page size), page size None for ``paging=false``."""
     if request.GET.get("paging", "").lower() == "false":
@@ -151,9 +170,11 @@ def _collection(
     try:
         filters = _filters(request)
         page, size = _page(request)
+        prop, descending = _order(request)
     except Invalid as exc:
         return message(409, str(exc))
     found = [i for i in items if all(_matches(i, p, o, v) for p, o, v in filters)]
+    found.sort(key=lambda i: str(i.get(prop) or "").casefold(), reverse=descending)
     chosen = found if size is None else found[(page - 1) * size : page * size]
     fields = _fields(request, ["id", "displayName"])
     return _answer(name, [_select(i, fields) for i in chosen], len(found), page, size)
@@ -330,9 +351,11 @@ def organisation_units(
         if request.GET.get("level"):
             regions = regions.filter(_region_q("level", "eq", request.GET["level"]))
         page, size = _page(request)
+        prop, descending = _order(request)
     except Invalid as exc:
         return message(409, str(exc))
-    regions = regions.order_by("code")
+    column = ORDERS[prop]
+    regions = regions.order_by(f"-{column}" if descending else column, "code")
     total = regions.count() if size is not None else 0
     chosen = list(regions if size is None else regions[(page - 1) * size : page * size])
     if size is None:

@@ -433,6 +433,9 @@ def test_metadata_lookups(client, personas):
     )
     sets = client.get("/api/dataSets", {"filter": "code:in:[K1_YEARLY,K3_YEARLY]"}, **headers)
     assert len(sets.json()["dataSets"]) == 2
+    ordered = client.get("/api/dataSets", {"order": "code:desc", "fields": "code"}, **headers)
+    codes = [s["code"] for s in ordered.json()["dataSets"]]
+    assert codes == sorted(codes, reverse=True) and len(codes) > 1
     refused = client.get("/api/dataSets", {"filter": "code:gt:K1"}, **headers)
     assert refused.status_code == 409
     assert client.get("/api/me.json", **headers).json()["organisationUnits"][0]["id"] == BEKASI
