@@ -217,13 +217,7 @@ def test_ogan_ilir_2024_recap_gives_nindya(personas, version):
     the questions' scores add up to 771.81 (no indicator above its maximum: Indikator 19 has
     42.6 of 51, 21 B 14.4 of 17), which is Nindya (701–800)."""
     cycle, assessment = _cycle(personas, version)
-    recap = {
-        kla2024.question_code(
-            kla2024.indicator_code(_group(r["cluster_name"]), r["indicator_code"]),
-            r["question_code"],
-        ): D(r["ogan_ilir_2024_score"])
-        for r in kla2024.rows()
-    }
+    recap = _recap()
     answers = Answer.objects.filter(assessment=assessment).select_related("question")
     assert answers.count() == 274
     Score.objects.bulk_create(
@@ -268,6 +262,17 @@ def test_a_new_cycle_offers_kla_2024_first_and_its_pages_say_the_levels_are_reco
         assert "direkonstruksi" in page, url
 
 
+def _recap() -> dict[str, Decimal]:
+    """Ogan Ilir's 2024 score of each question, by the question's code in Layak."""
+    return {
+        kla2024.question_code(
+            kla2024.indicator_code(_group(r["cluster_name"]), r["indicator_code"]),
+            r["question_code"],
+        ): D(r["ogan_ilir_2024_score"])
+        for r in kla2024.rows()
+    }
+
+
 def _group(recap_name: str) -> str:
     return next(code for code, name, _ in kla2024.GROUPS if name == recap_name)
 
@@ -298,3 +303,39 @@ def test_version_page_says_the_levels_are_reconstructed_and_offers_the_matrix(
     plain = version.questions.get(code="KL-1.2b")
     url = f"/frameworks/versions/{version.pk}/questions/{plain.pk}/matrix.xlsx"
     assert client.get(url).status_code == 404
+
+
+def test_accepting_tobacco_advertising_costs_its_2_points_and_the_cycles_gate_caps_the_predicate(
+    personas, version
+):
+    """The instrument gives the item its 2 points; the cap on the predicate is a rule the
+    ministry adds to the cycle, shown with its reason."""
+    cycle, assessment = _cycle(personas, version)
+    evaluation.gate_add(
+        actor=personas.ministry,
+        cycle=cycle,
+        question=version.questions.get(code="K3-17.5"),
+        max_band=version.bands.get(code="PRATAMA"),
+        reason="Masih menerima iklan, promosi dan sponsor rokok",
+    )
+    recap = _recap()
+    answers = Answer.objects.filter(assessment=assessment).select_related("question")
+    Score.objects.bulk_create(
+        Score(answer=a, stage=Stage.Kind.SELF_ASSESSMENT, points=recap[a.question.code])
+        for a in answers
+    )
+    assert scores.results(cycle)[assessment.pk].predicate.band.code == "NINDYA"  # 2 of 2 points
+    # The district says it still accepts tobacco advertising: the answer earns nothing.
+    tobacco = answers.get(question__code="K3-17.5")
+    yes = tobacco.question.options.get(label="Ya")
+    evaluation.answer_save(
+        actor=personas.bekasi_admin,
+        answer=tobacco,
+        value={"option": yes.pk},
+        note="",
+        revision=tobacco.revision,
+    )
+    result = scores.results(cycle)[assessment.pk]
+    assert result.total == D("769.81")
+    assert result.predicate.band.code == "PRATAMA"
+    assert result.predicate.capped_by == ("Masih menerima iklan, promosi dan sponsor rokok",)
