@@ -186,6 +186,14 @@ class Table:
                 out.append((i, column, colour))
         return out
 
+    def _whole(self) -> bool:
+        """Whether every drawn value is a whole number stored as one (a count)."""
+        return all(
+            isinstance(row[i], int) or row[i] is None
+            for row in self._drawn
+            for i, _c, _k in self._drawn_series()
+        )
+
     def drawing(self) -> Drawing | None:
         if not self.chart or not self._drawn or not self._drawn_series():
             return None
@@ -209,7 +217,7 @@ class Table:
             largest = max((sum(v, 0.0) for v in values), default=0.0)
         else:
             largest = max((x for v in values for x in v), default=0.0)
-        top, step = nice_scale(self._top(largest))
+        top, step = nice_scale(self._top(largest), whole=self._whole())
         out: list[BarRow] = []
         y = 0.0
         for row, numbers in zip(self._drawn, values, strict=True):
@@ -251,7 +259,7 @@ class Table:
         drawn = self._drawn
         values = [[_maybe(row[i]) for i, _c, _k in series] for row in drawn]
         largest = max((x for v in values for x in v if x is not None), default=0.0)
-        top, step = nice_scale(self._top(largest))
+        top, step = nice_scale(self._top(largest), whole=self._whole())
         bottom = LINE_TOP + LINE_PLOT
         # Points sit between 4 % and 96 % of the width, so the first and last dots are whole.
         xs = [
@@ -297,14 +305,17 @@ class Table:
         )
 
 
-def nice_scale(largest: float) -> tuple[float, float]:
+def nice_scale(largest: float, *, whole: bool = False) -> tuple[float, float]:
     """The axis's end and its step: a round number (1, 2, 2.5 or 5 times a power of ten) per
-    step, four to six steps, ending at or above ``largest``."""
+    step, at most six steps, ending at or above ``largest``; ``whole``: counts, whose steps
+    are whole numbers."""
     if largest <= 0:
-        return 1.0, 0.25
+        return (1.0, 1.0) if whole else (1.0, 0.25)
     raw = largest / 5
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    if whole and not float(step).is_integer():
+        step = 1.0 if step < 1 else float(math.ceil(step))
     top = step * math.ceil(largest / step - 1e-9)
     return top, step
 

@@ -65,7 +65,7 @@ _NAME_CUE_CASE = re.compile(rf"^{_NAME_CUE}$", re.IGNORECASE)
 _INCIDENT = re.compile(
     r"\b(?:dipukul(?:i)?|dianiaya|ditampar|ditendang|disiksa|dicabuli|diperkosa|dilecehkan|"
     r"disetubuhi|dirudapaksa|dibully|dirundung|diculik|dijual|ditelantarkan|dibuang|"
-    r"dikeroyok|ditusuk|dibacok|dibakar|dihamili|meninggal(?:\s+dunia)?|"
+    r"dikeroyok|ditusuk|dibacok|dibakar|ditabrak|dihamili|meninggal(?:\s+dunia)?|"
     r"tewas|bunuh\s+diri|gantung\s+diri|tenggelam|tertabrak|kabur\s+dari\s+rumah|"
     r"ditangkap|dipenjara|menjadi\s+korban|jadi\s+korban|korban\s+(?:pemerkosaan|pencabulan|"
     r"penganiayaan|kekerasan\s+seksual)|"

@@ -40,6 +40,14 @@ def test_the_axis_ends_at_a_round_number_at_or_above_the_data(largest, top, step
     assert 1 <= got_top / got_step <= 6
 
 
+def test_a_count_is_counted_in_whole_steps():
+    assert nice_scale(2, whole=True) == (2, 1)
+    assert nice_scale(2) == (2, 0.5)
+    table = Table("t", "T", [Column("x", numeric=False), Column("Diterima")], [["Dinkes", 2]])
+    drawing = table.drawing()
+    assert drawing is not None and [t.label for t in drawing.ticks] == ["0", "1", "2"]
+
+
 def clusters() -> Table:
     """Two clusters with maxima of 200 and 150, as in the instrument."""
     table = Table(
