@@ -23,6 +23,9 @@ def test_an_office_sends_values_from_its_dhis2_script_and_reads_the_result(page,
     page.locator("#id_name").fill("Skrip DHIS2 Dinkes")
     page.get_by_role("button", name="Buat token").click()
     token = page.get_by_test_id("new-token").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        f"sebagai kata sandi dengan nama pengguna {personas.bekasi_dinkes.email}"
+    )
 
     client = DHIS2Client(live_server.url, token=token)
     try:
