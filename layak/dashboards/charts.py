@@ -288,7 +288,7 @@ class Table:
                 "start" if r == 0 and len(xs) > 1 else "end" if r == len(xs) - 1 and r else "middle"
             )
             labels.append(
-                XLabel(xs[r], _short(str(row[0]), 16), anchor, minor=bool(len(labels) % 2))
+                XLabel(xs[r], _short(str(row[0]), 20), anchor, minor=bool(len(labels) % 2))
             )
         if len(labels) > 1 and labels[-1].minor:
             labels[-1].minor = False  # the latest period always shows
