@@ -190,8 +190,9 @@ def _fill(
 def windows_open_at(
     kind: str, days: int = 60, level: int = 2
 ) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
-    """Stage windows with ``kind`` open now (for ``days``), earlier stages past, later ahead."""
-    now = timezone.now()
+    """Stage windows with ``kind`` open now (for ``days``), earlier stages past, later ahead;
+    whole days, as the stage form makes them (a deadline ends at midnight)."""
+    now = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     day = datetime.timedelta(days=1)
     order = Stage.order_for(level)
     index = order.index(kind)

@@ -50,11 +50,13 @@ def test_province_adjusts_returns_and_agrees_ministry_and_field_confirm_final_ap
     page.get_by_role("link", name="Kabupaten Bekasi").click()
     page.wait_for_url(re.compile(rf"{base}/verify/province/$"))
     decide(page, "T-1.1", "adjust", "15", "Baru SK Bupati, belum Perda")
+    # The page opens on the first indicator waiting; the next is one click away.
+    page.get_by_test_id("nav-T-2").click()
     decide(page, "T-2.1", "return", reason="Sumber data persalinan tidak jelas")
     expect(item(page, "T-2.1").get_by_test_id("state")).to_have_attribute("data-state", "returned")
     agree_rest(page)
-    expect(item(page, "T-1.2").get_by_test_id("state")).to_have_text("done")
-    expect(item(page, "T-1.1").get_by_test_id("state")).to_have_text("adjusted")
+    expect(item(page, "T-1.2").get_by_test_id("state")).to_have_attribute("data-state", "done")
+    expect(item(page, "T-1.1").get_by_test_id("state")).to_have_attribute("data-state", "adjusted")
     sign_out(page)
 
     # The district corrects the returned item within the province stage.
@@ -78,7 +80,7 @@ def test_province_adjusts_returns_and_agrees_ministry_and_field_confirm_final_ap
     sign_in(page, personas.jabar.email)
     page.goto(f"{base}/verify/province/")
     decide(page, "T-2.1", "agree")
-    expect(item(page, "T-2.1").get_by_test_id("state")).to_have_text("done")
+    expect(item(page, "T-2.1").get_by_test_id("state")).to_have_attribute("data-state", "done")
     sign_out(page)
 
     # The ministry and the field assessor confirm.

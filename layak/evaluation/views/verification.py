@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -120,15 +121,25 @@ def _verify_context(
     )
     if group:
         answers = answers.filter(question__indicator__group__code=group)
-    items = []
+    # Every item's state, counted overall and per indicator: the verifier works through the
+    # assessment indicator by indicator, starting where something waits.
+    rows = []
+    per_indicator: dict[int, dict[str, int]] = {}
     for answer in answers:
         by_stage = {s.stage: s for s in answer.all_scores}  # type: ignore[attr-defined]
         mine = by_stage.get(stage)
         state = verification.item_state(answer, mine, level)
         counts[state] = counts.get(state, 0) + 1
+        tally = per_indicator.setdefault(answer.question.indicator_id, {})
+        tally[state] = tally.get(state, 0) + 1
+        rows.append((answer, by_stage, mine, state))
+    if not indicator and not status:
+        indicator = _first_waiting(rows, per_indicator)
+    items = []
+    for answer, by_stage, mine, state in rows:
         if status and status != state:
             continue
-        if indicator and str(answer.question.indicator_id) != indicator:
+        if indicator and indicator != "all" and str(answer.question.indicator_id) != indicator:
             continue
         items.append(
             {
@@ -145,22 +156,55 @@ def _verify_context(
         )
     # Items corrected by the region and waiting for a new check come first.
     items.sort(key=lambda item: item["state"] != verification.ItemState.CORRECTED)
-    indicators = (
+    indicators = list(
         Indicator.objects.filter(version_id=assessment.cycle.instrument_id)
         .select_related("group")
         .order_by("group__order", "order", "number")
     )
     if group:
-        indicators = indicators.filter(group__code=group)
+        indicators = [i for i in indicators if i.group.code == group]
+    nav = [
+        {
+            "indicator": i,
+            "current": str(i.pk) == indicator,
+            "waiting": sum(
+                per_indicator.get(i.pk, {}).get(s, 0)
+                for s in (verification.ItemState.CORRECTED, verification.ItemState.PENDING)
+            ),
+            "corrected": per_indicator.get(i.pk, {}).get(verification.ItemState.CORRECTED, 0),
+            "total": sum(per_indicator.get(i.pk, {}).values()),
+        }
+        for i in indicators
+        if i.pk in per_indicator
+    ]
+    position = next((n for n, row in enumerate(nav) if row["current"]), None)
     return {
         "groups": groups,
         "group": group,
         "status": status,
         "indicator": indicator,
         "indicators": indicators,
+        "nav": nav,
+        "next_indicator": nav[position + 1]["indicator"]
+        if position is not None and position + 1 < len(nav)
+        else None,
         "items": items,
         "states": [(s.value, s.label, counts.get(s.value, 0)) for s in verification.ItemState],
     }
+
+
+def _first_waiting(rows: list[tuple[Any, ...]], per_indicator: dict[int, dict[str, int]]) -> str:
+    """The indicator to open first: one with corrected items waiting for a new check, else one
+    with items not verified yet, else the first."""
+    order = []
+    for answer, *_rest in rows:
+        if answer.question.indicator_id not in order:
+            order.append(answer.question.indicator_id)
+    for state in (verification.ItemState.CORRECTED, verification.ItemState.PENDING):
+        for pk in order:
+            if per_indicator.get(pk, {}).get(state):
+                return str(pk)
+    return str(order[0]) if order else ""
 
 
 @login_required
@@ -193,8 +237,10 @@ def _back(
         messages.error(request, error)
     elif message:
         messages.success(request, message)
+    # Back to the item's own indicator, where the verifier was working.
     return redirect(
-        f"/evaluation/assessments/{answer.assessment_id}/verify/{stage}/#item-{answer.pk}"
+        f"/evaluation/assessments/{answer.assessment_id}/verify/{stage}/"
+        f"?indicator={answer.question.indicator_id}#item-{answer.pk}"
     )
 
 
@@ -395,7 +441,8 @@ def field_photo(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The photo has been added."))
     return redirect(
-        f"/evaluation/assessments/{answer.assessment_id}/verify/field/#item-{answer.pk}"
+        f"/evaluation/assessments/{answer.assessment_id}/verify/field/"
+        f"?indicator={answer.question.indicator_id}#item-{answer.pk}"
     )
 
 
