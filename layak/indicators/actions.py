@@ -26,6 +26,7 @@ from layak import authz
 from layak.audit.log import record
 from layak.core.numbers import PLAIN, NumberError, check_places, parse_number
 from layak.indicators import bulk
+from layak.indicators import completeness as comp
 from layak.indicators import disaggregation as dis
 from layak.indicators.models import (
     DataElement,
@@ -36,6 +37,7 @@ from layak.indicators.models import (
     ValidationRule,
     can_enter,
     period_start,
+    periods_of_year,
 )
 from layak.organisations.models import Organisation
 from layak.organisations.roles import OrganisationKind, Role
@@ -703,13 +705,34 @@ def target_set(
 
 
 @transaction.atomic
-def publish(*, actor: User, region: Region, indicator: Indicator, year: int) -> Publication:
-    """Publish the district's indicator-year on the public portal."""
+def publish(
+    *,
+    actor: User,
+    region: Region,
+    indicator: Indicator,
+    year: int,
+    confirm_partial: bool = False,
+) -> Publication:
+    """Publish the district's indicator-year on the public portal. A partial figure (fewer
+    reports than ``completeness.THRESHOLD`` of those expected) is published only when the
+    secretariat confirms it; the portal then shows how complete it is, and the audit entry
+    keeps the completeness at the time."""
     _require_secretariat(actor, region)
     if not indicator.is_active:
         raise IndicatorDataError(_("This indicator is no longer in use."))
     if year > timezone.localdate().year:
         raise IndicatorDataError(_("A year that has not begun cannot be published."))
+    periods = periods_of_year(year, indicator.period_type)
+    rates = comp.element_completeness(comp.elements_of([indicator]), [region], periods)
+    completeness = comp.indicator_completeness(indicator, region.pk, periods, rates)
+    if completeness.partial and not confirm_partial:
+        raise IndicatorDataError(
+            _(
+                "Only %(reported)s of the %(expected)s expected reports are in: this is a "
+                "partial figure. Confirm that it is to be published as it is."
+            )
+            % {"reported": completeness.reported, "expected": completeness.expected}
+        )
     publication = (
         Publication.objects.select_for_update(of=("self",))
         .filter(region=region, indicator=indicator, year=year)
@@ -733,7 +756,13 @@ def publish(*, actor: User, region: Region, indicator: Indicator, year: int) -> 
         obj=publication,
         region=region,
         before={"published": False},
-        after={"published": True, "year": year},
+        after={
+            "published": True,
+            "year": year,
+            "reported": completeness.reported,
+            "expected": completeness.expected,
+            "partial_confirmed": completeness.partial,
+        },
     )
     return publication
 

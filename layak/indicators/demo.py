@@ -220,4 +220,12 @@ def _seed_district(district: Region) -> None:
     for code in INDICATORS:
         for year in (2024, 2025):
             if (code, year) not in published:
-                actions.publish(actor=admin, region=district, indicator=indicators[code], year=year)
+                # The secretariat confirms what is partial (village data still coming in): the
+                # portal shows how complete each figure is.
+                actions.publish(
+                    actor=admin,
+                    region=district,
+                    indicator=indicators[code],
+                    year=year,
+                    confirm_partial=True,
+                )

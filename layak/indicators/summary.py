@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from layak.indicators import actions, aggregate
-from layak.indicators.models import Indicator, IndicatorTarget, Publication
+from layak.indicators import completeness as comp
+from layak.indicators.models import Indicator, IndicatorTarget, Publication, periods_of_year
 from layak.regions.models import Region
 
 TREND_YEARS = 5
@@ -18,8 +19,10 @@ def indicator_rows(
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """Each indicator's value in ``region`` for the last five years up to ``year``, with the
     district's target for ``year`` (and whether it is met) and whether the district published
-    the indicator-year. Four queries whatever the number of indicators. Row keys: indicator,
-    trend (one value per year, None where missing), value, target, met, published, max."""
+    the indicator-year, and how complete the year's figure is (``completeness``: reported /
+    expected, as DHIS2's reporting rates). A partial figure is never said to meet or miss its
+    target. Six queries whatever the number of indicators. Row keys: indicator, trend (one
+    value per year, None where missing), value, target, met, published, max, completeness."""
     years = [str(y) for y in range(year - TREND_YEARS + 1, year + 1)]
     if indicators is None:
         indicators = list(Indicator.objects.active().select_related("numerator", "denominator"))
@@ -34,13 +37,20 @@ def indicator_rows(
         .filter(region__code=district_code, year=year)
         .values_list("indicator_id", flat=True)
     )
+    periods = {i.pk: periods_of_year(year, i.period_type) for i in indicators}
+    rates = comp.element_completeness(
+        comp.elements_of(indicators), [region], sorted({p for ps in periods.values() for p in ps})
+    )
     rows = []
     for indicator in indicators:
         trend = [grid[(indicator.pk, region.pk, y)] for y in years]
         value = trend[-1]
         target = targets.get((indicator.pk, year))
+        completeness = comp.indicator_completeness(
+            indicator, region.pk, periods[indicator.pk], rates
+        )
         met = None
-        if value is not None and target is not None:
+        if value is not None and target is not None and not completeness.partial:
             met = value >= target if indicator.higher_is_better else value <= target
         rows.append(
             {
@@ -51,6 +61,7 @@ def indicator_rows(
                 "met": met,
                 "published": indicator.pk in published,
                 "max": max((v for v in trend if v is not None), default=Decimal(0)),
+                "completeness": completeness,
             }
         )
     return years, rows

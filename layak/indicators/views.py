@@ -441,7 +441,13 @@ def publish(request: HttpRequest) -> HttpResponse:
             if year is None:
                 raise actions.IndicatorDataError(_("Choose a year."))
             if op == "publish":
-                actions.publish(actor=user, region=region, indicator=indicator, year=year)
+                actions.publish(
+                    actor=user,
+                    region=region,
+                    indicator=indicator,
+                    year=year,
+                    confirm_partial=request.POST.get("confirm_partial") == "1",
+                )
                 messages.success(request, _("Published on the public portal."))
             elif op == "unpublish":
                 actions.unpublish(actor=user, region=region, indicator=indicator, year=year)

@@ -408,7 +408,9 @@ def indicator_data(region: Region) -> list[dict[str, Any]]:
     """The indicator-years the district published (``indicators.Publication``), each with its
     value, the source datasets and their latest date. A sensitive indicator whose count is
     small is suppressed (see ``privacy``). A year of quarterly or monthly data adds up its
-    periods (the indicators' counts are flows: births, cases served). Three queries."""
+    periods (the indicators' counts are flows: births, cases served). Each row says how complete
+    its figure is (``completeness``: reported / expected, shown when partial). Five queries."""
+    from layak.indicators import completeness as comp
     from layak.indicators.aggregate import element_totals, ratio
     from layak.indicators.models import DataValue, Publication, periods_of_year
     from layak.portal.privacy import is_suppressed, shown
@@ -430,8 +432,10 @@ def indicator_data(region: Region) -> list[dict[str, Any]]:
         elements.add(p.indicator.numerator_id)
         if p.indicator.denominator_id is not None:
             elements.add(p.indicator.denominator_id)
-    totals = element_totals(
-        elements, [region], sorted({period for ps in periods.values() for period in ps})
+    every = sorted({period for ps in periods.values() for period in ps})
+    totals = element_totals(elements, [region], every)
+    rates = comp.element_completeness(
+        comp.elements_of([p.indicator for p in publications]), [region], every
     )
     sources: Any = (
         DataValue.objects.filter(
@@ -475,6 +479,9 @@ def indicator_data(region: Region) -> list[dict[str, Any]]:
                 "unit": indicator.unit,
                 "sources": sorted({n for n, _d in found.get((indicator.numerator_id, p.year), [])}),
                 "source_date": max(dates) if dates else None,
+                "completeness": comp.indicator_completeness(
+                    indicator, region.pk, periods[key], rates
+                ),
             }
         )
     return rows

@@ -87,7 +87,7 @@ def _iso(value: Any) -> str:
         return ""
     if isinstance(value, datetime.time):
         return value.strftime("%H:%M")
-    return value.isoformat()
+    return str(value.isoformat())
 
 
 def test_date_and_time_inputs_keep_their_values_in_indonesian(page):

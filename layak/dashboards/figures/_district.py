@@ -464,7 +464,9 @@ KEY_INDICATORS = 8
 def indicator_trends(user: User, region: Region, year: int) -> list[Table]:
     """The district's key indicators (those it set a target for) over the last five years (a
     quarterly or monthly indicator: the periods of the last two years) against the target of
-    each year. Three queries whatever the number of values."""
+    each year, with how complete each figure is (reported / expected regions, as DHIS2's
+    reporting rates). Five queries whatever the number of values."""
+    from layak.indicators import completeness as comp
     from layak.indicators.aggregate import indicator_grid
     from layak.indicators.models import Indicator, IndicatorTarget, PeriodType, periods_of_year
 
@@ -472,7 +474,7 @@ def indicator_trends(user: User, region: Region, year: int) -> list[Table]:
     indicators = list(
         Indicator.objects.active()
         .filter(pk__in=targets_seen.values("indicator"))
-        .select_related("numerator")
+        .select_related("numerator", "denominator")
         .order_by("cluster", "order", "name")[:KEY_INDICATORS]
     )
     if not indicators:
@@ -489,6 +491,18 @@ def indicator_trends(user: User, region: Region, year: int) -> list[Table]:
         periods[indicator.pk] = [(p, y) for y in shown for p in periods_of_year(y, kind)]
     every = sorted({p for rows in periods.values() for p, _y in rows})
     values = indicator_grid(indicators, [region], every)
+    rates = comp.element_completeness(comp.elements_of(indicators), [region], every)
+
+    def reported(indicator: Indicator, period: str) -> str:
+        c = comp.indicator_completeness(indicator, region.pk, [period], rates)
+        if not c.expected:
+            return "—"
+        shown = _("%(reported)s of %(expected)s") % {
+            "reported": c.reported,
+            "expected": c.expected,
+        }
+        return f"{shown} · {_('partial')}" if c.partial else shown
+
     tables: list[Table] = []
     for indicator in indicators:
         unit = f" ({indicator.unit})" if indicator.unit else ""
@@ -501,9 +515,15 @@ def indicator_trends(user: User, region: Region, year: int) -> list[Table]:
                     Column(_("Period"), numeric=False),
                     Column(_("Value")),
                     Column(_("Target")),
+                    Column(_("Reported"), numeric=False),
                 ],
                 [
-                    [p, values.get((indicator.pk, region.pk, p)), targets.get((indicator.pk, y))]
+                    [
+                        p,
+                        values.get((indicator.pk, region.pk, p)),
+                        targets.get((indicator.pk, y)),
+                        reported(indicator, p),
+                    ]
                     for p, y in periods[indicator.pk]
                 ],
                 chart="lines",

@@ -143,9 +143,21 @@ def test_publish_and_unpublish_are_for_the_secretariat_and_audited(personas, def
     for who in ("bekasi.dinkes", "bekasi.regent", "gunungmas.admin"):
         with pytest.raises(actions.IndicatorDataError):
             actions.publish(actor=personas[who], region=bekasi, indicator=coverage, year=2024)
-    actions.publish(actor=personas.bekasi_admin, region=bekasi, indicator=coverage, year=2024)
+    actions.publish(
+        actor=personas.bekasi_admin,
+        region=bekasi,
+        indicator=coverage,
+        year=2024,
+        confirm_partial=True,  # nothing entered yet
+    )
     with pytest.raises(actions.IndicatorDataError):
-        actions.publish(actor=personas.bekasi_admin, region=bekasi, indicator=coverage, year=2024)
+        actions.publish(
+            actor=personas.bekasi_admin,
+            region=bekasi,
+            indicator=coverage,
+            year=2024,
+            confirm_partial=True,
+        )
     actions.unpublish(actor=personas.bekasi_admin, region=bekasi, indicator=coverage, year=2024)
     publication = Publication.objects.get()
     assert not publication.is_active
