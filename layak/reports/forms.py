@@ -111,12 +111,14 @@ class PlanYearForm(ReportForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
     def offer(self) -> None:
+        plans = list(scope.plans(self.user))
         self.plans = [
-            (p.pk, f"{p.region.name} · {p.title} ({p.start_year}–{p.end_year})")
-            for p in scope.plans(self.user)
+            (p.pk, f"{p.region.name} · {p.title} ({p.start_year}–{p.end_year})") for p in plans
         ]
         _select(self.fields["plan"], self.plans)
-        _select(self.fields["year"], _year_choices())
+        # The years of the plans in reach (a 2025–2029 plan offers 2025 to 2029).
+        years = sorted({y for p in plans for y in p.years}, reverse=True)
+        _select(self.fields["year"], [(y, y) for y in years] or _year_choices())
         self.fields["year"].initial = timezone.localdate().year
 
     @property

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from layak.accounts.models import User
 from layak.reports import actions
@@ -38,10 +38,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, kind: str) -> HttpResponse:
     """Start the report (or hand back the last result while its data are unchanged). What is
-    asked for is looked up within the person's reach: 404 outside it."""
+    asked for is looked up within the person's reach: 404 outside it. A reload of the page of
+    a refused form (a GET) goes back to the reports page instead of failing."""
+    if request.method == "GET":
+        return redirect("reports:home")
     found = BY_SLUG.get(kind)
     if found is None:
         raise Http404
