@@ -247,3 +247,57 @@ def test_the_api_gives_the_stage_as_it_stands_with_its_progress(client, personas
     assert Decimal(str(province["total"])) == page.total
     assert (province["items"], province["done"], province["complete"]) == (4, 1, False)
     assert province["progress"] == progress_words(page)
+
+
+def test_a_partial_stage_reads_the_same_everywhere(client, personas, evaluation):
+    """Page, scores page, API, both dashboards, the PDF's figures and the XLSX give one total
+    for a province stage under way (one function behind them all)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from layak.dashboards import figures
+    from layak.regions.models import Region
+    from layak.reports import documents
+    from layak.reports.workbooks import answers_workbook
+
+    ev = evaluation
+    submit_all(personas, ev)
+    move_to(ev, K.PROVINCE)
+    verification.verify_item(
+        actor=personas.jabar,
+        answer=ev.answers["T-1.1"],
+        stage=K.PROVINCE,
+        points=Decimal(10),
+        reason="Baru SK",
+    )
+    expected = results(ev.cycle, [ev.bekasi.pk], K.PROVINCE)[ev.bekasi.pk]
+    assert not expected.complete and expected.total == 80  # 100 with 20 taken off T-1.1
+
+    client.force_login(personas.bekasi_admin)
+    page = client.get(f"/evaluation/assessments/{ev.bekasi.pk}/")
+    assert page.context["result"].total == expected.total
+    assert "sementara" in page.content.decode()
+    compare = client.get(f"/evaluation/assessments/{ev.bekasi.pk}/scores/")
+    assert compare.context["totals"][1].total == expected.total
+    api = client.get(f"/api/v1/assessments/{ev.bekasi.pk}/scores").json()
+    assert Decimal(str(api[-1]["total"])) == expected.total
+    bekasi = Region.objects.get(code="32.16")
+    year = timezone.localdate().year
+    dashboard = figures.district(personas.bekasi_admin, bekasi, ev.cycle, year)
+    assert dashboard.standing.total == expected.total
+    assert dashboard.standing.predicate.name == expected.predicate.name
+    province = figures.province(bekasi.parent, ev.cycle)
+    table = province.tables[0]
+    latest = [c.label for c in table.columns].index("Nilai terakhir")
+    row = next(r for r in table.rows if "Bekasi" in str(r[0]))
+    assert Decimal(str(row[latest])) == expected.total
+    pdf = documents.self_assessment(fresh_assessment(ev))
+    assert pdf["total"] == expected.total and pdf["progress"] == progress_words(expected)
+    target = io.BytesIO()
+    answers_workbook(ev.cycle, None, target, lambda done, total: None)
+    sheet = load_workbook(io.BytesIO(target.getvalue()), read_only=True)["Jumlah"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[0] == "32.16"]
+    stage_row = next(r for r in rows if r[2] == "Verifikasi administrasi provinsi")
+    assert Decimal(str(stage_row[3])) == expected.total
+    assert stage_row[-1] == progress_words(expected)
