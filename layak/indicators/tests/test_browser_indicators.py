@@ -40,3 +40,45 @@ def test_office_enters_a_grid_and_sees_the_percentage(page):
     expect(page.locator(".messages")).to_contain_text("2 new")
     expect(page.get_by_test_id("computed-facility_births")).to_have_text(re.compile(r"97\s*%"))
     assert DataValue.objects.get(element__code="births").dataset == "Profil Kesehatan 2024"
+
+
+def test_indonesian_numbers_in_the_grid_and_a_partial_figure_published_on_purpose(page):
+    """In Indonesian: 1.200 in a cell is one thousand two hundred; one village's stunting data
+    is a partial district figure, published only when the secretariat ticks the confirmation,
+    and the portal then says how complete it is."""
+    from decimal import Decimal
+
+    from layak.regions.models import Region
+
+    personas = make_personas()
+    ensure_definitions()
+    village = Region.objects.filter(code__startswith="32.16.09.", level=4).order_by("code")[0]
+    expected = Region.objects.filter(code__startswith="32.16.", level=4, is_active=True).count()
+    sign_in(page, personas.bekasi_admin.email)
+    page.goto("/data/entry/?area=32.16.09&cluster=K3&period=2024")
+    for code, value in (("under5_measured", "1.200"), ("under5_stunted", "111,5")):
+        for sex in ("F", "M"):
+            page.get_by_test_id(f"{code}-{village.code}-sex={sex}").fill(value)
+    page.locator("form:has([data-testid^=under5_measured]) button[type=submit]").first.click()
+    expect(page.locator(".messages")).to_be_visible()
+    cell = DataValue.objects.get(element__code="under5_measured", disaggregation="sex=F")
+    assert cell.value == Decimal(1200)
+    assert DataValue.objects.get(element__code="under5_stunted", disaggregation="sex=M").value == (
+        Decimal("111.5")
+    )
+
+    page.goto("/data/publish/?region=32.16&year=2024")
+    row = page.get_by_test_id("publish-table").locator("tr", has_text="Prevalensi balita stunting")
+    expect(row.get_by_test_id("completeness")).to_contain_text(f"1 dari {expected} melapor")
+    row.get_by_test_id("publish-stunting_prevalence").click()
+    expect(page.locator(".messages")).to_contain_text("angka parsial")
+    row = page.get_by_test_id("publish-table").locator("tr", has_text="Prevalensi balita stunting")
+    row.get_by_test_id("confirm-partial-stunting_prevalence").check()
+    row.get_by_test_id("publish-stunting_prevalence").click()
+    expect(row.get_by_test_id("unpublish-stunting_prevalence")).to_be_visible()
+
+    page.goto("/public/districts/32.16/")
+    data = page.get_by_test_id("indicator-data")
+    expect(data.locator("tr", has_text="Prevalensi balita stunting")).to_contain_text(
+        f"1 dari {expected} melapor"
+    )
