@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from layak.audit.display import Choice, register
+from layak.audit.display import Choice, Flag, register
 from layak.participation.models import AgeGroup
 
 register(
@@ -18,5 +18,9 @@ register(
         "participation.proposal_restored": _("Proposal restored"),
         "participation.proposal_withdrawn": _("Proposal withdrawn"),
     },
-    fields={"proposers": Choice(_("children proposing, by age"), AgeGroup)},
+    fields={
+        "proposers": Choice(_("children proposing, by age"), AgeGroup),
+        # The person confirmed that text flagged by ``privacy`` identifies no child.
+        "anonymity_confirmed": Flag(_("confirmed to identify no child")),
+    },
 )

@@ -112,6 +112,10 @@ def test_the_form_saves_flagged_text_once_confirmed(client, personas):
     assert response.status_code == 302
     proposal = Proposal.objects.get()
     assert AuditEntry.objects.for_object(proposal).get().after["anonymity_confirmed"] is True
+    # The history says so in words.
+    page = client.get(response["Location"]).content.decode()
+    assert "dinyatakan tidak mengungkap identitas anak</strong>: ya" in page.lower()
+    assert "anonymity_confirmed" not in page
 
 
 def test_the_public_response_is_checked_too(client, personas):
