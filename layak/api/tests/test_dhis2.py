@@ -484,3 +484,17 @@ def test_single_values_are_saved_read_and_deleted_through_the_same_import(client
     assert AuditEntry.objects.filter(action="indicators.value_removed").count() == 1
     reader = auth(personas, "bekasi.regent")
     assert client.post(f"{single}?{query}&value=5", **reader).status_code == 403
+
+
+def test_an_import_costs_the_same_queries_for_any_number_of_values(client, personas):
+    headers = auth(personas, "bekasi.dinkes")
+    client.get("/api/me", **headers)  # the token's first use is recorded once
+
+    def queries(years):
+        body = a_set(*[{"dataElement": BIRTHS, "period": str(y), "value": "1"} for y in years])
+        with CaptureQueriesContext(connection) as ctx:
+            response = post(client, headers, body)
+        assert response.json()["response"]["importCount"]["imported"] == len(years)
+        return len(ctx.captured_queries)
+
+    assert queries(range(2020, 2023)) == queries(range(1930, 2020))
