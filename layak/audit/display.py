@@ -350,6 +350,8 @@ class Parts(Field):
     def render(self, value: Any, entry: AuditEntry, lookup: Lookup) -> str:
         if not isinstance(value, dict) or not value:
             return EMPTY if not value else plain(value)
+        if all(part in NOTHING for part in value.values()):
+            return EMPTY
         shown = []
         for key, part in value.items():
             spec = self.parts.get(key)
@@ -409,6 +411,7 @@ def from_model_field(model_field: Any) -> Field:
 
 @dataclass(frozen=True)
 class Change:
+    key: str
     label: str
     before: str | None
     after: str
@@ -480,14 +483,13 @@ def describe(entries: Iterable[AuditEntry]) -> list[Described]:
         changes = []
         for key, spec, known, before, after in rows:
             label = capfirst(str(spec.label)) if spec.label is not None else key
+            # Nothing before (an empty list, text or record) reads as an addition.
+            was = spec.render(before, entry, lookup) if before not in NOTHING else EMPTY
+            now = spec.render(after, entry, lookup)
+            if was == now:
+                continue  # "" became None: nothing a person would see changed
             changes.append(
-                Change(
-                    label=label,
-                    # Nothing before (a list or text that was empty) reads as an addition.
-                    before=spec.render(before, entry, lookup) if before not in NOTHING else None,
-                    after=spec.render(after, entry, lookup),
-                    known=known,
-                )
+                Change(key, label, before=None if was == EMPTY else was, after=now, known=known)
             )
         out.append(
             Described(

@@ -35,6 +35,9 @@ register(
         "options": Custom(_("options"), _options),
         "value": Number(_("value")),
         "published": Flag(_("published")),
+        "reported": Number(_("reports in"), places=0),
+        "expected": Number(_("reports expected"), places=0),
+        "partial_confirmed": Flag(_("published as a partial figure")),
     },
 )
 register(
