@@ -204,7 +204,8 @@ def test_verification_with_every_stage_and_long_reasons_fits_a_landscape_page(pe
         answer=evaluation.answers["T-1.1"],
         stage=Stage.Kind.PROVINCE,
         points=Decimal(15),
-        reason=(LONG_TEXT + LONG_WORD + " ") * 8,
+        # Long, but shorter than a page: a row taller than a page has to split.
+        reason=(LONG_TEXT + LONG_WORD + " ") * 3,
     )
     context = documents.verification(Region.objects.get(code="32"), evaluation.cycle)
     # Every stage's column is printed, as many regencies and cities as a large province has.
