@@ -244,13 +244,15 @@ class Table:
             )
             y = bars_y + bars_height + ROW_GAP
         plot_bottom = math.ceil(y)
+        legend = [(column.label, colour) for _i, column, colour in series]
+        if self.max_column is not None and any(r.track for r in out):
+            legend.append((self.columns[self.max_column].label, TRACK))
         return Drawing(
             kind="bars",
             height=plot_bottom + AXIS,
             rows=out,
             ticks=_ticks(top, step, lambda f: 100 * f / top),
-            legend=[(column.label, colour) for _i, column, colour in series]
-            + ([(self.columns[self.max_column].label, TRACK)] if any(r.track for r in out) else []),
+            legend=legend,
             plot_bottom=plot_bottom,
         )
 
@@ -280,7 +282,7 @@ class Table:
             lines.append(Line(column.label, colour, points, dots))
         # About six labels at most; every other one is dropped on a phone.
         every = max(1, -(-len(xs) // 6))
-        labels = []
+        labels: list[XLabel] = []
         for r, row in enumerate(drawn):
             if r % every and r != len(xs) - 1:
                 continue

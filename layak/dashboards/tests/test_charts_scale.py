@@ -128,10 +128,10 @@ def test_a_status_has_one_colour_in_charts_and_badges():
         assert drawn[str(status.label)] == COLOURS[status]
     assert str(Status.DRAFT.label) not in drawn  # nothing drawn, no legend
     css = CSS.read_text()
-    for status, colour in COLOURS.items():
-        rule = re.search(rf"\.badge\.status-{status} \{{ color: (#[0-9a-f]{{6}}); \}}", css)
-        assert rule is not None, status
-        assert rule.group(1) == colour.lower(), status
+    for code, colour in COLOURS.items():
+        rule = re.search(rf"\.badge\.status-{code} \{{ color: (#[0-9a-f]{{6}}); \}}", css)
+        assert rule is not None, code
+        assert rule.group(1) == colour.lower(), code
 
 
 def test_ticks_and_tooltips_follow_the_readers_language():
