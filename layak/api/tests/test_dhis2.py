@@ -487,8 +487,9 @@ def test_single_values_are_saved_read_and_deleted_through_the_same_import(client
 
 
 def test_an_import_costs_the_same_queries_for_any_number_of_values(client, personas):
+    """Within one batch of the bulk writer (SQLite caps the values one INSERT takes; PostgreSQL
+    copies thousands): the lookups do not grow with the set."""
     headers = auth(personas, "bekasi.dinkes")
-    client.get("/api/me", **headers)  # the token's first use is recorded once
 
     def queries(years):
         body = a_set(*[{"dataElement": BIRTHS, "period": str(y), "value": "1"} for y in years])
@@ -497,4 +498,5 @@ def test_an_import_costs_the_same_queries_for_any_number_of_values(client, perso
         assert response.json()["response"]["importCount"]["imported"] == len(years)
         return len(ctx.captured_queries)
 
-    assert queries(range(2020, 2023)) == queries(range(1930, 2020))
+    queries([1900])  # the token's first use and the audit's content type, once
+    assert queries(range(2020, 2023)) == queries(range(1960, 2000))
