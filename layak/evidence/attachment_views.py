@@ -20,6 +20,7 @@ from layak.evidence.attachments import (
     get_owner,
     owner_key,
 )
+from layak.evidence.downloads import evidence_response
 from layak.evidence.models import Attachment
 from layak.evidence.sniff import UploadRefused
 
@@ -91,16 +92,7 @@ def remove(request: HttpRequest, pk: int) -> HttpResponse:
 def download(request: HttpRequest, pk: int) -> FileResponse:
     """Whoever may see the record may download its attachments, as attachments."""
     attachment = _attachment(request, pk, A.VIEW)
-    evidence = attachment.file
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return evidence_response(attachment.file)
 
 
 __all__ = ["add", "download", "owner_key", "remove"]

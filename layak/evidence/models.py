@@ -62,6 +62,13 @@ class EvidenceFile(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def download_name(self) -> str:
+        """The name it is served under: the extension follows its recognised kind."""
+        from layak.evidence.sniff import served_name
+
+        return served_name(self.name, self.extension)
+
 
 class EvidenceLink(models.Model):
     answer = models.ForeignKey(

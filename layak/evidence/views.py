@@ -16,6 +16,7 @@ from layak.evaluation.actions import EvaluationError
 from layak.evaluation.views.answers import _back
 from layak.evaluation.views.common import get_answer, user_of
 from layak.evidence import actions
+from layak.evidence.downloads import evidence_response
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.evidence.sniff import UploadRefused
 from layak.frameworks.models import EvidenceRequirement
@@ -165,15 +166,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     evidence: EvidenceFile = authz.get_object_for_user(
         EvidenceFile.objects.all(), user, A.VIEW, pk=pk
     )
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return evidence_response(evidence)
 
 
 @login_required
