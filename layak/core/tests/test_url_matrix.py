@@ -61,7 +61,8 @@ MANAGERS_ONLY = {
 def _bekasi_assessment() -> dict[str, object]:
     from layak.evaluation.models import Assessment
 
-    return {"pk": Assessment.objects.get(region__code="32.16").pk}
+    # The matrix's own cycle (``make_cycle``); other apps' cases add cycles of their own.
+    return {"pk": Assessment.objects.get(region__code="32.16", cycle__name="Evaluasi Uji").pk}
 
 
 def assessment(p: Personas) -> dict[str, object]:
@@ -83,7 +84,7 @@ def answer(p: Personas) -> dict[str, object]:
 def cycle(p: Personas) -> dict[str, object]:
     from layak.evaluation.models import Cycle
 
-    return {"pk": Cycle.objects.get().pk}
+    return {"pk": Cycle.objects.get(name="Evaluasi Uji").pk}
 
 
 def version(p: Personas) -> dict[str, object]:

@@ -9,7 +9,9 @@ from layak.testing import Personas
 def _bekasi_assessment(p: Personas) -> dict[str, object]:
     from layak.evaluation.models import Assessment
 
-    return {"assessment": Assessment.objects.get(region__code="32.16").pk}
+    return {
+        "assessment": Assessment.objects.get(region__code="32.16", cycle__name="Evaluasi Uji").pk
+    }
 
 
 # Whoever reaches Bekasi as a whole starts its report (a redirect to the job); offices,
