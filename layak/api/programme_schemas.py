@@ -8,8 +8,10 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 from layak.api.schemas import Page
+from layak.core.numbers import PLAIN, NumberError, parse_number
 
 # The largest counts and amounts the database columns hold (PositiveIntegerField, and the
 # DecimalFields of commitments/contributions and of progress entries).
@@ -21,6 +23,21 @@ TEXT = r"^[^\x00]*$"
 CODE = r"^[A-Za-z0-9.-]*$"
 
 ReviewStatus = Literal["draft", "submitted", "accepted", "returned"]
+
+
+def _number(value: object) -> object:
+    """A number written as text goes through the one number reader, in machine format
+    (``1200.5``); "1.500", which an Indonesian reads as fifteen hundred, is refused."""
+    if isinstance(value, str):
+        try:
+            return parse_number(value, language=PLAIN)
+        except NumberError as exc:
+            raise ValueError(str(exc)) from None
+    return value
+
+
+# An amount or a figure in a request body (a JSON number, or text read as above).
+Number = Annotated[Decimal, BeforeValidator(_number)]
 
 
 # ---- task force ---------------------------------------------------------------------------
@@ -272,8 +289,8 @@ class EntryIn(Schema):
     """One entry of the report; the fields left out keep their value."""
 
     id: int
-    output: Decimal | None = Field(None, max_digits=18, decimal_places=2)
-    budget: Decimal | None = Field(None, max_digits=18, decimal_places=2)
+    output: Number | None = Field(None, max_digits=18, decimal_places=2)
+    budget: Number | None = Field(None, max_digits=18, decimal_places=2)
     done: str = Field("", max_length=MAX_TEXT, pattern=TEXT)
     planned: str = Field("", max_length=MAX_TEXT, pattern=TEXT)
     obstacles: str = Field("", max_length=MAX_TEXT, pattern=TEXT)
@@ -342,7 +359,7 @@ class CommitmentIn(Schema):
     indicators: list[Annotated[str, Field(max_length=20, pattern=CODE)]] = []
     starts_on: datetime.date
     ends_on: datetime.date
-    funds: Decimal = Field(Decimal(0), max_digits=16, decimal_places=0)
+    funds: Number = Field(Decimal(0), max_digits=16, decimal_places=0)
     people: int = Field(0, le=MAX_COUNT)
     facilities: str = Field("", max_length=MAX_TEXT, pattern=TEXT)
     methods: str = Field("", max_length=MAX_TEXT, pattern=TEXT)
@@ -377,7 +394,7 @@ class ContributionIn(Schema):
     date: datetime.date
     description: str = Field(..., max_length=MAX_TEXT, pattern=TEXT)
     kind: Literal["funds", "people", "facilities", "methods"]
-    amount: Decimal = Field(Decimal(0), max_digits=16, decimal_places=0)
+    amount: Number = Field(Decimal(0), max_digits=16, decimal_places=0)
     people: int = Field(0, le=MAX_COUNT)
     children_reached: int = Field(0, le=MAX_COUNT)
 

@@ -7,8 +7,9 @@ filters), in the reader's language, with Babel's locale data (CLDR):
 - Indonesian (the default): dots group thousands, a comma marks decimals — ``1.200`` is one
   thousand two hundred, ``1,5`` one and a half, ``1.234.567,89``.
 - English: commas group thousands, a dot marks decimals — ``1,200``, ``1.5``.
-- ``PLAIN`` (machine formats: the API, XLSX cells that hold a number): no grouping, a dot marks
-  decimals — ``1200.5``.
+- ``PLAIN`` (machine formats: the API): no grouping, a dot marks decimals — ``1200.5``; text
+  such as ``1.500``, which an Indonesian reads as fifteen hundred, is refused (a JSON number is
+  taken as it is).
 
 Files (workbooks and CSV) follow the Indonesian convention whoever uploads them, so one file
 means one thing. A number that is not written properly in its convention is refused with a
@@ -31,6 +32,8 @@ FILES = "id"
 
 _CHARACTERS = re.compile(r"[+-]?[0-9.,]+")
 _PLAIN = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+# 1.500 as text: a machine's one and a half, or an Indonesian's fifteen hundred.
+_PLAIN_OR_GROUPED = re.compile(r"-?[1-9][0-9]{0,2}\.[0-9]{3}")
 _CURRENCY = re.compile(r"^(rp\.?|idr)\s*", re.IGNORECASE)
 _SPACED = re.compile(r"[+-]?[0-9]{1,3}(\s[0-9]{3})+([.,][0-9]+)?")
 
@@ -91,6 +94,15 @@ def parse_number(value: object, *, language: str | None = None) -> Decimal:
             raise NumberError(
                 _("“%(value)s” is not a number. %(convention)s")
                 % {"value": shown, "convention": convention(lang)}
+            )
+        if _PLAIN_OR_GROUPED.fullmatch(text.removeprefix("+")):
+            raise NumberError(
+                _("“%(value)s” could mean %(options)s. %(convention)s")
+                % {
+                    "value": shown,
+                    "options": _(" or ").join([text.replace(".", ""), text]),
+                    "convention": convention(lang),
+                }
             )
         return Decimal(text)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal as D
 
 import pytest
@@ -27,6 +28,17 @@ def _grouped(number: int, mark: str) -> str:
 @given(wholes)
 def test_indonesian_thousands_are_read_as_thousands(number):
     assert parse_number(_grouped(number, "."), language="id") == number
+
+
+@given(st.text(alphabet="0123456789.,-", min_size=1, max_size=9))
+def test_text_read_in_two_conventions_never_gives_two_numbers(text):
+    """Whatever the convention, a text that two of them read gives the same number, or one of
+    them refuses it: "1.500" is never 1.5 here and 1500 there."""
+    read = {}
+    for language in ("id", PLAIN):
+        with contextlib.suppress(NumberError):
+            read[language] = parse_number(text, language=language)
+    assert len(set(read.values())) <= 1, (text, read)
 
 
 @given(wholes)
@@ -113,7 +125,8 @@ def test_a_refusal_offers_both_readings():
 
 def test_plain_format_refuses_grouping_and_the_comma():
     assert parse_number("1200.5", language=PLAIN) == D("1200.5")
-    for text in ("1,200", "1.200,5", "1 200.5"):
+    assert parse_number("0.125", language=PLAIN) == D("0.125")
+    for text in ("1,200", "1.200,5", "1 200.5", "1.500", "-250.000"):
         with pytest.raises(NumberError):
             parse_number(text, language=PLAIN)
 

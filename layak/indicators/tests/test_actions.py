@@ -43,7 +43,9 @@ def test_values_are_checked(personas, defs):
     cases = [
         (row(value="-1"), "at least 0"),
         (row(value="abc"), "not a number"),
-        (row(value="1.234"), "2 decimal places"),
+        (row(value="1.234"), "could mean 1234"),
+        (row(value="1.255"), "could mean 1255"),
+        (row(value="0.125"), "2 decimal places"),
         (row(period="2024Q1"), "written like 2025"),
         (row(period="2099"), "not started"),
         (row(region="32.16.09"), "entered per district"),
