@@ -92,5 +92,5 @@ def test_partner_records_csr_and_the_secretariat_validates_it(page, tmp_path):
     page.get_by_role("button", name="Accept").click()
     expect(page.get_by_test_id("status").first).to_have_text("Accepted")
     page.goto(f"/partners/totals/?region=32.16&year={year}")
-    expect(page.get_by_test_id("total-funds")).to_have_text("Rp 80.000.000")
+    expect(page.get_by_test_id("total-funds")).to_have_text("Rp 80,000,000")  # in English
     expect(page.get_by_test_id("total-partners")).to_have_text("1")

@@ -187,7 +187,7 @@ def test_the_task_force_year_feeds_the_evaluation(page, tmp_path):
     expect(card.get_by_test_id("computed")).to_contain_text(str(last_year))
     expect(card.locator("input[name=number]")).to_have_value("1")
     card.get_by_role("link", name="see the totals per cluster and partner kind").click()
-    expect(page.get_by_test_id("total-funds")).to_have_text("Rp 50.000.000")
+    expect(page.get_by_test_id("total-funds")).to_have_text("Rp 50,000,000")  # in English
     kl2 = Answer.objects.get(assessment=assessment, question__computed="gt_meetings")
     page.goto(f"/evaluation/assessments/{assessment.pk}/indicators/{kl2.question.indicator_id}/")
     expect(page.get_by_test_id("answer-KL-2.11").locator("input[name=number]")).to_have_value("1")
