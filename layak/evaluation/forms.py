@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layak.core.numbers import PLAIN, NumberError, parse_number
+from layak.core.numbers import PLAIN, NumberError, format_number, parse_number
 from layak.evaluation.models import Stage
 from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
 from layak.regions.models import Region
@@ -315,6 +315,14 @@ def _plain(number: Decimal) -> str:
     return text
 
 
+def shown_number(stored: Any) -> str:
+    """A stored (plain) number as the reader writes numbers: 1200.5 → "1.200,5"."""
+    try:
+        return format_number(Decimal(str(stored)), places=6)
+    except (ArithmeticError, ValueError):
+        return str(stored)
+
+
 def describe_value(question: Question, value: dict[str, Any] | None) -> str:
     """An answer in words, for conflicts and history."""
     value = value or {}
@@ -324,9 +332,11 @@ def describe_value(question: Question, value: dict[str, Any] | None) -> str:
     if "options" in value:
         return ", ".join(labels.get(str(o), "?") for o in value["options"])
     if "number" in value:
-        return str(value["number"]) + (" %" if question.kind == "percentage" else "")
+        return shown_number(value["number"]) + (" %" if question.kind == "percentage" else "")
     if "cells" in value:
-        return "; ".join(f"{k.replace('|', ' / ')}: {v}" for k, v in value["cells"].items())
+        return "; ".join(
+            f"{k.replace('|', ' / ')}: {shown_number(v)}" for k, v in value["cells"].items()
+        )
     if "text" in value:
         return str(value["text"])
     return "—"

@@ -87,7 +87,9 @@ def progress_words(result: Result) -> str:
     if result.complete:
         return ""
     if result.stage == Stage.Kind.SELF_ASSESSMENT:
-        words = gettext("%(done)s of %(items)s answers accepted") % {
+        words = gettext(
+            "%(done)s of %(items)s answers accepted; the score counts every saved answer"
+        ) % {
             "done": result.done,
             "items": result.items,
         }
@@ -315,14 +317,15 @@ def group_maxima(cycle: Cycle) -> list[tuple[Group, Decimal]]:
 def indicator_points(
     assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT
 ) -> dict[int, Decimal]:
+    """Each indicator's points as they stand at ``stage`` (the rule of ``results``), capped at
+    the indicator's maximum."""
+    level = int(assessment.cycle.instrument.framework.region_level)
+    joined, points = _standing(Answer.objects.filter(assessment=assessment), chain(stage, level))
     rows = (
-        Score.objects.filter(answer__assessment=assessment, stage=stage)
-        .values_list("answer__question__indicator_id", "answer__question__indicator__max_points")
-        .annotate(points=Sum("points"))
+        joined.values("question__indicator_id", "question__indicator__max_points")
+        .annotate(points=Sum(points))
         .order_by()
-        .values_list(
-            "answer__question__indicator_id", "answer__question__indicator__max_points", "points"
-        )
+        .values_list("question__indicator_id", "question__indicator__max_points", "points")
     )
     return {indicator: capped(points, maximum) for indicator, maximum, points in rows}
 

@@ -301,3 +301,37 @@ def test_a_partial_stage_reads_the_same_everywhere(client, personas, evaluation)
     stage_row = next(r for r in rows if r[2] == "Verifikasi administrasi provinsi")
     assert Decimal(str(stage_row[3])) == expected.total
     assert stage_row[-1] == progress_words(expected)
+
+
+def test_a_refused_decision_keeps_what_the_verifier_typed(client, personas, evaluation):
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    item = evaluation.answers["T-1.1"]
+    client.force_login(personas.jabar)
+    response = client.post(
+        f"/evaluation/answers/{item.pk}/verify/province/",
+        {"decision": "adjust", "points": "12,5", "reason": ""},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    card = html[html.index(f'id="item-{item.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert "Berikan alasan perubahan nilai." in card
+    assert 'value="adjust" checked' in card and 'value="12,5"' in card
+    assert not Score.objects.filter(answer=item, stage=K.PROVINCE).exists()
+
+
+def test_the_self_assessment_says_its_score_counts_every_saved_answer(personas, evaluation):
+    ev = evaluation
+    actions.answer_save(
+        actor=personas.bekasi_dinkes,
+        answer=ev.answers["T-1.1"],
+        value={"option": option(ev.answers["T-1.1"], "Perda")},
+        note="",
+        revision=0,
+    )
+    draft = results(ev.cycle, [ev.bekasi.pk])[ev.bekasi.pk]
+    assert draft.total == 30 and draft.done == 0
+    assert progress_words(draft) == (
+        "Sementara: 0 dari 4 jawaban diterima; nilai menghitung semua jawaban yang tersimpan"
+    )

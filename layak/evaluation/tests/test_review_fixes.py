@@ -124,6 +124,9 @@ def test_bad_posted_values_give_messages_not_server_errors(client, personas, eva
         f"/evaluation/answers/{answer.pk}/verify/province/",
         {"decision": "adjust", "points": "NaN", "reason": "x"},
     )
-    assert response.status_code == 302
+    # The page again, the item keeping what was typed, the message beside it.
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="verify-error"' in html and 'value="NaN"' in html
     client.force_login(personas.bekasi_dinkes)
     assert client.post("/evidence/attach/", {"answer": "²", "file": "²"}).status_code == 404

@@ -13,9 +13,14 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.core.http import HtmxHttpRequest
-from layak.core.numbers import format_number
 from layak.evaluation import actions, computed, work
-from layak.evaluation.forms import ReturnForm, describe_value, raw_from_post, value_from_post
+from layak.evaluation.forms import (
+    ReturnForm,
+    describe_value,
+    raw_from_post,
+    shown_number,
+    value_from_post,
+)
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
@@ -66,9 +71,9 @@ def _card_context(
     cells = value.get("cells", {})
     if posted is None:
         # Stored numbers are plain; the form shows them as the reader writes numbers.
-        cells = {k: _shown(v) for k, v in cells.items()}
+        cells = {k: shown_number(v) for k, v in cells.items()}
         if "number" in value:
-            value = {**value, "number": _shown(value["number"])}
+            value = {**value, "number": shown_number(value["number"])}
     table = None
     if question.kind == Question.Kind.TABLE:
         spec = question.table_spec
@@ -115,13 +120,6 @@ def _card_context(
         else None,
         "prefill": _prefill(answer) if writable and editable_status else None,
     }
-
-
-def _shown(stored: Any) -> str:
-    try:
-        return format_number(Decimal(str(stored)), places=6)
-    except (InvalidOperation, ValueError):
-        return str(stored)
 
 
 def _prefill(answer: Answer) -> dict[str, Any] | None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.core.http import HtmxHttpRequest
+from layak.core.numbers import NumberError, parse_number
 from layak.evaluation import gaps, verification
 from layak.evaluation.actions import EvaluationError, stage_open_for
 from layak.evaluation.forms import describe_value
@@ -94,12 +94,17 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _verify_context(
-    user: object, assessment: Assessment, stage: str, request: HttpRequest
+    user: object,
+    assessment: Assessment,
+    stage: str,
+    request: HttpRequest,
+    indicator: str | None = None,
 ) -> dict[str, object]:
     groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
     group = request.GET.get("group", "")
     status = request.GET.get("status", "")
-    indicator = request.GET.get("indicator", "")
+    if indicator is None:
+        indicator = request.GET.get("indicator", "")
     counts: dict[str, int] = {}
     level = verification.level_of(assessment)
     answers = (
@@ -214,20 +219,22 @@ def verify_assessment(request: HttpRequest, pk: int, stage: str) -> HttpResponse
     assessment = get_assessment(user, pk)
     authz.require(user, A.VERIFY, verification.may_verify(user, assessment, stage))
     context = _verify_context(user, assessment, stage, request)
-    context.update(
-        {
-            "assessment": assessment,
-            "stage": stage,
-            "stage_label": Stage.Kind(stage).label,
-            "stage_open": stage_open_for(assessment, stage),
-            "can_return": stage == verification.RETURN_STAGE[verification.level_of(assessment)],
-            "return_label": _("Return to the district")
-            if verification.level_of(assessment) == 2
-            else _("Return to the kecamatan or village"),
-            "standing": results(assessment.cycle, [assessment.pk], stage).get(assessment.pk),
-        }
-    )
+    context.update(_page_context(assessment, stage))
     return render(request, "evaluation/verify.html", context)
+
+
+def _page_context(assessment: Assessment, stage: str) -> dict[str, object]:
+    return {
+        "assessment": assessment,
+        "stage": stage,
+        "stage_label": Stage.Kind(stage).label,
+        "stage_open": stage_open_for(assessment, stage),
+        "can_return": stage == verification.RETURN_STAGE[verification.level_of(assessment)],
+        "return_label": _("Return to the district")
+        if verification.level_of(assessment) == 2
+        else _("Return to the kecamatan or village"),
+        "standing": results(assessment.cycle, [assessment.pk], stage).get(assessment.pk),
+    }
 
 
 def _back(
@@ -255,13 +262,11 @@ def verify_item(request: HtmxHttpRequest, pk: int, stage: str) -> HttpResponse:
     points = None
     if request.POST.get("decision") == "adjust":
         try:
-            points = Decimal(raw.replace(",", "."))
-            if not points.is_finite() or not -12 <= points.adjusted() <= 6:
-                raise InvalidOperation
-        except InvalidOperation:
-            return _back(
-                request, answer, stage, error=_("“%(value)s” is not a number.") % {"value": raw}
-            )
+            points = parse_number(raw)
+            if points != 0 and not -12 <= points.adjusted() <= 6:
+                raise NumberError(_("“%(value)s” is not a number.") % {"value": raw})
+        except NumberError as exc:
+            return _refused(request, answer, stage, str(exc))
     try:
         if request.POST.get("decision") == "return":
             verification.verify_return(
@@ -278,8 +283,29 @@ def verify_item(request: HtmxHttpRequest, pk: int, stage: str) -> HttpResponse:
             )
             done = _("Saved.")
     except EvaluationError as exc:
-        return _back(request, answer, stage, error=str(exc))
+        return _refused(request, answer, stage, str(exc))
     return _back(request, answer, stage, message=done)
+
+
+def _refused(request: HttpRequest, answer: Answer, stage: str, error: str) -> HttpResponse:
+    """The verification page again, the item showing the decision, score and reason as they
+    were typed, with the message beside them; nothing is stored."""
+    user = user_of(request)
+    assessment = answer.assessment
+    typed = {
+        "decision": request.POST.get("decision", "agree"),
+        "points": request.POST.get("points", ""),
+        "reason": request.POST.get("reason", ""),
+        "error": error,
+    }
+    context = _verify_context(
+        user, assessment, stage, request, indicator=str(answer.question.indicator_id)
+    )
+    for item in context["items"]:  # type: ignore[attr-defined]
+        if item["answer"].pk == answer.pk:
+            item.update({"decision": typed["decision"], "typed": typed})
+    context.update(_page_context(assessment, stage))
+    return render(request, "evaluation/verify.html", context, status=400)
 
 
 @login_required
