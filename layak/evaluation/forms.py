@@ -29,6 +29,9 @@ class CycleForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.order = Stage.order_for(level)
+        # A name that says what is evaluated and when, to be changed as the ministry names it.
+        programme = {3: "KELANA", 4: "DEKELA"}.get(level, "KLA")
+        self.fields["name"].initial = f"Evaluasi {programme} {timezone.localdate().year}"
         if districts is not None:
             # A district administrator starts the evaluation of its own kecamatan or villages.
             self.fields["district"] = forms.ModelChoiceField(
@@ -123,8 +126,9 @@ class GateForm(forms.Form):
         q = self.fields["question"]
         b = self.fields["max_band"]
         assert isinstance(q, forms.ModelChoiceField) and isinstance(b, forms.ModelChoiceField)
+        # In the instrument's own order (groups, indicators, questions), not by text.
         q.queryset = Question.objects.filter(version_id=instrument_id, max_points__gt=0).order_by(
-            "code"
+            "indicator__group__order", "indicator__order", "order"
         )
         b.queryset = PredicateBand.objects.filter(version_id=instrument_id)
 

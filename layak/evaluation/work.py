@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 
 from layak import authz
 from layak.accounts.models import User
@@ -37,19 +37,33 @@ def returned_to(user: User, limit: int = 10) -> tuple[list[Answer], int]:
 
 
 def evaluation_work(user: User) -> dict[str, Any]:
-    """What the evaluation asks of this person now."""
+    """What the evaluation asks of this person now, each with the page to act on: answers to
+    give (drafts of open self-assessments assigned to their office), answers returned to
+    them, and for a district administrator the answers waiting for review per assessment.
+    Four queries."""
     work: dict[str, Any] = {}
     items, count = returned_to(user)
     work["answers_returned"] = items
     work["answers_returned_count"] = count
+    work["answers_to_give"] = (
+        Answer.objects.for_user(user, A.EDIT)
+        .filter(status=S.DRAFT, assessment__status=Assessment.Status.IN_PROGRESS)
+        .count()
+        if not authz.has_action(user, A.MANAGE)
+        else 0
+    )
     if authz.has_action(user, A.MANAGE):
-        work["answers_to_review"] = (
+        waiting = list(
             Answer.objects.for_user(user, A.MANAGE)
             .filter(
                 status=S.SUBMITTED,
                 assessment__determined_at__isnull=True,
                 assessment__region__level=2,
             )
-            .count()
+            .values("assessment_id", "assessment__region__name", "assessment__cycle__name")
+            .annotate(n=Count("pk"), indicator=Min("question__indicator_id"))
+            .order_by("-n")[:10]
         )
+        work["answers_to_review"] = sum(row["n"] for row in waiting)
+        work["review_by_assessment"] = waiting
     return work

@@ -199,10 +199,6 @@ def test_every_edit_page_is_in_the_round_trip():
 # Evaluation forms are kept by the evaluation's own code; a failure there is marked, not fixed
 # here, so that it shows until it is fixed.
 KNOWN: dict[str, str] = {
-    "evaluation:cycle_windows": (
-        "the stage windows are stored with a time of day but edited as dates: saving unchanged "
-        "moves each window to midnight"
-    ),
     "participation:proposal_edit": (
         "saving a proposal unchanged deletes its proposing children's rows and stores them "
         "again as new rows"

@@ -82,6 +82,25 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_submit = _may_submit(user, assessment)
     stage = Stage.objects.filter(cycle=cycle, kind=Stage.Kind.SELF_ASSESSMENT).first()
     missing = actions.assessment_missing(assessment) if can_submit else []
+    missing_by_office: list[tuple[str, int]] = []
+    unassigned = 0
+    if missing:
+        # Who still has work: the missing answers per responsible office, and those no office
+        # has been given (two queries).
+        ids = [a.pk for a in missing]
+        missing_by_office = list(
+            Assignment.objects.filter(answer_id__in=ids, is_active=True)
+            .values_list("organisation__name")
+            .annotate(n=Count("answer_id", distinct=True))
+            .order_by("-n", "organisation__name")
+        )
+        unassigned = len(ids) - len(
+            set(
+                Assignment.objects.filter(answer_id__in=ids, is_active=True).values_list(
+                    "answer_id", flat=True
+                )
+            )
+        )
     return render(
         request,
         "evaluation/assessment.html",
@@ -102,6 +121,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stage_open": actions.stage_open_for(assessment, Stage.Kind.SELF_ASSESSMENT),
             "missing": missing[:MISSING_SHOWN],
             "missing_count": len(missing),
+            "missing_by_office": missing_by_office,
+            "unassigned": unassigned,
             "can_submit": can_submit,
             "reopen_form": ReopenForm(level=cycle.instrument.framework.region_level),
             "reopenings": assessment.reopenings.select_related("stage", "created_by")[:10],

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +17,7 @@ from layak.accounts.models import User
 from layak.evaluation import actions, cycle_actions, scores, verification
 from layak.evaluation.forms import CycleForm, DistrictsForm, GateForm, WindowsForm
 from layak.evaluation.models import Answer, Assessment, Cycle, Stage
+from layak.evaluation.templatetags.evaluation import last_moment
 from layak.evaluation.views.common import A, user_of
 from layak.jobs import runner
 from layak.regions.models import Region
@@ -273,26 +272,58 @@ def cycle_windows(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     for kind, stage in stages.items():
         initial[f"{kind}_opens"] = timezone.localtime(stage.opens_at).date()
-        initial[f"{kind}_closes"] = (
-            timezone.localtime(stage.closes_at) - datetime.timedelta(days=1)
-        ).date()
+        initial[f"{kind}_closes"] = last_moment(stage.closes_at).date()
     form = WindowsForm(
         request.POST or None, initial=initial, level=cycle.instrument.framework.region_level
     )
     if request.method == "POST" and form.is_valid():
+        windows = form.windows()
+        for kind, stage in stages.items():
+            # A window whose days did not change keeps its stored times.
+            if (
+                kind in windows
+                and form.cleaned_data[f"{kind}_opens"] == initial[f"{kind}_opens"]
+                and form.cleaned_data[f"{kind}_closes"] == initial[f"{kind}_closes"]
+            ):
+                windows[kind] = (stage.opens_at, stage.closes_at)
         try:
             if _national(request) or owner is None:
-                actions.cycle_set_windows(actor=user, cycle=cycle, windows=form.windows())
+                actions.cycle_set_windows(actor=user, cycle=cycle, windows=windows)
             else:
                 cycle_actions.district_cycle_set_windows(
-                    actor=user, cycle=cycle, owner=owner, windows=form.windows()
+                    actor=user, cycle=cycle, owner=owner, windows=windows
                 )
         except actions.EvaluationError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The stage windows have been saved."))
+            waiting = _not_submitted_after_self(cycle)
+            if waiting:
+                messages.warning(
+                    request,
+                    _(
+                        "The self-assessment is closed, but these have not submitted: "
+                        "%(names)s. Reopen it for them from their assessment page."
+                    )
+                    % {"names": ", ".join(waiting)},
+                )
             return redirect("evaluation:cycle", pk=cycle.pk)
     return render(request, "evaluation/cycle_form.html", {"form": form, "cycle": cycle})
+
+
+def _not_submitted_after_self(cycle: Cycle) -> list[str]:
+    """Regions whose self-assessment window has closed while they are still in progress
+    (and not reopened for them), at most twenty names."""
+    now = timezone.now()
+    stage = cycle.stages.filter(kind=Stage.Kind.SELF_ASSESSMENT).first()
+    if stage is None or stage.closes_at > now:
+        return []
+    return list(
+        Assessment.objects.filter(cycle=cycle, status=Assessment.Status.IN_PROGRESS)
+        .exclude(reopenings__stage=stage, reopenings__until__gt=now)
+        .order_by("region__code")
+        .values_list("region__name", flat=True)[:20]
+    )
 
 
 def _why_not(
