@@ -335,3 +335,38 @@ def test_the_self_assessment_says_its_score_counts_every_saved_answer(personas, 
     assert progress_words(draft) == (
         "Sementara: 0 dari 4 jawaban diterima; nilai menghitung semua jawaban yang tersimpan"
     )
+
+
+def test_home_pages_lead_to_the_evaluation_work(client, personas, evaluation):
+    ev = evaluation
+    client.force_login(personas.bekasi_dinkes)
+    home = client.get("/").content.decode()
+    assert 'data-testid="answers-to-give"' in home and "2 butir evaluasi untuk dijawab" in home
+    actions.answer_save(
+        actor=personas.bekasi_dinkes,
+        answer=ev.answers["T-1.2"],
+        value={},
+        note="SK terlampir",
+        revision=0,
+    )
+    from layak.evaluation.tests.test_workflow import attach_pdf
+
+    attach_pdf(personas.bekasi_dinkes, ev.answers["T-1.2"], name="sk.pdf")
+    actions.answer_submit(actor=personas.bekasi_dinkes, answer=fresh(ev.answers["T-1.2"]))
+    client.force_login(personas.bekasi_admin)
+    response = client.get("/")
+    rows = response.context["review_by_assessment"]
+    assert [(r["assessment_id"], r["n"]) for r in rows] == [(ev.bekasi.pk, 1)]
+    link = f"/evaluation/assessments/{ev.bekasi.pk}/indicators/{rows[0]['indicator']}/"
+    assert link in response.content.decode()
+
+
+def test_the_submission_waits_until_every_required_answer_is_ready(client, personas, evaluation):
+    client.force_login(personas.bekasi_admin)
+    page = client.get(f"/evaluation/assessments/{evaluation.bekasi.pk}/")
+    html = page.content.decode()
+    assert "Ajukan ke provinsi" not in html
+    assert page.context["missing_count"] == 4
+    offices = dict(page.context["missing_by_office"])
+    assert offices["Dinas Kesehatan Kabupaten Bekasi"] == 2
+    assert "Evaluasi mandiri dapat diajukan setelah semua jawaban wajib siap." in html
