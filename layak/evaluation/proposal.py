@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from layak.accounts.models import User
 from layak.evaluation import actions
 from layak.evaluation.models import Answer, Assessment, Assignment
 from layak.organisations.models import Organisation
-from layak.organisations.offices import BY_ORGANISATION_KIND, kinds_for
+from layak.organisations.offices import BY_ORGANISATION_KIND, kinds_for, suggested_kind
 
 
 @dataclass
@@ -54,15 +54,20 @@ def propose(assessment: Assessment) -> Proposal:
     if region.level != 2:
         return proposal
     kinds = kinds_for(region)
+    # The district's own organisations (not its kecamatan's): their saved office kind, else
+    # what their kind or name says; the administrator reviews the proposal before confirming.
     organisations = list(
-        Organisation.objects.filter(region__path__startswith=region.path, is_active=True)
-        .filter(~Q(office_kind="") | Q(kind__in=list(BY_ORGANISATION_KIND)))
-        .order_by("name")
+        Organisation.objects.filter(region=region, is_active=True).order_by("name")
     )
     by_kind: dict[str, list[Organisation]] = defaultdict(list)
     for organisation in organisations:
-        kind = organisation.office_kind or BY_ORGANISATION_KIND.get(organisation.kind, "")
-        by_kind[kind].append(organisation)
+        kind = (
+            organisation.office_kind
+            or BY_ORGANISATION_KIND.get(organisation.kind, "")
+            or suggested_kind(organisation.name)
+        )
+        if kind:
+            by_kind[kind].append(organisation)
     answers = (
         Answer.objects.filter(assessment=assessment, question__computed="")
         .exclude(question__offices=[])

@@ -217,3 +217,24 @@ def test_the_administrator_reviews_the_proposal_and_confirms_it_in_the_browser(p
     # Dinas Sosial's questions are still proposed, nothing else.
     expect(proposal_list).to_contain_text("Dinas Sosial Kabupaten Bekasi")
     expect(proposal_list).not_to_contain_text("Dinas Kesehatan Kabupaten Bekasi")
+
+
+def test_offices_are_proposed_before_any_mapping_is_saved(personas):
+    """A new district administrator who has not saved the office mapping yet still gets the
+    questions proposed to its offices, read from their names; never to a kecamatan's forum."""
+    bundled_load()
+    version = InstrumentVersion.objects.get(framework__code="kla2024")
+    cycle = actions.cycle_create(
+        actor=personas.ministry,
+        name="Evaluasi KLA 2026",
+        instrument=version,
+        windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT),
+    )
+    (bekasi,) = actions.cycle_add_districts(
+        actor=personas.ministry, cycle=cycle, regions=Region.objects.filter(code=BEKASI)
+    )
+    assert not Organisation.objects.filter(region=bekasi.region).exclude(office_kind="").exists()
+    found = proposal.propose(bekasi)
+    proposed = {o.name: len(answers) for o, answers in found.by_organisation}
+    assert proposed.get("Dinas Kesehatan Kabupaten Bekasi", 0) > 20
+    assert all(o.region_id == bekasi.region_id for o, _answers in found.by_organisation)
