@@ -338,10 +338,18 @@ def proposal_update(*, actor: User, proposal: Proposal, data: ProposalData) -> P
     proposal.proposed_on = data.proposed_on
     proposal.source = data.source
     proposal.save(update_fields=["topic", "description", "region", "proposed_on", "source"])
-    proposal.proposers.all().delete()
+    # The proposing children's rows are changed in place: an unchanged list keeps every row;
+    # a child taken off the list is removed (a first name or initials only, kept no longer
+    # than needed).
+    existing = list(proposal.proposers.order_by("pk"))
+    for row, (name, age_group) in zip(existing, proposers, strict=False):
+        if (row.name, row.age_group) != (name, age_group):
+            row.name, row.age_group = name, age_group
+            row.save(update_fields=["name", "age_group"])
     Proposer.objects.bulk_create(
-        [Proposer(proposal=proposal, name=n, age_group=a) for n, a in proposers]
+        [Proposer(proposal=proposal, name=n, age_group=a) for n, a in proposers[len(existing) :]]
     )
+    Proposer.objects.filter(pk__in=[row.pk for row in existing[len(proposers) :]]).delete()
     record(
         actor=actor,
         action="participation.proposal_changed",

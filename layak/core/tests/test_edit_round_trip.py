@@ -196,24 +196,8 @@ def test_every_edit_page_is_in_the_round_trip():
     assert edit_like <= set(EDIT_FORMS), sorted(edit_like - set(EDIT_FORMS))
 
 
-# Evaluation forms are kept by the evaluation's own code; a failure there is marked, not fixed
-# here, so that it shows until it is fixed.
-KNOWN: dict[str, str] = {
-    "participation:proposal_edit": (
-        "saving a proposal unchanged deletes its proposing children's rows and stores them "
-        "again as new rows"
-    ),
-}
-
-
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN[n])) if n in KNOWN else n
-        for n in EDIT_FORMS
-    ],
-)
+@pytest.mark.parametrize("name", EDIT_FORMS)
 def test_an_edit_form_saved_unchanged_in_indonesian_changes_nothing(
     client,
     world: Personas,  # noqa: F811 (the matrix's fixture)
