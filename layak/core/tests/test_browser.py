@@ -85,7 +85,7 @@ def test_administrator_creates_an_organisation_with_the_region_picker(page, demo
     assert page.get_by_role("heading", name="Puskesmas Cikarang").is_visible()
     assert page.get_by_role("link", name="Cikarang Utara").is_visible()
     # The creation is in the organisation's history.
-    assert page.get_by_text("organisation.created").is_visible()
+    assert page.get_by_text("Organisasi dibuat").first.is_visible()
 
 
 def test_administrator_deactivates_a_membership_after_confirming(page, demo):

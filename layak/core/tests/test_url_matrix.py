@@ -210,7 +210,9 @@ MATRIX: dict[str, Case] = {
     "evaluation:verify_item": Case(
         method="post",
         kwargs=lambda p: {**answer(p), "stage": "province"},
-        only=as_post(PROVINCE_VERIFY) | ANSWER_VIEW,
+        # The verifiers reach the item; the world's decision (nothing posted) is refused on
+        # the page, with what was typed kept: 400.
+        only=as_post(PROVINCE_VERIFY) | {"ministry": 400, "verifier.jabar": 400} | ANSWER_VIEW,
     ),
     "evaluation:determine": Case(
         method="post", kwargs=assessment, only=NATIONAL_WRITE | ASSESSMENT_VIEW
