@@ -263,6 +263,18 @@ def test_a_new_cycle_from_creation_to_final_determination(page, tmp_path):
     expect(card(page, "J-2.1").locator("textarea[name=note]")).to_have_value(
         "Data Disdukcapil Juni"
     )
+    # Leaving the page now asks first; staying keeps what was typed.
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.get_by_role("link", name="Beranda").first.click()
+    expect(card(page, "J-2.1").locator("input[name=number]")).to_have_value("150")
+    assert asked == ["beforeunload"]
+    expect(card(page, "J-2.1").locator("input[name=number]")).to_have_value("150")
     card(page, "J-2.1").locator("input[name=number]").fill("92,5")
     card(page, "J-2.1").get_by_role("button", name="Simpan draf").click()
     saved(page, "J-2.1")

@@ -26,6 +26,15 @@
     search.focus();
   });
 
+  // An answer the server refused is still only in the form (shown with its message beside
+  // it): leaving the page asks first, so what was typed is not lost unnoticed.
+  window.addEventListener("beforeunload", function (event) {
+    if (document.querySelector(".answer [data-testid=field-error]")) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
   // Buttons that need a confirmation before their form is sent.
   document.addEventListener("submit", function (event) {
     var form = event.target;
