@@ -13,3 +13,10 @@ DATETIME_INPUT_FORMATS = [
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %H:%M",
 ]
+
+# One way to show dates and times on every page: 6 Dec 2026 and 6 Dec 2026, 18:48.
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATE_FORMAT = "j M Y"
+SHORT_DATETIME_FORMAT = "j M Y, H:i"
+TIME_FORMAT = "H:i"

@@ -26,3 +26,11 @@ DATETIME_INPUT_FORMATS = [
     "%d/%m/%Y %H.%M.%S",
     "%d/%m/%Y %H.%M",
 ]
+
+# One way to show dates and times on every page, the same day-month-year as the reports:
+# 6 Des 2026 and 6 Des 2026, 18.48.
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H.i"
+SHORT_DATE_FORMAT = "j M Y"
+SHORT_DATETIME_FORMAT = "j M Y, H.i"
+TIME_FORMAT = "H.i"
