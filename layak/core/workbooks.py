@@ -28,7 +28,7 @@ from xml.parsers import expat
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from layak.core.archives import MB, ArchiveLimits, ArchiveRefused, check_archive
+from layak.core.archives import MB, ArchiveDamaged, ArchiveLimits, ArchiveRefused, check_archive
 from layak.core.numbers import format_number
 
 _STEP = 1 << 16
@@ -38,6 +38,11 @@ _SHEET = re.compile(r"xl/worksheets/[^/]+\.xml$")
 
 class WorkbookRefused(ArchiveRefused):
     """The workbook is over one of its import's limits; ``str()`` says which."""
+
+
+class NotAWorkbook(ValueError):
+    """Not a ZIP archive, or its XML cannot be read: each import says so in its own words, as
+    it does for what openpyxl cannot read."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,8 @@ def _doctype(*args: Any) -> None:
 
 def check_workbook(file: IO[bytes], limits: WorkbookLimits) -> None:
     """Raise ``ArchiveRefused`` (a ``WorkbookRefused`` for rows, columns and cells) unless the
-    XLSX ``file`` is within ``limits``; leaves ``file`` at its start."""
+    XLSX ``file`` is within ``limits``, ``NotAWorkbook`` when its XML cannot be read; leaves
+    ``file`` at its start."""
     check_archive(
         file, ArchiveLimits(members=limits.parts, member_size=limits.size, total_size=limits.size)
     )
@@ -148,14 +154,18 @@ def check_workbook(file: IO[bytes], limits: WorkbookLimits) -> None:
                         parser.Parse(chunk, False)
                     parser.Parse(b"", True)
                 cells = scan.cells
-    except (expat.ExpatError, zipfile.BadZipFile):
-        raise WorkbookRefused(_("The file is not a readable XLSX workbook.")) from None
+    except (expat.ExpatError, zipfile.BadZipFile) as exc:
+        raise NotAWorkbook(str(exc)) from exc
     finally:
         file.seek(0)
 
 
 def open_workbook(file: IO[bytes], limits: WorkbookLimits) -> Workbook:
     """``check_workbook``, then openpyxl's read-only workbook of values. A file that is not a
-    workbook at all raises what openpyxl raises."""
-    check_workbook(file, limits)
+    workbook at all raises ``NotAWorkbook`` or what openpyxl raises; callers say "not a
+    workbook" for any exception but ``ArchiveRefused``, whose message names the limit."""
+    try:
+        check_workbook(file, limits)
+    except ArchiveDamaged as exc:
+        raise NotAWorkbook(str(exc)) from exc
     return load_workbook(file, read_only=True, data_only=True)

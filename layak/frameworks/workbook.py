@@ -26,10 +26,12 @@ from io import BytesIO
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from layak.core.archives import ArchiveRefused
 from layak.core.numbers import FILES, NumberError, parse_number
+from layak.core.workbooks import WorkbookLimits, open_workbook
 from layak.frameworks.spec import (
     BandSpec,
     EvidenceSpec,
@@ -230,10 +232,17 @@ def _split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]
 
 
+# What an instrument workbook may hold: its sheets' rows (a few hundred questions and options in
+# practice), columns and cells, and what it may unpack to.
+LIMITS = WorkbookLimits(rows=10_000, columns=50, cells=300_000)
+
+
 def read_workbook(data: IO[bytes]) -> tuple[InstrumentSpec | None, list[Problem]]:
     """Read a workbook into a spec; problems of reading (not of validity) come back with it."""
     try:
-        wb = load_workbook(data, read_only=True, data_only=True)
+        wb = open_workbook(data, LIMITS)
+    except ArchiveRefused as exc:
+        return None, [Problem("", 0, "", str(exc))]
     except (InvalidFileException, KeyError, OSError, ValueError, Exception) as exc:
         del exc
         return None, [Problem("", 0, "", _("This file is not an XLSX workbook."))]

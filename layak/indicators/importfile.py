@@ -11,16 +11,21 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from layak.accounts.models import User
 from layak.audit.log import record
+from layak.core.archives import ArchiveRefused
 from layak.core.numbers import FILES
+from layak.core.workbooks import WorkbookLimits, open_workbook
 from layak.indicators import actions
 from layak.indicators.models import DataImport, can_enter
 from layak.regions.models import Region
 
 MAX_BYTES = 10 * 1024 * 1024
+# What a workbook of values may hold: the rows an import takes and its header, the columns of
+# the layout with room to spare, and what it may unpack to (docs/indicator-data.md).
+LIMITS = WorkbookLimits(rows=actions.MAX_ROWS + 1, columns=50, cells=500_000)
 ALIASES = {
     "element": "element",
     "data_element": "element",
@@ -86,7 +91,9 @@ def read(name: str, fh: IO[bytes]) -> list[dict[str, Any]]:
         raise FileError(_("The file is larger than 10 MB."))
     if name.lower().endswith(".xlsx"):
         try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            book = open_workbook(io.BytesIO(data), LIMITS)
+        except ArchiveRefused as exc:
+            raise FileError(str(exc)) from exc
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
             raise FileError(_("The file is not a readable XLSX workbook.")) from exc
         sheet = book.worksheets[0]

@@ -29,12 +29,14 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from layak.accounts.models import User
 from layak.audit.log import record
+from layak.core.archives import ArchiveRefused
 from layak.core.numbers import FILES, NumberError, check_places, parse_number
+from layak.core.workbooks import WorkbookLimits, open_workbook
 from layak.frameworks.models import Indicator
 from layak.organisations.models import Organisation
 from layak.plans import actions
@@ -77,6 +79,9 @@ LEVELS = {
     "sub kegiatan": PlanItem.Level.SUB_ACTIVITY,
 }
 MAX_ROWS = 5000
+# What a RAD workbook may hold: its rows and header, five years' columns with room to spare,
+# and what it may unpack to.
+LIMITS = WorkbookLimits(rows=MAX_ROWS + 1, columns=200, cells=500_000)
 
 
 def columns(plan: Plan) -> list[str]:
@@ -277,7 +282,9 @@ def read_workbook(
     """Rows of the workbook and every problem found; nothing is written. ``progress`` hears
     (rows read, rows in the sheet) every 100 rows."""
     try:
-        wb = load_workbook(data, read_only=True, data_only=True)
+        wb = open_workbook(data, LIMITS)
+    except ArchiveRefused as exc:
+        return [], [Problem(0, "", str(exc))]
     except Exception:  # openpyxl raises many kinds on a file that is not a workbook
         return [], [Problem(0, "", _("This file is not an XLSX workbook."))]
     if SHEET not in wb.sheetnames:

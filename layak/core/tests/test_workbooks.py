@@ -12,7 +12,13 @@ from django.utils import translation
 
 from layak.core.archives import MB, ArchiveRefused
 from layak.core.tests.zipbombs import MIB, counting, plain, sheet, xlsx_with
-from layak.core.workbooks import WorkbookLimits, WorkbookRefused, check_workbook, open_workbook
+from layak.core.workbooks import (
+    NotAWorkbook,
+    WorkbookLimits,
+    WorkbookRefused,
+    check_workbook,
+    open_workbook,
+)
 
 LIMITS = WorkbookLimits(rows=1_000, columns=20, cells=5_000, size=5 * MB)
 HEADER = (
@@ -103,5 +109,9 @@ def test_a_document_type_declaration_is_refused():
     assert "deklarasi tipe dokumen" in refusal(xlsx_with(entities))
 
 
-def test_what_is_not_a_workbook_is_refused_as_damaged():
-    assert "rusak" in refusal(b"PK\x03\x04 bukan buku kerja")
+@pytest.mark.parametrize(
+    "data", [b"PK\x03\x04 bukan buku kerja", xlsx_with(plain("xl/styles.xml", b"<a><b></a>"))]
+)
+def test_what_is_not_a_workbook_is_left_to_the_import_to_say(data):
+    with pytest.raises(NotAWorkbook):
+        open_workbook(io.BytesIO(data), LIMITS)
