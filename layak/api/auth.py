@@ -12,7 +12,8 @@
 
 Requests carrying these credentials in the ``Authorization`` header need no CSRF token: a
 browser never adds that header by itself. Each token (or, with Basic and a password, each
-account) may make ``API_RATE_LIMIT`` requests a minute.
+account) may make ``API_RATE_LIMIT`` requests a minute, counted in the database so the limit
+holds for all web workers and machines together.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from typing import Any
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from ninja.security import HttpBearer
 from layak.accounts import twofactor
 from layak.accounts.models import User
 from layak.api.models import PREFIX, ApiToken, hash_secret
+from layak.api.ratelimit import count_request
 
 TOKEN_SCHEMES = ("bearer", "apitoken")
 
@@ -49,15 +50,9 @@ class Refused(AuthenticationError):
 
 
 def _rate_limit(key: str) -> None:
-    minute = timezone.now().strftime("%Y%m%d%H%M")
-    key = f"api-rate:{key}:{minute}"
-    count = cache.get_or_set(key, 0, timeout=90) or 0
-    if count >= settings.API_RATE_LIMIT:
+    """Counted in the database (``layak.api.ratelimit``), once for every worker and machine."""
+    if count_request(key) > settings.API_RATE_LIMIT:
         raise HttpError(429, "rate_limited")
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=90)
 
 
 def _signed_in(request: HttpRequest, user: User) -> User:

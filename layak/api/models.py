@@ -48,3 +48,19 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class RateCount(models.Model):
+    """How many API requests a credential made in one minute (``layak.api.ratelimit``)."""
+
+    credential = models.CharField(max_length=64)
+    minute = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["credential", "minute"], name="api_rate_per_minute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credential} {self.minute}: {self.count}"
