@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, NinjaAPI, Query, Schema, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -22,12 +22,14 @@ from layak.afse.actions import AfseError
 from layak.api import schemas as s
 from layak.api.auth import TokenAuth
 from layak.api.datavalues import router as datavalues_router
+from layak.api.params import Cursor, Id, Integer
 from layak.api.programme import router as programme_router
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions as evaluation
 from layak.evaluation import scores
 from layak.evaluation.cycle_actions import cycles_for_user
 from layak.evaluation.models import Answer, Assessment, Score, Stage
+from layak.evidence.downloads import evidence_response
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.frameworks.models import InstrumentVersion
 from layak.frameworks.spec import spec_of
@@ -183,9 +185,9 @@ def regions(
     request: HttpRequest,
     q: str = "",
     parent: str = "",
-    level: int | None = None,
-    after: int = 0,
-    limit: int = 100,
+    level: Integer | None = None,
+    after: Cursor = 0,
+    limit: Integer = 100,
 ) -> Any:
     """The official region tree: search by name or code, or list a region's children."""
     qs = Region.objects.all()
@@ -209,7 +211,9 @@ def region(request: HttpRequest, code: str) -> Any:
 
 
 @api.get("/organisations", response={200: OrganisationPage, **ERRORS}, tags=["organisations"])
-def organisations(request: HttpRequest, kind: str = "", after: int = 0, limit: int = 100) -> Any:
+def organisations(
+    request: HttpRequest, kind: str = "", after: Cursor = 0, limit: Integer = 100
+) -> Any:
     qs = Organisation.objects.for_user(_user(request), A.VIEW).select_related("region")
     if kind:
         qs = qs.filter(kind=kind)
@@ -246,7 +250,7 @@ class MembershipPage(s.Page):
 
 @api.get("/memberships", response={200: MembershipPage, **ERRORS}, tags=["organisations"])
 def memberships(
-    request: HttpRequest, organisation: int | None = None, after: int = 0, limit: int = 100
+    request: HttpRequest, organisation: Id | None = None, after: Cursor = 0, limit: Integer = 100
 ) -> Any:
     """Memberships of the organisations you administer (administrators only)."""
     user = _user(request)
@@ -300,7 +304,7 @@ def instruments(request: HttpRequest) -> Any:
 
 
 @api.get("/instruments/{pk}/workbook", response={200: None, **ERRORS}, tags=["instruments"])
-def instrument_workbook(request: HttpRequest, pk: int) -> Any:
+def instrument_workbook(request: HttpRequest, pk: Id) -> Any:
     """The instrument as its XLSX workbook (the layout of docs/instrument-workbook.md)."""
     version = InstrumentVersion.objects.filter(pk=pk).select_related("framework").first()
     if version is None:
@@ -323,7 +327,7 @@ class EvidenceOut(Schema):
 
 
 @api.get("/answers/{pk}/evidence", response={200: list[EvidenceOut], **ERRORS}, tags=["evidence"])
-def answer_evidence(request: HttpRequest, pk: int) -> Any:
+def answer_evidence(request: HttpRequest, pk: Id) -> Any:
     """The documents attached to an answer; download each at ``/evidence/{id}/download``."""
     found = _get_answer(request, pk)
     links = EvidenceLink.objects.filter(answer=found, is_active=True).select_related("file__region")
@@ -342,22 +346,15 @@ def answer_evidence(request: HttpRequest, pk: int) -> Any:
 
 
 @api.get("/evidence/{pk}/download", response={200: None, **ERRORS}, tags=["evidence"])
-def evidence_download(request: HttpRequest, pk: int) -> Any:
+def evidence_download(request: HttpRequest, pk: Id) -> Any:
     evidence: EvidenceFile = authz.get_object_for_user(
         EvidenceFile.objects.all(), _user(request), A.VIEW, pk=pk
     )
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_response(evidence)
 
 
 @api.post("/answers/{pk}/evidence", response={200: EvidenceOut, **ERRORS}, tags=["evidence"])
-def evidence_upload(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
+def evidence_upload(request: HttpRequest, pk: Id, file: File[UploadedFile]) -> Any:
     """Upload a document and attach it to the answer (the same checks as the web page)."""
     from layak.evidence.actions import UploadRefused
     from layak.evidence.actions import evidence_attach as attach
@@ -419,7 +416,7 @@ def _assessment(a: Assessment) -> dict[str, Any]:
 
 
 class AssessmentFilter(Schema):
-    cycle: int | None = None
+    cycle: Id | None = None
 
 
 @api.get("/assessments", response={200: list[s.AssessmentOut], **ERRORS}, tags=["evaluation"])
@@ -441,14 +438,14 @@ def _get_assessment(request: HttpRequest, pk: int) -> Assessment:
 
 
 @api.get("/assessments/{pk}", response={200: s.AssessmentOut, **ERRORS}, tags=["evaluation"])
-def assessment(request: HttpRequest, pk: int) -> Any:
+def assessment(request: HttpRequest, pk: Id) -> Any:
     return _assessment(_get_assessment(request, pk))
 
 
 @api.get(
     "/assessments/{pk}/scores", response={200: list[s.ScoreOut], **ERRORS}, tags=["evaluation"]
 )
-def assessment_scores(request: HttpRequest, pk: int) -> Any:
+def assessment_scores(request: HttpRequest, pk: Id) -> Any:
     """Total, totals by group and predicate at every stage of the cycle."""
     found = _get_assessment(request, pk)
     order = Stage.order_for(found.cycle.instrument.framework.region_level)
@@ -508,7 +505,7 @@ def _points(answers: list[Answer]) -> dict[int, dict[str, Any]]:
 @api.get(
     "/assessments/{pk}/answers", response={200: list[s.AnswerOut], **ERRORS}, tags=["evaluation"]
 )
-def answers(request: HttpRequest, pk: int) -> Any:
+def answers(request: HttpRequest, pk: Id) -> Any:
     """The answers this person may see (an office sees the ones assigned to it)."""
     found = _get_assessment(request, pk)
     items = list(
@@ -533,13 +530,13 @@ def _get_answer(request: HttpRequest, pk: int, action: authz.Action = A.VIEW) ->
 
 
 @api.get("/answers/{pk}", response={200: s.AnswerOut, **ERRORS}, tags=["evaluation"])
-def answer(request: HttpRequest, pk: int) -> Any:
+def answer(request: HttpRequest, pk: Id) -> Any:
     found = _get_answer(request, pk)
     return _answer(found, _points([found])[found.pk])
 
 
 @api.put("/answers/{pk}", response={200: s.AnswerOut, 409: s.Error, **ERRORS}, tags=["evaluation"])
-def answer_save(request: HttpRequest, pk: int, payload: s.AnswerIn) -> Any:
+def answer_save(request: HttpRequest, pk: Id, payload: s.AnswerIn) -> Any:
     """Save a draft answer. ``revision`` is the one you read; if someone saved since, the
     answer is not changed and 409 comes back."""
     found = _get_answer(request, pk, A.EDIT)
@@ -557,7 +554,7 @@ def answer_save(request: HttpRequest, pk: int, payload: s.AnswerIn) -> Any:
 @api.post(
     "/answers/{pk}/submit", response={200: s.AnswerOut, 409: s.Error, **ERRORS}, tags=["evaluation"]
 )
-def answer_submit(request: HttpRequest, pk: int) -> Any:
+def answer_submit(request: HttpRequest, pk: Id) -> Any:
     found = _get_answer(request, pk, A.EDIT)
     evaluation.answer_submit(actor=_user(request), answer=found)
     found = _get_answer(request, pk)
@@ -565,7 +562,7 @@ def answer_submit(request: HttpRequest, pk: int) -> Any:
 
 
 @api.get("/audit", response={200: AuditPage, **ERRORS}, tags=["audit"])
-def audit(request: HttpRequest, after: int = 0, limit: int = 100, action: str = "") -> Any:
+def audit(request: HttpRequest, after: Cursor = 0, limit: Integer = 100, action: str = "") -> Any:
     """The audit log of the regions you administer (administrators only), newest last."""
     user = _user(request)
     authz.require(user, A.AUDIT)

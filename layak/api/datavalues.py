@@ -21,6 +21,7 @@ from ninja import Field, Query, Router, Schema
 
 from layak import authz
 from layak.api import schemas as s
+from layak.api.params import Cursor, Integer
 from layak.core.http import user_of as _user
 from layak.indicators import actions
 from layak.indicators.models import DataValue
@@ -109,8 +110,8 @@ class ValueFilter(Schema):
     dataElement: str = Field("", max_length=64, pattern=CODE)
     orgUnit: str = Field("", max_length=32, pattern=CODE, description="A region and below.")
     period: str = Field("", max_length=10, pattern=CODE)
-    after: int = 0
-    limit: int = 100
+    after: Cursor = 0
+    limit: Integer = 100
 
 
 class ImportOptions(Schema):

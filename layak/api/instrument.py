@@ -20,6 +20,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 
 from layak.api import schemas as s
+from layak.api.params import Cursor, Id, Integer
 from layak.frameworks.models import (
     EvidenceRequirement,
     Framework,
@@ -188,7 +189,7 @@ def instrument_frameworks(request: HttpRequest) -> Any:
 
 
 @router.get("/instruments/{pk}", response={200: InstrumentOut, **ERRORS})
-def instrument_detail(request: HttpRequest, pk: int) -> Any:
+def instrument_detail(request: HttpRequest, pk: Id) -> Any:
     """One instrument version: its predicate bands and its groups with their maxima."""
     version = _version(pk)
     maxima: dict[int, Decimal] = {}
@@ -224,7 +225,7 @@ def instrument_detail(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/instruments/{pk}/indicators", response={200: list[IndicatorOut], **ERRORS})
-def instrument_indicators(request: HttpRequest, pk: int) -> Any:
+def instrument_indicators(request: HttpRequest, pk: Id) -> Any:
     """The version's indicators with their maxima; an indicator whose questions add up to more
     than its own maximum is capped there in every total."""
     version = _version(pk)
@@ -247,7 +248,7 @@ def instrument_indicators(request: HttpRequest, pk: int) -> Any:
 
 @router.get("/instruments/{pk}/questions", response={200: QuestionPage, **ERRORS})
 def instrument_questions(
-    request: HttpRequest, pk: int, indicator: str = "", after: int = 0, limit: int = 100
+    request: HttpRequest, pk: Id, indicator: str = "", after: Cursor = 0, limit: Integer = 100
 ) -> Any:
     """The version's questions in the instrument's order, with their options, score bands,
     evidence requirements and offices; ``indicator`` (a code) narrows them to one indicator.

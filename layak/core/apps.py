@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "layak.core"
     verbose_name = _("Layak")
+
+    def ready(self) -> None:
+        from layak.core import lookups
+
+        lookups.register()

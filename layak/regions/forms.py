@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from layak.core.http import parse_id
 from layak.regions.models import Region
 
 
@@ -19,8 +20,10 @@ class RegionPickerWidget(forms.Widget):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         selected = None
-        if value not in (None, ""):
-            selected = Region.objects.filter(pk=value).select_related("parent").first()
+        # A re-shown form holds what was sent: only a well-formed id is looked up.
+        pk = value if isinstance(value, int) else parse_id(str(value or ""))
+        if pk is not None:
+            selected = Region.objects.filter(pk=pk).select_related("parent").first()
         context["widget"]["selected"] = selected
         context["widget"]["within"] = self.within
         return context

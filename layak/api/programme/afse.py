@@ -15,6 +15,7 @@ from ninja import Field, Query, Router
 from layak import authz
 from layak.afse.models import Event
 from layak.api import programme_schemas as p
+from layak.api.params import Id
 from layak.api.programme.common import (
     ERRORS,
     PageQuery,
@@ -96,7 +97,7 @@ def afse_events(request: HttpRequest, filters: Query[EventQuery]) -> Any:
     tags=["afse"],
     url_name="afse_event",
 )
-def afse_event(request: HttpRequest, pk: int) -> Any:
+def afse_event(request: HttpRequest, pk: Id) -> Any:
     """One event with its materials, partner organisations and the indicators it serves."""
     event: Event = authz.get_object_for_user(
         Event.objects.select_related("region", "organiser", "place").prefetch_related(

@@ -11,6 +11,7 @@ from ninja import Schema
 from ninja.errors import ValidationError
 
 from layak.api import schemas as s
+from layak.api.params import Cursor, Integer
 
 MAX_LIMIT = 500
 
@@ -39,5 +40,5 @@ def invalid(field: str, message: str) -> ValidationError:
 
 
 class PageQuery(Schema):
-    after: int = 0
-    limit: int = 100
+    after: Cursor = 0
+    limit: Integer = 100

@@ -13,6 +13,7 @@ from ninja import Query, Router
 
 from layak import authz
 from layak.api import programme_schemas as p
+from layak.api.params import Id
 from layak.api.programme.common import (
     ERRORS,
     PageQuery,
@@ -80,7 +81,7 @@ def participation_forums(request: HttpRequest, filters: Query[PageQuery]) -> Any
 
 
 class ProposalQuery(PageQuery):
-    forum: int | None = None
+    forum: Id | None = None
     status: Literal["received", "considering", "planned", "done", "not_taken"] | None = None
 
 

@@ -18,6 +18,7 @@ from ninja.errors import ValidationError
 from layak import authz
 from layak.accounts.models import User
 from layak.api import programme_schemas as p
+from layak.api.params import Id
 from layak.api.programme.common import (
     ERRORS,
     PageQuery,
@@ -80,7 +81,7 @@ def partner_list(request: HttpRequest, filters: Query[PageQuery]) -> Any:
 
 
 class CommitmentQuery(PageQuery):
-    partner: int | None = None
+    partner: Id | None = None
     status: p.ReviewStatus | None = None
 
 
@@ -193,7 +194,7 @@ def partner_commitment_create(request: HttpRequest, payload: p.CommitmentIn) -> 
     tags=["partners"],
     url_name="partner_commitment_submit",
 )
-def partner_commitment_submit(request: HttpRequest, pk: int) -> Any:
+def partner_commitment_submit(request: HttpRequest, pk: Id) -> Any:
     """Submit a draft or returned commitment to the secretariat for validation."""
     user = _user(request)
     commitment: Commitment = authz.get_object_for_user(
@@ -204,7 +205,7 @@ def partner_commitment_submit(request: HttpRequest, pk: int) -> Any:
 
 
 class ContributionQuery(PageQuery):
-    commitment: int | None = None
+    commitment: Id | None = None
     status: p.ReviewStatus | None = None
 
 
@@ -270,7 +271,7 @@ def partner_contribution_create(request: HttpRequest, payload: p.ContributionIn)
     tags=["partners"],
     url_name="partner_contribution_submit",
 )
-def partner_contribution_submit(request: HttpRequest, pk: int) -> Any:
+def partner_contribution_submit(request: HttpRequest, pk: Id) -> Any:
     """Submit a draft or returned contribution to the secretariat for validation."""
     user = _user(request)
     contribution: Contribution = authz.get_object_for_user(

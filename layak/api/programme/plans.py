@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 
 from layak import authz
 from layak.api import programme_schemas as p
+from layak.api.params import Id
 from layak.api.programme.common import (
     ERRORS,
     PageQuery,
@@ -91,7 +92,7 @@ def _years_out(row: PlanYear) -> dict[str, Any]:
 @router.get(
     "/plans/{pk}", response={200: p.PlanDetailOut, **ERRORS}, tags=["plans"], url_name="plan"
 )
-def plan_detail(request: HttpRequest, pk: int) -> Any:
+def plan_detail(request: HttpRequest, pk: Id) -> Any:
     """One plan with its active items (programmes, activities, sub-activities): indicator,
     responsible office, performance indicator, unit, baseline, and per year the target and
     the budget by funding source. Budgets are entered on the lowest level of each branch."""
@@ -154,7 +155,7 @@ def _plan_year(plan: Plan, year: int | None) -> int:
     tags=["plans"],
     url_name="plan_progress",
 )
-def plan_progress(request: HttpRequest, pk: int, filters: Query[YearQuery]) -> Any:
+def plan_progress(request: HttpRequest, pk: Id, filters: Query[YearQuery]) -> Any:
     """The plan's items as a tree (depth-first, ``depth`` 0 for programmes) with the year's
     target and budget and what the accepted progress reports realised."""
     plan = _get_plan(request, pk)
@@ -204,7 +205,7 @@ def _budget_row(row: dict[str, Any], code: str | None, name: str) -> dict[str, A
     tags=["plans"],
     url_name="plan_budget",
 )
-def plan_budget(request: HttpRequest, pk: int, filters: Query[YearQuery]) -> Any:
+def plan_budget(request: HttpRequest, pk: Id, filters: Query[YearQuery]) -> Any:
     """The district's child-responsive budget of the year: the budgets of the lowest items of
     its active plans by funding source, cluster and office."""
     plan = _get_plan(request, pk)
@@ -223,7 +224,7 @@ def plan_budget(request: HttpRequest, pk: int, filters: Query[YearQuery]) -> Any
 
 
 class ReportQuery(PageQuery):
-    plan: int | None = None
+    plan: Id | None = None
     status: p.ReviewStatus | None = None
 
 
@@ -307,7 +308,7 @@ def _report_detail(report: ProgressReport) -> dict[str, Any]:
     tags=["plans"],
     url_name="progress_report",
 )
-def progress_report(request: HttpRequest, pk: int) -> Any:
+def progress_report(request: HttpRequest, pk: Id) -> Any:
     """One report with an entry for each of the office's activities and the year's target."""
     return _report_detail(_get_report(request, pk))
 
@@ -321,7 +322,7 @@ ENTRY_FIELDS = ("output", "budget", "done", "planned", "obstacles")
     tags=["plans"],
     url_name="progress_report_save",
 )
-def progress_report_save(request: HttpRequest, pk: int, payload: p.ReportIn) -> Any:
+def progress_report_save(request: HttpRequest, pk: Id, payload: p.ReportIn) -> Any:
     """Save the office's figures and notes while the report is a draft or returned. Send the
     entries to change with their ``id``; the fields left out keep their value."""
     report = _get_report(request, pk, A.EDIT)
@@ -345,7 +346,7 @@ def progress_report_save(request: HttpRequest, pk: int, payload: p.ReportIn) -> 
     tags=["plans"],
     url_name="progress_report_submit",
 )
-def progress_report_submit(request: HttpRequest, pk: int) -> Any:
+def progress_report_submit(request: HttpRequest, pk: Id) -> Any:
     """Submit the report to the secretariat (every activity needs its output realised)."""
     report = _get_report(request, pk, A.EDIT)
     plans.report_submit(actor=_user(request), report=report)

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router
 
 from layak import authz
 from layak.api import programme_schemas as p
+from layak.api.params import Id
 from layak.api.programme.common import (
     ERRORS,
     PageQuery,
@@ -80,7 +81,7 @@ def taskforce_decrees(request: HttpRequest, filters: Query[DecreeQuery]) -> Any:
     tags=["taskforce"],
     url_name="taskforce_decree",
 )
-def taskforce_decree(request: HttpRequest, pk: int) -> Any:
+def taskforce_decree(request: HttpRequest, pk: Id) -> Any:
     """One decree with the people serving under it, past and present."""
     decree: Decree = authz.get_object_for_user(
         Decree.objects.select_related("region"), _user(request), A.VIEW, pk=pk
@@ -187,7 +188,7 @@ def _follow_up(f: FollowUp, region: Region, today: datetime.date) -> dict[str, A
     tags=["taskforce"],
     url_name="taskforce_meeting",
 )
-def taskforce_meeting(request: HttpRequest, pk: int) -> Any:
+def taskforce_meeting(request: HttpRequest, pk: Id) -> Any:
     """One meeting: agenda, minutes, decisions, attendance totals (people present by sex) and
     the follow-up actions with their responsible offices."""
     meeting: Meeting = authz.get_object_for_user(
