@@ -38,7 +38,7 @@ def write_zip(links: list[EvidenceLink], target: Any, progress: Progress | None 
             indicator = link.answer.question.indicator
             group = indicator.group
             folder = f"{group.code} {slugify(group.name)[:40]}/{indicator.code}"
-            path = f"{folder}/{link.answer.question.code} - {link.file.name}"
+            path = f"{folder}/{link.answer.question.code} - {link.file.download_name}"
             if path not in seen:
                 seen.add(path)
                 with link.file.file.open("rb") as fh, archive.open(path, "w") as out:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layak.accounts.models import User
+from layak.evidence.downloads import evidence_response
 from layak.evidence.models import EvidenceFile
 from layak.portal import actions, public
 from layak.portal.cache import cached_page
@@ -88,15 +89,7 @@ def file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(EvidenceFile.objects.filter(is_public=True), pk=pk)
     if not public.is_public_file(evidence):
         raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return evidence_response(evidence)
 
 
 # ---- the district administrator's page --------------------------------------------------

@@ -91,3 +91,16 @@ def test_static_files_keep_their_own_caching(settings, db):
     found = directives(response)
     assert "no-store" not in found and "private" not in found
     assert any(d.startswith("max-age=") for d in found)
+
+
+def test_htmx_keeps_no_copy_of_a_page_in_the_browsers_storage(client, personas):
+    """Filters push their address with htmx, which would otherwise keep a copy of the page in
+    the browser's local storage, there after sign-out; with no cache the back button asks the
+    server again."""
+    import json
+    import re
+
+    client.force_login(personas.bekasi_admin)
+    body = client.get("/audit/").content.decode()
+    config = json.loads(re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", body)[1])
+    assert config["historyCacheSize"] == 0 and config["refreshOnHistoryMiss"] is True

@@ -264,3 +264,35 @@ def test_a_pdf_uploaded_as_html_downloads_as_pdf_from_the_library_and_attachment
         assert response["Content-Disposition"] == 'attachment; filename="poly.pdf"'
         assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content) == PDF
+
+
+def test_the_portal_and_the_api_serve_a_file_under_the_name_of_its_content(client, personas):
+    from layak.api.actions import token_create
+    from layak.portal.tests.helpers import public_decree
+
+    evidence = public_decree(personas, name="poly.html")
+    token = token_create(actor=personas.bekasi_admin, name="sync", days=30)[1]
+    for response in (
+        client.get(reverse("portal:file", args=[evidence.pk])),
+        client.get(
+            f"/api/v1/evidence/{evidence.pk}/download", HTTP_AUTHORIZATION=f"Bearer {token}"
+        ),
+    ):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == 'attachment; filename="poly.pdf"'
+
+
+def test_the_evidence_zip_names_each_file_after_its_content(client, personas, evaluation):
+    import zipfile
+
+    from layak.evaluation.tests.test_workflow import attach_pdf
+    from layak.jobs.models import Job
+
+    attach_pdf(personas.bekasi_dinkes, evaluation.answers["T-1.1"], name="laporan\u202efdp.exe")
+    client.force_login(personas.bekasi_admin)
+    client.post(f"/evaluation/assessments/{evaluation.bekasi.pk}/evidence.zip")
+    job = Job.objects.get(kind="evidence_zip")
+    response = client.get(f"/jobs/{job.pk}/download/")
+    (name,) = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content))).namelist()
+    assert name.endswith("T-1.1 - laporanfdp.pdf")
