@@ -160,14 +160,14 @@ def ministry_token(shared_world: Personas) -> str:  # noqa: F811
 @pytest.mark.parametrize("value", ["abc", BEYOND_64_BITS, "1.5"])
 def test_every_integer_api_parameter_refuses_malformed_values(
     client,
-    world,
+    world,  # noqa: F811
     ministry_token,
     settings,
     method,
     path,
     where,
     parameter,
-    value,  # noqa: F811
+    value,
 ):
     settings.API_RATE_LIMIT = 1_000_000
     url = re.sub(r"\{(\w+)\}", lambda m: value if m[1] == parameter else "1", path)
