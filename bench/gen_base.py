@@ -110,13 +110,17 @@ def copy_rows(model: Any, fields: list[str], rows: Iterable[tuple[Any, ...]]) ->
     from django.db import connection
 
     meta = model._meta
-    # Columns not named take their field's default (fields added to a model later, such as a
-    # revision counter, stay valid without changing every generator).
+    # Columns not named take their field's default, or an empty text for a text field that
+    # may be blank (fields added to a model later, such as a revision counter or an office
+    # kind, stay valid without changing every generator).
     given = {meta.get_field(f).column for f in fields}
     extra = [
         f
         for f in meta.concrete_fields
-        if f.column not in given and not f.null and f.has_default() and not f.primary_key
+        if f.column not in given
+        and not f.null
+        and not f.primary_key
+        and (f.has_default() or (f.empty_strings_allowed and f.blank))
     ]
     defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
     names = [meta.get_field(f).column for f in fields] + [f.column for f in extra]
