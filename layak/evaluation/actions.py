@@ -96,6 +96,19 @@ def cycle_create(
     windows: dict[str, tuple[datetime.datetime, datetime.datetime]],
 ) -> Cycle:
     _require_national(actor)
+    return create_cycle(actor=actor, name=name, instrument=instrument, windows=windows, region=None)
+
+
+def create_cycle(
+    *,
+    actor: User,
+    name: str,
+    instrument: InstrumentVersion,
+    windows: dict[str, tuple[datetime.datetime, datetime.datetime]],
+    region: Region | None,
+) -> Cycle:
+    """The cycle with its stage windows and its audit entry, once the caller has checked who
+    may start it (the ministry, or a district for its own kecamatan or villages)."""
     if not instrument.is_frozen:
         raise EvaluationError(_("A cycle uses a published instrument."))
     order = Stage.order_for(instrument.framework.region_level)
@@ -111,7 +124,7 @@ def cycle_create(
         actor=actor,
         action="cycle.created",
         obj=cycle,
-        region=None,
+        region=region,
         after={"name": name, "instrument": instrument.pk, **_windows_json(windows)},
     )
     return cycle
@@ -146,6 +159,17 @@ def cycle_set_windows(
     *, actor: User, cycle: Cycle, windows: dict[str, tuple[datetime.datetime, datetime.datetime]]
 ) -> None:
     _require_national(actor)
+    set_windows(actor=actor, cycle=cycle, windows=windows, region=None)
+
+
+def set_windows(
+    *,
+    actor: User,
+    cycle: Cycle,
+    windows: dict[str, tuple[datetime.datetime, datetime.datetime]],
+    region: Region | None,
+) -> None:
+    """New stage windows with their audit entry, once the caller has checked who may."""
     _check_windows(windows, Stage.order_for(cycle.instrument.framework.region_level))
     stages = {s.kind: s for s in Stage.objects.select_for_update(of=("self",)).filter(cycle=cycle)}
     before = _windows_json({k: (s.opens_at, s.closes_at) for k, s in stages.items()})
@@ -157,7 +181,7 @@ def cycle_set_windows(
         actor=actor,
         action="cycle.windows_changed",
         obj=cycle,
-        region=None,
+        region=region,
         before=before,
         after=_windows_json(windows),
     )

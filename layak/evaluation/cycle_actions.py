@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -21,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from layak import authz
 from layak.accounts.models import User
-from layak.audit.log import record
 from layak.audit.models import AuditEntry
-from layak.evaluation.actions import EvaluationError, _check_windows, _windows_json
-from layak.evaluation.models import Cycle, Stage
+from layak.evaluation import actions
+from layak.evaluation.actions import EvaluationError
+from layak.evaluation.models import Cycle
 from layak.frameworks.models import InstrumentVersion
 from layak.regions.models import Region
 
@@ -105,26 +104,9 @@ def district_cycle_create(
                 "the ministry starts the evaluation of regencies and cities."
             )
         )
-    if not instrument.is_frozen:
-        raise EvaluationError(_("A cycle uses a published instrument."))
-    order = Stage.order_for(level)
-    if set(windows) != set(order):
-        raise EvaluationError(_("Every stage needs its window."))
-    _check_windows(windows, order)
-    cycle = Cycle.objects.create(name=name.strip(), instrument=instrument, created_by=actor)
-    Stage.objects.bulk_create(
-        Stage(cycle=cycle, kind=kind, opens_at=opens, closes_at=closes)
-        for kind, (opens, closes) in windows.items()
+    return actions.create_cycle(
+        actor=actor, name=name.strip(), instrument=instrument, windows=windows, region=district
     )
-    after: dict[str, Any] = {"name": cycle.name, "instrument": instrument.pk}
-    record(
-        actor=actor,
-        action=CREATED,
-        obj=cycle,
-        region=district,
-        after={**after, **_windows_json(windows)},
-    )
-    return cycle
 
 
 @transaction.atomic
@@ -134,18 +116,4 @@ def district_cycle_set_windows(
     """The district changes the windows of a cycle it started."""
     if not authz.reaches(actor, A.MANAGE, owner):
         raise EvaluationError(_("Only the regency or city that started this cycle can do this."))
-    _check_windows(windows, Stage.order_for(cycle.instrument.framework.region_level))
-    stages = {s.kind: s for s in Stage.objects.select_for_update(of=("self",)).filter(cycle=cycle)}
-    before = _windows_json({k: (s.opens_at, s.closes_at) for k, s in stages.items()})
-    for kind, (opens, closes) in windows.items():
-        stage = stages[kind]
-        stage.opens_at, stage.closes_at = opens, closes
-        stage.save(update_fields=["opens_at", "closes_at"])
-    record(
-        actor=actor,
-        action="cycle.windows_changed",
-        obj=cycle,
-        region=owner,
-        before=before,
-        after=_windows_json(windows),
-    )
+    actions.set_windows(actor=actor, cycle=cycle, windows=windows, region=owner)
