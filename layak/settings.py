@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "layak.dashboards",
     "layak.reports",
     "layak.portal",
+    "layak.notifications",
+    "layak.discussions",
 ]
 
 MIDDLEWARE = [

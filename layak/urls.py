@@ -24,6 +24,8 @@ urlpatterns = [
     path("dashboards/", include("layak.dashboards.urls")),
     path("reports/", include("layak.reports.urls")),
     path("public/", include("layak.portal.urls")),
+    path("notifications/", include("layak.notifications.urls")),
+    path("discussions/", include("layak.discussions.urls")),
     path("api/v1/", api.urls),
     # What DHIS2 clients call (/api/dataValueSets …): layak/api/dhis2.py.
     path("api/", include("layak.api.dhis2_urls")),
