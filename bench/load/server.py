@@ -12,8 +12,9 @@ a loopback run without a TLS-terminating proxy in front:
 - ``API_RATE_LIMIT`` raised (default here 1,000,000 a minute), so the API scenario measures the
   API rather than its per-token limit (which answers 429 beyond 120 a minute).
 
-Gunicorn runs ``2 × cores + 1`` sync workers (5 on two cores), gunicorn's usual advice for
-CPU-bound work; each keeps its database connection (``DB_CONN_MAX_AGE``, 60 s).
+Gunicorn runs with the shipped configuration, ``deploy/gunicorn.conf.py`` (what the systemd unit
+``layak-web.service`` starts): ``2 × cores + 1`` sync workers (5 on two cores), gunicorn's usual
+advice for CPU-bound work; each keeps its database connection (``DB_CONN_MAX_AGE``, 60 s).
 
     with serve(database_url) as server:
         server.url  # http://127.0.0.1:<port>
@@ -101,21 +102,12 @@ class Server:
 
     def start_web(self) -> None:
         self.port = free_port()
+        # The shipped configuration (deploy/gunicorn.conf.py), with the bind address and the
+        # worker count given through its environment variables.
+        self.env["GUNICORN_BIND"] = f"127.0.0.1:{self.port}"
+        self.env["WEB_WORKERS"] = str(self.workers)
         self.web = self._spawn(
-            [
-                GUNICORN,
-                "layak.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--worker-class",
-                "sync",
-                "--graceful-timeout",
-                "5",
-                "--timeout",
-                "60",
-            ],
+            [GUNICORN, "--config", str(ROOT / "deploy" / "gunicorn.conf.py"), "layak.wsgi"],
             "gunicorn.log",
         )
         self.wait_healthy()

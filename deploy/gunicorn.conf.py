@@ -1,0 +1,45 @@
+"""Gunicorn's production configuration: ``gunicorn --config deploy/gunicorn.conf.py layak.wsgi``.
+
+The systemd unit ``layak-web.service`` starts it, and the benchmark's load test starts gunicorn
+with this file, so what is measured is what is shipped. Every value can be changed through the
+environment (the unit's ``EnvironmentFile``):
+
+- ``GUNICORN_BIND`` (``127.0.0.1:8000``): where nginx forwards to;
+- ``WEB_WORKERS`` (2 × cores + 1): sync workers; the pages are CPU-bound Django views;
+- ``GUNICORN_TIMEOUT`` (60 s): a request running longer is killed (nginx waits 65 s); long work
+  runs in the background jobs, never in a request;
+- ``GUNICORN_ACCESS_LOG`` (none: nginx logs each request);
+- ``GUNICORN_MAX_REQUESTS`` (2000): a worker is replaced after this many requests (with jitter),
+  which bounds any slow memory growth.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = _int("WEB_WORKERS", 2 * multiprocessing.cpu_count() + 1)
+worker_class = "sync"
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = 30
+keepalive = 5
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = max_requests // 10
+# Heartbeat files in memory, not on a disk that may stall under load (gunicorn's own advice;
+# the files hold no data).
+SHM = "/dev/shm"  # noqa: S108
+worker_tmp_dir = SHM if os.path.isdir(SHM) else None
+# nginx on the same machine sets X-Forwarded-*; Django reads them when BEHIND_PROXY=1.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# nginx keeps the access log; set GUNICORN_ACCESS_LOG=- to have gunicorn write one as well.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+proc_name = "layak-web"
