@@ -183,6 +183,7 @@ class EventForm(forms.Form):
 
 
 class EventFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
     )

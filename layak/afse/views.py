@@ -23,6 +23,7 @@ from layak.afse.models import Event
 from layak.audit.models import AuditEntry
 from layak.core.http import HtmxHttpRequest
 from layak.core.http import user_of as _user
+from layak.core.search import search_text, text_q
 from layak.evidence.attachments import attachments_for
 from layak.organisations.models import Organisation
 
@@ -37,6 +38,8 @@ def filtered_events(events: QuerySet[Event], form: EventFilterForm) -> QuerySet[
     d = form.cleaned_data
     if not d["cancelled"]:
         events = events.filter(is_active=True)
+    if text := search_text(d["q"]):
+        events = events.filter(text_q(text, "topic", "description", "venue"))
     if d["kind"]:
         events = events.filter(kind=d["kind"])
     if d["target"]:

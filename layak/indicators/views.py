@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from layak import authz
 from layak.accounts.models import User
 from layak.core.http import parse_id, user_of
+from layak.core.search import search_text, text_q
 from layak.indicators import actions, aggregate, catalogue, entry, importfile
 from layak.indicators import disaggregation as dis
 from layak.indicators.forms import CategoryForm, ElementForm, IndicatorForm, RuleForm
@@ -99,6 +100,8 @@ def element_list(request: HttpRequest) -> HttpResponse:
     cluster = request.GET.get("cluster", "")
     if cluster in Cluster.values:
         elements = elements.filter(cluster=cluster)
+    if text := search_text(request.GET.get("q")):
+        elements = elements.filter(text_q(text, "code", "name", "description"))
     region = _default_region(user)
     if region is not None:
         elements = elements.annotate(
@@ -107,11 +110,14 @@ def element_list(request: HttpRequest) -> HttpResponse:
                 filter=Q(values__is_active=True, values__region__path__startswith=region.path),
             )
         )
+    page = Paginator(elements, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "indicators/element_list.html",
         {
-            "elements": elements,
+            "elements": page.object_list,
+            "page": page,
+            "q": text,
             "clusters": Cluster.choices,
             "cluster": cluster,
             "region": region,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from layak import authz
 from layak.accounts.models import User
 from layak.audit.models import AuditEntry
+from layak.core.search import search_text, text_q
 from layak.evidence.attachments import attachments_for
 from layak.organisations.models import Membership, Organisation
 from layak.organisations.roles import OrganisationKind, Role
@@ -78,8 +79,10 @@ def forum_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("region__code", "name")
     )
+    if text := search_text(request.GET.get("q")):
+        forums = forums.filter(text_q(text, "name", "acronym", "region__name"))
     page = Paginator(forums, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "participation/list.html", {"page": page})
+    return render(request, "participation/list.html", {"page": page, "q": text})
 
 
 @login_required

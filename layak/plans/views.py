@@ -23,6 +23,7 @@ from layak.accounts.models import User
 from layak.core import concurrency
 from layak.core.http import parse_id, user_of
 from layak.core.numbers import NumberError, check_places, parse_number
+from layak.core.search import PLAN_ITEM_FIELDS, search_text, text_q
 from layak.evidence.attachments import attachments_for
 from layak.jobs import runner
 from layak.organisations.models import Organisation
@@ -84,13 +85,20 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("region", "").strip()[:20]
     if code:
         plans = plans.filter(region__path__startswith=f"{code}.")
+    if text := search_text(request.GET.get("q")):
+        plans = plans.filter(text_q(text, "title", "region__name", "regulation_number"))
     page = Paginator(plans.order_by("region__code", "-start_year"), 50).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "plans/list.html",
-        {"page": page, "region": code, "can_create": bool(_districts_to_plan(user))},
+        {
+            "page": page,
+            "region": code,
+            "q": text,
+            "can_create": bool(_districts_to_plan(user)),
+        },
     )
 
 
@@ -122,6 +130,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     office = parse_id(request.GET.get("office"))
     if office:
         rows = [(d, n) for d, n in rows if n.item.responsible_id == office]
+    text = search_text(request.GET.get("q"))
+    if text:
+        rows = [(d, n) for d, n in rows if _item_matches(n.item, text)]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     reports = plan.reports.values("status").annotate(n=Count("pk"))
     return render(
         request,
@@ -129,7 +141,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "year": year,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "q": text,
             "behind": sum(1 for _d, n in rows if n.behind),
             "offices": actions.district_offices(plan.region),
             "office": office,
@@ -138,6 +152,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": attachments_for([plan]).get(plan.pk, []),
         },
     )
+
+
+def _item_matches(item: PlanItem, text: str) -> bool:
+    """The plan page's search: the same fields as the search box's RAD activities, plus the
+    indicator's code, case-insensitive."""
+    folded = text.casefold()
+    values = [getattr(item, field) for field in PLAN_ITEM_FIELDS] + [item.indicator.code]
+    return any(folded in value.casefold() for value in values)
 
 
 @login_required
@@ -406,6 +428,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
     plan_id = parse_id(request.GET.get("plan"))
     if plan_id:
         reports = reports.filter(plan_id=plan_id)
+    if text := search_text(request.GET.get("q")):
+        reports = reports.filter(
+            text_q(text, "organisation__name", "organisation__acronym", "plan__region__name")
+        )
     page = Paginator(reports.order_by("-year", "-period", "organisation__name", "pk"), 50).get_page(
         request.GET.get("page")
     )
@@ -422,6 +448,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": Status.choices,
+            "q": text,
             "startable": startable,
             "plan_id": plan_id,
             "this_year": timezone.localdate().year,

@@ -305,6 +305,7 @@ MATRIX: dict[str, Case] = {
     "evidence:download": Case(kwargs=evidence_file, only=ANSWER_VIEW),
     "healthz": Case(anon=200),
     "core:home": Case(),
+    "core:search": Case(data={"q": "rapat"}),
     "accounts:login": Case(anon=200, signed_in=302),
     "accounts:logout": Case(method="post", anon=302, signed_in=302),
     "accounts:set_language": Case(method="post", data={"language": "en"}, anon=302, signed_in=302),

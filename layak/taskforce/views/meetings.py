@@ -22,6 +22,7 @@ from layak.accounts.models import User
 from layak.audit.models import AuditEntry
 from layak.core import concurrency
 from layak.core.pdf import letterhead, pdf_response
+from layak.core.search import MEETING_FIELDS, search_text, text_q
 from layak.evidence.attachments import attachments_for
 from layak.organisations.models import Organisation
 from layak.organisations.roles import OrganisationKind, Role
@@ -78,6 +79,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         .order_by("-date", "-start_time", "-pk")
     )
     if form.is_bound and form.is_valid():
+        if text := search_text(form.cleaned_data["q"]):
+            meetings = meetings.filter(text_q(text, *MEETING_FIELDS))
         if code := form.cleaned_data["region"]:
             meetings = meetings.filter(region__code=code)
         if year := form.cleaned_data["year"]:
