@@ -5,7 +5,12 @@
   village results the district determined; and the number of the task force's coordination
   meetings in the year, from the meetings recorded with their attendance;
 - indicator 3: the number of community organisations, businesses, media and other partners
-  with a commitment the secretariat accepted, active in the year, from the partner register.
+  with a commitment the secretariat accepted, active in the year, from the partner register;
+- KLA 2024, Indikator 25 and 26: each share of kecamatan or villages the recap flags for them
+  (``kelana_yes``, ``dekela_yes``): the percentage of the district's active kecamatan or
+  villages whose latest determined evaluation on the KELANA/DEKELA 2024 instrument answered
+  "yes" (the option earning points) to the question with the same code. A kecamatan or village
+  without a determined evaluation counts as "not yet".
 
 Counts of a year are taken for the last full year before the cycle's self-assessment opens
 (the 2026 evaluation looks at 2025).
@@ -13,21 +18,29 @@ Counts of a year are taken for the last full year before the cycle's self-assess
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, Count, Exists, OuterRef, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from layak.accounts.models import User
 from layak.audit.log import record
 from layak.evaluation.models import Answer, Assessment
-from layak.frameworks.models import Question
+from layak.frameworks.kla2024 import DEKELA_CODE, KELANA_CODE
+from layak.frameworks.models import Option, Question
 from layak.regions.models import Region
 
 LEVEL: dict[str, int] = {Question.Computed.KELANA: 3, Question.Computed.DEKELA: 4}
 CENT = Decimal("0.01")
 C = Question.Computed
+# A district question answered from the same question of a lower-level instrument: its level
+# and the instrument's framework code.
+YES: dict[str, tuple[int, str]] = {C.KELANA_YES: (3, KELANA_CODE), C.DEKELA_YES: (4, DEKELA_CODE)}
 
 
 def statuses(region: Region, level: int) -> dict[int, tuple[str, str] | None]:
@@ -58,6 +71,81 @@ def share(region: Region, level: int) -> Decimal | None:
         return None
     layak = sum(1 for status in found.values() if status is not None)
     return (Decimal(layak) * 100 / len(found)).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class YesShares:
+    """How many of the district's active kecamatan or villages (``regions``) answered "yes" to
+    each question (by code) in their latest determined evaluation."""
+
+    level: int
+    regions: int
+    yes: dict[str, int] = field(default_factory=dict)
+
+    def share(self, code: str) -> Decimal | None:
+        if not self.regions:
+            return None
+        return (Decimal(self.yes.get(code, 0)) * 100 / self.regions).quantize(CENT)
+
+    def note(self, code: str) -> str:
+        values = {
+            "yes": number_format(self.yes.get(code, 0)),
+            "count": number_format(self.regions),
+        }
+        if self.level == 3:
+            return (
+                ngettext(
+                    "Computed by Layak: %(yes)s of %(count)s kecamatan answered “yes” in its latest "
+                    "determined evaluation.",
+                    "Computed by Layak: %(yes)s of %(count)s kecamatan answered “yes” in their latest "
+                    "determined evaluations.",
+                    self.regions,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "Computed by Layak: %(yes)s of %(count)s village answered “yes” in its latest "
+                "determined evaluation.",
+                "Computed by Layak: %(yes)s of %(count)s villages answered “yes” in their latest "
+                "determined evaluations.",
+                self.regions,
+            )
+            % values
+        )
+
+
+def yes_shares(district: Region, kind: str) -> YesShares:
+    """Per question code, how many of the district's active kecamatan or villages answered with
+    the option earning points in their latest determined evaluation on the matching
+    lower-level instrument. Two queries, whatever the number of regions."""
+    level, framework = YES[kind]
+    regions = Region.objects.below(district).filter(level=level, is_active=True)
+    latest = (
+        Assessment.objects.filter(
+            region=OuterRef("assessment__region"),
+            determined_at__isnull=False,
+            cycle__instrument__framework__code=framework,
+        )
+        .order_by("-determined_at", "-pk")
+        .values("pk")[:1]
+    )
+    earning = (
+        Option.objects.filter(question=OuterRef("question"), points__gt=0)
+        .annotate(key=Cast("pk", CharField()))
+        .filter(key=OuterRef("chosen"))
+    )
+    rows = (
+        Answer.objects.filter(assessment__region__in=regions, assessment=Subquery(latest))
+        .annotate(chosen=KeyTextTransform("option", "value"))
+        .filter(Exists(earning))
+        .values("question__code")
+        .annotate(regions=Count("assessment__region", distinct=True))
+        .order_by()
+    )
+    return YesShares(
+        level, regions.count(), {row["question__code"]: row["regions"] for row in rows}
+    )
 
 
 def evaluated_year(assessment: Assessment) -> int:
@@ -115,14 +203,21 @@ def refresh(district: Region, actor: User | None) -> int:
     ).select_related("question", "assessment__cycle")
     changed = 0
     values: dict[tuple[str, int], Decimal | None] = {}
+    shares: dict[str, YesShares] = {}
     for answer in answers:
         kind = answer.question.computed
-        year = evaluated_year(answer.assessment) if kind not in LEVEL else 0
-        if (kind, year) not in values:
-            values[(kind, year)] = value_of(kind, district, year)
-        found = values[(kind, year)]
+        if kind in YES:
+            if kind not in shares:
+                shares[kind] = yes_shares(district, kind)
+            found = shares[kind].share(answer.question.code)
+            note = shares[kind].note(answer.question.code)
+        else:
+            year = evaluated_year(answer.assessment) if kind not in LEVEL else 0
+            if (kind, year) not in values:
+                values[(kind, year)] = value_of(kind, district, year)
+            found = values[(kind, year)]
+            note = note_of(kind, year)
         value = {"number": f"{found}"} if found is not None else {}
-        note = note_of(kind, year)
         if answer.value == value and answer.note == note:
             continue
         answer = _lock(answer)

@@ -3,6 +3,9 @@ structured sources; every field's source and confidence is in that file) and, fo
 2024 instrument, ``data/kla-2024.csv`` (``kla2024.py``).
 
 - ``kla2024``: the national KLA 2024 instrument, the default for new cycles (``kla2024.py``).
+- ``kelana2024`` and ``dekela2024``: its questions a kecamatan or a village answers for itself
+  (the rows the recap flags for them), whose "yes" answers make the district's shares
+  (``kla2024.py``).
 - ``kla24``: the 24 indicators in force (Perpres 25/2021, Permen PPPA 12/2022), with questions
   built from each indicator's measure and sub-items and a *default* scoring scheme whose maxima
   add up to 1000. The national instrument's points are not public (Kepmen PPPA 21/2023), so the
@@ -22,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from layak.frameworks.kla2024 import kla2024
+from layak.frameworks.kla2024 import dekela2024, kelana2024, kla2024
 from layak.frameworks.spec import (
     BandSpec,
     EvidenceSpec,
@@ -696,4 +699,6 @@ BUNDLED = {
     "unicef-cfci": unicef_cfci,
     "dekela": dekela,
     "kelana": kelana,
+    "kelana2024": kelana2024,
+    "dekela2024": dekela2024,
 }

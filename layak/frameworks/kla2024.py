@@ -23,6 +23,14 @@ of question uses; the options below follow them:
 Because those levels are inferred, the version is marked ``reconstructed``; the ministry's
 official workbook, imported as a new version, replaces it.
 
+The recap flags the KELANA/DEKELA questions a kecamatan (``for_kecamatan``) or a village
+(``for_desa``) answers for itself. Those rows make two more instruments, ``kelana2024`` (level 3)
+and ``dekela2024`` (level 4): each district share question becomes a yes/no question about the
+kecamatan or village itself, under the same question code, on a scale of 100 that keeps the
+national weights' proportions. At the district, each flagged share question is computed: the
+share of its kecamatan or villages whose latest determined evaluation answered "yes"
+(``layak/evaluation/computed.py``).
+
 Where the source disagrees with itself the indicator maxima win: a group's maximum is the sum of
 its indicators' (Klaster I is 115, not the 150 the recap states), and an indicator whose
 questions add up to more (Indikator 19: 54 against 51; 21 B: 18 against 17) is capped at its
@@ -50,6 +58,8 @@ from layak.frameworks.spec import (
 
 DATA = Path(__file__).parent / "data" / "kla-2024.csv"
 CODE = "kla2024"
+KELANA_CODE = "kelana2024"
+DEKELA_CODE = "dekela2024"
 D = Decimal
 CENT = D("0.01")
 
@@ -217,6 +227,13 @@ def _question(row: dict[str, str], indicator: str) -> QuestionSpec:
             if lower_better
             else "Nilai menurut persentase: 80% ke atas nilai penuh, lalu turun per 20%."
         )
+        for level, (flag, computed, unit) in LOWER.items():
+            if row[flag] == "true" and f"persentase {unit.split('/')[0]}" in lower:
+                question.computed = computed
+                question.help_text += (
+                    f" Dihitung otomatis oleh Layak dari hasil evaluasi {unit} yang ditetapkan "
+                    f"(instrumen {'KELANA' if level == 3 else 'DEKELA'} 2024)."
+                )
     elif code in NO_IS_GOOD:
         question.kind = "yes_no"
         question.options = [
@@ -280,3 +297,199 @@ def kla2024() -> InstrumentSpec:
             )
         spec.questions.append(_question(row, indicator))
     return spec
+
+
+# The lower levels: (the recap's flag, the district question's computed kind, the unit).
+LOWER = {
+    3: ("for_kecamatan", "kelana_yes", "kecamatan"),
+    4: ("for_desa", "dekela_yes", "desa/kelurahan"),
+}
+LOWER_CODES = {3: KELANA_CODE, 4: DEKELA_CODE}
+LOWER_SCALE = D(100)
+# The predicate: "Layak" from 70 of 100, as in the kecamatan and village examples.
+LOWER_THRESHOLD = D(70)
+
+# The lower-level questions in English (the recap is Indonesian).
+ENGLISH = {
+    "KD-25.2": "Does the kecamatan have a Kecamatan Children's Forum? (Attach the MATRIX and "
+    "supporting documents)",
+    "KD-25.3": "Does the kecamatan have children's sports or arts groups or other groups for "
+    "children's interests and talents?",
+    "KD-25.4": "Does the kecamatan have a mechanism to prevent violence against children and to "
+    "respond quickly to child victims? (Attach supporting documents)",
+    "KD-25.5": "Has the kecamatan reached birth certificate ownership above 90%? (Attach "
+    "supporting documents)",
+    "KD-25.9": "Does the kecamatan have a children's reading room or child-friendly information "
+    "service (ILA), including in public spaces?",
+    "KD-25.10": "Does the kecamatan have a family counselling unit that works well? (Attach "
+    "supporting documents)",
+    "KD-25.11": "Does the kecamatan have a smoke-free area? Attach photos of the location",
+    "KD-25.12": "Does the kecamatan have a play space or playground for children? Attach photos "
+    "of the location",
+    "KD-25.13": "Does the kecamatan have a child profile disaggregated by sex and age that "
+    "contains the KELANA indicators?",
+    "KD-26.2": "Does the village have a village regulation or kelurahan policy on fulfilling "
+    "children's rights and their special protection? (Attach supporting documents)",
+    "KD-26.3": "Does the village have a budget for child protection? Show the supporting data "
+    "from the budget document signed by the village head or lurah.",
+    "KD-26.4": "Does the village have a Village Children's Forum? (Attach the MATRIX and "
+    "supporting documents)",
+    "KD-26.5": "Does the village have children's sports or arts groups or other groups for "
+    "children's interests and talents?",
+    "KD-26.6": "Has the village reached birth certificate ownership above 90%? (Attach "
+    "supporting documents)",
+    "KD-26.7": "Is the village free of child marriage?",
+    "KD-26.10": "Does the village have a children's reading room or child-friendly information "
+    "service (ILA), including in public spaces? (Attach supporting documents)",
+    "KD-26.12": "Does the village have a smoke-free area?",
+    "KD-26.14": "Does the village have a play space or playground for children?",
+    "KD-26.15": "Does the village carry out the functions of community-based integrated child "
+    "protection (PATBM) or similar? (ATTACH SUPPORTING DOCUMENTS)",
+    "KD-26.16": "Does the village have a village profile with data on children disaggregated by "
+    "sex and age that contains the child-friendly village indicators?",
+    "KD-26.17": "Are there children working in plantations, farming, at sea, as domestic "
+    "workers or elsewhere?",
+    "KD-26.18": "Does the village make efforts to record and prevent child labour?",
+}
+
+
+def reworded(text: str, unit: str) -> str:
+    """A district's question on a share of its kecamatan or villages as a question about one of
+    them: "Berapa persentase kecamatan yang memiliki X?" → "Apakah kecamatan memiliki X?".
+    Questions that already ask yes or no keep their text."""
+    found = re.match(rf"Berapa persentase {re.escape(unit)} (?:yang )?(.*)", text, re.S)
+    if found is None:
+        return text
+    # The count the district is asked to give in its note is not the village's to give.
+    rest = re.sub(r"\s*dan Sebutkan jumlah .*$", "", found.group(1), flags=re.S)
+    return f"Apakah di {unit} {rest}" if rest.startswith("tidak ada") else f"Apakah {unit} {rest}"
+
+
+def lower_points(weights: list[Decimal]) -> list[Decimal]:
+    """The national weights on a scale of 100: equal weights get equal points (cut to the
+    cent), and the cents left over go to the heaviest question."""
+    total = sum(weights, D(0))
+    points = [(w * LOWER_SCALE / total).quantize(CENT, rounding=ROUND_DOWN) for w in weights]
+    heaviest = weights.index(max(weights))
+    points[heaviest] += LOWER_SCALE - sum(points, D(0))
+    return points
+
+
+def _lower(level: int) -> InstrumentSpec:
+    flag, _computed, unit = LOWER[level]
+    flagged = [row for row in rows() if row[flag] == "true"]
+    first = flagged[0]
+    indicator = indicator_code("KD", first["indicator_code"])
+    kecamatan = level == 3
+    spec = InstrumentSpec(
+        framework_code=LOWER_CODES[level],
+        framework_name=(
+            "Instrumen Kecamatan Layak Anak (KELANA) 2024"
+            if kecamatan
+            else "Instrumen Desa/Kelurahan Layak Anak (DEKELA) 2024"
+        ),
+        framework_name_en=(
+            "Child-friendly kecamatan (KELANA) instrument 2024"
+            if kecamatan
+            else "Child-friendly village (DEKELA) instrument 2024"
+        ),
+        label=(
+            f"KELANA 2024 ({len(flagged)} pertanyaan dari Indikator 25 KLA 2024; "
+            "poin direkonstruksi)"
+            if kecamatan
+            else f"DEKELA 2024 ({len(flagged)} pertanyaan dari Indikator 26 KLA 2024; "
+            "poin direkonstruksi)"
+        ),
+        label_en=(
+            f"KELANA 2024 ({len(flagged)} questions from KLA 2024 indicator 25; "
+            "points reconstructed)"
+            if kecamatan
+            else f"DEKELA 2024 ({len(flagged)} questions from KLA 2024 indicator 26; "
+            "points reconstructed)"
+        ),
+        region_level=level,
+        scale_max=LOWER_SCALE,
+        reconstructed=True,
+        source=SOURCE
+        + (
+            " Pertanyaan kecamatan: baris yang ditandai untuk kecamatan, dirumuskan sebagai "
+            "pertanyaan ya/tidak; poin mengikuti perbandingan bobot nasional pada skala 100."
+            if kecamatan
+            else " Pertanyaan desa/kelurahan: baris yang ditandai untuk desa/kelurahan, "
+            "dirumuskan sebagai pertanyaan ya/tidak; poin mengikuti perbandingan bobot "
+            "nasional pada skala 100."
+        ),
+        description=(
+            f"Pertanyaan KLA 2024 yang dijawab oleh setiap {unit} ({len(flagged)} pertanyaan, "
+            f"nilai maksimum 100, Layak mulai {LOWER_THRESHOLD}). Jawaban “Ya” menjadi bagian "
+            f"persentase {unit} pada Indikator {first['indicator_code'].split()[-1]} "
+            "evaluasi kabupaten/kota."
+        ),
+        description_en=(
+            f"The KLA 2024 questions each {'kecamatan' if kecamatan else 'village'} answers "
+            f"({len(flagged)} questions, 100 points, Layak from {LOWER_THRESHOLD}). Its “yes” "
+            f"answers make the share of {'kecamatan' if kecamatan else 'villages'} in "
+            f"indicator {first['indicator_code'].split()[-1]} of the district's evaluation."
+        ),
+        bands=[
+            BandSpec("NONE", "Belum layak", D(0), LOWER_THRESHOLD - CENT, 0),
+            BandSpec("LAYAK", "Layak", LOWER_THRESHOLD, LOWER_SCALE, 1),
+        ],
+        groups=[
+            GroupSpec(
+                "KD",
+                GROUPS[-1][2],
+                0,
+                name_en="Child-friendly kecamatan (KELANA) and villages (DEKELA)",
+            )
+        ],
+        indicators=[
+            IndicatorSpec(
+                code=indicator,
+                group="KD",
+                name=first["indicator_name"],
+                number=int(re.sub(r"\D", "", first["indicator_code"])),
+                order=1,
+                max_points=LOWER_SCALE,
+                name_en=(
+                    "Child-friendly provision in the kecamatan"
+                    if kecamatan
+                    else "Child-friendly provision in the village"
+                ),
+            )
+        ],
+    )
+    points = lower_points([D(row["question_max"]) for row in flagged])
+    for row, maximum in zip(flagged, points, strict=True):
+        code = question_code(indicator, row["question_code"])
+        text = reworded(row["question_text"], unit)
+        question = QuestionSpec(
+            code=code,
+            indicator=indicator,
+            kind="yes_no",
+            text=text,
+            text_en=ENGLISH[code],
+            max_points=maximum,
+            order=int(row["question_order"]),
+            offices=[o for o in row["offices"].split(";") if o],
+            options=[
+                OptionSpec("Ya", maximum, 0, label_en="Yes"),
+                OptionSpec("Tidak", D(0), 1, label_en="No"),
+            ],
+            evidence=_evidence(text, row["district_requires_attachment"] == "true", policy=False),
+        )
+        if maximum == 0:
+            # An unscored lead-in to the next question (children working in plantations, …).
+            question.required = False
+        spec.questions.append(question)
+    return spec
+
+
+def kelana2024() -> InstrumentSpec:
+    """The KLA 2024 questions a kecamatan answers for itself (level 3)."""
+    return _lower(3)
+
+
+def dekela2024() -> InstrumentSpec:
+    """The KLA 2024 questions a village answers for itself (level 4)."""
+    return _lower(4)

@@ -254,6 +254,8 @@ class Question(models.Model):
         DEKELA = "dekela_share", _("share of Desa/Kelurahan Layak Anak")
         MEETINGS = "gt_meetings", _("task force coordination meetings in the year")
         PARTNERS = "partner_count", _("partners with accepted commitments in the year")
+        KELANA_YES = "kelana_yes", _("share of kecamatan whose evaluation answers yes")
+        DEKELA_YES = "dekela_yes", _("share of villages whose evaluation answers yes")
 
     computed = models.CharField(
         _("computed"), max_length=16, choices=Computed.choices, default="", blank=True

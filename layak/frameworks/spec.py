@@ -38,6 +38,8 @@ COMPUTED_KINDS: dict[str, str] = {
     "dekela_share": "percentage",
     "gt_meetings": "number",
     "partner_count": "number",
+    "kelana_yes": "percentage",
+    "dekela_yes": "percentage",
 }
 
 
@@ -371,8 +373,8 @@ def _validate_question(
             _problem(
                 w,
                 _(
-                    "A computed question is a percentage of kelana_share or dekela_share, "
-                    "or a number of gt_meetings or partner_count."
+                    "A computed question is a percentage of kelana_share, dekela_share, "
+                    "kelana_yes or dekela_yes, or a number of gt_meetings or partner_count."
                 ),
                 "computed",
             )
