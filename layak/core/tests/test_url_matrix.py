@@ -375,6 +375,7 @@ CASE_APPS = [
     "accounts",
     "frameworks",
     "organisations",
+    "discussions",
 ]
 APP_CASES = [importlib.import_module(f"layak.{app}.tests.url_cases") for app in CASE_APPS]
 for _module in APP_CASES:
