@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from layak import authz, workflow
 from layak.accounts.models import User
 from layak.audit.log import record
+from layak.evaluation import notices
 from layak.evaluation.models import (
     Answer,
     AnswerRevision,
@@ -382,6 +383,8 @@ def assignments_set(
             before={"assignments": sorted([list(x) for x in removed])},
             after={"assignments": sorted([list(x) for x in added])},
         )
+    if added:
+        notices.assigned(actor=actor, assessment=assessment, added=added)
     return len(added) + len(removed)
 
 
@@ -538,6 +541,8 @@ def answer_submit(*, actor: User, answer: Answer) -> Answer:
         before={"status": before},
         after={"status": S.SUBMITTED},
     )
+    notices.submitted(actor=actor, answer=answer)
+    notices.maybe_corrected(actor=actor, answer=answer)
     return answer
 
 
@@ -546,6 +551,7 @@ def answer_accept(*, actor: User, answer: Answer) -> Answer:
     answer = _lock(answer)
     _check_open(answer)
     _require_district_admin(actor, answer.assessment)
+    author = answer.updated_by
     _step(answer, workflow.Step.ACCEPT)
     _revise(answer, actor=actor, action="accepted", before=answer.value, fields=["status"])
     record(
@@ -556,6 +562,8 @@ def answer_accept(*, actor: User, answer: Answer) -> Answer:
         before={"status": S.SUBMITTED},
         after={"status": S.ACCEPTED},
     )
+    notices.accepted(actor=actor, answer=answer, author=author)
+    notices.maybe_corrected(actor=actor, answer=answer)
     return answer
 
 
@@ -564,6 +572,7 @@ def answer_return(*, actor: User, answer: Answer, reason: str) -> Answer:
     answer = _lock(answer)
     _check_open(answer)
     _require_district_admin(actor, answer.assessment)
+    author = answer.updated_by
     before = _step(answer, workflow.Step.RETURN, reason)
     _revise(
         answer,
@@ -581,6 +590,7 @@ def answer_return(*, actor: User, answer: Answer, reason: str) -> Answer:
         before={"status": before},
         after={"status": S.RETURNED, "reason": answer.return_reason},
     )
+    notices.returned(actor=actor, answer=answer, author=author)
     return answer
 
 

@@ -1,12 +1,18 @@
-"""Daily email reminders before each stage deadline, to the people who still have open items.
+"""Daily deadline reminders, as notices, to the people who still have open items.
 
-A stage whose deadline is ``REMINDER_LEAD_DAYS`` days away (default 7, 3 and 1) triggers them:
+Every day while a stage's deadline is within ``REMINDER_LEAD_DAYS`` (the largest of them; 7 by
+default), from that many days before until the closing day:
 - self-assessment: offices with draft or returned items assigned to them; the district
   administrator for items waiting for acceptance;
 - province verification: the province's verifiers, for items not verified yet;
 - ministry review and final determination: the ministry administrators;
 - field verification: the assessors assigned to the district.
-Each person gets at most one email a day, listing all their items (``ReminderLog``).
+Each person gets at most one reminder notice a day, listing all their items; it is emailed at
+once unless they chose otherwise. Because the rule is "due within the lead days", a day the run
+did not happen drops nothing: the next run reminds.
+
+The opening of a stage is told the same way (``stage_opened``), once per person and stage, by
+the first daily run within the lead days after it opened.
 """
 
 from __future__ import annotations
@@ -16,14 +22,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from layak.accounts.models import User
-from layak.evaluation.models import Answer, Assessment, Assignment, ReminderLog, Stage
+from layak.evaluation.models import Answer, Assessment, Assignment, Stage
+from layak.evaluation.notices import stage_people
+from layak.notifications.daily import daily_check
+from layak.notifications.models import Notice
+from layak.notifications.notify import notify
 from layak.organisations.models import Membership
 from layak.organisations.roles import ORGANISATION_SCOPED_ROLES, Role
 
@@ -45,15 +55,19 @@ def _days_left(stage: Stage, today: datetime.date) -> int:
     return (last_moment(stage.closes_at).date() - today).days
 
 
+def lead_days() -> int:
+    return max(settings.REMINDER_LEAD_DAYS, default=0)
+
+
 def due_items(today: datetime.date | None = None) -> dict[int, list[Due]]:
-    """Open items per person (user id) for every stage whose deadline is a lead day away."""
+    """Open items per person (user id) for every stage whose deadline is within the lead days."""
     today = today or timezone.localdate()
-    lead = set(settings.REMINDER_LEAD_DAYS)
+    lead = lead_days()
     now = timezone.now()
     stages = [
         s
         for s in Stage.objects.filter(opens_at__lte=now, closes_at__gt=now).select_related("cycle")
-        if _days_left(s, today) in lead
+        if 0 <= _days_left(s, today) <= lead
     ]
     out: dict[int, list[Due]] = defaultdict(list)
     for stage in stages:
@@ -156,24 +170,92 @@ def _region_role_users(role: str):  # type: ignore[no-untyped-def]
     return users
 
 
+REMINDER = gettext_noop("Deadline reminder, items that still need your work: %(items)s")
+
+
+def _reminder_text(dues: list[Due]) -> str:
+    from layak.evaluation.templatetags.evaluation import deadline
+
+    return "; ".join(
+        "{cycle} · {stage} · {region}: {count} ({word} {date})".format(
+            cycle=d.stage.cycle.name,
+            stage=d.stage.get_kind_display(),
+            region=d.text,
+            count=ngettext("%(n)s item", "%(n)s items", d.count) % {"n": d.count},
+            word=gettext("deadline"),
+            date=deadline(d.stage.closes_at, "j F Y"),
+        )
+        for d in dues
+    )
+
+
+@daily_check
 def send_reminders(today: datetime.date | None = None) -> int:
-    """Send today's reminders; a person already reminded today is skipped. Returns the count."""
+    """Today's reminder notices; a person already reminded today is skipped. Returns the count."""
     today = today or timezone.localdate()
     items = due_items(today)
     sent = 0
     for user in User.objects.filter(pk__in=list(items), is_active=True):
         dues = items[user.pk]
-        try:
-            with transaction.atomic():
-                ReminderLog.objects.create(user=user, day=today, items=sum(d.count for d in dues))
-                with translation.override(user.language):
-                    context = {"user": user, "dues": dues, "site_url": settings.SITE_URL}
-                    subject = render_to_string(
-                        "evaluation/email/reminder_subject.txt", context
-                    ).strip()
-                    body = render_to_string("evaluation/email/reminder.txt", context)
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        except IntegrityError:
-            continue  # already reminded today
-        sent += 1
+        with translation.override(user.language):
+            text = _reminder_text(dues)
+        with transaction.atomic():
+            sent += notify(
+                [user],
+                Notice.Kind.STAGE_CLOSING,
+                actor=None,
+                url=reverse("evaluation:assessment", args=[dues[0].assessment.pk]),
+                message=REMINDER,
+                params={"items": text},
+                day=today,
+            )
     return sent
+
+
+OPENED = gettext_noop("%(stage)s of %(cycle)s is open until %(deadline)s.")
+
+
+@daily_check
+def stage_opened(today: datetime.date | None = None) -> int:
+    """Tell the people of a stage it has opened: once per person and stage, by the first run
+    within the lead days after the opening (a missed day does not drop it)."""
+    from layak.evaluation.templatetags.evaluation import deadline
+
+    now = timezone.now()
+    since = now - datetime.timedelta(days=lead_days() + 1)
+    created = 0
+    stages = Stage.objects.filter(
+        opens_at__lte=now, opens_at__gte=since, closes_at__gt=now
+    ).select_related("cycle")
+    for stage in stages:
+        people: dict[int, User] = {}
+        for assessment in Assessment.objects.filter(cycle=stage.cycle).select_related("region"):
+            for user in stage_people(assessment.region, stage.kind):
+                people[user.pk] = user
+        by_language: dict[str, list[User]] = defaultdict(list)
+        for user in people.values():
+            by_language[user.language].append(user)
+        url = (
+            reverse("evaluation:cycle", args=[stage.cycle_id])
+            if stage.kind == K.SELF_ASSESSMENT
+            else reverse("evaluation:verify_queue")
+        )
+        for language, users in by_language.items():
+            with translation.override(language):
+                params = {
+                    "stage": str(stage.get_kind_display()),
+                    "cycle": stage.cycle.name,
+                    "deadline": deadline(stage.closes_at, "j F Y"),
+                }
+            with transaction.atomic():
+                created += notify(
+                    users,
+                    Notice.Kind.STAGE_OPENED,
+                    actor=None,
+                    url=url,
+                    message=OPENED,
+                    params=params,
+                    target=stage,
+                    day=timezone.localtime(stage.opens_at).date(),
+                )
+    return created

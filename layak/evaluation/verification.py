@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from layak import authz
 from layak.accounts.models import User
 from layak.audit.log import record
+from layak.evaluation import notices
 from layak.evaluation.actions import EvaluationError, _lock, _revise, stage_open_for
 from layak.evaluation.models import Answer, Assessment, Score, Stage
 from layak.evaluation.scores import result_for
@@ -242,6 +243,7 @@ def verify_return(*, actor: User, answer: Answer, reason: str) -> Answer:
     if answer.status == Answer.Status.RETURNED:
         raise EvaluationError(_("The item is already back with the district."))
     before = answer.status
+    author = answer.updated_by
     answer.status = Answer.Status.RETURNED
     answer.return_reason = reason.strip()
     answer.returned_at_stage = stage
@@ -261,6 +263,7 @@ def verify_return(*, actor: User, answer: Answer, reason: str) -> Answer:
         before={"status": before},
         after={"status": Answer.Status.RETURNED, "reason": answer.return_reason},
     )
+    notices.returned_by_verifier(actor=actor, answer=answer, author=author)
     return answer
 
 

@@ -17,6 +17,7 @@ import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -24,10 +25,11 @@ from django.utils.module_loading import autodiscover_modules
 log = logging.getLogger(__name__)
 
 Check = Callable[[datetime.date], int]
+C = TypeVar("C", bound=Check)
 _checks: dict[str, Check] = {}
 
 
-def daily_check(fn: Check) -> Check:
+def daily_check(fn: C) -> C:
     """Register ``fn`` to run once a day (by ``manage.py send_reminders``)."""
     _checks[f"{fn.__module__}.{fn.__qualname__}"] = fn
     return fn

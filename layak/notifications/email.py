@@ -108,7 +108,7 @@ def _send_each(notices: list[Notice]) -> int:
             Notice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
             sent += 1
     finally:
-        with contextlib.suppress(MAIL_ERRORS):
+        with contextlib.suppress(*MAIL_ERRORS):
             connection.close()
     return sent
 
@@ -167,6 +167,6 @@ def send_digests() -> int:
             Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
             sent += 1
     finally:
-        with contextlib.suppress(MAIL_ERRORS):
+        with contextlib.suppress(*MAIL_ERRORS):
             connection.close()
     return sent

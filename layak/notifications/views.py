@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -61,8 +61,8 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 class PreferencesForm(forms.Form):
     """One choice per kind of notice: in the app only, email at once, or a daily digest."""
 
-    def __init__(self, *args: object, initial: dict[str, str], **kwargs: object) -> None:
-        super().__init__(*args, initial=initial, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, data: QueryDict | None, *, initial: dict[str, str]) -> None:
+        super().__init__(data, initial=initial)
         for kind, label in Notice.Kind.choices:
             self.fields[kind] = forms.ChoiceField(
                 label=label, choices=Delivery.choices, widget=forms.RadioSelect

@@ -20,7 +20,7 @@ K = Notice.Kind
 MSG = gettext_noop("%(actor)s returned %(item)s: %(reason)s")
 
 
-def _send(personas: Personas, recipients, kind=K.ITEM_RETURNED, **kw):  # type: ignore[no-untyped-def]
+def _send(personas: Personas, recipients, kind=K.ITEM_RETURNED, **kw):
     with transaction.atomic():
         return notify(
             recipients,
