@@ -101,6 +101,8 @@ def forum_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .annotate(proposer_count=Count("proposers"))
         .order_by("-proposed_on", "-pk")
     )
+    if text := search_text(request.GET.get("q")):
+        proposals = proposals.filter(text_q(text, "topic", "description", "response"))
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -114,6 +116,7 @@ def forum_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(organisation=forum, role=Role.FORUM_FACILITATOR)
             .select_related("user"),
             "page": page,
+            "q": text,
         },
     )
 

@@ -186,3 +186,43 @@ def test_a_searched_list_costs_the_same_queries_whatever_the_data(client, person
     small = queries()
     _grow(personas, 2, 20)
     assert queries() == small
+
+
+def test_task_forces_are_searched_by_region_name(client, personas):
+    found = get(client, personas.jabar, "/taskforce/", q="bekasi")
+    assert [r.name for r in found.context["page"]] == ["Kabupaten Bekasi"]
+    none = get(client, personas.jabar, "/taskforce/", q="gunung mas").content.decode()
+    assert "Tidak ada wilayah yang cocok." in none and CLEAR in none
+
+
+def test_my_follow_ups_are_searched_and_the_status_links_keep_the_search(client, personas):
+    from layak.organisations.models import Organisation
+    from layak.taskforce import actions
+
+    m = meeting(personas, "32.16", "Rapat Koordinasi")
+    dinkes = Organisation.objects.get(name="Dinas Kesehatan Kabupaten Bekasi")
+    for description in ("Data imunisasi anak", "Laporan gizi buruk"):
+        actions.follow_up_add(
+            actor=personas.bekasi_admin,
+            meeting=m,
+            description=description,
+            owner=dinkes,
+            due_date=datetime.date(2025, 6, 1),
+        )
+    found = get(client, personas.bekasi_dinkes, "/taskforce/follow-ups/mine/", q="imunisasi")
+    assert [f.description for f in found.context["page"]] == ["Data imunisasi anak"]
+    assert "status=all&amp;q=imunisasi" in found.content.decode()
+    none = get(client, personas.bekasi_dinkes, "/taskforce/follow-ups/mine/", q="zzzqqq")
+    assert "Tidak ada tindak lanjut yang cocok." in none.content.decode()
+
+
+def test_a_forums_proposals_are_searched(client, personas):
+    from layak.participation.tests.helpers import forum, make_proposal
+
+    make_proposal(personas["bekasi.forum"], topic="Taman bermain ramah anak")
+    make_proposal(personas["bekasi.forum"], topic="Jalur sepeda ke sekolah")
+    url = f"/participation/forums/{forum().pk}/"
+    found = get(client, personas.bekasi_admin, url, q="sepeda")
+    assert [p.topic for p in found.context["page"]] == ["Jalur sepeda ke sekolah"]
+    none = get(client, personas.bekasi_admin, url, q="zzzqqq").content.decode()
+    assert "Tidak ada usulan yang cocok." in none and CLEAR in none

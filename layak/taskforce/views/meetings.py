@@ -534,6 +534,10 @@ def my_follow_ups(request: HttpRequest) -> HttpResponse:
     )
     if status != "all":
         follow_ups = follow_ups.filter(status=status)
+    if text := search_text(request.GET.get("q")):
+        follow_ups = follow_ups.filter(
+            text_q(text, "description", "completion_note", "meeting__title")
+        )
     page = Paginator(follow_ups, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     files = attachments_for(rows)
@@ -548,6 +552,7 @@ def my_follow_ups(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "status": status,
+            "q": text,
             "statuses": [("open", _("Open")), ("done", _("Done")), ("dropped", _("Dropped"))],
             "complete_form": CompleteForm(),
         },

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from layak import authz
 from layak.accounts.models import User
 from layak.audit.models import AuditEntry
+from layak.core.search import search_text, text_q
 from layak.evidence.attachments import AttachmentRefused, attachment_add, attachments_for
 from layak.evidence.sniff import UploadRefused
 from layak.regions.models import Region
@@ -83,11 +84,13 @@ def home(request: HttpRequest) -> HttpResponse:
     code = (request.GET.get("region") or "").strip()
     if code:
         regions = regions.filter(Q(code=code) | Q(path__startswith=f"{code}."))
+    if text := search_text(request.GET.get("q")):
+        regions = regions.filter(text_q(text, "name", "parent__name"))
     page = Paginator(regions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "taskforce/home.html",
-        {"page": page, "code": code, "year": today.year},
+        {"page": page, "code": code, "q": text, "year": today.year},
     )
 
 
@@ -159,12 +162,14 @@ def decree_list(request: HttpRequest, code: str) -> HttpResponse:
         .annotate(member_count=Count("members"))
         .order_by("-period_start", "-pk")
     )
+    page = Paginator(decrees, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "taskforce/decree_list.html",
         {
             "region": region,
-            "decrees": decrees,
+            "decrees": page.object_list,
+            "page": page,
             "today": today,
             "can_edit": authz.reaches(user, A.EDIT, region),
         },
