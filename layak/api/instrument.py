@@ -130,7 +130,12 @@ class QuestionOut(Schema):
     max_points: Decimal
     direction: str
     required: bool
-    computed: str
+    computed: str = Field(
+        description="Computed by Layak instead of typed: kelana_share, dekela_share, kelana_yes "
+        "(the share of kecamatan answering yes to the same code on kelana2024), dekela_yes "
+        "(villages, dekela2024), gt_meetings, partner_count; empty when typed"
+    )
+    computed_label: str = Field(description="The computed kind in words, in the caller's language")
     table: dict[str, Any]
     offices: list[str] = Field(description="The offices that supply it, as the instrument says")
     previous_id: int | None
@@ -285,6 +290,7 @@ def _question(version: InstrumentVersion, q: Question) -> dict[str, Any]:
         "direction": q.direction,
         "required": q.required,
         "computed": q.computed,
+        "computed_label": str(q.get_computed_display()) if q.computed else "",
         "table": q.table_spec,
         "offices": list(q.offices),
         "previous_id": q.previous_id,

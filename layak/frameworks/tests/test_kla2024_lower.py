@@ -161,3 +161,26 @@ def test_a_kla2024_loaded_before_has_its_flagged_shares_marked_computed(versions
     assert len(kinds) == 20
     assert kinds["KD-25.13"] == "kelana_yes" and kinds["KD-26.16"] == "dekela_yes"
     assert "KD-26.13" not in kinds
+
+
+def test_the_api_links_each_lower_question_to_the_district_question_in_words(
+    client, personas, versions
+):
+    from layak.api.actions import token_create
+
+    _token, secret = token_create(actor=personas.bekasi_dinkes, name="instrumen", days=30)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    def questions(version: InstrumentVersion, indicator: str) -> dict[str, dict]:
+        url = f"/api/v1/instruments/{version.pk}/questions?indicator={indicator}&limit=100"
+        return {q["code"]: q for q in client.get(url, **auth).json()["items"]}
+
+    district = questions(versions["kla2024"], "KD-25")
+    kelana = questions(versions["kelana2024"], "KD-25")
+    assert set(kelana) <= set(district)
+    assert district["KD-25.2"]["computed"] == "kelana_yes"
+    assert district["KD-25.2"]["computed_label"] == (
+        "persentase kecamatan yang evaluasinya menjawab ya"
+    )
+    assert district["KD-25.6"]["computed"] == district["KD-25.6"]["computed_label"] == ""
+    assert kelana["KD-25.2"]["kind"] == "yes_no" and kelana["KD-25.2"]["computed"] == ""
