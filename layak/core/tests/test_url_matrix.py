@@ -376,6 +376,7 @@ CASE_APPS = [
     "frameworks",
     "organisations",
     "discussions",
+    "notifications",
 ]
 APP_CASES = [importlib.import_module(f"layak.{app}.tests.url_cases") for app in CASE_APPS]
 for _module in APP_CASES:
