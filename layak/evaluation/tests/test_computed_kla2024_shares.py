@@ -8,6 +8,7 @@ from io import BytesIO
 
 import pytest
 
+from layak.accounts.models import User
 from layak.audit.display import describe
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions, computed, cycle_actions, verification
@@ -111,12 +112,17 @@ def self_points(item: Answer) -> Decimal:
     return item.scores.get(stage=K.SELF_ASSESSMENT).points
 
 
-def test_the_kecamatan_share_is_the_part_of_active_kecamatan_that_answered_yes(personas):
+@pytest.fixture
+def gunung_mas(personas) -> tuple[User, Region, list[Region], Assessment]:
+    """Gunung Mas with three active kecamatan and its KLA 2024 self-assessment open."""
     bundled_load()
-    admin = personas.gm_admin
     district = Region.objects.get(code=GUNUNG_MAS)
     kecamatan = three_kecamatan()
-    kla = district_self_assessment(personas, district)
+    return personas.gm_admin, district, kecamatan, district_self_assessment(personas, district)
+
+
+def test_the_kecamatan_share_is_the_part_of_active_kecamatan_that_answered_yes(gunung_mas):
+    admin, district, kecamatan, kla = gunung_mas
     # Before any kecamatan is determined, none counts.
     forum = value(kla, "KD-25.2")
     assert forum.value == {"number": "0.00"}
@@ -159,12 +165,8 @@ def test_the_kecamatan_share_is_the_part_of_active_kecamatan_that_answered_yes(p
     assert "66,67" in words and "{" not in words, words
 
 
-def test_a_later_determination_counts_only_the_latest_result(personas):
-    bundled_load()
-    admin = personas.gm_admin
-    district = Region.objects.get(code=GUNUNG_MAS)
-    kecamatan = three_kecamatan()
-    kla = district_self_assessment(personas, district)
+def test_a_later_determination_counts_only_the_latest_result(gunung_mas):
+    admin, district, kecamatan, kla = gunung_mas
     (first,) = lower_cycle(admin, district, "kelana2024", kecamatan[:1])
     answer(admin, first, yes={"KD-25.2"})
     determine(admin, first)
