@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layak.evaluation.views import answers, assessments, criteria, cycles, verification
+from layak.evaluation.views import answers, assessments, bulk, criteria, cycles, verification
 
 app_name = "evaluation"
 
@@ -21,6 +21,8 @@ urlpatterns = [
         "assessments/<int:pk>/criteria/", criteria.assessment_criteria, name="assessment_criteria"
     ),
     path("assessments/<int:pk>/submit/", assessments.assessment_submit, name="assessment_submit"),
+    path("assessments/<int:pk>/submit-ready/", bulk.bulk_submit, name="bulk_submit"),
+    path("assessments/<int:pk>/accept/", bulk.bulk_accept, name="bulk_accept"),
     path("assessments/<int:pk>/reopen/", assessments.assessment_reopen, name="assessment_reopen"),
     path("assessments/<int:pk>/evidence.zip", assessments.assessment_zip, name="assessment_zip"),
     path(

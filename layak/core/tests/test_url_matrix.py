@@ -237,6 +237,18 @@ MATRIX: dict[str, Case] = {
         only={"bekasi.dinkes": 404} | ANSWER_VIEW,
     ),
     "evaluation:region_status": Case(kwargs=lambda p: {"code": "32.16"}, only=ASSESSMENT_VIEW),
+    # Whoever answers an item of Bekasi's assessment gets the list of what was submitted.
+    "evaluation:bulk_submit": Case(
+        method="post",
+        kwargs=assessment,
+        only={r: 403 for r in SIGNED_IN}
+        | {"ministry": 200, "bekasi.admin": 200, "bekasi.dinkes": 200, "gunungmas.admin": 404},
+    ),
+    "evaluation:bulk_accept": Case(
+        kwargs=assessment,
+        data=lambda p: {"indicator": indicator(p)["indicator"]},
+        only=ASSESSMENT_MANAGE,
+    ),
     "evidence:library": Case(),
     # The REST API (session authentication here; tokens are tested in layak/api/tests).
     "api-1:api-root": Case(anon=404, signed_in=404),

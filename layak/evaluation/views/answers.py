@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.core.http import HtmxHttpRequest
-from layak.evaluation import actions, computed, work
+from layak.evaluation import actions, bulk, computed, work
 from layak.evaluation.forms import (
     ReturnForm,
     describe_value,
@@ -26,6 +27,8 @@ from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.frameworks.models import Indicator, Question
 from layak.frameworks.scoring import table_ratio, table_totals
+
+MY_ITEMS_PAGE = 50
 
 ANSWER_PREFETCH = [
     Prefetch(
@@ -389,12 +392,20 @@ def answer_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_items(request: HttpRequest) -> HttpResponse:
-    """The answers given to this person's office, per assessment and indicator, with progress."""
+    """The answers given to this person's office, per assessment and indicator, with progress;
+    searched by indicator or question (code or text) and paged. Per assessment, the items
+    ready to submit at once (``bulk.submit_ready``). A fixed number of queries."""
     user = user_of(request)
+    text = request.GET.get("q", "").strip()[:100]
+    answers = Answer.objects.for_user(user, A.EDIT).filter(work.open_for_office())
+    if text:
+        answers = answers.filter(
+            Q(question__code__icontains=text)
+            | Q(question__text__icontains=text)
+            | Q(question__indicator__name__icontains=text)
+        )
     query = (
-        Answer.objects.for_user(user, A.EDIT)
-        .filter(work.open_for_office())
-        .values(
+        answers.values(
             "assessment_id",
             "assessment__cycle__name",
             "assessment__region__name",
@@ -415,14 +426,30 @@ def my_items(request: HttpRequest) -> HttpResponse:
             "question__indicator__order",
         )
     )
-    rows: list[dict[str, Any]] = [dict(row) for row in query]
+    page = Paginator(query, MY_ITEMS_PAGE).get_page(request.GET.get("page"))
+    rows: list[dict[str, Any]] = [dict(row) for row in page.object_list]
     for row in rows:
         row["percent"] = (
             round(100 * (row["submitted"] + row["accepted"]) / row["total"]) if row["total"] else 0
         )
+    # Open self-assessments only: after the district submits, corrections go one by one.
+    to_submit = list(
+        Answer.objects.for_user(user, A.EDIT)
+        .filter(bulk.READY, assessment__status=Assessment.Status.IN_PROGRESS)
+        .values("assessment_id", "assessment__cycle__name", "assessment__region__name")
+        .annotate(n=Count("pk"))
+        .order_by("-assessment__cycle__created_at")
+    )
     returned, returned_count = work.returned_to(user, limit=100)
     return render(
         request,
         "evaluation/my_items.html",
-        {"rows": rows, "returned": returned, "returned_count": returned_count},
+        {
+            "rows": rows,
+            "page": page,
+            "q": text,
+            "to_submit": to_submit,
+            "returned": returned,
+            "returned_count": returned_count,
+        },
     )

@@ -2,19 +2,23 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.core.http import parse_id
-from layak.evaluation import actions, jobs, proposal, scores, verification
+from layak.evaluation import actions, bulk, jobs, proposal, scores, verification
 from layak.evaluation.forms import ReopenForm
 from layak.evaluation.models import Answer, Assessment, Assignment, Stage
 from layak.evaluation.views.common import A, get_assessment, user_of
@@ -24,6 +28,180 @@ from layak.jobs import runner
 from layak.organisations.models import Organisation
 
 MISSING_SHOWN = 50
+
+# The status filter of the question lists: "not filled in" is a draft nobody has answered yet.
+STATUS_FILTERS: dict[str, tuple[Any, Q]] = {
+    "empty": (gettext_lazy("Not filled in"), Q(status=Answer.Status.DRAFT, value={})),
+    "draft": (Answer.Status.DRAFT.label, Q(status=Answer.Status.DRAFT) & ~Q(value={})),
+    "submitted": (Answer.Status.SUBMITTED.label, Q(status=Answer.Status.SUBMITTED)),
+    "accepted": (Answer.Status.ACCEPTED.label, Q(status=Answer.Status.ACCEPTED)),
+    "returned": (Answer.Status.RETURNED.label, Q(status=Answer.Status.RETURNED)),
+}
+NO_OFFICE = "none"
+
+
+def _active_assignment() -> Exists:
+    return Exists(Assignment.objects.filter(answer=OuterRef("pk"), is_active=True))
+
+
+def _question_listing(
+    request: HttpRequest,
+    visible: QuerySet[Answer],
+    points: dict[int, Any],
+    *,
+    may_review: bool,
+) -> dict[str, Any]:
+    """Every question of the assessment the reader sees, grouped by cluster then indicator,
+    each group and indicator with its items counted by state and its progress; filtered by
+    status, office and a text (code or question) from a GET form. Counts in the filter labels
+    follow the other filters. Six queries whatever the number of questions."""
+    status = request.GET.get("status", "")
+    status = status if status in STATUS_FILTERS else ""
+    office_value = request.GET.get("office", "")
+    office_id = parse_id(office_value) if office_value != NO_OFFICE else None
+    office = NO_OFFICE if office_value == NO_OFFICE else office_id
+    text = request.GET.get("q", "").strip()[:100]
+
+    def narrowed(answers: QuerySet[Answer], *, by_status: bool, by_office: bool) -> QuerySet:
+        if by_status and status:
+            answers = answers.filter(STATUS_FILTERS[status][1])
+        if by_office and office == NO_OFFICE:
+            answers = answers.exclude(_active_assignment())
+        elif by_office and office is not None:
+            answers = answers.filter(
+                assignments__organisation_id=office, assignments__is_active=True
+            )
+        if text:
+            answers = answers.filter(
+                Q(question__code__icontains=text) | Q(question__text__icontains=text)
+            )
+        return answers
+
+    states = {code: Count("pk", filter=q) for code, (_label, q) in STATUS_FILTERS.items()}
+    # Per indicator, every visible item counted by state (the filters narrow the list below,
+    # not the progress).
+    per_indicator = list(
+        visible.values(
+            "question__indicator_id",
+            "question__indicator__code",
+            "question__indicator__name",
+            "question__indicator__group_id",
+            "question__indicator__group__code",
+            "question__indicator__group__name",
+        )
+        .annotate(total=Count("pk"), **states)
+        .order_by("question__indicator__group__order", "question__indicator__order")
+    )
+    by_status = narrowed(visible, by_status=False, by_office=True).aggregate(
+        all=Count("pk"), **states
+    )
+    office_counts = list(
+        Assignment.objects.filter(answer__in=visible, is_active=True)
+        .values("organisation_id", "organisation__acronym", "organisation__name")
+        .annotate(
+            n=Count(
+                "answer_id",
+                distinct=True,
+                filter=Q(
+                    answer__in=narrowed(visible, by_status=True, by_office=False).values("pk")
+                ),
+            )
+        )
+        .order_by("organisation__name")
+    )
+    unassigned = (
+        narrowed(visible, by_status=True, by_office=False).exclude(_active_assignment()).count()
+    )
+    answers = list(
+        narrowed(visible, by_status=True, by_office=True)
+        .distinct()
+        .select_related("question")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(is_active=True).select_related("organisation"),
+                to_attr="active_assignments",
+            )
+        )
+        .order_by("question__indicator__order", "question__order")
+    )
+    listed: dict[int, list[Answer]] = defaultdict(list)
+    for answer in answers:
+        listed[answer.question.indicator_id].append(answer)
+    filtering = bool(status or office or text)
+    groups: list[dict[str, Any]] = []
+    for row in per_indicator:
+        pk = row["question__indicator_id"]
+        if filtering and not listed.get(pk):
+            continue
+        if not groups or groups[-1]["pk"] != row["question__indicator__group_id"]:
+            groups.append(
+                {
+                    "pk": row["question__indicator__group_id"],
+                    "code": row["question__indicator__group__code"],
+                    "name": row["question__indicator__group__name"],
+                    "indicators": [],
+                    "total": 0,
+                    **dict.fromkeys(STATUS_FILTERS, 0),
+                }
+            )
+        group = groups[-1]
+        offices = sorted(
+            {
+                a.organisation.acronym or a.organisation.name
+                for answer in listed.get(pk, [])
+                for a in answer.active_assignments  # type: ignore[attr-defined]
+            }
+        )
+        group["indicators"].append(
+            {
+                **row,
+                "pk": pk,
+                "points": points.get(pk, 0),
+                "answers": listed.get(pk, []),
+                "offices": offices,
+                "done": row["submitted"] + row["accepted"],
+                "percent": _percent(row["submitted"] + row["accepted"], row["total"]),
+            }
+        )
+        group["total"] += row["total"]
+        for code in STATUS_FILTERS:
+            group[code] += row[code]
+    for group in groups:
+        group["done"] = group["submitted"] + group["accepted"]
+        group["percent"] = _percent(group["done"], group["total"])
+    keep = {"status": status, "office": str(office) if office else "", "q": text}
+    return {
+        "groups": groups,
+        "filtering": filtering,
+        "listed_count": len(answers),
+        "filters": keep,
+        "status_choices": [
+            (code, label, by_status[code], _query(keep, status=code))
+            for code, (label, _q) in STATUS_FILTERS.items()
+        ],
+        "status_all": (by_status["all"], _query(keep, status="")),
+        "office_choices": [
+            (
+                str(row["organisation_id"]),
+                row["organisation__acronym"] or row["organisation__name"],
+                row["n"],
+            )
+            for row in office_counts
+        ],
+        "office_none": (NO_OFFICE, unassigned),
+        "may_review": may_review,
+        "keep_query": _query(keep),
+    }
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def _query(keep: dict[str, str], **changes: str) -> str:
+    """The filter's query string with some values changed, for links that keep the filter."""
+    return urlencode({k: v for k, v in {**keep, **changes}.items() if v})
 
 
 @login_required
@@ -36,49 +214,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     result = scores.current_results(cycle, [assessment])[assessment.pk]
     maxima = scores.group_maxima(cycle)
     visible = Answer.objects.for_user(user, A.VIEW).filter(assessment=assessment)
-    # Filtering on this assessment's answers before annotating keeps the join to its own
-    # answers: the counts then read one district's rows, not every district's of the cycle.
-    indicators = (
-        Indicator.objects.filter(
-            version_id=cycle.instrument_id, questions__answers__assessment=assessment
-        )
-        .select_related("group")
-        .annotate(
-            total=Count("questions__answers", filter=Q(questions__answers__in=visible)),
-            accepted=Count(
-                "questions__answers",
-                filter=Q(
-                    questions__answers__in=visible,
-                    questions__answers__status=Answer.Status.ACCEPTED,
-                ),
-            ),
-            submitted=Count(
-                "questions__answers",
-                filter=Q(
-                    questions__answers__in=visible,
-                    questions__answers__status=Answer.Status.SUBMITTED,
-                ),
-            ),
-            returned=Count(
-                "questions__answers",
-                filter=Q(
-                    questions__answers__in=visible,
-                    questions__answers__status=Answer.Status.RETURNED,
-                ),
-            ),
-        )
-        .filter(total__gt=0)
-        .order_by("group__order", "order")
-    )
     points = scores.indicator_points(assessment)
-    offices: dict[int, set[str]] = defaultdict(set)
-    for indicator_id, name in (
-        Assignment.objects.filter(answer__assessment=assessment, is_active=True)
-        .values_list("answer__question__indicator_id", "organisation__acronym")
-        .distinct()
-    ):
-        offices[indicator_id].add(name or "?")
     can_manage = authz.reaches(user, A.MANAGE, assessment.region)
+    listing = _question_listing(request, visible, points, may_review=can_manage)
     can_submit = _may_submit(user, assessment)
     stage = Stage.objects.filter(cycle=cycle, kind=Stage.Kind.SELF_ASSESSMENT).first()
     missing = actions.assessment_missing(assessment) if can_submit else []
@@ -110,9 +248,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "maxima": [(g, m, result.by_group.get(g.code, 0)) for g, m in maxima],
             "scale_max": cycle.instrument.scale_max,
-            "indicators": [
-                (i, points.get(i.pk, 0), sorted(offices.get(i.pk, ()))) for i in indicators
-            ],
+            **listing,
+            "ready_count": bulk.ready_to_submit(user, assessment).count()
+            if assessment.status == Assessment.Status.IN_PROGRESS
+            else 0,
             "by_group": scores.progress_by_group(assessment) if can_manage else [],
             "by_office": scores.progress_by_office(assessment) if can_manage else [],
             "can_manage": can_manage,
@@ -158,7 +297,10 @@ def _may_submit(user: object, assessment: Assessment) -> bool:
 
 @login_required
 def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    """The district administrator gives each indicator (or single questions) to offices."""
+    """The district administrator gives the questions to offices: a whole cluster at once, each
+    indicator, or (on an indicator's own form, ``?indicator=``) each question; confirms the
+    proposal cluster by cluster; or copies last year's assignments. Every way goes through
+    ``actions.assignments_set``, audited."""
     user = user_of(request)
     assessment = get_assessment(user, pk)
     authz.require(user, A.MANAGE, authz.reaches(user, A.MANAGE, assessment.region))
@@ -167,78 +309,173 @@ def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(region__path__startswith=assessment.region.path, is_active=True)
         .order_by("kind", "name")
     )
-    answers = list(
-        Answer.objects.filter(assessment=assessment)
-        .select_related("question__indicator__group")
+    focus = parse_id(request.GET.get("indicator"))
+    answers = Answer.objects.filter(assessment=assessment)
+    if focus is not None:
+        answers = answers.filter(question__indicator_id=focus)
+    by_indicator: dict[Indicator, list[Answer]] = defaultdict(list)
+    for answer in (
+        answers.select_related("question__indicator__group")
         .prefetch_related(
             Prefetch("assignments", queryset=Assignment.objects.filter(is_active=True))
         )
         .order_by(
             "question__indicator__group__order", "question__indicator__order", "question__order"
         )
-    )
-    by_indicator: dict[Indicator, list[Answer]] = defaultdict(list)
-    for answer in answers:
+    ):
         by_indicator[answer.question.indicator].append(answer)
+    if focus is not None and not by_indicator:
+        raise Http404
     if request.method == "POST" and "proposal" in request.POST:
-        kept = [parse_id(v) for v in request.POST.getlist("proposed")]
-        try:
-            n = proposal.proposal_confirm(actor=user, assessment=assessment, organisations=kept)
-        except actions.EvaluationError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("%(n)s questions assigned as proposed.") % {"n": n})
-        return redirect("evaluation:assign", pk=assessment.pk)
+        return _confirm_proposal(request, assessment)
+    if request.method == "POST" and "copy" in request.POST:
+        return _copy_previous(request, assessment)
     if request.method == "POST":
-        allowed = {o.pk: o for o in organisations}
-        changed = 0
-
-        def chosen(name: str) -> list[Organisation]:
-            values = request.POST.getlist(name)
-            ids = [parse_id(v) for v in values]
-            return [allowed[i] for i in ids if i is not None and i in allowed]
-
         try:
-            for indicator, items in by_indicator.items():
-                if request.POST.get(f"sep-{indicator.pk}"):
-                    # Each question of the indicator to its own offices.
-                    for answer in items:
-                        changed += actions.assignments_set(
-                            actor=user,
-                            assessment=assessment,
-                            answers=[answer],
-                            organisations=chosen(f"q-{answer.pk}"),
-                        )
-                else:
-                    changed += actions.assignments_set(
-                        actor=user,
-                        assessment=assessment,
-                        answers=items,
-                        organisations=chosen(f"ind-{indicator.pk}"),
-                    )
+            changed = _save_assignments(request, assessment, organisations, by_indicator)
         except actions.EvaluationError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Assignments saved (%(n)s changes).") % {"n": changed})
+            if focus is not None:
+                return redirect(
+                    reverse("evaluation:assign", args=[assessment.pk]) + f"#ind-{focus}"
+                )
             return redirect("evaluation:assessment", pk=assessment.pk)
-    rows = []
+    groups: list[dict[str, Any]] = []
     for indicator, items in by_indicator.items():
         per_answer = [
             (answer, {a.organisation_id for a in answer.assignments.all()}) for answer in items
         ]
         assigned = set().union(*(orgs for _answer, orgs in per_answer))
         separate = len({frozenset(orgs) for _answer, orgs in per_answer}) > 1
-        rows.append((indicator, assigned, per_answer, separate))
+        if not groups or groups[-1]["group"] != indicator.group:
+            groups.append({"group": indicator.group, "rows": [], "assigned": None})
+        group = groups[-1]
+        group["rows"].append((indicator, assigned, per_answer, separate))
+        # The cluster's offices are ticked when every question of it has the same ones.
+        same = not separate and group["assigned"] in (None, assigned)
+        group["assigned"] = assigned if same else set()
     return render(
         request,
         "evaluation/assign.html",
         {
             "assessment": assessment,
-            "rows": rows,
+            "groups": groups,
+            "focus": next(iter(by_indicator)) if focus is not None else None,
             "organisations": organisations,
-            "proposal": proposal.propose(assessment),
+            "proposal": proposal.propose(assessment) if focus is None else None,
+            "previous": proposal.previous_assessment(assessment) if focus is None else None,
         },
     )
+
+
+def _save_assignments(
+    request: HttpRequest,
+    assessment: Assessment,
+    organisations: list[Organisation],
+    by_indicator: dict[Indicator, list[Answer]],
+) -> int:
+    """The assignment form: only the indicators the form showed (``shown-<indicator>``) are
+    changed. A cluster whose "whole cluster" box is ticked gives all its questions to the
+    cluster's offices; an indicator assigned per question keeps its questions' offices unless
+    its own form (the per-question one) says otherwise."""
+    user = user_of(request)
+    allowed = {o.pk: o for o in organisations}
+    post = request.POST
+
+    def chosen(name: str) -> list[Organisation]:
+        ids = [parse_id(v) for v in post.getlist(name)]
+        return [allowed[i] for i in ids if i is not None and i in allowed]
+
+    changed = 0
+    whole: dict[int, list[Answer]] = defaultdict(list)
+    # A form that marks no indicator as shown covers them all.
+    partial = any(key.startswith("shown-") for key in post)
+    for indicator, items in by_indicator.items():
+        if partial and not post.get(f"shown-{indicator.pk}"):
+            continue
+        if post.get(f"whole-{indicator.group_id}"):
+            whole[indicator.group_id].extend(items)
+        elif post.get(f"keep-{indicator.pk}"):
+            continue
+        elif post.get(f"sep-{indicator.pk}"):
+            for answer in items:
+                changed += actions.assignments_set(
+                    actor=user,
+                    assessment=assessment,
+                    answers=[answer],
+                    organisations=chosen(f"q-{answer.pk}"),
+                )
+        else:
+            changed += actions.assignments_set(
+                actor=user,
+                assessment=assessment,
+                answers=items,
+                organisations=chosen(f"ind-{indicator.pk}"),
+            )
+    for group_id, items in whole.items():
+        changed += actions.assignments_set(
+            actor=user,
+            assessment=assessment,
+            answers=items,
+            organisations=chosen(f"grp-{group_id}"),
+        )
+    return changed
+
+
+def _confirm_proposal(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    """Confirm the proposal with the offices kept and, when it was reviewed cluster by cluster
+    (``by_group``), only the "cluster-office" pairs kept."""
+    pairs: list[tuple[int, int]] | None = None
+    if request.POST.get("by_group"):
+        pairs = []
+        for value in request.POST.getlist("pair"):
+            group, _sep, organisation = value.partition("-")
+            group_id, organisation_id = parse_id(group), parse_id(organisation)
+            if group_id is not None and organisation_id is not None:
+                pairs.append((group_id, organisation_id))
+    try:
+        n = proposal.proposal_confirm(
+            actor=user_of(request),
+            assessment=assessment,
+            organisations=[parse_id(v) for v in request.POST.getlist("proposed")],
+            pairs=pairs,
+        )
+    except actions.EvaluationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(n)s questions assigned as proposed.") % {"n": n})
+    return redirect("evaluation:assign", pk=assessment.pk)
+
+
+def _copy_previous(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    try:
+        result = proposal.assignments_copy_previous(actor=user_of(request), assessment=assessment)
+    except actions.EvaluationError as exc:
+        messages.error(request, str(exc))
+        return redirect("evaluation:assign", pk=assessment.pk)
+    if result.previous is None:
+        messages.error(request, _("This district has no assessment in an earlier cycle."))
+        return redirect("evaluation:assign", pk=assessment.pk)
+    messages.success(
+        request,
+        _("%(n)s questions were given the offices they had in %(cycle)s.")
+        % {"n": result.copied, "cycle": result.previous.cycle.name},
+    )
+    for organisation, n in result.not_copied:
+        messages.warning(
+            request,
+            _("Not copied: %(organisation)s no longer exists in the district (%(n)s questions).")
+            % {"organisation": organisation.name, "n": n},
+        )
+    if result.unmatched:
+        messages.warning(
+            request,
+            _("%(n)s questions of last year have no match in this year's instrument.")
+            % {"n": result.unmatched},
+        )
+    return redirect("evaluation:assign", pk=assessment.pk)
 
 
 @login_required
