@@ -144,6 +144,8 @@ api.add_router("/", programme_router)
 # Indicator data values in bulk, close to DHIS2's dataValueSets (layak/api/datavalues.py).
 api.add_router("/", datavalues_router)
 api.add_router("/", "layak.api.instrument.router")  # the instruments, read-only
+# What waits for the caller, as on their home page (layak/api/me.py).
+api.add_router("/", "layak.api.me.router")
 
 
 def _user(request: HttpRequest) -> User:

@@ -15,6 +15,8 @@ from layak.organisations.roles import Role
 from layak.regions.models import Region
 
 A = authz.Action
+# The home page shows this many entries of the list of work; the chips count them all.
+HOME_ACTIONS = 30
 
 
 def _programme_work(user: User, my_roles: set[str]) -> dict[str, object]:
@@ -59,7 +61,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """What needs this person's attention, shaped by their roles."""
+    """What waits for this person first (``needs_action``: every hand-off across the programme,
+    by deadline, filtered by kind with ``?kind=``), then their roles, the regions they oversee,
+    their colleagues and the recent changes."""
+    from layak.core.actions_list import ActionKind, needs_action
+
     user = request.user
     assert isinstance(user, User)
     my_roles = authz.roles(user)
@@ -69,18 +75,19 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("organisation__region")
         .prefetch_related("assigned_regions")
     )
-    context: dict[str, object] = {"memberships": memberships, "roles": my_roles}
+    actions = needs_action(user)
+    kind = request.GET.get("kind", "")
+    if kind not in ActionKind.values:
+        kind = ""
+    context: dict[str, object] = {
+        "memberships": memberships,
+        "roles": my_roles,
+        "actions": actions,
+        "action_items": (actions.of_kind(kind) if kind else actions.items)[:HOME_ACTIONS],
+        "action_kind": kind,
+    }
 
     if authz.has_action(user, A.MANAGE):
-        pending = (
-            Membership.objects.for_user(user, A.MANAGE)
-            .active()
-            .pending()
-            .select_related("user", "organisation")
-            .order_by("-created_at")
-        )
-        context["pending_invitations"] = pending[:10]
-        context["pending_count"] = pending.count()
         context["organisation_counts"] = list(
             Organisation.objects.for_user(user, A.MANAGE)
             .filter(is_active=True)
@@ -109,10 +116,6 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("parent")
             .order_by("-organisation_count", "code")[:20]
         )
-    context.update(_programme_work(user, my_roles))
-    from layak.evaluation.work import evaluation_work
-
-    context.update(evaluation_work(user))
     if my_roles & {Role.OFFICE_OPERATOR, Role.PARTNER_CONTRIBUTOR, Role.FORUM_FACILITATOR}:
         context["colleagues"] = (
             Membership.objects.for_user(user, A.VIEW)

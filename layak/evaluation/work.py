@@ -1,17 +1,20 @@
-"""The evaluation's work waiting for a person, for their home page: answers returned to their
-office (by the district or by a verifier, with the reason), answers waiting for the district
-administrator's review, and corrected items waiting for a verifier's new check. A fixed number
-of queries."""
+"""The evaluation's work waiting for a person, for their list of work (``layak.core.actions_list``):
+items to answer, answers returned to their office (by the district or by a verifier, with the
+reason), answers waiting for the district administrator's review, and submitted evaluations
+waiting for a verifier at an open stage. Each a fixed number of queries."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from layak import authz
 from layak.accounts.models import User
-from layak.evaluation.models import Answer, Assessment
+from layak.evaluation.models import Answer, Assessment, Stage
+from layak.organisations.roles import Role
 
 A = authz.Action
 S = Answer.Status
@@ -36,34 +39,152 @@ def returned_to(user: User, limit: int = 10) -> tuple[list[Answer], int]:
     return list(returned[:limit]), returned.count()
 
 
-def evaluation_work(user: User) -> dict[str, Any]:
-    """What the evaluation asks of this person now, each with the page to act on: answers to
-    give (drafts of open self-assessments assigned to their office), answers returned to
-    them, and for a district administrator the answers waiting for review per assessment.
-    Four queries."""
-    work: dict[str, Any] = {}
-    items, count = returned_to(user)
-    work["answers_returned"] = items
-    work["answers_returned_count"] = count
-    work["answers_to_give"] = (
+def _self_closes() -> Max:
+    """The self-assessment's deadline of the row's cycle (the row an answer)."""
+    return Max(
+        "assessment__cycle__stages__closes_at",
+        filter=Q(assessment__cycle__stages__kind=Stage.Kind.SELF_ASSESSMENT),
+    )
+
+
+def to_answer_by_assessment(user: User) -> list[Any]:
+    """Per open self-assessment, how many items assigned to this person's office (or their
+    kecamatan or village) are still drafts, with the self-assessment's deadline. One query."""
+    return list(
         Answer.objects.for_user(user, A.EDIT)
         .filter(status=S.DRAFT, assessment__status=Assessment.Status.IN_PROGRESS)
-        .count()
-        if not authz.has_action(user, A.MANAGE)
-        else 0
+        .values("assessment_id", "assessment__region__name", "assessment__cycle__name")
+        .annotate(n=Count("pk", distinct=True), deadline=_self_closes())
+        .order_by("deadline", "assessment_id")
+    )
+
+
+def returned_for_action(user: User, limit: int) -> list[Answer]:
+    """Answers returned to this person, with ``deadline`` (the closing of the stage whose
+    reviewer returned it) and ``total`` (how many there are in all), earliest deadline first.
+    An office gets what the district or a verifier returned to it; the district administrator
+    what a verifier returned to the district (what it returned itself waits for the office).
+    One query."""
+    returned = Answer.objects.for_user(user, A.EDIT).filter(
+        status=S.RETURNED, assessment__determined_at__isnull=True
     )
     if authz.has_action(user, A.MANAGE):
-        waiting = list(
-            Answer.objects.for_user(user, A.MANAGE)
-            .filter(
-                status=S.SUBMITTED,
-                assessment__determined_at__isnull=True,
-                assessment__region__level=2,
-            )
-            .values("assessment_id", "assessment__region__name", "assessment__cycle__name")
-            .annotate(n=Count("pk"), indicator=Min("question__indicator_id"))
-            .order_by("-n")[:10]
+        returned = returned.exclude(returned_at_stage__in=["", Stage.Kind.SELF_ASSESSMENT])
+    stages = Stage.objects.filter(cycle_id=OuterRef("assessment__cycle_id"))
+    # Returned by the district (no stage recorded): due when the self-assessment closes.
+    by_verifier = stages.filter(kind=OuterRef("returned_at_stage")).values("closes_at")[:1]
+    by_district = stages.filter(kind=Stage.Kind.SELF_ASSESSMENT).values("closes_at")[:1]
+    return list(
+        returned.select_related("question__indicator", "assessment__region")
+        .annotate(
+            deadline=Coalesce(Subquery(by_verifier), Subquery(by_district)),
+            total=Window(Count("pk")),
         )
-        work["answers_to_review"] = sum(row["n"] for row in waiting)
-        work["review_by_assessment"] = waiting
-    return work
+        .order_by(F("deadline").asc(nulls_last=True), "pk")[:limit]
+    )
+
+
+def to_review_by_assessment(scope: Q) -> list[Any]:
+    """Per regency/city assessment within ``scope`` (the district administrator's reach), the
+    answers waiting for review, the first indicator to open and the self-assessment's deadline.
+    One query."""
+    return list(
+        Answer.objects.filter(
+            scope,
+            status=S.SUBMITTED,
+            assessment__determined_at__isnull=True,
+            assessment__region__level=2,
+        )
+        .values("assessment_id", "assessment__region__name", "assessment__cycle__name")
+        .annotate(
+            n=Count("pk", distinct=True),
+            indicator=Min("question__indicator_id"),
+            deadline=_self_closes(),
+        )
+        .order_by("deadline", "assessment_id")
+    )
+
+
+# Who verifies at each stage, for the list of work: the ministry acts at its own stages only
+# (it may act at every stage, but the others wait for the province and the assessors).
+VERIFIER_OF: dict[str, str] = {
+    Stage.Kind.PROVINCE: Role.PROVINCE_VERIFIER,
+    Stage.Kind.MINISTRY: Role.MINISTRY_ADMIN,
+    Stage.Kind.FIELD: Role.ASSESSOR,
+    Stage.Kind.FINAL: Role.MINISTRY_ADMIN,
+    Stage.Kind.DISTRICT: Role.DISTRICT_ADMIN,
+}
+
+
+def _verifies(user: User, assessment: Assessment, stage: str) -> bool:
+    role = VERIFIER_OF.get(stage)
+    path = assessment.region.path
+    return any(
+        g.role == role and (g.national or any(path.startswith(p) for p in g.paths))
+        for g in authz.grants(user)
+    )
+
+
+def to_verify(user: User) -> list[dict[str, Any]]:
+    """Submitted self-assessments waiting for this verifier at a stage open now: per assessment
+    and stage, the items not yet verified there and the corrected items waiting for a new
+    check. Four queries (assessments, their stages, scores per stage, items sent back)."""
+    from layak.evaluation.models import Score
+    from layak.evaluation.verification import DONE_AFTER_RETURN, level_of
+
+    now = timezone.now()
+    assessments = (
+        Assessment.objects.for_user(user, A.VERIFY)
+        .filter(
+            status=Assessment.Status.SUBMITTED,
+            determined_at__isnull=True,
+            cycle__stages__opens_at__lte=now,
+            cycle__stages__closes_at__gt=now,
+            cycle__stages__kind__in=list(VERIFIER_OF),
+        )
+        .distinct()
+        .select_related("region", "cycle__instrument__framework")
+        .prefetch_related("cycle__stages")
+        .annotate(items=Count("answers", distinct=True))
+        .order_by("region__name", "pk")
+    )
+    rows: list[dict[str, Any]] = []
+    candidates = []
+    for assessment in assessments:
+        level = level_of(assessment)
+        for stage in assessment.cycle.stages.all():
+            if (
+                stage.is_open(now)
+                and stage.kind in Stage.order_for(level)[1:]
+                and _verifies(user, assessment, stage.kind)
+            ):
+                candidates.append((assessment, stage, level))
+    if not candidates:
+        return rows
+    ids = {a.pk for a, _, _ in candidates}
+    scored = {
+        (a, s): n
+        for a, s, n in Score.objects.filter(answer__assessment_id__in=ids)
+        .values_list("answer__assessment_id", "stage")
+        .annotate(n=Count("pk"))
+    }
+    corrected: dict[tuple[int, str], int] = {}
+    for assessment_id, status, n in (
+        Answer.objects.filter(assessment_id__in=ids)
+        .exclude(returned_at_stage="")
+        .values_list("assessment_id", "status")
+        .annotate(n=Count("pk"))
+    ):
+        corrected[(assessment_id, status)] = n
+    for assessment, stage, level in candidates:
+        waiting = sum(
+            n
+            for (a, s), n in corrected.items()
+            if a == assessment.pk and s in DONE_AFTER_RETURN[level]
+        )
+        pending = max(assessment.items - scored.get((assessment.pk, stage.kind), 0), 0)  # type: ignore[attr-defined]
+        if pending or waiting:
+            rows.append(
+                {"assessment": assessment, "stage": stage, "pending": pending, "corrected": waiting}
+            )
+    return rows

@@ -14,10 +14,13 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from layak.accounts.models import User
 from layak.audit.log import record
 from layak.jobs.models import Job
+from layak.notifications.models import Notice
+from layak.notifications.notify import notify
 from layak.regions.models import Region
 
 log = logging.getLogger(__name__)
@@ -170,6 +173,7 @@ def run(job_id: int) -> str:
         beat.stopped.set()
 
 
+@transaction.atomic
 def _finish(job: Job, status: str, *, result: dict[str, Any] | None = None, error: str = "") -> str:
     Job.objects.filter(pk=job.pk).update(
         status=status,
@@ -180,7 +184,25 @@ def _finish(job: Job, status: str, *, result: dict[str, Any] | None = None, erro
         progress=job.total if status == S.DONE and job.total else job.progress,
         step="",
     )
+    _notify_finished(job, status, error)
     return status
+
+
+def _notify_finished(job: Job, status: str, error: str) -> None:
+    """The person who started the job hears that it finished or failed (with the reason)."""
+    failed = status == S.FAILED
+    notify(
+        [job.created_by],
+        Notice.Kind.JOB_FAILED if failed else Notice.Kind.JOB_FINISHED,
+        actor=None,
+        url=job.get_absolute_url(),
+        message=gettext_noop("%(job)s failed: %(reason)s")
+        if failed
+        else gettext_noop("%(job)s is finished"),
+        params={"job": job.label, "reason": error},
+        target=job,
+        region=job.region,
+    )
 
 
 def recover_stale(now: datetime.datetime | None = None) -> list[int]:
@@ -209,6 +231,7 @@ def recover_stale(now: datetime.datetime | None = None) -> list[int]:
                     ) % {"n": job.attempts}
                     job.finished_at = now
                     job.save(update_fields=["status", "error", "finished_at"])
+                    _notify_finished(job, S.FAILED, job.error)
                     continue
                 job.status = S.QUEUED
                 job.step = _("The worker stopped; the job starts again.")

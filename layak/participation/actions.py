@@ -16,6 +16,7 @@ from layak import authz
 from layak.audit.log import record, snapshot
 from layak.organisations.models import Membership, Organisation
 from layak.organisations.roles import OrganisationKind, Role
+from layak.participation import notices
 from layak.participation.models import (
     AgeGroup,
     Facilitator,
@@ -423,6 +424,7 @@ def proposal_follow_up(
         before=before,
         after=after,
     )
+    notices.proposal_answered(actor=actor, proposal=proposal)
     return proposal
 
 

@@ -26,6 +26,7 @@ from layak.core import concurrency
 from layak.frameworks.models import Group, Indicator
 from layak.organisations.models import Membership, Organisation
 from layak.organisations.roles import PARTNER_KINDS
+from layak.partners import notices
 from layak.partners.clusters import FRAMEWORK
 from layak.partners.models import (
     Commitment,
@@ -419,6 +420,8 @@ def _audit_step(
         before={"status": before},
         after=after,
     )
+    if step != Step.SUBMIT:
+        notices.record_reviewed(actor=actor, item=item, organisation=organisation)
 
 
 def _refresh_evaluation(commitment: Commitment, actor: User) -> None:

@@ -20,6 +20,7 @@ from layak.core import concurrency
 from layak.frameworks.models import Indicator, InstrumentVersion
 from layak.organisations.models import Organisation
 from layak.organisations.roles import PARTNER_KINDS, OrganisationKind
+from layak.plans import notices
 from layak.plans.models import (
     DistrictBudget,
     Plan,
@@ -543,6 +544,7 @@ def report_submit(*, actor: User, report: ProgressReport) -> ProgressReport:
         before={"status": before},
         after={"status": report.status},
     )
+    notices.report_submitted(actor=actor, report=report)
     return report
 
 
@@ -564,6 +566,7 @@ def _review(
         before={"status": before},
         after={"status": report.status, "reason": report.return_reason},
     )
+    notices.report_reviewed(actor=actor, report=report)
     return report
 
 

@@ -363,7 +363,7 @@ def test_a_new_cycle_from_creation_to_final_determination(page, tmp_path):
     # Disdukcapil sees the returned item with the reason, corrects it and submits it again.
     sign_in(page, personas["bekasi.disdukcapil"].email)
     page.goto("/")
-    expect(page.get_by_test_id("evaluation-work")).to_contain_text("daftar PISA")
+    expect(page.get_by_test_id("needs-action")).to_contain_text("daftar PISA")
     page.goto("/evaluation/my-items/")
     expect(page.get_by_test_id("returned-items")).to_contain_text("daftar PISA")
     page.get_by_test_id("returned-items").get_by_role("link", name="J-2.3").click()

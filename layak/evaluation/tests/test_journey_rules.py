@@ -341,7 +341,7 @@ def test_home_pages_lead_to_the_evaluation_work(client, personas, evaluation):
     ev = evaluation
     client.force_login(personas.bekasi_dinkes)
     home = client.get("/").content.decode()
-    assert 'data-testid="answers-to-give"' in home and "2 butir evaluasi untuk dijawab" in home
+    assert "2 butir untuk dijawab dalam Evaluasi Uji" in home
     actions.answer_save(
         actor=personas.bekasi_dinkes,
         answer=ev.answers["T-1.2"],
@@ -355,10 +355,10 @@ def test_home_pages_lead_to_the_evaluation_work(client, personas, evaluation):
     actions.answer_submit(actor=personas.bekasi_dinkes, answer=fresh(ev.answers["T-1.2"]))
     client.force_login(personas.bekasi_admin)
     response = client.get("/")
-    rows = response.context["review_by_assessment"]
-    assert [(r["assessment_id"], r["n"]) for r in rows] == [(ev.bekasi.pk, 1)]
-    link = f"/evaluation/assessments/{ev.bekasi.pk}/indicators/{rows[0]['indicator']}/"
-    assert link in response.content.decode()
+    rows = response.context["actions"].of_kind("evaluation_to_review")
+    assert [(r.title, r.count) for r in rows] == [("1 jawaban untuk ditelaah dalam Evaluasi Uji", 1)]
+    link = f"/evaluation/assessments/{ev.bekasi.pk}/indicators/"
+    assert rows[0].url.startswith(link) and rows[0].url in response.content.decode()
 
 
 def test_the_submission_waits_until_every_required_answer_is_ready(client, personas, evaluation):

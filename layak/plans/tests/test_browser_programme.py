@@ -94,7 +94,7 @@ def test_the_task_force_year_feeds_the_evaluation(page, tmp_path):
     # 3. Dinkes sees the overdue follow-up at home and reports the quarter's RAD progress.
     sign_in(page, personas.bekasi_dinkes.email)
     english(page)
-    expect(page.get_by_test_id("overdue-follow-ups")).to_contain_text("Rekap akta kelahiran")
+    expect(page.get_by_test_id("needs-action")).to_contain_text("Rekap akta kelahiran")
     page.goto("/plans/reports/")
     start = page.get_by_test_id("start-report")
     start.get_by_label("Year").select_option(str(this_year))

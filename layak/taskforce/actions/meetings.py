@@ -15,6 +15,7 @@ from layak.audit.log import record, snapshot
 from layak.core import concurrency
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
+from layak.taskforce import notices
 from layak.taskforce.actions.common import (
     FOLLOW_UP_FIELDS,
     FOLLOW_UP_OWNER_KINDS,
@@ -353,6 +354,7 @@ def follow_up_add(
         region=meeting.region,
         after=snapshot(follow_up, FOLLOW_UP_FIELDS),
     )
+    notices.follow_up_assigned(actor=actor, follow_up=follow_up)
     return follow_up
 
 
@@ -377,6 +379,7 @@ def follow_up_update(
     if due_date < meeting.date:
         raise TaskForceError(_("The due date cannot be before the meeting."))
     before = snapshot(follow_up, FOLLOW_UP_FIELDS)
+    moved = follow_up.owner_id != owner.pk
     follow_up.description, follow_up.owner, follow_up.due_date = (
         description.strip(),
         owner,
@@ -391,6 +394,8 @@ def follow_up_update(
         before=before,
         after=snapshot(follow_up, FOLLOW_UP_FIELDS),
     )
+    if moved:
+        notices.follow_up_assigned(actor=actor, follow_up=follow_up)
     return follow_up
 
 

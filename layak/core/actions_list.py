@@ -1,0 +1,478 @@
+"""What waits for a person: one list across the evaluation, the RAD KLA, the task force, partners
+and children's participation, ordered by deadline (none last), with counts per kind. The home page
+shows it first and the API serves it (``GET /api/v1/me/actions``).
+
+Each hand-off appears for the people who take the next step, within their reach:
+- offices (and kecamatan/village operators): evaluation items assigned to them still to answer,
+  items returned to them, RAD progress reports due or returned, open task force follow-ups of
+  their office;
+- the district administrator (the KLA secretariat): answers waiting for review, progress reports
+  and partner records waiting for acceptance, children's forum proposals waiting for an answer,
+  invitations not yet accepted, items a verifier returned to the district, and the kecamatan
+  and village evaluations it verifies;
+- verifiers: submitted self-assessments waiting at their open stage (the province verifier at the
+  province stage, assessors in the field, the ministry at its review and final determination);
+- partners: their commitments and contributions returned for correction.
+
+The cost is a fixed number of queries whatever the data size: each source is one query (the
+verification four, the reports due two) returning at most ``PER_SOURCE`` rows with the full count
+computed alongside by a window function.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Q, Window
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from layak import authz
+from layak.accounts.models import User
+from layak.organisations.roles import Role
+from layak.workflow import Status
+
+A = authz.Action
+PER_SOURCE = 50
+
+
+class ActionKind(models.TextChoices):
+    """The kinds of work, in the order their chips appear."""
+
+    EVALUATION_TO_ANSWER = "evaluation_to_answer", _("Evaluation items to answer")
+    EVALUATION_RETURNED = "evaluation_returned", _("Evaluation items returned")
+    EVALUATION_TO_REVIEW = "evaluation_to_review", _("Answers to review")
+    EVALUATION_TO_VERIFY = "evaluation_to_verify", _("Evaluations to verify")
+    REPORT_DUE = "report_due", _("Progress reports due")
+    REPORT_RETURNED = "report_returned", _("Progress reports returned")
+    REPORT_TO_ACCEPT = "report_to_accept", _("Progress reports to accept")
+    FOLLOW_UP = "follow_up", _("Task force follow-ups")
+    PARTNER_TO_VALIDATE = "partner_to_validate", _("Partner records to validate")
+    PARTNER_RETURNED = "partner_returned", _("Partner records returned")
+    PROPOSAL_TO_ANSWER = "proposal_to_answer", _("Children's proposals to answer")
+    INVITATION_PENDING = "invitation_pending", _("Invitations not yet accepted")
+
+
+ORDER = {k: i for i, k in enumerate(ActionKind.values)}
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    kind: str
+    title: str
+    region: str
+    deadline: datetime.datetime | None
+    url: str
+    detail: str = ""
+    count: int = 1
+
+    @property
+    def kind_label(self) -> str:
+        return str(ActionKind(self.kind).label)
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline is not None and self.deadline <= timezone.now()
+
+
+@dataclass
+class ActionList:
+    items: list[ActionItem] = field(default_factory=list)
+    # Per kind, how many things wait (an entry may stand for several, e.g. items per district).
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def chips(self) -> list[tuple[str, str, int]]:
+        """(kind, label, count) for every kind with work, in the kinds' order."""
+        return [
+            (k, str(ActionKind(k).label), n)
+            for k, n in sorted(self.counts.items(), key=lambda kv: ORDER[kv[0]])
+            if n
+        ]
+
+    def of_kind(self, kind: str) -> list[ActionItem]:
+        return [i for i in self.items if i.kind == kind]
+
+    def add(
+        self,
+        kind: str,
+        title: str,
+        region: str,
+        deadline: datetime.datetime | None,
+        url: str,
+        *,
+        detail: str = "",
+        count: int = 1,
+        counted: bool = True,
+    ) -> None:
+        """One entry; ``counted`` False when the source sets the kind's count from its total."""
+        self.items.append(ActionItem(kind, title, region, deadline, url, detail, count))
+        if counted:
+            self.counts[kind] = self.counts.get(kind, 0) + count
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """A date deadline as the moment after its last day ends, the way stage windows are stored,
+    so the ``deadline`` filter reads it as that day at 23.59."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+
+
+def lead_days() -> int:
+    return max(settings.REMINDER_LEAD_DAYS, default=7)
+
+
+def _granted(user: User, roles: Iterable[str], region: str) -> Q:
+    """Rows within the reach of the user's grants of ``roles`` (``region`` the lookup to the
+    row's region): what those roles act on, not everything the person may read."""
+    wanted = set(roles)
+    q = Q(pk__in=[])
+    for grant in authz.grants(user):
+        if grant.role not in wanted:
+            continue
+        if grant.national:
+            return Q()
+        for path in grant.paths:
+            q |= Q(**{f"{region}__path__startswith": path})
+    return q
+
+
+def _orgs(user: User, roles: Iterable[str]) -> list[int]:
+    wanted = set(roles)
+    return sorted({g.organisation_id for g in authz.grants(user) if g.role in wanted})
+
+
+def _has(user: User, roles: Iterable[str]) -> bool:
+    return bool(authz.roles(user) & set(roles))
+
+
+TOTAL = Window(Count("pk"))
+SECRETARIAT = {Role.DISTRICT_ADMIN}
+OFFICE = {Role.OFFICE_OPERATOR}
+ANSWERING = {Role.OFFICE_OPERATOR, Role.SUBDISTRICT_OPERATOR, Role.VILLAGE_OPERATOR}
+
+
+# ---- evaluation -------------------------------------------------------------------------
+
+
+def _evaluation(user: User, out: ActionList) -> None:
+    from layak.evaluation import work
+    from layak.evaluation.models import Stage
+
+    if _has(user, ANSWERING):
+        for row in work.to_answer_by_assessment(user):
+            out.add(
+                ActionKind.EVALUATION_TO_ANSWER,
+                ngettext(
+                    "%(n)s item to answer in %(cycle)s",
+                    "%(n)s items to answer in %(cycle)s",
+                    row["n"],
+                )
+                % {"n": row["n"], "cycle": row["assessment__cycle__name"]},
+                row["assessment__region__name"],
+                row["deadline"],
+                reverse("evaluation:my_items"),
+                count=row["n"],
+            )
+    if _has(user, ANSWERING | SECRETARIAT):
+        returned = work.returned_for_action(user, limit=PER_SOURCE)
+        total = returned[0].total if returned else 0  # type: ignore[attr-defined]
+        for answer in returned:
+            out.add(
+                ActionKind.EVALUATION_RETURNED,
+                gettext("Correct %(item)s (%(indicator)s)")
+                % {"item": answer.question.code, "indicator": answer.question.indicator.name},
+                answer.assessment.region.name,
+                answer.deadline,  # type: ignore[attr-defined]
+                reverse(
+                    "evaluation:indicator",
+                    args=[answer.assessment_id, answer.question.indicator_id],
+                )
+                + f"#answer-{answer.pk}",
+                detail=answer.return_reason,
+                counted=False,
+            )
+        out.counts[ActionKind.EVALUATION_RETURNED] = total
+    if _has(user, SECRETARIAT):
+        for row in work.to_review_by_assessment(_granted(user, SECRETARIAT, "assessment__region")):
+            out.add(
+                ActionKind.EVALUATION_TO_REVIEW,
+                ngettext(
+                    "%(n)s answer to review in %(cycle)s",
+                    "%(n)s answers to review in %(cycle)s",
+                    row["n"],
+                )
+                % {"n": row["n"], "cycle": row["assessment__cycle__name"]},
+                row["assessment__region__name"],
+                row["deadline"],
+                reverse("evaluation:indicator", args=[row["assessment_id"], row["indicator"]]),
+                count=row["n"],
+            )
+    if authz.has_action(user, A.VERIFY):
+        for row in work.to_verify(user):
+            stage = row["stage"]
+            title = gettext("%(stage)s: %(cycle)s") % {
+                "stage": Stage.Kind(stage.kind).label,
+                "cycle": row["assessment"].cycle.name,
+            }
+            parts = []
+            if row["pending"]:
+                parts.append(
+                    ngettext(
+                        "%(n)s item not yet verified",
+                        "%(n)s items not yet verified",
+                        row["pending"],
+                    )
+                    % {"n": row["pending"]}
+                )
+            if row["corrected"]:
+                parts.append(
+                    ngettext(
+                        "%(n)s corrected item waiting for re-check",
+                        "%(n)s corrected items waiting for re-check",
+                        row["corrected"],
+                    )
+                    % {"n": row["corrected"]}
+                )
+            out.add(
+                ActionKind.EVALUATION_TO_VERIFY,
+                title,
+                row["assessment"].region.name,
+                stage.closes_at,
+                reverse("evaluation:verify", args=[row["assessment"].pk, stage.kind]),
+                detail="; ".join(parts),
+            )
+
+
+# ---- RAD KLA ----------------------------------------------------------------------------
+
+
+def _plans(user: User, out: ActionList) -> None:
+    from layak.plans.models import ProgressReport, period_label
+    from layak.plans.notices import due_date, due_reports
+
+    offices = _orgs(user, OFFICE)
+    if offices:
+        today = timezone.localdate()
+        due = due_reports(offices, until=today + datetime.timedelta(days=lead_days()))
+        for d in due[:PER_SOURCE]:
+            out.add(
+                ActionKind.REPORT_DUE,
+                gettext("Progress report %(period)s of %(office)s")
+                % {
+                    "period": period_label(d.per_year, d.year, d.period),
+                    "office": d.organisation_name,
+                },
+                d.region_name,
+                end_of_day(d.due),
+                d.url,
+                detail=d.plan_title,
+                counted=False,
+            )
+        out.counts[ActionKind.REPORT_DUE] = len(due)
+        returned = list(
+            ProgressReport.objects.filter(
+                organisation__in=offices, status=Status.RETURNED, plan__is_active=True
+            )
+            .select_related("plan__region", "organisation")
+            .annotate(total=TOTAL)
+            .order_by("year", "period", "pk")[:PER_SOURCE]
+        )
+        for report in returned:
+            out.add(
+                ActionKind.REPORT_RETURNED,
+                gettext("Correct the progress report %(period)s of %(office)s")
+                % {"period": report.period_label, "office": report.organisation.name},
+                report.plan.region.name,
+                end_of_day(due_date(report.plan.reports_per_year, report.year, report.period)),
+                report.get_absolute_url(),
+                detail=report.return_reason,
+                counted=False,
+            )
+        out.counts[ActionKind.REPORT_RETURNED] = returned[0].total if returned else 0  # type: ignore[attr-defined]
+    if _has(user, SECRETARIAT):
+        waiting = list(
+            ProgressReport.objects.filter(
+                _granted(user, SECRETARIAT, "plan__region"),
+                status=Status.SUBMITTED,
+                plan__is_active=True,
+            )
+            .select_related("plan__region", "organisation")
+            .annotate(total=TOTAL)
+            .order_by("submitted_at", "pk")[:PER_SOURCE]
+        )
+        for report in waiting:
+            out.add(
+                ActionKind.REPORT_TO_ACCEPT,
+                gettext("Accept or return the progress report %(period)s of %(office)s")
+                % {"period": report.period_label, "office": report.organisation.name},
+                report.plan.region.name,
+                None,
+                report.get_absolute_url(),
+                counted=False,
+            )
+        out.counts[ActionKind.REPORT_TO_ACCEPT] = waiting[0].total if waiting else 0  # type: ignore[attr-defined]
+
+
+# ---- task force, partners, participation, members ---------------------------------------
+
+
+def _follow_ups(user: User, out: ActionList) -> None:
+    from layak.taskforce.models import FollowUp
+
+    mine = _orgs(user, {g.role for g in authz.grants(user)})
+    if not mine:
+        return
+    rows = list(
+        FollowUp.objects.for_user(user, A.VIEW)
+        .filter(owner__in=mine, status=FollowUp.Status.OPEN, meeting__is_active=True)
+        .select_related("meeting__region", "owner")
+        .annotate(total=TOTAL)
+        .order_by("due_date", "pk")[:PER_SOURCE]
+    )
+    for f in rows:
+        out.add(
+            ActionKind.FOLLOW_UP,
+            f.description[:140],
+            f.meeting.region.name,
+            end_of_day(f.due_date),
+            f.get_absolute_url(),
+            detail=f.owner.name,
+            counted=False,
+        )
+    if rows:
+        out.counts[ActionKind.FOLLOW_UP] = rows[0].total  # type: ignore[attr-defined]
+
+
+def _partners(user: User, out: ActionList) -> None:
+    from layak.partners.models import Commitment, Contribution
+
+    secretariat = _has(user, SECRETARIAT)
+    partners = _orgs(user, {Role.PARTNER_CONTRIBUTOR})
+    if not secretariat and not partners:
+        return
+    sources: list[tuple[type[models.Model], str]] = [
+        (Commitment, "organisation"),
+        (Contribution, "commitment__organisation"),
+    ]
+    for model, org in sources:
+        wanted = Q(pk__in=[])
+        if secretariat:
+            wanted |= _granted(user, SECRETARIAT, f"{org}__region") & Q(status=Status.SUBMITTED)
+        if partners:
+            wanted |= Q(**{f"{org}__in": partners}) & Q(status=Status.RETURNED)
+        rows = list(
+            model._default_manager.filter(wanted, is_active=True)
+            .select_related(f"{org}__region")
+            .annotate(total=Window(Count("pk"), partition_by=[F("status")]))
+            .order_by("status", "pk")[: PER_SOURCE * 2]
+        )
+        for row in rows:
+            organisation = row.organisation if model is Commitment else row.commitment.organisation
+            validate = row.status == Status.SUBMITTED
+            kind = ActionKind.PARTNER_TO_VALIDATE if validate else ActionKind.PARTNER_RETURNED
+            what = row.title if model is Commitment else row.description[:100]
+            out.add(
+                kind,
+                (
+                    gettext("Validate %(what)s of %(partner)s")
+                    if validate
+                    else gettext("Correct %(what)s")
+                )
+                % {"what": what, "partner": organisation.name},
+                organisation.region.name if organisation.region else "",
+                None,
+                row.get_absolute_url(),
+                detail="" if validate else row.return_reason,
+                counted=False,
+            )
+        for status, kind in (
+            (Status.SUBMITTED, ActionKind.PARTNER_TO_VALIDATE),
+            (Status.RETURNED, ActionKind.PARTNER_RETURNED),
+        ):
+            first = next((r for r in rows if r.status == status), None)
+            if first is not None:
+                out.counts[kind] = out.counts.get(kind, 0) + first.total
+
+
+def _proposals(user: User, out: ActionList) -> None:
+    from layak.participation.models import Proposal
+
+    roles = {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_OPERATOR, Role.VILLAGE_OPERATOR}
+    if not _has(user, roles):
+        return
+    rows = list(
+        Proposal.objects.filter(
+            _granted(user, roles, "region"), is_active=True, status=Proposal.Status.RECEIVED
+        )
+        .select_related("region", "forum")
+        .annotate(total=TOTAL)
+        .order_by("proposed_on", "pk")[:PER_SOURCE]
+    )
+    for p in rows:
+        out.add(
+            ActionKind.PROPOSAL_TO_ANSWER,
+            gettext("Answer “%(topic)s” from %(forum)s")
+            % {"topic": p.topic, "forum": p.forum.name},
+            p.region.name,
+            None,
+            reverse("participation:proposal_follow_up", args=[p.pk]),
+            counted=False,
+        )
+    if rows:
+        out.counts[ActionKind.PROPOSAL_TO_ANSWER] = rows[0].total  # type: ignore[attr-defined]
+
+
+def _invitations(user: User, out: ActionList) -> None:
+    from layak.organisations.models import Membership
+
+    if not authz.has_action(user, A.MANAGE):
+        return
+    rows = list(
+        Membership.objects.for_user(user, A.MANAGE)
+        .active()
+        .pending()
+        .select_related("user", "organisation__region")
+        .annotate(total=TOTAL)
+        .order_by("created_at", "pk")[:PER_SOURCE]
+    )
+    url = reverse("organisations:members") + "?pending=on"
+    for m in rows:
+        out.add(
+            ActionKind.INVITATION_PENDING,
+            gettext("%(name)s has not accepted the invitation to %(organisation)s")
+            % {"name": m.user.full_name or m.user.email, "organisation": m.organisation.name},
+            m.organisation.region.name if m.organisation.region else "",
+            None,
+            url,
+            counted=False,
+        )
+    if rows:
+        out.counts[ActionKind.INVITATION_PENDING] = rows[0].total  # type: ignore[attr-defined]
+
+
+def needs_action(user: User) -> ActionList:
+    """Everything waiting for ``user``, earliest deadline first (none last)."""
+    out = ActionList()
+    if not user.is_authenticated:
+        return out
+    _evaluation(user, out)
+    _plans(user, out)
+    _follow_ups(user, out)
+    _partners(user, out)
+    _proposals(user, out)
+    _invitations(user, out)
+    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    out.items.sort(key=lambda i: (i.deadline or far, ORDER[i.kind], i.region, i.title))
+    out.counts = {k: n for k, n in out.counts.items() if n}
+    return out
