@@ -370,7 +370,7 @@ def test_the_lazy_thread_is_a_part_with_its_count(client, personas, answer):
     response = client.get(thread_url("answer", answer.pk) + "?lazy=1", HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert "<html" not in page
-    assert f'id="discussion-answer-{answer.pk}-count" hx-swap-oob="true">1<' in page
+    assert f'id="discussion-answer-{answer.pk}-count" data-testid="discussion-count" hx-swap-oob="true">1<' in page
 
 
 def test_the_verification_page_carries_each_items_discussion(client, personas, evaluation):
