@@ -202,9 +202,7 @@ def assignments_copy_previous(*, actor: User, assessment: Assessment) -> CopyRes
     usable = {
         pk
         for pk, o in organisations.items()
-        if o.is_active
-        and o.region_id is not None
-        and o.region.path.startswith(assessment.region.path)
+        if o.is_active and o.region is not None and o.region.path.startswith(assessment.region.path)
     }
     matched_old: set[int] = set()
     groups: dict[frozenset[int], list[Answer]] = defaultdict(list)

@@ -62,7 +62,9 @@ def _question_listing(
     office = NO_OFFICE if office_value == NO_OFFICE else office_id
     text = request.GET.get("q", "").strip()[:100]
 
-    def narrowed(answers: QuerySet[Answer], *, by_status: bool, by_office: bool) -> QuerySet:
+    def narrowed(
+        answers: QuerySet[Answer], *, by_status: bool, by_office: bool
+    ) -> QuerySet[Answer]:
         if by_status and status:
             answers = answers.filter(STATUS_FILTERS[status][1])
         if by_office and office == NO_OFFICE:
@@ -80,8 +82,9 @@ def _question_listing(
     states = {code: Count("pk", filter=q) for code, (_label, q) in STATUS_FILTERS.items()}
     # Per indicator, every visible item counted by state (the filters narrow the list below,
     # not the progress).
-    per_indicator = list(
-        visible.values(
+    per_indicator: list[dict[str, Any]] = [
+        dict(row)
+        for row in visible.values(
             "question__indicator_id",
             "question__indicator__code",
             "question__indicator__name",
@@ -91,7 +94,7 @@ def _question_listing(
         )
         .annotate(total=Count("pk"), **states)
         .order_by("question__indicator__group__order", "question__indicator__order")
-    )
+    ]
     by_status = narrowed(visible, by_status=False, by_office=True).aggregate(
         all=Count("pk"), **states
     )
