@@ -9,8 +9,9 @@
 - KLA 2024, Indikator 25 and 26: each share of kecamatan or villages the recap flags for them
   (``kelana_yes``, ``dekela_yes``): the percentage of the district's active kecamatan or
   villages whose latest determined evaluation on the KELANA/DEKELA 2024 instrument answered
-  "yes" (the option earning points) to the question with the same code. A kecamatan or village
-  without a determined evaluation counts as "not yet".
+  "yes" (the option earning points, its points kept by the district's verification) to the
+  question with the same code. A kecamatan or village without a determined evaluation counts
+  as "not yet".
 
 Counts of a year are taken for the last full year before the cycle's self-assessment opens
 (the 2026 evaluation looks at 2025).
@@ -30,7 +31,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from layak.accounts.models import User
 from layak.audit.log import record
-from layak.evaluation.models import Answer, Assessment
+from layak.evaluation.models import Answer, Assessment, Score
 from layak.frameworks.kla2024 import DEKELA_CODE, KELANA_CODE
 from layak.frameworks.models import Option, Question
 from layak.regions.models import Region
@@ -93,32 +94,31 @@ class YesShares:
             "count": number_format(self.regions),
         }
         if self.level == 3:
-            return (
-                ngettext(
-                    "Computed by Layak: %(yes)s of %(count)s kecamatan answered “yes” in its latest "
-                    "determined evaluation.",
-                    "Computed by Layak: %(yes)s of %(count)s kecamatan answered “yes” in their latest "
-                    "determined evaluations.",
-                    self.regions,
-                )
-                % values
+            text = ngettext(
+                "Computed by Layak: %(yes)s of %(count)s kecamatan answered “yes” in its "
+                "latest determined evaluation.",
+                "Computed by Layak: %(yes)s of %(count)s kecamatan answered “yes” in their "
+                "latest determined evaluations.",
+                self.regions,
             )
-        return (
-            ngettext(
+        else:
+            text = ngettext(
                 "Computed by Layak: %(yes)s of %(count)s village answered “yes” in its latest "
                 "determined evaluation.",
                 "Computed by Layak: %(yes)s of %(count)s villages answered “yes” in their latest "
                 "determined evaluations.",
                 self.regions,
             )
-            % values
-        )
+        return text % values
 
 
 def yes_shares(district: Region, kind: str) -> YesShares:
     """Per question code, how many of the district's active kecamatan or villages answered with
     the option earning points in their latest determined evaluation on the matching
-    lower-level instrument. Two queries, whatever the number of regions."""
+    lower-level instrument, and kept the points in its determination. Two queries, whatever
+    the number of regions."""
+    from layak.evaluation.verification import DETERMINATION_STAGE
+
     level, framework = YES[kind]
     regions = Region.objects.below(district).filter(level=level, is_active=True)
     latest = (
@@ -135,10 +135,15 @@ def yes_shares(district: Region, kind: str) -> YesShares:
         .annotate(key=Cast("pk", CharField()))
         .filter(key=OuterRef("chosen"))
     )
+    # The determination keeps the points: a "yes" the district's verification took the points
+    # of does not count.
+    kept = Score.objects.filter(
+        answer=OuterRef("pk"), stage=DETERMINATION_STAGE[level], points__gt=0
+    )
     rows = (
         Answer.objects.filter(assessment__region__in=regions, assessment=Subquery(latest))
         .annotate(chosen=KeyTextTransform("option", "value"))
-        .filter(Exists(earning))
+        .filter(Exists(earning), Exists(kept))
         .values("question__code")
         .annotate(regions=Count("assessment__region", distinct=True))
         .order_by()

@@ -481,6 +481,11 @@ def _lower(level: int) -> InstrumentSpec:
         if maximum == 0:
             # An unscored lead-in to the next question (children working in plantations, …).
             question.required = False
+        if text != row["question_text"]:
+            question.help_text = (
+                f"Jawaban “Ya” yang ditetapkan kabupaten/kota dihitung dalam persentase {unit} "
+                f"pada pertanyaan {code} evaluasi KLA 2024 kabupaten/kota."
+            )
         spec.questions.append(question)
     return spec
 

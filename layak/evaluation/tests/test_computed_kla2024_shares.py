@@ -178,6 +178,23 @@ def test_a_later_determination_counts_only_the_latest_result(gunung_mas):
     assert value(kla, "KD-25.2").value == {"number": "0.00"}
 
 
+def test_a_yes_whose_points_the_district_took_does_not_count(gunung_mas):
+    admin, district, kecamatan, kla = gunung_mas
+    (first,) = lower_cycle(admin, district, "kelana2024", kecamatan[:1])
+    answer(admin, first, yes={"KD-25.2", "KD-25.3"})
+    move_stages(first.cycle, K.DISTRICT)
+    verification.verify_item(
+        actor=admin,
+        answer=value(first, "KD-25.2"),
+        stage=K.DISTRICT,
+        points=D(0),
+        reason="SK Forum Anak Kecamatan belum ada",
+    )
+    determine(admin, first)
+    assert value(kla, "KD-25.2").value == {"number": "0.00"}
+    assert value(kla, "KD-25.3").value == {"number": "33.33"}
+
+
 def test_the_village_share_comes_from_the_dekela_evaluations(personas):
     bundled_load()
     admin = personas.bekasi_admin

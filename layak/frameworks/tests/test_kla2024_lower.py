@@ -101,6 +101,10 @@ def test_share_questions_become_questions_about_the_kecamatan_or_village(version
     rows = _flagged("for_desa")
     assert dekela["KD-26.17"] == rows["KD-26.17"]["question_text"]
     assert dekela["KD-26.18"] == rows["KD-26.18"]["question_text"]
+    # The guidance says which district question a "yes" counts in; 26.17/26.18 feed none.
+    guidance = dict(versions["dekela2024"].questions.values_list("code", "help_text"))
+    assert "persentase desa/kelurahan pada pertanyaan KD-26.7" in guidance["KD-26.7"]
+    assert guidance["KD-26.18"] == ""
     assert not any("persentase" in t.lower() for t in [*kelana.values(), *dekela.values()])
 
 
