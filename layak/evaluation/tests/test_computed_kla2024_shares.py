@@ -201,7 +201,7 @@ def test_the_village_share_comes_from_the_dekela_evaluations(personas):
     district = Region.objects.get(code="32.16")
     kla = district_self_assessment(personas, district)
     villages = Region.objects.below(district).filter(level=4, is_active=True).count()
-    village = Region.objects.filter(parent__code="32.16.09").order_by("code").first()
+    village = Region.objects.filter(parent__code="32.16.09").order_by("code")[0]
     (assessment,) = lower_cycle(admin, district, "dekela2024", [village])
     answer(admin, assessment, yes={"KD-26.7", "KD-26.17"})
     determine(admin, assessment)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from importlib import import_module
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -175,7 +176,7 @@ def test_the_api_links_each_lower_question_to_the_district_question_in_words(
     _token, secret = token_create(actor=personas.bekasi_dinkes, name="instrumen", days=30)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
-    def questions(version: InstrumentVersion, indicator: str) -> dict[str, dict]:
+    def questions(version: InstrumentVersion, indicator: str) -> dict[str, dict[str, Any]]:
         url = f"/api/v1/instruments/{version.pk}/questions?indicator={indicator}&limit=100"
         return {q["code"]: q for q in client.get(url, **auth).json()["items"]}
 
