@@ -24,6 +24,7 @@ from layak.accounts.models import User
 from layak.audit.models import AuditEntry
 from layak.core import concurrency
 from layak.core.http import HtmxHttpRequest
+from layak.core.search import search_text, text_q
 from layak.evidence.attachments import attachments_for
 from layak.organisations.models import Organisation
 from layak.organisations.roles import PARTNER_KINDS
@@ -608,10 +609,23 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .select_related("commitment__organisation__region", "commitment")
         .order_by("submitted_at", "pk")
     )
+    if text := search_text(request.GET.get("q")):
+        commitments = commitments.filter(
+            text_q(text, "title", "organisation__name", "organisation__acronym")
+        )
+        contributions = contributions.filter(
+            text_q(
+                text,
+                "commitment__title",
+                "commitment__organisation__name",
+                "commitment__organisation__acronym",
+            )
+        )
     return render(
         request,
         "partners/review.html",
         {
+            "q": text,
             "commitments": commitments[:QUEUE_SIZE],
             "commitment_count": commitments.count(),
             "contributions": contributions[:QUEUE_SIZE],

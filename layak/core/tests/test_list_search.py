@@ -226,3 +226,19 @@ def test_a_forums_proposals_are_searched(client, personas):
     assert [p.topic for p in found.context["page"]] == ["Jalur sepeda ke sekolah"]
     none = get(client, personas.bekasi_admin, url, q="zzzqqq").content.decode()
     assert "Tidak ada usulan yang cocok." in none and CLEAR in none
+
+
+def test_partner_records_to_validate_are_searched(client, personas):
+    from layak.partners import actions
+    from layak.partners.testing import bekasi_business, ensure_kla, make_commitment
+
+    ensure_kla()
+    partner = personas["bekasi.partner"]
+    for title in ("Posyandu ramah anak", "Taman baca anak"):
+        commitment = make_commitment(partner, bekasi_business(), title=title)
+        actions.commitment_submit(actor=partner, commitment=commitment)
+    found = get(client, personas.bekasi_admin, "/partners/review/", q="taman baca")
+    assert [c.title for c in found.context["commitments"]] == ["Taman baca anak"]
+    assert 'value="taman baca"' in found.content.decode()
+    none = get(client, personas.bekasi_admin, "/partners/review/", q="zzzqqq").content.decode()
+    assert "Tidak ada komitmen yang cocok." in none and CLEAR in none
