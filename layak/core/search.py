@@ -75,9 +75,12 @@ def _regions(user: User, text: str) -> QuerySet[Any]:
 
 
 def _region_hit(region: Any) -> Hit:
+    parts = [region.code, region.get_kind_display()] + (
+        [region.parent.name] if region.parent else []
+    )
     return Hit(
-        title=f"{region.get_level_display()} {region.name}",
-        detail=f"{region.code}" + (f" · {region.parent.name}" if region.parent else ""),
+        title=region.name,
+        detail=" · ".join(parts),
         url=reverse("regions:detail", args=[region.code]),
     )
 

@@ -66,7 +66,8 @@ def test_each_kind_is_found_by_name_or_code(client, personas, evaluation):
     make_plan(personas)
     meeting(personas, "32.16", "Rapat Koordinasi Gugus Tugas Triwulan I")
     admin = personas.bekasi_admin
-    assert "Kecamatan Cikarang Utara" in groups(client, admin, "cikarang utara")["regions"]
+    assert "Cikarang Utara" in groups(client, admin, "cikarang utara")["regions"]
+    assert groups(client, admin, "32.16.01")["regions"][0] == "Tarumajaya"
     assert any(
         "Dinas Kesehatan Kabupaten Bekasi" in t
         for t in groups(client, admin, "kesehatan")["organisations"]
