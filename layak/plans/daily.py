@@ -14,6 +14,7 @@ from layak.notifications.daily import daily_check
 from layak.notifications.models import Notice
 from layak.notifications.notify import notify
 from layak.organisations.models import Membership
+from layak.organisations.roles import Role
 from layak.plans.models import Plan, period_label
 from layak.plans.notices import due_reports
 
@@ -21,7 +22,7 @@ from layak.plans.notices import due_reports
 @daily_check
 def remind_due(today: datetime.date) -> int:
     """Every day while a period's report is due within the lead days (``REMINDER_LEAD_DAYS``,
-    the largest) and not submitted, the office's people get one reminder a day per plan (the
+    the largest) and not submitted, the office's operators get one reminder a day per plan (the
     earliest period first); a missed day drops nothing."""
     from layak.core.actions_list import lead_days
 
@@ -31,7 +32,7 @@ def remind_due(today: datetime.date) -> int:
     people: dict[int, list[User]] = {}
     for m in (
         Membership.objects.active()
-        .filter(organisation_id__in={d.organisation_id for d in due})
+        .filter(organisation_id__in={d.organisation_id for d in due}, role=Role.OFFICE_OPERATOR)
         .select_related("user")
         .order_by("user_id")
     ):

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from layak.core.actions_list import ActionKind, end_of_day, needs_action
 from layak.evaluation import actions as answers
 from layak.evaluation.tests.test_workflow import attach_pdf
+from layak.participation.tests.helpers import make_proposal
 from layak.partners import actions as partners
 from layak.partners.testing import bekasi_business, make_commitment
-from layak.participation.tests.helpers import make_proposal
 from layak.plans import actions as plans
 from layak.plans.notices import due_date, due_reports, period_end
 from layak.plans.tests.helpers import make_plan
@@ -80,7 +80,8 @@ def test_reports_due_are_the_periods_not_yet_submitted(personas):
     assert [(d.year, d.period) for d in due] == [(2025, 2)]
     assert due[0].url == f"/plans/reports/?plan={world.plan.pk}"
     # Only the offices with activities of their own in the plan report.
-    assert due_reports([office("Dinas Pendidikan Kabupaten Bekasi").pk], until=datetime.date(2025, 7, 14)) == []
+    education = office("Dinas Pendidikan Kabupaten Bekasi")
+    assert due_reports([education.pk], until=datetime.date(2025, 7, 14)) == []
     # ``since`` keeps the reminder window: nothing due before it.
     due = due_reports(None, until=datetime.date(2025, 7, 14), since=datetime.date(2025, 7, 1))
     assert {(d.organisation_name, d.period) for d in due} == {
@@ -315,7 +316,9 @@ def test_the_list_costs_the_same_queries_for_more_data(personas, evaluation, who
     assert small <= 20
 
 
-def test_the_list_stays_within_its_query_budget(personas, evaluation, django_assert_max_num_queries):
+def test_the_list_stays_within_its_query_budget(
+    personas, evaluation, django_assert_max_num_queries
+):
     make_plan(personas)
     from layak import authz
 
@@ -323,3 +326,95 @@ def test_the_list_stays_within_its_query_budget(personas, evaluation, django_ass
     authz.forget(user)
     with django_assert_max_num_queries(20):
         needs_action(user)
+
+
+# ---- the home page and the API ----------------------------------------------------------
+
+
+def test_the_home_page_shows_the_list_first_with_chips_per_kind(client, personas, evaluation):
+    world = make_plan(personas)
+    m = meeting(personas, date=datetime.date(2025, 3, 13))
+    taskforce.follow_up_add(
+        actor=personas.bekasi_admin,
+        meeting=m,
+        description="Rekap akta kelahiran",
+        owner=world.dinkes,
+        due_date=datetime.date(2025, 4, 30),
+    )
+    client.force_login(personas.bekasi_dinkes)
+    response = client.get("/")
+    html = response.content.decode()
+    # The list comes before the person's roles.
+    assert html.index('data-testid="needs-action"') < html.index('id="roles-heading"')
+    assert "Menunggu tindakan Anda" in html
+    assert 'data-testid="chip-report_due"' in html and "Laporan kemajuan jatuh tempo · " in html
+    assert "Tindak lanjut Gugus Tugas · 1" in html
+    assert "lewat batas waktu 30 Apr 2025, 23.59 WIB" in html
+    assert "2 butir untuk dijawab dalam Evaluasi Uji" in html
+    # A chip keeps only its kind.
+    html = client.get("/?kind=follow_up").content.decode()
+    assert "Rekap akta kelahiran" in html and "2 butir untuk dijawab" not in html
+    assert 'aria-current="true" data-testid="chip-follow_up"' not in html
+    assert 'data-testid="chip-follow_up" aria-current="true"' in html
+    # An unknown kind shows everything.
+    assert "2 butir untuk dijawab" in client.get("/?kind=xyz").content.decode()
+    # Someone with nothing to do is told so.
+    client.force_login(personas.bekasi_regent)
+    assert "Saat ini tidak ada yang menunggu tindakan Anda." in client.get("/").content.decode()
+
+
+def test_the_home_page_costs_the_same_queries_for_more_work(client, personas, evaluation):
+    world = make_plan(personas)
+    m = meeting(personas, date=datetime.date(2025, 3, 13))
+    client.force_login(personas.bekasi_dinkes)
+
+    def add(n, start):
+        for i in range(n):
+            taskforce.follow_up_add(
+                actor=personas.bekasi_admin,
+                meeting=m,
+                description=f"Tindak lanjut {start + i}",
+                owner=world.dinkes,
+                due_date=datetime.date(2025, 4, 1 + start + i),
+            )
+
+    add(1, 0)
+    with CaptureQueriesContext(connection) as small:
+        client.get("/")
+    add(5, 1)
+    with CaptureQueriesContext(connection) as big:
+        assert "Tindak lanjut 5" in client.get("/").content.decode()
+    assert len(big) == len(small)
+
+
+def test_the_api_serves_the_same_list_within_reach(client, personas, evaluation):
+    world = make_plan(personas)
+    client.force_login(personas.bekasi_dinkes)
+    body = client.get("/api/v1/me/actions").json()
+    mine = needs_action(personas.bekasi_dinkes)
+    assert body["total"] == mine.total
+    assert [(c["kind"], c["count"]) for c in body["counts"]] == [(k, n) for k, _, n in mine.chips()]
+    assert body["counts"][0]["label"] == "Butir evaluasi untuk dijawab"
+    first = body["items"][0]
+    assert first["kind"] == "report_due" and first["overdue"] is True
+    assert first["url"] == f"/plans/reports/?plan={world.plan.pk}"
+    # The moment 14 April ends in Jakarta, as stage deadlines are given.
+    assert first["deadline"] == "2025-04-15T00:00:00+07:00"
+    only = client.get("/api/v1/me/actions?kind=evaluation_to_answer").json()["items"]
+    assert [i["title"] for i in only] == ["2 butir untuk dijawab dalam Evaluasi Uji"]
+    assert client.get("/api/v1/me/actions?kind=xyz").status_code == 422
+    # Gunung Mas's administrator sees nothing of Bekasi.
+    client.force_login(personas.gm_admin)
+    body = client.get("/api/v1/me/actions").json()
+    assert all("Bekasi" not in f"{i['title']} {i['region']}" for i in body["items"])
+    # Signed out: refused.
+    client.logout()
+    assert client.get("/api/v1/me/actions").status_code == 401
+
+
+def test_the_api_resource_is_in_the_schema(client, personas):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/me/actions"]["get"]
+    assert operation["tags"] == ["me"]
+    assert "kind" in {p["name"] for p in operation["parameters"]}
+    assert "200" in operation["responses"]

@@ -114,8 +114,9 @@ def test_the_task_force_year_feeds_the_evaluation(page, tmp_path):
     sign_in(page, personas.bekasi_admin.email)
     english(page)
     page.goto("/")
-    page.get_by_role("link", name="1 progress report to review").click()
-    page.get_by_role("link", name=f"Q1 {this_year}").click()
+    page.get_by_test_id("needs-action").get_by_role(
+        "link", name=f"Accept or return the progress report Q1 {this_year}"
+    ).click()
     page.get_by_label("Reason").fill("Lampirkan daftar akta yang diterbitkan")
     page.get_by_role("button", name="Return to the office").click()
     expect(page.get_by_test_id("report-status")).to_have_text("Returned")
