@@ -200,6 +200,9 @@ def test_the_assessment_page_lists_every_question_by_cluster_and_indicator_and_f
     assert f"{QUESTIONS - empty} pertanyaan cocok dengan saringan." in html
     html = client.get(page_url(kla.bekasi), {"status": "draft", "q": "K1-"}).content.decode()
     assert rows(html) == 3
+    # The cluster still counts all its items, whatever the filter lists.
+    k1_total = answers.filter(question__indicator__group__code="K1").count()
+    assert f"0 dari {k1_total} diajukan atau diterima" in html
     assert '<option value="draft" selected>' in html
     # By office and text: the links to another status keep the office and the text.
     code = k1_to_dinkes.ready[0].question.code

@@ -135,8 +135,6 @@ def _question_listing(
     groups: list[dict[str, Any]] = []
     for row in per_indicator:
         pk = row["question__indicator_id"]
-        if filtering and not listed.get(pk):
-            continue
         if not groups or groups[-1]["pk"] != row["question__indicator__group_id"]:
             groups.append(
                 {
@@ -149,6 +147,12 @@ def _question_listing(
                 }
             )
         group = groups[-1]
+        # A cluster counts all its items; the filter only narrows the indicators listed.
+        group["total"] += row["total"]
+        for code in STATUS_FILTERS:
+            group[code] += row[code]
+        if filtering and not listed.get(pk):
+            continue
         offices = sorted(
             {
                 a.organisation.acronym or a.organisation.name
@@ -167,9 +171,7 @@ def _question_listing(
                 "percent": _percent(row["submitted"] + row["accepted"], row["total"]),
             }
         )
-        group["total"] += row["total"]
-        for code in STATUS_FILTERS:
-            group[code] += row[code]
+    groups = [g for g in groups if g["indicators"]]
     for group in groups:
         group["done"] = group["submitted"] + group["accepted"]
         group["percent"] = _percent(group["done"], group["total"])
