@@ -77,4 +77,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         actions.preferences_set(actor=user, choices=form.cleaned_data)
         messages.success(request, _("Your notification preferences are saved."))
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "deliveries": Delivery.choices},
+    )

@@ -111,7 +111,10 @@ def test_bad_preference_keeps_the_form_and_stores_nothing(client, personas: Pers
     response = client.post(reverse("notifications:preferences"), data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Pilih pilihan yang valid" in page or "pilihan yang valid" in page.lower()
+    assert "Pilih salah satu dari tiga cara untuk setiap jenis." in page
+    assert "pigeon" in page  # the field's own message names what was sent
+    # What was typed stays: the job-finished kind (in the app by default) shows "email at once".
+    assert 'name="job_finished" value="email_now" checked' in page
     assert not Preference.objects.filter(user=personas.bekasi_dinkes).exists()
 
 
