@@ -171,19 +171,12 @@ class EventTarget(models.Model):
         return str(self.get_group_display())
 
 
-# The framework whose latest published instrument version events are linked to (Perpres 25/2021).
-KLA_FRAMEWORK = "kla24"
-
-
 def current_indicators() -> models.QuerySet[Indicator]:
-    """The indicators of the latest published version of the KLA instrument in force."""
-    from layak.frameworks.models import Indicator, InstrumentVersion
+    """The indicators of the current KLA instrument (``layak.frameworks.current``), the one
+    events are linked to (Perpres 25/2021)."""
+    from layak.frameworks.current import current_kla_versions
+    from layak.frameworks.models import Indicator
 
-    version = (
-        InstrumentVersion.objects.filter(
-            framework__code=KLA_FRAMEWORK, status=InstrumentVersion.Status.PUBLISHED
-        )
-        .order_by("-number")
-        .values("pk")[:1]
-    )
-    return Indicator.objects.filter(version__in=version).select_related("group")
+    return Indicator.objects.filter(
+        version__in=current_kla_versions().values("pk")[:1]
+    ).select_related("group")

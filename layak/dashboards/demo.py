@@ -29,6 +29,7 @@ from layak.accounts.models import User
 from layak.audit.log import record
 from layak.core.demo import demo_email
 from layak.evaluation.models import Assessment, Cycle, Stage
+from layak.frameworks.current import current_kla_version
 from layak.frameworks.models import InstrumentVersion, PredicateBand
 from layak.regions.models import Region
 
@@ -58,13 +59,7 @@ DETERMINED = _at(7, 15)
 
 
 def _instrument() -> InstrumentVersion | None:
-    return (
-        InstrumentVersion.objects.filter(
-            framework__code="kla24", status=InstrumentVersion.Status.PUBLISHED
-        )
-        .order_by("-number")
-        .first()
-    )
+    return current_kla_version()
 
 
 def draw(districts: list[tuple[str, str]], rng: random.Random) -> tuple[dict[str, str], list[str]]:

@@ -10,32 +10,21 @@ from io import BytesIO
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from layak.accounts.models import User
 from layak.evaluation import actions
-from layak.evaluation.models import Answer, Assessment, Cycle, Stage
+from layak.evaluation.models import Answer, Assessment, Assignment, Cycle, Stage
+from layak.evaluation.proposal import proposal_confirm, propose
 from layak.evidence.actions import evidence_attach, evidence_upload
-from layak.frameworks.models import Framework, InstrumentVersion, Question
-from layak.organisations.models import Organisation
+from layak.frameworks.current import current_kla_version
+from layak.frameworks.models import EvidenceRequirement, InstrumentVersion, Question
 from layak.regions.models import Region
 
-# Which office answers which group (and a few single indicators).
-GROUP_OFFICES = {
-    "KL": ["DP3A", "Bappeda"],
-    "K1": ["Disdukcapil"],
-    "K2": ["DP3A", "Dinsos"],
-    "K3": ["Dinkes"],
-    "K4": ["Disdik"],
-    "K5": ["Dinsos", "DP3A"],
-}
-INDICATOR_OFFICES = {
-    "K1-5": ["Diskominfo"],
-    "K1-6": ["Forum Anak"],
-    "K3-17": ["Satpol PP", "Dinkes"],
-    "K2-11": ["DPUPR"],
-    "K4-20": ["Disparbud"],
-}
+# KLA 2024, Indikator 17 question 5: does the local government still accept tobacco advertising,
+# promotion and sponsorship? The ministry's gate of the current cycle caps the predicate on it.
+TOBACCO_ADVERTISING = "K3-17.5"
 
 
 def tiny_pdf(title: str) -> bytes:
@@ -97,30 +86,45 @@ def _value(question: Question, seed: int, strength: float) -> dict[str, Any]:
 
 
 def _assign(admin: User, assessment: Assessment) -> None:
-    offices = {
-        o.acronym: o for o in Organisation.objects.filter(region=assessment.region, is_active=True)
-    }
-    by_indicator: dict[str, list[Answer]] = {}
-    for answer in Answer.objects.filter(assessment=assessment).select_related(
-        "question__indicator__group"
-    ):
-        by_indicator.setdefault(answer.question.indicator.code, []).append(answer)
-    for code, answers in by_indicator.items():
-        group = answers[0].question.indicator.group.code
-        names = INDICATOR_OFFICES.get(code, GROUP_OFFICES.get(group, ["DP3A"]))
+    """As the district administrator does it: confirm the proposed assignment (the offices the
+    instrument names for each question, matched to the district's own offices), then give what
+    no office of the district matches to the KLA secretariat (the administrator's office)."""
+    proposal = propose(assessment)
+    proposal_confirm(
+        actor=admin,
+        assessment=assessment,
+        organisations=[o.pk for o, _answers in proposal.by_organisation],
+    )
+    rest = list(
+        Answer.objects.filter(assessment=assessment, question__computed="").exclude(
+            Exists(Assignment.objects.filter(answer=OuterRef("pk"), is_active=True))
+        )
+    )
+    secretariat = admin.memberships.filter(is_active=True).select_related("organisation").first()
+    if rest and secretariat is not None:
         actions.assignments_set(
             actor=admin,
             assessment=assessment,
-            answers=answers,
-            organisations=[offices[n] for n in names if n in offices],
+            answers=rest,
+            organisations=[secretariat.organisation],
         )
 
 
+def _documents_for(question: Question, seed: int) -> list[EvidenceRequirement | None]:
+    """The documents a district attaches: every required one (an evidence question without a
+    named requirement takes one document), and the first optional one for about one answer in
+    five, so the demo holds both without uploading a file for each of the 274 questions."""
+    requirements = list(question.evidence_requirements.all())
+    chosen: list[EvidenceRequirement | None] = [r for r in requirements if r.required]
+    if not requirements and question.kind == Question.Kind.EVIDENCE:
+        chosen.append(None)
+    elif not chosen and requirements and seed % 5 == 0:
+        chosen.append(requirements[0])
+    return chosen
+
+
 def _operator_for(answer: Answer, operators: dict[str, User], admin: User) -> User:
-    acronyms = {
-        a.organisation.acronym
-        for a in answer.assignments.filter(is_active=True).select_related("organisation")
-    }
+    acronyms = {a.organisation.acronym for a in answer.assignments.all() if a.is_active}
     for acronym, user in operators.items():
         if acronym in acronyms:
             return user
@@ -140,7 +144,11 @@ def _fill(
     answers = list(
         Answer.objects.filter(assessment=assessment)
         .select_related("question__indicator", "assessment__region", "assessment__cycle")
-        .prefetch_related("question__options", "question__evidence_requirements")
+        .prefetch_related(
+            "question__options",
+            "question__evidence_requirements",
+            Prefetch("assignments", Assignment.objects.select_related("organisation")),
+        )
         .order_by("question__indicator__order", "question__order")
     )
     cutoff = int(len(answers) * share)
@@ -152,20 +160,22 @@ def _fill(
             ],
             16,
         )
+        question = answer.question  # with its prefetched options and requirements
         actor = _operator_for(answer, operators, admin)
-        if answer.question.computed:
+        if question.computed:
+            if not answer.value:
+                continue  # nothing to count it from yet: it stays empty, as for a district
             actor = admin  # Layak computed the value; the secretariat adds the documents
         else:
             answer = actions.answer_save(
                 actor=actor,
                 answer=answer,
-                value=_value(answer.question, seed, strength),
+                value=_value(question, seed, strength),
                 note="Data dari perangkat daerah, diperbarui tahun berjalan.",
                 revision=answer.revision,
             )
-        requirements = [r for r in answer.question.evidence_requirements.all()]
-        if requirements or answer.question.kind == Question.Kind.EVIDENCE:
-            name = requirements[0].name if requirements else answer.question.text[:60]
+        for requirement in _documents_for(question, seed):
+            name = requirement.name if requirement else question.text[:60]
             key = f"{assessment.region.code}:{name}"
             if key not in evidence:
                 pdf = tiny_pdf(f"{name} - {assessment.region.name}")
@@ -177,10 +187,7 @@ def _fill(
                     size=len(pdf),
                 )
             evidence_attach(
-                actor=actor,
-                answer=answer,
-                evidence=evidence[key],
-                requirement=requirements[0] if requirements else None,
+                actor=actor, answer=answer, evidence=evidence[key], requirement=requirement
             )
         actions.answer_submit(actor=actor, answer=answer)
         if n < accept_until:
@@ -263,9 +270,9 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
     if Cycle.objects.exists():
         return
     ministry = users["ministry"]
-    instrument = InstrumentVersion.objects.get(
-        framework=Framework.objects.get(code="kla24"), number=1
-    )
+    instrument = current_kla_version()
+    if instrument is None:
+        return
     districts = list(Region.objects.filter(code__in=["32.16", "62.10"]).order_by("code"))
     earlier = actions.cycle_create(
         actor=ministry,
@@ -378,7 +385,7 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
     actions.gate_add(
         actor=ministry,
         cycle=current,
-        question=Question.objects.get(version=instrument, code="K3-17.6"),
+        question=Question.objects.get(version=instrument, code=TOBACCO_ADVERTISING),
         max_band=instrument.bands.get(code="UTAMA"),
         reason="Larangan iklan, promosi dan sponsor rokok (Menteri PPPA, Agustus 2025)",
     )

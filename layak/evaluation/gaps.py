@@ -1,8 +1,14 @@
 """Gap analysis and the cheapest path to the next predicate, for one district at one stage.
 
-The shape follows the district evaluation reports: per indicator the score against its maximum,
-what is done, what is not yet, evidence missing, the responsible office, and the difference
-between the district's own score and the verifiers'.
+The shape follows the district evaluation reports: per cluster and indicator the score against
+its maximum, what is done, what is not yet, evidence missing, the responsible office, and the
+difference between the district's own score and the verifiers'.
+
+Points are those standing at the stage (the rule of ``scores.results``: an item not scored at
+this stage yet keeps its previous stage's points), and an indicator never counts more than its
+own maximum. So an item's gain is what it would add to its indicator's total: an indicator
+already at its maximum offers nothing (KLA 2024's Indikator 19 and 21 B have questions worth
+more than the indicator), and the cheapest path never counts the same indicator's room twice.
 """
 
 from __future__ import annotations
@@ -12,11 +18,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, DecimalField, F, Q, Value
+from django.db.models.functions import Coalesce
 
-from layak.evaluation.models import Answer, Assessment, Assignment, Gate, Score, Stage
-from layak.evaluation.scores import result_for
-from layak.frameworks.models import EvidenceRequirement, Indicator, PredicateBand
+from layak.evaluation.models import Answer, Assessment, Assignment, Gate, Stage
+from layak.evaluation.scores import _standing, capped, chain, indicator_maxima, result_for
+from layak.frameworks.models import EvidenceRequirement, Group, Indicator, PredicateBand
 
 ZERO = Decimal(0)
 EFFORT_EVIDENCE = 1  # only a document is missing
@@ -48,6 +55,35 @@ class IndicatorGap:
     def difference(self) -> Decimal:
         return self.points - self.self_points
 
+    @property
+    def room(self) -> Decimal:
+        """The points the indicator can still add to the total."""
+        return max(ZERO, self.max_points - self.points)
+
+
+@dataclass
+class GroupGap:
+    """A cluster (or Kelembagaan) with its indicators' gaps and their totals."""
+
+    group: Group
+    indicators: list[IndicatorGap] = field(default_factory=list)
+
+    @property
+    def points(self) -> Decimal:
+        return sum((g.points for g in self.indicators), ZERO)
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((g.max_points for g in self.indicators), ZERO)
+
+    @property
+    def self_points(self) -> Decimal:
+        return sum((g.self_points for g in self.indicators), ZERO)
+
+    @property
+    def difference(self) -> Decimal:
+        return self.points - self.self_points
+
 
 @dataclass
 class Path:
@@ -60,21 +96,32 @@ class Path:
     gates: list[Gate]
 
 
+def _level(assessment: Assessment) -> int:
+    return int(assessment.cycle.instrument.framework.region_level)
+
+
 def _items(assessment: Assessment, stage: str) -> list[Item]:
+    """Every answer with its points standing at ``stage`` and at the self-assessment, and the
+    points its own question could still add (before the indicator's cap). Five queries."""
+    joined, standing = _standing(
+        Answer.objects.filter(assessment=assessment), chain(stage, _level(assessment))
+    )
     answers = list(
-        Answer.objects.filter(assessment=assessment)
-        .select_related("question__indicator__group")
-        .annotate(documents=Count("evidence_links", filter=Q(evidence_links__is_active=True)))
+        joined.select_related("question__indicator__group")
+        .annotate(
+            standing=standing,
+            # The district's own points (the chain always starts with the self-assessment).
+            own=Coalesce(
+                F(f"at_{Stage.Kind.SELF_ASSESSMENT.value}__points"),
+                Value(ZERO),
+                output_field=DecimalField(),
+            ),
+            documents=Count("evidence_links", filter=Q(evidence_links__is_active=True)),
+        )
         .order_by(
             "question__indicator__group__order", "question__indicator__order", "question__order"
         )
     )
-    scores: dict[tuple[int, str], Decimal] = {
-        (a, s): p
-        for a, s, p in Score.objects.filter(
-            answer__assessment=assessment, stage__in=[stage, Stage.Kind.SELF_ASSESSMENT]
-        ).values_list("answer_id", "stage", "points")
-    }
     required: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for rid, qid, name in EvidenceRequirement.objects.filter(
         question__version_id=assessment.cycle.instrument_id, required=True
@@ -90,8 +137,8 @@ def _items(assessment: Assessment, stage: str) -> list[Item]:
     items = []
     for answer in answers:
         q = answer.question
-        points = scores.get((answer.pk, stage), ZERO)
-        self_points = scores.get((answer.pk, Stage.Kind.SELF_ASSESSMENT), ZERO)
+        points = answer.standing  # type: ignore[attr-defined]
+        self_points = answer.own  # type: ignore[attr-defined]
         reqs = required.get(q.pk, [])
         have = covered.get(answer.pk, set())
         missing = (
@@ -105,7 +152,7 @@ def _items(assessment: Assessment, stage: str) -> list[Item]:
                 answer=answer,
                 points=points,
                 self_points=self_points,
-                gain=q.max_points - points,
+                gain=max(ZERO, q.max_points - points),
                 effort=EFFORT_EVIDENCE if evidence_only else EFFORT_ANSWER,
                 missing_evidence=missing,
             )
@@ -113,28 +160,52 @@ def _items(assessment: Assessment, stage: str) -> list[Item]:
     return items
 
 
-def gap_analysis(
-    assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT
-) -> list[IndicatorGap]:
+def _gaps(assessment: Assessment, stage: str) -> tuple[dict[int, IndicatorGap], list[Item]]:
+    """Per indicator its gap; each item's gain cut to what its indicator can still take."""
     items = _items(assessment, stage)
+    maxima = indicator_maxima(assessment.cycle.instrument_id)
     offices: dict[int, set[str]] = defaultdict(set)
     for answer_id, acronym, name in Assignment.objects.filter(
         answer__assessment=assessment, is_active=True
     ).values_list("answer_id", "organisation__acronym", "organisation__name"):
         offices[answer_id].add(acronym or name)
     gaps: dict[int, IndicatorGap] = {}
+    raw: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for item in items:
         indicator = item.answer.question.indicator
-        gap = gaps.setdefault(indicator.pk, IndicatorGap(indicator))
-        gap.max_points += item.answer.question.max_points
-        gap.points += item.points
-        gap.self_points += item.self_points
+        gap = gaps.setdefault(
+            indicator.pk, IndicatorGap(indicator, max_points=maxima.get(indicator.pk, ZERO))
+        )
+        raw[indicator.pk][0] += item.points
+        raw[indicator.pk][1] += item.self_points
         gap.missing_evidence += item.missing_evidence
         gap.offices |= offices.get(item.answer.pk, set())
+    for pk, gap in gaps.items():
+        gap.points = capped(raw[pk][0], gap.max_points)
+        gap.self_points = capped(raw[pk][1], gap.max_points)
+    for item in items:
+        gap = gaps[item.answer.question.indicator_id]
+        item.gain = min(item.gain, gap.room)
         if item.answer.question.max_points == 0:
             continue
         (gap.not_yet if item.gain > 0 else gap.done).append(item)
-    return list(gaps.values())
+    return gaps, items
+
+
+def gap_analysis(
+    assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT
+) -> list[IndicatorGap]:
+    """The indicators' gaps in the instrument's order."""
+    return list(_gaps(assessment, stage)[0].values())
+
+
+def by_group(found: list[IndicatorGap]) -> list[GroupGap]:
+    """The indicators' gaps under their clusters, in the instrument's order."""
+    groups: dict[int, GroupGap] = {}
+    for gap in found:
+        group = gap.indicator.group
+        groups.setdefault(group.pk, GroupGap(group)).indicators.append(gap)
+    return list(groups.values())
 
 
 def cheapest_path(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) -> Path:
@@ -147,7 +218,8 @@ def cheapest_path(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMEN
     current = result.predicate.band
     rank = current.rank if current is not None else -1
     target = next((b for b in bands if b.rank > rank), None)
-    items = [i for i in _items(assessment, stage) if i.gain > 0]
+    found, all_items = _gaps(assessment, stage)
+    items = [i for i in all_items if i.gain > 0]
     if target is None:
         return Path(result.total, current, None, ZERO, [], True, [])
     gates = [
@@ -158,18 +230,38 @@ def cheapest_path(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMEN
         if g.max_band.rank < target.rank
     ]
     gate_questions = {g.question_id for g in gates}
-    must = [i for i in items if i.answer.question_id in gate_questions]
+    # A gate is met by its question's own maximum, whatever its indicator's cap.
+    must = [
+        i
+        for i in all_items
+        if i.answer.question_id in gate_questions and i.points < i.answer.question.max_points
+    ]
     rest = sorted(
         (i for i in items if i.answer.question_id not in gate_questions),
         key=lambda i: (i.effort, -i.gain),
     )
     needed = max(ZERO, target.min_score - result.total)
-    chosen: list[Item] = list(must)
-    gained = sum((i.gain for i in chosen), ZERO)
+    # What each indicator can still take: items of the same indicator share its room.
+    room = {pk: gap.room for pk, gap in found.items()}
+    chosen: list[Item] = []
+    gained = ZERO
+    for item in must:
+        gained += _take(item, room)
+        chosen.append(item)
     for item in rest:
         if gained >= needed:
             break
-        chosen.append(item)
-        gained += item.gain
+        gain = _take(item, room)
+        if gain > 0:
+            chosen.append(item)
+            gained += gain
     blocking = [g for g in gates if any(i.answer.question_id == g.question_id for i in must)]
     return Path(result.total, current, target, needed, chosen, gained >= needed, blocking)
+
+
+def _take(item: Item, room: dict[int, Decimal]) -> Decimal:
+    """Count the item's gain against its indicator's room; the item shows what it adds."""
+    indicator = item.answer.question.indicator_id
+    item.gain = min(item.gain, room.get(indicator, ZERO))
+    room[indicator] = room.get(indicator, ZERO) - item.gain
+    return item.gain

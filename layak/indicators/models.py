@@ -35,7 +35,9 @@ A = authz.Action
 
 
 class Cluster(models.TextChoices):
-    """The clusters of the KLA instrument (frameworks Group codes of "kla24")."""
+    """The clusters of the KLA instrument: the group codes of the current KLA instrument
+    (``layak.frameworks.current``; KLA 2024 adds KD, the KELANA/DEKELA group, which holds no
+    indicator data of its own)."""
 
     KL = "KL", _("Institutional strengthening")
     K1 = "K1", _("Civil rights and freedoms")

@@ -23,11 +23,11 @@ from layak import authz, workflow
 from layak.accounts.models import User
 from layak.audit.log import record, snapshot
 from layak.core import concurrency
+from layak.frameworks.current import KLA_FRAMEWORKS
 from layak.frameworks.models import Group, Indicator
 from layak.organisations.models import Membership, Organisation
 from layak.organisations.roles import PARTNER_KINDS
 from layak.partners import notices
-from layak.partners.clusters import FRAMEWORK
 from layak.partners.models import (
     Commitment,
     Contact,
@@ -125,9 +125,9 @@ def _clean_profile(fields: dict[str, Any]) -> None:
         fields["apsai_year"] = None
     clusters: list[Group] = list(fields.get("clusters") or [])
     indicators: list[Indicator] = list(fields.get("indicators") or [])
-    if any(g.version.framework.code != FRAMEWORK for g in clusters):
+    if any(g.version.framework.code not in KLA_FRAMEWORKS for g in clusters):
         raise PartnerError(_("Choose clusters of the KLA instrument."))
-    if any(i.version.framework.code != FRAMEWORK for i in indicators):
+    if any(i.version.framework.code not in KLA_FRAMEWORKS for i in indicators):
         raise PartnerError(_("Choose indicators of the KLA instrument."))
 
 
@@ -284,7 +284,7 @@ def _clean_commitment(fields: dict[str, Any]) -> None:
     if not fields["title"]:
         raise PartnerError(_("Give the commitment a title."))
     cluster: Group | None = fields.get("cluster")
-    if cluster is None or cluster.version.framework.code != FRAMEWORK:
+    if cluster is None or cluster.version.framework.code not in KLA_FRAMEWORKS:
         raise PartnerError(_("Choose a cluster of the KLA instrument."))
     indicators: list[Indicator] = list(fields.get("indicators") or [])
     if any(i.group_id != cluster.pk for i in indicators):

@@ -1,23 +1,16 @@
 """The clusters (Kelembagaan and clusters I–V) and indicators partners serve: the groups and
-indicators of the current KLA instrument (framework ``kla24``, its latest published version)."""
+indicators of the current KLA instrument (``layak.frameworks.current``)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from layak.frameworks.current import current_kla_version
 from layak.frameworks.models import Group, Indicator, InstrumentVersion
-
-FRAMEWORK = "kla24"
 
 
 def current_version() -> InstrumentVersion | None:
-    return (
-        InstrumentVersion.objects.filter(
-            framework__code=FRAMEWORK, status=InstrumentVersion.Status.PUBLISHED
-        )
-        .order_by("-number")
-        .first()
-    )
+    return current_kla_version()
 
 
 def clusters(version: InstrumentVersion | None = None) -> QuerySet[Group]:

@@ -103,7 +103,7 @@ BEKASI_PROFILES = [
         "Lembaga Perlindungan Anak Kabupaten Bekasi",
         "Pendampingan anak korban kekerasan dan sosialisasi perlindungan anak di sekolah.",
         ["K5"],
-        ["K5-21"],
+        ["K5-21B"],
         contacts=[("Arief Nugroho", "Sekretaris", "0857-2211-9090", "lpa.bekasi@example.id")],
     ),
     Profile(
@@ -251,7 +251,7 @@ BEKASI_PLEDGES = [
         "Lembaga Perlindungan Anak Kabupaten Bekasi",
         "Pendampingan anak korban kekerasan 2026",
         "K5",
-        ["K5-21"],
+        ["K5-21B"],
         (D(2026, 1, 1), D(2026, 12, 31)),
         methods="Pendampingan psikososial dan hukum bersama UPTD PPA.",
         people=6,

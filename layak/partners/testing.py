@@ -16,13 +16,14 @@ from layak.partners.models import Commitment, Contribution
 
 
 def ensure_kla() -> InstrumentVersion:
-    """The current KLA instrument (the bundled ``kla24``, loaded and published when missing)."""
+    """The current KLA instrument (the bundled ``kla2024``, loaded and published when
+    missing)."""
     version = clusters.current_version()
     if version is None:
-        from layak.frameworks.bundled import kla24
+        from layak.frameworks.kla2024 import kla2024
         from layak.frameworks.spec import build_version
 
-        version = build_version(kla24())
+        version = build_version(kla2024())
         version.status = InstrumentVersion.Status.PUBLISHED
         version.published_at = timezone.now()
         version.save(update_fields=["status", "published_at"])

@@ -17,6 +17,7 @@ from layak import authz, workflow
 from layak.accounts.models import User
 from layak.audit.log import record
 from layak.core import concurrency
+from layak.frameworks.current import current_kla_version
 from layak.frameworks.models import Indicator, InstrumentVersion
 from layak.organisations.models import Organisation
 from layak.organisations.roles import PARTNER_KINDS, OrganisationKind
@@ -48,13 +49,7 @@ class PlanError(Exception):
 
 
 def current_version() -> InstrumentVersion:
-    version = (
-        InstrumentVersion.objects.filter(
-            framework__code="kla24", status=InstrumentVersion.Status.PUBLISHED
-        )
-        .order_by("-number")
-        .first()
-    )
+    version = current_kla_version()
     if version is None:
         raise PlanError(_("No published KLA instrument is loaded."))
     return version

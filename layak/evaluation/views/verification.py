@@ -426,7 +426,11 @@ def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
     year = opening.year if opening else timezone.localdate().year
     weak = [g.indicator.code for g in found if g.points < g.max_points]
     plan_items = plan_progress.for_indicators(assessment.region, weak, year)
-    rows = [(g, plan_items.get(g.indicator.code, [])) for g in found]
+    # Cluster by cluster: at KLA 2024's 274 questions one flat table is too long to read.
+    rows = [
+        (group, [(g, plan_items.get(g.indicator.code, [])) for g in group.indicators])
+        for group in gaps.by_group(found)
+    ]
     return render(
         request,
         "evaluation/gaps.html",

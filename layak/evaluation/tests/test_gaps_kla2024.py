@@ -1,0 +1,156 @@
+"""The gap analysis and the cheapest path on the national KLA 2024 instrument: an indicator never
+counts more than its own maximum, so one already at its maximum offers no gain, and questions of
+one indicator share the room it has left.
+
+KLA 2024's Indikator 19 (K4-19, sekolah ramah anak) is worth 51 points while its 13 questions add
+up to 54 (4 + 5 × 3.2 + 2 + 6 + 5 + 6 + 4 × 5)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from layak.evaluation import actions, gaps
+from layak.evaluation.demo import windows_open_at
+from layak.evaluation.models import Answer, Stage
+from layak.frameworks.actions import bundled_load
+from layak.frameworks.models import InstrumentVersion
+from layak.regions.models import Region
+from layak.testing import BEKASI
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bekasi(personas):
+    bundled_load()
+    version = InstrumentVersion.objects.get(framework__code="kla2024")
+    cycle = actions.cycle_create(
+        actor=personas.ministry,
+        name="Evaluasi KLA 2024",
+        instrument=version,
+        windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT),
+    )
+    (assessment,) = actions.cycle_add_districts(
+        actor=personas.ministry, cycle=cycle, regions=Region.objects.filter(code=BEKASI)
+    )
+    return assessment
+
+
+def answer(personas, assessment, code: str, level: str) -> None:
+    """The district administrator chooses the answer level named ``level`` on the form."""
+    row = Answer.objects.select_related("question").get(assessment=assessment, question__code=code)
+    option = row.question.options.get(label__startswith=level)
+    actions.answer_save(
+        actor=personas.bekasi_admin,
+        answer=row,
+        value={"option": str(option.pk)},
+        note="",
+        revision=row.revision,
+    )
+
+
+def k4_19(assessment) -> gaps.IndicatorGap:
+    return next(g for g in gaps.gap_analysis(assessment) if g.indicator.code == "K4-19")
+
+
+def codes(items) -> list[str]:
+    return [i.answer.question.code for i in items]
+
+
+def test_an_indicator_at_its_maximum_offers_no_gain(personas, bekasi):
+    questions = list(
+        Answer.objects.filter(assessment=bekasi, question__indicator__code="K4-19")
+        .order_by("question__order")
+        .values_list("question__code", flat=True)
+    )
+    assert len(questions) == 13
+    for code in questions:
+        answer(personas, bekasi, code, "Terpenuhi sepenuhnya")
+    gap = k4_19(bekasi)
+    assert (gap.points, gap.max_points, gap.room) == (51, 51, 0)
+    assert gap.not_yet == [] and len(gap.done) == 13
+
+    # K4-19.3 drops to "Tidak ada" (−2 of its own 2): the indicator still holds 52 ≥ 51 points,
+    # so improving K4-19.3 again would add nothing to the total.
+    answer(personas, bekasi, "K4-19.3", "Tidak ada")
+    gap = k4_19(bekasi)
+    assert (gap.points, gap.room) == (51, 0)
+    assert gap.not_yet == []
+    assert "K4-19" not in {
+        i.answer.question.indicator.code for i in gaps.cheapest_path(bekasi).items
+    }
+    page = client_page(personas, bekasi)
+    row = page[page.index('data-testid="indicator-K4-19"') :]
+    assert "sudah maksimal" in row[: row.index("</tr>")]
+
+    # K4-19.4 drops too (−6): 46 points, 5 of room; K4-19.4 offers those 5, not its own 6.
+    answer(personas, bekasi, "K4-19.4", "Tidak ada")
+    gap = k4_19(bekasi)
+    assert (gap.points, gap.room) == (46, 5)
+    assert [(i.answer.question.code, i.gain) for i in gap.not_yet] == [
+        ("K4-19.3", 2),
+        ("K4-19.4", 5),
+    ]
+
+
+def test_questions_of_one_indicator_share_its_room_on_the_cheapest_path(personas, bekasi):
+    for code in Answer.objects.filter(
+        assessment=bekasi, question__indicator__code="K4-19"
+    ).values_list("question__code", flat=True):
+        answer(personas, bekasi, code, "Terpenuhi sepenuhnya")
+    answer(personas, bekasi, "K4-19.3", "Tidak ada")
+    answer(personas, bekasi, "K4-19.4", "Tidak ada")
+    # The ministry gates both questions: the path must take them first, whatever they add.
+    version = bekasi.cycle.instrument
+    for code in ("K4-19.3", "K4-19.4"):
+        actions.gate_add(
+            actor=personas.ministry,
+            cycle=bekasi.cycle,
+            question=version.questions.get(code=code),
+            max_band=version.bands.get(code="NONE"),
+            reason="Sekolah ramah anak wajib dipenuhi",
+        )
+    path = gaps.cheapest_path(bekasi)
+    assert path.target.code == "PRATAMA"
+    assert codes(path.items[:2]) == ["K4-19.3", "K4-19.4"]
+    # Together they add the indicator's 5 points of room, not their own 2 + 6.
+    assert [i.gain for i in path.items[:2]] == [Decimal(2), Decimal(3)]
+    assert "K4-19" not in {i.answer.question.indicator.code for i in path.items[2:]}
+    assert path.reached
+    assert sum((i.gain for i in path.items), Decimal(0)) >= path.needed
+
+
+def client_page(personas, assessment) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(personas.bekasi_admin)
+    response = client.get(reverse("evaluation:gaps", args=[assessment.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_gap_page_reads_cluster_by_cluster_in_a_fixed_number_of_queries(
+    personas, bekasi, django_assert_max_num_queries
+):
+    answer(personas, bekasi, "KL-1.1", "Perda")
+    page = client_page(personas, bekasi)
+    groups = [page.index(f'data-testid="group-{code}"') for code in ("KL", "K1", "K5", "KD")]
+    assert groups == sorted(groups)
+    assert "Analisis kesenjangan" in page
+    kl = page[groups[0] : groups[1]]
+    assert "Kelembagaan" in kl and 'data-testid="indicator-KL-1"' in kl
+    # The same number of queries with one answer saved as with many.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client_page(personas, bekasi)
+    for code in ("K3-12.1", "K3-13.1", "K4-19.1", "K4-20.1"):
+        answer(personas, bekasi, code, "Terpenuhi sepenuhnya")
+    with CaptureQueriesContext(connection) as more:
+        client_page(personas, bekasi)
+    assert len(more) == len(few)
