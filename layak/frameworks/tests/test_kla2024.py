@@ -221,8 +221,14 @@ def test_ogan_ilir_2024_recap_gives_nindya(personas, version):
     answers = Answer.objects.filter(assessment=assessment).select_related("question")
     assert answers.count() == 274
     Score.objects.bulk_create(
-        Score(answer=a, stage=Stage.Kind.SELF_ASSESSMENT, points=recap[a.question.code])
-        for a in answers
+        (
+            Score(answer=a, stage=Stage.Kind.SELF_ASSESSMENT, points=recap[a.question.code])
+            for a in answers
+        ),
+        # The computed KELANA/DEKELA shares were scored when the assessment was opened.
+        update_conflicts=True,
+        unique_fields=["answer", "stage"],
+        update_fields=["points"],
     )
     result = scores.results(cycle)[assessment.pk]
     assert result.total == D("771.81")
@@ -321,8 +327,14 @@ def test_accepting_tobacco_advertising_costs_its_2_points_and_the_cycles_gate_ca
     recap = _recap()
     answers = Answer.objects.filter(assessment=assessment).select_related("question")
     Score.objects.bulk_create(
-        Score(answer=a, stage=Stage.Kind.SELF_ASSESSMENT, points=recap[a.question.code])
-        for a in answers
+        (
+            Score(answer=a, stage=Stage.Kind.SELF_ASSESSMENT, points=recap[a.question.code])
+            for a in answers
+        ),
+        # The computed KELANA/DEKELA shares were scored when the assessment was opened.
+        update_conflicts=True,
+        unique_fields=["answer", "stage"],
+        update_fields=["points"],
     )
     assert scores.results(cycle)[assessment.pk].predicate.band.code == "NINDYA"  # 2 of 2 points
     # The district says it still accepts tobacco advertising: the answer earns nothing.
