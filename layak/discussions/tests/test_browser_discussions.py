@@ -30,7 +30,7 @@ def write(thread, text: str) -> None:
     thread.get_by_role("button", name="Kirim").click()
 
 
-def test_the_office_and_the_secretariat_discuss_a_returned_answer(page):
+def test_the_office_and_the_secretariat_discuss_a_returned_answer(page, tmp_path):
     personas = make_personas()
     ev = make_cycle(personas)
     submit_all(personas, ev)
@@ -79,7 +79,7 @@ def test_the_office_and_the_secretariat_discuss_a_returned_answer(page):
     for width, height in ((390, 844), (1366, 900)):
         page.set_viewport_size({"width": width, "height": height})
         card.scroll_into_view_if_needed()
-        page.screenshot(path=f"/tmp/discussion-{width}.png", full_page=True)
+        page.screenshot(path=tmp_path / f"discussion-{width}.png", full_page=True)
     sign_out(page)
 
     # The secretariat is told, opens the thread and answers.

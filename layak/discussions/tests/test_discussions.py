@@ -370,7 +370,10 @@ def test_the_lazy_thread_is_a_part_with_its_count(client, personas, answer):
     response = client.get(thread_url("answer", answer.pk) + "?lazy=1", HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert "<html" not in page
-    assert f'id="discussion-answer-{answer.pk}-count" data-testid="discussion-count" hx-swap-oob="true">1<' in page
+    assert (
+        f'id="discussion-answer-{answer.pk}-count" data-testid="discussion-count" '
+        'hx-swap-oob="true">1<' in page
+    )
 
 
 def test_the_verification_page_carries_each_items_discussion(client, personas, evaluation):
@@ -475,3 +478,27 @@ def test_a_follow_ups_thread_on_its_meeting_page(client, personas):
     assert (
         say(client, personas["bekasi.partner"], "followup", follow_up.pk, "Ikut").status_code == 403
     )
+
+
+def test_the_demo_discusses_the_item_the_province_returned(personas, evaluation):
+    from layak.discussions import demo
+    from layak.evaluation import verification
+    from layak.evaluation.models import Stage
+    from layak.evaluation.tests.test_verification import move_to, submit_all
+
+    submit_all(personas, evaluation)
+    move_to(evaluation, Stage.Kind.PROVINCE)
+    t21 = evaluation.answers["T-2.1"]
+    verification.verify_return(actor=personas.jabar, answer=t21, reason="Data belum lengkap")
+    demo.seed_demo()
+    thread = Thread.objects.get()
+    assert thread.item_id == t21.pk
+    authors = list(thread.messages.values_list("author__email", flat=True))
+    assert authors == [
+        personas["bekasi.disdukcapil"].email,
+        personas.bekasi_admin.email,
+        personas.jabar.email,
+    ]
+    assert notices().filter(recipient=personas.jabar, kind=Notice.Kind.MENTION).exists()
+    demo.seed_demo()  # a second run changes nothing
+    assert Message.objects.count() == 3

@@ -20,7 +20,12 @@ PROGRAMME_DEMOS = [
     "layak.participation.demo",
 ]
 # After the evaluation demo: what the districts publish on the public portal.
-LATE_DEMOS = ["layak.dashboards.demo", "layak.portal.demo", "layak.reports.demo"]
+LATE_DEMOS = [
+    "layak.dashboards.demo",
+    "layak.portal.demo",
+    "layak.reports.demo",
+    "layak.discussions.demo",
+]
 
 
 class Command(BaseCommand):
