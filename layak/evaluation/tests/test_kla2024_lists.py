@@ -412,3 +412,69 @@ def test_the_proposal_is_reviewed_cluster_by_cluster(client, personas, kla):
     assert set(active.values_list("organisation", flat=True)) == {dinkes.pk}
     assert active.filter(answer__question__indicator__group=kept).exists()
     assert not active.filter(answer__question__indicator__group=left).exists()
+
+
+def test_a_question_renamed_in_the_new_version_is_matched_by_the_question_it_continues(
+    client, personas, evaluation
+):
+    from layak.frameworks.actions import questions_map
+    from layak.testing import small_spec
+
+    spec = small_spec()
+    spec.questions[2].code = "T-2.9"  # was T-2.1, given to Disdukcapil last year
+    draft = build_version(spec, previous=evaluation.version)
+    renamed = draft.questions.get(code="T-2.9")
+    old = evaluation.answers["T-2.1"].question
+    questions_map(actor=personas.ministry, version=draft, mapping={renamed.pk: old.pk})
+    version = version_publish(actor=personas.ministry, version=draft)
+    bekasi, _gm = new_cycle(personas, version, "Evaluasi Uji Berikutnya")
+    client.force_login(personas.bekasi_admin)
+    client.post(assign_url(bekasi), {"copy": "1"})
+
+    def offices(code: str) -> set[str]:
+        return set(
+            Assignment.objects.filter(
+                answer__assessment=bekasi, answer__question__code=code, is_active=True
+            ).values_list("organisation__acronym", flat=True)
+        )
+
+    assert offices("T-2.9") == offices("T-2.2") == {"Disdukcapil"}
+    assert offices("T-1.1") == offices("T-1.2") == {"Dinkes", "DP3A"}
+
+
+def test_ready_items_are_typed_drafts_and_returned_items_of_the_persons_office(
+    client, personas, kla, k1_to_dinkes
+):
+    from layak.evaluation import bulk
+
+    ready = set(bulk.ready_to_submit(personas.bekasi_dinkes, kla.bekasi))
+    assert ready == set(k1_to_dinkes.filled)
+    # Another office has nothing ready here; an empty draft never is.
+    assert not bulk.ready_to_submit(personas["bekasi.disdukcapil"], kla.bekasi).exists()
+    client.force_login(personas.bekasi_dinkes)
+    client.post(f"/evaluation/assessments/{kla.bekasi.pk}/submit-ready/")
+    # A returned item is ready again (the rules say whether it can go as it is).
+    returned = k1_to_dinkes.ready[0]
+    actions.answer_return(actor=personas.bekasi_admin, answer=returned, reason="Perbaiki")
+    ready = set(bulk.ready_to_submit(personas.bekasi_dinkes, kla.bekasi))
+    assert ready == {returned, k1_to_dinkes.refused}
+    result = bulk.submit_ready(actor=personas.bekasi_dinkes, assessment=kla.bekasi)
+    assert result.done == [returned] and [a for a, _r in result.refused] == [k1_to_dinkes.refused]
+
+
+def test_my_items_and_the_assignment_page_cost_a_fixed_number_of_queries(
+    client, personas, kla, k1_to_dinkes, django_assert_max_num_queries
+):
+    client.force_login(personas.bekasi_dinkes)
+    with django_assert_max_num_queries(20):
+        html = client.get("/evaluation/my-items/").content.decode()
+    indicators = Indicator.objects.filter(group__code="K1", group__version=kla.version)
+    assert html.count('data-testid="percent"') == indicators.count()
+    # Searched by a question's code: its indicator only.
+    code = k1_to_dinkes.ready[0].question.code
+    html = client.get("/evaluation/my-items/", {"q": code}).content.decode()
+    assert html.count('data-testid="percent"') == 1 and f'value="{code}"' in html
+    client.force_login(personas.bekasi_admin)
+    with django_assert_max_num_queries(25):
+        response = client.get(assign_url(kla.bekasi))
+    assert len(response.content) < 200_000
