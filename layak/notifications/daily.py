@@ -63,5 +63,5 @@ def run_daily(today: datetime.date | None = None) -> DailyResult:
             log.exception("Daily check %s failed", name)
             failed.append(name)
     retried = email.send_pending()
-    digests = email.send_digests()
+    digests = email.send_digests(today)
     return DailyResult(notices, retried, digests, failed)

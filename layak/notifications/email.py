@@ -129,14 +129,20 @@ def send_pending(now: datetime.datetime | None = None) -> int:
     return _send_each(notices)
 
 
-def send_digests() -> int:
-    """One email per person listing their unread digest notices not emailed yet. Returns the
-    number of emails sent; running it twice sends nothing new."""
+def send_digests(today: datetime.date | None = None) -> int:
+    """One email per person listing their unread digest notices of the days before ``today``
+    not emailed yet. Returns the number of emails sent. Notices of today wait for tomorrow's
+    digest, so however often the daily run runs, a person gets at most one digest a day."""
+    today = today or timezone.localdate()
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     by_user: dict[int, list[Notice]] = defaultdict(list)
     users: dict[int, User] = {}
     for notice in (
         Notice.objects.filter(
-            delivery=Delivery.DIGEST, emailed_at__isnull=True, read_at__isnull=True
+            delivery=Delivery.DIGEST,
+            emailed_at__isnull=True,
+            read_at__isnull=True,
+            created_at__lt=midnight,
         )
         .select_related("recipient")
         .order_by("created_at", "pk")

@@ -3,9 +3,13 @@ a failing server delays email but loses no notice, the daily digest."""
 
 from __future__ import annotations
 
+import datetime
+import io
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from layak.evaluation import actions
@@ -133,17 +137,20 @@ def test_unreachable_mail_server_does_not_break_the_hand_off(
 def test_daily_digest_one_email_per_person_once(
     personas: Personas, evaluation, smtp_server: Inbox, settings
 ) -> None:
-    settings.REMINDER_LEAD_DAYS = [1]  # no deadline reminder today: only the digest
+    settings.REMINDER_LEAD_DAYS = [1]  # no deadline reminder these days: only the digest
     dinkes = personas.bekasi_dinkes
     with transaction.atomic():
         preferences_set(actor=dinkes, choices={K.ITEM_RETURNED: Delivery.DIGEST})
     _return_t11(personas, evaluation)
     assert smtp_server.to(dinkes.email) == []
-    call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("send_reminders", stdout=io.StringIO())
+    assert smtp_server.to(dinkes.email) == []  # today's notices go in tomorrow's digest
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert run_daily(tomorrow).digests >= 1
     received = smtp_server.to(dinkes.email)
     assert len(received) == 1
     assert "pemberitahuan baru" in str(received[0]["Subject"])
     plain, _html = _parts(received[0])
     assert "Lampirkan SK yang ditandatangani" in plain
-    assert notice_email.send_digests() == 0
+    assert notice_email.send_digests(tomorrow) == 0  # a second run the same day: nothing
     assert len(smtp_server.to(dinkes.email)) == 1
