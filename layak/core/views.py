@@ -79,11 +79,13 @@ def home(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in ActionKind.values:
         kind = ""
+    listed = actions.of_kind(kind) if kind else actions.items
     context: dict[str, object] = {
         "memberships": memberships,
         "roles": my_roles,
         "actions": actions,
-        "action_items": (actions.of_kind(kind) if kind else actions.items)[:HOME_ACTIONS],
+        "action_items": listed[:HOME_ACTIONS],
+        "action_more": max(len(listed) - HOME_ACTIONS, 0),
         "action_kind": kind,
     }
 

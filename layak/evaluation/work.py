@@ -145,7 +145,11 @@ def to_verify(user: User) -> list[dict[str, Any]]:
         .distinct()
         .select_related("region", "cycle__instrument__framework")
         .prefetch_related("cycle__stages")
-        .annotate(items=Count("answers", distinct=True))
+        .annotate(
+            # Items sent back by a verifier are with the region or waiting for a new check,
+            # counted apart below.
+            items=Count("answers", filter=Q(answers__returned_at_stage=""), distinct=True)
+        )
         .order_by("region__name", "pk")
     )
     rows: list[dict[str, Any]] = []
@@ -164,7 +168,9 @@ def to_verify(user: User) -> list[dict[str, Any]]:
     ids = {a.pk for a, _, _ in candidates}
     scored = {
         (a, s): n
-        for a, s, n in Score.objects.filter(answer__assessment_id__in=ids)
+        for a, s, n in Score.objects.filter(
+            answer__assessment_id__in=ids, answer__returned_at_stage=""
+        )
         .values_list("answer__assessment_id", "stage")
         .annotate(n=Count("pk"))
     }

@@ -240,24 +240,46 @@ def test_another_districts_work_never_appears(personas, evaluation):
     assert K.EVALUATION_TO_REVIEW not in ministry.counts
 
 
-def test_a_province_verifier_sees_the_submitted_assessments_of_its_province(personas):
-    from layak.evaluation.models import Answer, Assessment
-    from layak.testing import make_cycle, move_stages
+def test_a_province_verifier_sees_the_submitted_assessments_of_its_province(personas, evaluation):
+    from layak.evaluation import verification
+    from layak.evaluation.tests.test_verification import move_to, submit_all
 
-    ev = make_cycle(personas)
-    Answer.objects.filter(assessment=ev.bekasi).update(status=Answer.Status.ACCEPTED)
-    Assessment.objects.filter(pk=ev.bekasi.pk).update(status=Assessment.Status.SUBMITTED)
-    move_stages(ev.cycle, "province")
-    got = needs_action(personas.jabar)
-    [item] = got.of_kind(K.EVALUATION_TO_VERIFY)
+    ev = evaluation
+    submit_all(personas, ev)
+    # Before the province stage opens, nothing waits for the verifier.
+    assert needs_action(personas.jabar).of_kind(K.EVALUATION_TO_VERIFY) == []
+    move_to(ev, "province")
+    [item] = needs_action(personas.jabar).of_kind(K.EVALUATION_TO_VERIFY)
     assert item.region == "Kabupaten Bekasi"
+    assert item.title == "Verifikasi administrasi provinsi: Evaluasi Uji"
     assert item.detail == "4 butir belum diverifikasi"
     assert item.url == f"/evaluation/assessments/{ev.bekasi.pk}/verify/province/"
     assert item.deadline == ev.cycle.stages.get(kind="province").closes_at
-    # Kalimantan Tengah's verifier verifies another province.
+    # Kalimantan Tengah's verifier verifies another province; the ministry at its own stage.
     assert needs_action(personas["verifier.kalteng"]).of_kind(K.EVALUATION_TO_VERIFY) == []
-    # The ministry's turn comes at its own stage.
     assert needs_action(personas.ministry).of_kind(K.EVALUATION_TO_VERIFY) == []
+    # An item the verifier returns waits for the district and its office, then, corrected and
+    # accepted again, for the verifier's new check.
+    returned = ev.answers["T-2.1"]
+    verification.verify_return(actor=personas.jabar, answer=returned, reason="Pakai data 2025")
+    verification.verify_agree_rest(actor=personas.jabar, assessment=ev.bekasi, stage="province")
+    assert needs_action(personas.jabar).of_kind(K.EVALUATION_TO_VERIFY) == []
+    for who in (personas.bekasi_admin, personas["bekasi.disdukcapil"]):
+        [back] = needs_action(who).of_kind(K.EVALUATION_RETURNED)
+        assert back.detail == "Pakai data 2025"
+        assert back.deadline == ev.cycle.stages.get(kind="province").closes_at
+    capil = personas["bekasi.disdukcapil"]
+    answers.answer_save(
+        actor=capil,
+        answer=fresh(returned),
+        value={"number": "95"},
+        note="",
+        revision=fresh(returned).revision,
+    )
+    answers.answer_submit(actor=capil, answer=fresh(returned))
+    answers.answer_accept(actor=personas.bekasi_admin, answer=fresh(returned))
+    [item] = needs_action(personas.jabar).of_kind(K.EVALUATION_TO_VERIFY)
+    assert item.detail == "1 butir yang diperbaiki menunggu pemeriksaan ulang"
 
 
 def test_pending_invitations_wait_for_the_administrator(personas):
@@ -331,7 +353,9 @@ def test_the_list_stays_within_its_query_budget(
 # ---- the home page and the API ----------------------------------------------------------
 
 
-def test_the_home_page_shows_the_list_first_with_chips_per_kind(client, personas, evaluation):
+def test_the_home_page_shows_the_list_first_with_chips_per_kind(
+    client, personas, evaluation, monkeypatch
+):
     world = make_plan(personas)
     m = meeting(personas, date=datetime.date(2025, 3, 13))
     taskforce.follow_up_add(
@@ -358,6 +382,14 @@ def test_the_home_page_shows_the_list_first_with_chips_per_kind(client, personas
     assert 'data-testid="chip-follow_up" aria-current="true"' in html
     # An unknown kind shows everything.
     assert "2 butir untuk dijawab" in client.get("/?kind=xyz").content.decode()
+    # Past the entries the page shows, it says how many more there are.
+    from layak.core import views
+
+    entries = needs_action(personas.bekasi_dinkes).total - 1  # two items to answer: one entry
+    monkeypatch.setattr(views, "HOME_ACTIONS", 2)
+    html = client.get("/").content.decode()
+    assert f"Masih ada {entries - 2} lagi dengan batas waktu lebih akhir" in html
+    assert html.count('<li data-testid="action-') == 2
     # Someone with nothing to do is told so.
     client.force_login(personas.bekasi_regent)
     assert "Saat ini tidak ada yang menunggu tindakan Anda." in client.get("/").content.decode()
