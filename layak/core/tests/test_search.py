@@ -133,6 +133,29 @@ def test_gunung_mas_people_never_find_bekasi_rows(client, personas, role):
     assert found(client, personas[role], "rina kartika") == []
 
 
+def test_a_province_verifier_finds_only_its_province(client, personas, evaluation):
+    meeting(personas, "32.16", "Rapat Gugus Tugas Bekasi")
+    meeting(personas, "62.10", "Rapat Gugus Tugas Gunung Mas")
+    assert groups(client, personas.jabar, "rapat gugus")["meetings"] == ["Rapat Gugus Tugas Bekasi"]
+    kalteng = personas["verifier.kalteng"]
+    assert groups(client, kalteng, "rapat gugus")["meetings"] == ["Rapat Gugus Tugas Gunung Mas"]
+    assert found(client, kalteng, "bekasi") == []
+    details = [
+        h.detail
+        for g in client.get("/search/", {"q": "t-1.1"}).context["groups"]
+        for h in g.hits
+        if g.kind.code == "items"
+    ]
+    assert details and all("Gunung Mas" in d for d in details)
+
+
+def test_the_page_reads_in_english_for_an_english_reader(client, personas, english):
+    client.force_login(personas.bekasi_admin)
+    html = client.get("/search/", {"q": "zzzqqq"}).content.decode()
+    assert "Nothing within your reach matches “zzzqqq”." in html
+    assert 'placeholder="Search… (press /)"' in html
+
+
 def test_an_office_finds_only_its_own_evaluation_items(client, personas, evaluation):
     dinkes = groups(client, personas.bekasi_dinkes, "T-")["items"]
     assert dinkes and all(t.startswith("T-1.") for t in dinkes)
@@ -206,7 +229,10 @@ def _queries(client, text: str, **params: str) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("role", ["ministry", "bekasi.admin", "bekasi.dinkes"])
+@pytest.mark.parametrize(
+    "role",
+    ["ministry", "verifier.jabar", "assessor", "bekasi.admin", "bekasi.dinkes", "bekasi.village"],
+)
 def test_the_search_costs_the_same_queries_whatever_the_data(client, personas, evaluation, role):
     client.force_login(personas[role])
     meeting(personas, "32.16", "Rapat Uji 0")
