@@ -113,7 +113,11 @@ def message_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             status = 200 if request.htmx else 400
         else:
             if request.htmx:
-                return _render_thread(request, kind, item)
+                # The form stood in place of its message; the whole thread is drawn again.
+                response = _render_thread(request, kind, item)
+                response["HX-Retarget"] = f"#discussion-{kind.slug}-{item.pk}"
+                response["HX-Reswap"] = "outerHTML"
+                return response
             url = reverse("discussions:thread", args=[kind.slug, item.pk])
             return redirect(f"{url}#message-{message.pk}")
     context = {
@@ -124,6 +128,7 @@ def message_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "message": message,
         "body": body,
         "error": error,
+        "lazy": (request.POST or request.GET).get("lazy") == "1",
     }
     template = "discussions/_message_edit.html" if request.htmx else "discussions/edit.html"
     return render(request, template, context, status=status)

@@ -76,6 +76,16 @@ def test_the_office_and_the_secretariat_discuss_a_returned_answer(page, tmp_path
     expect(card.get_by_test_id("message")).to_contain_text("data persalinan dari mana")
     expect(card.get_by_test_id("discussion-count")).to_have_text("1")
     expect(card.locator("textarea[name=body]")).to_have_value("")
+    # It sharpens its question; the earlier text stays readable.
+    card.get_by_test_id("message").get_by_role("link", name="Ubah").click()
+    edit = card.locator("form[action$='/edit/'] textarea[name=body]")
+    edit.fill(f"@{admin.email} data persalinan 2025 dari mana sebaiknya: SIMPUS atau BPS?")
+    card.get_by_role("button", name="Simpan perubahan").click()
+    expect(card.get_by_test_id("message")).to_contain_text("SIMPUS atau BPS")
+    expect(card.get_by_test_id("message").locator("details summary")).to_have_text(
+        "Teks sebelumnya"
+    )
+    expect(card.get_by_test_id("discussion-count")).to_have_text("1")
     for width, height in ((390, 844), (1366, 900)):
         page.set_viewport_size({"width": width, "height": height})
         card.scroll_into_view_if_needed()

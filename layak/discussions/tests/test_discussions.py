@@ -502,3 +502,32 @@ def test_the_demo_discusses_the_item_the_province_returned(personas, evaluation)
     assert notices().filter(recipient=personas.jabar, kind=Notice.Kind.MENTION).exists()
     demo.seed_demo()  # a second run changes nothing
     assert Message.objects.count() == 3
+
+
+def test_the_thread_page_costs_the_same_whatever_its_length(client, personas, answer):
+    dinkes, admin = personas.bekasi_dinkes, personas.bekasi_admin
+    say(client, dinkes, "answer", answer.pk, f"@{admin.email} satu")
+    client.force_login(admin)
+    url = thread_url("answer", answer.pk)
+    small = queries(client, url)
+    for i in range(6):
+        say(client, dinkes, "answer", answer.pk, f"@{admin.email} pesan {i}")
+        client.post(
+            reverse("discussions:message_edit", args=[Message.objects.last().pk]),
+            {"body": f"pesan {i} diubah"},
+        )
+    client.force_login(admin)
+    assert queries(client, url) == small
+
+
+def test_an_edit_in_the_page_redraws_the_whole_thread(client, personas, answer):
+    say(client, personas.bekasi_dinkes, "answer", answer.pk, "Sudah.")
+    message = Message.objects.get()
+    url = reverse("discussions:message_edit", args=[message.pk])
+    form = client.get(url + "?lazy=1", HTTP_HX_REQUEST="true").content.decode()
+    assert f'hx-target="#message-{message.pk}"' in form and 'name="lazy"' in form
+    response = client.post(url, {"body": "Sudah lengkap.", "lazy": "1"}, HTTP_HX_REQUEST="true")
+    assert response["HX-Retarget"] == f"#discussion-answer-{answer.pk}"
+    assert "Sudah lengkap." in response.content.decode()
+    refused = client.post(url, {"body": " ", "lazy": "1"}, HTTP_HX_REQUEST="true")
+    assert "HX-Retarget" not in refused and "Tulis pesan." in refused.content.decode()
