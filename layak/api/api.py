@@ -146,6 +146,7 @@ api.add_router("/", datavalues_router)
 api.add_router("/", "layak.api.instrument.router")  # the instruments, read-only
 # What waits for the caller, as on their home page (layak/api/me.py).
 api.add_router("/", "layak.api.me.router")
+api.add_router("/", "layak.notifications.api.router")  # the caller's notices
 
 
 def _user(request: HttpRequest) -> User:

@@ -133,3 +133,19 @@ def test_badge_and_inbox_cost_the_same_whatever_the_number_of_notices(
     small = _queries(client, url)
     tell(personas, 25)
     assert _queries(client, url) == small
+
+
+def test_api_lists_my_notices_in_my_language_and_marks_one_read(client, personas) -> None:
+    notices = tell(personas, 3)
+    client.force_login(personas.bekasi_dinkes)
+    body = client.get("/api/v1/me/notices?limit=2").json()
+    assert body["unread"] == 3 and len(body["items"]) == 2 and body["next"]
+    assert body["items"][0]["text"].startswith("Rina mengembalikan T-")
+    assert body["items"][0]["label"] == "Butir dikembalikan oleh kabupaten/kota"
+    older = client.get(f"/api/v1/me/notices?limit=2&before={body['next']}").json()
+    assert len(older["items"]) == 1 and older["next"] is None
+    target = notices[0]
+    assert client.post(f"/api/v1/me/notices/{target.pk}/read").json()["read"] is True
+    assert client.get("/api/v1/me/notices?unread=true").json()["unread"] == 2
+    client.force_login(personas.bekasi_admin)
+    assert client.post(f"/api/v1/me/notices/{target.pk}/read").status_code == 404

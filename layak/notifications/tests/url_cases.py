@@ -22,6 +22,13 @@ CASES: dict[str, Case] = {
     "notifications:open": Case(kwargs=notice, only=RECIPIENT_ONLY),
     "notifications:mark_all_read": Case(method="post", signed_in=302),
     "notifications:preferences": Case(),
+    "api-1:me_notices": Case(anon=401),
+    "api-1:me_notice_read": Case(
+        method="post",
+        kwargs=lambda p: {"id": notice(p)["pk"]},
+        anon=401,
+        only={r: 404 for r in SIGNED_IN} | {"bekasi.dinkes": 200},
+    ),
 }
 
 
