@@ -85,8 +85,9 @@ def propose(assessment: Assessment) -> Proposal:
         )
         if kind:
             by_kind[kind].append(organisation)
+    # Computed questions too: their offices supply the evidence.
     answers = (
-        Answer.objects.filter(assessment=assessment, question__computed="")
+        Answer.objects.filter(assessment=assessment)
         .exclude(question__offices=[])
         .annotate(assigned=Exists(Assignment.objects.filter(answer=OuterRef("pk"), is_active=True)))
         .select_related("question__indicator__group")

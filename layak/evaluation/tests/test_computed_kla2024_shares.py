@@ -233,3 +233,18 @@ def test_the_shares_cost_two_queries_whatever_the_number_of_kecamatan(
         shares = computed.yes_shares(district, "kelana_yes")
     assert shares.yes == {"KD-25.2": 2}
     assert shares.regions == len(kecamatan)
+
+
+def test_computed_shares_are_still_proposed_to_their_offices_for_the_evidence(personas):
+    from layak.evaluation import proposal
+
+    bundled_load()
+    kla = district_self_assessment(personas, Region.objects.get(code="32.16"))
+    proposed = {
+        answer.question.code: organisation.acronym
+        for organisation, answers in proposal.propose(kla).by_organisation
+        for answer in answers
+    }
+    # Kawasan Tanpa Rokok in villages: computed, and Dinkes still attaches its evidence.
+    assert value(kla, "KD-26.12").question.computed == "dekela_yes"
+    assert proposed["KD-26.12"] in {"Dinkes", "Satpol PP"}
