@@ -22,12 +22,13 @@ computed alongside by a window function.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -60,6 +61,10 @@ class ActionKind(models.TextChoices):
 
 
 ORDER = {k: i for i, k in enumerate(ActionKind.values)}
+
+
+# What a source gives for one row: title, region, deadline, url, detail.
+Entry = tuple[str, str, datetime.datetime | None, str, str]
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,17 @@ class ActionList:
         if counted:
             self.counts[kind] = self.counts.get(kind, 0) + count
 
+    def add_rows(self, kind: str, rows: QuerySet[Any], entry: Callable[[Any], Entry]) -> None:
+        """An entry per row of the ordered ``rows`` (at most ``PER_SOURCE``), ``entry`` giving
+        its title, region, deadline, url and detail; the kind's count is the rows' full count,
+        read by a window function in the same query."""
+        listed = list(rows.annotate(total=Window(Count("pk")))[:PER_SOURCE])
+        for row in listed:
+            title, region, deadline, url, detail = entry(row)
+            self.add(kind, title, region, deadline, url, detail=detail, counted=False)
+        if listed:
+            self.counts[kind] = self.counts.get(kind, 0) + listed[0].total
+
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """A date deadline as the moment after its last day ends, the way stage windows are stored,
@@ -156,7 +172,6 @@ def _has(user: User, roles: Iterable[str]) -> bool:
     return bool(authz.roles(user) & set(roles))
 
 
-TOTAL = Window(Count("pk"))
 SECRETARIAT = {Role.DISTRICT_ADMIN}
 OFFICE = {Role.OFFICE_OPERATOR}
 ANSWERING = {Role.OFFICE_OPERATOR, Role.SUBDISTRICT_OPERATOR, Role.VILLAGE_OPERATOR}
@@ -280,48 +295,41 @@ def _plans(user: User, out: ActionList) -> None:
                 counted=False,
             )
         out.counts[ActionKind.REPORT_DUE] = len(due)
-        returned = list(
+        out.add_rows(
+            ActionKind.REPORT_RETURNED,
             ProgressReport.objects.filter(
                 organisation__in=offices, status=Status.RETURNED, plan__is_active=True
             )
             .select_related("plan__region", "organisation")
-            .annotate(total=TOTAL)
-            .order_by("year", "period", "pk")[:PER_SOURCE]
-        )
-        for report in returned:
-            out.add(
-                ActionKind.REPORT_RETURNED,
+            .order_by("year", "period", "pk"),
+            lambda r: (
                 gettext("Correct the progress report %(period)s of %(office)s")
-                % {"period": report.period_label, "office": report.organisation.name},
-                report.plan.region.name,
-                end_of_day(due_date(report.plan.reports_per_year, report.year, report.period)),
-                report.get_absolute_url(),
-                detail=report.return_reason,
-                counted=False,
-            )
-        out.counts[ActionKind.REPORT_RETURNED] = returned[0].total if returned else 0  # type: ignore[attr-defined]
+                % {"period": r.period_label, "office": r.organisation.name},
+                r.plan.region.name,
+                end_of_day(due_date(r.plan.reports_per_year, r.year, r.period)),
+                r.get_absolute_url(),
+                r.return_reason,
+            ),
+        )
     if _has(user, SECRETARIAT):
-        waiting = list(
+        out.add_rows(
+            ActionKind.REPORT_TO_ACCEPT,
             ProgressReport.objects.filter(
                 _granted(user, SECRETARIAT, "plan__region"),
                 status=Status.SUBMITTED,
                 plan__is_active=True,
             )
             .select_related("plan__region", "organisation")
-            .annotate(total=TOTAL)
-            .order_by("submitted_at", "pk")[:PER_SOURCE]
-        )
-        for report in waiting:
-            out.add(
-                ActionKind.REPORT_TO_ACCEPT,
+            .order_by("submitted_at", "pk"),
+            lambda r: (
                 gettext("Accept or return the progress report %(period)s of %(office)s")
-                % {"period": report.period_label, "office": report.organisation.name},
-                report.plan.region.name,
+                % {"period": r.period_label, "office": r.organisation.name},
+                r.plan.region.name,
                 None,
-                report.get_absolute_url(),
-                counted=False,
-            )
-        out.counts[ActionKind.REPORT_TO_ACCEPT] = waiting[0].total if waiting else 0  # type: ignore[attr-defined]
+                r.get_absolute_url(),
+                "",
+            ),
+        )
 
 
 # ---- task force, partners, participation, members ---------------------------------------
@@ -333,25 +341,20 @@ def _follow_ups(user: User, out: ActionList) -> None:
     mine = _orgs(user, {g.role for g in authz.grants(user)})
     if not mine:
         return
-    rows = list(
+    out.add_rows(
+        ActionKind.FOLLOW_UP,
         FollowUp.objects.for_user(user, A.VIEW)
         .filter(owner__in=mine, status=FollowUp.Status.OPEN, meeting__is_active=True)
         .select_related("meeting__region", "owner")
-        .annotate(total=TOTAL)
-        .order_by("due_date", "pk")[:PER_SOURCE]
-    )
-    for f in rows:
-        out.add(
-            ActionKind.FOLLOW_UP,
+        .order_by("due_date", "pk"),
+        lambda f: (
             f.description[:140],
             f.meeting.region.name,
             end_of_day(f.due_date),
             f.get_absolute_url(),
-            detail=f.owner.name,
-            counted=False,
-        )
-    if rows:
-        out.counts[ActionKind.FOLLOW_UP] = rows[0].total  # type: ignore[attr-defined]
+            f.owner.name,
+        ),
+    )
 
 
 def _partners(user: User, out: ActionList) -> None:
@@ -411,26 +414,22 @@ def _proposals(user: User, out: ActionList) -> None:
     roles = {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_OPERATOR, Role.VILLAGE_OPERATOR}
     if not _has(user, roles):
         return
-    rows = list(
+    out.add_rows(
+        ActionKind.PROPOSAL_TO_ANSWER,
         Proposal.objects.filter(
             _granted(user, roles, "region"), is_active=True, status=Proposal.Status.RECEIVED
         )
         .select_related("region", "forum")
-        .annotate(total=TOTAL)
-        .order_by("proposed_on", "pk")[:PER_SOURCE]
-    )
-    for p in rows:
-        out.add(
-            ActionKind.PROPOSAL_TO_ANSWER,
+        .order_by("proposed_on", "pk"),
+        lambda p: (
             gettext("Answer “%(topic)s” from %(forum)s")
             % {"topic": p.topic, "forum": p.forum.name},
             p.region.name,
             None,
             reverse("participation:proposal_follow_up", args=[p.pk]),
-            counted=False,
-        )
-    if rows:
-        out.counts[ActionKind.PROPOSAL_TO_ANSWER] = rows[0].total  # type: ignore[attr-defined]
+            "",
+        ),
+    )
 
 
 def _invitations(user: User, out: ActionList) -> None:
@@ -438,27 +437,23 @@ def _invitations(user: User, out: ActionList) -> None:
 
     if not authz.has_action(user, A.MANAGE):
         return
-    rows = list(
+    url = reverse("organisations:members") + "?pending=on"
+    out.add_rows(
+        ActionKind.INVITATION_PENDING,
         Membership.objects.for_user(user, A.MANAGE)
         .active()
         .pending()
         .select_related("user", "organisation__region")
-        .annotate(total=TOTAL)
-        .order_by("created_at", "pk")[:PER_SOURCE]
-    )
-    url = reverse("organisations:members") + "?pending=on"
-    for m in rows:
-        out.add(
-            ActionKind.INVITATION_PENDING,
+        .order_by("created_at", "pk"),
+        lambda m: (
             gettext("%(name)s has not accepted the invitation to %(organisation)s")
             % {"name": m.user.full_name or m.user.email, "organisation": m.organisation.name},
             m.organisation.region.name if m.organisation.region else "",
             None,
             url,
-            counted=False,
-        )
-    if rows:
-        out.counts[ActionKind.INVITATION_PENDING] = rows[0].total  # type: ignore[attr-defined]
+            "",
+        ),
+    )
 
 
 def needs_action(user: User) -> ActionList:

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from layak.core.tests.test_actions_list import fill_and_submit
 from layak.jobs import runner
 from layak.notifications.models import Notice
 from layak.participation.actions import ParticipationError, proposal_follow_up
@@ -45,14 +46,18 @@ def fresh(obj):
     return obj
 
 
-def submitted_report(personas, world, period=1):
-    dinkes = personas.bekasi_dinkes
-    report = plans.report_create(
-        actor=dinkes, plan=world.plan, organisation=world.dinkes, year=2025, period=period
+def new_report(personas, world, year=2025, period=1):
+    return plans.report_create(
+        actor=personas.bekasi_dinkes,
+        plan=world.plan,
+        organisation=world.dinkes,
+        year=year,
+        period=period,
     )
-    entries = {e.pk: {"output": D(10), "budget": D(0)} for e in report.entries.all()}
-    plans.report_save(actor=dinkes, report=report, entries=entries)
-    return plans.report_submit(actor=dinkes, report=fresh(report))
+
+
+def submitted_report(personas, world, year=2025, period=1):
+    return fill_and_submit(new_report(personas, world, year, period), personas.bekasi_dinkes)
 
 
 # ---- RAD KLA --------------------------------------------------------------------------
@@ -63,14 +68,7 @@ def test_a_submitted_report_tells_the_secretariat_and_the_review_tells_the_offic
     admin = personas.bekasi_admin
     with pytest.raises(PlanError):
         plans.report_submit(
-            actor=personas.bekasi_dinkes,
-            report=plans.report_create(
-                actor=personas.bekasi_dinkes,
-                plan=world.plan,
-                organisation=world.dinkes,
-                year=2025,
-                period=2,
-            ),
+            actor=personas.bekasi_dinkes, report=new_report(personas, world, period=2)
         )
     assert notices(K.RAD_REPORT_SUBMITTED) == []  # refused: no output given
     report = submitted_report(personas, world)
@@ -126,16 +124,7 @@ def test_the_daily_reminder_of_a_report_due_is_once_a_day_within_the_lead_days(p
     assert remind_due(datetime.date(2026, 4, 7)) == 0
     assert remind_due(datetime.date(2026, 4, 9)) == created
     # Submitted, the report is no longer reminded; past its due day, no more reminders.
-    report = plans.report_create(
-        actor=personas.bekasi_dinkes,
-        plan=world.plan,
-        organisation=world.dinkes,
-        year=2026,
-        period=1,
-    )
-    entries = {e.pk: {"output": D(10), "budget": D(0)} for e in report.entries.all()}
-    plans.report_save(actor=personas.bekasi_dinkes, report=report, entries=entries)
-    plans.report_submit(actor=personas.bekasi_dinkes, report=fresh(report))
+    submitted_report(personas, world, 2026, 1)
     before = Notice.objects.filter(recipient=personas.bekasi_dinkes, kind=K.RAD_REPORT_DUE)
     count = before.count()
     remind_due(datetime.date(2026, 4, 10))
