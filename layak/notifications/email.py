@@ -20,6 +20,7 @@ import datetime
 import logging
 import smtplib
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -81,31 +82,47 @@ def send_notices(notice_ids: list[int]) -> int:
     return _send_each(notices)
 
 
+def _one(user: User, notices: list[Notice]) -> EmailMultiAlternatives:
+    """The email of one notice sent at once: its kind as the subject."""
+    with translation.override(user.language):
+        kind = str(notices[0].get_kind_display())
+    return _message(user, "notice", {"entries": _entries(user, notices), "kind": kind})
+
+
+def _digest(user: User, notices: list[Notice]) -> EmailMultiAlternatives:
+    return _message(user, "digest", {"entries": _entries(user, notices)})
+
+
 def _send_each(notices: list[Notice]) -> int:
-    sent = 0
-    if not notices:
+    return _deliver([(n.recipient, [n]) for n in notices], _one)
+
+
+def _deliver(
+    batches: list[tuple[User, list[Notice]]],
+    build: Callable[[User, list[Notice]], EmailMultiAlternatives],
+) -> int:
+    """Send one email per batch over one connection, marking its notices emailed once the
+    server took it. At the first refusal the rest wait for the next run. Returns emails sent."""
+    batches = [b for b in batches if b[0].is_active and b[0].email]
+    if not batches:
         return 0
     try:
         connection = get_connection()
         connection.open()
     except MAIL_ERRORS:
-        log.warning("Mail server unavailable; %s notice emails wait", len(notices))
+        log.warning("Mail server unavailable; %s emails wait", len(batches))
         return 0
+    sent = 0
     try:
-        for notice in notices:
-            user = notice.recipient
-            if not user.is_active or not user.email:
-                continue
-            with translation.override(user.language):
-                kind = str(notice.get_kind_display())
-            mail = _message(user, "notice", {"entries": _entries(user, [notice]), "kind": kind})
+        for user, notices in batches:
+            mail = build(user, notices)
             mail.connection = connection
             try:
                 mail.send()
             except MAIL_ERRORS:
-                log.warning("Mail server refused the email for notice %s", notice.pk)
-                break  # the rest wait for the next run
-            Notice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
+                log.warning("Mail server refused an email to user %s; the rest wait", user.pk)
+                break
+            Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
             sent += 1
     finally:
         with contextlib.suppress(*MAIL_ERRORS):
@@ -149,30 +166,4 @@ def send_digests(today: datetime.date | None = None) -> int:
     ):
         by_user[notice.recipient_id].append(notice)
         users[notice.recipient_id] = notice.recipient
-    if not by_user:
-        return 0
-    try:
-        connection = get_connection()
-        connection.open()
-    except MAIL_ERRORS:
-        log.warning("Mail server unavailable; digests wait for the next run")
-        return 0
-    sent = 0
-    try:
-        for uid, notices in by_user.items():
-            user = users[uid]
-            if not user.is_active or not user.email:
-                continue
-            mail = _message(user, "digest", {"entries": _entries(user, notices)})
-            mail.connection = connection
-            try:
-                mail.send()
-            except MAIL_ERRORS:
-                log.warning("Mail server refused the digest for user %s", uid)
-                break
-            Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
-            sent += 1
-    finally:
-        with contextlib.suppress(*MAIL_ERRORS):
-            connection.close()
-    return sent
+    return _deliver([(users[uid], notices) for uid, notices in by_user.items()], _digest)

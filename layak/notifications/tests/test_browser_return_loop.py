@@ -19,7 +19,7 @@ from layak.testing import make_cycle, make_personas, sign_in, sign_out
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_inbox(page):  # type: ignore[no-untyped-def]
+def open_inbox(page):
     page.get_by_test_id("inbox-link").click()
     page.wait_for_url(re.compile(r"/notifications/$"))
     return page.get_by_test_id("notices")

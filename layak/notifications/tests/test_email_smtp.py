@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from layak.evaluation import actions
-from layak.evaluation.tests.test_workflow import option
 from layak.notifications import email as notice_email
 from layak.notifications.actions import preferences_set
 from layak.notifications.daily import run_daily
 from layak.notifications.models import Delivery, Notice
 from layak.notifications.notify import notify
 from layak.notifications.tests.conftest import Inbox
+from layak.notifications.tests.test_evaluation_handoffs import submit_t11
 from layak.testing import Personas
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,19 +27,8 @@ K = Notice.Kind
 
 
 def _return_t11(personas: Personas, evaluation, reason: str = "Lampirkan SK yang ditandatangani"):
-    a = evaluation.answers["T-1.1"]
-    actions.answer_save(
-        actor=personas.bekasi_dinkes,
-        answer=a,
-        value={"option": option(a, "SK")},
-        note="",
-        revision=0,
-    )
-    from layak.evaluation.tests.test_workflow import attach_pdf
-
-    attach_pdf(personas.bekasi_dinkes, a)
-    actions.answer_submit(actor=personas.bekasi_dinkes, answer=a)
-    return actions.answer_return(actor=personas.bekasi_admin, answer=a, reason=reason)
+    answer = submit_t11(personas, evaluation)
+    return actions.answer_return(actor=personas.bekasi_admin, answer=answer, reason=reason)
 
 
 def _parts(message) -> tuple[str, str]:

@@ -21,13 +21,13 @@ def told(kind: str) -> set[str]:
     return set(Notice.objects.filter(kind=kind).values_list("recipient__email", flat=True))
 
 
-def indicator_page(answer) -> str:  # type: ignore[no-untyped-def]
+def indicator_page(answer) -> str:
     return reverse(
         "evaluation:indicator", args=[answer.assessment_id, answer.question.indicator_id]
     )
 
 
-def submit_t11(personas: Personas, evaluation):  # type: ignore[no-untyped-def]
+def submit_t11(personas: Personas, evaluation):
     a = evaluation.answers["T-1.1"]
     actions.answer_save(
         actor=personas.bekasi_dinkes,
