@@ -296,11 +296,9 @@ def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: Any) -> HttpRespon
     )
 
 
-@login_required
-@require_POST
-def answer_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
-    answer = get_answer(user, pk, A.EDIT)
+def _save_posted(request: HtmxHttpRequest, user: Any, answer: Answer) -> HttpResponse | None:
+    """Save the answer form's fields from the request; a response when the save is refused
+    (what was typed shown again beside its message), None once saved."""
     question = Question.objects.prefetch_related("options").get(pk=answer.question_id)
     value, errors = value_from_post(question, request.POST)
     if errors:
@@ -320,7 +318,31 @@ def answer_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return _back(request, answer, field_error=str(exc), posted=request.POST)
     except (actions.EvaluationError, ValueError) as exc:
         return _back(request, answer, error=str(exc), posted=request.POST)
-    return _back(request, answer, message=_("Saved."))
+    return None
+
+
+def _unchanged(answer: Answer, request: HttpRequest) -> bool:
+    """Whether the answer form sent along holds what is stored (an autosave already wrote it)."""
+    question = Question.objects.prefetch_related("options").get(pk=answer.question_id)
+    value, errors = value_from_post(question, request.POST)
+    if errors:
+        return False
+    from layak.evaluation.forms import ValueInvalid, validate_value
+
+    try:
+        value = validate_value(question, value)
+    except ValueInvalid:
+        return False
+    return bool(answer.value == value and answer.note == request.POST.get("note", "").strip())
+
+
+@login_required
+@require_POST
+def answer_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    answer = get_answer(user, pk, A.EDIT)
+    refused = _save_posted(request, user, answer)
+    return refused or _back(request, answer, message=_("Saved."))
 
 
 def _transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
@@ -330,6 +352,13 @@ def _transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
         authz.require(user, A.MANAGE, authz.reaches(user, A.MANAGE, answer.assessment.region))
     else:
         answer = get_answer(user, pk, A.EDIT)
+    if name == "submit" and "revision" in request.POST and not _unchanged(answer, request):
+        # The submit button sends the answer form along: what was typed a moment ago (before
+        # the autosave went) is saved first, through the same checks, then submitted.
+        refused = _save_posted(request, user, answer)
+        if refused is not None:
+            return refused
+        answer.refresh_from_db()
     try:
         if name == "submit":
             actions.answer_submit(actor=user, answer=answer)

@@ -35,6 +35,105 @@
     }
   });
 
+  // Answer cards are redrawn by the server after each save, upload or submission. What the
+  // person typed after the request left (or before an autosave had gone) must survive that:
+  // changes since the last request that carried the answer form are put back into the redrawn
+  // card and saved again, and the field being typed in keeps its focus and caret.
+  function answerForm(card) {
+    return card && card.querySelector("form.answer-form");
+  }
+  function fieldsOf(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name !== "csrfmiddlewaretoken" && el.name !== "revision" &&
+        el.type !== "file" && el.type !== "submit" && el.type !== "button";
+    });
+  }
+  function snapshot(form) {
+    return fieldsOf(form).map(function (el) {
+      return { name: el.name, value: el.value, checked: el.checked, type: el.type };
+    });
+  }
+  document.addEventListener("input", markDirty);
+  document.addEventListener("change", markDirty);
+  function markDirty(event) {
+    var form = event.target.closest && event.target.closest("form.answer-form");
+    if (form) form.dataset.dirty = "1";
+  }
+  var kept = {};
+  var resave = [];
+  document.addEventListener("htmx:configRequest", function (event) {
+    var card = event.detail.elt.closest(".answer");
+    var form = answerForm(card);
+    if (!form) return;
+    // This request carries the answer form (a save, or a submission sending it along).
+    if (event.detail.elt === form || event.detail.elt.getAttribute("hx-include")) {
+      delete form.dataset.dirty;
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var card = event.detail.target;
+    if (!card || !card.classList || !card.classList.contains("answer") || !card.id) return;
+    var form = answerForm(card);
+    var active = document.activeElement;
+    var focus = null;
+    if (active && card.contains(active) && active.name) {
+      focus = { name: active.name, value: active.value, type: active.type,
+                start: active.selectionStart, end: active.selectionEnd };
+    }
+    kept[card.id] = {
+      fields: form && form.dataset.dirty ? snapshot(form) : null,
+      focus: focus,
+    };
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    Object.keys(kept).forEach(function (id) {
+      var state = kept[id];
+      delete kept[id];
+      var card = document.getElementById(id);
+      var form = answerForm(card);
+      if (!form) return;
+      var live = !form.querySelector("fieldset[disabled]");
+      if (state.fields && live) {
+        state.fields.forEach(function (f) {
+          var els = form.querySelectorAll("[name='" + f.name.replace(/'/g, "\\'") + "']");
+          Array.prototype.forEach.call(els, function (el) {
+            if (f.type === "radio" || f.type === "checkbox") {
+              if (el.value === f.value) el.checked = f.checked;
+            } else {
+              el.value = f.value;
+            }
+          });
+        });
+        form.dataset.dirty = "1";
+        resave.push(id);
+      }
+      if (state.focus && live) {
+        var selector = "[name='" + state.focus.name.replace(/'/g, "\\'") + "']";
+        var target = form.querySelector(selector);
+        if (state.focus.type === "radio" || state.focus.type === "checkbox") {
+          target = form.querySelector(selector + "[value='" + state.focus.value + "']") || target;
+        }
+        if (target) {
+          target.focus();
+          if (typeof state.focus.start === "number" && target.setSelectionRange) {
+            try { target.setSelectionRange(state.focus.start, state.focus.end); } catch (e) { /* not a text field */ }
+          }
+        }
+      }
+    });
+  });
+
+  // The redrawn card's autosave is wired once htmx has settled it; then what was put back is
+  // saved again.
+  document.addEventListener("htmx:afterSettle", function () {
+    var ids = resave;
+    resave = [];
+    ids.forEach(function (id) {
+      var form = answerForm(document.getElementById(id));
+      if (form) htmx.trigger(form, "change");
+    });
+  });
+
   // Buttons that need a confirmation before their form is sent.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -1,0 +1,106 @@
+"""What an office operator types survives the page redrawing an answer card: while an autosave
+runs, before it has gone, when a file is uploaded at once, and when "Ajukan" is pressed right
+after typing (in Chromium, in Indonesian)."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from playwright.sync_api import expect
+
+from layak.evaluation.models import Answer
+from layak.evaluation.tests.test_workflow import PDF
+from layak.testing import make_cycle, make_personas, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NOTE = "Kematian ibu 2026 sebanyak 41 kasus, turun dari 47 kasus pada 2025 menurut Dinkes"
+
+
+def card(page, code):
+    return page.get_by_test_id(f"answer-{code}")
+
+
+def fresh(answer: Answer) -> Answer:
+    return Answer.objects.get(pk=answer.pk)
+
+
+def test_typing_goes_on_while_the_card_is_saved_and_redrawn(page, tmp_path):
+    personas = make_personas()
+    evaluation = make_cycle(personas)
+    t11 = evaluation.answers["T-1.1"]
+    sign_in(page, personas.bekasi_dinkes.email)
+    page.goto(
+        f"/evaluation/assessments/{evaluation.bekasi.pk}/indicators/{t11.question.indicator_id}/"
+    )
+
+    # A choice, then the note typed straight away, slower than the autosave's delay: the save
+    # of the choice comes back mid-sentence and redraws the card.
+    card(page, "T-1.1").get_by_label("SK").check()
+    note = card(page, "T-1.1").locator("textarea[name=note]")
+    note.press_sequentially(NOTE, delay=40)
+    # The typing went on in the same field: focus and every character kept.
+    expect(card(page, "T-1.1").locator("textarea[name=note]")).to_have_value(NOTE)
+    expect(card(page, "T-1.1").locator("textarea[name=note]")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(card(page, "T-1.1").locator(".message.success")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+    page.wait_for_load_state("networkidle")
+    assert fresh(t11).note == NOTE
+    page.reload()
+    expect(card(page, "T-1.1").locator("textarea[name=note]")).to_have_value(NOTE)
+    expect(card(page, "T-1.1").get_by_label("SK")).to_be_checked()
+
+    # Another choice and more words, then a file uploaded at once, before the autosave went:
+    # the upload's redraw keeps the choice and the note, and they are saved.
+    doc = tmp_path / "Perda KLA.pdf"
+    doc.write_bytes(PDF)
+    card(page, "T-1.1").get_by_label("Perda").check()
+    card(page, "T-1.1").locator("textarea[name=note]").press("Control+End")
+    card(page, "T-1.1").locator("textarea[name=note]").press_sequentially(" (revisi)")
+    card(page, "T-1.1").locator("input[type=file]").set_input_files(str(doc))
+    card(page, "T-1.1").get_by_role("button", name="Unggah", exact=True).click()
+    expect(card(page, "T-1.1").get_by_test_id("evidence-list")).to_contain_text("Perda KLA")
+    # The redrawn card holds what was typed and saves it again.
+    expect(card(page, "T-1.1").get_by_label("Perda")).to_be_checked()
+    expect(card(page, "T-1.1").locator("textarea[name=note]")).to_have_value(NOTE + " (revisi)")
+    expect(card(page, "T-1.1").locator(".message.success")).to_have_text("Tersimpan.")
+    answer = fresh(t11)
+    assert answer.note == NOTE + " (revisi)"
+    perda = answer.question.options.get(label="Perda")
+    assert str(answer.value["option"]) == str(perda.pk)
+    page.reload()
+    expect(card(page, "T-1.1").get_by_label("Perda")).to_be_checked()
+    expect(card(page, "T-1.1").locator("textarea[name=note]")).to_have_value(NOTE + " (revisi)")
+
+
+def test_ajukan_right_after_typing_submits_what_was_typed(page):
+    personas = make_personas()
+    evaluation = make_cycle(personas)
+    t21 = evaluation.answers["T-2.1"]
+    sign_in(page, personas["bekasi.disdukcapil"].email)
+    page.goto(
+        f"/evaluation/assessments/{evaluation.bekasi.pk}/indicators/{t21.question.indicator_id}/"
+    )
+    card(page, "T-2.1").locator("input[name=number]").fill("92,5")
+    card(page, "T-2.1").get_by_role("button", name="Ajukan ke kabupaten/kota").click()
+    expect(card(page, "T-2.1").get_by_test_id("status")).to_have_text("Diajukan")
+    answer = fresh(t21)
+    assert answer.status == Answer.Status.SUBMITTED
+    assert D(answer.value["number"]) == D("92.5")
+
+    # A value the question refuses is not submitted: it stays typed, with the message beside it.
+    t22 = evaluation.answers["T-2.2"]
+    page.goto(
+        f"/evaluation/assessments/{evaluation.bekasi.pk}/indicators/{t22.question.indicator_id}/"
+    )
+    cells = card(page, "T-2.2").locator("input[type=text], input[type=number]")
+    cells.first.fill("banyak")
+    card(page, "T-2.2").get_by_role("button", name="Ajukan ke kabupaten/kota").click()
+    expect(card(page, "T-2.2").get_by_test_id("field-error")).to_be_visible()
+    expect(card(page, "T-2.2").locator("input[type=text], input[type=number]").first).to_have_value(
+        "banyak"
+    )
+    assert fresh(t22).status == Answer.Status.DRAFT
