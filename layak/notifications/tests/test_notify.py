@@ -17,7 +17,7 @@ from layak.testing import Personas
 pytestmark = pytest.mark.django_db(transaction=True)
 
 K = Notice.Kind
-MSG = gettext_noop("%(actor)s returned %(item)s: %(reason)s")
+MSG = gettext_noop("%(actor)s returned %(item)s of %(region)s: %(reason)s")
 
 
 def _send(personas: Personas, recipients, kind=K.ITEM_RETURNED, **kw):
@@ -28,7 +28,12 @@ def _send(personas: Personas, recipients, kind=K.ITEM_RETURNED, **kw):
             actor=personas.bekasi_admin,
             url="/evaluasi/",
             message=MSG,
-            params={"actor": "Admin", "item": "T-1.1", "reason": "Bukti kurang"},
+            params={
+                "actor": "Admin",
+                "item": "T-1.1",
+                "region": "Bekasi",
+                "reason": "Bukti kurang",
+            },
             **kw,
         )
 
@@ -66,7 +71,7 @@ def test_rolled_back_hand_off_leaves_no_notice_and_no_email(personas: Personas) 
             actor=None,
             url="/",
             message=MSG,
-            params={"actor": "A", "item": "B", "reason": "C"},
+            params={"actor": "A", "item": "B", "region": "R", "reason": "C"},
         )
         raise RuntimeError("the hand-off failed")
     assert not Notice.objects.exists()
@@ -81,7 +86,7 @@ def test_email_waits_for_commit(personas: Personas) -> None:
             actor=None,
             url="/",
             message=MSG,
-            params={"actor": "A", "item": "B", "reason": "C"},
+            params={"actor": "A", "item": "B", "region": "R", "reason": "C"},
         )
         assert mail.outbox == []
     assert len(mail.outbox) == 1
