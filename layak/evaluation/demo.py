@@ -19,6 +19,7 @@ from layak.evaluation.models import Answer, Assessment, Assignment, Cycle, Stage
 from layak.evaluation.proposal import proposal_confirm, propose
 from layak.evidence.actions import evidence_attach, evidence_upload
 from layak.frameworks.current import current_kla_version
+from layak.frameworks.kla2024 import DEKELA_CODE, KELANA_CODE
 from layak.frameworks.models import EvidenceRequirement, InstrumentVersion, Question
 from layak.regions.models import Region
 
@@ -123,6 +124,32 @@ def _documents_for(question: Question, seed: int) -> list[EvidenceRequirement | 
     return chosen
 
 
+def _attach(
+    answer: Answer,
+    question: Question,
+    seed: int,
+    *,
+    actor: User,
+    uploader: User,
+    evidence: dict[str, Any],
+) -> None:
+    """Upload (once per region and document name) and attach the answer's documents."""
+    region = answer.assessment.region
+    for requirement in _documents_for(question, seed):
+        name = requirement.name if requirement else question.text[:60]
+        key = f"{region.code}:{name}"
+        if key not in evidence:
+            pdf = tiny_pdf(f"{name} - {region.name}")
+            evidence[key], _created = evidence_upload(
+                actor=uploader,
+                region=region,
+                data=BytesIO(pdf),
+                name=f"{name[:80].replace('/', '-')}.pdf",
+                size=len(pdf),
+            )
+        evidence_attach(actor=actor, answer=answer, evidence=evidence[key], requirement=requirement)
+
+
 def _operator_for(answer: Answer, operators: dict[str, User], admin: User) -> User:
     acronyms = {a.organisation.acronym for a in answer.assignments.all() if a.is_active}
     for acronym, user in operators.items():
@@ -174,21 +201,7 @@ def _fill(
                 note="Data dari perangkat daerah, diperbarui tahun berjalan.",
                 revision=answer.revision,
             )
-        for requirement in _documents_for(question, seed):
-            name = requirement.name if requirement else question.text[:60]
-            key = f"{assessment.region.code}:{name}"
-            if key not in evidence:
-                pdf = tiny_pdf(f"{name} - {assessment.region.name}")
-                evidence[key], _created = evidence_upload(
-                    actor=admin,
-                    region=assessment.region,
-                    data=BytesIO(pdf),
-                    name=f"{name[:80].replace('/', '-')}.pdf",
-                    size=len(pdf),
-                )
-            evidence_attach(
-                actor=actor, answer=answer, evidence=evidence[key], requirement=requirement
-            )
+        _attach(answer, question, seed, actor=actor, uploader=admin, evidence=evidence)
         actions.answer_submit(actor=actor, answer=answer)
         if n < accept_until:
             actions.answer_accept(actor=admin, answer=answer)
@@ -322,6 +335,9 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
         windows=_dated(2025),
     )
 
+    # The kecamatan and villages evaluated and determined first: the current cycle's KELANA and
+    # DEKELA questions are computed from their results.
+    seed_lower_levels(users)
     current_assessments = actions.cycle_add_districts(
         actor=ministry, cycle=current, regions=districts
     )
@@ -381,7 +397,6 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
     )
     for answer in answers[1:5]:
         verification.verify_item(actor=verifier, answer=answer, stage=Stage.Kind.PROVINCE)
-    seed_lower_levels(users)
     actions.gate_add(
         actor=ministry,
         cycle=current,
@@ -402,14 +417,15 @@ def _dated(year: int) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
 
 
 def seed_lower_levels(users: dict[str, User]) -> None:
-    """KELANA and DEKELA evaluations in both districts: the kecamatan operator answered for
+    """KELANA and DEKELA 2024 evaluations in both districts: the kecamatan operator answered for
     villages of its kecamatan, the district verified some and determined their status."""
     from layak.evaluation import verification
 
     ministry = users["ministry"]
+    evidence: dict[str, Any] = {}
     for code, name, level in (
-        ("kelana", "Evaluasi KELANA 2026", 3),
-        ("dekela", "Evaluasi DEKELA 2026", 4),
+        (KELANA_CODE, "Evaluasi KELANA 2026", 3),
+        (DEKELA_CODE, "Evaluasi DEKELA 2026", 4),
     ):
         instrument = (
             InstrumentVersion.objects.filter(framework__code=code).order_by("-number").first()
@@ -444,9 +460,10 @@ def seed_lower_levels(users: dict[str, User]) -> None:
                 strength = 0.9 if n != 1 else 0.3
                 for answer in (
                     Answer.objects.filter(assessment=assessment)
-                    .select_related("question")
-                    .prefetch_related("question__options")
+                    .select_related("question", "assessment__region")
+                    .prefetch_related("question__options", "question__evidence_requirements")
                 ):
+                    question = answer.question
                     seed = int(
                         hashlib.sha256(
                             f"{assessment.region.code}{answer.question.code}".encode()
@@ -456,9 +473,17 @@ def seed_lower_levels(users: dict[str, User]) -> None:
                     answer = actions.answer_save(
                         actor=answerer,
                         answer=answer,
-                        value=_value(answer.question, seed, strength),
+                        value=_value(question, seed, strength),
                         note="",
                         revision=answer.revision,
+                    )
+                    _attach(
+                        answer,
+                        question,
+                        seed,
+                        actor=answerer,
+                        uploader=answerer,
+                        evidence=evidence,
                     )
                     actions.answer_submit(actor=answerer, answer=answer)
                 actions.assessment_submit(actor=answerer, assessment=assessment)
