@@ -152,30 +152,45 @@ def test_forums_are_searched_within_reach(client, personas):
 
 
 def _grow(personas, start: int, n: int) -> None:
+    from layak.organisations.models import Organisation
+    from layak.taskforce import actions
+
+    dinkes = Organisation.objects.get(name="Dinas Kesehatan Kabupaten Bekasi")
     for i in range(start, start + n):
         organisation(personas, f"Sanggar Uji {i:02}")
-        meeting(personas, "32.16", f"Rapat Uji {i:02}", datetime.date(2025, 1, 1 + i))
+        m = meeting(personas, "32.16", f"Rapat Uji {i:02}", datetime.date(2025, 1, 1 + i))
+        actions.follow_up_add(
+            actor=personas.bekasi_admin,
+            meeting=m,
+            description=f"Tindak lanjut uji {i}",
+            owner=dinkes,
+            due_date=datetime.date(2025, 6, 1),
+        )
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("who", "url"),
     [
-        "/organisations/",
-        "/organisations/members/",
-        "/taskforce/meetings/",
-        "/plans/",
-        "/plans/reports/",
-        "/partners/",
-        "/data/elements/",
-        "/afse/",
-        "/participation/",
+        ("bekasi.admin", "/organisations/"),
+        ("bekasi.admin", "/organisations/members/"),
+        ("bekasi.admin", "/taskforce/meetings/"),
+        ("verifier.jabar", "/taskforce/"),
+        ("bekasi.admin", "/taskforce/r/32.16/decrees/"),
+        ("bekasi.dinkes", "/taskforce/follow-ups/mine/"),
+        ("bekasi.admin", "/plans/"),
+        ("bekasi.admin", "/plans/reports/"),
+        ("bekasi.admin", "/partners/"),
+        ("bekasi.admin", "/partners/review/"),
+        ("bekasi.admin", "/data/elements/"),
+        ("bekasi.admin", "/afse/"),
+        ("bekasi.admin", "/participation/"),
     ],
 )
-def test_a_searched_list_costs_the_same_queries_whatever_the_data(client, personas, url):
+def test_a_searched_list_costs_the_same_queries_whatever_the_data(client, personas, who, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.force_login(personas.bekasi_admin)
+    client.force_login(personas[who])
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
