@@ -21,8 +21,28 @@ RAD_ITEMS = 150
 DATA_VALUES = 2_000_000
 AUDIT_ENTRIES = 100_000
 MINISTRY_USERS = 5
-# Each cycle caps the predicate at Utama unless this question (no tobacco advertising) is met.
-GATE_QUESTION = "K3-17.6"
+# Each cycle caps the predicate at Utama unless this question of KLA 2024 (Indikator 17: the
+# local government no longer accepts tobacco advertising, promotion and sponsorship) is met.
+GATE_QUESTION = "K3-17.5"
+# Which office answers which cluster (and a few single indicators) of the KLA instrument; the
+# office named first also holds the evidence files. A district without one of them gives the
+# questions to its DP3A (the KLA secretariat).
+GROUP_OFFICES = {
+    "KL": ["DP3A", "Bappeda"],
+    "K1": ["Disdukcapil"],
+    "K2": ["DP3A", "Dinsos"],
+    "K3": ["Dinkes"],
+    "K4": ["Disdik"],
+    "K5": ["Dinsos", "DP3A"],
+    "KD": ["DP3A", "DPMD"],
+}
+INDICATOR_OFFICES = {
+    "K1-5": ["Diskominfo"],
+    "K1-6": ["Forum Anak"],
+    "K3-17": ["Satpol PP", "Dinkes"],
+    "K2-11": ["DPUPR"],
+    "K4-20": ["Disparbud"],
+}
 
 Log = Callable[[str], None]
 

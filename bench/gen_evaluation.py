@@ -13,6 +13,8 @@ from typing import Any
 
 from bench.gen_base import (
     GATE_QUESTION,
+    GROUP_OFFICES,
+    INDICATOR_OFFICES,
     Context,
     District,
     Event,
@@ -37,6 +39,7 @@ class Q:
     options: list[Any]  # best first
     bands: list[Any]
     requirement: int | None
+    evidence_required: bool
 
 
 def _questions(version: Any) -> list[Q]:
@@ -62,6 +65,7 @@ def _questions(version: Any) -> list[Q]:
                 sorted(q.options.all(), key=lambda o: -o.points),
                 list(q.score_bands.all()),
                 reqs[0].pk if reqs else None,
+                any(r.required for r in reqs),
             )
         )
     return out
@@ -131,7 +135,7 @@ def load_evaluation(ctx: Context, log: Log) -> list[Any]:
 
     from layak.accounts.models import User
     from layak.evaluation import actions, computed
-    from layak.evaluation.demo import GROUP_OFFICES, INDICATOR_OFFICES, tiny_pdf
+    from layak.evaluation.demo import tiny_pdf
     from layak.evaluation.models import (
         Answer,
         AnswerRevision,
@@ -141,9 +145,11 @@ def load_evaluation(ctx: Context, log: Log) -> list[Any]:
         Stage,
     )
     from layak.evidence.models import EvidenceFile, EvidenceLink
-    from layak.frameworks.models import InstrumentVersion, Question
+    from layak.frameworks.current import current_kla_version
+    from layak.frameworks.models import Question
 
-    version = InstrumentVersion.objects.get(framework__code="kla24", status="published")
+    version = current_kla_version()
+    assert version is not None, "the bundled frameworks are loaded first"
     questions = _questions(version)
     minister = User.objects.get(pk=ctx.ministry[0])
     cycles = []
@@ -169,15 +175,27 @@ def load_evaluation(ctx: Context, log: Log) -> list[Any]:
     from layak.regions.models import Region
 
     first = Region.objects.get(pk=ctx.districts[0].id)
-    computed_values: dict[tuple[str, int], dict[str, Any]] = {}
+    # KLA 2024's KELANA/DEKELA questions are shares of the district's kecamatan or villages
+    # that answered "yes" in a determined evaluation: none in the generated data, so 0 %.
+    computed_values: dict[tuple[str, int], tuple[dict[str, Any], str]] = {}
+    shares = {kind: computed.yes_shares(first, kind) for kind in computed.YES}
     for _cycle, years_ago in cycles:
         year = ctx.year - years_ago - 1
         for q in questions:
-            if q.computed:
+            if q.computed in shares:
+                found = shares[q.computed].share(q.code)
+                note = shares[q.computed].note(q.code)
+                key = q.code
+            elif q.computed:
                 found = computed.value_of(q.computed, first, year)
-                computed_values[(q.computed, years_ago)] = (
-                    {"number": f"{found}"} if found is not None else {}
-                )
+                note = computed.note_of(q.computed, year)
+                key = q.computed
+            else:
+                continue
+            computed_values[(key, years_ago)] = (
+                {"number": f"{found}"} if found is not None else {},
+                note,
+            )
 
     # Evidence: per district, files for half the questions, reused by every cycle's answer.
     half = len(questions) // 2
@@ -187,7 +205,9 @@ def load_evaluation(ctx: Context, log: Log) -> list[Any]:
     written = 0
     for d in ctx.districts:
         must = [
-            q for q in questions if q.kind == "evidence" and ctx.rng.random() < 0.3 + d.strength
+            q
+            for q in questions
+            if q.evidence_required or (q.kind == "evidence" and ctx.rng.random() < 0.3 + d.strength)
         ]
         rest = [q for q in questions if q not in must]
         chosen = must + ctx.rng.sample(rest, half - len(must))
@@ -246,6 +266,80 @@ def load_evaluation(ctx: Context, log: Log) -> list[Any]:
     links: list[tuple[Any, ...]] = []
     events: list[Event] = []
     from layak.frameworks.scoring import points_for
+
+    def flush() -> None:
+        """COPY one cycle's rows and let them go: memory stays that of one cycle."""
+        ctx.counts["assessments"] = ctx.counts.get("assessments", 0) + copy_rows(
+            Assessment,
+            [
+                "id",
+                "cycle",
+                "region",
+                "status",
+                "submitted_at",
+                "submitted_by",
+                "final_total",
+                "final_band",
+                "determined_at",
+                "determined_by",
+                "created_at",
+            ],
+            assessments,
+        )
+        ctx.counts["answers"] = ctx.counts.get("answers", 0) + copy_rows(
+            Answer,
+            [
+                "id",
+                "assessment",
+                "question",
+                "value",
+                "note",
+                "status",
+                "return_reason",
+                "returned_at_stage",
+                "revision",
+                "updated_at",
+                "updated_by",
+            ],
+            answers,
+        )
+        answers.clear()
+        ctx.counts["assignments"] = ctx.counts.get("assignments", 0) + copy_rows(
+            Assignment,
+            ["id", "answer", "organisation", "is_active", "created_at", "created_by"],
+            assignments,
+        )
+        assignments.clear()
+        ctx.counts["answer_revisions"] = ctx.counts.get("answer_revisions", 0) + copy_rows(
+            AnswerRevision,
+            [
+                "id",
+                "answer",
+                "revision",
+                "action",
+                "value_before",
+                "value_after",
+                "note",
+                "status",
+                "author",
+                "at",
+            ],
+            revisions,
+        )
+        revisions.clear()
+        ctx.counts["scores"] = ctx.counts.get("scores", 0) + copy_rows(
+            Score,
+            ["id", "answer", "stage", "points", "decision", "reason", "scored_by", "scored_at"],
+            scores,
+        )
+        scores.clear()
+        ctx.counts["evidence_links"] = ctx.counts.get("evidence_links", 0) + copy_rows(
+            EvidenceLink,
+            ["id", "answer", "file", "requirement", "is_active", "linked_by", "linked_at"],
+            links,
+        )
+        links.clear()
+        assessments.clear()
 
     for cycle, years_ago in cycles:
         stages = {s.kind: s for s in Stage.objects.filter(cycle=cycle)}
@@ -313,8 +407,9 @@ def load_evaluation(ctx: Context, log: Log) -> list[Any]:
                     )
                     continue
                 if q.computed:
-                    value = computed_values[(q.computed, years_ago)]
-                    note = computed.note_of(q.computed, ctx.year - years_ago - 1)
+                    value, note = computed_values[
+                        (q.code if q.computed in shares else q.computed, years_ago)
+                    ]
                 else:
                     # Hardly any district meets the gate (the tobacco-advertising ban) yet.
                     gate = q.code == GATE_QUESTION
@@ -454,77 +549,9 @@ def load_evaluation(ctx: Context, log: Log) -> list[Any]:
                         stages["final"].opens_at + datetime.timedelta(days=1),
                     )
                 )
+        flush()
         log(f"  cycle {cycle.name}: {len(ctx.districts)} assessments")
 
-    ctx.counts["assessments"] = copy_rows(
-        Assessment,
-        [
-            "id",
-            "cycle",
-            "region",
-            "status",
-            "submitted_at",
-            "submitted_by",
-            "final_total",
-            "final_band",
-            "determined_at",
-            "determined_by",
-            "created_at",
-        ],
-        assessments,
-    )
-    ctx.counts["answers"] = copy_rows(
-        Answer,
-        [
-            "id",
-            "assessment",
-            "question",
-            "value",
-            "note",
-            "status",
-            "return_reason",
-            "returned_at_stage",
-            "revision",
-            "updated_at",
-            "updated_by",
-        ],
-        answers,
-    )
-    del answers
-    ctx.counts["assignments"] = copy_rows(
-        Assignment,
-        ["id", "answer", "organisation", "is_active", "created_at", "created_by"],
-        assignments,
-    )
-    del assignments
-    ctx.counts["answer_revisions"] = copy_rows(
-        AnswerRevision,
-        [
-            "id",
-            "answer",
-            "revision",
-            "action",
-            "value_before",
-            "value_after",
-            "note",
-            "status",
-            "author",
-            "at",
-        ],
-        revisions,
-    )
-    del revisions
-    ctx.counts["scores"] = copy_rows(
-        Score,
-        ["id", "answer", "stage", "points", "decision", "reason", "scored_by", "scored_at"],
-        scores,
-    )
-    del scores
-    ctx.counts["evidence_links"] = copy_rows(
-        EvidenceLink,
-        ["id", "answer", "file", "requirement", "is_active", "linked_by", "linked_at"],
-        links,
-    )
     _determine(ctx, [c for c, y in cycles if y > 0])
     ctx.events = events
     ctx.answer_type = ContentType.objects.get_for_model(Answer).pk

@@ -11,6 +11,7 @@ from typing import Any
 from bench.gen_base import (
     AUDIT_ENTRIES,
     DATA_VALUES,
+    GROUP_OFFICES,
     RAD_ITEMS,
     Context,
     copy_rows,
@@ -22,8 +23,8 @@ from bench.gen_evaluation import _json
 
 def load_plans(ctx: Context) -> None:
     from bench.gen_names import RAD_WORDS
-    from layak.evaluation.demo import GROUP_OFFICES
-    from layak.frameworks.models import Indicator, InstrumentVersion
+    from layak.frameworks.current import current_kla_version
+    from layak.frameworks.models import Indicator
     from layak.plans.models import (
         DistrictBudget,
         Plan,
@@ -33,7 +34,8 @@ def load_plans(ctx: Context) -> None:
         ProgressReport,
     )
 
-    version = InstrumentVersion.objects.get(framework__code="kla24", status="published")
+    version = current_kla_version()
+    assert version is not None, "the bundled frameworks are loaded first"
     indicators = list(
         Indicator.objects.filter(version=version)
         .order_by("group__order", "order")

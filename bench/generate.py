@@ -13,7 +13,8 @@ frameworks) plus the national indicator definitions, then COPYs into the applica
   each with about 40 organisations (the DP3A secretariat and other offices, community,
   religious, business, media and university partners, the Forum Anak) and 60 users;
 - a province office with a verifier for every province, and ministry administrators;
-- three cycles of the default kla24 instrument (current year − 2 and − 1 completed with every
+- three cycles of the current KLA instrument, KLA 2024 (274 questions; ``kla2024``, see
+  ``layak.frameworks.current``) (current year − 2 and − 1 completed with every
   stage and the final determination; the current year's open in self-assessment), with answers,
   assignments, revisions and a score per stage (the determination's total and predicate are
   the application's own ``scores.results`` over the stored scores);

@@ -40,7 +40,9 @@ def test_counts_match_the_tables(dataset: dict[str, Any], tmp_path: Path) -> Non
     counts = dataset["counts"]
     n = counts["districts"]
     assert n == 5
-    questions = Question.objects.filter(version__framework__code="kla24").count()
+    # The national KLA 2024 instrument, the current one.
+    questions = Question.objects.filter(version__framework__code="kla2024").count()
+    assert questions == 274
     assert Assessment.objects.count() == counts["assessments"] == 3 * n
     assert Answer.objects.count() == counts["answers"] == 3 * n * questions
     assert Score.objects.count() == counts["scores"]
