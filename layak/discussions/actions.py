@@ -9,10 +9,12 @@ and its text stays in the form.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +28,6 @@ from layak.notifications.models import Notice
 from layak.notifications.notify import notify
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from django.db import models
 
 MAX_LENGTH = 5000
@@ -57,18 +57,22 @@ def _check_body(body: str) -> str:
     return body
 
 
-def _mentions(kind: ItemKind, item: Any, body: str) -> list[User]:
-    """The people ``body`` mentions; refused when one is unknown or may not see the item."""
+def _mentions(kind: ItemKind, item: Any, body: str, chosen: Iterable[int] = ()) -> list[User]:
+    """The people ``body`` mentions and those ``chosen`` from the suggestions; refused when
+    one is unknown or may not see the item."""
     emails = mentioned_emails(body)
-    if not emails:
+    chosen = set(chosen)
+    if not emails and not chosen:
         return []
     people: list[User] = list(
-        User.objects.annotate(lower_email=Lower("email")).filter(
-            lower_email__in=emails, is_active=True
-        )
+        User.objects.annotate(lower_email=Lower("email"))
+        .filter(Q(lower_email__in=emails) | Q(pk__in=chosen), is_active=True)
+        .order_by("full_name", "pk")
     )
     found = {u.email.lower() for u in people}
     unknown = [e for e in emails if e not in found]
+    if chosen - {u.pk for u in people}:
+        raise DiscussionError(_("A person chosen to be told no longer has an account."))
     if unknown:
         raise DiscussionError(
             ngettext(
@@ -141,13 +145,16 @@ def _tell(
 
 
 @transaction.atomic
-def message_post(*, actor: User, item: models.Model, body: str) -> Message:
-    """Write a message in the item's thread (the thread starts with its first message)."""
+def message_post(
+    *, actor: User, item: models.Model, body: str, mention: Iterable[int] = ()
+) -> Message:
+    """Write a message in the item's thread (the thread starts with its first message).
+    ``mention``: people chosen from the suggestions, told as if their address were typed."""
     kind = kind_of(item)
     if not may_write(actor, kind, item):
         raise DiscussionError(_("You may read this discussion but not write in it."))
     body = _check_body(body)
-    mentioned = _mentions(kind, item, body)
+    mentioned = _mentions(kind, item, body, mention)
     thread = _thread_for(kind, item)
     earlier = _participants(thread)
     message = Message.objects.create(thread=thread, author=actor, body=body)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from layak import authz
 from layak.discussions.items import KINDS, ItemKind, may_write
@@ -36,6 +36,7 @@ def thread_context(
     history: bool = False,
     lazy: bool = False,
     body: str = "",
+    chosen: tuple[int, ...] = (),
     error: str = "",
     next_url: str = "",
 ) -> dict[str, Any]:
@@ -46,6 +47,7 @@ def thread_context(
     )
     messages = list(thread.messages.all()) if thread else []
     people = {m.author_id: m.author for m in messages}
+    writable = may_write(user, kind, item)
     return {
         "kind": kind,
         "item": item,
@@ -55,7 +57,9 @@ def thread_context(
         "thread_messages": messages,
         "count": sum(1 for m in messages if not m.withdrawn),
         "people": sorted(people.values(), key=lambda u: u.full_name),
-        "writable": may_write(user, kind, item),
+        "writable": writable,
+        "suggestions": suggestions(kind, item, user) if writable else [],
+        "chosen": chosen,
         "user": user,
         "history": history,
         "earlier": earlier_threads(user, item) if history and kind.slug == "answer" else [],
@@ -65,6 +69,36 @@ def thread_context(
         "next_url": next_url,
         "dom_id": f"discussion-{kind.slug}-{item.pk}",
     }
+
+
+def suggestions(kind: ItemKind, item: Any, user: User) -> list[tuple[User, str]]:
+    """People to mention, with their organisation: those of the organisations that answer for
+    the item, the district's secretariat and the province's verifiers (one query). A
+    suggestion is not a right: the mention is checked against what the person may see."""
+    from layak.organisations.models import Membership
+    from layak.organisations.roles import Role
+
+    region = kind.region(item)
+    parts = region.path.rstrip(".").split(".")
+    above = [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+    memberships = (
+        Membership.objects.active()
+        .filter(
+            Q(organisation__in=kind.owners(item))
+            | Q(
+                role__in=[Role.DISTRICT_ADMIN, Role.PROVINCE_VERIFIER],
+                organisation__region__path__in=above,
+            ),
+            user__is_active=True,
+        )
+        .exclude(user=user)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__full_name", "pk")
+    )
+    seen: dict[int, tuple[User, str]] = {}
+    for m in memberships:
+        seen.setdefault(m.user_id, (m.user, m.organisation.name))
+    return list(seen.values())
 
 
 def earlier_threads(user: User, answer: Any) -> list[tuple[Any, list[Message]]]:

@@ -40,6 +40,9 @@ class ItemKind:
     # The items shown on one page together (an assessment's answers, a meeting's follow-ups):
     # their message counts are read with one query (``siblings`` gives the key and the rows).
     siblings: Callable[[Any], tuple[object, models.QuerySet[Any]]]
+    # The organisations whose people answer for the item (offered for a mention, with the
+    # district's secretariat and the province's verifiers).
+    owners: Callable[[Any], Any] = lambda obj: []
     question_code: Callable[[Any], str] = lambda obj: ""
 
     @property
@@ -78,6 +81,7 @@ KINDS: dict[str, ItemKind] = {
                 ("answer", a.assessment_id),
                 type(a)._default_manager.filter(assessment_id=a.assessment_id),
             ),
+            owners=lambda a: a.assignments.filter(is_active=True).values("organisation_id"),
             question_code=lambda a: a.question.code,
         ),
         ItemKind(
@@ -88,6 +92,7 @@ KINDS: dict[str, ItemKind] = {
             title=str,
             url=lambda r: r.get_absolute_url(),
             siblings=_single("report"),
+            owners=lambda r: [r.organisation_id],
         ),
         ItemKind(
             slug="commitment",
@@ -97,6 +102,7 @@ KINDS: dict[str, ItemKind] = {
             title=str,
             url=lambda c: c.get_absolute_url(),
             siblings=_single("commitment"),
+            owners=lambda c: [c.organisation_id],
         ),
         ItemKind(
             slug="followup",
@@ -109,6 +115,7 @@ KINDS: dict[str, ItemKind] = {
                 ("followup", f.meeting_id),
                 type(f)._default_manager.filter(meeting_id=f.meeting_id),
             ),
+            owners=lambda f: [f.owner_id],
         ),
     ]
 }

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from layak.core.http import HtmxHttpRequest, user_of
+from layak.core.http import HtmxHttpRequest, parse_id, user_of
 from layak.discussions import actions
 from layak.discussions.actions import DiscussionError
 from layak.discussions.display import thread_context
@@ -71,12 +71,17 @@ def post(request: HtmxHttpRequest, kind: str, pk: int) -> HttpResponse:
     k, item = _item(request, kind, pk)
     user = user_of(request)
     body = request.POST.get("body", "")
+    chosen = tuple(
+        pk for pk in (parse_id(raw) for raw in request.POST.getlist("mention")) if pk is not None
+    )
     try:
-        message = actions.message_post(actor=user, item=item, body=body)
+        message = actions.message_post(actor=user, item=item, body=body, mention=chosen)
     except DiscussionError as exc:
         if not may_write(user, k, item):
             raise PermissionDenied from exc
-        return _render_thread(request, k, item, status=400, body=body, error=str(exc))
+        return _render_thread(
+            request, k, item, status=400, body=body, chosen=chosen, error=str(exc)
+        )
     if request.htmx:
         return _render_thread(request, k, item)
     default = reverse("discussions:thread", args=[k.slug, item.pk])

@@ -71,9 +71,12 @@ def test_the_office_and_the_secretariat_discuss_a_returned_answer(page, tmp_path
     expect(error).to_contain_text("tidak boleh melihat butir ini")
     expect(error).to_contain_text(outsider.full_name)
     expect(card.locator("textarea[name=body]")).to_have_value(typed)
-    write(card.get_by_test_id("thread"), f"@{admin.email} data persalinan dari mana sebaiknya?")
+    # Chosen from the people offered, the secretariat is told.
+    card.get_by_test_id("mention-choices").get_by_label(re.compile(admin.full_name)).check()
+    write(card.get_by_test_id("thread"), "Data persalinan dari mana sebaiknya?")
     expect(card.get_by_test_id("message")).to_have_count(1)
-    expect(card.get_by_test_id("message")).to_contain_text("data persalinan dari mana")
+    expect(card.get_by_test_id("message")).to_contain_text("Data persalinan dari mana")
+    expect(card.get_by_test_id("message")).to_contain_text(f"Disebut: {admin.full_name}")
     expect(card.get_by_test_id("discussion-count")).to_have_text("1")
     expect(card.locator("textarea[name=body]")).to_have_value("")
     # It sharpens its question; the earlier text stays readable.
@@ -97,7 +100,7 @@ def test_the_office_and_the_secretariat_discuss_a_returned_answer(page, tmp_path
     page.goto("/notifications/")
     page.get_by_test_id("notices").get_by_role("link", name=re.compile("menyebut Anda")).click()
     page.wait_for_url(re.compile(r"/discussions/answer/\d+/"))
-    expect(page.get_by_test_id("message")).to_contain_text("data persalinan dari mana")
+    expect(page.get_by_test_id("message")).to_contain_text("SIMPUS atau BPS")
     write(page.get_by_test_id("thread"), "Pakai data SIMPUS Dinkes 2025, lampirkan rekapnya.")
     expect(page.get_by_test_id("message")).to_have_count(2)
     sign_out(page)

@@ -531,3 +531,31 @@ def test_an_edit_in_the_page_redraws_the_whole_thread(client, personas, answer):
     assert "Sudah lengkap." in response.content.decode()
     refused = client.post(url, {"body": " ", "lazy": "1"}, HTTP_HX_REQUEST="true")
     assert "HX-Retarget" not in refused and "Tulis pesan." in refused.content.decode()
+
+
+def test_the_people_to_tell_are_offered_and_a_choice_is_checked(client, personas, answer):
+    dinkes, admin, jabar = personas.bekasi_dinkes, personas.bekasi_admin, personas.jabar
+    client.force_login(dinkes)
+    page = client.get(thread_url("answer", answer.pk)).content.decode()
+    offered = page.split('data-testid="mention-choices"', 1)[1].split("</fieldset>", 1)[0]
+    assert admin.full_name in offered and jabar.full_name in offered
+    for outsider in ("gunungmas.admin", "bekasi.partner", "bekasi.forum", "verifier.kalteng"):
+        assert personas[outsider].full_name not in offered
+    assert dinkes.full_name not in offered  # not oneself
+    response = client.post(
+        post_url("answer", answer.pk), {"body": "Mohon dicek.", "mention": [str(admin.pk)]}
+    )
+    assert response.status_code == 302
+    assert list(Message.objects.get().mentioned.all()) == [admin]
+    assert notices().get().recipient == admin
+    # A choice sent for someone outside (not offered) is refused like a typed one.
+    outsider = personas["gunungmas.admin"]
+    response = client.post(
+        post_url("answer", answer.pk),
+        {"body": "Lagi.", "mention": [str(jabar.pk), str(outsider.pk)]},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"{outsider.full_name} tidak boleh melihat butir ini" in page
+    assert f'value="{jabar.pk}" checked' in page
+    assert Message.objects.count() == 1
