@@ -6,12 +6,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layak.core.numbers import PLAIN, NumberError, format_number, parse_number
-from layak.evaluation.models import Stage
+from layak.evaluation.models import Cycle, Stage
 from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
 from layak.regions.models import Region
 
@@ -31,7 +31,15 @@ class CycleForm(forms.Form):
         self.order = Stage.order_for(level)
         # A name that says what is evaluated and when, to be changed as the ministry names it.
         programme = {3: "KELANA", 4: "DEKELA"}.get(level, "KLA")
-        self.fields["name"].initial = f"Evaluasi {programme} {timezone.localdate().year}"
+        year = timezone.localdate().year
+        taken = set(
+            Cycle.objects.filter(name__startswith=f"Evaluasi {programme} ").values_list(
+                "name", flat=True
+            )
+        )
+        while f"Evaluasi {programme} {year}" in taken:
+            year += 1
+        self.fields["name"].initial = f"Evaluasi {programme} {year}"
         if districts is not None:
             # A district administrator starts the evaluation of its own kecamatan or villages.
             self.fields["district"] = forms.ModelChoiceField(
@@ -45,6 +53,15 @@ class CycleForm(forms.Form):
             framework__region_level=level,
             pk__in=Question.objects.values("version_id"),  # with or without points
         ).select_related("framework")
+        # The national instrument of the level is offered first (KLA 2024, or its KELANA and
+        # DEKELA instruments), its latest published version.
+        preferred = {2: "kla2024", 3: "kelana2024", 4: "dekela2024"}.get(level, "")
+        default = (
+            instrument.queryset.filter(framework__code=preferred).order_by("-number").first()
+            or instrument.queryset.order_by("-published_at").first()
+        )
+        if default is not None:
+            instrument.initial = default.pk
         for kind in self.order:
             label = Stage.Kind(kind).label
             self.fields[f"{kind}_opens"] = forms.DateField(
@@ -55,6 +72,31 @@ class CycleForm(forms.Form):
                 label=_("%(stage)s closes (deadline)") % {"stage": label},
                 widget=forms.DateInput(attrs={"type": "date"}),
             )
+
+    def clean(self) -> dict[str, Any]:
+        """Each window's dates checked beside the field concerned, all at once (the action
+        checks the same again: ``actions._check_windows``)."""
+        data = super().clean() or {}
+        previous: tuple[str, datetime.date] | None = None
+        for kind in self.order:
+            opens, closes = data.get(f"{kind}_opens"), data.get(f"{kind}_closes")
+            label = Stage.Kind(kind).label
+            if opens and closes and closes < opens:
+                self.add_error(
+                    f"{kind}_closes",
+                    _("%(stage)s closes before it opens.") % {"stage": label},
+                )
+            if opens and previous and opens <= previous[1]:
+                self.add_error(
+                    f"{kind}_opens",
+                    _("%(stage)s opens before the stage before it closes.") % {"stage": label}
+                    + " "
+                    + _("It can open from %(day)s.")
+                    % {"day": formats.date_format(previous[1] + datetime.timedelta(days=1))},
+                )
+            if closes:
+                previous = (kind, closes)
+        return data
 
     def windows(self) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
         tz = timezone.get_current_timezone()

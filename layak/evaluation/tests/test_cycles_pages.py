@@ -28,7 +28,7 @@ K = Stage.Kind
 def kelana() -> InstrumentVersion:
     bundled_load()
     return InstrumentVersion.objects.get(
-        framework__region_level=3, status=InstrumentVersion.Status.PUBLISHED
+        framework__code="kelana2024", status=InstrumentVersion.Status.PUBLISHED
     )
 
 
