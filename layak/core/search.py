@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
@@ -161,6 +162,9 @@ def _item_hit(answer: Any) -> Hit:
     )
 
 
+MEETING_FIELDS = ("title", "agenda", "place")
+
+
 def _meetings(user: User, text: str) -> QuerySet[Any]:
     from layak.taskforce.models import Meeting
 
@@ -173,12 +177,7 @@ def _meetings(user: User, text: str) -> QuerySet[Any]:
     )
 
 
-MEETING_FIELDS = ("title", "agenda", "place")
-
-
 def _meeting_hit(meeting: Any) -> Hit:
-    from django.utils import formats
-
     return Hit(
         title=meeting.title,
         detail=f"{formats.date_format(meeting.date, 'SHORT_DATE_FORMAT')} · {meeting.region.name}",
@@ -261,7 +260,7 @@ def search(user: User, text: str, limit: int = GROUP_LIMIT) -> list[Group]:
         groups.append(
             Group(
                 kind=kind,
-                hits=[kind.hit(row) for row in rows[:limit]],
+                hits=hits(kind, rows[:limit]),
                 more_url=kind_url(kind, text) if len(rows) > limit else None,
             )
         )
