@@ -92,6 +92,8 @@ def event(p: Personas) -> dict[str, object]:
 
 
 CASES: dict[str, Case] = {
+    # What waits for the caller: every signed-in person reads their own list.
+    "api-1:me_actions": Case(anon=401),
     "api-1:taskforce_decrees": Case(anon=401),
     "api-1:taskforce_decree": Case(kwargs=decree, anon=401, only=GM_404),
     "api-1:taskforce_meetings": Case(anon=401),
