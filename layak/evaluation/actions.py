@@ -541,8 +541,10 @@ def answer_submit(*, actor: User, answer: Answer) -> Answer:
         before={"status": before},
         after={"status": S.SUBMITTED},
     )
-    notices.submitted(actor=actor, answer=answer)
-    notices.maybe_corrected(actor=actor, answer=answer)
+    # A kecamatan's or village's corrected item goes straight back to its verifier (the
+    # district): one "waits for re-check" notice, not a second "waits for review".
+    if not notices.maybe_corrected(actor=actor, answer=answer):
+        notices.submitted(actor=actor, answer=answer)
     return answer
 
 

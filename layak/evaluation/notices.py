@@ -202,10 +202,13 @@ def corrected(*, actor: User, answer: Answer, stage: str) -> None:
     )
 
 
-def maybe_corrected(*, actor: User, answer: Answer) -> None:
-    """After a submit or an accept: an item a verifier returned that is ready again."""
+def maybe_corrected(*, actor: User, answer: Answer) -> bool:
+    """After a submit or an accept: an item a verifier returned that is ready again. Returns
+    whether the verifiers were told."""
     from layak.evaluation.verification import DONE_AFTER_RETURN, level_of
 
     stage = answer.returned_at_stage
     if stage and answer.status in DONE_AFTER_RETURN[level_of(answer.assessment)]:
         corrected(actor=actor, answer=answer, stage=stage)
+        return True
+    return False

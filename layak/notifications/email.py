@@ -115,14 +115,21 @@ def _deliver(
     sent = 0
     try:
         for user, notices in batches:
+            # Claim the notices first, so the task and the daily run never send one twice.
+            ids = [n.pk for n in notices]
+            claimed_at = timezone.now()
+            if not Notice.objects.filter(pk__in=ids, emailed_at__isnull=True).update(
+                emailed_at=claimed_at
+            ):
+                continue
             mail = build(user, notices)
             mail.connection = connection
             try:
                 mail.send()
             except MAIL_ERRORS:
                 log.warning("Mail server refused an email to user %s; the rest wait", user.pk)
+                Notice.objects.filter(pk__in=ids, emailed_at=claimed_at).update(emailed_at=None)
                 break
-            Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
             sent += 1
     finally:
         with contextlib.suppress(*MAIL_ERRORS):

@@ -113,3 +113,31 @@ def test_a_rolled_back_hand_off_leaves_no_notice(personas, evaluation):
         raise RuntimeError("a later step of the same change failed")
     assert not Notice.objects.filter(kind=K.ITEM_RETURNED).exists()
     assert fresh(evaluation.answers["T-1.1"]).status == "submitted"
+
+
+def test_a_village_item_corrected_goes_back_to_the_district_once(personas):
+    """Below the regency the district verifies: the village's correction reaches the district
+    administrator as one "waits for re-check" notice, not also as "waits for review"."""
+    from layak.evaluation.models import Answer
+    from layak.evaluation.tests.test_lower_levels import answer_all
+    from layak.testing import make_village_cycle, move_stages
+
+    ev = make_village_cycle(personas)
+    operator = personas["bekasi.kecamatan"]
+    first = ev.assessments[0]
+    answer_all(operator, first)
+    move_stages(ev.cycle, Stage.Kind.DISTRICT)
+    item = Answer.objects.filter(assessment=first).select_related("question").first()
+    assert item is not None
+    verification.verify_return(actor=personas.bekasi_admin, answer=item, reason="SK Forum Anak")
+    assert operator.email in told(K.ITEM_RETURNED_BY_VERIFIER)
+    Notice.objects.all().delete()
+    item = Answer.objects.get(pk=item.pk)
+    actions.answer_save(
+        actor=operator, answer=item, value=item.value, note="SK terlampir", revision=item.revision
+    )
+    actions.answer_submit(actor=operator, answer=Answer.objects.get(pk=item.pk))
+    assert told(K.ITEM_CORRECTED) == {personas.bekasi_admin.email}
+    assert not Notice.objects.filter(kind=K.ITEM_SUBMITTED).exists()
+    notice = Notice.objects.get(kind=K.ITEM_CORRECTED)
+    assert notice.url == reverse("evaluation:verify", args=[first.pk, "district"])
