@@ -118,7 +118,7 @@ def small_spec(code: str = "uji", scale: int = 100):
         label="Versi uji",
         scale_max=D(scale),
         bands=[
-            BandSpec("NONE", "Tidak mendapat predikat", D(0), D(49), 0),
+            BandSpec("NONE", "Tidak mendapat predikat", D(0), D(49), 0, name_en="No predicate"),
             BandSpec("PRATAMA", "Pratama", D(50), D(60), 1),
             BandSpec("MADYA", "Madya", D(61), D(70), 2),
             BandSpec("NINDYA", "Nindya", D(71), D(80), 3),

@@ -2,7 +2,8 @@
 criterion is met or not by the option chosen (``Option.meets``); an area's result is how many
 of its criteria are met. No points, no predicate bands.
 
-Counted in the database: one query for a whole cycle, whatever the number of regions.
+Counted in the database: two queries for a whole cycle, or a page of assessments of several
+cycles, whatever the number of regions.
 """
 
 from __future__ import annotations
@@ -63,9 +64,32 @@ def with_status(answers: QuerySet[Answer]) -> QuerySet[Answer]:
 def results(cycle: Cycle, assessments: Iterable[int]) -> dict[int, CriteriaResult]:
     """Met criteria per area for each of these assessments of the cycle."""
     ids = list(assessments)
-    groups = list(Group.objects.filter(version_id=cycle.instrument_id).order_by("order", "code"))
+    return _counted({pk: cycle.instrument_id for pk in ids})
+
+
+def results_of(assessments: Iterable[Assessment]) -> dict[int, CriteriaResult]:
+    """Met criteria per area for those of these assessments (of any cycles) whose framework has
+    no points; two queries whatever their number. The assessments come with their cycle's
+    instrument and framework."""
+    return _counted(
+        {
+            a.pk: a.cycle.instrument_id
+            for a in assessments
+            if not a.cycle.instrument.framework.has_points
+        }
+    )
+
+
+def _counted(version_of: dict[int, int]) -> dict[int, CriteriaResult]:
+    if not version_of:
+        return {}
+    groups: dict[int, list[Group]] = {}
+    for group in Group.objects.filter(version_id__in=set(version_of.values())).order_by(
+        "order", "code"
+    ):
+        groups.setdefault(group.version_id, []).append(group)
     rows = (
-        with_status(Answer.objects.filter(assessment__cycle=cycle, assessment_id__in=ids))
+        with_status(Answer.objects.filter(assessment_id__in=list(version_of)))
         .values("assessment_id", "question__indicator__group_id")
         .annotate(
             total=Count("pk"),
@@ -76,9 +100,9 @@ def results(cycle: Cycle, assessments: Iterable[int]) -> dict[int, CriteriaResul
     )
     counts = {(r["assessment_id"], r["question__indicator__group_id"]): r for r in rows}
     out: dict[int, CriteriaResult] = {}
-    for pk in ids:
+    for pk, version in version_of.items():
         result = CriteriaResult(pk)
-        for group in groups:
+        for group in groups.get(version, []):
             row = counts.get((pk, group.pk))
             if row is None:
                 continue

@@ -336,7 +336,11 @@ DONE = Q(status__in=[Answer.Status.SUBMITTED, Answer.Status.ACCEPTED])
 def progress_by_group(assessment: Assessment) -> list[dict[str, Any]]:
     rows: Any = (
         Answer.objects.filter(assessment=assessment)
-        .values("question__indicator__group__code", "question__indicator__group__name")
+        .values(
+            "question__indicator__group__code",
+            "question__indicator__group__name",
+            "question__indicator__group__name_en",
+        )
         .annotate(
             total=Count("pk"),
             done=Count("pk", filter=DONE),

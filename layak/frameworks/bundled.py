@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from layak.frameworks.kla2024 import dekela2024, kelana2024, kla2024
+from layak.frameworks.kla2024 import BANDS_EN, LOWER_BANDS_EN, dekela2024, kelana2024, kla2024
 from layak.frameworks.spec import (
     BandSpec,
     EvidenceSpec,
@@ -173,7 +173,12 @@ def _yes_no(max_points: Decimal) -> list[OptionSpec]:
 
 def _evidence(indicator: dict[str, Any], first_required: bool = True) -> list[EvidenceSpec]:
     return [
-        EvidenceSpec(_id(name), required=first_required and i == 0, order=i)
+        EvidenceSpec(
+            _id(name),
+            required=first_required and i == 0,
+            order=i,
+            name_en=name if _id(name) != name else "",
+        )
         for i, name in enumerate(indicator.get("evidence_examples", []))
     ]
 
@@ -411,6 +416,7 @@ def kla24() -> InstrumentSpec:
                 name="Tidak mendapat predikat"
                 if b["code"] == "NONE"
                 else b["name_id"].split(" (")[0],
+                name_en=BANDS_EN[b["code"]],
                 min_score=D(b["min"]),
                 max_score=D(b["max"]),
                 rank=i,
@@ -660,8 +666,10 @@ def _lower_level(
     spec.scale_max = total
     threshold = (total * D("0.7")).quantize(D(1))
     spec.bands = [
-        BandSpec("NONE", "Belum layak", D(0), threshold - D("0.01"), 0),
-        BandSpec("LAYAK", "Layak", threshold, total, 1),
+        BandSpec(
+            "NONE", "Belum layak", D(0), threshold - D("0.01"), 0, name_en=LOWER_BANDS_EN["NONE"]
+        ),
+        BandSpec("LAYAK", "Layak", threshold, total, 1, name_en=LOWER_BANDS_EN["LAYAK"]),
     ]
     return spec
 

@@ -94,6 +94,17 @@ BANDS = [
     ("UTAMA", "Utama", 801, 900),
     ("KLA", "Kabupaten/Kota Layak Anak", 901, 1000),
 ]
+# The predicates are names (Pratama … Utama stay as they are); the two described ones in words.
+BANDS_EN = {
+    "NONE": "No predicate",
+    "PRATAMA": "Pratama",
+    "MADYA": "Madya",
+    "NINDYA": "Nindya",
+    "UTAMA": "Utama",
+    "KLA": "Child-Friendly Regency/City",
+}
+# The KELANA/DEKELA status: held or not yet.
+LOWER_BANDS_EN = {"NONE": "Not yet child-friendly", "LAYAK": "Child-friendly"}
 
 POLICY = [
     ("Perda", D(1)),
@@ -273,7 +284,7 @@ def kla2024() -> InstrumentSpec:
             "1000 points."
         ),
         bands=[
-            BandSpec(code, name, D(low), D(high), rank)
+            BandSpec(code, name, D(low), D(high), rank, name_en=BANDS_EN[code])
             for rank, (code, name, low, high) in enumerate(BANDS)
         ],
         groups=[GroupSpec(code, name, i) for i, (code, _recap, name) in enumerate(GROUPS)],
@@ -432,8 +443,17 @@ def _lower(level: int) -> InstrumentSpec:
             f"indicator {first['indicator_code'].split()[-1]} of the district's evaluation."
         ),
         bands=[
-            BandSpec("NONE", "Belum layak", D(0), LOWER_THRESHOLD - CENT, 0),
-            BandSpec("LAYAK", "Layak", LOWER_THRESHOLD, LOWER_SCALE, 1),
+            BandSpec(
+                "NONE",
+                "Belum layak",
+                D(0),
+                LOWER_THRESHOLD - CENT,
+                0,
+                name_en=LOWER_BANDS_EN["NONE"],
+            ),
+            BandSpec(
+                "LAYAK", "Layak", LOWER_THRESHOLD, LOWER_SCALE, 1, name_en=LOWER_BANDS_EN["LAYAK"]
+            ),
         ],
         groups=[
             GroupSpec(

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-def _in_language(indonesian: str, english: str) -> str:
+def bilingual(indonesian: str, english: str) -> str:
     """The English text for a reader in English when there is one, else the Indonesian."""
     if english and (get_language() or "id").split("-")[0] == "en":
         return english
@@ -48,11 +48,11 @@ class Framework(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _in_language(self.name, self.name_en)
+        return bilingual(self.name, self.name_en)
 
     @property
     def display_description(self) -> str:
-        return _in_language(self.description, self.description_en)
+        return bilingual(self.description, self.description_en)
 
 
 class InstrumentVersion(models.Model):
@@ -110,7 +110,7 @@ class InstrumentVersion(models.Model):
 
     @property
     def display_label(self) -> str:
-        return _in_language(self.label, self.label_en)
+        return bilingual(self.label, self.label_en)
 
     @property
     def is_frozen(self) -> bool:
@@ -125,6 +125,7 @@ class PredicateBand(models.Model):
     )
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     min_score = models.DecimalField(_("from"), max_digits=8, decimal_places=2)
     max_score = models.DecimalField(_("to"), max_digits=8, decimal_places=2)
     # Rank 0 is "no predicate"; higher is better.
@@ -140,7 +141,11 @@ class PredicateBand(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return bilingual(self.name, self.name_en)
 
 
 class Group(models.Model):
@@ -170,7 +175,7 @@ class Group(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _in_language(self.name, self.name_en)
+        return bilingual(self.name, self.name_en)
 
 
 class Indicator(models.Model):
@@ -206,7 +211,7 @@ class Indicator(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _in_language(self.name, self.name_en)
+        return bilingual(self.name, self.name_en)
 
 
 class Question(models.Model):
@@ -286,7 +291,7 @@ class Question(models.Model):
 
     @property
     def display_text(self) -> str:
-        return _in_language(self.text, self.text_en)
+        return bilingual(self.text, self.text_en)
 
 
 class Option(models.Model):
@@ -308,7 +313,7 @@ class Option(models.Model):
 
     @property
     def display_label(self) -> str:
-        return _in_language(self.label, self.label_en)
+        return bilingual(self.label, self.label_en)
 
 
 class ScoreBand(models.Model):
@@ -342,6 +347,7 @@ class EvidenceRequirement(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("document"), max_length=300)
+    name_en = models.CharField(_("document in English"), max_length=300, blank=True)
     required = models.BooleanField(_("required"), default=False)
     kind = models.CharField(
         _("kind of evidence"), max_length=16, choices=Kind.choices, default=Kind.DOCUMENT
@@ -353,4 +359,18 @@ class EvidenceRequirement(models.Model):
         verbose_name_plural = _("evidence requirements")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return bilingual(self.name, self.name_en)
+
+
+def in_language(value: object) -> str:
+    """An instrument object's text in the reader's language: a question's text, an option's or
+    a version's label, the name of anything else (framework, group, indicator, predicate band,
+    evidence requirement)."""
+    for attribute in ("display_text", "display_label", "display_name"):
+        if hasattr(value, attribute):
+            return str(getattr(value, attribute))
+    return "" if value is None else str(value)

@@ -145,7 +145,8 @@ class Predicate:
 
     @property
     def name(self) -> str:
-        return str(self.band.name) if self.band is not None else ""
+        # In the reader's language where the band has an English name.
+        return str(getattr(self.band, "display_name", self.band.name)) if self.band else ""
 
 
 def predicate_for(total: Decimal, bands: Sequence[_PredicateBand]) -> Any:

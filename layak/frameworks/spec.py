@@ -60,6 +60,7 @@ class BandSpec:
     max_score: Decimal
     rank: int
     where: Where = field(default_factory=Where)
+    name_en: str = ""
 
 
 @dataclass
@@ -111,6 +112,7 @@ class EvidenceSpec:
     order: int = 0
     where: Where = field(default_factory=Where)
     kind: str = "document"
+    name_en: str = ""
 
 
 @dataclass
@@ -441,6 +443,7 @@ def build_version(
             version=version,
             code=b.code,
             name=b.name,
+            name_en=b.name_en,
             min_score=b.min_score,
             max_score=b.max_score,
             rank=b.rank,
@@ -520,6 +523,7 @@ def build_version(
                 question=question,
                 order=e.order or i,
                 name=e.name,
+                name_en=e.name_en,
                 required=e.required,
                 kind=e.kind,
             )
@@ -554,7 +558,8 @@ def spec_of(version: InstrumentVersion) -> InstrumentSpec:
         reconstructed=version.reconstructed,
         source=version.source,
         bands=[
-            BandSpec(b.code, b.name, b.min_score, b.max_score, b.rank) for b in version.bands.all()
+            BandSpec(b.code, b.name, b.min_score, b.max_score, b.rank, name_en=b.name_en)
+            for b in version.bands.all()
         ],
         groups=[
             GroupSpec(g.code, g.name, g.order, name_en=g.name_en) for g in version.groups.all()
@@ -597,7 +602,7 @@ def spec_of(version: InstrumentVersion) -> InstrumentSpec:
                     ScoreBandSpec(b.lower, b.upper, b.points) for b in q.score_bands.all()
                 ],
                 evidence=[
-                    EvidenceSpec(e.name, e.required, e.order, kind=e.kind)
+                    EvidenceSpec(e.name, e.required, e.order, kind=e.kind, name_en=e.name_en)
                     for e in q.evidence_requirements.all()
                 ],
             )

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.core.http import parse_id
-from layak.evaluation import actions, bulk, jobs, proposal, scores, verification
+from layak.evaluation import actions, bulk, criteria, jobs, proposal, scores, verification
 from layak.evaluation.forms import ReopenForm
 from layak.evaluation.models import Answer, Assessment, Assignment, Stage
 from layak.evaluation.views.common import A, get_assessment, user_of
 from layak.evidence.models import EvidenceLink
-from layak.frameworks.models import Indicator
+from layak.frameworks.models import Indicator, bilingual
 from layak.jobs import runner
 from layak.organisations.models import Organisation
 
@@ -88,9 +88,11 @@ def _question_listing(
             "question__indicator_id",
             "question__indicator__code",
             "question__indicator__name",
+            "question__indicator__name_en",
             "question__indicator__group_id",
             "question__indicator__group__code",
             "question__indicator__group__name",
+            "question__indicator__group__name_en",
         )
         .annotate(total=Count("pk"), **states)
         .order_by("question__indicator__group__order", "question__indicator__order")
@@ -140,7 +142,10 @@ def _question_listing(
                 {
                     "pk": row["question__indicator__group_id"],
                     "code": row["question__indicator__group__code"],
-                    "name": row["question__indicator__group__name"],
+                    "name": bilingual(
+                        row["question__indicator__group__name"],
+                        row["question__indicator__group__name_en"],
+                    ),
                     "indicators": [],
                     "total": 0,
                     **dict.fromkeys(STATUS_FILTERS, 0),
@@ -252,6 +257,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cycle": cycle,
             "result": result,
             "maxima": [(g, m, result.by_group.get(g.code, 0)) for g, m in maxima],
+            # A framework without points: criteria met in place of a score (two queries).
+            "criteria": criteria.results_of([assessment]).get(assessment.pk),
             "scale_max": cycle.instrument.scale_max,
             **listing,
             "ready_count": bulk.ready_to_submit(user, assessment).count()

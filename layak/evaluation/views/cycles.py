@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.accounts.models import User
-from layak.evaluation import actions, cycle_actions, scores, verification
+from layak.evaluation import actions, criteria, cycle_actions, scores, verification
 from layak.evaluation.forms import CycleForm, DistrictsForm, GateForm, WindowsForm
 from layak.evaluation.models import Answer, Assessment, Cycle, Stage
 from layak.evaluation.templatetags.evaluation import last_moment
@@ -115,10 +115,12 @@ def standing(assessment: Assessment, result: scores.Result) -> str:
 
 
 def _rows(user: User, page: Page[Assessment]) -> list[dict[str, object]]:
-    """Each assessment of a page with its result as it stands (``scores.current_results``:
-    a fixed number of queries for the page), where it stands and what the person may do."""
+    """Each assessment of a page with its result as it stands (``scores.current_results``,
+    or the criteria met on a framework without points: a fixed number of queries for the
+    page), where it stands and what the person may do."""
     assessments = list(page.object_list)
     results = scores.current_results(None, assessments) if assessments else {}
+    met = criteria.results_of(assessments)
     rows = []
     for a in assessments:
         result = results.get(a.pk) or scores.Result(a.pk)
@@ -127,6 +129,7 @@ def _rows(user: User, page: Page[Assessment]) -> list[dict[str, object]]:
             {
                 "assessment": a,
                 "result": result,
+                "criteria": met.get(a.pk),
                 "standing": standing(a, result),
                 # A cycle loaded with its results only has no answers to count.
                 "answered": a.total > 0,  # type: ignore[attr-defined]
@@ -180,6 +183,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
             "search": search,
             "can_manage": _national(request),
             "can_start_lower": bool(districts.exists()),
+            "has_points": all(c.instrument.framework.has_points for c in cycles),
             "now": timezone.now(),
         },
     )
@@ -248,10 +252,15 @@ def _detail_context(
         "page": page,
         "rows": _rows(user, page),
         "search": search,
+        "has_points": cycle.instrument.framework.has_points,
         "gates": cycle.gates.select_related("question", "max_band"),
         "can_manage": cycle_actions.may_manage(user, cycle, owner),
         "districts_form": (districts_form or DistrictsForm(level=level)) if may_add else None,
-        "gate_form": GateForm(instrument_id=cycle.instrument_id) if national else None,
+        "gate_form": (
+            GateForm(instrument_id=cycle.instrument_id)
+            if national and cycle.instrument.framework.has_points
+            else None
+        ),
         "now": timezone.now(),
     }
 
@@ -425,6 +434,9 @@ def gate_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     authz.require(user, A.MANAGE, _national(request))
     cycle = _get_cycle(request, pk)
+    if not cycle.instrument.framework.has_points:
+        # Met or not met: no predicate for a gate to cap.
+        raise Http404
     form = GateForm(request.POST, instrument_id=cycle.instrument_id)
     if form.is_valid():
         try:
