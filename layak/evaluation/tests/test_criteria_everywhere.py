@@ -151,3 +151,22 @@ def test_the_bundled_kla_bands_carry_english_names():
     assert names["NONE"] == "No predicate"
     assert names["KLA"] == "Child-Friendly Regency/City"
     assert all(names.values())
+
+
+def test_a_cfci_assessment_has_no_gap_analysis_toward_a_predicate(client, personas):
+    cycle = cfci_cycle(personas)
+    bekasi = cycle.assessments.get(region__code=BEKASI)
+    client.force_login(personas.bekasi_admin)
+    page = _main(_page(client, f"/evaluation/assessments/{bekasi.pk}/"))
+    assert "Analisis kesenjangan" not in page and "Nilai setiap tahap" not in page
+    assert client.get(f"/evaluation/assessments/{bekasi.pk}/gaps/").status_code == 404
+
+
+def test_the_verification_page_of_a_cfci_assessment_shows_no_running_score(client, personas):
+    cycle = cfci_cycle(personas)
+    answer(personas, cycle, "G4.1", True)
+    bekasi = cycle.assessments.get(region__code=BEKASI)
+    client.force_login(personas.ministry)
+    page = _main(_page(client, f"/evaluation/assessments/{bekasi.pk}/verify/province/"))
+    assert "Analisis kesenjangan" not in page and "belum ada predikat" not in page
+    assert "Lingkungan yang aman" in page

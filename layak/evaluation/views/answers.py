@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,11 +10,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layak import authz
-from layak.core.http import HtmxHttpRequest
+from layak.core.http import HtmxHttpRequest, parse_id
 from layak.evaluation import actions, bulk, computed, work
 from layak.evaluation.forms import (
     ReturnForm,
@@ -23,6 +25,7 @@ from layak.evaluation.forms import (
     value_from_post,
 )
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
+from layak.evaluation.views.assessments import AnswerFilter
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.frameworks.models import Indicator, Question
@@ -193,12 +196,19 @@ def _card_page(request: HttpRequest, answer: Answer, **card: Any) -> HttpRespons
     )
 
 
+INDICATOR_PAGE = 15
+"""Questions per page of an indicator (KL-1 of KLA 2024 has 63)."""
+
+
 def _indicator_page(
     request: HttpRequest,
     pk: int,
     indicator: int,
     card_of: tuple[int, dict[str, Any]] | None = None,
 ) -> HttpResponse:
+    """The indicator's questions the reader sees, filtered like the assessment page's list
+    (status, office, text, and the reader's own items) and paged, with the evidence library
+    given once for the page. A fixed number of queries whatever the indicator's size."""
     user = user_of(request)
     assessment = get_assessment(user, pk)
     ind = get_object_or_404(
@@ -206,20 +216,34 @@ def _indicator_page(
         pk=indicator,
         version_id=assessment.cycle.instrument_id,
     )
+    visible = Answer.objects.for_user(user, A.VIEW).filter(
+        assessment=assessment, question__indicator=ind
+    )
+    mine = visible.filter(pk__in=Answer.objects.for_user(user, A.EDIT).values("pk"))
+    state = _state(user, assessment)
+    answer_filter = AnswerFilter(request, mine=mine if not state["admin"] else None)
+    if not visible.exists():
+        return render(request, "404.html", status=404)
+    choices = answer_filter.choices(visible)
+    special_pk, special = card_of or (None, {})
+    listed = answer_filter.narrowed(visible).distinct().order_by("question__order")
+    # A link to one question (``?at=``, or a refused save without JavaScript) opens the page
+    # that holds it.
+    at = special_pk if special_pk is not None else parse_id(request.GET.get("at"))
+    number: Any = request.GET.get("page")
+    if at is not None and not number:
+        order = list(listed.values_list("pk", flat=True))
+        number = order.index(at) // INDICATOR_PAGE + 1 if at in order else 1
+    page = Paginator(listed, INDICATOR_PAGE).get_page(number)
     answers = list(
-        Answer.objects.for_user(user, A.VIEW)
-        .filter(assessment=assessment, question__indicator=ind)
+        listed.filter(pk__in=[a.pk for a in page.object_list])
         .select_related("updated_by")
         .prefetch_related(*ANSWER_PREFETCH)
         .order_by("question__order")
     )
-    if not answers:
-        return render(request, "404.html", status=404)
-    state = _state(user, assessment)
     for a in answers:
         a.assessment = assessment  # already loaded; saves a query per card
     previous = actions.previous_answers(answers)
-    special_pk, special = card_of or (None, {})
     cards = [
         _card_context(
             user,
@@ -236,7 +260,16 @@ def _indicator_page(
     return render(
         request,
         "evaluation/indicator.html",
-        {"assessment": assessment, "indicator": ind, "cards": cards, "stage_open": state["open"]},
+        {
+            **choices,
+            "assessment": assessment,
+            "indicator": ind,
+            "cards": cards,
+            "page": page,
+            "offer_mine": answer_filter.mine_items is not None,
+            "library": state["library"],
+            "stage_open": state["open"],
+        },
     )
 
 
@@ -291,9 +324,14 @@ def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: Any) -> HttpRespon
         messages.error(request, kwargs["error"])
     elif kwargs.get("message"):
         messages.success(request, kwargs["message"])
-    return redirect(
-        f"/evaluation/assessments/{answer.assessment_id}/indicators/{answer.question.indicator_id}/#answer-{answer.pk}"
+    page = reverse(
+        "evaluation:indicator", args=[answer.assessment_id, answer.question.indicator_id]
     )
+    # Back to the page of the indicator that holds the answer, the filter it was under kept.
+    came_from = urlsplit(request.headers.get("Referer", ""))
+    kept = parse_qsl(came_from.query) if came_from.path == page else []
+    query = urlencode([(k, v) for k, v in kept if k not in ("page", "at")] + [("at", answer.pk)])
+    return redirect(f"{page}?{query}#answer-{answer.pk}")
 
 
 def _save_posted(request: HtmxHttpRequest, user: Any, answer: Answer) -> HttpResponse | None:

@@ -44,6 +44,87 @@ def _active_assignment() -> Exists:
     return Exists(Assignment.objects.filter(answer=OuterRef("pk"), is_active=True))
 
 
+class AnswerFilter:
+    """The question lists' filter read from a GET form: status (``STATUS_FILTERS``), office
+    (an organisation's id, or ``NO_OFFICE``), a text (code or question) and, for the person's
+    own items, ``mine``. Shared by the assessment page and the indicator page."""
+
+    def __init__(self, request: HttpRequest, *, mine: QuerySet[Answer] | None = None) -> None:
+        status = request.GET.get("status", "")
+        self.status = status if status in STATUS_FILTERS else ""
+        office_value = request.GET.get("office", "")
+        office_id = parse_id(office_value) if office_value != NO_OFFICE else None
+        self.office: int | str | None = NO_OFFICE if office_value == NO_OFFICE else office_id
+        self.text = request.GET.get("q", "").strip()[:100]
+        # Only offered (and read) where the reader has items of their own.
+        self.mine_items = mine
+        self.mine = mine is not None and request.GET.get("mine") == "1"
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.office or self.text or self.mine)
+
+    def narrowed(
+        self, answers: QuerySet[Answer], *, by_status: bool = True, by_office: bool = True
+    ) -> QuerySet[Answer]:
+        if by_status and self.status:
+            answers = answers.filter(STATUS_FILTERS[self.status][1])
+        if by_office and self.office == NO_OFFICE:
+            answers = answers.exclude(_active_assignment())
+        elif by_office and self.office is not None:
+            answers = answers.filter(
+                assignments__organisation_id=self.office, assignments__is_active=True
+            )
+        if self.text:
+            answers = answers.filter(
+                Q(question__code__icontains=self.text) | Q(question__text__icontains=self.text)
+            )
+        if self.mine and self.mine_items is not None:
+            answers = answers.filter(pk__in=self.mine_items.values("pk"))
+        return answers
+
+    def keep(self) -> dict[str, str]:
+        return {
+            "status": self.status,
+            "office": str(self.office) if self.office else "",
+            "q": self.text,
+            "mine": "1" if self.mine else "",
+        }
+
+    def choices(self, visible: QuerySet[Answer]) -> dict[str, Any]:
+        """The filter's choices with their counts (three queries): the status counts follow
+        the office filter, the office counts the status filter."""
+        states = {code: Count("pk", filter=q) for code, (_label, q) in STATUS_FILTERS.items()}
+        by_status = self.narrowed(visible, by_status=False).aggregate(all=Count("pk"), **states)
+        others = self.narrowed(visible, by_office=False)
+        office_counts = (
+            Assignment.objects.filter(answer__in=visible, is_active=True)
+            .values("organisation_id", "organisation__acronym", "organisation__name")
+            .annotate(n=Count("answer_id", distinct=True, filter=Q(answer__in=others.values("pk"))))
+            .order_by("organisation__name")
+        )
+        keep = self.keep()
+        return {
+            "filtering": self.active,
+            "filters": keep,
+            "status_choices": [
+                (code, label, by_status[code], _query(keep, status=code, page=""))
+                for code, (label, _q) in STATUS_FILTERS.items()
+            ],
+            "status_all": (by_status["all"], _query(keep, status="", page="")),
+            "office_choices": [
+                (
+                    str(row["organisation_id"]),
+                    row["organisation__acronym"] or row["organisation__name"],
+                    row["n"],
+                )
+                for row in office_counts
+            ],
+            "office_none": (NO_OFFICE, others.exclude(_active_assignment()).count()),
+            "keep_query": _query(keep),
+        }
+
+
 def _question_listing(
     request: HttpRequest,
     visible: QuerySet[Answer],
@@ -55,29 +136,7 @@ def _question_listing(
     each group and indicator with its items counted by state and its progress; filtered by
     status, office and a text (code or question) from a GET form. Counts in the filter labels
     follow the other filters. Six queries whatever the number of questions."""
-    status = request.GET.get("status", "")
-    status = status if status in STATUS_FILTERS else ""
-    office_value = request.GET.get("office", "")
-    office_id = parse_id(office_value) if office_value != NO_OFFICE else None
-    office = NO_OFFICE if office_value == NO_OFFICE else office_id
-    text = request.GET.get("q", "").strip()[:100]
-
-    def narrowed(
-        answers: QuerySet[Answer], *, by_status: bool, by_office: bool
-    ) -> QuerySet[Answer]:
-        if by_status and status:
-            answers = answers.filter(STATUS_FILTERS[status][1])
-        if by_office and office == NO_OFFICE:
-            answers = answers.exclude(_active_assignment())
-        elif by_office and office is not None:
-            answers = answers.filter(
-                assignments__organisation_id=office, assignments__is_active=True
-            )
-        if text:
-            answers = answers.filter(
-                Q(question__code__icontains=text) | Q(question__text__icontains=text)
-            )
-        return answers
+    answer_filter = AnswerFilter(request)
 
     states = {code: Count("pk", filter=q) for code, (_label, q) in STATUS_FILTERS.items()}
     # Per indicator, every visible item counted by state (the filters narrow the list below,
@@ -97,28 +156,9 @@ def _question_listing(
         .annotate(total=Count("pk"), **states)
         .order_by("question__indicator__group__order", "question__indicator__order")
     ]
-    by_status = narrowed(visible, by_status=False, by_office=True).aggregate(
-        all=Count("pk"), **states
-    )
-    office_counts = list(
-        Assignment.objects.filter(answer__in=visible, is_active=True)
-        .values("organisation_id", "organisation__acronym", "organisation__name")
-        .annotate(
-            n=Count(
-                "answer_id",
-                distinct=True,
-                filter=Q(
-                    answer__in=narrowed(visible, by_status=True, by_office=False).values("pk")
-                ),
-            )
-        )
-        .order_by("organisation__name")
-    )
-    unassigned = (
-        narrowed(visible, by_status=True, by_office=False).exclude(_active_assignment()).count()
-    )
+    choices = answer_filter.choices(visible)
     answers = list(
-        narrowed(visible, by_status=True, by_office=True)
+        answer_filter.narrowed(visible)
         .distinct()
         .select_related("question")
         .prefetch_related(
@@ -133,7 +173,7 @@ def _question_listing(
     listed: dict[int, list[Answer]] = defaultdict(list)
     for answer in answers:
         listed[answer.question.indicator_id].append(answer)
-    filtering = bool(status or office or text)
+    filtering = answer_filter.active
     groups: list[dict[str, Any]] = []
     for row in per_indicator:
         pk = row["question__indicator_id"]
@@ -180,28 +220,11 @@ def _question_listing(
     for group in groups:
         group["done"] = group["submitted"] + group["accepted"]
         group["percent"] = _percent(group["done"], group["total"])
-    keep = {"status": status, "office": str(office) if office else "", "q": text}
     return {
+        **choices,
         "groups": groups,
-        "filtering": filtering,
         "listed_count": len(answers),
-        "filters": keep,
-        "status_choices": [
-            (code, label, by_status[code], _query(keep, status=code))
-            for code, (label, _q) in STATUS_FILTERS.items()
-        ],
-        "status_all": (by_status["all"], _query(keep, status="")),
-        "office_choices": [
-            (
-                str(row["organisation_id"]),
-                row["organisation__acronym"] or row["organisation__name"],
-                row["n"],
-            )
-            for row in office_counts
-        ],
-        "office_none": (NO_OFFICE, unassigned),
         "may_review": may_review,
-        "keep_query": _query(keep),
     }
 
 

@@ -411,6 +411,8 @@ def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment(user, pk)
     # The whole district's gaps: for region-wide roles, not for a single office.
     authz.require(user, A.VIEW, authz.reaches(user, A.VIEW, assessment.region))
+    if not assessment.cycle.instrument.framework.has_points:
+        raise Http404  # met or not met: no points to gain, no predicate to reach
     stages = Stage.order_for(verification.level_of(assessment))
     stage = request.GET.get("stage", K.SELF_ASSESSMENT)
     if stage not in stages:

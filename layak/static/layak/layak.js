@@ -134,10 +134,66 @@
     });
   });
 
+  // An indicator's questions are paged: a link to a question on another page (#answer-N)
+  // asks the server for the page that holds it.
+  (function () {
+    var match = /^#answer-(\d+)$/.exec(window.location.hash);
+    if (!match || document.getElementById("answer-" + match[1])) return;
+    if (!document.querySelector("[data-testid=indicator-filter]")) return;
+    if (/[?&]at=/.test(window.location.search)) return;
+    window.location.replace(window.location.pathname + "?at=" + match[1] + window.location.hash);
+  })();
+
+  // The district's evidence library is given once per page (a <template> of options); each
+  // card's picker takes its options from it, also a card redrawn after a save.
+  function fillLibraries(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("select[data-library]"), function (select) {
+      if (select.options.length > 1) return;
+      var source = document.getElementById(select.dataset.library);
+      if (source) select.appendChild(source.content.cloneNode(true));
+    });
+  }
+  fillLibraries(document);
+  document.addEventListener("htmx:afterSwap", function () {
+    fillLibraries(document);
+  });
+
+  // A long form that is saved as a whole (the assignment page): once something in it has
+  // changed, another form of the page (which reloads the page) or leaving the page asks first,
+  // so the changes are not dropped unnoticed.
+  var leaving = false;
+  function unsavedForm() {
+    return document.querySelector("form[data-unsaved-warning][data-changed]");
+  }
+  function markChanged(event) {
+    var form = event.target.closest && event.target.closest("form[data-unsaved-warning]");
+    if (form) form.dataset.changed = "1";
+  }
+  document.addEventListener("input", markChanged);
+  document.addEventListener("change", markChanged);
+  window.addEventListener("beforeunload", function (event) {
+    if (!leaving && unsavedForm()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
   // Buttons that need a confirmation before their form is sent.
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    var unsaved = unsavedForm();
+    if (unsaved && unsaved !== form && form.hasAttribute("data-leaves-unsaved")) {
+      if (!window.confirm(unsaved.dataset.unsavedWarning)) {
+        event.preventDefault();
+        return;
+      }
+    }
     var message = form.dataset.confirm;
-    if (message && !window.confirm(message)) event.preventDefault();
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+      return;
+    }
+    // The page is left on purpose: no second question on the way out.
+    leaving = true;
   });
 })();
