@@ -64,6 +64,9 @@ def test_500_page_is_rendered_in_the_users_language(client, personas, monkeypatc
 def test_setup_is_idempotent_and_keeps_what_users_entered(django_capture_on_commit_callbacks):
     ensure_regions()  # the full tree loads in its own test; here the demo districts suffice
     call_command("setup", "--demo", verbosity=0)
+    from layak.evaluation.tests.demo_checks import assert_demo_on_kla2024
+
+    assert_demo_on_kla2024()
     admin = User.objects.get(email="bekasi.admin@demo.layak.id")
     org = actions.organisation_create(
         actor=admin,
