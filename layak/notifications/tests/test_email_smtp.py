@@ -143,3 +143,25 @@ def test_daily_digest_one_email_per_person_once(
     assert "Lampirkan SK yang ditandatangani" in plain
     assert notice_email.send_digests(tomorrow) == 0  # a second run the same day: nothing
     assert len(smtp_server.to(dinkes.email)) == 1
+
+
+def test_an_invitation_goes_through_the_same_smtp_server_in_indonesian(
+    personas: Personas, smtp_server: Inbox
+) -> None:
+    from layak.organisations.actions import member_invite
+    from layak.organisations.models import Organisation
+
+    dinsos = Organisation.objects.get(name="Dinas Sosial Kabupaten Bekasi")
+    member_invite(
+        actor=personas.bekasi_admin,
+        organisation=dinsos,
+        email="wati@example.org",
+        full_name="Wati Pratiwi",
+        role="office_operator",
+    )
+    (message,) = smtp_server.to("wati@example.org")
+    plain = message.get_body(preferencelist=("plain",))
+    assert plain is not None
+    text = plain.get_content()
+    assert "Yth. Wati Pratiwi" in text
+    assert "/accounts/password/reset/" in text
