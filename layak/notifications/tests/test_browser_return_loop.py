@@ -42,7 +42,8 @@ def test_return_inbox_discussion_correction_and_recheck(page) -> None:
     expect(item(page, "T-2.1").get_by_test_id("state")).to_have_attribute("data-state", "returned")
     sign_out(page)
 
-    # The civil registry office sees it in the header badge, its inbox and its list of items.
+    # The civil registry office sees it in the header badge, its inbox, its action list on the
+    # home page and its list of items.
     sign_in(page, capil.email)
     expect(page.get_by_test_id("unread-count")).to_have_text("1")
     notices = open_inbox(page)
@@ -50,6 +51,10 @@ def test_return_inbox_discussion_correction_and_recheck(page) -> None:
         "(verifikator) mengembalikan T-2.1 dari Kabupaten Bekasi untuk diperbaiki: "
         "Sumber data persalinan tidak jelas"
     )
+    page.goto("/")
+    expect(
+        page.get_by_test_id("needs-action").get_by_test_id("action-evaluation_returned")
+    ).to_contain_text("T-2.1")
     page.goto("/evaluation/my-items/")
     expect(page.get_by_test_id("returned-items")).to_contain_text("T-2.1")
     page.get_by_test_id("inbox-link").click()
