@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from layak import authz
 from layak.audit.log import record
-from layak.core.numbers import PLAIN, NumberError, check_places, parse_number
+from layak.core.numbers import PLAIN, NumberError, check_places, format_number, parse_number
 from layak.indicators import bulk
 from layak.indicators import completeness as comp
 from layak.indicators import disaggregation as dis
@@ -136,7 +136,13 @@ def parse_value(value: object, *, language: str | None = None) -> Decimal:
 
 
 def check_value(element: DataElement, value: Decimal) -> None:
-    """The element's bounds; a count is never negative unless the element allows it."""
+    """The element's bounds; a count is never negative unless the element allows it, and is a
+    whole number (a data element is a count: ``1.250,5`` persalinan cannot be)."""
+    if value != value.to_integral_value():
+        raise IndicatorDataError(
+            _("This is a count: write a whole number (%(value)s is not).")
+            % {"value": format_number(value)}
+        )
     low = element.min_value if element.min_value is not None else Decimal(0)
     if value < low:
         raise IndicatorDataError(_("The value must be at least %(min)s.") % {"min": low})

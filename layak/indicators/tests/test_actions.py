@@ -46,6 +46,7 @@ def test_values_are_checked(personas, defs):
         (row(value="1.234"), "could mean 1234"),
         (row(value="1.255"), "could mean 1255"),
         (row(value="0.125"), "2 decimal places"),
+        (row(value="1250.5"), "write a whole number (1,250.5 is not)"),
         (row(period="2024Q1"), "written like 2025"),
         (row(period="2099"), "not started"),
         (row(region="32.16.09"), "entered per district"),

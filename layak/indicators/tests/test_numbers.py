@@ -59,10 +59,11 @@ def test_csv_reads_thousands_with_dots_and_decimals_with_a_comma(client, persona
 
 def test_semicolon_csv_keeps_the_decimal_comma(client, personas, defs):
     client.force_login(personas.bekasi_admin)
-    text = HEADER.replace(",", ";") + "births;32.16;2024;;1.234,5;Dinkes;;;\n"
+    # A count: the decimal comma is read as such (",00"), the dot groups thousands.
+    text = HEADER.replace(",", ";") + "births;32.16;2024;;12.345,00;Dinkes;;;\n"
     imp = _apply(client, _upload(client, text.encode(), "data.csv"))
     assert imp.status == DataImport.Status.APPLIED, imp.errors
-    assert stored("births", "32.16", "2024") == D("1234.5")
+    assert stored("births", "32.16", "2024") == D("12345")
 
 
 def test_a_file_refuses_what_could_be_read_two_ways_naming_row_and_column(client, personas, defs):
@@ -91,14 +92,14 @@ def test_xlsx_numbers_are_taken_as_they_are_and_text_the_indonesian_way(client, 
     book = Workbook()
     sheet = book.active
     sheet.append(actions.COLUMNS)
-    sheet.append(["births", "32.16", 2024, None, 1200.5, "Dinkes"])
+    sheet.append(["births", "32.16", 2024, None, 1200.0, "Dinkes"])
     sheet.append(["births_facility", "32.16", 2024, None, "1.150", "Dinkes"])
     out = io.BytesIO()
     book.save(out)
     client.force_login(personas.bekasi_admin)
     imp = _apply(client, _upload(client, out.getvalue(), "data.xlsx"))
     assert imp.status == DataImport.Status.APPLIED, imp.errors
-    assert stored("births", "32.16", "2024") == D("1200.5")
+    assert stored("births", "32.16", "2024") == D(1200)
     assert stored("births_facility", "32.16", "2024") == D(1150)
 
 
@@ -139,7 +140,9 @@ def test_api_rows_are_read_in_plain_machine_format(personas, defs):
             language=PLAIN,
         )
 
-    assert not run("1200.5").errors
+    assert not run("1200.00").errors
+    # A count is whole, read plainly: 1200.5 is refused for that reason, not misread.
+    assert "bilangan bulat" in run("1200.5").errors[0].message
     assert not run(1200).errors
     for grouped in ("1.200,5", "1,200"):
         assert run(grouped).errors[0].column == "value"
