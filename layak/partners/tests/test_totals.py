@@ -112,7 +112,9 @@ def test_totals_by_kind(figures):
 def test_totals_by_cluster(figures):
     result = involvement(Region.objects.get(code="32.16"), 2025)
     clusters = {row.code: row.figures for row in result.by_cluster}
-    assert list(clusters) == ["KL", "K1", "K2", "K3", "K4", "K5"]
+    # The groups of KLA 2024, the current instrument: Kelembagaan, clusters I–V, KELANA/DEKELA.
+    assert list(clusters) == ["KL", "K1", "K2", "K3", "K4", "K5", "KD"]
+    assert clusters["KD"].partners == 0
     assert clusters["K3"].partners == 1 and clusters["K3"].funds == Decimal(25_000_000)
     assert clusters["K3"].contributions == 2 and clusters["K3"].children == 160
     assert clusters["K4"].partners == 1 and clusters["K4"].funds == Decimal(3_000_000)
