@@ -6,14 +6,14 @@ Sheets and columns (the first row of each sheet holds the column names):
 - Instrument: ``field`` | ``value`` rows for framework_code, framework_name, label, scale_max,
   region_level, has_points, is_default_scheme, description, and optionally framework_name_en,
   description_en, label_en, reconstructed, source
-- Bands: code, name, min, max, rank
+- Bands: code, name, min, max, rank (optional: name_en)
 - Groups: code, name, order (optional: name_en)
 - Indicators: code, group, number, name, measure, order (optional: max_points, name_en)
 - Questions: code, indicator, order, kind, text, guidance, max_points, direction, required,
   table_rows, table_columns, table_ratio (lists separated by "|") (optional: offices, text_en)
 - Options: question, order, label, points (optional: label_en, meets)
 - ScoreBands: question, from, below, points
-- Evidence: question, order, document, required (optional: kind)
+- Evidence: question, order, document, required (optional: kind, document_en)
 
 Optional columns may be left out, so workbooks made before they existed still load.
 """
@@ -70,11 +70,12 @@ SHEETS: dict[str, list[str]] = {
 }
 # Written on export, read when present.
 OPTIONAL: dict[str, list[str]] = {
+    "Bands": ["name_en"],
     "Groups": ["name_en"],
     "Indicators": ["max_points", "name_en"],
     "Questions": ["offices", "text_en"],
     "Options": ["label_en", "meets"],
-    "Evidence": ["kind"],
+    "Evidence": ["kind", "document_en"],
 }
 INSTRUMENT_FIELDS = [
     "framework_code",
@@ -114,7 +115,8 @@ def export_workbook(spec: InstrumentSpec) -> bytes:
         ws.append([name, value])
     rows: dict[str, list[list[Any]]] = {
         "Bands": [
-            [b.code, b.name, _num(b.min_score), _num(b.max_score), b.rank] for b in spec.bands
+            [b.code, b.name, _num(b.min_score), _num(b.max_score), b.rank, b.name_en]
+            for b in spec.bands
         ],
         "Groups": [[g.code, g.name, g.order, g.name_en] for g in spec.groups],
         "Indicators": [
@@ -154,7 +156,8 @@ def export_workbook(spec: InstrumentSpec) -> bytes:
             [q.code, _num(b.lower), _num(b.upper), _num(b.points)] for b in q.score_bands
         ]
         rows["Evidence"] += [
-            [q.code, e.order, e.name, "yes" if e.required else "no", e.kind] for e in q.evidence
+            [q.code, e.order, e.name, "yes" if e.required else "no", e.kind, e.name_en]
+            for e in q.evidence
         ]
     for title, columns in SHEETS.items():
         sheet = wb.create_sheet(title)
@@ -283,6 +286,7 @@ def read_workbook(data: IO[bytes]) -> tuple[InstrumentSpec | None, list[Problem]
                 r.decimal(w, row, "max") or Decimal(0),
                 r.integer(w, row, "rank"),
                 w,
+                r.text(w, row, "name_en"),
             )
         )
     for w, row in r.rows(wb, "Groups"):
@@ -377,6 +381,7 @@ def read_workbook(data: IO[bytes]) -> tuple[InstrumentSpec | None, list[Problem]
                     r.integer(w, row, "order"),
                     w,
                     r.text(w, row, "kind") or "document",
+                    r.text(w, row, "document_en"),
                 )
             )
     wb.close()

@@ -170,3 +170,28 @@ def test_the_verification_page_of_a_cfci_assessment_shows_no_running_score(clien
     page = _main(_page(client, f"/evaluation/assessments/{bekasi.pk}/verify/province/"))
     assert "Analisis kesenjangan" not in page and "belum ada predikat" not in page
     assert "Lingkungan yang aman" in page
+
+
+def test_a_workbook_keeps_the_english_names_of_bands_and_evidence(personas):
+    from io import BytesIO
+
+    from layak.frameworks import actions as frameworks
+    from layak.frameworks.bundled import kla24
+    from layak.frameworks.models import EvidenceRequirement
+    from layak.frameworks.spec import build_version, spec_of
+    from layak.frameworks.workbook import export_workbook
+
+    version = build_version(kla24())
+    english = EvidenceRequirement.objects.filter(question__version=version).exclude(name_en="")
+    assert english.exists()
+    problems, imported, _ = frameworks.instrument_import(
+        actor=personas.ministry, data=BytesIO(export_workbook(spec_of(version))), dry_run=False
+    )
+    assert problems == [] and imported is not None
+    assert imported.bands.get(code="NONE").name_en == "No predicate"
+    first = english.first()
+    assert first is not None
+    copied = EvidenceRequirement.objects.get(
+        question__version=imported, question__code=first.question.code, order=first.order
+    )
+    assert (copied.name, copied.name_en) == (first.name, first.name_en)
