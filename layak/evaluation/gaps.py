@@ -137,8 +137,8 @@ def _items(assessment: Assessment, stage: str) -> list[Item]:
     items = []
     for answer in answers:
         q = answer.question
-        points = answer.standing  # type: ignore[attr-defined]
-        self_points = answer.own  # type: ignore[attr-defined]
+        points = answer.standing
+        self_points = answer.own
         reqs = required.get(q.pk, [])
         have = covered.get(answer.pk, set())
         missing = (
@@ -146,7 +146,7 @@ def _items(assessment: Assessment, stage: str) -> list[Item]:
             if (None in have and len(reqs) == 1)
             else [name for rid, name in reqs if rid not in have]
         )
-        evidence_only = q.kind == "evidence" and answer.documents == 0  # type: ignore[attr-defined]
+        evidence_only = q.kind == "evidence" and answer.documents == 0
         items.append(
             Item(
                 answer=answer,

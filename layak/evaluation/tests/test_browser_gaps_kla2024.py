@@ -9,35 +9,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from layak.evaluation import actions
-from layak.evaluation.demo import windows_open_at
-from layak.evaluation.models import Answer, Stage
-from layak.evaluation.tests.test_gaps_kla2024 import answer
-from layak.frameworks.actions import bundled_load
-from layak.frameworks.models import InstrumentVersion
-from layak.regions.models import Region
-from layak.testing import BEKASI, make_personas, sign_in
+from layak.evaluation.tests.test_gaps_kla2024 import answer, k4_19_met, kla2024_bekasi
+from layak.testing import make_personas, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_gap_analysis_of_kla_2024_reads_by_cluster_and_leads_to_the_answers(page):
     personas = make_personas()
-    bundled_load()
-    cycle = actions.cycle_create(
-        actor=personas.ministry,
-        name="Evaluasi KLA 2024",
-        instrument=InstrumentVersion.objects.get(framework__code="kla2024"),
-        windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT),
-    )
-    (bekasi,) = actions.cycle_add_districts(
-        actor=personas.ministry, cycle=cycle, regions=Region.objects.filter(code=BEKASI)
-    )
+    bekasi = kla2024_bekasi(personas)
     # Sekolah ramah anak (K4-19) fully met: 54 points of questions, 51 for the indicator.
-    for code in Answer.objects.filter(
-        assessment=bekasi, question__indicator__code="K4-19"
-    ).values_list("question__code", flat=True):
-        answer(personas, bekasi, code, "Terpenuhi sepenuhnya")
+    k4_19_met(personas, bekasi)
     answer(personas, bekasi, "K4-19.3", "Tidak ada")
 
     sign_in(page, personas.bekasi_admin.email)

@@ -23,8 +23,8 @@ from layak.testing import BEKASI
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def bekasi(personas):
+def kla2024_bekasi(personas):
+    """A KLA 2024 cycle with Kabupaten Bekasi's self-assessment open, made by the ministry."""
     bundled_load()
     version = InstrumentVersion.objects.get(framework__code="kla2024")
     cycle = actions.cycle_create(
@@ -39,6 +39,11 @@ def bekasi(personas):
     return assessment
 
 
+@pytest.fixture
+def bekasi(personas):
+    return kla2024_bekasi(personas)
+
+
 def answer(personas, assessment, code: str, level: str) -> None:
     """The district administrator chooses the answer level named ``level`` on the form."""
     row = Answer.objects.select_related("question").get(assessment=assessment, question__code=code)
@@ -50,6 +55,14 @@ def answer(personas, assessment, code: str, level: str) -> None:
         note="",
         revision=row.revision,
     )
+
+
+def k4_19_met(personas, assessment) -> None:
+    """Every question of Indikator 19 at its best level: 54 points, 51 for the indicator."""
+    for code in Answer.objects.filter(
+        assessment=assessment, question__indicator__code="K4-19"
+    ).values_list("question__code", flat=True):
+        answer(personas, assessment, code, "Terpenuhi sepenuhnya")
 
 
 def k4_19(assessment) -> gaps.IndicatorGap:
@@ -97,10 +110,7 @@ def test_an_indicator_at_its_maximum_offers_no_gain(personas, bekasi):
 
 
 def test_questions_of_one_indicator_share_its_room_on_the_cheapest_path(personas, bekasi):
-    for code in Answer.objects.filter(
-        assessment=bekasi, question__indicator__code="K4-19"
-    ).values_list("question__code", flat=True):
-        answer(personas, bekasi, code, "Terpenuhi sepenuhnya")
+    k4_19_met(personas, bekasi)
     answer(personas, bekasi, "K4-19.3", "Tidak ada")
     answer(personas, bekasi, "K4-19.4", "Tidak ada")
     # The ministry gates both questions: the path must take them first, whatever they add.
