@@ -33,7 +33,7 @@ from layak.accounts.models import User
 from layak.audit.log import record
 from layak.evaluation.models import Answer, Assessment, Score
 from layak.frameworks.kla2024 import DEKELA_CODE, KELANA_CODE
-from layak.frameworks.models import Option, Question
+from layak.frameworks.models import Option, Question, bilingual
 from layak.regions.models import Region
 
 LEVEL: dict[str, int] = {Question.Computed.KELANA: 3, Question.Computed.DEKELA: 4}
@@ -58,11 +58,16 @@ def statuses(region: Region, level: int) -> dict[int, tuple[str, str] | None]:
         .annotate(
             band_code=Subquery(latest.values("final_band__code")[:1]),
             band_name=Subquery(latest.values("final_band__name")[:1]),
+            band_name_en=Subquery(latest.values("final_band__name_en")[:1]),
             band_rank=Subquery(latest.values("final_band__rank")[:1]),
         )
-        .values_list("pk", "band_code", "band_name", "band_rank")
+        .values_list("pk", "band_code", "band_name", "band_name_en", "band_rank")
     )
-    return {pk: ((code, name) if rank else None) for pk, code, name, rank in rows}
+    # The predicate's name in the reader's language.
+    return {
+        pk: ((code, bilingual(name, name_en or "")) if rank else None)
+        for pk, code, name, name_en, rank in rows
+    }
 
 
 def share(region: Region, level: int) -> Decimal | None:

@@ -195,3 +195,36 @@ def test_a_workbook_keeps_the_english_names_of_bands_and_evidence(personas):
         question__version=imported, question__code=first.question.code, order=first.order
     )
     assert (copied.name, copied.name_en) == (first.name, first.name_en)
+
+
+def test_the_provinces_page_names_each_predicate_in_the_readers_language(
+    client, personas, evaluation
+):
+    from layak.evaluation import verification
+    from layak.evaluation.models import Stage
+    from layak.evaluation.tests.test_verification import submit_all
+    from layak.testing import move_stages
+
+    # The test instrument's bands have no English names; give its predicates theirs, as a
+    # workbook with a name_en column does.
+    bands = PredicateBand.objects.filter(version=evaluation.cycle.instrument)
+    for band in bands:
+        band.name_en = f"{band.name} (en)"
+        band.save(update_fields=["name_en"])
+    submit_all(personas, evaluation)
+    for kind in (Stage.Kind.PROVINCE, Stage.Kind.MINISTRY, Stage.Kind.FIELD, Stage.Kind.FINAL):
+        move_stages(evaluation.cycle, kind)
+        verification.verify_agree_rest(
+            actor=personas.ministry, assessment=evaluation.bekasi, stage=kind
+        )
+    verification.assessment_determine(actor=personas.ministry, assessment=evaluation.bekasi)
+    evaluation.bekasi.refresh_from_db()
+    band = evaluation.bekasi.final_band
+    assert band is not None and band.rank > 0
+    client.force_login(personas.ministry)
+    page = _main(_page(client, "/evaluation/regions/32/"))
+    assert f">{band.name}</span>" in page
+    personas.ministry.language = "en"
+    personas.ministry.save(update_fields=["language"])
+    page = _main(_page(client, "/evaluation/regions/32/"))
+    assert f">{band.name} (en)</span>" in page
