@@ -15,7 +15,7 @@ Each hand-off appears for the people who take the next step, within their reach:
 - partners: their commitments and contributions returned for correction.
 
 The cost is a fixed number of queries whatever the data size: each source is one query (the
-verification four, the reports due two) returning at most ``PER_SOURCE`` rows with the full count
+verification five, the reports due two) returning at most ``PER_SOURCE`` rows with the full count
 computed alongside by a window function.
 """
 
@@ -263,7 +263,7 @@ def _evaluation(user: User, out: ActionList) -> None:
                 ActionKind.EVALUATION_TO_VERIFY,
                 title,
                 row["assessment"].region.name,
-                stage.closes_at,
+                row["deadline"],
                 reverse("evaluation:verify", args=[row["assessment"].pk, stage.kind]),
                 detail="; ".join(parts),
             )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -126,29 +126,34 @@ def _verifies(user: User, assessment: Assessment, stage: str) -> bool:
 
 
 def to_verify(user: User) -> list[dict[str, Any]]:
-    """Submitted self-assessments waiting for this verifier at a stage open now: per assessment
-    and stage, the items not yet verified there and the corrected items waiting for a new
-    check. Four queries (assessments, their stages, scores per stage, items sent back)."""
-    from layak.evaluation.models import Score
+    """Submitted self-assessments waiting for this verifier at a stage open now (inside its
+    window, or reopened for the district by the ministry): per assessment and stage, the items
+    not yet verified there, the corrected items waiting for a new check, and the stage's
+    deadline. Five queries (assessments, their stages, their reopenings, scores per stage,
+    items sent back)."""
+    from layak.evaluation.models import Score, StageReopening
     from layak.evaluation.verification import DONE_AFTER_RETURN, level_of
 
     now = timezone.now()
+    kinds = list(VERIFIER_OF)
+    in_window = Exists(
+        Stage.objects.filter(
+            cycle=OuterRef("cycle"), kind__in=kinds, opens_at__lte=now, closes_at__gt=now
+        )
+    )
+    live = StageReopening.objects.filter(until__gt=now, stage__kind__in=kinds)
+    reopened = Exists(live.filter(assessment=OuterRef("pk")))
     assessments = (
         Assessment.objects.for_user(user, A.VERIFY)
         .filter(
-            status=Assessment.Status.SUBMITTED,
-            determined_at__isnull=True,
-            cycle__stages__opens_at__lte=now,
-            cycle__stages__closes_at__gt=now,
-            cycle__stages__kind__in=list(VERIFIER_OF),
+            in_window | reopened, status=Assessment.Status.SUBMITTED, determined_at__isnull=True
         )
-        .distinct()
         .select_related("region", "cycle__instrument__framework")
-        .prefetch_related("cycle__stages")
+        .prefetch_related("cycle__stages", Prefetch("reopenings", live, to_attr="live"))
         .annotate(
             # Items sent back by a verifier are with the region or waiting for a new check,
             # counted apart below.
-            items=Count("answers", filter=Q(answers__returned_at_stage=""), distinct=True)
+            items=Count("answers", filter=Q(answers__returned_at_stage=""))
         )
         .order_by("region__name", "pk")
     )
@@ -156,16 +161,18 @@ def to_verify(user: User) -> list[dict[str, Any]]:
     candidates = []
     for assessment in assessments:
         level = level_of(assessment)
+        until = {r.stage_id: r.until for r in assessment.live}  # type: ignore[attr-defined]
         for stage in assessment.cycle.stages.all():
+            deadline = stage.closes_at if stage.is_open(now) else until.get(stage.pk)
             if (
-                stage.is_open(now)
+                deadline is not None
                 and stage.kind in Stage.order_for(level)[1:]
                 and _verifies(user, assessment, stage.kind)
             ):
-                candidates.append((assessment, stage, level))
+                candidates.append((assessment, stage, level, deadline))
     if not candidates:
         return rows
-    ids = {a.pk for a, _, _ in candidates}
+    ids = {c[0].pk for c in candidates}
     scored = {
         (a, s): n
         for a, s, n in Score.objects.filter(
@@ -182,7 +189,7 @@ def to_verify(user: User) -> list[dict[str, Any]]:
         .annotate(n=Count("pk"))
     ):
         corrected[(assessment_id, status)] = n
-    for assessment, stage, level in candidates:
+    for assessment, stage, level, deadline in candidates:
         waiting = sum(
             n
             for (a, s), n in corrected.items()
@@ -191,6 +198,12 @@ def to_verify(user: User) -> list[dict[str, Any]]:
         pending = max(assessment.items - scored.get((assessment.pk, stage.kind), 0), 0)  # type: ignore[attr-defined]
         if pending or waiting:
             rows.append(
-                {"assessment": assessment, "stage": stage, "pending": pending, "corrected": waiting}
+                {
+                    "assessment": assessment,
+                    "stage": stage,
+                    "deadline": deadline,
+                    "pending": pending,
+                    "corrected": waiting,
+                }
             )
     return rows

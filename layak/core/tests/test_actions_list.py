@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from layak.core.actions_list import ActionKind, end_of_day, needs_action
 from layak.evaluation import actions as answers
@@ -280,6 +281,20 @@ def test_a_province_verifier_sees_the_submitted_assessments_of_its_province(pers
     answers.answer_accept(actor=personas.bekasi_admin, answer=fresh(returned))
     [item] = needs_action(personas.jabar).of_kind(K.EVALUATION_TO_VERIFY)
     assert item.detail == "1 butir yang diperbaiki menunggu pemeriksaan ulang"
+    # Once the province stage closes nothing waits, unless the ministry reopens it for Bekasi:
+    # then until the new deadline.
+    move_to(ev, "ministry")
+    assert needs_action(personas.jabar).of_kind(K.EVALUATION_TO_VERIFY) == []
+    until = timezone.now() + datetime.timedelta(days=3)
+    answers.stage_reopen(
+        actor=personas.ministry,
+        assessment=ev.bekasi,
+        kind="province",
+        reason="Verifikator sakit",
+        until=until,
+    )
+    [item] = needs_action(personas.jabar).of_kind(K.EVALUATION_TO_VERIFY)
+    assert item.deadline == until and item.region == "Kabupaten Bekasi"
 
 
 def test_pending_invitations_wait_for_the_administrator(personas):
