@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from layak.core.tests.test_actions_list import submit_answer
 from layak.evaluation import actions as answers
 from layak.plans.tests.helpers import make_plan
-from layak.testing import make_cycle, make_personas, sign_in
+from layak.testing import make_cycle, make_personas, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,3 +60,12 @@ def test_an_office_follows_its_home_page_to_the_work_waiting(page, tmp_path):
     page.goto("/")
     link = page.get_by_test_id("action-report_due").first.get_by_role("link")
     expect(link).to_have_attribute("href", re.compile(r"^/plans/reports/\d+/$"))
+
+    # The secretariat's home page: its own list first, what it manages after.
+    sign_out(page)
+    sign_in(page, admin.email)
+    page.goto("/")
+    expect(page.get_by_test_id("needs-action")).to_be_visible()
+    for width, height in ((390, 844), (1366, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(tmp_path / f"admin-{width}.png"), full_page=True)
