@@ -372,7 +372,7 @@ def shown_number(stored: Any) -> str:
 def describe_value(question: Question, value: dict[str, Any] | None) -> str:
     """An answer in words, for conflicts and history."""
     value = value or {}
-    labels = {str(o.pk): o.label for o in question.options.all()}
+    labels = {str(o.pk): o.display_label for o in question.options.all()}
     if "option" in value:
         return labels.get(str(value["option"]), "?")
     if "options" in value:

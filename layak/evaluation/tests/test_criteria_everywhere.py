@@ -3,6 +3,8 @@ score or a predicate, and every instrument text in the reader's language."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -228,3 +230,18 @@ def test_the_provinces_page_names_each_predicate_in_the_readers_language(
     personas.ministry.save(update_fields=["language"])
     page = _main(_page(client, "/evaluation/regions/32/"))
     assert f">{band.name} (en)</span>" in page
+
+
+def test_the_assignment_and_history_pages_speak_english_too(client, personas, english):
+    cycle = cfci_cycle(personas)
+    saved = answer(personas, cycle, "G4.1", True)
+    bekasi = cycle.assessments.get(region__code=BEKASI)
+    client.force_login(personas.bekasi_admin)
+    assign = _main(_page(client, f"/evaluation/assessments/{bekasi.pk}/assign/"))
+    assert "Safe, secure and clean environment" in assign
+    assert "Lingkungan yang aman" not in assign
+    history = _main(_page(client, f"/evaluation/answers/{saved.pk}/history/"))
+    assert "Results for children are demonstrated: Safe, secure and clean environment" in history
+    assert "Hasil bagi anak" not in history
+    assert re.search(r">\s*Met\s*<", history)  # the answer after the change, in words
+    assert "Terpenuhi" not in history
