@@ -116,3 +116,11 @@ def test_an_operator_filters_kl1_pages_answers_and_attaches_from_the_library(pag
         "sk-gugus-tugas.pdf"
     )
     assert other.evidence_links.filter(is_active=True, file__name="sk-gugus-tugas.pdf").exists()
+    # A link to a question on another page (as from the home page's list or a notice) opens
+    # the page that holds it.
+    last = kl1_answers.order_by("question__order").select_related("question").last()
+    page.goto(f"{base}/indicators/{kl1.pk}/#answer-{last.pk}")
+    expect(card(page, last.question.code)).to_be_visible()
+    expect(page.get_by_test_id("listed-count")).to_have_text(
+        f"Pertanyaan {4 * INDICATOR_PAGE + 1}–63 dari 63"
+    )
