@@ -178,7 +178,10 @@ def _gaps(assessment: Assessment, stage: str) -> tuple[dict[int, IndicatorGap], 
         )
         raw[indicator.pk][0] += item.points
         raw[indicator.pk][1] += item.self_points
-        gap.missing_evidence += item.missing_evidence
+        # KLA 2024 asks for the same few documents across many questions: each name once.
+        gap.missing_evidence += [
+            name for name in item.missing_evidence if name not in gap.missing_evidence
+        ]
         gap.offices |= offices.get(item.answer.pk, set())
     for pk, gap in gaps.items():
         gap.points = capped(raw[pk][0], gap.max_points)

@@ -85,6 +85,8 @@ def test_an_indicator_at_its_maximum_offers_no_gain(personas, bekasi):
     gap = k4_19(bekasi)
     assert (gap.points, gap.max_points, gap.room) == (51, 51, 0)
     assert gap.not_yet == [] and len(gap.done) == 13
+    # Seven required documents are missing, of two kinds: each kind is named once.
+    assert sorted(gap.missing_evidence) == ["Dokumen pendukung", "Matriks isian"]
 
     # K4-19.3 drops to "Tidak ada" (−2 of its own 2): the indicator still holds 52 ≥ 51 points,
     # so improving K4-19.3 again would add nothing to the total.
