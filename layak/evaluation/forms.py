@@ -77,10 +77,19 @@ class CycleForm(forms.Form):
         """Each window's dates checked beside the field concerned, all at once (the action
         checks the same again: ``actions._check_windows``)."""
         data = super().clean() or {}
+        changed = set(self.changed_data)
         previous: tuple[str, datetime.date] | None = None
         for kind in self.order:
             opens, closes = data.get(f"{kind}_opens"), data.get(f"{kind}_closes")
             label = Stage.Kind(kind).label
+            # Dates left as they were keep their stored times (the windows page), which the
+            # action checks itself; only what was typed is checked here.
+            touched = {f"{kind}_opens", f"{kind}_closes"} & changed
+            if previous:
+                touched |= {f"{previous[0]}_closes"} & changed
+            if not touched:
+                previous = (kind, closes) if closes else previous
+                continue
             if opens and closes and closes < opens:
                 self.add_error(
                     f"{kind}_closes",
