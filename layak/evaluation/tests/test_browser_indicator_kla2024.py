@@ -97,15 +97,13 @@ def test_an_operator_filters_kl1_pages_answers_and_attaches_from_the_library(pag
     expect(card(page, code).locator(".message.success")).to_be_visible()
     target.refresh_from_db()
     assert target.value
-    # A document uploaded on that card goes into the library; the next page load offers it
-    # in every card's picker, given once for the page.
+    # A document uploaded on that card goes into the library: every card's picker offers it
+    # at once (the library is given once for the page, and again with the upload).
     document = tmp_path / "sk-gugus-tugas.pdf"
     document.write_bytes(PDF)
     card(page, code).locator("input[type=file]").set_input_files(str(document))
     card(page, code).get_by_role("button", name="Unggah", exact=True).click()
     expect(card(page, code).get_by_test_id("evidence-list")).to_contain_text("sk-gugus-tugas.pdf")
-    page.reload()
-    # Answered, it left the "not filled in" filter; the other card is still on this page.
     picker = card(page, other.question.code).get_by_label(
         "Atau lampirkan berkas dari pustaka data dukung kabupaten/kota"
     )

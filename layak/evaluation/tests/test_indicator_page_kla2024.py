@@ -236,3 +236,29 @@ def test_the_assignment_page_names_questions_in_full_and_warns_before_dropping_t
         assert f"<p>{escape(answer.question.text)}</p>" in html
     long = [a for a in k2 if len(a.question.text) > 160]
     assert html.count('<details class="question-text">') >= len(long) > 0
+
+
+def test_an_upload_sends_the_library_again_for_every_picker_and_a_save_does_not(
+    client, personas, kla, kl_to_dinkes
+):
+    client.force_login(personas.bekasi_dinkes)
+    answer = kl_to_dinkes[0]
+    upload = SimpleUploadedFile(
+        "perbup-kla.pdf",
+        b"%PDF-1.4\n1 0 obj<<>>endobj\n%perbup\ntrailer<<>>\n%%EOF\n",
+        content_type="application/pdf",
+    )
+    html = client.post(
+        "/evidence/upload/", {"answer": answer.pk, "file": upload}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f'id="answer-{answer.pk}"' in html
+    (box,) = re.findall(r'<div id="evidence-library-box" hx-swap-oob="true">(.*?)</div>', html)
+    assert box.count("<option") == LIBRARY + 1 and ">perbup-kla.pdf</option>" in box
+    answer.refresh_from_db()
+    html = client.post(
+        f"/evaluation/answers/{answer.pk}/save/",
+        {"revision": answer.revision, "option": answer.value["option"], "note": "Perbup 2025"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Tersimpan." in html
+    assert "evidence-library-box" not in html

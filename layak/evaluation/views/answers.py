@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -309,7 +310,13 @@ def _card(
         }
     )
     context["previous"] = actions.previous_answer(answer)
-    return render(request, "evaluation/_answer_card.html", context)
+    response = render(request, "evaluation/_answer_card.html", context)
+    if request.resolver_match and request.resolver_match.view_name == "evidence:upload":
+        # The uploaded file joins the library: every card's picker on the page offers it.
+        response.content += render_to_string(
+            "evaluation/_library_options.html", {"library": state["library"], "oob": True}
+        ).encode()
+    return response
 
 
 def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: Any) -> HttpResponse:

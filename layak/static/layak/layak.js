@@ -146,15 +146,23 @@
 
   // The district's evidence library is given once per page (a <template> of options); each
   // card's picker takes its options from it, also a card redrawn after a save.
+  // An upload sends the library again, so the pickers are refilled, keeping each choice.
   function fillLibraries(root) {
     Array.prototype.forEach.call(root.querySelectorAll("select[data-library]"), function (select) {
-      if (select.options.length > 1) return;
       var source = document.getElementById(select.dataset.library);
-      if (source) select.appendChild(source.content.cloneNode(true));
+      if (!source) return;
+      var chosen = select.value;
+      while (select.options.length > 1) select.remove(1);
+      select.appendChild(source.content.cloneNode(true));
+      select.value = chosen;
+      if (select.options.length > 1) select.form.hidden = false;
     });
   }
   fillLibraries(document);
   document.addEventListener("htmx:afterSwap", function () {
+    fillLibraries(document);
+  });
+  document.addEventListener("htmx:oobAfterSwap", function () {
     fillLibraries(document);
   });
 
