@@ -245,3 +245,33 @@ def test_the_assignment_and_history_pages_speak_english_too(client, personas, en
     assert "Hasil bagi anak" not in history
     assert re.search(r">\s*Met\s*<", history)  # the answer after the change, in words
     assert "Terpenuhi" not in history
+
+
+def test_a_cfci_item_is_verified_by_agreeing_or_returning_never_by_a_score(client, personas):
+    from layak.evaluation import actions
+    from layak.evaluation.models import Score
+    from layak.testing import move_stages
+
+    cycle = cfci_cycle(personas)
+    for code in ("G1.1", "G2.1", "G3.1", "G4.1", "G5.1", "MIN-1.1", "MIN-2.1", "MIN-3.1"):
+        saved = answer(personas, cycle, code, code != "G3.1")
+        saved = actions.answer_submit(actor=personas.bekasi_admin, answer=saved)
+        actions.answer_accept(actor=personas.bekasi_admin, answer=saved)
+    bekasi = cycle.assessments.get(region__code=BEKASI)
+    actions.assessment_submit(actor=personas.bekasi_admin, assessment=bekasi)
+    saved = Answer.objects.get(assessment=bekasi, question__code="G4.1")
+    move_stages(cycle, "province")
+    client.force_login(personas.jabar)
+    url = f"/evaluation/assessments/{saved.assessment_id}/verify/province/?indicator=all"
+    page = _main(_page(client, url))
+    assert "Setuju dengan tingkat sebelumnya" in page
+    assert "Sesuaikan nilai" not in page and "Maksimum" not in page
+    response = client.post(
+        f"/evaluation/answers/{saved.pk}/verify/province/",
+        {"decision": "adjust", "points": "5", "reason": "Coba"},
+    )
+    assert response.status_code == 400
+    assert "Kriteria tidak memakai nilai: setujui atau kembalikan butir ini." in (
+        response.content.decode()
+    )
+    assert not Score.objects.filter(answer=saved, stage="province").exists()

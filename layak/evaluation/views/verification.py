@@ -261,6 +261,10 @@ def verify_item(request: HtmxHttpRequest, pk: int, stage: str) -> HttpResponse:
     raw = request.POST.get("points", "").strip()
     points = None
     if request.POST.get("decision") == "adjust":
+        if not answer.assessment.cycle.instrument.framework.has_points:
+            return _refused(
+                request, answer, stage, _("Criteria have no score: agree or return the item.")
+            )
         try:
             points = parse_number(raw)
             if points != 0 and not -12 <= points.adjusted() <= 6:
