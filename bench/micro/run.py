@@ -4,7 +4,8 @@ against the configured database and returns one result::
     {"name", "value", "unit", "target", "met", "note"}
 
 Usage: ``python -m bench.micro.run --database-url URL [--only NAME ...] [--json FILE]``.
-Names: score_recompute, indicator_import, answers_export, district_pdf, worker_memory.
+Names: score_recompute, indicator_import, answers_export, district_pdf, worker_memory,
+work_lists (``worklists.py``).
 """
 
 from __future__ import annotations
@@ -473,12 +474,19 @@ def worker_memory(timeout: float = 1800) -> Result:
     )
 
 
+def _work_lists() -> Result:
+    from bench.micro.worklists import work_lists
+
+    return work_lists()
+
+
 BENCHMARKS: dict[str, Callable[[], Result]] = {
     "score_recompute": score_recompute,
     "indicator_import": indicator_import,
     "answers_export": answers_export,
     "district_pdf": district_pdf,
     "worker_memory": worker_memory,
+    "work_lists": _work_lists,
 }
 
 

@@ -121,3 +121,15 @@ def test_a_second_run_refuses(dataset: dict[str, Any], tmp_path: Path) -> None:
     with pytest.raises(gen.AlreadyGenerated):
         gen.generate(scale=0.01, seed=3, log=lambda s: None, media_root=str(tmp_path))
     assert User.objects.count() == users
+
+
+def test_the_work_lists_benchmark_runs_on_the_data(dataset: dict[str, Any]) -> None:
+    """The micro-benchmark of the header's unread count and the home page's action list, at
+    the tiny scale: every role found, the query counts within their targets."""
+    from bench.micro.worklists import LIST_QUERIES, work_lists
+
+    result = work_lists(repeat=1)
+    assert result["queries"] <= LIST_QUERIES
+    for role in ("office_operator", "district_admin", "province_verifier"):
+        assert f"{role}:" in result["note"]
+    assert "unread count 1 query" in result["note"]
