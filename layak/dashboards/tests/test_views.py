@@ -108,7 +108,7 @@ def test_district_csv(client, personas, english):
     got = rows_of(client.get(f"{DISTRICT}&year=2025&format=csv&table=rad"))
     assert got[0][0] == "Cluster"
     assert got[2] == [
-        "K1 Hak Sipil dan Kebebasan",
+        "K1 Klaster I: Hak Sipil dan Kebebasan",  # the RAD KLA is on KLA 2024, the current one
         "2",
         "2",
         "1",
