@@ -57,7 +57,9 @@ def test_assign_answer_upload_return_correct_submit_and_see_the_score(page, tmp_
     card(page, "T-1.1").get_by_label("Perda").check()
     wait_saved(page, "T-1.1")
     card(page, "T-1.1").locator("input[type=file]").set_input_files(str(pdf))
-    card(page, "T-1.1").locator("select[name=requirement]:visible").select_option(label="Dokumen Perda")
+    card(page, "T-1.1").locator("select[name=requirement]:visible").select_option(
+        label="Dokumen Perda"
+    )
     card(page, "T-1.1").get_by_role("button", name="Unggah", exact=True).click()
     expect(card(page, "T-1.1").get_by_test_id("evidence-list")).to_contain_text(
         "Perda KLA Bekasi.pdf"
