@@ -35,9 +35,9 @@ A = authz.Action
 
 
 class Cluster(models.TextChoices):
-    """The clusters of the KLA instrument: the group codes of the current KLA instrument
-    (``layak.frameworks.current``; KLA 2024 adds KD, the KELANA/DEKELA group, which holds no
-    indicator data of its own)."""
+    """The clusters of the KLA instrument: group codes of the current KLA instrument
+    (``layak.frameworks.current``). KLA 2024's seventh group, KELANA/DEKELA (KD), is not a
+    cluster of indicator data."""
 
     KL = "KL", _("Institutional strengthening")
     K1 = "K1", _("Civil rights and freedoms")
