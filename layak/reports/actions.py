@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
 
 from layak.accounts.models import User
 from layak.jobs import runner
@@ -21,8 +23,13 @@ class Requested:
     reused: bool
 
 
-def report_key(kind: Kind, target: Target) -> str:
-    return f"{kind.job}:{json.dumps(target.params, sort_keys=True)}"
+def asked_language() -> str:
+    """The language of the page the person asked from: their report is written in it."""
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def report_key(kind: Kind, target: Target, language: str) -> str:
+    return f"{kind.job}:{language}:{json.dumps(target.params, sort_keys=True)}"
 
 
 def report_request(*, actor: User, kind: Kind, target: Target) -> Requested:
@@ -33,10 +40,12 @@ def report_request(*, actor: User, kind: Kind, target: Target) -> Requested:
     (``result["data_version"]``, see ``versions.data_version``); a job still waiting or running
     was asked for at ``params["asked_at_version"]``. Results belong to the person who asked
     (``Job.for_user``), and reports read the data within that person's reach, so another
-    person's result is never handed out. Starting the job is audited by the runner
-    (``job.started``); reusing one changes nothing."""
+    person's result is never handed out, and a report asked in another language is another
+    job (``params["language"]``, written in it by the handler). Starting the job is audited
+    by the runner (``job.started``); reusing one changes nothing."""
     version = data_version(target.region)
-    key = report_key(kind, target)
+    language = asked_language()
+    key = report_key(kind, target, language)
     same = Job.objects.for_user(actor).filter(kind=kind.job, params__key=key)
     found = (
         same.filter(
@@ -55,7 +64,7 @@ def report_request(*, actor: User, kind: Kind, target: Target) -> Requested:
         actor=actor,
         kind=kind.job,
         label=target.label,
-        params={**target.params, "key": key, "asked_at_version": version},
+        params={**target.params, "key": key, "language": language, "asked_at_version": version},
         region=target.region,
     )
     return Requested(job, reused=False)

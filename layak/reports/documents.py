@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Sum, Value
+from django.db.models import DecimalField, Prefetch, Sum, Value
 from django.db.models.functions import Coalesce
 
 from layak.core.pdf import letterhead
-from layak.evaluation import gaps
+from layak.evaluation import criteria, gaps
 from layak.evaluation.models import Answer, Assessment, Cycle, Score, Stage
 from layak.evaluation.scores import (
     Result,
@@ -22,6 +22,7 @@ from layak.evaluation.scores import (
     results,
 )
 from layak.evidence.models import EvidenceLink
+from layak.frameworks.models import Option
 from layak.organisations.models import Organisation
 from layak.organisations.roles import OrganisationKind, Role
 from layak.plans import progress as plan_progress
@@ -116,6 +117,41 @@ def self_assessment(assessment: Assessment) -> dict[str, Any]:
         "stage_totals": [(r.total if (r := per_stage[k]) else None) for k in reached],
         "gaps": gaps.gap_analysis(assessment, current),
         "evidence_index": list(index.items()),
+    }
+
+
+def criteria_report(assessment: Assessment) -> dict[str, Any]:
+    """The report of a framework without points: criteria met per area (the same figures as
+    the criteria page, ``criteria.assessment_result``) and each criterion with the option
+    chosen."""
+    region = assessment.region
+    answers = (
+        criteria.with_status(Answer.objects.filter(assessment=assessment))
+        .select_related("question__indicator__group")
+        .prefetch_related(Prefetch("question__options", queryset=Option.objects.order_by("order")))
+        .order_by(
+            "question__indicator__group__order",
+            "question__indicator__order",
+            "question__order",
+            "pk",
+        )
+    )
+    result = criteria.assessment_result(assessment)
+    rows = []
+    for answer in answers:
+        picked = getattr(answer, "chosen", None)  # annotated by ``criteria.with_status``
+        chosen = next((o for o in answer.question.options.all() if o.pk == picked), None)
+        rows.append((answer, chosen))
+    return {
+        "letterhead": letterhead(region, secretariat(region)),
+        "assessment": assessment,
+        "region": region,
+        "cycle": assessment.cycle,
+        "framework": assessment.cycle.instrument.framework,
+        "result": result,
+        "not_met": sum(a.not_met for a in result.areas),
+        "open": sum(a.open for a in result.areas),
+        "rows": rows,
     }
 
 

@@ -7,10 +7,12 @@ result file."""
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import translation
@@ -25,8 +27,6 @@ from layak.reports import documents, scope, workbooks
 from layak.reports.versions import data_version
 
 T = TypeVar("T")
-# Official documents are in Indonesian whatever the language of the person who asked.
-DOCUMENT_LANGUAGE = "id"
 
 
 def _reach(lookup: Callable[..., T], *args: Any) -> T:
@@ -36,10 +36,15 @@ def _reach(lookup: Callable[..., T], *args: Any) -> T:
         raise JobFailed(_("What this report covers is no longer within your reach.")) from None
 
 
+def language_of(job: Job) -> str:
+    """The language the report is written in: the one of the person when they asked for it
+    (``actions.report_request``), else their chosen language."""
+    return str(job.params.get("language") or job.created_by.language or settings.LANGUAGE_CODE)
+
+
 def _pdf(progress: Progress, template: str, context: dict[str, Any], name: str) -> None:
     progress(1, 2, _("Writing the PDF…"))
-    with translation.override(DOCUMENT_LANGUAGE):
-        content = render_pdf(template, context, None)
+    content = render_pdf(template, context, None)
     progress.file(name, content)
     progress(2, 2)
 
@@ -52,19 +57,41 @@ def _xlsx(progress: Progress, build: Callable[..., int], *args: Any, name: str) 
     return rows
 
 
+def in_asked_language(
+    run: Callable[[Job, Progress], dict[str, Any]],
+) -> Callable[[Job, Progress], dict[str, Any]]:
+    """Run the report's handler in the language of the person who asked."""
+
+    @functools.wraps(run)
+    def wrapped(job: Job, progress: Progress) -> dict[str, Any]:
+        with translation.override(language_of(job)):
+            return run(job, progress)
+
+    return wrapped
+
+
 @handler("report_self_assessment")
+@in_asked_language
 def self_assessment(job: Job, progress: Progress) -> dict[str, Any]:
+    """The points report, or on a framework without points the criteria met per area."""
     assessment = _reach(scope.get_assessment, job.created_by, job.params["assessment"])
     version = data_version(assessment.region)
+    if not assessment.cycle.instrument.framework.has_points:
+        progress(0, 2, _("Reading the criteria…"))
+        context = documents.criteria_report(assessment)
+        name = slugify(f"laporan-kriteria-{assessment.region.name}-{assessment.cycle.name}")
+        _pdf(progress, "reports/pdf/criteria.html", context, f"{name}.pdf")
+        result = context["result"]
+        return {"data_version": version, "met": result.met, "criteria": result.criteria}
     progress(0, 2, _("Reading the scores…"))
-    with translation.override(DOCUMENT_LANGUAGE):
-        context = documents.self_assessment(assessment)
+    context = documents.self_assessment(assessment)
     name = slugify(f"laporan-evaluasi-{assessment.region.name}-{assessment.cycle.name}")
     _pdf(progress, "reports/pdf/self_assessment.html", context, f"{name}.pdf")
     return {"data_version": version, "total": str(context["total"] or 0)}
 
 
 @handler("report_verification")
+@in_asked_language
 def verification(job: Job, progress: Progress) -> dict[str, Any]:
     user = job.created_by
     province = _reach(scope.get_region, user, job.params["province"], Region.Level.PROVINCE)
@@ -78,6 +105,7 @@ def verification(job: Job, progress: Progress) -> dict[str, Any]:
 
 
 @handler("report_rad_progress")
+@in_asked_language
 def rad_progress(job: Job, progress: Progress) -> dict[str, Any]:
     plan = _reach(scope.get_plan, job.created_by, job.params["plan"])
     year = int(job.params["year"])
@@ -90,6 +118,7 @@ def rad_progress(job: Job, progress: Progress) -> dict[str, Any]:
 
 
 @handler("report_answers_xlsx")
+@in_asked_language
 def answers(job: Job, progress: Progress) -> dict[str, Any]:
     user = job.created_by
     cycle = _reach(scope.get_cycle, user, job.params["cycle"])
@@ -114,6 +143,7 @@ def answers(job: Job, progress: Progress) -> dict[str, Any]:
 
 
 @handler("report_rad_xlsx")
+@in_asked_language
 def rad(job: Job, progress: Progress) -> dict[str, Any]:
     plan = _reach(scope.get_plan, job.created_by, job.params["plan"])
     version = data_version(plan.region)
@@ -128,6 +158,7 @@ def rad(job: Job, progress: Progress) -> dict[str, Any]:
 
 
 @handler("report_partners_xlsx")
+@in_asked_language
 def partners(job: Job, progress: Progress) -> dict[str, Any]:
     district = _reach(
         scope.get_region, job.created_by, job.params["district"], Region.Level.REGENCY
@@ -146,6 +177,7 @@ def partners(job: Job, progress: Progress) -> dict[str, Any]:
 
 
 @handler("report_indicator_values_xlsx")
+@in_asked_language
 def indicator_values(job: Job, progress: Progress) -> dict[str, Any]:
     district = _reach(
         scope.get_region, job.created_by, job.params["district"], Region.Level.REGENCY
