@@ -250,7 +250,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/two_factor_verify.html",
         # No navigation before the code: every link would lead back here.
-        {"form": form, "next": _next_url(request), "nav_items": []},
+        {"form": form, "next": _next_url(request), "nav_items": [], "half_signed_in": True},
     )
 
 
@@ -291,7 +291,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "required": required,
             "replacing": twofactor.has_two_factor(user),
             # No navigation while the enrolment is due: every link would lead back here.
-            **({"nav_items": []} if required and not twofactor.is_verified(user) else {}),
+            **(
+                {"nav_items": [], "half_signed_in": True}
+                if required and not twofactor.is_verified(user)
+                else {}
+            ),
         },
     )
 

@@ -81,7 +81,12 @@ def test_an_unverified_district_admin_reaches_only_the_code_step(client, persona
     htmx = client.get("/organisations/", HTTP_HX_REQUEST="true")
     assert htmx["HX-Redirect"] == "/accounts/two-factor/"
     # The code step, the public portal, the health check and the language switch stay open.
-    assert client.get("/accounts/two-factor/").status_code == 200
+    step = client.get("/accounts/two-factor/")
+    assert step.status_code == 200
+    # Before the code nothing of the account shows: no name, notices, search or jobs.
+    page = step.content.decode()
+    for hidden in ('data-testid="inbox-link"', "/accounts/profile/", 'action="/search/"', "/jobs/"):
+        assert hidden not in page, hidden
     assert client.get("/public/").status_code == 200
     assert client.get("/healthz").status_code == 200
     assert client.post("/accounts/language/", {"language": "en"}).status_code == 302
