@@ -207,7 +207,14 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.display_name}" if self.number else self.display_name
+        return f"{self.short_number}. {self.display_name}" if self.number else self.display_name
+
+    @property
+    def short_number(self) -> str:
+        """The indicator's number as its code writes it: "21A" for K5-21A (parts A, B and C of
+        one number are three indicators), else the number."""
+        rest = self.code.rsplit("-", 1)[-1]
+        return rest if rest.startswith(str(self.number)) else str(self.number)
 
     @property
     def display_name(self) -> str:

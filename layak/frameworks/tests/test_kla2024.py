@@ -351,3 +351,15 @@ def test_accepting_tobacco_advertising_costs_its_2_points_and_the_cycles_gate_ca
     assert result.total == D("769.81")
     assert result.predicate.band.code == "PRATAMA"
     assert result.predicate.capped_by == ("Masih menerima iklan, promosi dan sponsor rokok",)
+
+
+def test_an_indicator_is_named_with_its_part_letter():
+    """Parts A, B and C of one number are three indicators: each says which."""
+    from layak.frameworks.models import Indicator
+
+    a = Indicator(code="K5-21A", number=21, name="Anak korban kekerasan")
+    plain = Indicator(code="K3-13", number=13, name="Status gizi balita")
+    other = Indicator(code="IND-7", number=70, name="Lain")
+    assert str(a) == "21A. Anak korban kekerasan"
+    assert str(plain) == "13. Status gizi balita"
+    assert str(other) == "70. Lain"
