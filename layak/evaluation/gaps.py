@@ -38,6 +38,8 @@ class Item:
     gain: Decimal
     effort: int
     missing_evidence: list[str]
+    # An answer given (a value, or documents for a question answered by documents alone).
+    answered: bool = True
 
 
 @dataclass
@@ -50,10 +52,27 @@ class IndicatorGap:
     not_yet: list[Item] = field(default_factory=list)
     missing_evidence: list[str] = field(default_factory=list)
     offices: set[str] = field(default_factory=set)
+    # Every question of the indicator, in the instrument's order.
+    items: list[Item] = field(default_factory=list)
 
     @property
     def difference(self) -> Decimal:
         return self.points - self.self_points
+
+    @property
+    def not_answered(self) -> list[Item]:
+        """Not done: the questions with points still to gain that have no answer yet."""
+        return [i for i in self.not_yet if not i.answered]
+
+    @property
+    def partial(self) -> list[Item]:
+        """Answered, but short of the question's maximum (whatever their review status)."""
+        return [i for i in self.not_yet if i.answered]
+
+    @property
+    def missing_by_question(self) -> list[Item]:
+        """The questions that still miss a required document, each once."""
+        return [i for i in self.items if i.missing_evidence]
 
     @property
     def room(self) -> Decimal:
@@ -155,9 +174,14 @@ def _items(assessment: Assessment, stage: str) -> list[Item]:
                 gain=max(ZERO, q.max_points - points),
                 effort=EFFORT_EVIDENCE if evidence_only else EFFORT_ANSWER,
                 missing_evidence=missing,
+                answered=_given(answer.value) or answer.documents > 0,
             )
         )
     return items
+
+
+def _given(value: Any) -> bool:
+    return isinstance(value, dict) and any(v not in (None, "", [], {}) for v in value.values())
 
 
 def _gaps(assessment: Assessment, stage: str) -> tuple[dict[int, IndicatorGap], list[Item]]:
@@ -183,6 +207,7 @@ def _gaps(assessment: Assessment, stage: str) -> tuple[dict[int, IndicatorGap], 
             name for name in item.missing_evidence if name not in gap.missing_evidence
         ]
         gap.offices |= offices.get(item.answer.pk, set())
+        gap.items.append(item)
     for pk, gap in gaps.items():
         gap.points = capped(raw[pk][0], gap.max_points)
         gap.self_points = capped(raw[pk][1], gap.max_points)

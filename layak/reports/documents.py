@@ -22,7 +22,7 @@ from layak.evaluation.scores import (
     results,
 )
 from layak.evidence.models import EvidenceLink
-from layak.frameworks.models import Option
+from layak.frameworks.models import Option, in_language
 from layak.organisations.models import Organisation
 from layak.organisations.roles import OrganisationKind, Role
 from layak.plans import progress as plan_progress
@@ -77,7 +77,7 @@ def self_assessment(assessment: Assessment) -> dict[str, Any]:
     group_rows = [
         GroupRow(
             g.code,
-            g.name,
+            in_language(g),
             maximum,
             [(r.by_group.get(g.code) if (r := per_stage[k]) else None) for k in reached],
         )
