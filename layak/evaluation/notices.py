@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_noop
 
 from layak.accounts.models import User
@@ -64,9 +65,16 @@ def assignees(answer: Answer) -> QuerySet[User]:
 
 
 def indicator_url(answer: Answer) -> str:
-    return reverse(
+    """The item on its indicator page (several items of one indicator merge to the page)."""
+    page = reverse(
         "evaluation:indicator", args=[answer.assessment_id, answer.question.indicator_id]
     )
+    return f"{page}#answer-{answer.pk}"
+
+
+def assessment_url(answer: Answer) -> str:
+    """Where several items of different indicators lead."""
+    return reverse("evaluation:assessment", args=[answer.assessment_id])
 
 
 def _item_params(actor: User | None, answer: Answer, **more: str) -> dict[str, str]:
@@ -76,6 +84,34 @@ def _item_params(actor: User | None, answer: Answer, **more: str) -> dict[str, s
         "region": str(answer.assessment.region),
         **more,
     }
+
+
+def _item(
+    recipients: Iterable[User],
+    kind: str,
+    *,
+    actor: User,
+    answer: Answer,
+    message: str,
+    many_message: str,
+    url: str | None = None,
+    many_url: str | None = None,
+    **more: str,
+) -> None:
+    """One item's hand-off; several in one request merge into one notice per person."""
+    notify(
+        recipients,
+        kind,
+        actor=actor,
+        url=url or indicator_url(answer),
+        message=message,
+        params=_item_params(actor, answer, **more),
+        target=answer,
+        region=answer.assessment.region,
+        items=[answer.question.code],
+        many_message=many_message,
+        many_url=many_url or assessment_url(answer),
+    )
 
 
 def assigned(*, actor: User, assessment: Assessment, added: set[tuple[int, int]]) -> None:
@@ -90,72 +126,83 @@ def assigned(*, actor: User, assessment: Assessment, added: set[tuple[int, int]]
     names = dict(Organisation.objects.filter(pk__in=list(by_org)).values_list("pk", "name"))
     for org_id, items in by_org.items():
         indicators = {a.question.indicator_id for a in items}
-        url = (
-            reverse("evaluation:indicator", args=[assessment.pk, indicators.pop()])
-            if len(indicators) == 1
-            else reverse("evaluation:my_items")
-        )
+        if len(items) == 1:
+            url = indicator_url(items[0])
+        elif len(indicators) == 1:
+            url = reverse("evaluation:indicator", args=[assessment.pk, indicators.pop()])
+        else:
+            url = reverse("evaluation:my_items")
         notify(
             office_people([org_id]),
             N.ITEM_ASSIGNED,
             actor=actor,
             url=url,
-            message=gettext_noop("%(actor)s assigned %(items)s of %(region)s to %(organisation)s."),
+            message=gettext_noop(
+                "%(item)s of %(region)s (%(cycle)s) assigned to %(organisation)s by %(actor)s: "
+                "%(question)s"
+            ),
+            many_message=gettext_noop(
+                "%(count)s items of %(region)s (%(cycle)s) assigned to %(organisation)s by "
+                "%(actor)s: %(items)s"
+            ),
             params={
                 "actor": str(actor),
-                "items": ", ".join(a.question.code for a in items),
+                "item": items[0].question.code,
+                "question": Truncator(items[0].question.text).chars(90),
+                "cycle": str(assessment.cycle),
                 "region": str(assessment.region),
                 "organisation": names.get(org_id, ""),
             },
             target=assessment,
             region=assessment.region,
+            items=[a.question.code for a in items],
+            many_url=reverse("evaluation:my_items"),
         )
 
 
 def submitted(*, actor: User, answer: Answer) -> None:
     """An office submitted an item: the district administrators review it."""
-    notify(
+    _item(
         region_role_holders(answer.assessment.region, Role.DISTRICT_ADMIN),
         N.ITEM_SUBMITTED,
         actor=actor,
-        url=indicator_url(answer),
-        message=gettext_noop("%(actor)s submitted %(item)s of %(region)s for your review."),
-        params=_item_params(actor, answer),
-        target=answer,
-        region=answer.assessment.region,
+        answer=answer,
+        message=gettext_noop("%(item)s of %(region)s submitted for review by %(actor)s."),
+        many_message=gettext_noop(
+            "%(count)s items of %(region)s submitted for review by %(actor)s: %(items)s"
+        ),
     )
 
 
 def accepted(*, actor: User, answer: Answer, author: User | None) -> None:
-    notify(
+    _item(
         [*assignees(answer), *([author] if author else [])],
         N.ITEM_ACCEPTED,
         actor=actor,
-        url=indicator_url(answer),
-        message=gettext_noop("%(actor)s accepted %(item)s of %(region)s."),
-        params=_item_params(actor, answer),
-        target=answer,
-        region=answer.assessment.region,
+        answer=answer,
+        message=gettext_noop("%(item)s of %(region)s accepted by %(actor)s."),
+        many_message=gettext_noop("%(count)s items of %(region)s accepted by %(actor)s: %(items)s"),
+        many_url=reverse("evaluation:my_items"),
     )
 
 
 def returned(*, actor: User, answer: Answer, author: User | None) -> None:
     """Returned by the district: the item's offices and its last author correct it."""
-    notify(
+    _item(
         [*assignees(answer), *([author] if author else [])],
         N.ITEM_RETURNED,
         actor=actor,
-        url=indicator_url(answer),
-        message=gettext_noop("%(actor)s returned %(item)s of %(region)s: %(reason)s"),
-        params=_item_params(actor, answer, reason=answer.return_reason),
-        target=answer,
-        region=answer.assessment.region,
+        answer=answer,
+        message=gettext_noop("%(item)s of %(region)s returned by %(actor)s: %(reason)s"),
+        many_message=gettext_noop("%(count)s items of %(region)s returned by %(actor)s: %(items)s"),
+        many_url=reverse("evaluation:my_items"),
+        reason=answer.return_reason,
     )
 
 
 def returned_by_verifier(*, actor: User, answer: Answer, author: User | None) -> None:
     """Returned by a verifier: the offices and the district's secretariat (its administrators)."""
-    notify(
+    _item(
         [
             *assignees(answer),
             *([author] if author else []),
@@ -163,13 +210,15 @@ def returned_by_verifier(*, actor: User, answer: Answer, author: User | None) ->
         ],
         N.ITEM_RETURNED_BY_VERIFIER,
         actor=actor,
-        url=indicator_url(answer),
+        answer=answer,
         message=gettext_noop(
-            "%(actor)s (verifier) returned %(item)s of %(region)s for correction: %(reason)s"
+            "%(item)s of %(region)s returned for correction by %(actor)s (verifier): %(reason)s"
         ),
-        params=_item_params(actor, answer, reason=answer.return_reason),
-        target=answer,
-        region=answer.assessment.region,
+        many_message=gettext_noop(
+            "%(count)s items of %(region)s returned for correction by %(actor)s (verifier): "
+            "%(items)s"
+        ),
+        reason=answer.return_reason,
     )
 
 
@@ -190,15 +239,18 @@ def stage_people(region: Region, stage: str) -> QuerySet[User]:
 
 def corrected(*, actor: User, answer: Answer, stage: str) -> None:
     """A returned item is ready again: the verifiers of the stage that returned it re-check it."""
-    notify(
+    page = reverse("evaluation:verify", args=[answer.assessment_id, stage])
+    _item(
         stage_people(answer.assessment.region, stage),
         N.ITEM_CORRECTED,
         actor=actor,
-        url=reverse("evaluation:verify", args=[answer.assessment_id, stage]),
-        message=gettext_noop("%(item)s of %(region)s is corrected and waits for your re-check."),
-        params=_item_params(actor, answer),
-        target=answer,
-        region=answer.assessment.region,
+        answer=answer,
+        url=f"{page}?indicator={answer.question.indicator_id}#item-{answer.pk}",
+        many_url=page,
+        message=gettext_noop("%(item)s of %(region)s is corrected and waits for a re-check."),
+        many_message=gettext_noop(
+            "%(count)s items of %(region)s are corrected and wait for a re-check: %(items)s"
+        ),
     )
 
 

@@ -7,7 +7,8 @@ Why no child's details can reach an email: the only content is the notice's mess
 msgid written by the developers, filled with ``params`` that the hand-offs take from staff-typed
 fields only (indicator codes and titles, region and organisation names, people's names and the
 reasons staff type when returning work). Child-level records (``layak.participation`` children,
-case data) are never passed to ``notify``; the subject is the kind's label and the site name.
+case data) are never passed to ``notify``; the subject is the notice's own message (what
+happened, in the third person), shortened.
 
 A refused or unreachable mail server leaves ``emailed_at`` empty: the notice is in the inbox
 already, and the daily run (``send_pending``) tries again for a week.
@@ -27,6 +28,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 
 from layak.accounts.models import User
 from layak.notifications.models import Delivery, Notice
@@ -82,11 +84,15 @@ def send_notices(notice_ids: list[int]) -> int:
     return _send_each(notices)
 
 
+SUBJECT_CHARS = 110
+
+
 def _one(user: User, notices: list[Notice]) -> EmailMultiAlternatives:
-    """The email of one notice sent at once: its kind as the subject."""
+    """The email of one notice sent at once: what happened (its message, shortened) as the
+    subject."""
     with translation.override(user.language):
-        kind = str(notices[0].get_kind_display())
-    return _message(user, "notice", {"entries": _entries(user, notices), "kind": kind})
+        subject = Truncator(" ".join(notices[0].text.split())).chars(SUBJECT_CHARS)
+    return _message(user, "notice", {"entries": _entries(user, notices), "subject": subject})
 
 
 def _digest(user: User, notices: list[Notice]) -> EmailMultiAlternatives:

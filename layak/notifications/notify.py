@@ -4,13 +4,24 @@ The notices are rows created at once, so they stand or fall with the hand-off: a
 return leaves no notice. Email is queued with ``transaction.on_commit`` and sent by a background
 task; mail trouble never reaches the caller, and a notice whose email could not be sent is picked
 up again by the daily run (``layak.notifications.email.send_pending``).
+
+One hand-off, one notice per person: a hand-off that names its items (``items``, with a
+``many_message`` for several) inside a ``notice_batch`` (every web request runs in one, see
+``NoticeBatchMiddleware``) adds its items to the notice the same person already got of the same
+kind in that batch, instead of a new one: an assignment save of three questions, a bulk submit or
+a bulk accept gives each person one notice with the count and the item codes, and one email, sent
+when the batch ends. A merged notice leads to the common page of its items (their anchor
+dropped), or to ``many_url`` when they live on different pages.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -24,6 +35,85 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Codes listed in a merged notice; beyond this the message says "…" (the count stays exact).
+MAX_LISTED = 12
+
+
+@dataclass
+class _Batch:
+    merged: dict[tuple[int, str], int] = field(default_factory=dict)
+    email_ids: set[int] = field(default_factory=set)
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("notice_batch", default=None)
+
+
+@contextlib.contextmanager
+def notice_batch() -> Iterator[None]:
+    """Merge the item notices created inside into one per person and kind, and email each
+    once at the end (after the surrounding transaction commits). Nested batches join the
+    outer one."""
+    if _batch.get() is not None:
+        yield
+        return
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        if batch.email_ids:
+            ids = sorted(batch.email_ids)
+            transaction.on_commit(lambda: queue_email(ids))
+
+
+class NoticeBatchMiddleware:
+    """Each request is one batch: whatever it hands off, a person hears of it once."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        with notice_batch():
+            return self.get_response(request)
+
+
+def _page(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def _listed(codes: list[str]) -> str:
+    shown = ", ".join(codes[:MAX_LISTED])
+    return shown + (", …" if len(codes) > MAX_LISTED else "")
+
+
+def _merge(
+    notice_id: int,
+    *,
+    codes: list[str],
+    message: str,
+    url: str,
+    many_url: str | None,
+) -> bool:
+    """Add ``codes`` to an earlier notice of the batch; False when it no longer exists (its
+    transaction was rolled back)."""
+    notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
+    if notice is None:
+        return False
+    params = dict(notice.params)
+    known = params.get("codes", "").split("\n") if params.get("codes") else []
+    all_codes = [*known, *[c for c in codes if c not in known]]
+    params.update(codes="\n".join(all_codes), count=str(len(all_codes)), items=_listed(all_codes))
+    notice.params = params
+    notice.message = message
+    if _page(notice.url) == _page(url):
+        notice.url = _page(url)
+    elif many_url:
+        notice.url = many_url
+    notice.read_at = None
+    notice.save(update_fields=["params", "message", "url", "read_at"])
+    return True
+
 
 def notify(
     recipients: Iterable[User],
@@ -36,6 +126,9 @@ def notify(
     target: models.Model | None = None,
     region: Region | None = None,
     day: datetime.date | None = None,
+    items: list[str] | None = None,
+    many_message: str | None = None,
+    many_url: str | None = None,
 ) -> int:
     """Create one notice per recipient (the actor skipped, duplicates merged, inactive people
     left out) and queue the email each recipient's preference asks for. Returns how many notices
@@ -47,6 +140,10 @@ def notify(
 
     ``day`` is for date-dependent reminders (daily checks): a recipient who already has a notice
     of this kind about this target for that day is skipped, so a check may run twice a day.
+
+    ``items`` are the codes of the things handed off; with several, or when a notice of the same
+    kind already went to the person in this ``notice_batch``, ``many_message`` is shown instead
+    (it may use ``%(count)s`` and ``%(items)s``). Returns how many notices were created or grown.
     """
     if kind not in Notice.Kind.values:
         raise ValueError(f"Unknown notice kind {kind!r}.")
@@ -75,8 +172,25 @@ def notify(
             people.pop(uid, None)
         if not people:
             return 0
-    how = deliveries(list(people), kind)
     clean = {str(k): "" if v is None else str(v) for k, v in (params or {}).items()}
+    codes = list(dict.fromkeys(items or []))
+    batch = _batch.get()
+    grown = 0
+    if codes and many_message:
+        if len(codes) > 1:
+            message = many_message
+        clean.update(codes="\n".join(codes), count=str(len(codes)), items=_listed(codes))
+        if batch is not None:
+            for uid in list(people):
+                earlier = batch.merged.get((uid, kind))
+                if earlier is not None and _merge(
+                    earlier, codes=codes, message=many_message, url=url, many_url=many_url
+                ):
+                    people.pop(uid)
+                    grown += 1
+            if not people:
+                return grown
+    how = deliveries(list(people), kind)
     notices = Notice.objects.bulk_create(
         [
             Notice(
@@ -96,9 +210,13 @@ def notify(
         ]
     )
     now_ids = [n.pk for n in notices if n.delivery == Delivery.EMAIL_NOW]
-    if now_ids:
+    if batch is not None and codes and many_message:
+        for n in notices:
+            batch.merged[(n.recipient_id, kind)] = n.pk
+        batch.email_ids.update(now_ids)
+    elif now_ids:
         transaction.on_commit(lambda: queue_email(now_ids))
-    return len(notices)
+    return len(notices) + grown
 
 
 def queue_email(notice_ids: list[int]) -> None:

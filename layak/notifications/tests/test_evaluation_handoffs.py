@@ -52,7 +52,8 @@ def test_submission_waits_for_the_district_administrator_only(personas, evaluati
     submit_t11(personas, evaluation)
     assert told(K.ITEM_SUBMITTED) == {personas.bekasi_admin.email}
     notice = Notice.objects.get(kind=K.ITEM_SUBMITTED)
-    assert notice.url == indicator_page(evaluation.answers["T-1.1"])
+    t11 = evaluation.answers["T-1.1"]
+    assert notice.url == f"{indicator_page(t11)}#answer-{t11.pk}"  # the item itself
     assert notice.region is not None and notice.region.code == "32.16"
 
 
@@ -89,7 +90,8 @@ def test_verifier_return_tells_office_and_secretariat_then_the_verifier_rechecks
     actions.answer_accept(actor=personas.bekasi_admin, answer=fresh(answer))
     assert told(K.ITEM_CORRECTED) == {personas.jabar.email}
     notice = Notice.objects.get(kind=K.ITEM_CORRECTED)
-    assert notice.url == reverse("evaluation:verify", args=[answer.assessment_id, "province"])
+    page = reverse("evaluation:verify", args=[answer.assessment_id, "province"])
+    assert notice.url == f"{page}?indicator={answer.question.indicator_id}#item-{answer.pk}"
 
 
 def test_a_refused_hand_off_leaves_no_notice(personas, evaluation):
@@ -140,4 +142,5 @@ def test_a_village_item_corrected_goes_back_to_the_district_once(personas):
     assert told(K.ITEM_CORRECTED) == {personas.bekasi_admin.email}
     assert not Notice.objects.filter(kind=K.ITEM_SUBMITTED).exists()
     notice = Notice.objects.get(kind=K.ITEM_CORRECTED)
-    assert notice.url == reverse("evaluation:verify", args=[first.pk, "district"])
+    page = reverse("evaluation:verify", args=[first.pk, "district"])
+    assert notice.url == f"{page}?indicator={item.question.indicator_id}#item-{item.pk}"
