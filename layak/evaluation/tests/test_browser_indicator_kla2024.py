@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
 
 from layak.evaluation.models import Answer, Assignment
 from layak.evaluation.tests.test_kla2024_lists import group, new_cycle, office
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def card(page, code):
+def card(page: Page, code: str) -> Locator:
     return page.get_by_test_id(f"answer-{code}")
 
 
