@@ -22,7 +22,7 @@ from layak import authz
 from layak.accounts.models import User
 from layak.core import concurrency
 from layak.core.http import parse_id, user_of
-from layak.core.numbers import NumberError, check_places, parse_number
+from layak.core.numbers import NumberError, check_places, format_number, parse_number
 from layak.core.search import PLAN_ITEM_FIELDS, search_text, text_q
 from layak.evidence.attachments import attachments_for
 from layak.jobs import runner
@@ -36,6 +36,9 @@ from layak.workflow import Status
 
 A = authz.Action
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NUMBER_FIELDS = ("output", "budget")
+TEXT_FIELDS = ("done", "planned", "obstacles")
+ENTRY_FIELDS = NUMBER_FIELDS + TEXT_FIELDS
 
 
 def _plan(request: HttpRequest, pk: int, action: authz.Action = A.VIEW) -> Plan:
@@ -489,17 +492,56 @@ def _report(request: HttpRequest, pk: int, action: authz.Action = A.VIEW) -> Pro
     return report
 
 
-def _decimal(raw: str, label: str, errors: list[str]) -> Decimal | None:
-    """A number typed in the report, read in the person's language (layak.core.numbers)."""
+def _decimal(raw: str) -> tuple[Decimal | None, str]:
+    """A number typed in the report, read in the person's language (layak.core.numbers), and
+    the message saying why it could not be read ("" when it could)."""
     if not raw.strip():
-        return None
+        return None, ""
     try:
         value = parse_number(raw)
         check_places(value, 2)
     except NumberError as exc:
-        errors.append(_("%(field)s: %(message)s") % {"field": label, "message": exc})
-        return None
-    return value
+        return None, str(exc)
+    return value, ""
+
+
+def _entry_fields(
+    entry: ProgressEntry, typed: dict[str, str] | None, problems: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The form fields of one entry: what the person typed when the form came back refused,
+    else the stored values (numbers in the reader's language), each with its message."""
+    labels = _entry_labels()
+    fields = []
+    for name in ENTRY_FIELDS:
+        if typed is not None:
+            value = typed.get(name, "")
+        else:
+            stored = getattr(entry, name)
+            if name in NUMBER_FIELDS:
+                value = "" if stored is None else format_number(stored, places=2)
+            else:
+                value = stored or ""
+        fields.append(
+            {
+                "name": name,
+                "id": f"e{entry.pk}-{name}",
+                "label": labels[name],
+                "value": value,
+                "error": problems.get(name, ""),
+                "number": name in NUMBER_FIELDS,
+            }
+        )
+    return fields
+
+
+def _entry_labels() -> dict[str, str]:
+    return {
+        "output": _("Output realised in this period"),
+        "budget": _("Budget realised in this period (rupiah)"),
+        "done": _("What was done"),
+        "planned": _("What is planned next"),
+        "obstacles": _("Obstacles"),
+    }
 
 
 @login_required
@@ -513,6 +555,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     errors: list[str] = []
+    problems: dict[int, dict[str, str]] = {}  # entry → field → why its number was refused
+    typed: dict[int, dict[str, str]] = {}  # what the person typed, shown again when refused
     conflict = ""
     form_revision = report.revision
     if request.method == "POST":
@@ -521,16 +565,21 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         values: dict[int, dict[str, Any]] = {}
         for entry in entries:
             p = f"e{entry.pk}-"
-            values[entry.pk] = {
-                "output": _decimal(request.POST.get(p + "output", ""), entry.item.ref, errors),
-                "budget": _decimal(request.POST.get(p + "budget", ""), entry.item.ref, errors),
-                "done": request.POST.get(p + "done", ""),
-                "planned": request.POST.get(p + "planned", ""),
-                "obstacles": request.POST.get(p + "obstacles", ""),
-            }
+            typed[entry.pk] = {name: request.POST.get(p + name, "") for name in ENTRY_FIELDS}
+            values[entry.pk] = {name: typed[entry.pk][name] for name in TEXT_FIELDS}
+            for name in NUMBER_FIELDS:
+                values[entry.pk][name], problem = _decimal(typed[entry.pk][name])
+                if problem:
+                    problems.setdefault(entry.pk, {})[name] = problem
         raw_revision = request.POST.get("revision", "")
         revision = int(raw_revision) if raw_revision.isdigit() else -1
-        if not errors:
+        if problems:
+            errors.append(
+                _("Nothing was saved: correct the marked numbers below.")
+                if not request.POST.get("submit")
+                else _("Nothing was saved or submitted: correct the marked numbers below.")
+            )
+        else:
             try:
                 actions.report_save(actor=user, report=report, entries=values, revision=revision)
                 if request.POST.get("submit"):
@@ -559,13 +608,16 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         include=report.pk,
     )
     rows = []
+    marked = []
     for entry in entries:
         target = targets.get(entry.item_id)
         got = done.get(entry.item_id) or {}
         node = progress.ItemProgress(entry.item, target=target.target if target else None)
         node.budget = target.budget if target else Decimal(0)
         progress.realise(node, got, report.plan.reports_per_year, period=report.period)
-        rows.append((entry, node))
+        fields = _entry_fields(entry, typed.get(entry.pk), problems.get(entry.pk, {}))
+        marked += [(entry.item.ref, f) for f in fields if f["error"]]
+        rows.append((entry, node, fields))
     return render(
         request,
         "plans/report.html",
@@ -573,6 +625,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "rows": rows,
             "errors": errors,
+            "marked": marked,
             "conflict": conflict,
             "form_revision": form_revision,
             "may_write": may_write and report.editable,
@@ -581,10 +634,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": attachments_for([report]).get(report.pk, []),
             "can_attach": may_write,
         },
+        status=400 if errors and not conflict else 200,
     )
-
-
-ENTRY_FIELDS = ("output", "budget", "done", "planned", "obstacles")
 
 
 def _entries_conflict(entries: list[ProgressEntry], yours: dict[int, dict[str, Any]]) -> str:

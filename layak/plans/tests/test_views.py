@@ -202,7 +202,8 @@ def test_budget_total_form(client, personas, world, english):
     url = reverse("plans:budget", args=[world.plan.pk])
     client.post(url, {"year": 2026, "total": "5600000000"})
     page = client.get(url, {"year": 2026}).content.decode()
-    assert "5.00 %" in page or "5,00 %" in page
+    # The share in the reader's language: 280.000.000 of 5.600.000.000 rupiah.
+    assert 'data-testid="budget-share">5%<' in page
     client.force_login(personas.bekasi_dinkes)
     assert client.post(url, {"year": 2026, "total": "1"}).status_code == 403
 
