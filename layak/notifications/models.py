@@ -61,8 +61,13 @@ class Notice(models.Model):
         RAD_REPORT_RETURNED = "rad_report_returned", _("An action plan progress report is returned")
         FOLLOWUP_ASSIGNED = "followup_assigned", _("A follow-up is assigned to me")
         FOLLOWUP_OVERDUE = "followup_overdue", _("A follow-up is overdue")
+        PARTNER_SUBMITTED = (
+            "partner_submitted",
+            _("A partner's commitment or contribution waits for validation"),
+        )
         PARTNER_VALIDATED = "partner_validated", _("A partner record is validated")
         PARTNER_RETURNED = "partner_returned", _("A partner record is returned")
+        PROPOSAL_RECEIVED = "proposal_received", _("A children's forum proposal is received")
         PROPOSAL_ANSWERED = "proposal_answered", _("A proposal is answered")
         JOB_FINISHED = "job_finished", _("A background job finished")
         JOB_FAILED = "job_failed", _("A background job failed")
@@ -162,8 +167,10 @@ DEFAULT_DELIVERY: dict[str, str] = {
     K.RAD_REPORT_RETURNED: Delivery.EMAIL_NOW,
     K.FOLLOWUP_ASSIGNED: Delivery.EMAIL_NOW,
     K.FOLLOWUP_OVERDUE: Delivery.EMAIL_NOW,
+    K.PARTNER_SUBMITTED: Delivery.DIGEST,
     K.PARTNER_VALIDATED: Delivery.IN_APP,
     K.PARTNER_RETURNED: Delivery.EMAIL_NOW,
+    K.PROPOSAL_RECEIVED: Delivery.EMAIL_NOW,
     K.PROPOSAL_ANSWERED: Delivery.EMAIL_NOW,
     K.JOB_FINISHED: Delivery.IN_APP,
     K.JOB_FAILED: Delivery.IN_APP,

@@ -11,9 +11,13 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from layak import authz
 from layak.audit.log import record, snapshot
+from layak.core.people import secretariat_of
+from layak.notifications.models import Notice
+from layak.notifications.notify import notify
 from layak.organisations.models import Membership, Organisation
 from layak.organisations.roles import OrganisationKind, Role
 from layak.participation import notices
@@ -316,6 +320,17 @@ def proposal_create(*, actor: User, forum: Organisation, data: ProposalData) -> 
         obj=proposal,
         region=district_of(region),
         after=_proposal_snapshot(proposal, data.anonymity_confirmed),
+    )
+    # The topic and the forum only: the children who proposed it never reach a notice.
+    notify(
+        secretariat_of(district_of(region)),
+        Notice.Kind.PROPOSAL_RECEIVED,
+        actor=actor,
+        url=proposal.get_absolute_url(),
+        message=gettext_noop("%(forum)s proposes “%(topic)s”."),
+        params={"forum": forum.name, "topic": proposal.topic},
+        target=proposal,
+        region=district_of(region),
     )
     return proposal
 

@@ -18,13 +18,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from layak import authz, workflow
 from layak.accounts.models import User
 from layak.audit.log import record, snapshot
 from layak.core import concurrency
+from layak.core.people import secretariat_of
 from layak.frameworks.current import KLA_FRAMEWORKS
 from layak.frameworks.models import Group, Indicator
+from layak.notifications.models import Notice
+from layak.notifications.notify import notify
 from layak.organisations.models import Membership, Organisation
 from layak.organisations.roles import PARTNER_KINDS
 from layak.partners import notices
@@ -422,6 +426,23 @@ def _audit_step(
     )
     if step != Step.SUBMIT:
         notices.record_reviewed(actor=actor, item=item, organisation=organisation)
+    else:
+        district = district_of(organisation)
+        notify(
+            secretariat_of(district),
+            Notice.Kind.PARTNER_SUBMITTED,
+            actor=actor,
+            url=item.get_absolute_url(),
+            message=gettext_noop("%(partner)s submitted the commitment “%(what)s” for validation.")
+            if kind == "commitment"
+            else gettext_noop("%(partner)s submitted the contribution “%(what)s” for validation."),
+            params={
+                "partner": organisation.name,
+                "what": item.title if isinstance(item, Commitment) else item.description[:100],
+            },
+            target=item,
+            region=district,
+        )
 
 
 def _refresh_evaluation(commitment: Commitment, actor: User) -> None:
