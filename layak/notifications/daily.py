@@ -24,6 +24,10 @@ from django.utils.module_loading import autodiscover_modules
 
 log = logging.getLogger(__name__)
 
+# When the daily run goes out (local time, WIB): the schedule of
+# ``deploy/systemd/layak-reminders.timer``, told to people on the preferences page.
+DAILY_RUN_AT = "07:00"
+
 Check = Callable[[datetime.date], int]
 C = TypeVar("C", bound=Check)
 _checks: dict[str, Check] = {}

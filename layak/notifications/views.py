@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from layak.core.http import user_of as _user
 from layak.notifications import actions
+from layak.notifications.audience import kinds_for
+from layak.notifications.daily import DAILY_RUN_AT
 from layak.notifications.models import Delivery, Notice
 
 
@@ -61,9 +63,13 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 class PreferencesForm(forms.Form):
     """One choice per kind of notice: in the app only, email at once, or a daily digest."""
 
-    def __init__(self, data: QueryDict | None, *, initial: dict[str, str]) -> None:
+    def __init__(
+        self, data: QueryDict | None, *, initial: dict[str, str], kinds: list[str]
+    ) -> None:
         super().__init__(data, initial=initial)
-        for kind, label in Notice.Kind.choices:
+        labels = dict(Notice.Kind.choices)
+        for kind in kinds:
+            label = labels[kind]
             self.fields[kind] = forms.ChoiceField(
                 label=label, choices=Delivery.choices, widget=forms.RadioSelect
             )
@@ -72,7 +78,9 @@ class PreferencesForm(forms.Form):
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = PreferencesForm(request.POST or None, initial=actions.current_preferences(user))
+    form = PreferencesForm(
+        request.POST or None, initial=actions.current_preferences(user), kinds=kinds_for(user)
+    )
     if request.method == "POST" and form.is_valid():
         actions.preferences_set(actor=user, choices=form.cleaned_data)
         messages.success(request, _("Your notification preferences are saved."))
@@ -80,5 +88,5 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "deliveries": Delivery.choices},
+        {"form": form, "deliveries": Delivery.choices, "digest_at": DAILY_RUN_AT},
     )
