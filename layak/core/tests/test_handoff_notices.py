@@ -162,6 +162,7 @@ def test_a_follow_up_given_to_an_office_tells_its_people(personas):
     assert recipients(K.FOLLOWUP_ASSIGNED) == [personas.bekasi_dinkes.email]
     [n] = notices(K.FOLLOWUP_ASSIGNED)
     assert n.url == f.get_absolute_url() and n.target_id == f.pk
+    assert n.url.endswith(f"#follow-up-{f.pk}")  # the row on the meeting page
     assert "Rekap akta kelahiran" in n.text and "Dinas Kesehatan Kabupaten Bekasi" in n.text
     # Changed without moving it: nobody new to tell. Moved to Disdukcapil: its people hear.
     taskforce.follow_up_update(
