@@ -29,6 +29,7 @@ def cycles() -> QuerySet[Cycle]:
     stage: a cycle entered later for an earlier year sorts where it belongs)."""
     return (
         Cycle.objects.filter(instrument__framework__region_level=Region.Level.REGENCY)
+        .select_related("instrument__framework")
         .annotate(opens=Min("stages__opens_at"))
         .order_by("opens", "pk")
     )

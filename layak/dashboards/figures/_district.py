@@ -20,9 +20,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Least
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from layak import authz
 from layak.accounts.models import User
@@ -39,9 +42,9 @@ from layak.dashboards.figures._common import (
     _status_counts,
     cycles,
 )
-from layak.evaluation import gaps, scores
+from layak.evaluation import criteria, gaps, scores
 from layak.evaluation.models import Answer, Assessment, Assignment, Cycle, Stage
-from layak.frameworks.models import Group
+from layak.frameworks.models import Group, Option, Question, ScoreBand, in_language
 from layak.regions.models import Region
 from layak.workflow import Status
 
@@ -64,6 +67,10 @@ class District:
     trends: list[Table] = field(default_factory=list)
     standing: Standing | None = None
     path_stage: str | None = None
+    # How far the result as it stands is, in words (``scores.progress_words``).
+    progress: str = ""
+    # On a framework without points: criteria met per area instead of points and predicate.
+    criteria: criteria.CriteriaResult | None = None
 
     @property
     def path_stage_label(self) -> str:
@@ -88,7 +95,7 @@ def district(user: User, region: Region, cycle: Cycle | None, year: int) -> Dist
     if cycle is None and taken:
         cycle = taken[-1]
     assessment = (
-        Assessment.objects.select_related("cycle__instrument", "final_band")
+        Assessment.objects.select_related("cycle__instrument__framework", "final_band")
         .filter(cycle=cycle, region=region)
         .first()
         if cycle is not None
@@ -97,11 +104,34 @@ def district(user: User, region: Region, cycle: Cycle | None, year: int) -> Dist
     out = District(region, cycle, taken, assessment, None, None, year)
     if assessment is not None:
         out.tables += _progress(assessment)
+    if assessment is not None and not assessment.cycle.instrument.framework.has_points:
+        out.criteria = criteria.assessment_result(assessment)
+        out.tables.append(_criteria_table(out.criteria))
+    else:
+        _points(out, region, cycle, taken, assessment)
+    out.tables.append(rad_by_cluster(region, year))
+    followups, out.overdue_count = _overdue(user, region)
+    returned, out.returned_count = _returned(user, region, assessment)
+    out.tables += [followups, returned]
+    out.trends = indicator_trends(user, region, year)
+    return out
+
+
+def _points(
+    out: District,
+    region: Region,
+    cycle: Cycle | None,
+    taken: list[Cycle],
+    assessment: Assessment | None,
+) -> None:
+    """Scores by group against past cycles, the result as it stands, the cheapest path."""
     earlier = [c for c in taken if cycle is None or _before_or_same(c, cycle)]
     by_group, standing = _scores_by_group(region, cycle, earlier)
     out.tables.append(by_group)
     out.stage = standing.stage
     out.standing = standing
+    if standing.result is not None:
+        out.progress = scores.progress_words(standing.result)
     if assessment is not None and standing.stage is not None and standing.total is not None:
         standing.predicate = effective.predicates(
             assessment.cycle, {assessment.pk: (standing.stage, standing.total)}
@@ -110,12 +140,25 @@ def district(user: User, region: Region, cycle: Cycle | None, year: int) -> Dist
         out.path_stage = standing.complete_stage or Stage.Kind.SELF_ASSESSMENT
         out.path = gaps.cheapest_path(assessment, out.path_stage)
         out.tables.append(_path_table(assessment, out.path))
-    out.tables.append(rad_by_cluster(region, year))
-    followups, out.overdue_count = _overdue(user, region)
-    returned, out.returned_count = _returned(user, region, assessment)
-    out.tables += [followups, returned]
-    out.trends = indicator_trends(user, region, year)
-    return out
+
+
+def _criteria_table(result: criteria.CriteriaResult) -> Table:
+    """Criteria met per area: the figures of the criteria page (``criteria.py``)."""
+    return Table(
+        "criteria",
+        _("Criteria met per area"),
+        [
+            Column(pgettext("goal area of a framework", "Area"), numeric=False),
+            Column(_("Met")),
+            Column(_("Not met")),
+            Column(_("Not answered")),
+        ],
+        [
+            [f"{a.group.code} {in_language(a.group)}", a.met, a.not_met, a.open]
+            for a in result.areas
+        ],
+        chart="stacked",
+    )
 
 
 def _before_or_same(c: Cycle, cycle: Cycle) -> bool:
@@ -246,6 +289,7 @@ def _scores_by_group(
         now.stage = effective.furthest(scored)
         now.complete_stage = effective.furthest_complete(scored)
         now.total = totals.get(cycle.pk) if cycle else None
+        now.result = standing_by_cycle.get(cycle.pk) if cycle else None
     return table, now
 
 
@@ -259,19 +303,22 @@ class Standing:
     complete_stage: str | None = None
     total: Decimal | None = None
     predicate: Any = None
+    result: scores.Result | None = None
 
 
 def _path_table(assessment: Assessment, path: gaps.Path) -> Table:
+    """Each item of the path with its question's text and the step that earns its points."""
     rows: list[list[object]] = []
     links: list[str | None] = []
+    steps = path_steps(path.items)
     for item in path.items:
         question = item.answer.question
         rows.append(
             [
-                question.code,
+                f"{question.code} {Truncator(in_language(question)).chars(90)}",
                 question.indicator.code,
                 item.gain,
-                _("only a document is missing") if item.effort == gaps.EFFORT_EVIDENCE else "",
+                steps[item.answer.pk],
             ]
         )
         links.append(
@@ -285,12 +332,51 @@ def _path_table(assessment: Assessment, path: gaps.Path) -> Table:
             Column(_("Question"), numeric=False),
             Column(_("Indicator"), numeric=False),
             Column(_("Points to gain"), series=False),
-            Column(_("Effort"), numeric=False),
+            Column(_("Step that earns the points"), numeric=False),
         ],
         rows,
         chart="",
         links=links,
     )
+
+
+def path_steps(items: list[gaps.Item]) -> dict[int, str]:
+    """Per answer, the step that earns the item's points, in words: the option to choose, the
+    value to reach (the question's score bands), or the document to upload. Two queries."""
+    ids = {i.answer.question_id for i in items}
+    options: dict[int, list[Option]] = {}
+    for option in Option.objects.filter(question_id__in=ids).order_by("points", "order"):
+        options.setdefault(option.question_id, []).append(option)
+    bands: dict[int, list[ScoreBand]] = {}
+    for band in ScoreBand.objects.filter(question_id__in=ids).order_by("points", "pk"):
+        bands.setdefault(band.question_id, []).append(band)
+    out: dict[int, str] = {}
+    for item in items:
+        question = item.answer.question
+        target = item.points + item.gain
+        if item.effort == gaps.EFFORT_EVIDENCE:
+            out[item.answer.pk] = _("Upload the supporting document")
+        elif question.pk in options:
+            found = options[question.pk]
+            option = next((o for o in found if o.points >= target), found[-1])
+            out[item.answer.pk] = _("Choose “%(option)s”") % {"option": in_language(option)}
+        elif question.pk in bands:
+            out[item.answer.pk] = _band_step(question, bands[question.pk], target)
+        else:
+            out[item.answer.pk] = _("Complete the answer and its documents")
+    return out
+
+
+def _band_step(question: Question, found: list[ScoreBand], target: Decimal) -> str:
+    band = next((b for b in found if b.points >= target), found[-1])
+    unit = " %" if question.kind == Question.Kind.PERCENTAGE else ""
+    if band.lower is not None and (
+        band.upper is None or question.direction == Question.Direction.HIGHER
+    ):
+        return _("Reach at least %(value)s") % {"value": floatformat(band.lower, -2) + unit}
+    if band.upper is not None:
+        return _("Stay below %(value)s") % {"value": floatformat(band.upper, -2) + unit}
+    return _("Complete the answer and its documents")
 
 
 def rad_by_cluster(region: Region, year: int) -> Table:

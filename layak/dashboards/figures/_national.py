@@ -24,7 +24,7 @@ from layak.dashboards.figures._common import (
     cycles,
 )
 from layak.evaluation.models import Answer, Assessment, Cycle
-from layak.frameworks.models import PredicateBand
+from layak.frameworks.models import PredicateBand, bilingual
 from layak.regions.models import Region
 from layak.workflow import COLOURS, Status
 
@@ -61,10 +61,18 @@ def national(cycle: Cycle | None) -> National:
 
 
 def _distribution(every: list[Cycle], total: int) -> list[Table]:
+    # Predicates exist only on frameworks with points: a criteria-only cycle is not counted.
+    every = [c for c in every if c.instrument.framework.has_points]
     ids = [c.pk for c in every]
     counts = (
         Assessment.objects.filter(cycle_id__in=ids, determined_at__isnull=False)
-        .values("cycle_id", "final_band__code", "final_band__name", "final_band__rank")
+        .values(
+            "cycle_id",
+            "final_band__code",
+            "final_band__name",
+            "final_band__name_en",
+            "final_band__rank",
+        )
         .annotate(n=Count("pk"))
     )
     taking: dict[int, Any] = {
@@ -83,7 +91,8 @@ def _distribution(every: list[Cycle], total: int) -> list[Table]:
     for r in counts:
         code = r["final_band__code"] or "NONE"
         if r["final_band__rank"]:
-            bands.setdefault(code, (r["final_band__rank"], r["final_band__name"]))
+            name = bilingual(r["final_band__name"], r["final_band__name_en"])
+            bands.setdefault(code, (r["final_band__rank"], name))
         found[(r["cycle_id"], code)] = found.get((r["cycle_id"], code), 0) + r["n"]
     order = sorted(bands, key=lambda c: -bands[c][0])
     columns = [Column(_("Cycle"), numeric=False)] + [Column(bands[c][1]) for c in order]

@@ -24,6 +24,7 @@ from layak.dashboards.figures._common import (
 )
 from layak.evaluation import scores
 from layak.evaluation.models import Assessment, Cycle, Stage
+from layak.frameworks.models import bilingual, in_language
 from layak.regions.models import Region
 
 # ---- province ----------------------------------------------------------------------------
@@ -68,6 +69,9 @@ def province(region: Region, cycle: Cycle | None) -> Province:
     out = Province(region, cycle, every, provila, open_stage(cycle) if cycle else None)
     if cycle is None:
         return out
+    if not cycle.instrument.framework.has_points:
+        out.tables.append(_criteria_districts(region, cycle))
+        return out
     current = Assessment.objects.filter(cycle=cycle, region=OuterRef("pk"))
     previous = Assessment.objects.filter(
         region=OuterRef("pk"),
@@ -84,9 +88,11 @@ def province(region: Region, cycle: Cycle | None) -> Province:
             determined=Subquery(current.values("determined_at")[:1]),
             final_total=Subquery(current.values("final_total")[:1]),
             final_band=Subquery(current.values("final_band__name")[:1]),
+            final_band_en=Subquery(current.values("final_band__name_en")[:1]),
             final_rank=Subquery(current.values("final_band__rank")[:1]),
             prev_total=Subquery(previous.values("final_total")[:1]),
             prev_band=Subquery(previous.values("final_band__name")[:1]),
+            prev_band_en=Subquery(previous.values("final_band__name_en")[:1]),
             prev_rank=Subquery(previous.values("final_band__rank")[:1]),
         )
         .order_by("code")
@@ -122,13 +128,14 @@ def province(region: Region, cycle: Cycle | None) -> Province:
             per_stage[stage].get(a.assessment_id) if scored.get(stage) else None for stage in STAGES
         ]
         if a.determined is not None:
-            total, band, rank = a.final_total, a.final_band, a.final_rank
+            total, rank = a.final_total, a.final_rank
+            band = bilingual(a.final_band or "", a.final_band_en or "") or None
             state = _("Determined")
         elif a.assessment_id:
             total = latest[a.assessment_id][1] if a.assessment_id in latest else None
             predicate = predicates.get(a.assessment_id)
             got = predicate.band if predicate else None
-            band, rank = (got.name, got.rank) if got else (None, None)
+            band, rank = (in_language(got), got.rank) if got else (None, None)
             state = _("Submitted") if a.status == Assessment.Status.SUBMITTED else _("In progress")
         else:
             total, band, rank, state = None, None, None, _("Not taking part")
@@ -144,7 +151,7 @@ def province(region: Region, cycle: Cycle | None) -> Province:
                 *stage_totals,
                 _money(total) if total is not None else None,
                 band,
-                a.prev_band,
+                bilingual(a.prev_band or "", a.prev_band_en or "") or None,
                 change,
                 _movement(rank, a.prev_rank),
             ]
@@ -169,6 +176,43 @@ def province(region: Region, cycle: Cycle | None) -> Province:
         )
     )
     return out
+
+
+def _criteria_districts(region: Region, cycle: Cycle) -> Table:
+    """A cycle on a framework without points: each regency and city with its criteria met
+    (``criteria.results``, the figures of the criteria pages). Four queries."""
+    from layak.evaluation import criteria
+
+    assessments = list(
+        Assessment.objects.filter(
+            cycle=cycle,
+            region__level=Region.Level.REGENCY,
+            region__path__startswith=region.path,
+            region__is_active=True,
+        )
+        .select_related("region")
+        .order_by("region__code")
+    )
+    results = criteria.results(cycle, [a.pk for a in assessments])
+    rows: list[list[object]] = []
+    links: list[str | None] = []
+    for a in assessments:
+        result = results[a.pk]
+        rows.append([a.region.name, result.met, result.criteria - result.met])
+        links.append(reverse("dashboards:district") + f"?region={a.region.code}&cycle={cycle.pk}")
+    return Table(
+        "districts",
+        _("Regencies and cities in %(cycle)s") % {"cycle": cycle.name},
+        [
+            Column(_("Regency/city"), numeric=False),
+            Column(_("Criteria met")),
+            Column(_("Criteria not met yet")),
+        ],
+        rows,
+        chart="stacked",
+        links=links,
+        note=_("A framework without points: criteria met, no score or predicate."),
+    )
 
 
 def _movement(rank: int | None, previous: int | None) -> str:
