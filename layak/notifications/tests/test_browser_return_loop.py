@@ -48,7 +48,7 @@ def test_return_inbox_discussion_correction_and_recheck(page) -> None:
     expect(page.get_by_test_id("unread-count")).to_have_text("1")
     notices = open_inbox(page)
     expect(notices).to_contain_text(
-        "(verifikator) mengembalikan T-2.1 dari Kabupaten Bekasi untuk diperbaiki: "
+        f"T-2.1 Kabupaten Bekasi dikembalikan untuk diperbaiki oleh {jabar} (verifikator): "
         "Sumber data persalinan tidak jelas"
     )
     page.goto("/")
@@ -60,7 +60,9 @@ def test_return_inbox_discussion_correction_and_recheck(page) -> None:
     page.get_by_test_id("inbox-link").click()
     page.get_by_test_id("notices").get_by_role("link").first.click()
     t2 = Indicator.objects.get(code="T-2").pk
-    page.wait_for_url(re.compile(rf"{base}/indicators/{t2}/$"))
+    t21 = ev.answers["T-2.1"].pk
+    # The notice opens the returned item itself on its indicator page.
+    page.wait_for_url(re.compile(rf"{base}/indicators/{t2}/#answer-{t21}$"))
     expect(page.get_by_test_id("unread-count")).to_have_count(0)  # opened: read
 
     # It asks the secretariat in the item's discussion.
@@ -74,7 +76,7 @@ def test_return_inbox_discussion_correction_and_recheck(page) -> None:
     # The secretariat is told of both and answers in the discussion.
     sign_in(page, admin.email)
     notices = open_inbox(page)
-    expect(notices).to_contain_text("untuk diperbaiki: Sumber data persalinan tidak jelas")
+    expect(notices).to_contain_text("(verifikator): Sumber data persalinan tidak jelas")
     notices.get_by_role("link", name=re.compile("menyebut Anda")).click()
     page.wait_for_url(re.compile(r"/discussions/"))
     page.locator("textarea[name=body]").fill("Pakai data Dinas Kesehatan 2026.")
@@ -102,8 +104,9 @@ def test_return_inbox_discussion_correction_and_recheck(page) -> None:
     sign_in(page, jabar.email)
     expect(page.get_by_test_id("unread-count")).to_have_text("1")
     notices = open_inbox(page)
-    link = notices.get_by_role("link", name=re.compile("menunggu Anda periksa ulang"))
-    expect(link).to_contain_text("T-2.1 dari Kabupaten Bekasi sudah diperbaiki")
+    link = notices.get_by_role("link", name=re.compile("menunggu diperiksa ulang"))
+    expect(link).to_contain_text("T-2.1 Kabupaten Bekasi sudah diperbaiki")
     link.click()
-    page.wait_for_url(re.compile(rf"{base}/verify/province/$"))
-    expect(item(page, "T-2.1")).to_be_visible()
+    # The item on the verification page: its indicator's section, scrolled to the item.
+    page.wait_for_url(re.compile(rf"{base}/verify/province/\?indicator={t2}#item-{t21}$"))
+    expect(item(page, "T-2.1")).to_be_in_viewport()
