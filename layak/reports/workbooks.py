@@ -20,7 +20,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from layak.evaluation.forms import describe_value
 from layak.evaluation.models import Answer, Assessment, Cycle, Score, Stage
 from layak.evaluation.scores import current_results, progress_words, results
-from layak.frameworks.models import Group, Option
+from layak.frameworks.models import Group, Option, Question, in_language
 from layak.indicators.models import DataValue
 from layak.partners import totals
 from layak.partners.models import Contribution
@@ -115,6 +115,8 @@ def answers_workbook(cycle: Cycle, area: Region | None, target: IO[bytes], tick:
             _("Maximum"),
             *[str(s.label) for s in stages],
             _("Reasons for adjustments"),
+            _("Note"),
+            _("Evidence files"),
         ],
     )
     assessments = Assessment.objects.filter(cycle=cycle, region__level=Region.Level.REGENCY)
@@ -123,6 +125,7 @@ def answers_workbook(cycle: Cycle, area: Region | None, target: IO[bytes], tick:
     count = assessments.count()
     done = rows = 0
     for answers, scores in answer_batches(cycle, area):
+        files = _evidence_names([a.pk for a in answers])
         for answer in answers:
             q = answer.question
             by_stage = scores.get(answer.pk, {})
@@ -131,28 +134,71 @@ def answers_workbook(cycle: Cycle, area: Region | None, target: IO[bytes], tick:
                 for s in stages
                 if s in by_stage and by_stage[s].reason
             )
-            _row(
-                sheet,
-                [
+            cells = [
+                _cell(sheet, _plain(v))
+                for v in [
                     answer.assessment.region.code,
                     answer.assessment.region.name,
                     q.indicator.group.code,
                     q.indicator.code,
                     q.code,
-                    q.text,
-                    describe_value(q, answer.value),
+                    in_language(q),
+                ]
+            ]
+            cells.append(_answer_cell(sheet, answer))
+            cells += [
+                _cell(sheet, _plain(v))
+                for v in [
                     answer.get_status_display(),
                     q.max_points,
                     *[(by_stage[s].points if s in by_stage else None) for s in stages],
                     reasons,
-                ],
-            )
+                    answer.note,
+                    "; ".join(files.get(answer.pk, [])),
+                ]
+            ]
+            sheet.append(cells)
             rows += 1
         done += len({a.assessment_id for a in answers})
         tick(done, count)
     _totals_sheet(book, cycle, assessments)
     book.save(target)
     return rows
+
+
+def _evidence_names(answer_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the files linked to each of these answers (links in force). One query."""
+    from layak.evidence.models import EvidenceLink
+
+    names: dict[int, list[str]] = {}
+    for answer_id, name in (
+        EvidenceLink.objects.filter(answer_id__in=answer_ids, is_active=True)
+        .order_by("answer_id", "pk")
+        .values_list("answer_id", "file__name")
+    ):
+        if name not in names.setdefault(answer_id, []):
+            names[answer_id].append(name)
+    return names
+
+
+def _answer_cell(sheet: WriteOnlyWorksheet, answer: Answer) -> Any:
+    """A number answered is a number in the sheet: a percentage in the percent format (92,5 %
+    is 0.925), any other number as it is; every other answer in words."""
+    q = answer.question
+    number = (answer.value or {}).get("number")
+    if number not in (None, "") and q.kind in (Question.Kind.NUMBER, Question.Kind.PERCENTAGE):
+        try:
+            value = Decimal(str(number))
+        except ArithmeticError:
+            value = None
+        if value is not None and value.is_finite():
+            if q.kind == Question.Kind.PERCENTAGE:
+                cell = _cell(sheet, float(value / 100))
+                cell.number_format = "0.0##%"
+            else:
+                cell = _cell(sheet, _plain(value))
+            return cell
+    return _cell(sheet, describe_value(q, answer.value))
 
 
 def _totals_sheet(book: Workbook, cycle: Cycle, assessments: Any) -> None:

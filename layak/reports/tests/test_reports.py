@@ -134,7 +134,7 @@ def test_answers_xlsx_cells(client, personas, evaluation):
     )
     book = xlsx(job)
     rows = list(book.worksheets[0].iter_rows(values_only=True))
-    assert len(rows[0]) == 15 and all(rows[0])
+    assert len(rows[0]) == 17 and all(rows[0])
     t11 = next(r for r in rows[1:] if r[4] == "T-1.1")
     assert t11[0] == "32.16" and t11[6] == "Perda" and t11[9] == 30
     assert len(rows) == 1 + 4
