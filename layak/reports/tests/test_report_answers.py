@@ -7,23 +7,13 @@ import pytest
 
 from layak.evaluation import actions as ev
 from layak.evaluation.scores import current_results
-from layak.evaluation.tests.test_workflow import attach_pdf
-from layak.reports.tests.test_reports import start, xlsx
+from layak.reports.tests.test_reports import answered, start, xlsx
 
 pytestmark = pytest.mark.django_db
 
 
 def test_numbers_are_numbers_and_notes_and_files_are_exported(client, personas, evaluation):
-    answer = evaluation.answers["T-1.1"]
-    perda = next(o for o in answer.question.options.all() if o.label == "Perda")
-    ev.answer_save(
-        actor=personas.bekasi_dinkes,
-        answer=answer,
-        value={"option": perda.pk},
-        note="Perda Nomor 5 Tahun 2023",
-        revision=answer.revision,
-    )
-    attach_pdf(personas.bekasi_dinkes, answer)
+    answered(personas, evaluation, note="Perda Nomor 5 Tahun 2023")
     percent = evaluation.answers["T-2.1"]
     ev.answer_save(
         actor=personas.bekasi_admin,

@@ -30,7 +30,7 @@ def xlsx(job: Job):
         return load_workbook(BytesIO(fh.read()))
 
 
-def answered(personas, evaluation):
+def answered(personas, evaluation, note: str = ""):
     """Bekasi answers T-1.1 with "Perda" (30 points in cluster KL) and links its Perda."""
     answer = evaluation.answers["T-1.1"]
     perda = next(o for o in answer.question.options.all() if o.label == "Perda")
@@ -38,7 +38,7 @@ def answered(personas, evaluation):
         actor=personas.bekasi_dinkes,
         answer=answer,
         value={"option": perda.pk},
-        note="",
+        note=note,
         revision=answer.revision,
     )
     attach_pdf(personas.bekasi_dinkes, answer)
