@@ -87,6 +87,7 @@ def _listed(codes: list[str]) -> str:
     return shown + (", …" if len(codes) > MAX_LISTED else "")
 
 
+@transaction.atomic
 def _merge(
     notice_id: int,
     *,

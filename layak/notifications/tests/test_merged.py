@@ -111,3 +111,37 @@ def test_items_in_separate_requests_stay_separate_notices(personas: Personas) ->
         Notice.objects.filter(kind=K.ITEM_SUBMITTED).values_list("params__item", flat=True)
     )
     assert texts == ["T-2.1", "T-2.2"]
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_item_leaves_the_next_one_its_own_notice(personas: Personas) -> None:
+    """In one batch, the first item's hand-off is undone: the second item is not merged into a
+    notice that no longer exists."""
+    from django.db import transaction
+    from django.utils.translation import gettext_noop
+
+    from layak.notifications.notify import notice_batch, notify
+
+    def hand_off(code: str) -> int:
+        return notify(
+            [personas.bekasi_admin],
+            K.ITEM_SUBMITTED,
+            actor=personas.bekasi_dinkes,
+            url=f"/evaluation/x/#answer-{code}",
+            message=gettext_noop("%(item)s of %(region)s submitted for review by %(actor)s."),
+            many_message=gettext_noop(
+                "%(count)s items of %(region)s submitted for review by %(actor)s: %(items)s"
+            ),
+            params={"item": code, "region": "Kabupaten Bekasi", "actor": "Budi"},
+            items=[code],
+        )
+
+    with notice_batch():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            hand_off("T-1.1")
+            raise RuntimeError
+        hand_off("T-1.2")
+        hand_off("T-2.1")
+    notice = Notice.objects.get(kind=K.ITEM_SUBMITTED)
+    assert notice.text == "2 butir Kabupaten Bekasi dikirim untuk diperiksa oleh Budi: T-1.2, T-2.1"
+    assert notice.url == "/evaluation/x/"  # items on one page: the page, no single anchor
