@@ -24,11 +24,13 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from layak.evaluation.models import Assessment, Stage
 from layak.evidence.models import Attachment, EvidenceFile
+from layak.frameworks.models import in_language
 from layak.organisations.models import Organisation
 from layak.organisations.roles import PARTNER_KINDS, OrganisationKind
 from layak.portal.models import PortalSection, Section
@@ -70,7 +72,7 @@ def districts(within: Region | None = None) -> QuerySet[Region]:
     latest = latest.filter(_published(Section.EVALUATION, "region_id"))
     return rows.annotate(
         results_public=_published(Section.EVALUATION),
-        band_name=Subquery(latest.values("final_band__name")[:1]),
+        band_name=Subquery(latest.annotate(band=_band_name()).values("band")[:1]),
         band_rank=Subquery(latest.values("final_band__rank")[:1]),
         band_total=Subquery(latest.values("final_total")[:1]),
         band_cycle=Subquery(latest.values("cycle__name")[:1]),
@@ -90,6 +92,13 @@ class ProvinceRow:
         """Provinsi Layak Anak as far as the published results show: every regency and city
         published a predicate."""
         return self.districts > 0 and self.with_predicate == self.districts
+
+
+def _band_name() -> Any:
+    """A predicate band's name in the reader's language (its English name where it has one)."""
+    if (get_language() or "id").split("-")[0] == "en":
+        return Coalesce(NullIf(F("final_band__name_en"), Value("")), F("final_band__name"))
+    return F("final_band__name")
 
 
 def provinces() -> list[ProvinceRow]:
@@ -151,7 +160,7 @@ def evaluation(region: Region) -> dict[str, Any]:
             groups.append(
                 {
                     "code": group.code,
-                    "name": group.name,
+                    "name": in_language(group),
                     "points": points,
                     "max": maximum,
                     "percent": (points * 100 / maximum).quantize(Decimal(1)) if maximum else None,

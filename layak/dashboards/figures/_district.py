@@ -44,7 +44,14 @@ from layak.dashboards.figures._common import (
 )
 from layak.evaluation import criteria, gaps, scores
 from layak.evaluation.models import Answer, Assessment, Assignment, Cycle, Stage
-from layak.frameworks.models import Group, Option, Question, ScoreBand, in_language
+from layak.frameworks.models import (
+    Group,
+    Option,
+    Question,
+    ScoreBand,
+    bilingual,
+    in_language,
+)
 from layak.regions.models import Region
 from layak.workflow import Status
 
@@ -200,7 +207,11 @@ def _progress(assessment: Assessment) -> list[Table]:
     )
     clusters: Any = (
         Answer.objects.filter(assessment=assessment)
-        .values("question__indicator__group__code", "question__indicator__group__name")
+        .values(
+            "question__indicator__group__code",
+            "question__indicator__group__name",
+            "question__indicator__group__name_en",
+        )
         .annotate(**_status_counts())
         .order_by("question__indicator__group__order")
     )
@@ -209,7 +220,12 @@ def _progress(assessment: Assessment) -> list[Table]:
         _("Self-assessment progress per cluster"),
         _status_columns(_("Cluster")),
         [
-            [f"{r['question__indicator__group__code']} {r['question__indicator__group__name']}"]
+            [
+                f"{r['question__indicator__group__code']} "
+                + bilingual(
+                    r["question__indicator__group__name"], r["question__indicator__group__name_en"]
+                )
+            ]
             + [r[str(s)] for s in REVIEW_STATUSES]
             for r in clusters
         ],
@@ -254,7 +270,7 @@ def _scores_by_group(
     columns.append(Column(_("Maximum"), series=False))
     rows: list[list[object]] = []
     for group, maximum in groups:
-        cells: list[object] = [f"{group.code} {group.name}"]
+        cells: list[object] = [f"{group.code} {in_language(group)}"]
         cells += [points.get((c.pk, group.code)) for c in taken]
         cells.append(_money(maximum))
         rows.append(cells)
@@ -406,7 +422,11 @@ def rad_by_cluster(region: Region, year: int) -> Table:
     rows: Any = (
         leaf_years(region, year)
         .annotate(out=output, spent_sum=spent)
-        .values(code=F("item__indicator__group__code"), name=F("item__indicator__group__name"))
+        .values(
+            code=F("item__indicator__group__code"),
+            name=F("item__indicator__group__name"),
+            name_en=F("item__indicator__group__name_en"),
+        )
         .annotate(
             items=Count("pk"),
             reported=Count("pk", filter=Q(out__isnull=False)),
@@ -425,7 +445,7 @@ def rad_by_cluster(region: Region, year: int) -> Table:
     for r in rows:
         table_rows.append(
             [
-                f"{r['code']} {r['name']}",
+                f"{r['code']} {bilingual(r['name'], r['name_en'])}",
                 r["items"],
                 r["reported"],
                 r["reached"],

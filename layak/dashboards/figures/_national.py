@@ -24,7 +24,7 @@ from layak.dashboards.figures._common import (
     cycles,
 )
 from layak.evaluation.models import Answer, Assessment, Cycle
-from layak.frameworks.models import PredicateBand, bilingual
+from layak.frameworks.models import PredicateBand, bilingual, in_language
 from layak.regions.models import Region
 from layak.workflow import COLOURS, Status
 
@@ -229,7 +229,9 @@ def ranking_table(rows: list[Assessment], offset: int, cycle: Cycle) -> Table:
                 a.region.name,
                 a.region.parent.name if a.region.parent else "",
                 a.final_total,
-                a.final_band.name if a.final_band and a.final_band.rank else _("No predicate"),
+                in_language(a.final_band)
+                if a.final_band and a.final_band.rank
+                else _("No predicate"),
             ]
             for i, a in enumerate(rows)
         ],
