@@ -1,7 +1,8 @@
 """The task force's year in one flow, in Chromium: the secretariat records the decree and a
 member, holds a meeting with attendance and a follow-up; an office reports quarterly RAD
-progress that the secretariat returns and then accepts; a business records a CSR contribution;
-and the evaluation's questions on meetings and partner involvement show what was recorded."""
+progress that the secretariat returns and then accepts; a business records a CSR contribution
+that the partners' totals, from which the district answers KLA 2024's partner-involvement
+indicator, count once accepted; and the year's meetings list the meeting held."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from playwright.sync_api import expect
 from layak.evaluation import actions as ev
 from layak.evaluation.demo import windows_open_at
 from layak.evaluation.models import Answer, Stage
+from layak.frameworks.models import Indicator
 from layak.partners.models import Commitment, Contribution
 from layak.partners.testing import bekasi_business, cluster
 from layak.plans.models import ProgressReport
@@ -174,21 +176,44 @@ def test_the_task_force_year_feeds_the_evaluation(page, tmp_path):
     expect(page.get_by_test_id("status").first).to_have_text("Submitted")
     sign_out(page)
 
-    # 7. The secretariat validates both; the evaluation shows the partner and the meeting.
+    # 7. The secretariat validates both. KLA 2024, the current instrument, has the district
+    # answer indicator 3 (partner involvement) itself from the partners' totals, which count a
+    # partner and its funds only once accepted; the year's meetings list the meeting held.
     sign_in(page, personas.bekasi_admin.email)
     english(page)
+    page.goto("/programme/")
+    page.get_by_role("link", name="Totals by cluster and partner kind").click()
+    page.get_by_label("Regency/city code").fill(world.plan.region.code)
+    page.get_by_label("Year").fill(str(last_year))
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Kabupaten Bekasi {last_year}")
+    totals_url = page.url
+    by_kind = page.get_by_test_id("by-kind")
+    expect(by_kind).not_to_contain_text("Rp 50,000,000")  # submitted, not yet accepted
     page.goto(f"/partners/commitments/{commitment.pk}/")
     page.get_by_role("button", name="Accept").click()
     page.goto(f"/partners/contributions/{contribution.pk}/")
     page.get_by_role("button", name="Accept").click()
     expect(page.get_by_test_id("status").first).to_have_text("Accepted")
-    kl3 = Answer.objects.get(assessment=assessment, question__computed="partner_count")
-    page.goto(f"/evaluation/assessments/{assessment.pk}/indicators/{kl3.question.indicator_id}/")
-    card = page.get_by_test_id("answer-KL-3.1")
-    expect(card.get_by_test_id("computed")).to_contain_text(str(last_year))
-    expect(card.locator("input[name=number]")).to_have_value("1")
-    card.get_by_role("link", name="see the totals per cluster and partner kind").click()
+    page.goto(totals_url)
+    expect(page.get_by_test_id("total-partners")).to_have_text("1")
     expect(page.get_by_test_id("total-funds")).to_have_text("Rp 50,000,000")  # in English
-    kl2 = Answer.objects.get(assessment=assessment, question__computed="gt_meetings")
-    page.goto(f"/evaluation/assessments/{assessment.pk}/indicators/{kl2.question.indicator_id}/")
-    expect(page.get_by_test_id("answer-KL-2.11").locator("input[name=number]")).to_have_value("1")
+    k1 = cluster("K1")
+    expect(
+        page.get_by_test_id("by-cluster").locator("tr", has_text=f"{k1.code} {k1.name}")
+    ).to_contain_text("Rp 50,000,000")
+    # The evaluation's indicator 3 of KLA 2024 is the district's to answer, not computed.
+    kl3 = Indicator.objects.get(version=world.plan.version, code="KL-3")
+    counted = Answer.objects.filter(
+        assessment=assessment, question__computed__in=["partner_count", "gt_meetings"]
+    )
+    assert not counted.exists()
+    page.goto(f"/evaluation/assessments/{assessment.pk}/indicators/{kl3.pk}/")
+    card = page.get_by_test_id("answer-KL-3.1a")
+    expect(card).to_contain_text("Dunia Usaha")
+    expect(card.get_by_test_id("computed")).to_have_count(0)
+    # The task force's meetings of that year: the one held, with its chair present.
+    page.goto(f"/taskforce/meetings/?region={world.plan.region.code}&year={last_year}")
+    meeting = page.locator("tr", has_text="Rapat Koordinasi Gugus Tugas KLA")
+    expect(meeting).to_have_count(1)
+    expect(meeting.locator("td.num").first).to_have_text(re.compile(r"^1 / \d+$"))
