@@ -145,3 +145,23 @@ def test_a_rolled_back_item_leaves_the_next_one_its_own_notice(personas: Persona
     notice = Notice.objects.get(kind=K.ITEM_SUBMITTED)
     assert notice.text == "2 butir Kabupaten Bekasi dikirim untuk diperiksa oleh Budi: T-1.2, T-2.1"
     assert notice.url == "/evaluation/x/"  # items on one page: the page, no single anchor
+
+
+@pytest.mark.django_db
+def test_bulk_accept_gives_the_office_one_notice(client, personas: Personas) -> None:
+    ev = make_cycle(personas)
+    _capil_answers(personas, ev)
+    capil = personas["bekasi.disdukcapil"]
+    client.force_login(capil)
+    client.post(reverse("evaluation:bulk_submit", args=[ev.bekasi.pk]))
+    client.force_login(personas.bekasi_admin)
+    t2 = ev.answers["T-2.1"].question.indicator_id
+    response = client.post(
+        reverse("evaluation:bulk_accept", args=[ev.bekasi.pk]),
+        {"indicator": t2, "answer": [ev.answers["T-2.1"].pk, ev.answers["T-2.2"].pk]},
+    )
+    assert response.status_code == 200
+    notice = Notice.objects.get(kind=K.ITEM_ACCEPTED, recipient=capil)
+    assert notice.text.startswith("2 butir Kabupaten Bekasi diterima oleh")
+    assert notice.text.endswith("T-2.1, T-2.2")
+    assert notice.url == reverse("evaluation:indicator", args=[ev.bekasi.pk, t2])
