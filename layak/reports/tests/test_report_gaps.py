@@ -47,8 +47,15 @@ def test_not_answered_and_short_of_the_maximum_are_told_apart(personas, evaluati
         ("T-1.1", ["Dokumen Perda"])
     ]
     page = " ".join(html(evaluation).split())
-    assert "<strong>T-1.1</strong> Bentuk peraturan (15,00 / 30,00)" in page
-    assert "<strong>T-2.1</strong> Persalinan di fasilitas kesehatan (%)" in page
+    # One row per question: answered short of the maximum, or not answered yet.
+    assert (
+        "<tr data-partial><td><strong>T-1.1</strong> Bentuk peraturan</td>"
+        '<td class="num">15,00 / 30,00</td><td>Belum mencapai nilai maksimal</td>'
+    ) in page
+    assert (
+        "<tr data-not-answered><td><strong>T-2.1</strong> Persalinan di fasilitas kesehatan (%)"
+        '</td><td class="num">— / 30,00</td><td>Belum dijawab</td>'
+    ) in page
     assert page.count("data-not-answered") == 3 and page.count("data-partial") == 1
     assert page.count("Dokumen Perda") == 1
     assert "<strong>T-1.1</strong> Bentuk peraturan</td><td>Dokumen Perda</td>" in page
