@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Window
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from layak import authz
 from layak.accounts.models import User
-from layak.evaluation.models import Answer, Assessment, Stage
+from layak.evaluation.models import Answer, Assessment, Stage, StageReopening
 from layak.organisations.roles import Role
 
 A = authz.Action
@@ -39,12 +39,22 @@ def returned_to(user: User, limit: int = 10) -> tuple[list[Answer], int]:
     return list(returned[:limit]), returned.count()
 
 
-def _self_closes() -> Max:
-    """The self-assessment's deadline of the row's cycle (the row an answer)."""
-    return Max(
+def _self_closes() -> Greatest:
+    """The self-assessment's deadline for the row's assessment (the row an answer): the
+    cycle's, or the later date the ministry reopened it until for this district."""
+    closes = Max(
         "assessment__cycle__stages__closes_at",
         filter=Q(assessment__cycle__stages__kind=Stage.Kind.SELF_ASSESSMENT),
     )
+    reopened = (
+        StageReopening.objects.filter(
+            assessment_id=OuterRef("assessment_id"), stage__kind=Stage.Kind.SELF_ASSESSMENT
+        )
+        .order_by("-until")
+        .values("until")[:1]
+    )
+    # Greatest is NULL on SQLite when one side is: the reopening falls back to the close.
+    return Greatest(Coalesce(Subquery(reopened), closes), closes)
 
 
 def to_answer_by_assessment(user: User) -> list[Any]:

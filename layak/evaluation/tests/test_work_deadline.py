@@ -1,0 +1,36 @@
+"""The deadline an office is shown for its open items is the one that holds for its district:
+the cycle's, or the later one the ministry reopened the self-assessment until."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from layak.evaluation import actions, work
+from layak.evaluation.models import Stage
+from layak.testing import make_cycle
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_reopened_self_assessment_shows_its_new_deadline(personas):
+    evaluation = make_cycle(personas, open_self=False)
+    closes = Stage.objects.get(cycle=evaluation.cycle, kind=Stage.Kind.SELF_ASSESSMENT).closes_at
+    rows = work.to_answer_by_assessment(personas.bekasi_dinkes)
+    assert [r["deadline"] for r in rows] == [closes]
+
+    until = timezone.now() + datetime.timedelta(days=30)
+    actions.stage_reopen(
+        actor=personas.ministry,
+        assessment=evaluation.bekasi,
+        kind=Stage.Kind.SELF_ASSESSMENT,
+        reason="Perpanjangan: pergantian operator",
+        until=until,
+    )
+    rows = work.to_answer_by_assessment(personas.bekasi_dinkes)
+    assert [r["deadline"] for r in rows] == [until]
+    # Gunung Mas, not reopened, keeps the cycle's deadline.
+    rows = work.to_answer_by_assessment(personas["gunungmas.dinkes"])
+    assert [r["deadline"] for r in rows] == [closes]
