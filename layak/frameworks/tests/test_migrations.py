@@ -12,6 +12,15 @@ BEFORE = [("frameworks", "0006_english_texts_and_met_options")]
 AFTER = [("frameworks", "0007_cfci_in_both_languages")]
 
 
+@pytest.fixture(autouse=True)
+def _latest_schema_after():
+    """Every later test needs the schema of the latest migrations, not the one a test here
+    stopped at."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_an_english_only_cfci_speaks_both_languages_and_counts_met():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
