@@ -17,8 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 def close_in(ev, kind, days):
+    """The stage's closing day is ``days`` local days from today, whatever the hour the test
+    runs (a window ends at the midnight after its closing day)."""
     stage = Stage.objects.get(cycle=ev.cycle, kind=kind)
-    stage.closes_at = timezone.now() + datetime.timedelta(days=days, hours=1)
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    stage.closes_at = midnight + datetime.timedelta(days=days + 1)
     stage.save()
 
 
