@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layak.core.concurrency import RevisionFormMixin
@@ -272,7 +272,7 @@ class MeetingFilterForm(forms.Form):
         region_field = self.fields["region"]
         assert isinstance(region_field, forms.ChoiceField)
         region_field.choices = [("", _("All regions")), *regions]
-        this_year = datetime.date.today().year
+        this_year = timezone.localdate().year
         year_field = self.fields["year"]
         assert isinstance(year_field, forms.ChoiceField)
         year_field.choices = [("", _("All years"))] + [

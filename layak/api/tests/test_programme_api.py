@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from layak.api.actions import token_create
 from layak.audit.models import AuditEntry
@@ -296,7 +297,7 @@ def partners(personas):
 
 def test_a_partner_creates_and_submits_through_the_actions(client, personas, tokens, partners):
     partner = tokens["bekasi.partner"]
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     body = {
         "title": "Ruang laktasi dan penitipan anak",
         "cluster": "K3",
@@ -321,7 +322,7 @@ def test_a_partner_creates_and_submits_through_the_actions(client, personas, tok
         partner,
         {
             "commitment": commitment["id"],
-            "date": datetime.date.today().isoformat(),
+            "date": timezone.localdate().isoformat(),
             "description": "Pembangunan ruang laktasi di pabrik",
             "kind": "funds",
             "amount": "50000000",

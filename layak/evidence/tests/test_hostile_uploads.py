@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from layak.core.tests.zipbombs import MIB, archive, counting, plain, zeros
@@ -129,12 +129,11 @@ def _attachment(client: Client, personas: Any, evaluation: Any, upload: SimpleUp
 
 
 def _follow_up(client: Client, personas: Any, evaluation: Any, upload: SimpleUploadedFile) -> str:
-    import datetime
 
     from layak.taskforce.models import FollowUp
     from layak.taskforce.tests.test_actions import _follow_up as follow_up
 
-    item = follow_up(personas, datetime.date.today())
+    item = follow_up(personas, timezone.localdate())
     client.force_login(personas.bekasi_dinkes)
     response = client.post(
         reverse("taskforce:follow_up_done", args=[item.pk]),

@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 
 from layak import authz
 from layak.audit.models import AuditEntry
@@ -19,7 +20,7 @@ from layak.taskforce.tests.factories import D, decree, meeting, member, office
 
 pytestmark = pytest.mark.django_db
 R = TaskForceRole
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_new_decree_supersedes_the_one_in_force_from_its_start(personas, english):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from layak.taskforce.models import TaskForceRole as R
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_refused_attendance_keeps_the_ticks_and_sexes_carry_over(page):
     personas = make_personas()
-    today = datetime.date.today()
+    today = timezone.localdate()
     d = decree(personas, start=today - datetime.timedelta(days=90), number="SK/HADIR/2026")
     chair = member(personas, d, "H. Endang Suherman", R.CHAIR)
     member(personas, d, "Ani Gustiani", R.SECRETARY)

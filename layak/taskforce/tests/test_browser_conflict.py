@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from layak.taskforce.models import Meeting
@@ -30,7 +31,7 @@ def test_two_people_editing_one_meetings_minutes(page, browser, live_server):
         region=Region.objects.get(code="32.16"),
         title="Rapat Koordinasi Gugus Tugas KLA Triwulan I",
         agenda="Persiapan evaluasi KLA",
-        date=datetime.date.today() - datetime.timedelta(days=2),
+        date=timezone.localdate() - datetime.timedelta(days=2),
         start_time=datetime.time(9, 0),
         place="Aula DP3A",
         chair_name="Dedi Supriatna",

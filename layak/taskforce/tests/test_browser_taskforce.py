@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from layak.testing import make_personas, sign_in, sign_out
@@ -22,7 +23,7 @@ def english(page):
 
 def test_decree_meeting_attendance_and_an_overdue_follow_up_done_by_the_office(page, tmp_path):
     personas = make_personas()
-    today = datetime.date.today()
+    today = timezone.localdate()
     start = today - datetime.timedelta(days=90)
     meeting_day = today - datetime.timedelta(days=3)
     yesterday = today - datetime.timedelta(days=1)

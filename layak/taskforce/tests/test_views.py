@@ -9,7 +9,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from layak.taskforce import actions
 from layak.taskforce.models import FollowUp, TaskForceRole
@@ -18,7 +18,7 @@ from layak.taskforce.views import minutes_context
 
 pytestmark = pytest.mark.django_db
 R = TaskForceRole
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def _world(p):
