@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "layak.portal",
     "layak.notifications",
     "layak.discussions",
+    "layak.offline",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("public/", include("layak.portal.urls")),
     path("notifications/", include("layak.notifications.urls")),
     path("discussions/", include("layak.discussions.urls")),
+    path("offline/", include("layak.offline.urls")),
     path("api/v1/", api.urls),
     # What DHIS2 clients call (/api/dataValueSets …): layak/api/dhis2.py.
     path("api/", include("layak.api.dhis2_urls")),
