@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from layak.audit.context import request_id
+from layak.audit.context import made_at, request_id
 from layak.audit.models import AuditEntry
 
 if TYPE_CHECKING:
@@ -62,4 +62,5 @@ def record(
         before=before,
         after=after,
         request_id=request_id.get(),
+        made_at=made_at.get(),
     )

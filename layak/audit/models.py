@@ -76,6 +76,9 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     request_id = models.CharField(_("request"), max_length=64, blank=True)
+    # A change made on a phone without a connection: when it was made there (``at`` is when it
+    # arrived).
+    made_at = models.DateTimeField(_("made on the device"), null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
 

@@ -1,4 +1,13 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from layak.offline import views
 
 app_name = "offline"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.app, name="app"),
+    path("package/", views.package_view, name="package"),
+    path("answers/<int:pk>/", views.answer_view, name="answer"),
+    path("photos/<int:pk>/", views.photo_view, name="photo"),
+    path("sw.js", views.worker, name="worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+]

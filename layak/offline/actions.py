@@ -1,0 +1,207 @@
+"""Changes made on a phone without a connection, stored when they arrive.
+
+Each goes through the very action and checks of a save made online (``answer_save`` with its
+value check, stage windows and revision check; ``evidence_upload`` and ``evidence_attach`` for a
+photo). The audit entries they write carry the time the change was made on the phone
+(``layak.audit.context.made_at``) besides the time it arrived. A change the phone sends twice
+is stored once (``SentChange``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layak.accounts.models import User
+from layak.audit.context import made_at as made_at_var
+from layak.audit.log import record
+from layak.evaluation import actions
+from layak.evaluation.forms import describe_value, value_from_post
+from layak.evaluation.models import Answer
+from layak.evidence import actions as evidence_actions
+from layak.frameworks.models import Question
+from layak.offline.models import SentChange
+from layak.offline.package import item
+
+
+@dataclass
+class Outcome:
+    """What became of one change: ``saved``, ``conflict`` (someone else's version is shown
+    with the person's own) or ``refused`` (the message says why; the phone keeps the change)."""
+
+    status: str
+    message: str = ""
+    item: dict[str, Any] | None = None
+    mine: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "message": self.message,
+            "item": self.item,
+            "mine": self.mine,
+            **self.extra,
+        }
+
+
+@contextmanager
+def made_on_phone(moment: datetime.datetime) -> Iterator[None]:
+    """Audit entries written inside carry the time the change was made on the phone."""
+    token = made_at_var.set(moment)
+    try:
+        yield
+    finally:
+        made_at_var.reset(token)
+
+
+def _fresh_item(answer: Answer) -> dict[str, Any]:
+    from layak.offline.package import package_answer
+
+    return item(package_answer(answer.pk))
+
+
+def _already(actor: User, client_id: str) -> SentChange | None:
+    return SentChange.objects.filter(user=actor, client_id=client_id).first()
+
+
+def _sent_before(answer: Answer) -> Outcome:
+    return Outcome("saved", _("Saved."), item=_fresh_item(answer))
+
+
+def send_answer(
+    *,
+    actor: User,
+    answer: Answer,
+    client_id: str,
+    made_at: datetime.datetime,
+    fields: QueryDict,
+) -> Outcome:
+    """Store an answer typed offline: ``fields`` are the answer form's fields as the phone
+    kept them (read in the person's language, as online), ``revision`` the one the phone had."""
+    if _already(actor, client_id) is not None:
+        return _sent_before(answer)
+    question = Question.objects.prefetch_related("options").get(pk=answer.question_id)
+    value, errors = value_from_post(question, fields)
+    if errors:
+        return Outcome("refused", " ".join(errors))
+    note = fields.get("note", "").strip()
+    try:
+        revision = int(fields.get("revision", "-1"))
+    except ValueError:
+        revision = -1
+    try:
+        with transaction.atomic(), made_on_phone(made_at):
+            saved = actions.answer_save(
+                actor=actor, answer=answer, value=value, note=note, revision=revision
+            )
+            SentChange.objects.create(
+                user=actor,
+                client_id=client_id,
+                kind=SentChange.Kind.ANSWER,
+                answer=answer,
+                made_at=made_at,
+                revision=saved.revision,
+            )
+    except IntegrityError:
+        # The same change arrived twice at once; the other request stored it.
+        return _sent_before(answer)
+    except actions.AnswerConflict as exc:
+        # As online: their version is shown, and what this person typed beside it.
+        mine = describe_value(question, value)
+        if note:
+            mine = f"{mine} — {_('note')}: {note}"
+        return Outcome("conflict", str(exc), item=_fresh_item(answer), mine=mine)
+    except actions.EvaluationError as exc:
+        return Outcome("refused", str(exc))
+    return Outcome("saved", _("Saved."), item=_fresh_item(saved))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where and when the phone says a photo was taken (no place when it did not allow it)."""
+
+    taken_at: datetime.datetime
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    accuracy: int | None = None
+
+
+def send_photo(
+    *,
+    actor: User,
+    answer: Answer,
+    client_id: str,
+    made_at: datetime.datetime,
+    data: IO[bytes],
+    name: str,
+    size: int,
+    place: Place,
+) -> Outcome:
+    """A photo taken offline joins the region's evidence library and is attached to the answer
+    (the upload and attach rules of an online upload), with when and where it was taken."""
+    if _already(actor, client_id) is not None:
+        return _sent_before(answer)
+    try:
+        with transaction.atomic(), made_on_phone(made_at):
+            evidence, _created = evidence_actions.evidence_upload(
+                actor=actor,
+                region=answer.assessment.region,
+                data=data,
+                name=name,
+                size=size,
+            )
+            before = Answer.objects.values_list("revision", flat=True).get(pk=answer.pk)
+            evidence_actions.evidence_attach(
+                actor=actor, answer=answer, evidence=evidence, requirement=None
+            )
+            SentChange.objects.create(
+                user=actor,
+                client_id=client_id,
+                kind=SentChange.Kind.PHOTO,
+                answer=answer,
+                made_at=made_at,
+                evidence=evidence,
+                taken_at=place.taken_at,
+                latitude=place.latitude,
+                longitude=place.longitude,
+                accuracy=place.accuracy,
+            )
+            record(
+                actor=actor,
+                action="photo.placed",
+                obj=evidence,
+                region=answer.assessment.region,
+                after={
+                    "taken_at": place.taken_at.isoformat(),
+                    "latitude": str(place.latitude) if place.latitude is not None else None,
+                    "longitude": str(place.longitude) if place.longitude is not None else None,
+                    "accuracy": place.accuracy,
+                },
+            )
+    except IntegrityError:
+        return _sent_before(answer)
+    except (evidence_actions.UploadRefused, actions.EvaluationError) as exc:
+        return Outcome("refused", str(exc))
+    # The phone moves an answer still waiting for this item on from the revision before.
+    return Outcome(
+        "saved",
+        _("Photo attached."),
+        item=_fresh_item(answer),
+        extra={"revision_before": before},
+    )
+
+
+def now_or(moment: datetime.datetime | None) -> datetime.datetime:
+    """The phone's time, never later than the server's (a phone clock running ahead)."""
+    now = timezone.now()
+    return min(moment, now) if moment is not None else now
