@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "layak.audit.middleware.RequestIdMiddleware",
     "layak.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "layak.accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -149,6 +150,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# "figures": the dashboards' figures, shared by every web process and machine (docs/caching.md).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "layak_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -275,10 +285,13 @@ if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
-# A session ends after this many minutes without a request (each request renews it).
+# A session ends after this many minutes without a request. A request renews it (a database
+# write) only when its last renewal is older than SESSION_RENEW_SECONDS
+# (layak.accounts.middleware.SessionRenewalMiddleware), so it ends at most that much earlier.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 
 # Content security policy: scripts, styles, images and fonts from Layak itself only; no inline
 # script or style, no framing, forms post only to Layak. The API's interactive docs page is the

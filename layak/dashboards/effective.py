@@ -4,38 +4,50 @@ A verifier who has not reached an item yet leaves the previous level's points st
 same rule as "agree": the nearest earlier level's points), so a district's score at a stage is,
 per answer, the points of the furthest stage up to that one that has scored it. Summing only
 the rows of a half-finished stage would show a verified half as the whole. Totals are sums in
-the database over a per-answer subquery; a fixed number of queries for any number of
-districts.
+the database over each answer joined to its score at every stage; a fixed number of queries
+for any number of districts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    FilteredRelation,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from layak.evaluation.models import Answer, Cycle, Gate, Score, Stage
+from layak.evaluation.scores import capped
 from layak.frameworks.models import PredicateBand
 from layak.frameworks.scoring import Predicate, apply_gates, predicate_for
 
 STAGES: list[str] = [str(k) for k in Stage.ORDER]
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
-ORDINAL = Case(
-    *[When(stage=s, then=Value(i)) for i, s in enumerate(STAGES)],
-    default=Value(-1),
-    output_field=IntegerField(),
-)
 
 
-def points_upto(stage: str | None) -> Subquery:
-    """Per answer (``OuterRef("pk")`` an Answer): the points of the furthest stage up to
-    ``stage`` (any stage when None) that scored it."""
-    scores = Score.objects.filter(answer=OuterRef("pk"), stage__in=STAGES)
-    if stage is not None:
-        scores = scores.filter(stage__in=STAGES[: STAGES.index(stage) + 1])
-    return Subquery(scores.annotate(o=ORDINAL).order_by("-o").values("points")[:1])
+def _joined(answers: Any) -> Any:
+    """``answers`` joined to their score at each stage (``at_<stage>``, at most one row each)."""
+    return answers.annotate(
+        **{f"at_{s}": FilteredRelation("scores", condition=Q(scores__stage=s)) for s in STAGES}
+    )
+
+
+def _standing_at(row: dict[str, Any], stage: str) -> Decimal | None:
+    """The points of the furthest stage up to ``stage`` that scored the answer of ``row``."""
+    upto = STAGES[: STAGES.index(stage) + 1]
+    return next(
+        (row[f"at_{s}__points"] for s in reversed(upto) if row[f"at_{s}__points"] is not None), None
+    )
 
 
 def _money(value: object) -> Decimal:
@@ -68,11 +80,38 @@ def furthest_complete(scored: dict[str, int]) -> str | None:
     return found[-1] if found else None
 
 
-def totals(cycle: Cycle, assessment_ids: list[int], stage: str) -> dict[int, Decimal]:
-    """Each assessment's total as it stands at ``stage``: the evaluation's own totals."""
-    from layak.evaluation.scores import results
-
-    return {a: r.total for a, r in results(cycle, assessment_ids, stage).items()}
+def totals_by_stage(cycle: Cycle, assessment_ids: list[int]) -> dict[str, dict[int, Decimal]]:
+    """Each assessment's total as it stands at every stage of ``cycle`` (a regency and city
+    cycle), in one query: the rule of the evaluation's own totals (``scores.results``): per
+    answer the points of the furthest stage up to that one that scored it, summed per
+    indicator and capped at the indicator's own maximum. Assessments without answers have
+    none."""
+    out: dict[str, dict[int, Decimal]] = {s: {} for s in STAGES}
+    if not assessment_ids:
+        return out
+    sums = {
+        f"p_{stage}": Sum(
+            Coalesce(
+                *[F(f"at_{s}__points") for s in reversed(STAGES[: i + 1])],
+                Value(ZERO),
+                output_field=DecimalField(),
+            )
+        )
+        for i, stage in enumerate(STAGES)
+    }
+    rows = (
+        _joined(Answer.objects.filter(assessment__cycle=cycle, assessment_id__in=assessment_ids))
+        .values("assessment_id", "question__indicator_id", "question__indicator__max_points")
+        .annotate(**sums)
+        .order_by()
+    )
+    for row in rows:
+        for stage in STAGES:
+            found = out[stage]
+            found[row["assessment_id"]] = found.get(row["assessment_id"], ZERO) + capped(
+                row[f"p_{stage}"], row["question__indicator__max_points"]
+            )
+    return out
 
 
 def predicates(cycle: Cycle, wanted: dict[int, tuple[str, Decimal]]) -> dict[int, Predicate]:
@@ -82,18 +121,18 @@ def predicates(cycle: Cycle, wanted: dict[int, tuple[str, Decimal]]) -> dict[int
     gates = list(Gate.objects.filter(cycle=cycle).select_related("max_band", "question"))
     met: set[tuple[int, int]] = set()
     if gates and wanted:
-        rows = (
+        rows = _joined(
             Answer.objects.filter(
                 assessment_id__in=list(wanted), question_id__in=[g.question_id for g in gates]
             )
-            .annotate(**{f"p_{s}": points_upto(s) for s in STAGES})
-            .values(
-                "assessment_id", "question_id", "question__max_points", *[f"p_{s}" for s in STAGES]
-            )
+        ).values(
+            "assessment_id",
+            "question_id",
+            "question__max_points",
+            *[f"at_{s}__points" for s in STAGES],
         )
         for row in rows:
-            stage = wanted[row["assessment_id"]][0]
-            points = row[f"p_{stage}"]
+            points = _standing_at(row, wanted[row["assessment_id"]][0])
             if points is not None and points >= row["question__max_points"]:
                 met.add((row["assessment_id"], row["question_id"]))
     out: dict[int, Predicate] = {}

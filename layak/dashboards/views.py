@@ -6,12 +6,20 @@ the ministry); a province's for region-wide readers of the province (its verifie
 ministry); the national one for region-wide readers of the whole country. Anything outside the
 reach is a 404. Filters are query parameters, so every view is bookmarkable; ``?format=csv&
 table=<key>`` downloads one figure's table.
+
+The figures are kept in the shared cache until the data change (``layak.dashboards.cache``):
+the views check the reach and read the region on every request, then take the figures kept for
+the filters, the language, the reach and the data stamp, or build them.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +28,7 @@ from django.utils import timezone
 from layak import authz
 from layak.accounts.models import User
 from layak.core.http import user_of as _user
-from layak.dashboards import figures
+from layak.dashboards import cache, figures
 from layak.dashboards.charts import Table, csv_response, find
 from layak.evaluation.models import Cycle
 from layak.regions.models import Region
@@ -109,7 +117,15 @@ def district(request: HttpRequest) -> HttpResponse:
     if not code:
         return redirect("dashboards:home")
     region = _region(request, code, Region.Level.REGENCY)
-    data = figures.district(user, region, _cycle(request), _year(request))
+    year = _year(request)
+    # Overdue follow-ups count days: the figures hold for the local day.
+    parts = (request.GET.get("cycle", ""), year, timezone.localdate(), cache.scope(user))
+    data = cache.figures(
+        "district",
+        region,
+        parts,
+        lambda: (figures.district(user, region, _cycle(request), year), None),
+    )
     download = _finish(request, data.tables + data.trends, f"dashboard-{region.code}")
     if download is not None:
         return download
@@ -133,7 +149,9 @@ def province(request: HttpRequest) -> HttpResponse:
     region = _region(request, code, Region.Level.PROVINCE) if code else None
     if region is None or not authz.reaches(user, A.VIEW, region):
         raise Http404
-    data = figures.province(region, _cycle(request))
+    data = cache.figures(
+        "province", region, (request.GET.get("cycle", ""),), _province(request, region)
+    )
     download = _finish(request, data.tables, f"dashboard-{region.code}")
     if download is not None:
         return download
@@ -144,23 +162,58 @@ def province(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def national(request: HttpRequest) -> HttpResponse:
-    if not authz.reaches(_user(request), A.VIEW, None):
-        raise Http404
+def _province(
+    request: HttpRequest, region: Region
+) -> Callable[[], tuple[figures.Province, datetime.datetime | None]]:
+    def build() -> tuple[figures.Province, datetime.datetime | None]:
+        data = figures.province(region, _cycle(request))
+        # The stage open now changes when a window opens or closes.
+        return data, figures.next_change(data.cycle)
+
+    return build
+
+
+@dataclass
+class _National:
+    data: figures.National
+    # The ranking's page: its numbers only (a paginator over the count), the rows are a table.
+    page: Page[int] | None
+    provinces: list[tuple[str, str]]
+
+
+def _national(request: HttpRequest, province_code: str, full: bool) -> _National:
     data = figures.national(_cycle(request))
-    province_code = request.GET.get("province", "")
     provinces = Region.objects.filter(level=Region.Level.PROVINCE, is_active=True)
     page = None
     if data.cycle is not None:
         rows = figures.ranking(data.cycle, province_code or None)
-        if request.GET.get("format") == "csv" and request.GET.get("table") == "ranking":
+        if full:
             data.tables.append(figures.ranking_table(list(rows), 0, data.cycle))
         else:
-            page = Paginator(rows, RANKING_PAGE).get_page(request.GET.get("page"))
+            found = Paginator(rows, RANKING_PAGE).get_page(request.GET.get("page"))
             data.tables.append(
-                figures.ranking_table(list(page.object_list), page.start_index() - 1, data.cycle)
+                figures.ranking_table(list(found.object_list), found.start_index() - 1, data.cycle)
             )
+            page = Paginator(range(found.paginator.count), RANKING_PAGE).get_page(found.number)
+    return _National(data, page, list(provinces.values_list("code", "name")))
+
+
+@login_required
+def national(request: HttpRequest) -> HttpResponse:
+    if not authz.reaches(_user(request), A.VIEW, None):
+        raise Http404
+    province_code = request.GET.get("province", "")
+    # A CSV download of the ranking has every row; the page has one page of it.
+    full = request.GET.get("format") == "csv" and request.GET.get("table") == "ranking"
+    parts = (
+        request.GET.get("cycle", ""),
+        province_code,
+        "all" if full else request.GET.get("page", ""),
+    )
+    kept = cache.figures(
+        "national", None, parts, lambda: (_national(request, province_code, full), None)
+    )
+    data, page = kept.data, kept.page
     download = _finish(request, data.tables, "dashboard-national")
     if download is not None:
         return download
@@ -170,7 +223,7 @@ def national(request: HttpRequest) -> HttpResponse:
         {
             "n": data,
             "page": page,
-            "provinces": provinces.values_list("code", "name"),
+            "provinces": kept.provinces,
             "province_code": province_code,
         },
     )

@@ -26,7 +26,7 @@ from layak.dashboards.figures._national import (
     ranking,
     ranking_table,
 )
-from layak.dashboards.figures._province import Province, open_stage, province
+from layak.dashboards.figures._province import Province, next_change, open_stage, province
 
 __all__ = [
     "STAGES",
@@ -41,6 +41,7 @@ __all__ = [
     "indicator_trends",
     "latest_stage",
     "national",
+    "next_change",
     "open_stage",
     "province",
     "rad_by_cluster",

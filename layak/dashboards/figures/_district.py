@@ -139,10 +139,9 @@ def _points(
     out.standing = standing
     if standing.result is not None:
         out.progress = scores.progress_words(standing.result)
-    if assessment is not None and standing.stage is not None and standing.total is not None:
-        standing.predicate = effective.predicates(
-            assessment.cycle, {assessment.pk: (standing.stage, standing.total)}
-        )[assessment.pk]
+        # The evaluation's own predicate of the result as it stands, its gates included.
+        if standing.stage is not None:
+            standing.predicate = standing.result.predicate
     if assessment is not None and standing.stage is not None:
         out.path_stage = standing.complete_stage or Stage.Kind.SELF_ASSESSMENT
         out.path = gaps.cheapest_path(assessment, out.path_stage)
