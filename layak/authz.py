@@ -71,36 +71,102 @@ class Grant:
         return action in ROLE_ACTIONS[self.role]
 
 
-_CACHE_ATTR = "_layak_grants"
+_CACHE_ATTR = "_layak_reach"
+
+
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """A user's grants as read at ``generation``, with what navigation asks of them."""
+
+    generation: int
+    grants: list[Grant]
+    roles: frozenset[str]
+    actions: frozenset[Action]
+
+
+# Bumped whenever a membership, an assessor's districts or an organisation changes in this
+# process (``watch_memberships``); a user object's cached grants read at an older generation
+# are read again. Another process's change is seen from the next request, whose user object is
+# new.
+_generation = 0
+
+
+def memberships_changed(**_kwargs: Any) -> None:
+    """Make every cached set of grants in this process stale (a signal receiver)."""
+    global _generation
+    _generation += 1
+
+
+def watch_memberships() -> None:
+    """Connect ``memberships_changed`` to every write that can change a person's grants
+    (called once from the organisations app's ``ready``). Plain cache invalidation: the writes
+    themselves stay in the action functions."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from layak.organisations.models import Membership, Organisation
+
+    uid = "layak.authz.memberships_changed"
+    for model in (Membership, Organisation):
+        post_save.connect(memberships_changed, sender=model, dispatch_uid=f"{uid}.save.{model}")
+        post_delete.connect(memberships_changed, sender=model, dispatch_uid=f"{uid}.delete.{model}")
+    m2m_changed.connect(
+        memberships_changed, sender=Membership.assigned_regions.through, dispatch_uid=f"{uid}.m2m"
+    )
+
+
+def _reach(user: User | AnonymousUser) -> _Reach | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    cached: _Reach | None = getattr(user, _CACHE_ATTR, None)
+    if cached is not None and cached.generation == _generation:
+        return cached
+    generation = _generation
+    result = _load_grants(user)
+    reach = _Reach(
+        generation,
+        result,
+        frozenset(g.role for g in result),
+        frozenset(a for g in result for a in ROLE_ACTIONS[g.role]),
+    )
+    setattr(user, _CACHE_ATTR, reach)
+    return reach
+
+
+def _load_grants(user: User | AnonymousUser) -> list[Grant]:
+    """One query: each active membership with its organisation's region path, and an
+    assessor's assigned districts as extra rows (in the memberships' usual order)."""
+    from layak.organisations.models import Membership
+
+    rows = (
+        Membership.objects.active()
+        .filter(user_id=user.pk)
+        .order_by("organisation__name", "pk", "assigned_regions__code")
+        .values_list(
+            "pk", "role", "organisation_id", "organisation__region__path", "assigned_regions__path"
+        )
+    )
+    found: dict[int, tuple[str, int, str | None, list[str]]] = {}
+    for pk, role, organisation_id, region_path, assigned_path in rows:
+        entry = found.setdefault(pk, (role, organisation_id, region_path, []))
+        if assigned_path is not None:
+            entry[3].append(assigned_path)
+    result: list[Grant] = []
+    for role, organisation_id, region_path, assigned in found.values():
+        if role == Role.ASSESSOR:
+            result.append(Grant(role, organisation_id, tuple(assigned), national=False))
+        elif region_path is None:
+            result.append(Grant(role, organisation_id, (), national=True))
+        else:
+            result.append(Grant(role, organisation_id, (region_path,), national=False))
+    return result
 
 
 def grants(user: User | AnonymousUser) -> list[Grant]:
-    """The user's active grants, read once per user object (one query for each of two tables)."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    cached: list[Grant] | None = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    from layak.organisations.models import Membership
-
-    memberships = (
-        Membership.objects.active()
-        .filter(user=user)
-        .select_related("organisation__region")
-        .prefetch_related("assigned_regions")
-    )
-    result: list[Grant] = []
-    for m in memberships:
-        region = m.organisation.region
-        if m.role == Role.ASSESSOR:
-            paths = tuple(r.path for r in m.assigned_regions.all())
-            result.append(Grant(m.role, m.organisation_id, paths, national=False))
-        elif region is None:
-            result.append(Grant(m.role, m.organisation_id, (), national=True))
-        else:
-            result.append(Grant(m.role, m.organisation_id, (region.path,), national=False))
-    setattr(user, _CACHE_ATTR, result)
-    return result
+    """The user's active grants, read once per user object (one query) and again only after a
+    membership changed (``memberships_changed``). A request's user object is its own, so
+    nothing carries over from one request to the next."""
+    reach = _reach(user)
+    return reach.grants if reach is not None else []
 
 
 def forget(user: Any) -> None:
@@ -110,12 +176,14 @@ def forget(user: Any) -> None:
 
 
 def roles(user: User | AnonymousUser) -> set[str]:
-    return {g.role for g in grants(user)}
+    reach = _reach(user)
+    return set(reach.roles) if reach is not None else set()
 
 
 def has_action(user: User | AnonymousUser, action: Action) -> bool:
     """Whether any of the user's grants carries ``action`` somewhere (for navigation)."""
-    return any(g.allows(action) for g in grants(user))
+    reach = _reach(user)
+    return reach is not None and action in reach.actions
 
 
 _NOTHING = Q(pk__in=[])

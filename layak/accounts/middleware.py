@@ -1,5 +1,9 @@
 """Account middleware.
 
+``SessionRenewalMiddleware``: a session ends ``SESSION_IDLE_MINUTES`` after its last renewal, and
+a request renews it only when the last renewal is older than ``SESSION_RENEW_SECONDS``, so most
+requests read the session without writing it back.
+
 ``LanguageMiddleware``: the interface language is the signed-in person's choice, else the
 language cookie, else Indonesian. The browser's Accept-Language is deliberately ignored:
 Indonesian is the default.
@@ -17,12 +21,50 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from layak.accounts import twofactor
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+# When the session was last written (seconds since the epoch, UTC).
+RENEWED_SESSION_KEY = "layak_renewed"
+
+
+class SessionRenewalMiddleware:
+    """Keep an active person signed in and sign out an idle one, writing the session at most
+    once every ``SESSION_RENEW_SECONDS``.
+
+    The session store ends a session ``SESSION_COOKIE_AGE`` (``SESSION_IDLE_MINUTES``) after its
+    last write, and the cookie's age is set at each write too. Writing on every request
+    (``SESSION_SAVE_EVERY_REQUEST``) cost a database write per page; instead a request writes
+    the session only when it is older than ``SESSION_RENEW_SECONDS`` (or changed anyway). A
+    session therefore ends between ``SESSION_IDLE_MINUTES`` minus ``SESSION_RENEW_SECONDS``
+    and ``SESSION_IDLE_MINUTES`` after the last request: never later.
+
+    Installed right after ``SessionMiddleware``, so it looks at the session on the way out,
+    after the view signed someone in or out.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = request.session
+        if session.is_empty():
+            return response  # no session cookie and nothing stored: nothing to renew
+        renewed = session.get(RENEWED_SESSION_KEY)
+        if session.is_empty():
+            return response  # an unknown or expired session: it stays ended
+        now = int(timezone.now().timestamp())
+        stale = not isinstance(renewed, int) or not (
+            0 <= now - renewed < settings.SESSION_RENEW_SECONDS
+        )
+        if stale or session.modified:
+            session[RENEWED_SESSION_KEY] = now
+        return response
 
 
 def language_for(request: HttpRequest) -> str:
@@ -80,18 +122,17 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            user is None
-            or not user.is_authenticated
-            or twofactor.is_verified(user)
-            or _is_open(request.path_info)
-        ):
+        if user is None or not user.is_authenticated or twofactor.is_verified(user):
             return self.get_response(request)
+        # The device and the roles first: they are read once per request and the view needs
+        # the roles anyway; the path is resolved only when a step is due.
         if twofactor.has_two_factor(user):
             step = "accounts:two_factor_verify"
         elif twofactor.requires_two_factor(user):
             step = "accounts:two_factor_enrol"
         else:
+            return self.get_response(request)
+        if _is_open(request.path_info):
             return self.get_response(request)
         if request.path_info.startswith("/api/"):
             # The API takes an unfinished session for none: only its tokens (a separate way in,

@@ -19,6 +19,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -50,10 +51,33 @@ def app_device(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 
+# A user object remembers whether it has an authenticator (``has_two_factor``), read once per
+# request; any change to an authenticator in this process makes that answer stale.
+_HAS_APP_ATTR = "_layak_has_app"
+_devices_generation = 0
+
+
+def _devices_changed(**_kwargs: Any) -> None:
+    global _devices_generation
+    _devices_generation += 1
+
+
+# Connected here: nothing is remembered before this module is imported.
+post_save.connect(_devices_changed, sender=TOTPDevice, dispatch_uid="layak.twofactor.saved")
+post_delete.connect(_devices_changed, sender=TOTPDevice, dispatch_uid="layak.twofactor.deleted")
+
+
 def has_two_factor(user: Any) -> bool:
+    """Whether the user has a confirmed authenticator app (one query per request's user)."""
     if not user.is_authenticated:
         return False
-    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+    cached: tuple[int, bool] | None = getattr(user, _HAS_APP_ATTR, None)
+    if cached is not None and cached[0] == _devices_generation:
+        return cached[1]
+    generation = _devices_generation
+    found = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+    setattr(user, _HAS_APP_ATTR, (generation, found))
+    return found
 
 
 def is_verified(user: Any) -> bool:
