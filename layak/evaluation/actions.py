@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from layak.evaluation.models import (
     Stage,
     StageReopening,
 )
+from layak.evaluation.querysets import scoring_prefetch
 from layak.evaluation.scores import answer_points, score_set
 from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
 from layak.frameworks.scoring import is_answered
@@ -399,6 +401,16 @@ def _lock(answer: Answer) -> Answer:
     )
 
 
+def _with_question_of(locked: Answer, given: Answer) -> Answer:
+    """The locked answer with the question its caller loaded (a published question does not
+    change), its options and score bands read once: the value's check and its score share
+    them, and what the caller read already (the answer form's check) is not read again."""
+    if Answer.question.is_cached(given) and given.question_id == locked.question_id:
+        locked.question = given.question
+    prefetch_related_objects([locked.question], *scoring_prefetch())
+    return locked
+
+
 def _check_open(answer: Answer) -> None:
     if answer.assessment.determined_at is not None:
         raise EvaluationError(_("The final determination has been made; scores are fixed."))
@@ -458,7 +470,7 @@ def answer_save(
 ) -> Answer:
     """Save a draft. ``revision`` is the one the person opened: if the answer has changed since,
     nothing is saved and ``AnswerConflict`` carries the other person's version."""
-    answer = _lock(answer)
+    answer = _with_question_of(_lock(answer), answer)
     _check_open(answer)
     _check_may_edit(actor, answer)
     if answer.revision != revision:
@@ -504,8 +516,11 @@ def missing_evidence(answer: Answer) -> list[str]:
     required = {r.pk: r.name for r in answer.question.evidence_requirements.all() if r.required}
     if not required:
         return []
-    links = answer.evidence_links.filter(is_active=True)
-    covered = set(links.values_list("requirement_id", flat=True))
+    # The links in force as the answer's page loaded them (``active_links``), or read here.
+    links = getattr(answer, "active_links", None)
+    if links is None:
+        links = answer.evidence_links.filter(is_active=True)
+    covered = {link.requirement_id for link in links}
     if None in covered and len(required) == 1:
         return []  # a document attached without naming it stands for the single requirement
     return [name for pk, name in required.items() if pk not in covered]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from layak import authz
 
@@ -37,3 +37,45 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
         return self.filter(
             authz.scope_q(user, action, region="assessment__region", organisation=_assigned_to)
         )
+
+
+# The instrument's parts loaded with the answers a page shows. Their ``Meta.ordering`` starts
+# with the question ("question", then the option's own order), and ordering by a relation sorts
+# by that model's own ordering: the prefetch would join the question, its indicator, group,
+# version and framework only to sort. A prefetch groups the rows by question itself, so each
+# one sorts on its own columns, in the same order within a question as before.
+
+
+def options_prefetch(lookup: str = "options") -> Prefetch:
+    """A question's options in their order (``lookup`` leads to the questions' options)."""
+    from layak.frameworks.models import Option
+
+    return Prefetch(lookup, queryset=Option.objects.order_by("order", "pk"))
+
+
+def scoring_prefetch(prefix: str = "") -> list[Prefetch]:
+    """What an answer's points are computed from besides the answer: its question's options and
+    score bands (``prefix`` leads to the questions)."""
+    from layak.frameworks.models import ScoreBand
+
+    return [
+        options_prefetch(f"{prefix}options"),
+        Prefetch(f"{prefix}score_bands", queryset=ScoreBand.objects.order_by("lower", "pk")),
+    ]
+
+
+def question_prefetch(lookup: str = "question") -> Prefetch:
+    """The answers' questions with their options, score bands and evidence requirements: four
+    queries, none joined."""
+    from layak.frameworks.models import EvidenceRequirement, Question
+
+    return Prefetch(
+        lookup,
+        queryset=Question.objects.order_by().prefetch_related(
+            *scoring_prefetch(),
+            Prefetch(
+                "evidence_requirements",
+                queryset=EvidenceRequirement.objects.order_by("order", "pk"),
+            ),
+        ),
+    )

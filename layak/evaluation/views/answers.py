@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +27,7 @@ from layak.evaluation.forms import (
     value_from_post,
 )
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
+from layak.evaluation.querysets import options_prefetch, question_prefetch
 from layak.evaluation.views.assessments import AnswerFilter
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
@@ -35,12 +37,7 @@ from layak.frameworks.scoring import table_ratio, table_totals
 MY_ITEMS_PAGE = 50
 
 ANSWER_PREFETCH = [
-    Prefetch(
-        "question",
-        queryset=Question.objects.prefetch_related(
-            "options", "score_bands", "evidence_requirements"
-        ),
-    ),
+    question_prefetch(),
     Prefetch(
         "evidence_links",
         queryset=EvidenceLink.objects.filter(is_active=True).select_related("file", "requirement"),
@@ -67,8 +64,12 @@ def _card_context(
     can_review: bool,
     library: list[EvidenceFile],
     posted: Any = None,
+    page: PageFacts | None = None,
 ) -> dict[str, Any]:
-    """The card of one answer. ``posted``: a refused save's form data, shown again as typed."""
+    """The card of one answer. ``posted``: a refused save's form data, shown again as typed.
+    ``page``: what every card of the page shares, read once for the page."""
+    if page is None:
+        page = PageFacts(answer.assessment, [answer])
     question = answer.question
     value = answer.value or {}
     note = answer.note
@@ -122,25 +123,54 @@ def _card_context(
         if writable and editable_status
         else [],
         "return_form": ReturnForm() if can_review else None,
-        "computed_year": computed.evaluated_year(answer.assessment)
+        "computed_year": page.year
         if question.computed in (Question.Computed.MEETINGS, Question.Computed.PARTNERS)
         else None,
-        "prefill": _prefill(answer) if writable and editable_status else None,
+        "prefill": _prefill(answer, page) if writable and editable_status else None,
     }
 
 
-def _prefill(answer: Answer) -> dict[str, Any] | None:
+def _offers_prefill(question: Question) -> bool:
+    return not question.computed and question.kind in (
+        Question.Kind.PERCENTAGE,
+        Question.Kind.NUMBER,
+    )
+
+
+class PageFacts:
+    """What the cards of one page share, read once for the page: the year the cycle evaluates
+    (one query, when a card needs it), and the codes of the page's questions that an
+    indicator of the district's data is linked to (one query, when a card offers its data)."""
+
+    def __init__(self, assessment: Assessment, answers: list[Answer]) -> None:
+        from layak.indicators.models import Indicator as DataIndicator
+
+        self.assessment = assessment
+        codes = {a.question.code for a in answers if _offers_prefill(a.question)}
+        self.linked: set[str] = (
+            set(
+                DataIndicator.objects.active()
+                .filter(question_code__in=codes)
+                .values_list("question_code", flat=True)
+            )
+            if codes
+            else set()
+        )
+
+    @cached_property
+    def year(self) -> int:
+        return computed.evaluated_year(self.assessment)
+
+
+def _prefill(answer: Answer, page: PageFacts) -> dict[str, Any] | None:
     """The district's own indicator data offered for a percentage or number question linked to
     an indicator (the year before the cycle opens), with the page that shows the source."""
     question = answer.question
-    if question.computed or question.kind not in (
-        Question.Kind.PERCENTAGE,
-        Question.Kind.NUMBER,
-    ):
+    if not _offers_prefill(question) or question.code not in page.linked:
         return None
     from layak.indicators.prefill import prefill_for
 
-    year = computed.evaluated_year(answer.assessment)
+    year = page.year
     found = prefill_for(question.code, answer.assessment.region, year)
     if found is None:
         return None
@@ -245,6 +275,7 @@ def _indicator_page(
     for a in answers:
         a.assessment = assessment  # already loaded; saves a query per card
     previous = actions.previous_answers(answers)
+    facts = PageFacts(assessment, answers)
     cards = [
         _card_context(
             user,
@@ -253,6 +284,7 @@ def _indicator_page(
             can_review=_may_review(state, a),
             library=state["library"],
             posted=special.get("posted") if a.pk == special_pk else None,
+            page=facts,
         )
         | {"previous": previous.get(a.pk)}
         | ({k: v for k, v in special.items() if k != "posted"} if a.pk == special_pk else {})
@@ -287,7 +319,9 @@ def _card(
     user = user_of(request)
     answer = (
         Answer.objects.filter(pk=answer_pk)
-        .select_related("assessment__region", "assessment__cycle", "updated_by")
+        .select_related(
+            "assessment__region", "assessment__cycle__instrument__framework", "updated_by"
+        )
         .prefetch_related(*ANSWER_PREFETCH)
         .get()
     )
@@ -341,10 +375,17 @@ def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: Any) -> HttpRespon
     return redirect(f"{page}?{query}#answer-{answer.pk}")
 
 
+def _with_options(answer: Answer) -> Question:
+    """The answer's question (already loaded with it) with its options, read once for the
+    request: the form's check, the save's own check and its score, and the words of a value."""
+    prefetch_related_objects([answer.question], options_prefetch())
+    return answer.question
+
+
 def _save_posted(request: HtmxHttpRequest, user: Any, answer: Answer) -> HttpResponse | None:
     """Save the answer form's fields from the request; a response when the save is refused
     (what was typed shown again beside its message), None once saved."""
-    question = Question.objects.prefetch_related("options").get(pk=answer.question_id)
+    question = _with_options(answer)
     value, errors = value_from_post(question, request.POST)
     if errors:
         return _back(request, answer, field_error=" ".join(errors), posted=request.POST)
@@ -368,7 +409,7 @@ def _save_posted(request: HtmxHttpRequest, user: Any, answer: Answer) -> HttpRes
 
 def _unchanged(answer: Answer, request: HttpRequest) -> bool:
     """Whether the answer form sent along holds what is stored (an autosave already wrote it)."""
-    question = Question.objects.prefetch_related("options").get(pk=answer.question_id)
+    question = _with_options(answer)
     value, errors = value_from_post(question, request.POST)
     if errors:
         return False
@@ -452,10 +493,10 @@ def answer_reuse(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def answer_history(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     answer = get_answer(user, pk)
-    question = Question.objects.prefetch_related("options").get(pk=answer.question_id)
+    question = _with_options(answer)
     revisions = [
         (r, describe_value(question, r.value_before), describe_value(question, r.value_after))
-        for r in answer.revisions.select_related("author")
+        for r in answer.revisions.select_related("author").order_by("-revision", "-pk")
     ]
     return render(
         request,

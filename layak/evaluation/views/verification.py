@@ -18,10 +18,11 @@ from layak.evaluation import gaps, verification
 from layak.evaluation.actions import EvaluationError, stage_open_for
 from layak.evaluation.forms import describe_value
 from layak.evaluation.models import Answer, Assessment, Score, Stage
+from layak.evaluation.querysets import options_prefetch
 from layak.evaluation.scores import current_results, results
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceLink
-from layak.frameworks.models import Group, Indicator, Question
+from layak.frameworks.models import Group, Indicator
 from layak.plans import progress as plan_progress
 
 K = Stage.Kind
@@ -44,7 +45,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         Assessment.objects.for_user(user, A.VERIFY)
         .filter(status=Assessment.Status.SUBMITTED, determined_at__isnull=True)
         .select_related("region__parent", "cycle__instrument__framework")
-        .prefetch_related("cycle__stages")
+        .prefetch_related(Prefetch("cycle__stages", queryset=Stage.objects.order_by("opens_at")))
         .annotate(items=Count("answers", distinct=True))
         .order_by("cycle__name", "region__code")
     )
@@ -111,7 +112,9 @@ def _verify_context(
         Answer.objects.filter(assessment=assessment)
         .select_related("question__indicator__group")
         .prefetch_related(
-            Prefetch("question", queryset=Question.objects.prefetch_related("options")),
+            # Through the question already joined: a ``Prefetch("question")`` of its own would
+            # be skipped for it, and each answer would read its options again.
+            options_prefetch("question__options"),
             Prefetch("scores", to_attr="all_scores"),
             Prefetch(
                 "evidence_links",

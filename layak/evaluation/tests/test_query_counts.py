@@ -1,0 +1,209 @@
+"""The evaluation's pages cost a fixed number of queries whatever the size of the assessment.
+
+Each page is measured on two assessments built through the same actions people use: one of a
+four-question instrument and one of a forty-question instrument (the same kinds of question, ten
+times over), both answered in full with evidence, accepted, submitted and verified at every
+stage. The counts must be equal, and no higher than the ones pinned here."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from io import BytesIO
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from layak.evaluation import actions, verification
+from layak.evaluation.demo import windows_open_at
+from layak.evaluation.models import Answer, Stage
+from layak.evidence.actions import evidence_attach, evidence_upload
+from layak.frameworks.actions import version_publish
+from layak.frameworks.models import Indicator
+from layak.frameworks.spec import build_version
+from layak.organisations.models import Organisation
+from layak.regions.models import Region
+from layak.testing import BEKASI, GUNUNG_MAS, move_stages, small_spec
+
+pytestmark = pytest.mark.django_db
+K = Stage.Kind
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# The most queries each page may cost (signed-in request included), whatever the data size.
+PINNED = {
+    "assessment (administrator)": 33,
+    "assessment (office)": 28,
+    "indicator (administrator)": 30,
+    "indicator (office)": 30,
+    "indicator of numbers (office)": 31,
+    "my items (office)": 14,
+    "answer save": 27,
+    "answer save (card)": 39,
+    "answer history": 16,
+    "verify queue (province)": 13,
+    "verify queue (ministry)": 13,
+    "verify province": 25,
+    "verify ministry": 25,
+    "verify field": 25,
+    "verify final": 24,
+    "scores": 38,
+    "gaps": 29,
+}
+
+
+def spec(copies: int, code: str):
+    """The four-question test instrument with each indicator's questions ``copies`` times."""
+    base = small_spec(code, 100 * copies)
+    questions = [
+        dataclasses.replace(q, code=f"{q.code}.{n}", order=n * 10 + i)
+        for n in range(copies)
+        for i, q in enumerate(base.questions)
+    ]
+    bands = [
+        dataclasses.replace(b, min_score=b.min_score * copies, max_score=b.max_score * copies)
+        for b in base.bands
+    ]
+    return dataclasses.replace(base, questions=questions, bands=bands)
+
+
+def _value(answer: Answer) -> dict[str, Any]:
+    question = answer.question
+    if question.kind == "single":
+        return {"option": str(question.options.order_by("-points").first().pk)}
+    if question.kind == "percentage":
+        return {"number": "92.5"}
+    if question.kind == "table":
+        return {"cells": {"0-<5|Anak": "100", "0-<5|Berakta": "90", "5-<18|Anak": "100"}}
+    return {}
+
+
+def count(client, url: str, data: dict[str, Any] | None = None, **extra: Any) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **extra) if data is None else client.post(url, data, **extra)
+    assert response.status_code in (200, 302), (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def build_and_measure(client, personas, copies: int, code: str) -> dict[str, int]:
+    """An instrument with ``copies`` times the test questions, Bekasi's assessment answered in
+    full by Dinkes, accepted, submitted and verified at each stage, its pages measured on the
+    way."""
+    version = version_publish(actor=personas.ministry, version=build_version(spec(copies, code)))
+    cycle = actions.cycle_create(
+        actor=personas.ministry,
+        name=f"Evaluasi {code}",
+        instrument=version,
+        windows=windows_open_at(K.SELF_ASSESSMENT),
+    )
+    bekasi, _gm = actions.cycle_add_districts(
+        actor=personas.ministry,
+        cycle=cycle,
+        regions=Region.objects.filter(code__in=[BEKASI, GUNUNG_MAS]).order_by("code"),
+    )
+    admin, dinkes = personas.bekasi_admin, personas.bekasi_dinkes
+    answers = list(
+        Answer.objects.filter(assessment=bekasi)
+        .select_related("question", "assessment__region")
+        .order_by("question__order")
+    )
+    actions.assignments_set(
+        actor=admin,
+        assessment=bekasi,
+        answers=answers,
+        organisations=[Organisation.objects.get(name="Dinas Kesehatan Kabupaten Bekasi")],
+    )
+    document, _created = evidence_upload(
+        actor=dinkes, region=bekasi.region, data=BytesIO(PDF), name="sk.pdf", size=len(PDF)
+    )
+    # The last percentage question is answered on its page, measured.
+    last = [a for a in answers if a.question.kind == "percentage"][-1]
+    for answer in [a for a in answers if a != last]:
+        if _value(answer):
+            actions.answer_save(
+                actor=dinkes, answer=answer, value=_value(answer), note="Data 2025", revision=0
+            )
+        for requirement in [*answer.question.evidence_requirements.all()] or [None]:
+            evidence_attach(
+                actor=dinkes,
+                answer=Answer.objects.get(pk=answer.pk),
+                evidence=document,
+                requirement=requirement,
+            )
+    counts: dict[str, int] = {}
+    url = f"/evaluation/assessments/{bekasi.pk}/"
+    indicator = Indicator.objects.get(version=version, code="T-1")
+    page = f"{url}indicators/{indicator.pk}/"
+    numbers = f"{url}indicators/{Indicator.objects.get(version=version, code='T-2').pk}/"
+    client.force_login(dinkes)
+    counts["assessment (office)"] = count(client, url)
+    counts["indicator (office)"] = count(client, page)
+    counts["indicator of numbers (office)"] = count(client, numbers)
+    counts["my items (office)"] = count(client, "/evaluation/my-items/")
+    save = f"/evaluation/answers/{last.pk}/save/"
+    counts["answer save"] = count(client, save, {"revision": 0, "number": "80"})
+    counts["answer save (card)"] = count(
+        client, save, {"revision": 1, "number": "81"}, HTTP_HX_REQUEST="true"
+    )
+    counts["answer history"] = count(client, f"/evaluation/answers/{last.pk}/history/")
+    # Every card of the office's pages is open for writing while measured; then each item is
+    # submitted, and the administrator's cards offer to accept or return them.
+    for answer in answers:
+        actions.answer_submit(actor=dinkes, answer=Answer.objects.get(pk=answer.pk))
+    client.force_login(admin)
+    counts["assessment (administrator)"] = count(client, url)
+    counts["indicator (administrator)"] = count(client, page)
+    for answer in answers:
+        actions.answer_accept(actor=admin, answer=Answer.objects.get(pk=answer.pk))
+    actions.assessment_submit(actor=admin, assessment=bekasi)
+    for stage, verifier in (
+        (K.PROVINCE, personas.jabar),
+        (K.MINISTRY, personas.ministry),
+        (K.FIELD, personas["assessor"]),
+    ):
+        move_stages(cycle, stage)
+        if stage == K.PROVINCE:
+            client.force_login(verifier)
+            counts["verify queue (province)"] = count(client, "/evaluation/verify/")
+        verification.verify_item(
+            actor=verifier,
+            answer=answers[0],
+            stage=stage,
+            points=Decimal(10),
+            reason="Dokumen belum lengkap",
+        )
+        verification.verify_agree_rest(actor=verifier, assessment=bekasi, stage=stage)
+    move_stages(cycle, K.FINAL)
+    client.force_login(personas.ministry)
+    counts["verify queue (ministry)"] = count(client, "/evaluation/verify/")
+    for stage in (K.PROVINCE, K.MINISTRY, K.FIELD, K.FINAL):
+        who = {K.PROVINCE: personas.jabar, K.FIELD: personas["assessor"]}.get(
+            stage, personas.ministry
+        )
+        client.force_login(who)
+        counts[f"verify {stage}"] = count(client, f"{url}verify/{stage}/?indicator=all")
+    client.force_login(admin)
+    counts["scores"] = count(client, f"{url}scores/")
+    counts["gaps"] = count(client, f"{url}gaps/?stage=field")
+    return counts
+
+
+@pytest.fixture
+def measured(client, personas):
+    small = build_and_measure(client, personas, 1, "uji")
+    large = build_and_measure(client, personas, 10, "uji10")
+    return SimpleNamespace(small=small, large=large)
+
+
+def test_every_page_costs_the_same_queries_for_4_or_40_questions(measured):
+    assert set(measured.small) == set(PINNED)
+    grown = {
+        page: (measured.small[page], measured.large[page])
+        for page in PINNED
+        if measured.small[page] != measured.large[page]
+    }
+    assert not grown, grown
+    over = {page: n for page, n in measured.large.items() if n > PINNED[page]}
+    assert not over, over
