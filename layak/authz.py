@@ -132,14 +132,14 @@ def _reach(user: User | AnonymousUser) -> _Reach | None:
     return reach
 
 
-def _load_grants(user: User | AnonymousUser) -> list[Grant]:
+def _load_grants(user: User) -> list[Grant]:
     """One query: each active membership with its organisation's region path, and an
     assessor's assigned districts as extra rows (in the memberships' usual order)."""
     from layak.organisations.models import Membership
 
     rows = (
         Membership.objects.active()
-        .filter(user_id=user.pk)
+        .filter(user=user)
         .order_by("organisation__name", "pk", "assigned_regions__code")
         .values_list(
             "pk", "role", "organisation_id", "organisation__region__path", "assigned_regions__path"
@@ -151,13 +151,13 @@ def _load_grants(user: User | AnonymousUser) -> list[Grant]:
         if assigned_path is not None:
             entry[3].append(assigned_path)
     result: list[Grant] = []
-    for role, organisation_id, region_path, assigned in found.values():
-        if role == Role.ASSESSOR:
-            result.append(Grant(role, organisation_id, tuple(assigned), national=False))
-        elif region_path is None:
-            result.append(Grant(role, organisation_id, (), national=True))
+    for role_, organisation, path, assigned in found.values():
+        if role_ == Role.ASSESSOR:
+            result.append(Grant(role_, organisation, tuple(assigned), national=False))
+        elif path is None:
+            result.append(Grant(role_, organisation, (), national=True))
         else:
-            result.append(Grant(role, organisation_id, (region_path,), national=False))
+            result.append(Grant(role_, organisation, (path,), national=False))
     return result
 
 

@@ -75,7 +75,7 @@ def has_two_factor(user: Any) -> bool:
     if cached is not None and cached[0] == _devices_generation:
         return cached[1]
     generation = _devices_generation
-    found = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+    found = bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
     setattr(user, _HAS_APP_ATTR, (generation, found))
     return found
 
