@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
+from bench.micro import floor
 from bench.pg import cluster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,6 +109,34 @@ WHY = {
 }
 
 
+def floor_misses(result: dict[str, Any]) -> list[list[str]]:
+    """Rows of the pages over their floor's target or the HTML size limit."""
+    rows = []
+    for r in result["pages"]:
+        ratio = r.get("ratio")
+        if ratio is not None and ratio > floor.TARGET:
+            rows.append(
+                [
+                    f"CPU cost of `{r['page']}`",
+                    f"{ratio:.2f} × its floor",
+                    f"{floor.TARGET} ×",
+                    f"{ratio / floor.TARGET:.2f}×",
+                ]
+            )
+        if "error" in r:
+            rows.append([f"CPU cost of `{r['page']}`", r["error"], f"{floor.TARGET} ×", "—"])
+        if r.get("bytes", 0) > floor.HTML_LIMIT:
+            rows.append(
+                [
+                    f"HTML of `{r['page']}`",
+                    f"{r['bytes'] / 1000:.0f} KB",
+                    f"{floor.HTML_LIMIT // 1000} KB",
+                    f"{r['bytes'] / floor.HTML_LIMIT:.1f}×",
+                ]
+            )
+    return rows
+
+
 def misses_section(
     micro: list[dict[str, Any]] | None, load: dict[str, Any] | None
 ) -> report.Section:
@@ -115,6 +144,9 @@ def misses_section(
         "Targets missed, by how much and why", ["what", "measured", "target", "short by"]
     )
     for r in micro or []:
+        if r["name"] == "page_floor" and r.get("pages"):
+            section.rows += floor_misses(r)
+            continue
         if not r["met"] and r.get("value"):
             target, value = float(r["target"]), float(r["value"])
             factor = target / value if r["unit"] == "values/s" else value / target
@@ -136,6 +168,15 @@ def misses_section(
                     f"{ratio:.2f} × /healthz",
                     "0.40",
                     f"{0.40 / ratio:.0f}×",
+                ]
+            )
+        for s in load.get("large", []):
+            section.rows.append(
+                [
+                    f"HTML of `{s['page']}`",
+                    f"{s['kb']:.0f} KB",
+                    "200 KB",
+                    f"{s['kb'] / 200:.1f}×",
                 ]
             )
         if load.get("slow") or load.get("low_ratio"):
@@ -262,14 +303,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_page(args: argparse.Namespace, started: datetime.datetime, reused: bool) -> Path:
     files = {part: RAW / f"{part}.json" for part in PARTS}
+    micro = _load(files["micro"])
     sections = [
         generated_section(_load(files["generate"]), reused),
-        micro_section(_load(files["micro"])),
+        micro_section(micro),
     ]
+    pages = [r for r in micro or [] if r["name"] == "page_floor" and r.get("pages")]
     text_parts = [
+        *(floor.markdown(r) for r in pages),
         fragment(RAW / "load.md", "Load test"),
         fragment(RAW / "fault.md", "Load and faults"),
-        misses_section(_load(files["micro"]), _load(files["load"])).markdown(),
+        misses_section(micro, _load(files["load"])).markdown(),
     ]
     return report.write(sections, started=started, path=Path(args.out), extra=text_parts)
 

@@ -24,6 +24,18 @@ from pathlib import Path
 from typing import Any
 
 TOKEN_NAME = "benchmark load test"  # noqa: S105 - a token's label, not a secret
+# The key pages (one or two per scenario): their throughput ratio is held to its target
+# (bench/load/run.py) and their cost to their floor (bench/micro/floor.py).
+KEY_PAGES = [
+    "office /evaluation/assessments/[id]/indicators/[id]/",
+    "office POST /evaluation/answers/[id]/save/",
+    "district /dashboards/district/",
+    "verifier /evaluation/assessments/[id]/verify/province/",
+    "national /dashboards/national/",
+    "public /public/",
+    "public /public/districts/[code]/",
+    "api /api/v1/assessments/[id]/answers",
+]
 
 
 def setup_django(database_url: str) -> None:

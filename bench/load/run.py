@@ -24,6 +24,7 @@ import contextlib
 import itertools
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,26 +35,22 @@ from typing import Any
 
 import gevent
 import locust
+from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 from locust.stats import StatsEntry
 
 from bench.load import locustfile as lf
-from bench.load.server import PYTHON, ROOT, serve
+from bench.load.plan import KEY_PAGES
+from bench.load.server import PYTHON, ROOT, Server, serve
 
 P95_TARGET_MS = 150
 RATIO_TARGET = 0.40
+HTML_LIMIT_KB = 200
 WARMUP_SECONDS = 3.0
-# Pages whose throughput ratio is held to the target (one per scenario).
-KEY_PAGES = [
-    "office /evaluation/assessments/[id]/indicators/[id]/",
-    "office POST /evaluation/answers/[id]/save/",
-    "district /dashboards/district/",
-    "verifier /evaluation/assessments/[id]/verify/province/",
-    "national /dashboards/national/",
-    "public /public/",
-    "public /public/districts/[code]/",
-    "api /api/v1/assessments/[id]/answers",
-]
+# Pages whose figures come from a cache: their first request after the cache is cleared (cold)
+# is reported apart, and every person's are requested once before their scenario (warm rows).
+CACHED_PAGES = ("/dashboards/",)
+WARM_REPEAT = 5
 
 
 def make_plan(database_url: str, people: int = 20, editors: int = 0) -> dict[str, Any]:
@@ -91,6 +88,7 @@ def _entry(e: StatsEntry, seconds: float) -> dict[str, Any]:
         "p99": e.get_response_time_percentile(0.99) if n else None,
         "mean": round(e.avg_response_time, 1) if n else None,
         "rps": round(n / seconds, 2) if seconds else 0.0,
+        "kb": round(e.avg_content_length / 1000, 1) if n else None,
     }
 
 
@@ -146,6 +144,66 @@ def single_page(cls: type[Any], name: str) -> type[Any]:
     )
 
 
+def cached_pages(plan: dict[str, Any], scenario: str) -> list[tuple[str, str, str]]:
+    """(person, page name, address) of every cached page the scenario's people open."""
+    return [
+        (actor["email"], name, url)
+        for actor in plan["scenarios"].get(scenario, [])
+        if actor.get("email")
+        for name, url in actor["pages"]
+        if url.startswith(CACHED_PAGES)
+    ]
+
+
+def _session(host: str, env: Environment, email: str) -> FastHttpSession:
+    """A client of its own signed in as ``email`` (the run's shared session of that person)."""
+    client = FastHttpSession(host, env.events.request, user=None, insecure=False)
+    lf.sign_in(client, email)
+    return client
+
+
+def _timed_get(client: FastHttpSession, url: str, name: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    response = lf.get_page(client, url, name)
+    return (time.perf_counter() - started) * 1000, response.status_code or 0
+
+
+def first_requests(
+    server: Server, plan: dict[str, Any], scenarios: list[str], repeat: int = WARM_REPEAT
+) -> dict[str, Any]:
+    """For each cached page (one person, its first address), one request at a time: the first
+    after the server's caches were cleared (cold), then ``repeat`` more (warm, median)."""
+    env = Environment(user_classes=[], host=server.url)
+    rows: dict[str, Any] = {}
+    for scenario in scenarios:
+        for email, name, url in cached_pages(plan, scenario):
+            if name in rows:
+                continue
+            client = _session(server.url, env, email)
+            how = server.clear_cache()
+            cold, status = _timed_get(client, url, name)
+            warm = [_timed_get(client, url, name) for _ in range(repeat)]
+            rows[name] = {
+                "scenario": scenario,
+                "cold_ms": round(cold, 1),
+                "warm_ms": round(statistics.median(t for t, _s in warm), 1),
+                "status": sorted({status, *(s for _t, s in warm)}),
+                "cache": how,
+            }
+    return rows
+
+
+def warm_up(host: str, plan: dict[str, Any], scenario: str) -> int:
+    """Request every cached page of every person of the scenario once, so the scenario's rows
+    are warm figures (the cold ones are measured apart); returns the requests made."""
+    env = Environment(user_classes=[], host=host)
+    done = 0
+    for email, name, url in cached_pages(plan, scenario):
+        _timed_get(_session(host, env, email), url, name)
+        done += 1
+    return done
+
+
 def _task_pages(plan: dict[str, Any]) -> dict[str, str]:
     """Every GET page name in the plan, with its scenario."""
     names: dict[str, str] = {}
@@ -195,12 +253,15 @@ def run(
         lf.check_loopback(server.url)
         lf.configure(plan, users=users)
         health = [phase([lf.Healthz], server.url, users, ratio_seconds)]
+        print("first requests to cached pages", file=sys.stderr)
+        result["cold"] = first_requests(server, plan, names)
         for name in names:
             if not plan["scenarios"].get(name):
                 result["scenarios"][name] = {"skipped": "no one to play it in this database"}
                 continue
             print(f"scenario {name}: {users} users, {seconds} s", file=sys.stderr)
             lf.configure(plan, users=users)
+            warm_up(server.url, plan, name)
             result["scenarios"][name] = phase([lf.SCENARIOS[name]], server.url, users, seconds)
         office_pages(plan)
         for page, scenario in _task_pages(plan).items():
@@ -229,6 +290,12 @@ def run(
         for p, f in r.get("pages", {}).items()
         if f["p95"] is not None and f["p95"] > P95_TARGET_MS and not p.startswith("sign in")
     ]
+    result["large"] = [
+        {"scenario": s, "page": p, "kb": f["kb"]}
+        for s, r in result["scenarios"].items()
+        for p, f in r.get("pages", {}).items()
+        if f.get("kb") is not None and f["kb"] > HTML_LIMIT_KB
+    ]
     result["low_ratio"] = [
         {"page": p, "ratio": f["ratio"]}
         for p, f in result["throughput"].items()
@@ -256,32 +323,42 @@ def markdown(result: dict[str, Any]) -> str:
         f"{result['load_average_start']} at the start, {result['load_average_end']} at the end.",
         "",
         "| scenario | page | requests | failures | p50 ms | p95 ms | p99 ms | req/s | "
-        "req/s alone | × /healthz |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "req/s alone | × /healthz | KB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for scenario, r in result["scenarios"].items():
         if "skipped" in r:
-            lines.append(f"| {scenario} | *{r['skipped']}* | | | | | | | | |")
+            lines.append(f"| {scenario} | *{r['skipped']}* | | | | | | | | | |")
             continue
         for page, f in sorted(r["pages"].items()):
             alone = result["throughput"].get(page, {})
             ratio = alone.get("ratio")
             flag = " ⚠" if f["p95"] is not None and f["p95"] > P95_TARGET_MS else ""
+            kb = f.get("kb")
+            size = "—" if kb is None else f"{kb:.0f}" + (" ⚠" if kb > HTML_LIMIT_KB else "")
             lines.append(
                 f"| {scenario} | `{page}` | {f['requests']} | {f['failures']} | {_ms(f['p50'])} "
                 f"| {_ms(f['p95'])}{flag} | {_ms(f['p99'])} | {f['rps']:.1f} | "
-                f"{alone.get('rps', 0):.1f} | {'—' if ratio is None else f'{ratio:.2f}'} |"
+                f"{alone.get('rps', 0):.1f} | {'—' if ratio is None else f'{ratio:.2f}'} "
+                f"| {size} |"
             )
     lines.append("")
     lines.append(
         f"Targets: p95 under {P95_TARGET_MS} ms for every interactive page; each key page at "
-        f"least {RATIO_TARGET:.0%} of /healthz throughput."
+        f"least {RATIO_TARGET:.0%} of /healthz throughput; no page over {HTML_LIMIT_KB} KB of "
+        "HTML (KB: the mean size of the page's responses)."
     )
+    lines += cold_markdown(result.get("cold", {}))
     if result["slow"]:
         lines.append("")
         lines.append("Pages over the p95 target:")
         for s in result["slow"]:
             lines.append(f"- `{s['page']}` ({s['scenario']}): p95 {s['p95']:.0f} ms")
+    if result.get("large"):
+        lines.append("")
+        lines.append(f"Pages over {HTML_LIMIT_KB} KB of HTML:")
+        for s in result["large"]:
+            lines.append(f"- `{s['page']}` ({s['scenario']}): {s['kb']:.0f} KB")
     if result["low_ratio"]:
         lines.append("")
         lines.append("Key pages under the throughput ratio target:")
@@ -294,6 +371,28 @@ def markdown(result: dict[str, Any]) -> str:
         for s, e in errors[:20]:
             lines.append(f"- {s}: {e['name']}: {e['error']} ×{e['count']}")
     return "\n".join(lines) + "\n"
+
+
+def cold_markdown(cold: dict[str, Any]) -> list[str]:
+    """The cached pages' first request after the cache was cleared, beside the warm ones."""
+    if not cold:
+        return []
+    lines = [
+        "",
+        "Cached pages, one person, one request at a time: the first request after the server's "
+        f"cache was cleared (cold), then the median of the next {WARM_REPEAT} (warm). The "
+        "scenario rows above are warm: every person's cached pages were requested once before "
+        "their scenario.",
+        "",
+        "| page | cold ms | warm ms | status | cache |",
+        "|---|---:|---:|---|---|",
+    ]
+    for page, r in cold.items():
+        status = ", ".join(str(s) for s in r["status"])
+        lines.append(
+            f"| `{page}` | {r['cold_ms']:.0f} | {r['warm_ms']:.0f} | {status} | {r['cache']} |"
+        )
+    return lines
 
 
 @contextlib.contextmanager

@@ -24,6 +24,7 @@ advice for CPU-bound work; each keeps its database connection (``DB_CONN_MAX_AGE
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -43,6 +44,21 @@ from bench.pg import free_port
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+# Empties every cache the server's settings configure, as the server sees them; says which are
+# shared (database, memcached, ...) and which live in each process's memory.
+CLEAR_CACHES = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.core.cache import caches
+found = {"shared": [], "local": []}
+for alias in settings.CACHES:
+    cache = caches[alias]
+    local = type(cache).__name__ in ("LocMemCache", "DummyCache")
+    found["local" if local else "shared"].append(alias)
+    cache.clear()
+print(json.dumps(found))
+"""
 
 
 def default_workers() -> int:
@@ -137,6 +153,46 @@ class Server:
             for p in self.job_workers
             if p.poll() is not None
         ]
+
+    def clear_cache(self) -> str:
+        """Empty the server's caches so the next request computes afresh; says how. A shared
+        cache is cleared from a separate process with the server's settings; when every cache
+        lives in the workers' memory, the workers are replaced (SIGHUP) and start empty."""
+        done = subprocess.run(
+            [PYTHON, "-c", CLEAR_CACHES],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        if found["shared"]:
+            how = "cleared " + ", ".join(found["shared"])
+            if found["local"]:
+                how += f" (not {', '.join(found['local'])}: in each worker's memory)"
+            return how
+        self.restart_web_workers()
+        return "workers replaced (every cache is in each worker's memory)"
+
+    def _web_workers(self) -> set[int]:
+        assert self.web is not None
+        children = Path(f"/proc/{self.web.pid}/task/{self.web.pid}/children")
+        return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+
+    def restart_web_workers(self, timeout: float = 60) -> None:
+        """Replace every gunicorn worker (SIGHUP: new workers, the old ones finish and go)."""
+        assert self.web is not None
+        old = self._web_workers()
+        self.web.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            now = self._web_workers()
+            if not now & old and len(now) >= self.workers:
+                break
+            time.sleep(0.2)
+        self.wait_healthy()
 
     def wait_healthy(self, timeout: float = 60, probe_timeout: float = 2) -> float:
         """Wait until /healthz answers 200; returns the seconds waited."""

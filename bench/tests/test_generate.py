@@ -7,24 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from bench import generate as gen
+from bench.tests.conftest import ON_POSTGRESQL
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="the generator loads with PostgreSQL COPY; run it with DATABASE_URL on PostgreSQL",
-    ),
-]
-
-
-@pytest.fixture
-def dataset(tmp_path: Path) -> dict[str, Any]:
-    return gen.generate(scale=0.01, seed=3, log=lambda s: None, media_root=str(tmp_path))
+pytestmark = ON_POSTGRESQL
 
 
 def test_counts_match_the_tables(dataset: dict[str, Any], tmp_path: Path) -> None:
