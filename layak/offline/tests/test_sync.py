@@ -36,9 +36,7 @@ def village(personas):
 
 
 def answer_of(assessment, code: str) -> Answer:
-    return Answer.objects.select_related("question").get(
-        assessment=assessment, question__code=code
-    )
+    return Answer.objects.select_related("question").get(assessment=assessment, question__code=code)
 
 
 def option(answer: Answer, label: str) -> str:
@@ -87,13 +85,9 @@ def test_a_change_sent_twice_is_stored_once(client, village):
     client.force_login(village.operator)
     answer = answer_of(village.own, "V-1.1")
     made = timezone.now() - datetime.timedelta(minutes=5)
-    first = send(
-        client, answer, made_at=made, client_id="c-1", option=option(answer, "Belum ada")
-    )
+    first = send(client, answer, made_at=made, client_id="c-1", option=option(answer, "Belum ada"))
     # The answer to the first send was lost with the signal: the phone sends it again.
-    again = send(
-        client, answer, made_at=made, client_id="c-1", option=option(answer, "Belum ada")
-    )
+    again = send(client, answer, made_at=made, client_id="c-1", option=option(answer, "Belum ada"))
     assert first.json()["status"] == again.json()["status"] == "saved"
     assert AuditEntry.objects.filter(action="answer.saved", object_id=str(answer.pk)).count() == 1
     answer.refresh_from_db()
@@ -302,3 +296,16 @@ def test_the_app_page_worker_and_manifest(client, village):
 def test_roles_that_do_not_answer_items_get_no_offline_link(client, personas):
     client.force_login(personas.bekasi_regent)
     assert 'data-testid="offline-link"' not in client.get("/").content.decode()
+
+
+def test_the_audit_log_says_when_a_change_was_made_offline(client, personas, village):
+    client.force_login(village.operator)
+    answer = answer_of(village.own, "V-1.1")
+    made = timezone.localtime(timezone.now() - datetime.timedelta(hours=3)).replace(
+        second=0, microsecond=0
+    )
+    send(client, answer, made_at=made, option=option(answer, "Ada dan berjalan"))
+    client.force_login(personas.bekasi_admin)
+    page = client.get("/audit/?action=answer.saved").content.decode()
+    assert page.count('data-testid="made-offline"') == 1
+    assert f"dibuat luring pada {made.day}" in page

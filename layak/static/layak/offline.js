@@ -108,12 +108,25 @@
       })
       .then(function (data) {
         csrf = data.csrf;
-        return run(["meta", "items"], "readwrite", function (tx) {
+        return run(["meta", "items", "queue"], "readwrite", function (tx) {
           var store = tx.objectStore("items");
-          store.clear();
+          var fresh = {};
           data.items.forEach(function (item, pos) {
             item.pos = pos;
+            fresh[item.id] = true;
             store.put(item);
+          });
+          // An item no longer open (its stage closed, it was submitted) leaves the phone,
+          // unless a change of it still waits here: the person must see what became of it.
+          request(tx.objectStore("queue").getAll()).then(function (entries) {
+            var kept = {};
+            entries.forEach(function (e) { kept[e.answer] = true; });
+            request(store.getAll()).then(function (old) {
+              old.forEach(function (item) {
+                if (!fresh[item.id] && !kept[item.id]) store.delete(item.id);
+                else if (!fresh[item.id] && item.pos < 1e6) { item.pos = 1e6 + item.pos; store.put(item); }
+              });
+            });
           });
           tx.objectStore("meta").put(config.user, "user");
           tx.objectStore("meta").put(new Date().toISOString(), "loadedAt");
@@ -342,7 +355,7 @@
       if (result.item) {
         var old = itemById(entry.answer);
         result.item.pos = old ? old.pos : 1e6;
-        entry.theirs = result.item.shown + (result.item.note ? " — " + T.note + ": " + result.item.note : "");
+        entry.theirs = result.item.shown + (result.item.note ? " — " + T.note_inline + ": " + result.item.note : "");
         return putEntry(entry).then(function () { return putItem(result.item); });
       }
       return putEntry(entry);
@@ -474,9 +487,11 @@
     if (!item) return;
     var index = items.indexOf(item);
     var pending = pendingAnswer(item.id);
-    var fields = pending ? pending.fields : item.fields;
+    // After a conflict the form holds their version (as online), the person's own beside it.
+    var mine = pending && pending.status !== "conflict";
+    var fields = mine ? pending.fields : item.fields;
     var note = el("textarea", { name: "note", id: "note-" + item.id, rows: "3" });
-    note.value = pending ? pending.note : item.note;
+    note.value = mine ? pending.note : item.note;
     var problems = queue.filter(function (e) { return e.answer === item.id && e.status !== "waiting"; });
     var form = el("form", { class: "offline-form", "data-testid": "item-form", "data-code": item.code }, [
       el("p", { class: "muted", text: item.where + " · " + item.indicator }),
@@ -503,8 +518,10 @@
       note,
       item.evidence.length ? el("p", { class: "muted", text: T.evidence + ": " + item.evidence.join(", ") }) : null,
       el("div", { class: "thumbs" }, photosOf(item.id).map(function (p) {
-        var when = new Date(p.taken_at).toLocaleString(document.documentElement.lang || undefined);
-        var caption = t("photo_taken", { when: when }) + (p.place ? " " + t("photo_place", { lat: p.place.latitude, lon: p.place.longitude }) : "");
+        var lang = document.documentElement.lang || undefined;
+        var when = new Date(p.taken_at).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+        var degrees = function (v) { return Number(v).toLocaleString(lang, { minimumFractionDigits: 6, maximumFractionDigits: 6 }); };
+        var caption = t("photo_taken", { when: when }) + (p.place ? " " + t("photo_place", { lat: degrees(p.place.latitude), lon: degrees(p.place.longitude) }) : "");
         return el("figure", { "data-testid": "photo", "data-state": p.status }, [
           p.thumb ? el("img", { src: p.thumb, alt: T.photo_waiting, width: "120" }) : null,
           el("figcaption", { text: caption })
@@ -611,8 +628,19 @@
     navigator.serviceWorker.register(config.worker, { scope: config.scope }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function () {
-      if (navigator.serviceWorker.controller) root.dataset.worker = "1";
-      else navigator.serviceWorker.addEventListener("controllerchange", function () { root.dataset.worker = "1"; });
+      // The page is kept by the worker once it controls the page: fetched again through it.
+      var tries = 0;
+      function keepPage() {
+        if (!navigator.serviceWorker.controller) {
+          // Not yet claimed by the worker: look again shortly (up to a minute).
+          if (++tries < 240) setTimeout(keepPage, 250);
+          return;
+        }
+        fetch(config.scope, { credentials: "same-origin" }).then(function () {
+          root.dataset.worker = "1";
+        }).catch(function () {});
+      }
+      keepPage();
     }).catch(function () { /* the page still works while it stays open */ });
   }
 })();

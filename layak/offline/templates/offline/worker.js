@@ -5,10 +5,21 @@ var CACHE = "layak-offline-{{ version }}";
 var PAGE = "{{ page|escapejs }}";
 var ASSETS = [{% for url in assets %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 
+// One file by one, and a file that does not come (the signal dropped) does not stop the
+// worker: it is kept the next time the page uses it.
+function keep(cache, url) {
+  return fetch(url, { credentials: "same-origin" }).then(function (response) {
+    if (response.ok) return cache.put(url, response);
+  }).catch(function () {});
+}
+
 self.addEventListener("install", function (event) {
   event.waitUntil(
-    caches.open(CACHE).then(function (cache) { return cache.addAll(ASSETS); })
-      .then(function () { return self.skipWaiting(); })
+    caches.open(CACHE).then(function (cache) {
+      return ASSETS.reduce(function (done, url) {
+        return done.then(function () { return keep(cache, url); });
+      }, Promise.resolve());
+    }).then(function () { return self.skipWaiting(); })
   );
 });
 
@@ -38,7 +49,7 @@ self.addEventListener("fetch", function (event) {
         }
         return response;
       }).catch(function () {
-        return caches.open(CACHE).then(function (cache) { return cache.match(PAGE); })
+        return caches.open(CACHE).then(function (cache) { return cache.match(PAGE, { ignoreVary: true }); })
           .then(function (kept) { return kept || Response.error(); });
       })
     );
@@ -47,7 +58,12 @@ self.addEventListener("fetch", function (event) {
   if (ASSETS.indexOf(url.pathname) !== -1) {
     event.respondWith(
       caches.open(CACHE).then(function (cache) {
-        return cache.match(url.pathname).then(function (kept) { return kept || fetch(request); });
+        return cache.match(url.pathname, { ignoreVary: true }).then(function (kept) {
+          return kept || fetch(request).then(function (response) {
+            if (response.ok) cache.put(url.pathname, response.clone());
+            return response;
+          });
+        });
       })
     );
   }

@@ -1,0 +1,302 @@
+"""A village operator works without a connection, in Indonesian, in Chromium's offline mode:
+the items are taken onto the phone, answered with a note and a photo, survive a reload while
+offline, and are sent once the connection is back; a change made online meanwhile is shown as
+a conflict with both values; a stage closed meanwhile refuses the late answers, which stay on
+the phone."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import expect
+
+from layak.audit.models import AuditEntry
+from layak.evaluation import actions
+from layak.evaluation.models import Answer, Stage
+from layak.evidence.models import EvidenceLink
+from layak.frameworks.actions import version_publish
+from layak.frameworks.spec import (
+    BandSpec,
+    GroupSpec,
+    IndicatorSpec,
+    InstrumentSpec,
+    OptionSpec,
+    QuestionSpec,
+)
+from layak.offline.models import SentChange
+from layak.regions.models import Region
+from layak.testing import make_personas, move_stages, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
+PLACE = {"latitude": -6.2615, "longitude": 107.152}
+
+
+def village_spec() -> InstrumentSpec:
+    """Three village questions: a choice, a percentage and a text."""
+    return InstrumentSpec(
+        framework_code="desa-luring",
+        framework_name="Desa Layak Anak (luring)",
+        label="Uji",
+        scale_max=D(100),
+        region_level=4,
+        bands=[
+            BandSpec("NONE", "Belum layak", D(0), D("69.99"), 0),
+            BandSpec("LAYAK", "Layak", D(70), D(100), 1),
+        ],
+        groups=[GroupSpec("KL", "Kelembagaan", 0)],
+        indicators=[IndicatorSpec("D-1", "KL", "Kelembagaan desa", 1)],
+        questions=[
+            QuestionSpec(
+                "D-1.1",
+                "D-1",
+                "single",
+                "Forum Anak Desa",
+                D(50),
+                options=[OptionSpec("Ada dan berjalan", D(50)), OptionSpec("Belum ada", D(0))],
+            ),
+            QuestionSpec("D-1.2", "D-1", "percentage", "Anak berakta kelahiran (%)", D(50)),
+            QuestionSpec("D-1.3", "D-1", "text", "Kegiatan anak di balai desa", D(0)),
+        ],
+    )
+
+
+def start(personas):
+    """The district's village cycle (self-assessment open) with the operator's village."""
+    from layak.frameworks.spec import build_version
+
+    version = version_publish(actor=personas.ministry, version=build_version(village_spec()))
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    cycle = actions.cycle_create(
+        actor=personas.ministry,
+        name="DEKELA Luring",
+        instrument=version,
+        windows={
+            Stage.Kind.SELF_ASSESSMENT: (now - day, now + 9 * day),
+            Stage.Kind.DISTRICT: (now + 9 * day, now + 19 * day),
+        },
+    )
+    operator = personas["bekasi.village"]
+    village = operator.memberships.get().organisation.region
+    (assessment,) = actions.cycle_add_districts(
+        actor=personas.bekasi_admin,
+        cycle=cycle,
+        regions=Region.objects.filter(pk=village.pk),
+    )
+    return cycle, assessment, operator
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A phone-sized browser that lets Layak know where it is."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="id-ID",
+        viewport={"width": 390, "height": 844},
+        geolocation=PLACE,
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def photo_file(tmp_path) -> Path:
+    path = tmp_path / "sekolah.jpg"
+    data = io.BytesIO()
+    Image.new("RGB", (640, 480), (40, 140, 90)).save(data, "JPEG")
+    path.write_bytes(data.getvalue())
+    return path
+
+
+def take_along(page) -> None:
+    """The operator opens the offline page while connected: items and page kept."""
+    page.goto("/offline/")
+    expect(page.get_by_test_id("offline-app")).to_have_attribute("data-worker", "1", timeout=30_000)
+    expect(page.get_by_test_id("item")).to_have_count(3)
+
+
+def open_item(page, code: str) -> None:
+    page.get_by_test_id("back").click() if page.get_by_test_id("back").is_visible() else None
+    page.locator(f"[data-testid=item][data-code='{code}']").click()
+    expect(page.get_by_test_id("item-form")).to_have_attribute("data-code", code)
+
+
+def waiting(page):
+    return page.get_by_test_id("waiting")
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"offline-{name}.png"), full_page=True)
+
+
+def test_a_village_operator_answers_offline_reloads_and_sends(phone, tmp_path):
+    personas = make_personas()
+    _cycle, assessment, operator = start(personas)
+    page = phone
+    sign_in(page, operator.email)
+    expect(page.get_by_test_id("offline-link")).to_have_text("Kerja tanpa sambungan")
+    take_along(page)
+
+    page.context.set_offline(True)
+    expect(page.get_by_test_id("net-state")).to_have_text(
+        "Tidak ada sinyal: pekerjaan Anda disimpan di ponsel ini."
+    )
+    open_item(page, "D-1.1")
+    page.get_by_label("Ada dan berjalan").check()
+    page.get_by_label("Catatan").fill("Rapat Forum Anak tiap bulan")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 1")
+    page.get_by_role("button", name="Butir berikutnya").click()
+    page.get_by_label("Anak berakta kelahiran (%)").fill("87,5")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 2")
+    page.get_by_role("button", name="Butir berikutnya").click()
+    page.get_by_label("Kegiatan anak di balai desa").fill("Taman bacaan dan latihan tari")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 3")
+    page.get_by_test_id("photo-input").set_input_files(str(photo_file(tmp_path)))
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 4")
+    photo = page.get_by_test_id("photo")
+    expect(photo.locator("img")).to_have_attribute("src", re.compile(r"^data:image/jpeg"))
+    expect(photo).to_contain_text("di lintang -6,261500, bujur 107,152000")
+    shot(page, "item-390")
+
+    # Closing and opening the page without a connection: the work is still there.
+    response = page.reload()
+    assert response is not None and response.from_service_worker
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 4")
+    expect(page.locator("[data-testid=item][data-code='D-1.2'] .answer")).to_have_text("87,5 %")
+    expect(page.get_by_test_id("state")).to_have_count(3)
+    shot(page, "list-390")
+    open_item(page, "D-1.3")
+    expect(page.get_by_label("Kegiatan anak di balai desa")).to_have_value(
+        "Taman bacaan dan latihan tari"
+    )
+    expect(page.get_by_test_id("photo")).to_have_count(1)
+    assert not AuditEntry.objects.filter(action="answer.saved").exists()
+
+    # Back online: everything waiting is sent, in order, and leaves the phone.
+    page.context.set_offline(False)
+    expect(waiting(page)).to_have_text("Tidak ada yang menunggu dikirim.", timeout=20_000)
+    expect(page.get_by_test_id("sync-message")).to_have_text("Semua sudah terkirim.")
+    expect(page.get_by_test_id("photo")).to_have_count(0)
+    expect(page.get_by_text("Data dukung yang sudah dilampirkan")).to_contain_text("foto-D-1.3-")
+
+    answers = {
+        a.question.code: a
+        for a in Answer.objects.filter(assessment=assessment).select_related("question")
+    }
+    chosen = str(answers["D-1.1"].question.options.get(label="Ada dan berjalan").pk)
+    assert answers["D-1.1"].value == {"option": chosen}
+    assert answers["D-1.1"].note == "Rapat Forum Anak tiap bulan"
+    assert answers["D-1.2"].value == {"number": "87.5"}
+    assert answers["D-1.3"].value == {"text": "Taman bacaan dan latihan tari"}
+    saved = AuditEntry.objects.filter(action="answer.saved").order_by("at")
+    assert [e.object_id for e in saved] == [str(answers[c].pk) for c in ("D-1.1", "D-1.2", "D-1.3")]
+    assert all(e.made_at is not None and e.made_at < e.at for e in saved)
+    link = EvidenceLink.objects.get(answer=answers["D-1.3"], is_active=True)
+    sent = SentChange.objects.get(kind="photo")
+    assert sent.evidence_id == link.file_id
+    assert (sent.latitude, sent.longitude) == (D("-6.261500"), D("107.152000"))
+    assert AuditEntry.objects.filter(action="photo.placed", made_at__isnull=False).count() == 1
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/offline/")
+    expect(page.get_by_test_id("item")).to_have_count(3)
+    shot(page, "list-1366")
+
+
+def test_a_change_made_online_meanwhile_is_a_conflict_with_both_values(phone):
+    personas = make_personas()
+    _cycle, assessment, operator = start(personas)
+    page = phone
+    sign_in(page, operator.email)
+    take_along(page)
+    page.context.set_offline(True)
+    open_item(page, "D-1.1")
+    page.get_by_label("Ada dan berjalan").check()
+    page.get_by_label("Catatan").fill("SK Forum Anak Desa 2026")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 1")
+
+    # Meanwhile the kecamatan operator answers the same item online.
+    answer = Answer.objects.select_related("question").get(
+        assessment=assessment, question__code="D-1.1"
+    )
+    other = str(answer.question.options.get(label="Belum ada").pk)
+    actions.answer_save(
+        actor=personas["bekasi.kecamatan"],
+        answer=answer,
+        value={"option": other},
+        note="Belum dibentuk",
+        revision=answer.revision,
+    )
+
+    page.context.set_offline(False)
+    conflict = page.get_by_test_id("conflict")
+    expect(conflict).to_contain_text("setelah Anda membukanya", timeout=20_000)
+    expect(conflict.get_by_test_id("mine")).to_have_text(
+        "Ada dan berjalan — catatan: SK Forum Anak Desa 2026"
+    )
+    expect(conflict.get_by_test_id("theirs")).to_have_text("Belum ada — catatan: Belum dibentuk")
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 1")
+    shot(page, "conflict-390")
+    answer.refresh_from_db()
+    assert answer.value == {"option": other}  # nothing of the phone's was stored over theirs
+
+    # Having seen both, the operator sends theirs again on top of it.
+    conflict.get_by_role("button", name="Kirim lagi jawaban saya").click()
+    expect(waiting(page)).to_have_text("Tidak ada yang menunggu dikirim.")
+    answer.refresh_from_db()
+    chosen = str(answer.question.options.get(label="Ada dan berjalan").pk)
+    assert (answer.value, answer.note) == ({"option": chosen}, "SK Forum Anak Desa 2026")
+    saved = list(AuditEntry.objects.filter(action="answer.saved").order_by("at"))
+    assert [e.made_at is not None for e in saved] == [False, True]
+
+
+def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(phone):
+    personas = make_personas()
+    cycle, assessment, operator = start(personas)
+    page = phone
+    sign_in(page, operator.email)
+    take_along(page)
+    page.context.set_offline(True)
+    open_item(page, "D-1.1")
+    page.get_by_label("Belum ada").check()
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    page.get_by_role("button", name="Butir berikutnya").click()
+    page.get_by_label("Anak berakta kelahiran (%)").fill("60")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 2")
+
+    # The self-assessment closes while the phone has no signal.
+    move_stages(cycle, Stage.Kind.DISTRICT)
+    page.context.set_offline(False)
+    refused = page.get_by_test_id("refused")
+    expect(refused).to_have_text(
+        re.compile("Ditolak: Tahap evaluasi mandiri sudah ditutup untuk kabupaten/kota ini."),
+        timeout=20_000,
+    )
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 2")
+    page.get_by_test_id("back").click()
+    expect(page.locator("[data-testid=state][data-state=refused]")).to_have_count(2)
+    shot(page, "refused-390")
+
+    # Kept on the phone, for the person to see, after a reload too.
+    page.reload()
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 2")
+    expect(page.locator("[data-testid=state][data-state=refused]")).to_have_count(2)
+    assert not Answer.objects.filter(assessment=assessment).exclude(value={}).exists()
+    assert not AuditEntry.objects.filter(action="answer.saved").exists()
