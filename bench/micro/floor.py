@@ -14,23 +14,31 @@ Each page is served through Django's test ``Client`` in this process, signed in 
 
 The ratio cost ÷ floor says how much the page spends beyond what it must: serving a request,
 running its queries and rendering its HTML. The target is at most ``TARGET``; a page over it
-gets a profile (``cProfile`` counting CPU time: the application's functions by cumulative time,
-every function by its own time). Pages whose figures are cached (dashboards, public portal) are
+gets a profile (``cProfile``: the application's functions by cumulative time, every function by
+its own time). Pages whose figures are cached (dashboards, public portal) are
 also measured *cold*: the first request after every configured cache was cleared
 (``caches[alias].clear()``); the other figures are warm (a request before them filled the
 cache). Each page's HTML size is recorded and flagged above ``HTML_LIMIT`` bytes.
 
 Figures are medians of ``repeat`` requests after a first one that is not counted (it compiles
 templates, fills caches). Replayed statements run inside a transaction that is rolled back, so
-replaying a save writes nothing twice.
+replaying a save writes nothing twice. With production settings (no demo mode), as the load
+test's server runs::
+
+    python -m bench.micro.floor --database-url URL [--repeat 5] [--only PAGE ...]
+        [--json FILE] [--out FILE]
 """
 
 from __future__ import annotations
 
+import argparse
 import cProfile
-import io
+import json
+import os
 import pstats
 import statistics
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -303,26 +311,33 @@ def render_again(got: Captured) -> Callable[[], str]:
 
 
 def profile(call: Callable[[], Any], lines: int = PROFILE_LINES) -> tuple[str, Any]:
-    """One call under cProfile, counting CPU time (as the cost does, not waiting for the
-    database): the application's functions (``layak/``) by cumulative time,
-    then every function by its own time (where the time is finally spent), paths shortened;
-    and the call's result."""
-    profiler = cProfile.Profile(time.process_time)
+    """One call under cProfile (wall time: waiting for the database shows as the driver's
+    ``wait``): the application's functions (``layak/``) by cumulative time, leaving out the
+    wrappers of the whole request (middleware: 90 % of it or more), then every function by
+    its own time; and the call's result."""
+    profiler = cProfile.Profile()
     profiler.enable()
     result = call()
     profiler.disable()
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    total = max((ct for _cc, _nc, _tt, ct, _callers in stats.values()), default=0.0)
+    rows = [
+        (ct, tt, nc, f"{path}:{line}({name})")
+        for (path, line, name), (_cc, nc, tt, ct, _callers) in stats.items()
+    ]
+    mine = [r for r in rows if "/layak/" in r[3] and r[0] < 0.9 * total]
+    head = f"{'cum ms':>8} {'own ms':>8} {'calls':>7}  function"
     parts = []
-    for title, order, restrict in (
-        ("the application's functions by cumulative time", "cumulative", r"layak/"),
-        ("every function by own time", "tottime", ""),
+    for title, chosen in (
+        ("the application's functions by cumulative time", sorted(mine, reverse=True)),
+        ("every function by own time", sorted(rows, key=lambda r: r[1], reverse=True)),
     ):
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out).sort_stats(order)
-        stats.print_stats(*([restrict] if restrict else []), lines)
-        text = out.getvalue()
-        start = text.find("   ncalls")
-        parts.append(f"{title}:\n" + (text[start:].rstrip() if start >= 0 else text.strip()))
-    text = "\n\n".join(parts)
+        body = [
+            f"{ct * 1000:8.1f} {tt * 1000:8.1f} {nc:7d}  {where}"
+            for ct, tt, nc, where in chosen[:lines]
+        ]
+        parts.append("\n".join([f"{title}:", head, *body]))
+    text = f"one request, {total * 1000:.0f} ms under the profiler\n\n" + "\n\n".join(parts)
     for prefix in sorted({str(ROOT) + "/", *_site_packages()}, key=len, reverse=True):
         text = text.replace(prefix, "")
     return text, result
@@ -486,7 +501,9 @@ def markdown(result: dict[str, Any]) -> str:
     for r in result.get("pages", []):
         name = f"`{r['page']}`" + (" (key)" if r["page"] in KEY_PAGES else "")
         size = r.get("bytes", 0)
-        size_text = f"{size / 1000:.0f}" + (" ⚠" if size > HTML_LIMIT else "")
+        size_text = f"{size / 1000:.{0 if size >= 10_000 else 1}f}" + (
+            " ⚠" if size > HTML_LIMIT else ""
+        )
         if "error" in r:
             lines.append(
                 f"| {name} | {r.get('queries', '—')} | {size_text} | *{r['error']}* | | | | | | |"
@@ -520,3 +537,33 @@ def markdown(result: dict[str, Any]) -> str:
             "```",
         ]
     return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", action="append", help="a page name (repeatable)")
+    parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--out", help="write the markdown section to this file")
+    args = parser.parse_args(argv)
+    if not 1 <= args.repeat <= 50:
+        parser.error("--repeat from 1 to 50")
+    # Static files are collected (production names them from the manifest) into a directory
+    # of this run's own.
+    os.environ.setdefault("LAYAK_VAR_DIR", tempfile.mkdtemp(prefix="layak-pages-var."))
+    from bench.load.plan import setup_django
+
+    setup_django(args.database_url)
+    result = page_floor(repeat=args.repeat, only=args.only)
+    text = markdown(result)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=1))
+    if args.out:
+        Path(args.out).write_text(text)
+    return 0 if result["met"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
