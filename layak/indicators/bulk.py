@@ -1,11 +1,13 @@
-"""Writing many data values and their audit entries at once (imports of thousands of values).
+"""Writing many data values at once (imports of thousands of values).
 
 ``actions.apply_entries`` decides what changes; this module only writes it, in the caller's
-transaction, in a fixed number of statements per batch: on PostgreSQL new values and audit
-entries go in with ``COPY`` (ids drawn from the table's sequence first, so each audit entry
-names its value) and changed values with one ``UPDATE … FROM unnest(…)`` per batch; on other
-databases with ``bulk_create``/``bulk_update``. The audit entries are the ones ``record`` would
-write, one per value, with the same action codes, before and after.
+transaction, in a fixed number of statements per batch: on PostgreSQL new values go in with
+``COPY`` (rows written as COPY's text format, the cheapest form for the server to read),
+changed values with one ``UPDATE … FROM unnest(…)`` per batch and their audit entries with
+``COPY``; on other databases with ``bulk_create``/``bulk_update``. New values point at their
+``ValueBatch``, which has the one audit entry of the write (``actions._batch``); each change to
+a stored value has an audit entry of its own, with its before and after, as ``record`` would
+write it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -23,7 +25,7 @@ from django.utils import timezone
 
 from layak.audit.context import request_id
 from layak.audit.models import AuditEntry
-from layak.indicators.models import DataValue
+from layak.indicators.models import DataValue, ValueBatch
 
 if TYPE_CHECKING:
     from layak.accounts.models import User
@@ -33,12 +35,11 @@ BATCH = 5000
 CENT = Decimal("0.01")
 
 
-@dataclass
-class NewValue:
-    """A value to create."""
+class NewValue(NamedTuple):
+    """A value to create (a tuple: an import makes one per row)."""
 
     element_id: int
-    region: Region
+    region_id: int
     period: str
     period_start: datetime.date
     disaggregation: str
@@ -47,18 +48,6 @@ class NewValue:
     dataset: str
     source_date: datetime.date | None
     comment: str
-    repr: str  # str() of the DataValue, for the audit entry
-
-    def snapshot(self) -> dict[str, object]:
-        """``DataValue.snapshot`` of the value once created."""
-        return {
-            "value": str(self.value.quantize(CENT)),
-            "is_active": True,
-            "organisation": self.organisation_id,
-            "dataset": self.dataset,
-            "source_date": self.source_date.isoformat() if self.source_date else None,
-            "comment": self.comment,
-        }
 
 
 @dataclass
@@ -86,66 +75,62 @@ def _require_transaction() -> None:
         raise RuntimeError("Audit entries are written inside the change's transaction.")
 
 
-def create(actor: User, values: Sequence[NewValue]) -> None:
-    """Insert ``values`` with an ``indicators.value_entered`` audit entry each."""
+def create(actor: User, values: Sequence[NewValue], batch: ValueBatch) -> None:
+    """Insert ``values``, entered by ``actor`` in ``batch`` (whose audit entry the caller
+    writes in the same transaction)."""
     if not values:
         return
     _require_transaction()
     now = timezone.now()
-    audit: list[tuple[int, Region, str, None, dict[str, object]]] = []
-    for batch in _batches(values):
-        ids = _insert_postgres(actor, batch, now) if _postgres() else _insert_orm(actor, batch)
-        audit.extend(
-            (pk, v.region, v.repr, None, v.snapshot()) for pk, v in zip(ids, batch, strict=True)
-        )
-    _audit(actor, "indicators.value_entered", audit, now)
+    for part in _batches(values):
+        if _postgres():
+            _insert_postgres(actor, part, batch, now)
+        else:
+            _insert_orm(actor, part, batch)
 
 
-def _insert_postgres(actor: User, batch: Sequence[NewValue], now: datetime.datetime) -> list[int]:
+NULL = "\\N"
+_COPY_SPECIALS = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value: str) -> str:
+    """A text field in COPY's text format (backslash, tab and line ends escaped)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_SPECIALS)
+    return value
+
+
+def _insert_postgres(
+    actor: User, part: Sequence[NewValue], batch: ValueBatch, now: datetime.datetime
+) -> None:
     table = DataValue._meta.db_table
+    columns = (
+        "element_id, region_id, period, period_start, disaggregation, value, "
+        "organisation_id, dataset, source_date, comment, is_active, created_by_id, "
+        "created_at, updated_by_id, updated_at, batch_id"
+    )
+    # What every row of the write shares, written once.
+    tail = f"\tt\t{actor.pk}\t{now.isoformat()}\t{actor.pk}\t{now.isoformat()}\t{batch.pk}\n"
+    lines = [
+        f"{v.element_id}\t{v.region_id}\t{_text(v.period)}\t{v.period_start.isoformat()}\t"
+        f"{_text(v.disaggregation)}\t{v.value:f}\t"
+        f"{NULL if v.organisation_id is None else v.organisation_id}\t{_text(v.dataset)}\t"
+        f"{NULL if v.source_date is None else v.source_date.isoformat()}\t"
+        f"{_text(v.comment)}{tail}"
+        for v in part
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(batch)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        columns = (
-            "id, element_id, region_id, period, period_start, disaggregation, value, "
-            "organisation_id, dataset, source_date, comment, is_active, created_by_id, "
-            "created_at, updated_by_id, updated_at"
-        )
         raw = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for pk, v in zip(ids, batch, strict=True):
-                copy.write_row(
-                    (
-                        pk,
-                        v.element_id,
-                        v.region.pk,
-                        v.period,
-                        v.period_start,
-                        v.disaggregation,
-                        v.value,
-                        v.organisation_id,
-                        v.dataset,
-                        v.source_date,
-                        v.comment,
-                        True,
-                        actor.pk,
-                        now,
-                        actor.pk,
-                        now,
-                    )
-                )
-    return ids
+            copy.write("".join(lines))
 
 
-def _insert_orm(actor: User, batch: Sequence[NewValue]) -> list[int]:
-    made = DataValue.objects.bulk_create(
+def _insert_orm(actor: User, part: Sequence[NewValue], batch: ValueBatch) -> None:
+    DataValue.objects.bulk_create(
         [
             DataValue(
                 element_id=v.element_id,
-                region=v.region,
+                region_id=v.region_id,
                 period=v.period,
                 period_start=v.period_start,
                 disaggregation=v.disaggregation,
@@ -156,27 +141,12 @@ def _insert_orm(actor: User, batch: Sequence[NewValue]) -> list[int]:
                 comment=v.comment,
                 created_by=actor,
                 updated_by=actor,
+                batch=batch,
             )
-            for v in batch
+            for v in part
         ],
         batch_size=500,
     )
-    ids = [m.pk for m in made]
-    if any(pk is None for pk in ids):  # a database that does not return ids from inserts
-        ids = _ids_of(batch)
-    return ids
-
-
-def _ids_of(batch: Sequence[NewValue]) -> list[int]:
-    found = {
-        (e, r, p, d): pk
-        for pk, e, r, p, d in DataValue.objects.filter(
-            element_id__in={v.element_id for v in batch},
-            region_id__in={v.region.pk for v in batch},
-            period__in={v.period for v in batch},
-        ).values_list("pk", "element_id", "region_id", "period", "disaggregation")
-    }
-    return [found[(v.element_id, v.region.pk, v.period, v.disaggregation)] for v in batch]
 
 
 def change(actor: User, changes: Sequence[Change]) -> None:

@@ -71,11 +71,13 @@ def _rows(header: list[str | None], lines: Any) -> list[dict[str, Any]]:
     """The rows with values, each knowing its line in the file (``actions.ROW``); blank lines
     are skipped, as the workbooks do, so a blank line between rows refuses nothing."""
     rows: list[dict[str, Any]] = []
+    named = [(i, name) for i, name in enumerate(header) if name]
     for number, line in enumerate(lines, start=2):
         cells = list(line)
         if not any(str(c).strip() for c in cells if c is not None):
             continue
-        row = {name: cells[i] for i, name in enumerate(header) if name and i < len(cells)}
+        width = len(cells)
+        row = {name: cells[i] for i, name in named if i < width}
         row[actions.ROW] = number
         rows.append(row)
         if len(rows) > actions.MAX_ROWS + 1:
@@ -173,6 +175,7 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
             dry_run=not apply,
             district=imp.region,
             language=FILES,
+            data_import=imp if apply else None,
         )
     except actions.IndicatorDataError as exc:
         result = actions.Result(errors=[actions.Problem(0, "", str(exc))])

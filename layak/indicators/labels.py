@@ -41,7 +41,10 @@ register(
     },
 )
 register(
-    actions={"indicators.import_applied": _("Data file imported")},
+    actions={
+        "indicators.import_applied": _("Data file imported"),
+        "indicators.values_entered": _("Values entered"),
+    },
     fields={
         "rows": Number(_("rows"), places=0),
         "created": Number(_("values added"), places=0),

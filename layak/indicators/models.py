@@ -218,21 +218,72 @@ def can_enter(user: User, region: Region) -> bool:
     )
 
 
+class ValueBatch(models.Model):
+    """One write of values: a grid save, an API call or an applied file. It records who wrote
+    and when; each value points at the batch that entered it, and the audit log has one entry
+    per batch (``indicators.values_entered``) instead of one per new value. Changes to stored
+    values keep an audit entry each, with their before and after."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    at = models.DateTimeField(_("entered"))
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district"),
+    )
+    data_import = models.ForeignKey(
+        "DataImport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="batches",
+        verbose_name=_("imported file"),
+    )
+    created = models.PositiveIntegerField(_("values added"), default=0)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("batch of values")
+        verbose_name_plural = _("batches of values")
+
+    def __str__(self) -> str:
+        if self.data_import_id is not None:
+            return str(self.data_import)
+        return str(_("Values entered directly"))
+
+
 class DataValue(models.Model):
-    """One number: an element's value for a region, a period and a disaggregation."""
+    """One number: an element's value for a region, a period and a disaggregation.
+
+    Its references are checked by the database once per statement rather than once per row
+    (``layak.indicators.triggers``): an import writes thousands of values in one ``COPY``, and
+    five row-by-row foreign-key checks cost as much as writing the values."""
 
     # The unique constraint starts with the element: no separate index for it. Nothing looks
-    # values up by who created or last changed them (the audit log answers that), so neither
-    # gets an index: every index is paid for by each imported value.
+    # values up by who created or last changed them, or by batch (the value points at them), so
+    # none of them gets an index: every index is paid for by each imported value.
     element = models.ForeignKey(
         DataElement,
         on_delete=models.PROTECT,
         related_name="values",
         verbose_name=_("element"),
         db_index=False,
+        db_constraint=False,
     )
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region"),
+        db_constraint=False,
     )
     period = models.CharField(_("period"), max_length=10)
     period_start = models.DateField(_("period start"))
@@ -246,6 +297,7 @@ class DataValue(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("source office"),
+        db_constraint=False,
     )
     dataset = models.CharField(_("source dataset"), max_length=200, blank=True)
     source_date = models.DateField(_("source date"), null=True, blank=True)
@@ -253,11 +305,30 @@ class DataValue(models.Model):
     # A removed value is kept, inactive, with its history in the audit log.
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    # The write that entered the value (empty for values entered before batches were kept).
+    batch = models.ForeignKey(
+        ValueBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="values",
+        verbose_name=_("entered in"),
+        db_index=False,
+        db_constraint=False,
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -277,6 +348,9 @@ class DataValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element} · {self.region} · {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:value", args=[self.pk])
 
     def snapshot(self) -> dict[str, object]:
         """The audited fields."""

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.indicator_list, name="indicators"),
     path("elements/", views.element_list, name="elements"),
     path("elements/<slug:code>/", views.element_detail, name="element"),
+    path("values/<int:pk>/", views.value_detail, name="value"),
     path("entry/", views.entry_grid, name="entry"),
     path("imports/", views.import_upload, name="imports"),
     path("imports/template.xlsx", views.import_template, name="import_template"),

@@ -22,7 +22,7 @@ from layak import authz
 from layak.accounts.models import User
 from layak.core.http import parse_id, user_of
 from layak.core.search import search_text, text_q
-from layak.indicators import actions, aggregate, catalogue, entry, importfile
+from layak.indicators import actions, aggregate, catalogue, entry, history, importfile
 from layak.indicators import disaggregation as dis
 from layak.indicators.forms import CategoryForm, ElementForm, IndicatorForm, RuleForm
 from layak.indicators.models import (
@@ -178,6 +178,37 @@ def element_detail(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "can_enter": can_enter(user, region),
             "can_define": catalogue.can_define(user),
+        },
+    )
+
+
+@login_required
+def value_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One value and its history: who entered it, in which write (a file, the grid or the
+    API), and every change since with its before and after."""
+    user = user_of(request)
+    value = get_object_or_404(
+        DataValue.objects.for_user(user, A.VIEW).select_related(
+            "element",
+            "region",
+            "organisation",
+            "created_by",
+            "batch__actor",
+            "batch__data_import",
+        ),
+        pk=pk,
+    )
+    found = history.value_history(value)
+    data_import = found.batch.data_import if found.batch else None
+    return render(
+        request,
+        "indicators/value_detail.html",
+        {
+            "value": value,
+            "history": found,
+            "data_import": data_import,
+            "can_see_import": data_import is not None
+            and DataImport.objects.for_user(user, A.VIEW).filter(pk=data_import.pk).exists(),
         },
     )
 
