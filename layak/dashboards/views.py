@@ -42,6 +42,7 @@ def _region(request: HttpRequest, code: str, level: int) -> Region:
     region = (
         Region.objects.filter(authz.scope_q(_user(request), A.VIEW, region=""))
         .filter(code=code, level=level)
+        .select_related("parent")
         .first()
     )
     if region is None:
