@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layak import authz
-from layak.core.http import HtmxHttpRequest
+from layak.core.http import HtmxHttpRequest, parse_id
 from layak.core.numbers import NumberError, parse_number
 from layak.evaluation import gaps, verification
 from layak.evaluation.actions import EvaluationError, stage_open_for
@@ -94,12 +95,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/verify_queue.html", {"rows": rows})
 
 
+VERIFY_PAGE = 20
+"""Items per page of the verification page (KL-1 of KLA 2024 alone has 63; all 274 at once
+would be several hundred KB)."""
+
+
 def _verify_context(
     user: object,
     assessment: Assessment,
     stage: str,
     request: HttpRequest,
     indicator: str | None = None,
+    at: int | None = None,
 ) -> dict[str, object]:
     groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
     group = request.GET.get("group", "")
@@ -152,7 +159,6 @@ def _verify_context(
         items.append(
             {
                 "answer": answer,
-                "value": describe_value(answer.question, answer.value),
                 "scores": [(Stage.Kind(k).label, by_stage.get(k)) for k in Stage.order_for(level)],
                 "mine": mine,
                 "state": state,
@@ -164,6 +170,17 @@ def _verify_context(
         )
     # Items corrected by the region and waiting for a new check come first.
     items.sort(key=lambda item: item["state"] != verification.ItemState.CORRECTED)
+    # Paged; a link to one item (``?at=``, the way back after a decision) opens its page.
+    if at is None:
+        at = parse_id(request.GET.get("at"))
+    number: Any = request.GET.get("page")
+    if at is not None and not number:
+        order = [item["answer"].pk for item in items]
+        number = order.index(at) // VERIFY_PAGE + 1 if at in order else 1
+    page = Paginator(items, VERIFY_PAGE).get_page(number)
+    items = list(page.object_list)
+    for item in items:
+        item["value"] = describe_value(item["answer"].question, item["answer"].value)
     indicators = list(
         Indicator.objects.filter(version_id=assessment.cycle.instrument_id)
         .select_related("group")
@@ -197,6 +214,7 @@ def _verify_context(
         if position is not None and position + 1 < len(nav)
         else None,
         "items": items,
+        "page": page,
         "states": [(s.value, s.label, counts.get(s.value, 0)) for s in verification.ItemState],
     }
 
@@ -250,7 +268,7 @@ def _back(
     # Back to the item's own indicator, where the verifier was working.
     return redirect(
         f"/evaluation/assessments/{answer.assessment_id}/verify/{stage}/"
-        f"?indicator={answer.question.indicator_id}#item-{answer.pk}"
+        f"?indicator={answer.question.indicator_id}&at={answer.pk}#item-{answer.pk}"
     )
 
 
@@ -306,7 +324,12 @@ def _refused(request: HttpRequest, answer: Answer, stage: str, error: str) -> Ht
         "error": error,
     }
     context = _verify_context(
-        user, assessment, stage, request, indicator=str(answer.question.indicator_id)
+        user,
+        assessment,
+        stage,
+        request,
+        indicator=str(answer.question.indicator_id),
+        at=answer.pk,
     )
     for item in context["items"]:  # type: ignore[attr-defined]
         if item["answer"].pk == answer.pk:
@@ -481,7 +504,7 @@ def field_photo(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The photo has been added."))
     return redirect(
         f"/evaluation/assessments/{answer.assessment_id}/verify/field/"
-        f"?indicator={answer.question.indicator_id}#item-{answer.pk}"
+        f"?indicator={answer.question.indicator_id}&at={answer.pk}#item-{answer.pk}"
     )
 
 
