@@ -149,6 +149,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env_bool("DB_SERVER_SIDE_BINDING", False):
+        # Parameters travel apart from the SQL, so psycopg prepares a statement once a
+        # connection has run it DB_PREPARE_THRESHOLD times and PostgreSQL can keep its plan for
+        # the connection's life (DB_CONN_MAX_AGE). Turn off behind a pooler in transaction mode
+        # that does not track prepared statements (pgbouncer before 1.21, or without
+        # max_prepared_statements).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {
+                "server_side_binding": True,
+                "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5),
+            }
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "figures": the dashboards' figures, shared by every web process and machine (docs/caching.md).
 CACHES = {
@@ -291,6 +303,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "layak.accounts.sessions"
 SESSION_RENEW_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 
 # Content security policy: scripts, styles, images and fonts from Layak itself only; no inline

@@ -1,8 +1,8 @@
 """Account middleware.
 
-``SessionRenewalMiddleware``: a session ends ``SESSION_IDLE_MINUTES`` after its last renewal, and
-a request renews it only when the last renewal is older than ``SESSION_RENEW_SECONDS``, so most
-requests read the session without writing it back.
+``SessionRenewalMiddleware``: a session ends ``SESSION_IDLE_MINUTES`` after it was last written,
+and a request writes it back only when that is ``SESSION_RENEW_SECONDS`` ago or more, so most
+requests read the session without writing it.
 
 ``LanguageMiddleware``: the interface language is the signed-in person's choice, else the
 language cookie, else Indonesian. The browser's Accept-Language is deliberately ignored:
@@ -15,9 +15,11 @@ reaches nothing but the code step (or the enrolment) until a code was accepted i
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
@@ -28,9 +30,6 @@ from layak.accounts import twofactor
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
-# When the session was last written (seconds since the epoch, UTC).
-RENEWED_SESSION_KEY = "layak_renewed"
-
 
 class SessionRenewalMiddleware:
     """Keep an active person signed in and sign out an idle one, writing the session at most
@@ -39,9 +38,10 @@ class SessionRenewalMiddleware:
     The session store ends a session ``SESSION_COOKIE_AGE`` (``SESSION_IDLE_MINUTES``) after its
     last write, and the cookie's age is set at each write too. Writing on every request
     (``SESSION_SAVE_EVERY_REQUEST``) cost a database write per page; instead a request writes
-    the session only when it is older than ``SESSION_RENEW_SECONDS`` (or changed anyway). A
-    session therefore ends between ``SESSION_IDLE_MINUTES`` minus ``SESSION_RENEW_SECONDS``
-    and ``SESSION_IDLE_MINUTES`` after the last request: never later.
+    the session back only when it was last written ``SESSION_RENEW_SECONDS`` ago or more (or it
+    changed anyway). A session therefore ends between ``SESSION_IDLE_MINUTES`` minus
+    ``SESSION_RENEW_SECONDS`` and ``SESSION_IDLE_MINUTES`` after the last request: never later.
+    When it was last written follows from the stored expiry (``layak.accounts.sessions``).
 
     Installed right after ``SessionMiddleware``, so it looks at the session on the way out,
     after the view signed someone in or out.
@@ -53,17 +53,15 @@ class SessionRenewalMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = request.session
-        if session.is_empty():
-            return response  # no session cookie and nothing stored: nothing to renew
-        renewed = session.get(RENEWED_SESSION_KEY)
+        if session.modified or session.is_empty():
+            return response  # saved anyway, or nothing to renew (no cookie, nothing stored)
+        session.get(SESSION_KEY)  # read the stored session, if the request has not yet
         if session.is_empty():
             return response  # an unknown or expired session: it stays ended
-        now = int(timezone.now().timestamp())
-        stale = not isinstance(renewed, int) or not (
-            0 <= now - renewed < settings.SESSION_RENEW_SECONDS
-        )
-        if stale or session.modified:
-            session[RENEWED_SESSION_KEY] = now
+        expires = getattr(session, "expire_date", None)
+        fresh = timedelta(seconds=settings.SESSION_COOKIE_AGE - settings.SESSION_RENEW_SECONDS)
+        if expires is None or expires - timezone.now() <= fresh:
+            session.modified = True  # SessionMiddleware writes it and renews the cookie
         return response
 
 
