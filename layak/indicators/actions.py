@@ -224,6 +224,8 @@ class _Checks:
         """The canonical key; raises ``DisaggregationError``."""
         key = (element.id, text)
         found = self.keys.get(key)
+        if type(found) is str:
+            return found
         if found is None:
             try:
                 found = dis.normalise(element, text)
@@ -710,12 +712,14 @@ def import_rows(
         except dis.DisaggregationError as exc:
             problems.append(Problem(number, "disaggregation", str(exc)))
             continue
+        if isinstance(raw, str):
+            raw = raw.strip()
         try:
-            value = parse_value(raw.strip() if isinstance(raw, str) else raw, language=language)
+            value = parse_value(raw, language=language)
         except IndicatorDataError as exc:
             problems.append(Problem(number, "value", str(exc)))
             continue
-        start = checks.period(element, period)
+        start = checks.periods.get((element.period_type, period)) or checks.period(element, period)
         if isinstance(start, str):
             problems.append(Problem(number, "period", start))
             continue

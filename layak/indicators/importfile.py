@@ -74,7 +74,10 @@ def _rows(header: list[str | None], lines: Any) -> list[dict[str, Any]]:
     named = [(i, name) for i, name in enumerate(header) if name]
     for number, line in enumerate(lines, start=2):
         cells = list(line)
-        if not any(str(c).strip() for c in cells if c is not None):
+        first = cells[0] if cells else None
+        if not (type(first) is str and first.strip()) and not any(
+            str(c).strip() for c in cells if c is not None
+        ):
             continue
         width = len(cells)
         row = {name: cells[i] for i, name in named if i < width}

@@ -263,7 +263,7 @@ class ValueBatch(models.Model):
 class DataValue(models.Model):
     """One number: an element's value for a region, a period and a disaggregation.
 
-    Its references are checked by the database once per statement rather than once per row
+    Its references are checked by PostgreSQL once per statement rather than once per row
     (``layak.indicators.triggers``): an import writes thousands of values in one ``COPY``, and
     five row-by-row foreign-key checks cost as much as writing the values."""
 

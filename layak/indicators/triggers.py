@@ -10,12 +10,7 @@ are therefore declared without a constraint (``db_constraint=False``) and checke
   region, office, author or batch does not exist, and locks the rows it refers to (``FOR KEY
   SHARE``, as a foreign key check does) so that a concurrent deletion waits; after a DELETE on a
   referenced table, one query refuses it when a value still refers to a deleted row.
-- SQLite (development and the demo): the same checks on inserts and updates, row by row (a
-  deletion is refused by the models' ``PROTECT``; SQLite's test flush empties tables in any
-  order, which a row trigger refusing deletions would break).
-
-SQLite alters a column by copying its table, which leaves triggers behind: a migration that
-alters ``DataValue`` ends with ``RunPython(reinstall)``.
+- SQLite (development and the demo): no triggers (see ``SQLITE``).
 """
 
 from __future__ import annotations
@@ -99,18 +94,11 @@ for _table in REFERENCED:
     ]
 
 
-def _sqlite_check(event: str) -> str:
-    missing = " OR ".join(
-        (f"(NEW.{column} IS NOT NULL AND " if nullable else "(")  # noqa: S608
-        + f"NOT EXISTS (SELECT 1 FROM {table} WHERE id = NEW.{column}))"  # noqa: S608
-        for column, table, nullable in REFERENCES
-    )
-    return f"""CREATE TRIGGER IF NOT EXISTS indicators_datavalue_refs_{event.lower()}
-       BEFORE {event} ON {VALUES} WHEN {missing}
-       BEGIN SELECT RAISE(ABORT, 'a data value refers to a missing row'); END"""
-
-
-SQLITE = [_sqlite_check("INSERT"), _sqlite_check("UPDATE")]
+# SQLite (development and the demo) has no reference triggers: SQLite rebuilds a table to alter
+# it, and renaming the rebuilt table fails while a trigger elsewhere names it, so a trigger here
+# naming regions, users or offices would break other apps' migrations. There the models'
+# lookups and ``PROTECT`` keep the references. Earlier SQLite triggers are removed.
+SQLITE: list[str] = []
 SQLITE_REMOVE = [
     "DROP TRIGGER IF EXISTS indicators_datavalue_refs_insert",
     "DROP TRIGGER IF EXISTS indicators_datavalue_refs_update",
