@@ -136,6 +136,21 @@ class Place:
     accuracy: int | None = None
 
 
+def _record_place(actor: User, obj: Any, place: Place, answer: Answer) -> None:
+    record(
+        actor=actor,
+        action="photo.placed",
+        obj=obj,
+        region=answer.assessment.region,
+        after={
+            "taken_at": place.taken_at.isoformat(),
+            "latitude": str(place.latitude) if place.latitude is not None else None,
+            "longitude": str(place.longitude) if place.longitude is not None else None,
+            "accuracy": place.accuracy,
+        },
+    )
+
+
 def send_photo(
     *,
     actor: User,
@@ -176,18 +191,7 @@ def send_photo(
                 longitude=place.longitude,
                 accuracy=place.accuracy,
             )
-            record(
-                actor=actor,
-                action="photo.placed",
-                obj=evidence,
-                region=answer.assessment.region,
-                after={
-                    "taken_at": place.taken_at.isoformat(),
-                    "latitude": str(place.latitude) if place.latitude is not None else None,
-                    "longitude": str(place.longitude) if place.longitude is not None else None,
-                    "accuracy": place.accuracy,
-                },
-            )
+            _record_place(actor, evidence, place, answer)
     except IntegrityError:
         return _sent_before(answer)
     except (evidence_actions.UploadRefused, actions.EvaluationError) as exc:
@@ -205,3 +209,130 @@ def now_or(moment: datetime.datetime | None) -> datetime.datetime:
     """The phone's time, never later than the server's (a phone clock running ahead)."""
     now = timezone.now()
     return min(moment, now) if moment is not None else now
+
+
+# ---- field verification ------------------------------------------------------------------
+
+
+def _fresh_field_item(answer: Answer) -> dict[str, Any]:
+    from layak.offline.package import field_item, field_package_answer
+
+    return field_item(field_package_answer(answer.pk))
+
+
+def send_score(
+    *,
+    actor: User,
+    answer: Answer,
+    client_id: str,
+    made_at: datetime.datetime,
+    fields: QueryDict,
+) -> Outcome:
+    """An assessor's field verification score decided on site: agreed with the previous level,
+    or adjusted with a reason (``verification.verify_item``, its checks and audit entry). A score
+    someone else gave the item since the phone took it along is a conflict, both shown."""
+    from layak.core.numbers import NumberError, parse_number
+    from layak.evaluation import verification
+    from layak.evaluation.models import Score, Stage
+    from layak.offline.package import field_seen, field_shown
+
+    if _already(actor, client_id) is not None:
+        return Outcome("saved", _("Saved."), item=_fresh_field_item(answer))
+    decision = fields.get("decision", "")
+    reason = fields.get("reason", "").strip()
+    points: Decimal | None = None
+    if decision == "adjust":
+        try:
+            points = parse_number(fields.get("points", ""), language=None)
+        except NumberError as exc:
+            return Outcome("refused", str(exc))
+    elif decision != "agree":
+        return Outcome("refused", _("Agree with the score or change it."))
+    try:
+        with transaction.atomic(), made_on_phone(made_at):
+            locked = actions._lock(answer)
+            current = (
+                Score.objects.filter(answer=locked, stage=Stage.Kind.FIELD)
+                .select_related("scored_by")
+                .first()
+            )
+            if current is not None and field_seen(current) != fields.get("seen", ""):
+                raise _ScoreConflict(current)
+            verification.verify_item(
+                actor=actor, answer=locked, stage=Stage.Kind.FIELD, points=points, reason=reason
+            )
+            SentChange.objects.create(
+                user=actor,
+                client_id=client_id,
+                kind=SentChange.Kind.SCORE,
+                answer=answer,
+                made_at=made_at,
+            )
+    except IntegrityError:
+        return Outcome("saved", _("Saved."), item=_fresh_field_item(answer))
+    except _ScoreConflict as conflict:
+        mine = (
+            _("agree")
+            if points is None
+            else field_shown(Score(points=points, decision=Score.Decision.ADJUSTED, reason=reason))
+        )
+        return Outcome("conflict", str(conflict), item=_fresh_field_item(answer), mine=mine)
+    except actions.EvaluationError as exc:
+        return Outcome("refused", str(exc))
+    return Outcome("saved", _("Saved."), item=_fresh_field_item(answer))
+
+
+class _ScoreConflict(Exception):
+    def __init__(self, score: Any) -> None:
+        super().__init__(
+            _(
+                "%(who)s scored this item at %(when)s, after you took it along. "
+                "Their score is shown; decide again and send."
+            )
+            % {
+                "who": score.scored_by or _("Someone"),
+                "when": timezone.localtime(score.scored_at).strftime("%H:%M:%S"),
+            }
+        )
+
+
+def send_field_photo(
+    *,
+    actor: User,
+    answer: Answer,
+    client_id: str,
+    made_at: datetime.datetime,
+    data: IO[bytes],
+    name: str,
+    size: int,
+    place: Place,
+) -> Outcome:
+    """An assessor's photo from the site, through ``verification.field_photo_add``, with when
+    and where it was taken."""
+    from layak.evaluation import verification
+
+    if _already(actor, client_id) is not None:
+        return Outcome("saved", _("Photo attached."), item=_fresh_field_item(answer))
+    try:
+        with transaction.atomic(), made_on_phone(made_at):
+            photo = verification.field_photo_add(
+                actor=actor, answer=answer, data=data, name=name, size=size, note=""
+            )
+            SentChange.objects.create(
+                user=actor,
+                client_id=client_id,
+                kind=SentChange.Kind.FIELD_PHOTO,
+                answer=answer,
+                made_at=made_at,
+                field_photo=photo,
+                taken_at=place.taken_at,
+                latitude=place.latitude,
+                longitude=place.longitude,
+                accuracy=place.accuracy,
+            )
+            _record_place(actor, answer, place, answer)
+    except IntegrityError:
+        return Outcome("saved", _("Photo attached."), item=_fresh_field_item(answer))
+    except (evidence_actions.UploadRefused, actions.EvaluationError) as exc:
+        return Outcome("refused", str(exc))
+    return Outcome("saved", _("Photo attached."), item=_fresh_field_item(answer))

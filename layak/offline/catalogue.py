@@ -50,8 +50,11 @@ def catalogue() -> dict[str, str]:
         "previous": _("Previous item"),
         "back": _("All items"),
         "take_photo": _("Take a photo"),
-        "choose": _("Choose…"),
-        "signout_confirm": _(
-            "Changes not sent yet are removed from this phone when you sign out. Sign out?"
-        ),
+        "answered": _("The region's answer:"),
+        "points_before": _("Score of the previous level: %(points)s of %(max)s"),
+        "agree": _("Agree with the previous level's score"),
+        "adjust": _("Change the score"),
+        "adjusted": _("Changed"),
+        "points": _("Field verification score"),
+        "reason": _("Reason for the change"),
     }

@@ -17,11 +17,13 @@ class SentChange(models.Model):
     class Kind(models.TextChoices):
         ANSWER = "answer", _("answer")
         PHOTO = "photo", _("photo")
+        SCORE = "score", _("field verification score")
+        FIELD_PHOTO = "field_photo", _("field photo")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # The phone's id for the change (a random UUID), unique per person.
     client_id = models.CharField(max_length=64)
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     answer = models.ForeignKey(
         "evaluation.Answer", on_delete=models.PROTECT, related_name="+", verbose_name=_("answer")
     )
@@ -35,6 +37,14 @@ class SentChange(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("photo"),
+    )
+    field_photo = models.ForeignKey(
+        "evaluation.FieldPhoto",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("field photo"),
     )
     taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
     latitude = models.DecimalField(

@@ -5,17 +5,22 @@ region's data. One fixed set of queries whatever the number of items."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from layak import authz
 from layak.accounts.models import User
+from layak.core.numbers import format_number
 from layak.evaluation.forms import describe_value, shown_number
-from layak.evaluation.models import Answer, Assessment, Stage, StageReopening
+from layak.evaluation.models import Answer, Assessment, Score, Stage, StageReopening
+from layak.evaluation.verification import PREVIOUS
 from layak.evidence.models import EvidenceLink
 from layak.frameworks.models import Question
+from layak.organisations.roles import Role
 
 PACKAGE_LIMIT = 400
 """Items a phone takes at most (an office's share of KLA 2024 is far below)."""
@@ -132,3 +137,112 @@ def item(answer: Answer) -> dict[str, Any]:
         "shown": describe_value(question, answer.value),
         "evidence": [link.file.name for link in getattr(answer, "active_links", [])],
     }
+
+
+# ---- field verification ------------------------------------------------------------------
+
+
+def field_items(user: User) -> QuerySet[Answer]:
+    """The items an independent assessor verifies on site (Permen PPPA 12/2022, field
+    verification): every item of the submitted, undetermined assessments of the districts the
+    assessor is assigned to, while their field verification stage is open."""
+    paths = [
+        path
+        for grant in authz.grants(user)
+        if grant.role == Role.ASSESSOR and grant.allows(authz.Action.VERIFY)
+        for path in grant.paths
+    ]
+    if not paths:
+        return Answer.objects.none()
+    within = Q()
+    for path in paths:
+        within |= Q(assessment__region__path__startswith=path)
+    return Answer.objects.filter(
+        within,
+        assessment__status=Assessment.Status.SUBMITTED,
+        assessment__determined_at__isnull=True,
+    ).filter(_stage_open(Stage.Kind.FIELD))
+
+
+def field_package(user: User) -> list[dict[str, Any]]:
+    answers = (
+        field_items(user)
+        .select_related("assessment__cycle", "assessment__region", "question__indicator")
+        .prefetch_related("question__options", "scores")
+        .order_by(
+            "assessment__cycle__created_at",
+            "assessment__region__code",
+            "question__indicator__group__order",
+            "question__indicator__order",
+            "question__order",
+        )[:PACKAGE_LIMIT]
+    )
+    return [field_item(a) for a in answers]
+
+
+def _previous_points(scores: dict[str, Score]) -> Decimal:
+    """``verification.points_before`` from the answer's scores already loaded."""
+    kind: str | None = PREVIOUS.get(Stage.Kind.FIELD)
+    while kind is not None:
+        if kind in scores:
+            return scores[kind].points
+        kind = PREVIOUS.get(kind)
+    return Decimal(0)
+
+
+def field_seen(score: Score | None) -> str:
+    """What the phone saw of the field score, to tell a score given meanwhile by someone else."""
+    if score is None:
+        return ""
+    return f"{score.points.normalize():f}|{score.reason}|{score.scored_by_id}"
+
+
+def field_shown(score: Score | None) -> str:
+    if score is None:
+        return _("not yet verified")
+    shown = f"{score.get_decision_display()}: {format_number(score.points)}"
+    return f"{shown} — {score.reason}" if score.reason else shown
+
+
+def field_item(answer: Answer) -> dict[str, Any]:
+    question = answer.question
+    assessment = answer.assessment
+    scores = {s.stage: s for s in answer.scores.all()}
+    mine = scores.get(Stage.Kind.FIELD)
+    answer_shown = describe_value(question, answer.value)
+    return {
+        "id": answer.pk,
+        "mode": "field",
+        "where": f"{assessment.cycle.name} · {assessment.region.name}",
+        "indicator": f"{question.indicator.code} {question.indicator.display_name}",
+        "code": question.code,
+        "text": question.display_text,
+        "help": "",
+        "kind": "field",
+        "options": [],
+        "rows": [],
+        "columns": [],
+        "answered": f"{answer_shown} — {answer.note}" if answer.note else answer_shown,
+        "before": format_number(_previous_points(scores)),
+        "max": format_number(question.max_points),
+        "seen": field_seen(mine),
+        "fields": {
+            "decision": ""
+            if mine is None
+            else ("agree" if mine.decision == "agreed" else "adjust"),
+            "points": format_number(mine.points) if mine is not None else "",
+            "reason": mine.reason if mine is not None else "",
+        },
+        "note": "",
+        "shown": field_shown(mine),
+        "evidence": [],
+    }
+
+
+def field_package_answer(pk: int) -> Answer:
+    return (
+        Answer.objects.filter(pk=pk)
+        .select_related("assessment__cycle", "assessment__region", "question__indicator")
+        .prefetch_related("question__options", "scores")
+        .get()
+    )

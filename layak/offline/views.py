@@ -23,10 +23,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from layak import authz
 from layak.core.http import user_of
+from layak.evaluation.models import Answer
 from layak.evaluation.views.common import get_answer
 from layak.offline import actions
 from layak.offline.catalogue import catalogue
-from layak.offline.package import package
+from layak.offline.package import field_package, package
 
 A = authz.Action
 
@@ -75,6 +76,8 @@ def app(request: HttpRequest) -> HttpResponse:
                 "package": reverse("offline:package"),
                 "answer": reverse("offline:answer", args=[0]),
                 "photo": reverse("offline:photo", args=[0]),
+                "score": reverse("offline:score", args=[0]),
+                "fieldPhoto": reverse("offline:field_photo", args=[0]),
                 "worker": reverse("offline:worker"),
                 "scope": reverse("offline:app"),
                 "photoMax": settings.EVIDENCE_MAX_BYTES,
@@ -90,7 +93,11 @@ def app(request: HttpRequest) -> HttpResponse:
 def package_view(request: HttpRequest) -> JsonResponse:
     user = user_of(request)
     return JsonResponse(
-        {"user": user.pk, "csrf": get_token(request), "items": package(user)},
+        {
+            "user": user.pk,
+            "csrf": get_token(request),
+            "items": package(user) + field_package(user),
+        },
     )
 
 
@@ -140,12 +147,10 @@ def _decimal(raw: str | None, limit: int) -> Decimal | None:
     return round(number, 6)
 
 
-@require_POST
-@_signed_in_json
-def photo_view(request: HttpRequest, pk: int) -> JsonResponse:
+def _photo(
+    request: HttpRequest, answer: Answer, send: Callable[..., actions.Outcome]
+) -> JsonResponse:
     """A photo taken offline, with when and (where the phone allowed it) where."""
-    user = user_of(request)
-    answer = get_answer(user, pk, A.EDIT)
     client_id = request.POST.get("client_id", "")[:64]
     made_at = _moment(request.POST.get("made_at"))
     upload = request.FILES.get("file")
@@ -157,8 +162,8 @@ def photo_view(request: HttpRequest, pk: int) -> JsonResponse:
     longitude = _decimal(request.POST.get("longitude"), 180)
     accuracy = _decimal(request.POST.get("accuracy"), 1_000_000)
     placed = latitude is not None and longitude is not None
-    outcome = actions.send_photo(
-        actor=user,
+    outcome = send(
+        actor=user_of(request),
         answer=answer,
         client_id=client_id,
         made_at=made_at,
@@ -173,6 +178,48 @@ def photo_view(request: HttpRequest, pk: int) -> JsonResponse:
         ),
     )
     return JsonResponse(outcome.as_json())
+
+
+@require_POST
+@_signed_in_json
+def photo_view(request: HttpRequest, pk: int) -> JsonResponse:
+    """A photo for one of the person's answers: evidence attached to it."""
+    answer = get_answer(user_of(request), pk, A.EDIT)
+    return _photo(request, answer, actions.send_photo)
+
+
+def _field_answer(request: HttpRequest, pk: int) -> Answer:
+    """An item of a district the assessor verifies (404 outside)."""
+    answer: Answer = authz.get_object_for_user(
+        Answer.objects.select_related("assessment__region"), user_of(request), A.VERIFY, pk=pk
+    )
+    return answer
+
+
+@require_POST
+@_signed_in_json
+def score_view(request: HttpRequest, pk: int) -> JsonResponse:
+    """A field verification score decided on site."""
+    answer = _field_answer(request, pk)
+    client_id = request.POST.get("client_id", "")[:64]
+    made_at = _moment(request.POST.get("made_at"))
+    if not client_id or made_at is None:
+        return _bad(_("The change came without its time or id; send it again."))
+    outcome = actions.send_score(
+        actor=user_of(request),
+        answer=answer,
+        client_id=client_id,
+        made_at=actions.now_or(made_at),
+        fields=request.POST,
+    )
+    return JsonResponse(outcome.as_json())
+
+
+@require_POST
+@_signed_in_json
+def field_photo_view(request: HttpRequest, pk: int) -> JsonResponse:
+    """An assessor's photo from the site."""
+    return _photo(request, _field_answer(request, pk), actions.send_field_photo)
 
 
 def _assets() -> list[str]:

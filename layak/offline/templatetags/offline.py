@@ -1,5 +1,6 @@
 """``{% offline_worker as show %}``: whether this person works on evaluation items from a phone
-(office, kecamatan and village operators), for the link to the offline page."""
+(office, kecamatan and village operators, and the independent assessors who verify on site),
+for the link to the offline page."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from layak.organisations.roles import Role
 
 register = template.Library()
 
-OFFLINE_ROLES = {Role.OFFICE_OPERATOR, Role.SUBDISTRICT_OPERATOR, Role.VILLAGE_OPERATOR}
+OFFLINE_ROLES = {
+    Role.OFFICE_OPERATOR,
+    Role.SUBDISTRICT_OPERATOR,
+    Role.VILLAGE_OPERATOR,
+    Role.ASSESSOR,
+}
 
 
 @register.simple_tag

@@ -147,12 +147,12 @@
   }
   function pendingAnswer(id) {
     for (var i = 0; i < queue.length; i++) {
-      if (queue[i].kind === "answer" && queue[i].answer === id) return queue[i];
+      if ((queue[i].kind === "answer" || queue[i].kind === "score") && queue[i].answer === id) return queue[i];
     }
     return null;
   }
   function photosOf(id) {
-    return queue.filter(function (e) { return e.kind === "photo" && e.answer === id; });
+    return queue.filter(function (e) { return (e.kind === "photo" || e.kind === "field_photo") && e.answer === id; });
   }
   function stateOf(id) {
     var states = queue.filter(function (e) { return e.answer === id; }).map(function (e) { return e.status; });
@@ -180,6 +180,11 @@
   }
 
   function describe(item, fields) {
+    if (item.mode === "field") {
+      if (fields.decision === "agree") return T.agree;
+      if (fields.decision !== "adjust") return "—";
+      return T.adjusted + ": " + (fields.points || "—") + (fields.reason ? " — " + fields.reason : "");
+    }
     var labels = {};
     item.options.forEach(function (o) { labels[o.id] = o.label; });
     var parts = [];
@@ -208,6 +213,12 @@
     return shaped;
   }
 
+  // A change sent again on top of the version the phone now knows.
+  function rebase(entry, item) {
+    if (entry.kind === "score") entry.seen = item.seen;
+    else entry.revision = item.revision;
+  }
+
   function keepAnswer(item, form) {
     var fields = formFields(form);
     var note = fields.note || "";
@@ -216,9 +227,11 @@
     if (!entry && JSON.stringify(fields) === JSON.stringify(comparable(item)) && note === item.note) {
       return Promise.resolve(); // nothing changed
     }
-    entry = entry || { kind: "answer", answer: item.id, revision: item.revision };
+    entry = entry || (item.mode === "field"
+      ? { kind: "score", answer: item.id, seen: item.seen }
+      : { kind: "answer", answer: item.id, revision: item.revision });
     // After a conflict the person has seen their version: the change now starts from it.
-    if (entry.status === "conflict") entry.revision = item.revision;
+    if (entry.status === "conflict") rebase(entry, item);
     entry.client_id = uuid();
     entry.made_at = new Date().toISOString();
     entry.fields = fields;
@@ -271,7 +284,7 @@
         var stamp = takenAt.replace(/[-:]/g, "").slice(0, 15);
         var ext = (file.type === "image/png") ? "png" : "jpg";
         return putEntry({
-          kind: "photo",
+          kind: item.mode === "field" ? "field_photo" : "photo",
           answer: item.id,
           client_id: uuid(),
           made_at: takenAt,
@@ -302,7 +315,10 @@
     var body = new FormData();
     body.append("client_id", entry.client_id);
     body.append("made_at", entry.made_at);
-    if (entry.kind === "answer") {
+    if (entry.kind === "score") {
+      body.append("seen", entry.seen);
+      Object.keys(entry.fields).forEach(function (name) { body.append(name, entry.fields[name]); });
+    } else if (entry.kind === "answer") {
       body.append("revision", String(entry.revision));
       body.append("note", entry.note || "");
       Object.keys(entry.fields).forEach(function (name) {
@@ -323,7 +339,7 @@
   }
 
   function urlOf(entry) {
-    var base = entry.kind === "answer" ? config.answer : config.photo;
+    var base = { answer: config.answer, photo: config.photo, score: config.score, field_photo: config.fieldPhoto }[entry.kind];
     return base.replace("/0/", "/" + entry.answer + "/");
   }
 
@@ -408,6 +424,9 @@
     var loaded = root.dataset.loadedAt;
     var message = lastMessage;
     if (!message && !loaded) message = T.never_loaded;
+    if (!message && loaded) {
+      message = t("loaded_at", { when: new Date(loaded).toLocaleString(document.documentElement.lang || undefined, { dateStyle: "medium", timeStyle: "short" }) });
+    }
     root.querySelector("[data-testid=sync-message]").textContent = message;
   }
 
@@ -469,6 +488,26 @@
       });
       return el("div", { class: "table-cells" }, out);
     }
+    if (item.kind === "field") {
+      var decision = [["agree", T.agree], ["adjust", T.adjust]].map(function (pair, i) {
+        var id = name + "-d" + i;
+        return el("label", { class: "choice", for: id }, [
+          el("input", { type: "radio", id: id, name: "decision", value: pair[0], checked: fields.decision === pair[0] }),
+          el("span", { text: pair[1] })
+        ]);
+      });
+      var reason = el("textarea", { name: "reason", id: name + "-reason", rows: "3" });
+      reason.value = fields.reason || "";
+      return el("div", { class: "field-verify" }, [
+        el("p", {}, [document.createTextNode(T.answered + " "), el("strong", { text: item.answered })]),
+        el("p", { "data-testid": "points-before", text: t("points_before", { points: item.before, max: item.max }) }),
+        el("fieldset", {}, [el("legend", { class: "visually-hidden", text: item.text })].concat(decision)),
+        el("label", { for: name + "-points", text: T.points }),
+        el("input", { type: "text", inputmode: "decimal", id: name + "-points", name: "points", value: fields.points || "" }),
+        el("label", { for: name + "-reason", text: T.reason }),
+        reason
+      ]);
+    }
     if (item.kind === "text") {
       var area = el("textarea", { name: "text", rows: "4", "aria-label": item.text });
       area.value = fields.text || "";
@@ -514,8 +553,8 @@
       return box;
     })).concat([
       field(item, fields),
-      el("label", { for: "note-" + item.id, text: T.note }),
-      note,
+      item.mode === "field" ? null : el("label", { for: "note-" + item.id, text: T.note }),
+      item.mode === "field" ? null : note,
       item.evidence.length ? el("p", { class: "muted", text: T.evidence + ": " + item.evidence.join(", ") }) : null,
       el("div", { class: "thumbs" }, photosOf(item.id).map(function (p) {
         var lang = document.documentElement.lang || undefined;
@@ -569,7 +608,7 @@
       var entry = queue.filter(function (e) { return e.seq === Number(resend.dataset.resend); })[0];
       var item = itemById(entry.answer);
       // Sent again on top of their version: the revision the phone now knows is theirs.
-      entry.revision = item.revision;
+      rebase(entry, item);
       entry.client_id = uuid();
       entry.status = "waiting";
       entry.message = "";
