@@ -1,4 +1,5 @@
-"""An office enters a grid of values in Chromium and sees the computed percentage."""
+"""An office enters a grid of values in Chromium and sees the computed percentage; a value's
+history in words."""
 
 from __future__ import annotations
 
@@ -82,3 +83,27 @@ def test_indonesian_numbers_in_the_grid_and_a_partial_figure_published_on_purpos
     expect(data.locator("tr", has_text="Prevalensi balita stunting")).to_contain_text(
         f"1 dari {expected} melapor"
     )
+
+
+def test_a_value_tells_who_entered_and_changed_it(page):
+    """In Indonesian: the secretariat enters births, the health office corrects them; the
+    element's page leads to the value's history, which says who entered it from where, and
+    the correction with its before and after."""
+    from layak.indicators.tests.helpers import office, put
+
+    personas = make_personas()
+    ensure_definitions()
+    put(personas.bekasi_admin, "births", "32.16", "2024", 61250)
+    put(personas.bekasi_dinkes, "births", "32.16", "2024", 62000, organisation=office())
+    value = DataValue.objects.get()
+    sign_in(page, personas.bekasi_admin.email)
+    page.goto("/data/elements/births/?region=32.16&year=2024")
+    page.get_by_test_id(f"value-history-{value.pk}").click()
+    expect(page.get_by_test_id("value-entered")).to_contain_text("di tabel isian atau melalui API")
+    history = page.locator(".history")
+    expect(history.locator("tr", has_text="Nilai diubah")).to_contain_text("61.250")
+    expect(history.locator("tr", has_text="Nilai diubah")).to_contain_text("62.000")
+    expect(history.locator("tr", has_text="Nilai dimasukkan")).to_contain_text("61.250")
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
