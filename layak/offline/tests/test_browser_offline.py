@@ -300,3 +300,47 @@ def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(ph
     expect(page.locator("[data-testid=state][data-state=refused]")).to_have_count(2)
     assert not Answer.objects.filter(assessment=assessment).exclude(value={}).exists()
     assert not AuditEntry.objects.filter(action="answer.saved").exists()
+
+
+def test_an_assessor_verifies_on_site_without_a_connection(phone, tmp_path):
+    from layak.evaluation import verification
+    from layak.evaluation.models import FieldPhoto, Score
+    from layak.evaluation.tests.test_verification import submit_all
+    from layak.testing import make_cycle
+
+    personas = make_personas()
+    ev = make_cycle(personas)
+    submit_all(personas, ev)
+    for kind, who in (
+        (Stage.Kind.PROVINCE, personas.jabar),
+        (Stage.Kind.MINISTRY, personas.ministry),
+    ):
+        move_stages(ev.cycle, kind)
+        verification.verify_agree_rest(actor=who, assessment=ev.bekasi, stage=kind)
+    move_stages(ev.cycle, Stage.Kind.FIELD)
+
+    page = phone
+    sign_in(page, personas["assessor"].email)
+    page.goto("/offline/")
+    expect(page.get_by_test_id("offline-app")).to_have_attribute("data-worker", "1", timeout=30_000)
+    expect(page.get_by_test_id("item")).to_have_count(4)
+    page.context.set_offline(True)
+    open_item(page, "T-1.1")
+    expect(page.get_by_test_id("points-before")).to_have_text(
+        "Nilai tingkat sebelumnya: 30 dari 30"
+    )
+    page.get_by_label("Ubah nilai").check()
+    page.get_by_label("Nilai verifikasi lapangan").fill("22,5")
+    page.get_by_label("Alasan perubahan").fill("Perda belum diundangkan")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    page.get_by_test_id("photo-input").set_input_files(str(photo_file(tmp_path)))
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 2")
+    shot(page, "field-390")
+    assert not Score.objects.filter(stage=Stage.Kind.FIELD).exists()
+
+    page.context.set_offline(False)
+    expect(waiting(page)).to_have_text("Tidak ada yang menunggu dikirim.", timeout=20_000)
+    stored = Score.objects.get(answer=ev.answers["T-1.1"], stage=Stage.Kind.FIELD)
+    assert (stored.points, stored.reason) == (D("22.5"), "Perda belum diundangkan")
+    assert FieldPhoto.objects.filter(answer=ev.answers["T-1.1"]).count() == 1
+    assert AuditEntry.objects.get(action="score.adjusted").made_at is not None
