@@ -26,7 +26,7 @@ from layak.frameworks.models import Indicator
 from layak.frameworks.spec import build_version
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
-from layak.testing import BEKASI, GUNUNG_MAS, move_stages, small_spec
+from layak.testing import BEKASI, GUNUNG_MAS, move_stages, small_spec, tiny_village_spec
 
 pytestmark = pytest.mark.django_db
 K = Stage.Kind
@@ -52,6 +52,7 @@ PINNED = {
     "verify final": 20,
     "scores": 34,
     "gaps": 25,
+    "verify district (village)": 20,
 }
 
 
@@ -207,10 +208,60 @@ def build_and_measure(client, personas, copies: int, code: str) -> dict[str, int
     return counts
 
 
+def build_village_and_measure(client, personas, copies: int) -> int:
+    """A village evaluation with ``copies`` times the two village questions, answered and
+    submitted by the kecamatan operator, verified by the district; its verification page."""
+    base = tiny_village_spec()
+    village_spec = dataclasses.replace(
+        base,
+        framework_code=f"desa-uji-{copies}",
+        scale_max=base.scale_max * copies,
+        bands=[
+            dataclasses.replace(b, min_score=b.min_score * copies, max_score=b.max_score * copies)
+            for b in base.bands
+        ],
+        questions=[
+            dataclasses.replace(q, code=f"{q.code}.{n}", order=n * 10 + i)
+            for n in range(copies)
+            for i, q in enumerate(base.questions)
+        ],
+    )
+    version = version_publish(actor=personas.ministry, version=build_version(village_spec))
+    cycle = actions.cycle_create(
+        actor=personas.ministry,
+        name=f"DEKELA {copies}",
+        instrument=version,
+        windows=windows_open_at(K.SELF_ASSESSMENT, level=4),
+    )
+    village = Region.objects.filter(parent__code="32.16.09").order_by("code").first()
+    (assessment,) = actions.cycle_add_districts(
+        actor=personas.bekasi_admin, cycle=cycle, regions=[village]
+    )
+    operator = personas["bekasi.kecamatan"]
+    for answer in Answer.objects.filter(assessment=assessment).select_related("question"):
+        option = str(answer.question.options.order_by("-points").first().pk)
+        answer = actions.answer_save(
+            actor=operator, answer=answer, value={"option": option}, note="", revision=0
+        )
+        actions.answer_submit(actor=operator, answer=answer)
+    actions.assessment_submit(actor=operator, assessment=assessment)
+    move_stages(cycle, K.DISTRICT)
+    admin = personas.bekasi_admin
+    first = Answer.objects.filter(assessment=assessment).order_by("question__order").first()
+    verification.verify_item(
+        actor=admin, answer=first, stage=K.DISTRICT, points=Decimal(0), reason="Belum berjalan"
+    )
+    verification.verify_agree_rest(actor=admin, assessment=assessment, stage=K.DISTRICT)
+    client.force_login(admin)
+    return count(client, f"/evaluation/assessments/{assessment.pk}/verify/district/?indicator=all")
+
+
 @pytest.fixture
 def measured(client, personas):
     small = build_and_measure(client, personas, 1, "uji")
     large = build_and_measure(client, personas, 10, "uji10")
+    small["verify district (village)"] = build_village_and_measure(client, personas, 1)
+    large["verify district (village)"] = build_village_and_measure(client, personas, 10)
     return SimpleNamespace(small=small, large=large)
 
 
