@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from layak.accounts.models import User
 from layak.audit.context import made_at as made_at_var
-from layak.audit.log import record
+from layak.audit.log import _jsonable, record
 from layak.evaluation import actions
 from layak.evaluation.forms import describe_value, value_from_post
 from layak.evaluation.models import Answer
@@ -136,18 +136,23 @@ class Place:
     accuracy: int | None = None
 
 
+def _place_fields(place: Place) -> dict[str, Any]:
+    return {
+        "taken_at": place.taken_at,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "accuracy": place.accuracy,
+    }
+
+
 def _record_place(actor: User, obj: Any, place: Place, answer: Answer) -> None:
+    """The audit entry of when and where a photo was taken, in words in audit panels."""
     record(
         actor=actor,
         action="photo.placed",
         obj=obj,
         region=answer.assessment.region,
-        after={
-            "taken_at": place.taken_at.isoformat(),
-            "latitude": str(place.latitude) if place.latitude is not None else None,
-            "longitude": str(place.longitude) if place.longitude is not None else None,
-            "accuracy": place.accuracy,
-        },
+        after={k: _jsonable(v) for k, v in _place_fields(place).items()},
     )
 
 
@@ -186,10 +191,7 @@ def send_photo(
                 answer=answer,
                 made_at=made_at,
                 evidence=evidence,
-                taken_at=place.taken_at,
-                latitude=place.latitude,
-                longitude=place.longitude,
-                accuracy=place.accuracy,
+                **_place_fields(place),
             )
             _record_place(actor, evidence, place, answer)
     except IntegrityError:
@@ -325,10 +327,7 @@ def send_field_photo(
                 answer=answer,
                 made_at=made_at,
                 field_photo=photo,
-                taken_at=place.taken_at,
-                latitude=place.latitude,
-                longitude=place.longitude,
-                accuracy=place.accuracy,
+                **_place_fields(place),
             )
             _record_place(actor, answer, place, answer)
     except IntegrityError:

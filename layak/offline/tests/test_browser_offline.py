@@ -111,7 +111,7 @@ def phone(browser, live_server):
     context.close()
 
 
-def photo_file(tmp_path) -> Path:
+def photo_file(tmp_path: Path) -> Path:
     path = tmp_path / "sekolah.jpg"
     data = io.BytesIO()
     Image.new("RGB", (640, 480), (40, 140, 90)).save(data, "JPEG")
