@@ -10,7 +10,7 @@ is stored once (``SentChange``).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -156,54 +156,88 @@ def _record_place(actor: User, obj: Any, place: Place, answer: Answer) -> None:
     )
 
 
-def send_photo(
+@dataclass(frozen=True)
+class Photo:
+    """A photo as it came from the phone."""
+
+    data: IO[bytes]
+    name: str
+    size: int
+    place: Place
+
+
+def _store_photo(
     *,
     actor: User,
     answer: Answer,
     client_id: str,
     made_at: datetime.datetime,
-    data: IO[bytes],
-    name: str,
-    size: int,
-    place: Place,
+    photo: Photo,
+    kind: str,
+    store: Callable[[], dict[str, Any]],
+    fresh: Callable[[Answer], dict[str, Any]],
 ) -> Outcome:
-    """A photo taken offline joins the region's evidence library and is attached to the answer
-    (the upload and attach rules of an online upload), with when and where it was taken."""
+    """Store a photo through ``store`` (the online rules; it returns what the photo became,
+    ``evidence`` or ``field_photo``), with its ``SentChange`` row and the audit entry of its
+    place, once however often the phone sends it."""
     if _already(actor, client_id) is not None:
-        return _sent_before(answer)
+        return Outcome("saved", _("Photo attached."), item=fresh(answer))
     try:
         with transaction.atomic(), made_on_phone(made_at):
-            evidence, _created = evidence_actions.evidence_upload(
-                actor=actor,
-                region=answer.assessment.region,
-                data=data,
-                name=name,
-                size=size,
-            )
-            before = Answer.objects.values_list("revision", flat=True).get(pk=answer.pk)
-            evidence_actions.evidence_attach(
-                actor=actor, answer=answer, evidence=evidence, requirement=None
-            )
+            stored = store()
             SentChange.objects.create(
                 user=actor,
                 client_id=client_id,
-                kind=SentChange.Kind.PHOTO,
+                kind=kind,
                 answer=answer,
                 made_at=made_at,
-                evidence=evidence,
-                **_place_fields(place),
+                evidence=stored.get("evidence"),
+                field_photo=stored.get("field_photo"),
+                **_place_fields(photo.place),
             )
-            _record_place(actor, evidence, place, answer)
+            _record_place(actor, stored.get("evidence") or answer, photo.place, answer)
     except IntegrityError:
-        return _sent_before(answer)
+        return Outcome("saved", _("Photo attached."), item=fresh(answer))
     except (evidence_actions.UploadRefused, actions.EvaluationError) as exc:
         return Outcome("refused", str(exc))
-    # The phone moves an answer still waiting for this item on from the revision before.
     return Outcome(
         "saved",
         _("Photo attached."),
-        item=_fresh_item(answer),
-        extra={"revision_before": before},
+        item=fresh(answer),
+        extra={k: v for k, v in stored.items() if k == "revision_before"},
+    )
+
+
+def send_photo(
+    *, actor: User, answer: Answer, client_id: str, made_at: datetime.datetime, photo: Photo
+) -> Outcome:
+    """A photo taken offline joins the region's evidence library and is attached to the answer
+    (the upload and attach rules of an online upload), with when and where it was taken."""
+
+    def store() -> dict[str, Any]:
+        evidence, _created = evidence_actions.evidence_upload(
+            actor=actor,
+            region=answer.assessment.region,
+            data=photo.data,
+            name=photo.name,
+            size=photo.size,
+        )
+        # The phone moves an answer still waiting for this item on from the revision before.
+        before = Answer.objects.values_list("revision", flat=True).get(pk=answer.pk)
+        evidence_actions.evidence_attach(
+            actor=actor, answer=answer, evidence=evidence, requirement=None
+        )
+        return {"evidence": evidence, "revision_before": before}
+
+    return _store_photo(
+        actor=actor,
+        answer=answer,
+        client_id=client_id,
+        made_at=made_at,
+        photo=photo,
+        kind=SentChange.Kind.PHOTO,
+        store=store,
+        fresh=_fresh_item,
     )
 
 
@@ -299,39 +333,25 @@ class _ScoreConflict(Exception):
 
 
 def send_field_photo(
-    *,
-    actor: User,
-    answer: Answer,
-    client_id: str,
-    made_at: datetime.datetime,
-    data: IO[bytes],
-    name: str,
-    size: int,
-    place: Place,
+    *, actor: User, answer: Answer, client_id: str, made_at: datetime.datetime, photo: Photo
 ) -> Outcome:
     """An assessor's photo from the site, through ``verification.field_photo_add``, with when
     and where it was taken."""
     from layak.evaluation import verification
 
-    if _already(actor, client_id) is not None:
-        return Outcome("saved", _("Photo attached."), item=_fresh_field_item(answer))
-    try:
-        with transaction.atomic(), made_on_phone(made_at):
-            photo = verification.field_photo_add(
-                actor=actor, answer=answer, data=data, name=name, size=size, note=""
-            )
-            SentChange.objects.create(
-                user=actor,
-                client_id=client_id,
-                kind=SentChange.Kind.FIELD_PHOTO,
-                answer=answer,
-                made_at=made_at,
-                field_photo=photo,
-                **_place_fields(place),
-            )
-            _record_place(actor, answer, place, answer)
-    except IntegrityError:
-        return Outcome("saved", _("Photo attached."), item=_fresh_field_item(answer))
-    except (evidence_actions.UploadRefused, actions.EvaluationError) as exc:
-        return Outcome("refused", str(exc))
-    return Outcome("saved", _("Photo attached."), item=_fresh_field_item(answer))
+    def store() -> dict[str, Any]:
+        added = verification.field_photo_add(
+            actor=actor, answer=answer, data=photo.data, name=photo.name, size=photo.size, note=""
+        )
+        return {"field_photo": added}
+
+    return _store_photo(
+        actor=actor,
+        answer=answer,
+        client_id=client_id,
+        made_at=made_at,
+        photo=photo,
+        kind=SentChange.Kind.FIELD_PHOTO,
+        store=store,
+        fresh=_fresh_field_item,
+    )

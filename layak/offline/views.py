@@ -167,14 +167,16 @@ def _photo(
         answer=answer,
         client_id=client_id,
         made_at=made_at,
-        data=upload,
-        name=upload.name or "foto.jpg",
-        size=upload.size or 0,
-        place=actions.Place(
-            taken_at=taken_at,
-            latitude=latitude if placed else None,
-            longitude=longitude if placed else None,
-            accuracy=int(accuracy) if placed and accuracy is not None else None,
+        photo=actions.Photo(
+            data=upload,
+            name=upload.name or "foto.jpg",
+            size=upload.size or 0,
+            place=actions.Place(
+                taken_at=taken_at,
+                latitude=latitude if placed else None,
+                longitude=longitude if placed else None,
+                accuracy=int(accuracy) if placed and accuracy is not None else None,
+            ),
         ),
     )
     return JsonResponse(outcome.as_json())
