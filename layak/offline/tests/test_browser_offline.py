@@ -333,6 +333,7 @@ def test_an_assessor_verifies_on_site_without_a_connection(phone, tmp_path):
     page.get_by_label("Nilai verifikasi lapangan").fill("22,5")
     page.get_by_label("Alasan perubahan").fill("Perda belum diundangkan")
     page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 1")
     page.get_by_test_id("photo-input").set_input_files(str(photo_file(tmp_path)))
     expect(waiting(page)).to_have_text("Menunggu dikirim: 2")
     shot(page, "field-390")

@@ -522,6 +522,9 @@
     var item = current === null ? null : itemById(current);
     view.hidden = !item;
     list.hidden = !!item;
+    var shown = view.querySelector("form.offline-form");
+    // What the person is typing is never redrawn away (a send finishing in the background).
+    if (item && shown && shown.dataset.item === String(item.id) && shown.dataset.dirty) return;
     view.textContent = "";
     if (!item) return;
     var index = items.indexOf(item);
@@ -532,7 +535,7 @@
     var note = el("textarea", { name: "note", id: "note-" + item.id, rows: "3" });
     note.value = mine ? pending.note : item.note;
     var problems = queue.filter(function (e) { return e.answer === item.id && e.status !== "waiting"; });
-    var form = el("form", { class: "offline-form", "data-testid": "item-form", "data-code": item.code }, [
+    var form = el("form", { class: "offline-form", "data-testid": "item-form", "data-code": item.code, "data-item": String(item.id) }, [
       el("p", { class: "muted", text: item.where + " · " + item.indicator }),
       el("h2", { text: item.code }),
       el("p", { class: "question", text: item.text }),
@@ -629,18 +632,27 @@
     if (!form) return;
     event.preventDefault();
     var item = itemById(current);
+    delete form.dataset.dirty;
     keepAnswer(item, form).then(reload).then(function () {
       flash(T.saved_on_phone);
       return sendAll();
     });
   });
 
+  root.addEventListener("input", function (event) {
+    var form = event.target.closest("form.offline-form");
+    if (form) form.dataset.dirty = "1";
+  });
+
   root.addEventListener("change", function (event) {
+    var edited = event.target.closest("form.offline-form");
+    if (edited && event.target.type !== "file") edited.dataset.dirty = "1";
     if (!event.target.matches("input[type=file][name=photo]")) return;
     var file = event.target.files && event.target.files[0];
     if (!file) return;
     var item = itemById(current);
     var form = event.target.closest("form");
+    delete form.dataset.dirty;
     // What was typed before the photo is kept too, so the redraw loses nothing.
     keepAnswer(item, form).then(function () { return keepPhoto(item, file); }).then(reload).then(function () {
       flash(T.saved_on_phone);
