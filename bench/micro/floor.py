@@ -16,9 +16,10 @@ The ratio cost ÷ floor says how much the page spends beyond what it must: servi
 running its queries and rendering its HTML. The target is at most ``TARGET``; a page over it
 gets a profile (``cProfile``: the application's functions by cumulative time, every function by
 its own time). Pages whose figures are cached (dashboards, public portal) are
-also measured *cold*: the first request after every configured cache was cleared
-(``caches[alias].clear()``); the other figures are warm (a request before them filled the
-cache). Each page's HTML size is recorded and flagged above ``HTML_LIMIT`` bytes.
+also measured *cold*: the cost (CPU and SQL replayed) of the first request after every
+configured cache was cleared (``caches[alias].clear()``); the other figures are warm (a request
+before them filled the cache). Each page's HTML size is recorded and flagged above
+``HTML_LIMIT`` bytes.
 
 Figures are medians of ``repeat`` requests after a first one that is not counted (it compiles
 templates, fills caches). Replayed statements run inside a transaction that is rolled back, so
@@ -51,6 +52,7 @@ HTML_LIMIT = 200_000
 # Pages whose figures come from a cache: measured cold as well as warm.
 CACHED = ("/dashboards/", "/public/")
 PROFILE_LINES = 20
+WRITES = ("INSERT", "UPDATE", "DELETE")
 INDICATOR_PAGE = "office /evaluation/assessments/[id]/indicators/[id]/"
 SAVE = "office POST /evaluation/answers/[id]/save/"
 ROOT = Path(__file__).resolve().parents[2]
@@ -274,21 +276,35 @@ def capture() -> Iterator[Captured]:
 
 def replay(queries: list[tuple[str, Any, bool]]) -> float:
     """Wall seconds to run the statements again on the same connection, fetching every row,
-    inside a transaction that is rolled back."""
+    inside a transaction that is rolled back. A write runs in a savepoint of its own (not
+    timed): one that the first run's effect refuses now (a cache entry written since, a
+    unique key taken) is rolled back to it, its time counted, and the replay goes on."""
     from django.db import connection, transaction
 
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
+    seconds = 0.0
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor
+        for sql, params, many in queries:
+            write = sql.lstrip()[:6].upper() in WRITES
+            if write:
+                raw.execute("SAVEPOINT bench_replay")
             started = time.perf_counter()
-            for sql, params, many in queries:
+            try:
                 if many:
                     raw.executemany(sql, params)
                 else:
                     raw.execute(sql, params)
                 if raw.description is not None:
                     raw.fetchall()
-            seconds = time.perf_counter() - started
+            except connection.Database.Error:
+                seconds += time.perf_counter() - started
+                if not write:
+                    raise
+                raw.execute("ROLLBACK TO SAVEPOINT bench_replay")
+                continue
+            seconds += time.perf_counter() - started
+            if write:
+                raw.execute("RELEASE SAVEPOINT bench_replay")
         transaction.set_rollback(True)
     return seconds
 
@@ -369,10 +385,14 @@ def measure(server: Server, page: Page, healthz: float, repeat: int) -> dict[str
     row: dict[str, Any] = {"page": page.name, "url": page.url}
     call = server.request(page)
     if page.cached:
+        # Cold: the first request after the caches were emptied, its SQL recorded as well (a
+        # statement wrapper and one flattened context: nothing measurable beside the page).
         clear_caches()
-        seconds, response = cpu(call)
+        with capture() as cold:
+            seconds, response = cpu(call)
         server.after(page, response)
-        row["cold_ms"] = seconds * 1000
+        row["cold_queries"] = len(cold.queries)
+        row["cold_ms"] = seconds * 1000 + replay(cold.queries) * 1000
     with capture() as got:
         response = call()
     server.after(page, response)
@@ -491,8 +511,9 @@ def markdown(result: dict[str, Any]) -> str:
         "load test's first person of each scenario; CPU milliseconds, medians of "
         "repeated requests. Cost = the page's CPU + its SQL replayed; floor = `/healthz` "
         f"({_f(result.get('healthz_ms'), 2)} ms) + rendering its template with the context "
-        "already built + the same SQL replayed. Cold = the first request after clearing the "
-        "cache (cached pages only). Method in bench/README.md.",
+        "already built + the same SQL replayed. Cold = the cost of the first request after "
+        "clearing the cache (cached pages only; its queries in brackets). Method in "
+        "bench/README.md.",
         "",
         "| page | queries | HTML KB | page ms | SQL ms | render ms | cost ms | floor ms | "
         "× floor | cold ms |",
@@ -511,10 +532,13 @@ def markdown(result: dict[str, Any]) -> str:
             continue
         ratio = r.get("ratio")
         flag = " ⚠" if ratio is not None and ratio > TARGET else ""
+        cold = _f(r.get("cold_ms"))
+        if "cold_queries" in r:
+            cold += f" ({r['cold_queries']})"
         lines.append(
             f"| {name} | {r['queries']} | {size_text} | {_f(r['page_ms'])} | {_f(r['sql_ms'])} "
             f"| {_f(r['render_ms'])} | {_f(r['cost_ms'])} | {_f(r['floor_ms'])} "
-            f"| {_f(ratio, 2)}{flag} | {_f(r.get('cold_ms'))} |"
+            f"| {_f(ratio, 2)}{flag} | {cold} |"
         )
     lines += [
         "",
