@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -306,7 +307,8 @@ def _stored(element_ids: set[int], region_ids: set[int], periods: set[str]) -> S
     if connection.vendor == "postgresql":
         # One array parameter rather than thousands of placeholders (a file of village values
         # names thousands of regions).
-        rows = rows.extra(where=["region_id = ANY(%s)"], params=[sorted(region_ids)])
+        ids = RawSQL("SELECT unnest(%s::bigint[])", [sorted(region_ids)])
+        rows = rows.filter(region_id__in=ids)
     else:
         rows = rows.filter(region_id__in=region_ids)
     return {(v.element_id, v.region_id, v.period, v.disaggregation): v for v in rows}
@@ -443,7 +445,8 @@ def _batch(
     region = data_import.region if data_import is not None else None
     if region is None:
         created = {v.region_id for v in creates}
-        districts = {district_of(e.region) for e in entries if e.region.id in created}
+        regions = {e.region.id: e.region for e in entries if e.region.id in created}
+        districts = {district_of(r) for r in regions.values()}
         if len(districts) == 1:
             region = Region.objects.filter(code=districts.pop()).first()
     batch = ValueBatch.objects.create(
@@ -640,7 +643,11 @@ def import_rows(
     # Each row's cells as text, read once (element, region, period, disaggregation,
     # organisation, dataset, source_date, comment; the value as it came).
     cells = [
-        [v.strip() if type(v) is str else _text_of(v) for v in map(row.get, _CELLS)] for row in rows
+        [
+            v.strip() if type(v) is str else "" if v is None else _text_of(v)
+            for v in map(row.get, _CELLS)
+        ]
+        for row in rows
     ]
     element_codes = {c[0] for c in cells}
     elements = {
