@@ -264,7 +264,8 @@ def gate_add(
 def stage_open_for(assessment: Assessment, kind: str, now: datetime.datetime | None = None) -> bool:
     """Whether the stage is open for this district: inside its window, or reopened for it."""
     now = now or timezone.now()
-    stage = Stage.objects.filter(cycle_id=assessment.cycle_id, kind=kind).first()
+    # One stage of a kind per cycle: no ordering (Stage's own would join the cycle to sort).
+    stage = Stage.objects.filter(cycle_id=assessment.cycle_id, kind=kind).order_by().first()
     if stage is None:
         return False
     if stage.is_open(now):

@@ -142,9 +142,13 @@ def _items(assessment: Assessment, stage: str) -> list[Item]:
         )
     )
     required: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for rid, qid, name in EvidenceRequirement.objects.filter(
-        question__version_id=assessment.cycle.instrument_id, required=True
-    ).values_list("pk", "question_id", "name"):
+    for rid, qid, name in (
+        EvidenceRequirement.objects.filter(
+            question__version_id=assessment.cycle.instrument_id, required=True
+        )
+        .order_by("order", "pk")  # within each question as before, without joining to sort
+        .values_list("pk", "question_id", "name")
+    ):
         required[qid].append((rid, name))
     covered: dict[int, set[int | None]] = defaultdict(set)
     from layak.evidence.models import EvidenceLink

@@ -187,10 +187,18 @@ def _aggregate(
 def _predicates(out: dict[int, Result], answers: Any, cycle_of: dict[int, int]) -> None:
     """Each result's predicate, with the gates of its cycle met or not by the points standing
     at its stage. Three queries for any number of assessments and cycles."""
-    cycles = Cycle.objects.filter(pk__in=set(cycle_of.values())).values_list("pk", "instrument_id")
+    cycles = (
+        Cycle.objects.filter(pk__in=set(cycle_of.values()))
+        .order_by()
+        .values_list("pk", "instrument_id")
+    )
     version_of = dict(cycles)
     bands: dict[int, list[PredicateBand]] = {}
-    for band in PredicateBand.objects.filter(version_id__in=set(version_of.values())):
+    # In rank order within each version (the band's own ordering would join the version and
+    # its framework to sort by them first).
+    for band in PredicateBand.objects.filter(version_id__in=set(version_of.values())).order_by(
+        "rank", "pk"
+    ):
         bands.setdefault(band.version_id, []).append(band)
     gates: dict[int, list[Gate]] = {}
     for gate in Gate.objects.filter(cycle_id__in=set(version_of)).select_related("max_band"):
@@ -306,8 +314,10 @@ def group_maxima(cycle: Cycle) -> list[tuple[Group, Decimal]]:
     """Each group's maximum: the sum of its indicators' maxima (two queries)."""
     maxima = indicator_maxima(cycle.instrument_id)
     by_group: dict[int, Decimal] = {}
-    for pk, group_id in Indicator.objects.filter(version_id=cycle.instrument_id).values_list(
-        "pk", "group_id"
+    for pk, group_id in (
+        Indicator.objects.filter(version_id=cycle.instrument_id)
+        .order_by()
+        .values_list("pk", "group_id")
     ):
         by_group[group_id] = by_group.get(group_id, ZERO) + maxima.get(pk, ZERO)
     groups = Group.objects.filter(version_id=cycle.instrument_id).order_by("order")

@@ -251,7 +251,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = authz.reaches(user, A.MANAGE, assessment.region)
     listing = _question_listing(request, visible, points, may_review=can_manage)
     can_submit = _may_submit(user, assessment)
-    stage = Stage.objects.filter(cycle=cycle, kind=Stage.Kind.SELF_ASSESSMENT).first()
+    stage = Stage.objects.filter(cycle=cycle, kind=Stage.Kind.SELF_ASSESSMENT).order_by().first()
     missing = actions.assessment_missing(assessment) if can_submit else []
     missing_by_office: list[tuple[str, int]] = []
     unassigned = 0

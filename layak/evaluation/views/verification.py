@@ -452,6 +452,7 @@ def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
     # the cycle's year.
     opening = (
         Stage.objects.filter(cycle=assessment.cycle, kind=K.SELF_ASSESSMENT)
+        .order_by()
         .values_list("opens_at", flat=True)
         .first()
     )
