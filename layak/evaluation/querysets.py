@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -46,14 +46,14 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
 # one sorts on its own columns, in the same order within a question as before.
 
 
-def options_prefetch(lookup: str = "options") -> Prefetch:
+def options_prefetch(lookup: str = "options") -> Prefetch[Any, Any, Any]:
     """A question's options in their order (``lookup`` leads to the questions' options)."""
     from layak.frameworks.models import Option
 
     return Prefetch(lookup, queryset=Option.objects.order_by("order", "pk"))
 
 
-def scoring_prefetch(prefix: str = "") -> list[Prefetch]:
+def scoring_prefetch(prefix: str = "") -> list[Prefetch[Any, Any, Any]]:
     """What an answer's points are computed from besides the answer: its question's options and
     score bands (``prefix`` leads to the questions)."""
     from layak.frameworks.models import ScoreBand
@@ -64,7 +64,7 @@ def scoring_prefetch(prefix: str = "") -> list[Prefetch]:
     ]
 
 
-def question_prefetch(lookup: str = "question") -> Prefetch:
+def question_prefetch(lookup: str = "question") -> Prefetch[Any, Any, Any]:
     """The answers' questions with their options, score bands and evidence requirements: four
     queries, none joined."""
     from layak.frameworks.models import EvidenceRequirement, Question

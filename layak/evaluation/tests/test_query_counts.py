@@ -22,7 +22,7 @@ from layak.evaluation.demo import windows_open_at
 from layak.evaluation.models import Answer, Stage
 from layak.evidence.actions import evidence_attach, evidence_upload
 from layak.frameworks.actions import version_publish
-from layak.frameworks.models import Indicator
+from layak.frameworks.models import EvidenceRequirement, Indicator
 from layak.frameworks.spec import build_version
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
@@ -143,7 +143,10 @@ def build_and_measure(client, personas, copies: int, code: str) -> dict[str, int
             actions.answer_save(
                 actor=dinkes, answer=answer, value=_value(answer), note="Data 2025", revision=0
             )
-        for requirement in [*answer.question.evidence_requirements.all()] or [None]:
+        requirements: list[EvidenceRequirement | None] = list(
+            answer.question.evidence_requirements.all()
+        )
+        for requirement in requirements or [None]:
             evidence_attach(
                 actor=dinkes,
                 answer=Answer.objects.get(pk=answer.pk),
@@ -233,7 +236,7 @@ def build_village_and_measure(client, personas, copies: int) -> int:
         instrument=version,
         windows=windows_open_at(K.SELF_ASSESSMENT, level=4),
     )
-    village = Region.objects.filter(parent__code="32.16.09").order_by("code").first()
+    village = Region.objects.filter(parent__code="32.16.09").order_by("code")[0]
     (assessment,) = actions.cycle_add_districts(
         actor=personas.bekasi_admin, cycle=cycle, regions=[village]
     )

@@ -150,7 +150,7 @@ def _verify_context(
         rows.append((answer, by_stage, mine, state))
     if not indicator and not status:
         indicator = _first_waiting(rows, per_indicator)
-    items = []
+    items: list[dict[str, Any]] = []
     for answer, by_stage, mine, state in rows:
         if status and status != state:
             continue
