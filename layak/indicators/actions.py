@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
-from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -300,17 +299,11 @@ StoredValues = dict[tuple[int, int, str, str], DataValue]
 
 
 def _stored(element_ids: set[int], region_ids: set[int], periods: set[str]) -> StoredValues:
-    """The stored values of these elements, regions and periods, in one query."""
-    rows: QuerySet[DataValue] = DataValue.objects.filter(
-        element_id__in=element_ids, period__in=periods
-    )
-    if connection.vendor == "postgresql":
-        # One array parameter rather than thousands of placeholders (a file of village values
-        # names thousands of regions).
-        ids = RawSQL("SELECT unnest(%s::bigint[])", [sorted(region_ids)])
-        rows = rows.filter(region_id__in=ids)
-    else:
-        rows = rows.filter(region_id__in=region_ids)
+    """The stored values of these elements, regions and periods, in one query (unsorted: the
+    model's ordering would join elements and regions only to sort)."""
+    rows = DataValue.objects.filter(
+        element_id__in=element_ids, region_id__in=region_ids, period__in=periods
+    ).order_by()
     return {(v.element_id, v.region_id, v.period, v.disaggregation): v for v in rows}
 
 
