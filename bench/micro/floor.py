@@ -153,7 +153,7 @@ def client_for(email: str | None) -> Any:
     return client
 
 
-class Server:
+class InProcess:
     """Serves the pages in this process; for a save, keeps the answer's revision current."""
 
     def __init__(self) -> None:
@@ -371,12 +371,12 @@ def _site_packages() -> set[str]:
 def healthz_cpu(repeat: int) -> float:
     """Median CPU seconds of an anonymous ``/healthz``."""
     page = Page("/healthz", "/healthz")
-    call = Server().request(page)
+    call = InProcess().request(page)
     call()
     return statistics.median(cpu(call)[0] for _ in range(max(repeat, 5)))
 
 
-def measure(server: Server, page: Page, healthz: float, repeat: int) -> dict[str, Any]:
+def measure(server: InProcess, page: Page, healthz: float, repeat: int) -> dict[str, Any]:
     """One page, after a first pass over every page (templates compiled, caches filled): cold
     (cached pages), then the capture, then ``repeat`` timed requests, the render and the
     replay; the cost, the floor and their ratio."""
@@ -460,7 +460,7 @@ def page_floor(
     if not found:
         raise RuntimeError("no page of the load test's plan found in this database")
     static_ready()
-    server = Server()
+    server = InProcess()
     for page in found:  # a first pass compiles every template and imports every view
         server.after(page, server.request(page)())
     healthz = healthz_cpu(repeat * 4)

@@ -29,7 +29,7 @@ def the_floor_renders_the_page_itself() -> None:
     """The captured template and context give the page's own HTML back, and its SQL replays
     on the connection."""
     found = {p.name: p for p in floor.pages()}
-    server = floor.Server()
+    server = floor.InProcess()
     for name in ("district /evaluation/assessments/[id]/", "national /dashboards/national/"):
         call = server.request(found[name])
         call()
