@@ -24,7 +24,7 @@ from django.utils import timezone
 from layak.dashboards import cache
 from layak.dashboards.figures import _province
 from layak.dashboards.tests.helpers import build, build_plan
-from layak.evaluation.models import Answer, Assessment, Stage
+from layak.evaluation.models import Assessment, Stage
 from layak.frameworks.models import Option
 from layak.indicators.actions import target_set
 from layak.indicators.definitions import ensure_definitions
@@ -331,4 +331,3 @@ def test_clearing_the_cache_makes_the_next_request_cold(client, personas):
     assert_cached(client, DISTRICT)
     cache.clear()
     assert figure_queries(client, DISTRICT) != []
-    assert Answer.objects.exists()
