@@ -370,6 +370,7 @@ def _write(
     audited once; each change to a stored value is audited with its before and after."""
     creates: list[bulk.NewValue] = []
     changes: list[bulk.Change] = []
+    starts = checks.periods
     for entry in entries:
         current = stored.get(entry.key)
         if entry.value is None:
@@ -384,7 +385,9 @@ def _write(
             result.removed += 1
             continue
         if current is None:
-            start = checks.period(entry.element, entry.period)
+            start = starts.get((entry.element.period_type, entry.period)) or checks.period(
+                entry.element, entry.period
+            )
             assert not isinstance(start, str)  # checked before
             creates.append(
                 bulk.NewValue(
@@ -674,11 +677,15 @@ def import_rows(
         number = row.get(ROW) or position
         element_code, region_code, period, dis_text, office_name, dataset, source_text, note = cell
         raw = row.get("value")
-        if not (element_code and region_code and period and _text(row, "value")):
+        if isinstance(raw, str):
+            raw = raw.strip()
+        if not (
+            element_code and region_code and period and (raw if type(raw) is str else _text_of(raw))
+        ):
             problems.extend(
                 Problem(number, name, _("This column is required."))
                 for name, text in zip(
-                    REQUIRED, (element_code, region_code, period, _text(row, "value")), strict=True
+                    REQUIRED, (element_code, region_code, period, _text_of(raw)), strict=True
                 )
                 if not text
             )
@@ -712,8 +719,6 @@ def import_rows(
         except dis.DisaggregationError as exc:
             problems.append(Problem(number, "disaggregation", str(exc)))
             continue
-        if isinstance(raw, str):
-            raw = raw.strip()
         try:
             value = parse_value(raw, language=language)
         except IndicatorDataError as exc:

@@ -126,3 +126,24 @@ def test_the_database_refuses_a_value_without_its_references(personas, defs):
         cursor.execute(f"DELETE FROM {ValueBatch._meta.db_table} WHERE id = %s", [value.batch_id])
     value.refresh_from_db()
     assert value.value == D(1000) and value.batch is not None
+
+
+def test_the_value_page_costs_the_same_queries_however_long_its_history(client, personas, defs):
+    from django.test.utils import CaptureQueriesContext
+
+    admin = personas.bekasi_admin
+    client.force_login(admin)
+    put(admin, "births", "32.16", "2024", 1000)
+    value = DataValue.objects.get()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/data/values/{value.pk}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    put(personas.bekasi_dinkes, "births", "32.16", "2024", 1100, organisation=office())
+    queries()  # the first request fills the process's caches
+    short = queries()
+    for amount in (1200, 1300, 1400):
+        put(admin, "births", "32.16", "2024", amount, organisation=office())
+    assert queries() == short
