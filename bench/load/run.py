@@ -172,15 +172,20 @@ def first_requests(
     server: Server, plan: dict[str, Any], scenarios: list[str], repeat: int = WARM_REPEAT
 ) -> dict[str, Any]:
     """For each cached page (one person, its first address), one request at a time: the first
-    after the server's caches were cleared (cold), then ``repeat`` more (warm, median)."""
+    after the server's caches were cleared (cold), then ``repeat`` more (warm, median). A page
+    that cannot be measured (sign-in refused, caches not cleared) gets its error instead."""
     env = Environment(user_classes=[], host=server.url)
     rows: dict[str, Any] = {}
     for scenario in scenarios:
         for email, name, url in cached_pages(plan, scenario):
             if name in rows:
                 continue
-            client = _session(server.url, env, email)
-            how = server.clear_cache()
+            try:
+                client = _session(server.url, env, email)
+                how = server.clear_cache()
+            except (RuntimeError, subprocess.SubprocessError, OSError, ValueError) as exc:
+                rows[name] = {"scenario": scenario, "error": repr(exc)[:300]}
+                continue
             cold, status = _timed_get(client, url, name)
             warm = [_timed_get(client, url, name) for _ in range(repeat)]
             rows[name] = {
@@ -388,6 +393,9 @@ def cold_markdown(cold: dict[str, Any]) -> list[str]:
         "|---|---:|---:|---|---|",
     ]
     for page, r in cold.items():
+        if "error" in r:
+            lines.append(f"| `{page}` | — | — | — | not measured: {r['error']} |")
+            continue
         status = ", ".join(str(s) for s in r["status"])
         lines.append(
             f"| `{page}` | {r['cold_ms']:.0f} | {r['warm_ms']:.0f} | {status} | {r['cache']} |"
