@@ -71,7 +71,6 @@ def _rows(header: list[str | None], lines: Any) -> list[dict[str, Any]]:
     """The rows with values, each knowing its line in the file (``actions.ROW``); blank lines
     are skipped, as the workbooks do, so a blank line between rows refuses nothing."""
     rows: list[dict[str, Any]] = []
-    named = [(i, name) for i, name in enumerate(header) if name]
     for number, line in enumerate(lines, start=2):
         cells = list(line)
         first = cells[0] if cells else None
@@ -79,8 +78,9 @@ def _rows(header: list[str | None], lines: Any) -> list[dict[str, Any]]:
             str(c).strip() for c in cells if c is not None
         ):
             continue
-        width = len(cells)
-        row = {name: cells[i] for i, name in named if i < width}
+        # Cells past the header's columns are left out, as are columns it does not name.
+        row: dict[Any, Any] = dict(zip(header, cells, strict=False))
+        row.pop(None, None)
         row[actions.ROW] = number
         rows.append(row)
         if len(rows) > actions.MAX_ROWS + 1:
