@@ -152,9 +152,11 @@ else:
     if env_bool("DB_SERVER_SIDE_BINDING", False):
         # Parameters travel apart from the SQL, so psycopg prepares a statement once a
         # connection has run it DB_PREPARE_THRESHOLD times and PostgreSQL can keep its plan for
-        # the connection's life (DB_CONN_MAX_AGE). Turn off behind a pooler in transaction mode
-        # that does not track prepared statements (pgbouncer before 1.21, or without
-        # max_prepared_statements).
+        # the connection's life (DB_CONN_MAX_AGE). Off by default: PostgreSQL refuses a GROUP BY
+        # of an expression holding a parameter (the gap analysis, layak/evaluation/gaps.py), as
+        # $1 in the select list and $2 in GROUP BY are not the same expression to it. Never
+        # behind a pooler in transaction mode that does not track prepared statements
+        # (pgbouncer before 1.21, or without max_prepared_statements).
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {
                 "server_side_binding": True,
