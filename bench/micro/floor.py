@@ -460,6 +460,7 @@ def page_floor(
     if not found:
         raise RuntimeError("no page of the load test's plan found in this database")
     static_ready()
+    load_start = os.getloadavg()[0]
     server = InProcess()
     for page in found:  # a first pass compiles every template and imports every view
         server.after(page, server.request(page)())
@@ -493,6 +494,7 @@ def page_floor(
         "note": note,
         "pages": rows,
         "healthz_ms": round(healthz * 1000, 3),
+        "load_average": [round(load_start, 2), round(os.getloadavg()[0], 2)],
     }
 
 
@@ -501,6 +503,13 @@ def page_floor(
 
 def _f(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _load_text(result: dict[str, Any]) -> str:
+    if not result.get("load_average"):
+        return ""
+    start, end = result["load_average"]
+    return f" Machine load average (1 min) {start} at the start, {end} at the end."
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -516,7 +525,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"({_f(result.get('healthz_ms'), 2)} ms) + rendering its template with the context "
         "already built + the same SQL replayed. Cold = the cost of the first request after "
         "clearing the cache (cached pages only; its queries in brackets). Method in "
-        "bench/README.md.",
+        "bench/README.md." + _load_text(result),
         "",
         "| page | queries | HTML KB | page ms | SQL ms | render ms | cost ms | floor ms | "
         "× floor | cold ms |",
