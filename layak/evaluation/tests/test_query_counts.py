@@ -3,7 +3,8 @@
 Each page is measured on two assessments built through the same actions people use: one of a
 four-question instrument and one of a forty-question instrument (the same kinds of question, ten
 times over), both answered in full with evidence, accepted, submitted and verified at every
-stage. The counts must be equal, and no higher than the ones pinned here."""
+stage; the district's verification page of a village evaluation likewise for two or twenty
+questions. The counts must be equal, and no higher than the ones pinned here."""
 
 from __future__ import annotations
 
