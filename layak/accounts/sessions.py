@@ -19,7 +19,7 @@ class SessionStore(DatabaseSessionStore):
     expire_date: datetime | None = None
 
     def _get_session_from_db(self) -> Any:
-        stored = super()._get_session_from_db()
+        stored = super()._get_session_from_db()  # type: ignore[misc]  # not in the stubs
         self.expire_date = stored.expire_date if stored is not None else None
         return stored
 
