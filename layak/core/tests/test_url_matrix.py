@@ -389,6 +389,7 @@ CASE_APPS = [
     "organisations",
     "discussions",
     "notifications",
+    "offline",
 ]
 APP_CASES = [importlib.import_module(f"layak.{app}.tests.url_cases") for app in CASE_APPS]
 for _module in APP_CASES:
