@@ -7,10 +7,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from layak.dashboards import cache
 from layak.dashboards.tests.helpers import build, build_plan
 from layak.dashboards.tests.test_views import DISTRICT, NATIONAL, PROVINCE, grow
 from layak.evaluation.tests.test_query_counts import page_queries
