@@ -32,7 +32,7 @@ from layak.frameworks.spec import (
 )
 from layak.offline.models import SentChange
 from layak.regions.models import Region
-from layak.testing import make_personas, move_stages, sign_in
+from layak.testing import make_personas, move_stages, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -300,6 +300,24 @@ def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(ph
     expect(page.locator("[data-testid=state][data-state=refused]")).to_have_count(2)
     assert not Answer.objects.filter(assessment=assessment).exclude(value={}).exists()
     assert not AuditEntry.objects.filter(action="answer.saved").exists()
+
+    # Signing out removes what the phone kept, after saying that changes are waiting.
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
+    sign_out(page)
+    assert asked and "dihapus dari ponsel ini" in asked[0]
+    kept = page.evaluate(
+        """async () => ({
+          databases: (await indexedDB.databases()).map(d => d.name),
+          caches: await caches.keys(),
+        })"""
+    )
+    assert kept == {"databases": [], "caches": []}
 
 
 def test_an_assessor_verifies_on_site_without_a_connection(phone, tmp_path):
