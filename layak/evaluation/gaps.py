@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, F, Q, Value
+from django.db.models import DecimalField, F, Value
 from django.db.models.functions import Coalesce
 
 from layak.evaluation.models import Answer, Assessment, Assignment, Gate, Stage
@@ -135,7 +135,6 @@ def _items(assessment: Assessment, stage: str) -> list[Item]:
                 Value(ZERO),
                 output_field=DecimalField(),
             ),
-            documents=Count("evidence_links", filter=Q(evidence_links__is_active=True)),
         )
         .order_by(
             "question__indicator__group__order", "question__indicator__order", "question__order"
@@ -151,12 +150,16 @@ def _items(assessment: Assessment, stage: str) -> list[Item]:
     ):
         required[qid].append((rid, name))
     covered: dict[int, set[int | None]] = defaultdict(set)
+    documents: dict[int, int] = defaultdict(int)  # active links per answer, counted here
+    # rather than by a GROUP BY over the answers, whose parameters a server-side bound
+    # statement could not match between its select list and its grouping
     from layak.evidence.models import EvidenceLink
 
     for answer_id, requirement_id in EvidenceLink.objects.filter(
         answer__assessment=assessment, is_active=True
     ).values_list("answer_id", "requirement_id"):
         covered[answer_id].add(requirement_id)
+        documents[answer_id] += 1
     items = []
     for answer in answers:
         q = answer.question
@@ -169,7 +172,7 @@ def _items(assessment: Assessment, stage: str) -> list[Item]:
             if (None in have and len(reqs) == 1)
             else [name for rid, name in reqs if rid not in have]
         )
-        evidence_only = q.kind == "evidence" and answer.documents == 0
+        evidence_only = q.kind == "evidence" and not documents[answer.pk]
         items.append(
             Item(
                 answer=answer,
@@ -178,7 +181,7 @@ def _items(assessment: Assessment, stage: str) -> list[Item]:
                 gain=max(ZERO, q.max_points - points),
                 effort=EFFORT_EVIDENCE if evidence_only else EFFORT_ANSWER,
                 missing_evidence=missing,
-                answered=_given(answer.value) or answer.documents > 0,
+                answered=_given(answer.value) or documents[answer.pk] > 0,
             )
         )
     return items
