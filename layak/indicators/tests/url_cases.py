@@ -35,6 +35,12 @@ def data_import(p: Personas) -> dict[str, object]:
     return {"pk": DataImport.objects.get(name="matrix.csv").pk}
 
 
+def stored_value(p: Personas) -> dict[str, object]:
+    from layak.indicators.models import DataValue
+
+    return {"pk": DataValue.objects.get(element__code="births", region__code="32.16").pk}
+
+
 CASES: dict[str, Case] = {
     "indicators:indicators": Case(data={"region": "32.16", "year": "2024"}, only=VIEW),
     "indicators:elements": Case(),
@@ -60,6 +66,7 @@ CASES: dict[str, Case] = {
     "indicators:rule_edit": Case(
         kwargs=definition("ValidationRule", left__code="births_facility"), only=DEFINE
     ),
+    "indicators:value": Case(kwargs=stored_value, only=VIEW),
     "indicators:category_create": Case(only=DEFINE),
     "indicators:category_edit": Case(kwargs=definition("Category", code="sex"), only=DEFINE),
 }
@@ -82,3 +89,8 @@ def setup(personas: Personas) -> None:
         mode="all",
     )
     importfile.run(imp, actor=personas.bekasi_admin, apply=False)
+    # A value stored in Bekasi, for its history page.
+    from layak.indicators import actions
+
+    rows = [{"element": "births", "region": "32.16", "period": "2023", "value": "60100"}]
+    actions.import_rows(actor=personas.bekasi_admin, rows=rows, mode="all", dry_run=False)
