@@ -81,6 +81,8 @@ def app(request: HttpRequest) -> HttpResponse:
                 "worker": reverse("offline:worker"),
                 "scope": reverse("offline:app"),
                 "photoMax": settings.EVIDENCE_MAX_BYTES,
+                "timeZone": timezone.get_current_timezone_name(),
+                "zoneName": timezone.localtime().tzname() or "",
                 "strings": catalogue(),
             },
         },

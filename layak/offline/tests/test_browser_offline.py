@@ -102,6 +102,8 @@ def phone(browser, live_server):
         base_url=live_server.url,
         locale="id-ID",
         viewport={"width": 390, "height": 844},
+        # A phone set to another zone than the district's: times still read in WIB.
+        timezone_id="Asia/Jayapura",
         geolocation=PLACE,
         permissions=["geolocation"],
     )
@@ -171,6 +173,8 @@ def test_a_village_operator_answers_offline_reloads_and_sends(phone, tmp_path):
     photo = page.get_by_test_id("photo")
     expect(photo.locator("img")).to_have_attribute("src", re.compile(r"^data:image/jpeg"))
     expect(photo).to_contain_text("di lintang -6,261500, bujur 107,152000")
+    hours = {f"{timezone.localtime() - datetime.timedelta(minutes=m):%H}" for m in (0, 2)}
+    expect(photo).to_contain_text(re.compile("(" + "|".join(hours) + r")\.\d\d WIB"))
     shot(page, "item-390")
 
     # Closing and opening the page without a connection: the work is still there.

@@ -11,6 +11,15 @@
   if (!root || !configNode) return;
   var config = JSON.parse(configNode.textContent);
   var T = config.strings;
+
+  // A moment as the pages show it: in the district's time zone, named ("6 Des 2026, 18.25 WIB"),
+  // whatever zone the phone is set to.
+  function formatWhen(iso) {
+    var text = new Date(iso).toLocaleString(document.documentElement.lang || undefined, {
+      dateStyle: "medium", timeStyle: "short", timeZone: config.timeZone
+    });
+    return config.zoneName ? text + " " + config.zoneName : text;
+  }
   var DB_NAME = "layak-offline";
   var csrf = null;
   var sending = false;
@@ -425,7 +434,7 @@
     var message = lastMessage;
     if (!message && !loaded) message = T.never_loaded;
     if (!message && loaded) {
-      message = t("loaded_at", { when: new Date(loaded).toLocaleString(document.documentElement.lang || undefined, { dateStyle: "medium", timeStyle: "short" }) });
+      message = t("loaded_at", { when: formatWhen(loaded) });
     }
     root.querySelector("[data-testid=sync-message]").textContent = message;
   }
@@ -561,7 +570,7 @@
       item.evidence.length ? el("p", { class: "muted", text: T.evidence + ": " + item.evidence.join(", ") }) : null,
       el("div", { class: "thumbs" }, photosOf(item.id).map(function (p) {
         var lang = document.documentElement.lang || undefined;
-        var when = new Date(p.taken_at).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+        var when = formatWhen(p.taken_at);
         var degrees = function (v) { return Number(v).toLocaleString(lang, { minimumFractionDigits: 6, maximumFractionDigits: 6 }); };
         var caption = t("photo_taken", { when: when }) + (p.place ? " " + t("photo_place", { lat: degrees(p.place.latitude), lon: degrees(p.place.longitude) }) : "");
         return el("figure", { "data-testid": "photo", "data-state": p.status }, [
