@@ -149,14 +149,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if env_bool("DB_SERVER_SIDE_BINDING", False):
+    if env_bool("DB_SERVER_SIDE_BINDING", True):
         # Parameters travel apart from the SQL, so psycopg prepares a statement once a
-        # connection has run it DB_PREPARE_THRESHOLD times and PostgreSQL can keep its plan for
-        # the connection's life (DB_CONN_MAX_AGE). Off by default: PostgreSQL refuses a GROUP BY
-        # of an expression holding a parameter (the gap analysis, layak/evaluation/gaps.py), as
-        # $1 in the select list and $2 in GROUP BY are not the same expression to it. Never
+        # connection has run it DB_PREPARE_THRESHOLD times and PostgreSQL keeps its plan for the
+        # connection's life (DB_CONN_MAX_AGE) instead of planning it on every run. Turn it off
         # behind a pooler in transaction mode that does not track prepared statements
-        # (pgbouncer before 1.21, or without max_prepared_statements).
+        # (pgbouncer before 1.21, or without max_prepared_statements): a prepared statement
+        # lives in one server connection. PostgreSQL refuses a GROUP BY of an expression
+        # holding a parameter with it ($1 in the select list and $2 in GROUP BY differ), so
+        # such expressions stay out of grouped queries.
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {
                 "server_side_binding": True,

@@ -172,3 +172,24 @@ def test_whether_a_person_has_an_authenticator_is_asked_once_until_it_changes(
         assert all(twofactor.has_two_factor(admin) for _ in range(5))
     two_factor_reset(actor=personas.ministry, user=personas.bekasi_admin)
     assert not twofactor.has_two_factor(admin)
+
+
+def settings_with(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]:
+    """The settings module as it reads ``env`` (run apart from the loaded settings)."""
+    import runpy
+
+    import layak.settings
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(layak.settings.__file__)
+
+
+def test_postgresql_prepares_statements_unless_turned_off(monkeypatch):
+    postgres = "postgres://layak@db.internal/layak"
+    options = settings_with(monkeypatch, DATABASE_URL=postgres)["DATABASES"]["default"]["OPTIONS"]
+    assert options == {"server_side_binding": True, "prepare_threshold": 5}
+    off = settings_with(monkeypatch, DATABASE_URL=postgres, DB_SERVER_SIDE_BINDING="0")
+    assert "server_side_binding" not in off["DATABASES"]["default"].get("OPTIONS", {})
+    sqlite = settings_with(monkeypatch, DATABASE_URL="sqlite:///var/x.sqlite3")
+    assert "server_side_binding" not in sqlite["DATABASES"]["default"]["OPTIONS"]
