@@ -151,6 +151,24 @@ def test_a_village_operator_answers_offline_reloads_and_sends(phone, tmp_path):
     expect(page.get_by_test_id("offline-link")).to_have_text("Kerja tanpa sambungan")
     take_along(page)
 
+    # How to add Layak to the home screen; the button shows where the browser offers installing.
+    install = page.get_by_test_id("install")
+    install.get_by_text("Tambahkan Layak ke layar utama").click()
+    expect(install).to_contain_text("“Tambahkan ke Layar utama” atau “Instal aplikasi”")
+    expect(install).to_contain_text("ketuk Bagikan, lalu “Tambahkan ke Layar Utama”")
+    button = page.get_by_role("button", name="Pasang di ponsel")
+    expect(button).to_be_hidden()
+    page.evaluate(
+        """() => {
+          const offer = new Event("beforeinstallprompt", { cancelable: true });
+          offer.prompt = () => { window.installAsked = true; return Promise.resolve(); };
+          window.dispatchEvent(offer);
+        }"""
+    )
+    button.click()
+    assert page.evaluate("window.installAsked === true")
+    expect(button).to_be_hidden()
+
     page.context.set_offline(True)
     expect(page.get_by_test_id("net-state")).to_have_text(
         "Tidak ada sinyal: pekerjaan Anda disimpan di ponsel ini."
@@ -197,6 +215,14 @@ def test_a_village_operator_answers_offline_reloads_and_sends(phone, tmp_path):
     expect(page.get_by_test_id("sync-message")).to_have_text("Semua sudah terkirim.")
     expect(page.get_by_test_id("photo")).to_have_count(0)
     expect(page.get_by_text("Data dukung yang sudah dilampirkan")).to_contain_text("foto-D-1.3-")
+
+    # Without a signal, keeping an unchanged item says so, and nothing claims all was sent.
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.get_by_test_id("item-message")).to_have_text("Tidak ada perubahan pada butir ini.")
+    expect(page.get_by_test_id("sync-message")).not_to_contain_text("terkirim")
+    expect(waiting(page)).to_have_text("Tidak ada yang menunggu dikirim.")
+    page.context.set_offline(False)
 
     answers = {
         a.question.code: a
@@ -255,13 +281,16 @@ def test_a_change_made_online_meanwhile_is_a_conflict_with_both_values(phone):
         "Ada dan berjalan — catatan: SK Forum Anak Desa 2026"
     )
     expect(conflict.get_by_test_id("theirs")).to_have_text("Belum ada — catatan: Belum dibentuk")
-    expect(waiting(page)).to_have_text("Menunggu dikirim: 1")
+    expect(waiting(page)).to_have_text("Tidak ada yang menunggu dikirim.")
+    expect(page.get_by_test_id("needs-action")).to_have_text("Perlu tindakan Anda: 1")
     shot(page, "conflict-390")
     answer.refresh_from_db()
     assert answer.value == {"option": other}  # nothing of the phone's was stored over theirs
 
     # Having seen both, the operator sends theirs again on top of it.
     conflict.get_by_role("button", name="Kirim lagi jawaban saya").click()
+    expect(page.get_by_test_id("sync-message")).to_have_text("Semua sudah terkirim.")
+    expect(page.get_by_test_id("needs-action")).to_be_hidden()
     expect(waiting(page)).to_have_text("Tidak ada yang menunggu dikirim.")
     answer.refresh_from_db()
     chosen = str(answer.question.options.get(label="Ada dan berjalan").pk)
@@ -270,7 +299,7 @@ def test_a_change_made_online_meanwhile_is_a_conflict_with_both_values(phone):
     assert [e.made_at is not None for e in saved] == [False, True]
 
 
-def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(phone):
+def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(phone, tmp_path):
     personas = make_personas()
     cycle, assessment, operator = start(personas)
     page = phone
@@ -284,34 +313,88 @@ def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(ph
     page.get_by_label("Anak berakta kelahiran (%)").fill("60")
     page.get_by_role("button", name="Simpan di ponsel").click()
     expect(waiting(page)).to_have_text("Menunggu dikirim: 2")
+    page.get_by_test_id("photo-input").set_input_files(str(photo_file(tmp_path)))
+    expect(waiting(page)).to_have_text("Menunggu dikirim: 3")
 
     # The self-assessment closes while the phone has no signal.
     move_stages(cycle, Stage.Kind.DISTRICT)
     page.context.set_offline(False)
     refused = page.get_by_test_id("refused")
-    expect(refused).to_have_text(
-        re.compile("Ditolak: Tahap evaluasi mandiri sudah ditutup untuk kabupaten/kota ini."),
-        timeout=20_000,
+    expect(refused).to_have_count(2, timeout=20_000)
+    closed = re.compile(
+        r"Ditolak: Tahap evaluasi mandiri sudah ditutup untuk .+ \((Desa|Kelurahan)\)\."
     )
-    expect(waiting(page)).to_have_text("Menunggu dikirim: 2")
+    # Each box says what it is about: the answer, or the photo with its thumbnail.
+    about_answer = page.locator("[data-testid=refused][data-kind=answer]")
+    about_photo = page.locator("[data-testid=refused][data-kind=photo]")
+    expect(about_answer).to_contain_text(re.compile("^Jawaban: "))
+    expect(about_answer).to_contain_text(closed)
+    expect(about_photo).to_contain_text(re.compile("^Foto: "))
+    expect(about_photo.locator("img")).to_have_attribute("src", re.compile(r"^data:image/jpeg"))
+    for box in (about_answer, about_photo):
+        expect(box.get_by_role("button", name="Kirim lagi")).to_be_visible()
+        expect(box.get_by_role("button", name="Hapus dari ponsel ini")).to_be_visible()
+    # Refusals are not counted as waiting: they are counted apart, as needing the person.
+    expect(waiting(page)).to_have_text("Tidak ada yang menunggu dikirim.")
+    expect(page.get_by_test_id("needs-action")).to_have_text("Perlu tindakan Anda: 3")
+    expect(page.get_by_test_id("send-now")).to_be_disabled()
+    shot(page, "refused-item-390")
     page.get_by_test_id("back").click()
     expect(page.locator("[data-testid=state][data-state=refused]")).to_have_count(2)
+    # What needs the person comes first in the list, under its own heading.
+    first = page.locator("[data-testid=item-list] > *")
+    expect(first.nth(0)).to_have_text("Perlu tindakan Anda")
+    expect(first.nth(1)).to_have_attribute("data-code", "D-1.1")
+    expect(first.nth(2)).to_have_attribute("data-code", "D-1.2")
     shot(page, "refused-390")
 
     # Kept on the phone, for the person to see, after a reload too.
     page.reload()
-    expect(waiting(page)).to_have_text("Menunggu dikirim: 2")
+    expect(page.get_by_test_id("needs-action")).to_have_text("Perlu tindakan Anda: 3")
     expect(page.locator("[data-testid=state][data-state=refused]")).to_have_count(2)
     assert not Answer.objects.filter(assessment=assessment).exclude(value={}).exists()
     assert not AuditEntry.objects.filter(action="answer.saved").exists()
 
-    # Signing out removes what the phone kept, after saying that changes are waiting.
+    # Signing out without a signal says it needs a connection, and the work stays.
     asked = []
 
     def answer(dialog):
         asked.append(dialog.message)
         dialog.accept()
 
+    page.context.set_offline(True)
+    page.once("dialog", answer)
+    page.locator(".user-menu button").click()
+    expect(page.get_by_test_id("needs-action")).to_have_text("Perlu tindakan Anda: 3")
+    assert asked == [
+        "Keluar memerlukan sambungan. Pekerjaan Anda tetap tersimpan di ponsel ini; "
+        "keluarlah setelah ada sinyal."
+    ]
+    assert page.url.endswith("/offline/")
+    page.context.set_offline(False)
+
+    # The ministry reopens the self-assessment: the answer and the photo can go after all.
+    actions.stage_reopen(
+        actor=personas.ministry,
+        assessment=assessment,
+        kind=Stage.Kind.SELF_ASSESSMENT,
+        reason="Sinyal di desa terputus",
+        until=timezone.now() + datetime.timedelta(days=2),
+    )
+    open_item(page, "D-1.2")
+    about_answer.get_by_role("button", name="Kirim lagi").click()
+    expect(about_answer).to_have_count(0)
+    about_photo.get_by_role("button", name="Kirim lagi").click()
+    expect(about_photo).to_have_count(0)
+    expect(page.get_by_text("Data dukung yang sudah dilampirkan")).to_contain_text("foto-D-1.2-")
+    expect(page.get_by_test_id("photo")).to_have_count(0)
+    expect(page.get_by_test_id("needs-action")).to_have_text("Perlu tindakan Anda: 1")
+    stored = Answer.objects.get(assessment=assessment, question__code="D-1.2")
+    assert stored.value == {"number": "60"}
+    assert EvidenceLink.objects.filter(answer=stored, is_active=True).count() == 1
+
+    # Signing out removes what the phone kept, after saying that changes are waiting.
+    asked.clear()
     page.once("dialog", answer)
     sign_out(page)
     assert asked and "dihapus dari ponsel ini" in asked[0]

@@ -1,6 +1,7 @@
 // On every page of a person who works from a phone: installs the service worker of the offline
 // page (so Layak can be installed as an app), and on sign-out removes what the offline page
-// kept on this device, asking first when changes are still waiting to be sent.
+// kept on this device, asking first when changes are still waiting to be sent (and saying,
+// without a signal, that signing out needs a connection).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -45,6 +46,12 @@
     var form = event.target;
     if (!form.matches("form[data-offline-signout]") || form.dataset.cleared) return;
     event.preventDefault();
+    // Signing out needs the server: without a signal the person is told so, and nothing of
+    // the work on the phone is touched.
+    if (!navigator.onLine) {
+      window.alert(form.dataset.offlineSignoutNoSignal);
+      return;
+    }
     waitingCount().then(function (n) {
       if (n && !window.confirm(form.dataset.offlineSignout)) return;
       return forget().then(function () {

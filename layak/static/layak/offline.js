@@ -234,7 +234,7 @@
     delete fields.note;
     var entry = pendingAnswer(item.id);
     if (!entry && JSON.stringify(fields) === JSON.stringify(comparable(item)) && note === item.note) {
-      return Promise.resolve(); // nothing changed
+      return Promise.resolve(false); // nothing changed
     }
     entry = entry || (item.mode === "field"
       ? { kind: "score", answer: item.id, seen: item.seen }
@@ -248,7 +248,7 @@
     entry.shown = describe(item, fields);
     entry.status = "waiting";
     entry.message = "";
-    return putEntry(entry);
+    return putEntry(entry).then(function () { return true; });
   }
 
   function thumbnail(blob) {
@@ -399,7 +399,7 @@
       if (!entry) return;
       return sendOne(entry).then(next);
     }).then(function () {
-      lastMessage = queue.length ? "" : t("sent_all");
+      lastMessage = queue.length || !navigator.onLine ? "" : t("sent_all");
     }).catch(function (error) {
       lastMessage = error && error.message === "signed_out" ? t("signed_out") : t("send_failed");
     }).then(function () {
@@ -424,10 +424,15 @@
   function renderBar() {
     root.querySelector("[data-testid=net-state]").textContent = navigator.onLine ? T.online : T.offline;
     root.classList.toggle("is-offline", !navigator.onLine);
-    var count = queue.length;
+    // Only what really waits is counted as waiting; conflicts and refusals wait for the person.
+    var count = queue.filter(function (e) { return e.status === "waiting"; }).length;
     var waiting = root.querySelector("[data-testid=waiting]");
     waiting.textContent = count ? t("waiting", { n: count }) : T.nothing_waiting;
     waiting.dataset.count = String(count);
+    var problems = queue.length - count;
+    var action = root.querySelector("[data-testid=needs-action]");
+    action.textContent = problems ? t("needs_action", { n: problems }) : "";
+    action.hidden = !problems;
     var button = root.querySelector("[data-testid=send-now]");
     button.disabled = !navigator.onLine || sending || !queue.some(function (e) { return e.status === "waiting"; });
     var loaded = root.dataset.loadedAt;
@@ -445,23 +450,38 @@
     if (!items.length) {
       list.appendChild(el("p", { class: "muted", text: root.dataset.loadedAt ? T.no_items : "" }));
     }
+    // Items needing the person (a conflict, a refusal) come first, under their own heading,
+    // so on a phone they are found without scrolling through every item.
+    var urgent = items.filter(function (item) {
+      var state = stateOf(item.id);
+      return state === "refused" || state === "conflict";
+    });
+    if (urgent.length) {
+      list.appendChild(el("h2", { "data-testid": "needs-action-heading", text: T.needs_action_heading }));
+      urgent.forEach(function (item) { list.appendChild(entryButton(item)); });
+    }
     var where = null;
     items.forEach(function (item) {
+      if (urgent.indexOf(item) !== -1) return;
       if (item.where !== where) {
         where = item.where;
         list.appendChild(el("h2", { text: where }));
       }
-      var state = stateOf(item.id);
-      list.appendChild(el("button", {
-        type: "button", class: "offline-entry" + (state ? " state-" + state : ""),
-        "data-testid": "item", "data-code": item.code, "data-open": String(item.id)
-      }, [
-        el("span", { class: "code", text: item.code }),
-        el("span", { class: "text", text: item.text }),
-        el("span", { class: "answer", text: (pendingAnswer(item.id) || {}).shown || item.shown }),
-        state ? el("span", { class: "badge", "data-testid": "state", "data-state": state, text: T["state_" + state] }) : null
-      ]));
+      list.appendChild(entryButton(item));
     });
+  }
+
+  function entryButton(item) {
+    var state = stateOf(item.id);
+    return el("button", {
+      type: "button", class: "offline-entry" + (state ? " state-" + state : ""),
+      "data-testid": "item", "data-code": item.code, "data-open": String(item.id)
+    }, [
+      el("span", { class: "code", text: item.code }),
+      el("span", { class: "text", text: item.text }),
+      el("span", { class: "answer", text: (pendingAnswer(item.id) || {}).shown || item.shown }),
+      state ? el("span", { class: "badge", "data-testid": "state", "data-state": state, text: T["state_" + state] }) : null
+    ]);
   }
 
   function field(item, fields) {
@@ -551,8 +571,14 @@
       item.help ? el("p", { class: "muted", text: item.help }) : null,
       item.return_reason ? el("p", { class: "errors", text: item.return_reason }) : null
     ].concat(problems.map(function (e) {
-      var box = el("div", { class: "errors", role: "alert", "data-testid": e.status }, [
-        el("p", { text: (e.status === "refused" ? T.refused + " " : "") + e.message })
+      // Each box says what it is about: the answer, or a photo (with its thumbnail).
+      var isPhoto = e.kind === "photo" || e.kind === "field_photo";
+      var box = el("div", { class: "errors", role: "alert", "data-testid": e.status, "data-kind": isPhoto ? "photo" : "answer" }, [
+        isPhoto && e.thumb ? el("img", { src: e.thumb, alt: T.photo_label, width: "80", class: "problem-thumb" }) : null,
+        el("p", {}, [
+          el("strong", { text: (isPhoto ? T.photo_label : T.answer_label) + " " }),
+          document.createTextNode((e.status === "refused" ? T.refused + " " : "") + e.message)
+        ])
       ]);
       if (e.status === "conflict") {
         box.appendChild(el("p", {}, [document.createTextNode(T.conflict_mine + " "), el("strong", { "data-testid": "mine", text: e.mine || e.shown })]));
@@ -560,6 +586,8 @@
         box.appendChild(el("button", { type: "button", "data-resend": String(e.seq), text: T.send_mine }));
         box.appendChild(el("button", { type: "button", class: "secondary", "data-drop": String(e.seq), text: T.take_theirs }));
       } else {
+        // Refused (a stage closed, say): kept, to send again once the window reopens.
+        box.appendChild(el("button", { type: "button", "data-retry": String(e.seq), text: T.retry }));
         box.appendChild(el("button", { type: "button", class: "secondary", "data-drop": String(e.seq), "data-confirm": "1", text: T.remove }));
       }
       return box;
@@ -627,6 +655,15 @@
       putEntry(entry).then(reload).then(sendAll);
       return;
     }
+    var retry = event.target.closest("[data-retry]");
+    if (retry) {
+      var refused = queue.filter(function (e) { return e.seq === Number(retry.dataset.retry); })[0];
+      refused.client_id = uuid();
+      refused.status = "waiting";
+      refused.message = "";
+      putEntry(refused).then(reload).then(sendAll);
+      return;
+    }
     var drop = event.target.closest("[data-drop]");
     if (drop) {
       if (drop.dataset.confirm && !window.confirm(T.remove_confirm)) return;
@@ -642,9 +679,12 @@
     event.preventDefault();
     var item = itemById(current);
     delete form.dataset.dirty;
-    keepAnswer(item, form).then(reload).then(function () {
-      flash(T.saved_on_phone);
-      return sendAll();
+    keepAnswer(item, form).then(function (changed) {
+      return reload().then(function () {
+        if (!changed) { flash(T.no_change); return; }
+        flash(T.saved_on_phone);
+        return sendAll();
+      });
     });
   });
 
@@ -669,8 +709,36 @@
     });
   });
 
+  // ---- installing the app ----------------------------------------------------------------
+
+  // Where the browser offers installing (beforeinstallprompt), a button asks it; once the page
+  // runs as an installed app (display-mode standalone) the guidance goes.
+  var install = document.querySelector("[data-testid=install]");
+  var installButton = document.querySelector("[data-testid=install-button]");
+  var offer = null;
+  function installed() {
+    return (window.matchMedia && window.matchMedia("(display-mode: standalone)").matches) || navigator.standalone === true;
+  }
+  if (install && installed()) install.hidden = true;
+  window.addEventListener("beforeinstallprompt", function (event) {
+    event.preventDefault();
+    offer = event;
+    if (installButton && !installed()) installButton.hidden = false;
+  });
+  if (installButton) {
+    installButton.addEventListener("click", function () {
+      if (!offer) return;
+      var asked = offer;
+      offer = null;
+      installButton.hidden = true;
+      asked.prompt();
+    });
+  }
+  window.addEventListener("appinstalled", function () { if (install) install.hidden = true; });
+
   window.addEventListener("online", function () { render(); sendAll(); });
-  window.addEventListener("offline", render);
+  // Without a signal nothing is claimed as sent: an earlier "everything has been sent" goes.
+  window.addEventListener("offline", function () { lastMessage = ""; render(); });
 
   // ---- start -----------------------------------------------------------------------------
 
