@@ -412,6 +412,14 @@ def _with_question_of(locked: Answer, given: Answer) -> Answer:
     return locked
 
 
+def _self_assessment_closed(region: Region) -> EvaluationError:
+    """The refusal names the region and its kind: a village is not told about its district."""
+    return EvaluationError(
+        _("The self-assessment stage is closed for %(name)s (%(kind)s).")
+        % {"name": region.name, "kind": region.get_kind_display()}
+    )
+
+
 def _check_open(answer: Answer) -> None:
     if answer.assessment.determined_at is not None:
         raise EvaluationError(_("The final determination has been made; scores are fixed."))
@@ -425,7 +433,7 @@ def _check_open(answer: Answer) -> None:
             _("The self-assessment has been submitted; it can no longer be changed.")
         )
     if not stage_open_for(answer.assessment, Stage.Kind.SELF_ASSESSMENT):
-        raise EvaluationError(_("The self-assessment stage is closed for this district."))
+        raise _self_assessment_closed(answer.assessment.region)
 
 
 def _check_may_edit(actor: User, answer: Answer) -> None:
@@ -474,14 +482,15 @@ def answer_save(
     answer = _with_question_of(_lock(answer), answer)
     _check_open(answer)
     _check_may_edit(actor, answer)
-    if answer.revision != revision:
-        raise AnswerConflict(answer)
     if answer.question.computed:
         raise EvaluationError(
             _("This answer is computed by Layak from the records it comes from; it is not typed.")
         )
+    # An answer submitted meanwhile is refused as such, not shown as someone's newer draft.
     if answer.status not in (S.DRAFT, S.RETURNED):
         raise EvaluationError(locked_message())
+    if answer.revision != revision:
+        raise AnswerConflict(answer)
     from layak.evaluation.forms import ValueInvalid, validate_value
 
     try:
@@ -743,7 +752,7 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
     if assessment.status == Assessment.Status.SUBMITTED:
         raise EvaluationError(_("The self-assessment has already been submitted."))
     if not stage_open_for(assessment, Stage.Kind.SELF_ASSESSMENT):
-        raise EvaluationError(_("The self-assessment stage is closed for this district."))
+        raise _self_assessment_closed(assessment.region)
     missing = assessment_missing(assessment)
     if missing:
         raise EvaluationError(

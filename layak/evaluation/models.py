@@ -12,6 +12,8 @@ totals of a whole cycle come from one aggregate query per stage.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -256,6 +258,14 @@ class Assignment(models.Model):
         return f"{self.answer} → {self.organisation}"
 
 
+def made_on_phone() -> datetime.datetime | None:
+    """When the change being stored was made on a phone without a connection (None for a
+    change made online): the audit layer's context, set while a phone's changes are stored."""
+    from layak.audit.context import made_at
+
+    return made_at.get()
+
+
 class AnswerRevision(models.Model):
     """Every saved change of an answer: who, when, and the value before and after."""
 
@@ -282,6 +292,11 @@ class AnswerRevision(models.Model):
     status = models.CharField(max_length=16, choices=workflow.Status.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    # A change made on a phone without a connection: when it was made there (``at`` is when it
+    # arrived).
+    made_at = models.DateTimeField(
+        _("made on the device"), null=True, blank=True, default=made_on_phone
+    )
 
     class Meta:
         ordering = ["answer", "-revision", "-pk"]

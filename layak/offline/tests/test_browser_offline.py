@@ -165,6 +165,7 @@ def test_a_village_operator_answers_offline_reloads_and_sends(phone, tmp_path):
           window.dispatchEvent(offer);
         }"""
     )
+    page.get_by_text("Tambahkan Layak ke layar utama").click()  # folded away again
     button.click()
     assert page.evaluate("window.installAsked === true")
     expect(button).to_be_hidden()
@@ -450,3 +451,24 @@ def test_an_assessor_verifies_on_site_without_a_connection(phone, tmp_path):
     assert (stored.points, stored.reason) == (D("22.5"), "Perda belum diundangkan")
     assert FieldPhoto.objects.filter(answer=ev.answers["T-1.1"]).count() == 1
     assert AuditEntry.objects.get(action="score.adjusted").made_at is not None
+
+
+def test_the_installed_app_shows_no_install_guidance(phone):
+    personas = make_personas()
+    _cycle, _assessment, operator = start(personas)
+    page = phone
+    sign_in(page, operator.email)
+    page.goto("/offline/")
+    expect(page.get_by_test_id("install")).to_be_visible()
+    # Opened from the home screen, the page runs as an installed app (display-mode standalone).
+    page.add_init_script(
+        """(() => {
+          const plain = window.matchMedia.bind(window);
+          window.matchMedia = (query) => query === "(display-mode: standalone)"
+            ? { matches: true, media: query, addEventListener() {}, removeEventListener() {} }
+            : plain(query);
+        })()"""
+    )
+    page.goto("/offline/")
+    expect(page.get_by_test_id("offline-app")).to_have_attribute("data-ready", "1")
+    expect(page.get_by_test_id("install")).to_be_hidden()

@@ -118,7 +118,10 @@ def test_a_stage_closed_meanwhile_refuses_the_late_answer(client, village):
     response = send(client, answer, made_at=made, option=option(answer, "Ada dan berjalan"))
     body = response.json()
     assert body["status"] == "refused"
-    assert body["message"] == "Tahap evaluasi mandiri sudah ditutup untuk kabupaten/kota ini."
+    region = village.own.region
+    assert body["message"] == (
+        f"Tahap evaluasi mandiri sudah ditutup untuk {region.name} ({region.get_kind_display()})."
+    )
     answer.refresh_from_db()
     assert answer.value == {}
     assert not SentChange.objects.exists()
