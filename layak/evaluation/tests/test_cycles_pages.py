@@ -273,3 +273,21 @@ def test_the_api_lists_a_district_cycle_only_within_its_reach(client, personas):
         token = token_create(actor=person, name="uji", days=30)[1]
         listed = client.get("/api/v1/cycles", HTTP_AUTHORIZATION=f"Bearer {token}").json()
         assert (cycle.pk in {c["id"] for c in listed}) is sees
+
+
+def test_a_district_closing_its_own_window_early_is_told_how_to_let_the_late_ones_submit(
+    client, personas
+):
+    client.force_login(personas.bekasi_admin)
+    cycle = start_kelana(client)
+    client.post(f"/evaluation/cycles/{cycle.pk}/districts/", {"codes": "32.16"})
+    today = timezone.localdate()
+    data = windows([K.SELF_ASSESSMENT, K.DISTRICT])
+    data[f"{K.SELF_ASSESSMENT}_opens"] = (today - datetime.timedelta(days=10)).isoformat()
+    data[f"{K.SELF_ASSESSMENT}_closes"] = (today - datetime.timedelta(days=1)).isoformat()
+    response = client.post(f"/evaluation/cycles/{cycle.pk}/windows/", data, follow=True)
+    page = text_of(response)
+    assert "belum mengajukan" in page
+    # The district has no reopen form of its own: it is sent to the windows it can change.
+    assert "lewat “Ubah jadwal tahap”" in page
+    assert "dari halaman penilaiannya" not in page

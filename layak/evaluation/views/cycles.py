@@ -308,14 +308,21 @@ def cycle_windows(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The stage windows have been saved."))
             waiting = _not_submitted_after_self(cycle)
             if waiting:
-                messages.warning(
-                    request,
+                # The ministry reopens one region from its assessment page; a district that
+                # runs its own kecamatan or village cycle moves the window here.
+                warning = (
                     _(
                         "The self-assessment is closed, but these have not submitted: "
                         "%(names)s. Reopen it for them from their assessment page."
                     )
-                    % {"names": ", ".join(waiting)},
+                    if _national(request) or owner is None
+                    else _(
+                        "The self-assessment is closed, but these have not submitted: "
+                        "%(names)s. To let them submit, set a later closing day for the "
+                        "self-assessment with “Change the stage windows”."
+                    )
                 )
+                messages.warning(request, warning % {"names": ", ".join(waiting)})
             return redirect("evaluation:cycle", pk=cycle.pk)
     return render(request, "evaluation/cycle_form.html", {"form": form, "cycle": cycle})
 
