@@ -273,6 +273,18 @@ def stage_open_for(assessment: Assessment, kind: str, now: datetime.datetime | N
     return StageReopening.objects.filter(assessment=assessment, stage=stage, until__gt=now).exists()
 
 
+def stage_closes_for(assessment: Assessment, stage: Stage) -> datetime.datetime:
+    """When ``stage`` closes for this district: the cycle's closing, or the later moment the
+    ministry reopened it until for this district (the deadline its pages show). One query."""
+    reopened = (
+        StageReopening.objects.filter(assessment=assessment, stage=stage)
+        .order_by("-until")
+        .values_list("until", flat=True)
+        .first()
+    )
+    return max(stage.closes_at, reopened) if reopened else stage.closes_at
+
+
 @transaction.atomic
 def stage_reopen(
     *, actor: User, assessment: Assessment, kind: str, reason: str, until: datetime.datetime

@@ -34,3 +34,25 @@ def test_a_reopened_self_assessment_shows_its_new_deadline(personas):
     # Gunung Mas, not reopened, keeps the cycle's deadline.
     rows = work.to_answer_by_assessment(personas["gunungmas.dinkes"])
     assert [r["deadline"] for r in rows] == [closes]
+
+
+def test_the_assessment_page_shows_the_deadline_that_holds_for_the_district(client, personas):
+    from layak.evaluation.templatetags.evaluation import deadline
+
+    evaluation = make_cycle(personas, open_self=False)
+    closes = Stage.objects.get(cycle=evaluation.cycle, kind=Stage.Kind.SELF_ASSESSMENT).closes_at
+    until = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    until += datetime.timedelta(days=30)
+    actions.stage_reopen(
+        actor=personas.ministry,
+        assessment=evaluation.bekasi,
+        kind=Stage.Kind.SELF_ASSESSMENT,
+        reason="Perpanjangan: pergantian operator",
+        until=until,
+    )
+    stage = Stage.objects.get(cycle=evaluation.cycle, kind=Stage.Kind.SELF_ASSESSMENT)
+    assert actions.stage_closes_for(evaluation.bekasi, stage) == until
+    client.force_login(personas.bekasi_admin)
+    page = client.get(f"/evaluation/assessments/{evaluation.bekasi.pk}/").content.decode()
+    assert f"batas waktu {deadline(until)}" in page
+    assert f"batas waktu {deadline(closes)}" not in page

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
+from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -252,6 +253,12 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _question_listing(request, visible, points, may_review=can_manage)
     can_submit = _may_submit(user, assessment)
     stage = Stage.objects.filter(cycle=cycle, kind=Stage.Kind.SELF_ASSESSMENT).order_by().first()
+    stage_closes = actions.stage_closes_for(assessment, stage) if stage else None
+    # Open in the cycle's window or reopened for this district (as ``stage_open_for``), from
+    # the stage read above: one query for the deadline and whether it is open.
+    stage_open = stage is not None and (
+        stage.is_open() or (stage.closes_at < stage_closes and now() < stage_closes)  # type: ignore[operator]
+    )
     missing = actions.assessment_missing(assessment) if can_submit else []
     missing_by_office: list[tuple[str, int]] = []
     unassigned = 0
@@ -292,7 +299,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
             "is_national": authz.reaches(user, A.MANAGE, None),
             "stage": stage,
-            "stage_open": actions.stage_open_for(assessment, Stage.Kind.SELF_ASSESSMENT),
+            "stage_open": stage_open,
+            "stage_closes": stage_closes,
             "missing": missing[:MISSING_SHOWN],
             "missing_count": len(missing),
             "missing_by_office": missing_by_office,
