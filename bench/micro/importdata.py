@@ -212,9 +212,14 @@ def copy_reference(path: Path, actor_id: int) -> tuple[float, int]:
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     elements = dict(DataElement.objects.values_list("code", "id"))
-    regions = dict(
-        Region.objects.filter(code__in={r["region"] for r in rows}).values_list("code", "id")
-    )
+    # Every region's id by code, read in one pass: the file's codes (villages included) can
+    # outnumber the parameters one statement may carry.
+    wanted = {r["region"] for r in rows}
+    regions = {
+        code: pk
+        for code, pk in Region.objects.values_list("code", "id").iterator(chunk_size=20_000)
+        if code in wanted
+    }
     batch = ValueBatch.objects.order_by("-pk").values_list("pk", flat=True).first()
     now = timezone.now().isoformat()
     tail = f"\tt\t{actor_id}\t{now}\t{actor_id}\t{now}\t{batch or NULL}\n"
