@@ -283,7 +283,7 @@ def test_a_change_made_online_meanwhile_is_a_conflict_with_both_values(phone):
     )
     expect(conflict.get_by_test_id("theirs")).to_have_text("Belum ada — catatan: Belum dibentuk")
     expect(waiting(page)).to_have_text("Tidak ada yang menunggu dikirim.")
-    expect(page.get_by_test_id("needs-action")).to_have_text("Perlu tindakan Anda: 1")
+    expect(page.get_by_test_id("needs-action")).to_have_text("Menunggu tindakan Anda: 1")
     shot(page, "conflict-390")
     answer.refresh_from_db()
     assert answer.value == {"option": other}  # nothing of the phone's was stored over theirs
@@ -337,21 +337,21 @@ def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(ph
         expect(box.get_by_role("button", name="Hapus dari ponsel ini")).to_be_visible()
     # Refusals are not counted as waiting: they are counted apart, as needing the person.
     expect(waiting(page)).to_have_text("Tidak ada yang menunggu dikirim.")
-    expect(page.get_by_test_id("needs-action")).to_have_text("Perlu tindakan Anda: 3")
+    expect(page.get_by_test_id("needs-action")).to_have_text("Menunggu tindakan Anda: 3")
     expect(page.get_by_test_id("send-now")).to_be_disabled()
     shot(page, "refused-item-390")
     page.get_by_test_id("back").click()
     expect(page.locator("[data-testid=state][data-state=refused]")).to_have_count(2)
     # What needs the person comes first in the list, under its own heading.
     first = page.locator("[data-testid=item-list] > *")
-    expect(first.nth(0)).to_have_text("Perlu tindakan Anda")
+    expect(first.nth(0)).to_have_text("Menunggu tindakan Anda")
     expect(first.nth(1)).to_have_attribute("data-code", "D-1.1")
     expect(first.nth(2)).to_have_attribute("data-code", "D-1.2")
     shot(page, "refused-390")
 
     # Kept on the phone, for the person to see, after a reload too.
     page.reload()
-    expect(page.get_by_test_id("needs-action")).to_have_text("Perlu tindakan Anda: 3")
+    expect(page.get_by_test_id("needs-action")).to_have_text("Menunggu tindakan Anda: 3")
     expect(page.locator("[data-testid=state][data-state=refused]")).to_have_count(2)
     assert not Answer.objects.filter(assessment=assessment).exclude(value={}).exists()
     assert not AuditEntry.objects.filter(action="answer.saved").exists()
@@ -366,7 +366,7 @@ def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(ph
     page.context.set_offline(True)
     page.once("dialog", answer)
     page.locator(".user-menu button").click()
-    expect(page.get_by_test_id("needs-action")).to_have_text("Perlu tindakan Anda: 3")
+    expect(page.get_by_test_id("needs-action")).to_have_text("Menunggu tindakan Anda: 3")
     assert asked == [
         "Keluar memerlukan sambungan. Pekerjaan Anda tetap tersimpan di ponsel ini; "
         "keluarlah setelah ada sinyal."
@@ -389,7 +389,7 @@ def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(ph
     expect(about_photo).to_have_count(0)
     expect(page.get_by_text("Data dukung yang sudah dilampirkan")).to_contain_text("foto-D-1.2-")
     expect(page.get_by_test_id("photo")).to_have_count(0)
-    expect(page.get_by_test_id("needs-action")).to_have_text("Perlu tindakan Anda: 1")
+    expect(page.get_by_test_id("needs-action")).to_have_text("Menunggu tindakan Anda: 1")
     stored = Answer.objects.get(assessment=assessment, question__code="D-1.2")
     assert stored.value == {"number": "60"}
     assert EvidenceLink.objects.filter(answer=stored, is_active=True).count() == 1
