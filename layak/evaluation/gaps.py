@@ -14,7 +14,7 @@ more than the indicator), and the cheapest path never counts the same indicator'
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -191,7 +191,18 @@ def _given(value: Any) -> bool:
     return isinstance(value, dict) and any(v not in (None, "", [], {}) for v in value.values())
 
 
-def _gaps(assessment: Assessment, stage: str) -> tuple[dict[int, IndicatorGap], list[Item]]:
+# Per indicator its gap, and every item: computed once a request, given to both
+# ``gap_analysis`` and ``cheapest_path``.
+Analysis = tuple[dict[int, IndicatorGap], list[Item]]
+
+
+def analyse(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) -> Analysis:
+    """The gaps and items of ``assessment`` at ``stage``, for a page that shows both the gap
+    analysis and the cheapest path."""
+    return _gaps(assessment, stage)
+
+
+def _gaps(assessment: Assessment, stage: str) -> Analysis:
     """Per indicator its gap; each item's gain cut to what its indicator can still take."""
     items = _items(assessment, stage)
     maxima = indicator_maxima(assessment.cycle.instrument_id)
@@ -228,10 +239,12 @@ def _gaps(assessment: Assessment, stage: str) -> tuple[dict[int, IndicatorGap], 
 
 
 def gap_analysis(
-    assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT
+    assessment: Assessment,
+    stage: str = Stage.Kind.SELF_ASSESSMENT,
+    analysis: Analysis | None = None,
 ) -> list[IndicatorGap]:
-    """The indicators' gaps in the instrument's order."""
-    return list(_gaps(assessment, stage)[0].values())
+    """The indicators' gaps in the instrument's order (from ``analysis`` when given)."""
+    return list((analysis or _gaps(assessment, stage))[0].values())
 
 
 def by_group(found: list[IndicatorGap]) -> list[GroupGap]:
@@ -243,9 +256,15 @@ def by_group(found: list[IndicatorGap]) -> list[GroupGap]:
     return list(groups.values())
 
 
-def cheapest_path(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) -> Path:
+def cheapest_path(
+    assessment: Assessment,
+    stage: str = Stage.Kind.SELF_ASSESSMENT,
+    analysis: Analysis | None = None,
+) -> Path:
     """Items ordered by effort (a missing document first) then by points to gain, taken until
-    the next band's minimum is reached; a gate that caps below that band must be met too."""
+    the next band's minimum is reached; a gate that caps below that band must be met too.
+    ``analysis`` (of the same assessment and stage) is not changed: the path counts each
+    item's gain against its indicator's room on copies of the items."""
     result = result_for(assessment, stage)
     bands = list(
         PredicateBand.objects.filter(version_id=assessment.cycle.instrument_id).order_by("rank")
@@ -253,7 +272,8 @@ def cheapest_path(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMEN
     current = result.predicate.band
     rank = current.rank if current is not None else -1
     target = next((b for b in bands if b.rank > rank), None)
-    found, all_items = _gaps(assessment, stage)
+    found, analysed = analysis or _gaps(assessment, stage)
+    all_items = [replace(i) for i in analysed]
     items = [i for i in all_items if i.gain > 0]
     if target is None:
         return Path(result.total, current, None, ZERO, [], True, [])

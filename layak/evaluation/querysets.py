@@ -64,18 +64,21 @@ def scoring_prefetch(prefix: str = "") -> list[Prefetch[Any, Any, Any]]:
     ]
 
 
+def requirements_prefetch(lookup: str = "evidence_requirements") -> Prefetch[Any, Any, Any]:
+    """A question's evidence requirements in their order."""
+    from layak.frameworks.models import EvidenceRequirement
+
+    return Prefetch(lookup, queryset=EvidenceRequirement.objects.order_by("order", "pk"))
+
+
 def question_prefetch(lookup: str = "question") -> Prefetch[Any, Any, Any]:
     """The answers' questions with their options, score bands and evidence requirements: four
     queries, none joined."""
-    from layak.frameworks.models import EvidenceRequirement, Question
+    from layak.frameworks.models import Question
 
     return Prefetch(
         lookup,
         queryset=Question.objects.order_by().prefetch_related(
-            *scoring_prefetch(),
-            Prefetch(
-                "evidence_requirements",
-                queryset=EvidenceRequirement.objects.order_by("order", "pk"),
-            ),
+            *scoring_prefetch(), requirements_prefetch()
         ),
     )

@@ -43,7 +43,7 @@ PINNED = {
     "indicator of numbers (office)": 27,
     "my items (office)": 10,
     "answer save": 23,
-    "answer save (card)": 35,
+    "answer save (card)": 30,
     "answer history": 12,
     "verify queue (province)": 9,
     "verify queue (ministry)": 9,
@@ -52,7 +52,7 @@ PINNED = {
     "verify field": 21,
     "verify final": 20,
     "scores": 34,
-    "gaps": 25,
+    "gaps": 20,
     "verify district (village)": 20,
 }
 

@@ -27,7 +27,7 @@ from layak.evaluation.forms import (
     value_from_post,
 )
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
-from layak.evaluation.querysets import options_prefetch, question_prefetch
+from layak.evaluation.querysets import options_prefetch, question_prefetch, requirements_prefetch
 from layak.evaluation.views.assessments import AnswerFilter
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
@@ -36,8 +36,8 @@ from layak.frameworks.scoring import table_ratio, table_totals
 
 MY_ITEMS_PAGE = 50
 
-ANSWER_PREFETCH = [
-    question_prefetch(),
+# What a card shows of its answer besides the question: its documents, points and offices.
+ANSWER_PARTS = [
     Prefetch(
         "evidence_links",
         queryset=EvidenceLink.objects.filter(is_active=True).select_related("file", "requirement"),
@@ -54,6 +54,7 @@ ANSWER_PREFETCH = [
         to_attr="active_assignments",
     ),
 ]
+ANSWER_PREFETCH = [question_prefetch(), *ANSWER_PARTS]
 
 
 def _card_context(
@@ -62,7 +63,7 @@ def _card_context(
     *,
     writable: bool,
     can_review: bool,
-    library: list[EvidenceFile],
+    library: list[dict[str, Any]],
     posted: Any = None,
     page: PageFacts | None = None,
 ) -> dict[str, Any]:
@@ -183,28 +184,40 @@ def _prefill(answer: Answer, page: PageFacts) -> dict[str, Any] | None:
     return {"value": value, "url": url, "year": year, "same": same}
 
 
-def _state(user: Any, assessment: Assessment) -> dict[str, Any]:
+def _state(user: Any, assessment: Assessment, editing: Answer | None = None) -> dict[str, Any]:
     """What this person may do now: change their answers while the self-assessment is open, or,
-    during the province stage, the answers the province verifier sent back."""
+    during the province stage, the answers the province verifier sent back. ``editing``: the one
+    answer of a card that this person was just allowed to change (``A.EDIT``), so whether it
+    is theirs to change now follows from the stage without reading the answers again."""
     self_open = assessment.status == Assessment.Status.IN_PROGRESS and actions.stage_open_for(
         assessment, Stage.Kind.SELF_ASSESSMENT
     )
     back = Stage.order_for(assessment.cycle.instrument.framework.region_level)[1]
     province_open = not self_open and actions.stage_open_for(assessment, back)
-    mine = Answer.objects.for_user(user, A.EDIT).filter(assessment=assessment)
-    if not self_open:
-        mine = mine.filter(returned_at_stage=back) if province_open else mine.none()
+    if editing is not None:
+        editable = (
+            {editing.pk}
+            if self_open or (province_open and editing.returned_at_stage == back)
+            else set()
+        )
+    else:
+        mine = Answer.objects.for_user(user, A.EDIT).filter(assessment=assessment)
+        if not self_open:
+            mine = mine.filter(returned_at_stage=back) if province_open else mine.none()
+        # Unordered: Answer's own ordering would join six tables only to sort a set.
+        editable = set(mine.order_by().values_list("pk", flat=True))
     return {
         "open": self_open or province_open,
         "self_open": self_open,
         "province_open": province_open,
         "admin": authz.reaches(user, A.MANAGE, assessment.region),
-        # Unordered: Answer's own ordering would join six tables only to sort a set.
-        "editable": set(mine.order_by().values_list("pk", flat=True)),
+        "editable": editable,
+        # Only what the picker shows of each file: no model instance per file.
         "library": list(
             EvidenceFile.objects.for_user(user, A.VIEW)
             .filter(region=assessment.region)
-            .order_by("name")[:200]
+            .order_by("name")
+            .values("pk", "name")[:200]
         ),
     }
 
@@ -317,17 +330,26 @@ def _card(
     mine: str = "",
     field_error: str = "",
     posted: Any = None,
+    saved: Answer | None = None,
 ) -> HttpResponse:
+    """One answer's card. ``saved``: the answer this person has just saved (allowed to change
+    it), as the save left it, with its question's options and score bands: only what the card
+    shows besides is read."""
     user = user_of(request)
-    answer = (
-        Answer.objects.filter(pk=answer_pk)
-        .select_related(
-            "assessment__region", "assessment__cycle__instrument__framework", "updated_by"
+    if saved is not None:
+        answer = saved
+        prefetch_related_objects([answer], *ANSWER_PARTS)
+        prefetch_related_objects([answer.question], requirements_prefetch())
+    else:
+        answer = (
+            Answer.objects.filter(pk=answer_pk)
+            .select_related(
+                "assessment__region", "assessment__cycle__instrument__framework", "updated_by"
+            )
+            .prefetch_related(*ANSWER_PREFETCH)
+            .get()
         )
-        .prefetch_related(*ANSWER_PREFETCH)
-        .get()
-    )
-    state = _state(user, answer.assessment)
+    state = _state(user, answer.assessment, editing=saved)
     context = _card_context(
         user,
         answer,
@@ -358,6 +380,8 @@ def _card(
 def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: Any) -> HttpResponse:
     if request.htmx or kwargs.get("posted") is not None:
         # A refused save is shown again with what was typed (also without JavaScript).
+        if not request.htmx:
+            kwargs.pop("saved", None)
         return (
             _card_page(request, answer, **kwargs)
             if not request.htmx
@@ -384,9 +408,9 @@ def _with_options(answer: Answer) -> Question:
     return answer.question
 
 
-def _save_posted(request: HtmxHttpRequest, user: Any, answer: Answer) -> HttpResponse | None:
+def _save_posted(request: HtmxHttpRequest, user: Any, answer: Answer) -> HttpResponse | Answer:
     """Save the answer form's fields from the request; a response when the save is refused
-    (what was typed shown again beside its message), None once saved."""
+    (what was typed shown again beside its message), the answer as saved otherwise."""
     question = _with_options(answer)
     value, errors = value_from_post(question, request.POST)
     if errors:
@@ -394,7 +418,9 @@ def _save_posted(request: HtmxHttpRequest, user: Any, answer: Answer) -> HttpRes
     note = request.POST.get("note", "").strip()
     try:
         revision = int(request.POST.get("revision", "-1"))
-        actions.answer_save(actor=user, answer=answer, value=value, note=note, revision=revision)
+        saved = actions.answer_save(
+            actor=user, answer=answer, value=value, note=note, revision=revision
+        )
     except actions.AnswerConflict as exc:
         # Their version goes into the form; what this person typed is shown beside it, note
         # included, to be applied again.
@@ -406,7 +432,8 @@ def _save_posted(request: HtmxHttpRequest, user: Any, answer: Answer) -> HttpRes
         return _back(request, answer, field_error=str(exc), posted=request.POST)
     except (actions.EvaluationError, ValueError) as exc:
         return _back(request, answer, error=str(exc), posted=request.POST)
-    return None
+    saved.assessment = answer.assessment  # read with the answer, with its instrument
+    return saved
 
 
 def _unchanged(answer: Answer, request: HttpRequest) -> bool:
@@ -429,8 +456,10 @@ def _unchanged(answer: Answer, request: HttpRequest) -> bool:
 def answer_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     answer = get_answer(user, pk, A.EDIT)
-    refused = _save_posted(request, user, answer)
-    return refused or _back(request, answer, message=_("Saved."))
+    saved = _save_posted(request, user, answer)
+    if isinstance(saved, HttpResponse):
+        return saved  # refused
+    return _back(request, saved, message=_("Saved."), saved=saved)
 
 
 def _transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
@@ -444,7 +473,7 @@ def _transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
         # The submit button sends the answer form along: what was typed a moment ago (before
         # the autosave went) is saved first, through the same checks, then submitted.
         refused = _save_posted(request, user, answer)
-        if refused is not None:
+        if isinstance(refused, HttpResponse):
             return refused
         answer.refresh_from_db()
     try:

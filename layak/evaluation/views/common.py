@@ -21,7 +21,10 @@ def get_assessment(user: User, pk: int, action: authz.Action = A.VIEW) -> Assess
 def get_answer(user: User, pk: int, action: authz.Action = A.VIEW) -> Answer:
     answer: Answer = authz.get_object_for_user(
         Answer.objects.select_related(
-            "assessment__region", "assessment__cycle", "question__indicator", "updated_by"
+            "assessment__region",
+            "assessment__cycle__instrument__framework",
+            "question__indicator",
+            "updated_by",
         ),
         user,
         action,

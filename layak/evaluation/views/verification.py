@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -118,18 +118,7 @@ def _verify_context(
     answers = (
         Answer.objects.filter(assessment=assessment)
         .select_related("question__indicator__group")
-        .prefetch_related(
-            # Through the question already joined: a ``Prefetch("question")`` of its own would
-            # be skipped for it, and each answer would read its options again.
-            options_prefetch("question__options"),
-            Prefetch("scores", to_attr="all_scores"),
-            Prefetch(
-                "evidence_links",
-                queryset=EvidenceLink.objects.filter(is_active=True).select_related("file"),
-                to_attr="links",
-            ),
-            "field_photos",
-        )
+        .prefetch_related(Prefetch("scores", to_attr="all_scores"))
         .order_by(
             "question__indicator__group__order", "question__indicator__order", "question__order"
         )
@@ -179,6 +168,19 @@ def _verify_context(
         number = order.index(at) // VERIFY_PAGE + 1 if at in order else 1
     page = Paginator(items, VERIFY_PAGE).get_page(number)
     items = list(page.object_list)
+    # What only a shown card needs, read for the page's items alone (the same queries).
+    prefetch_related_objects(
+        [item["answer"] for item in items],
+        # Through the question already joined: a ``Prefetch("question")`` of its own would be
+        # skipped for it, and each answer would read its options again.
+        options_prefetch("question__options"),
+        Prefetch(
+            "evidence_links",
+            queryset=EvidenceLink.objects.filter(is_active=True).select_related("file"),
+            to_attr="links",
+        ),
+        "field_photos",
+    )
     for item in items:
         item["value"] = describe_value(item["answer"].question, item["answer"].value)
     indicators = list(
@@ -447,7 +449,8 @@ def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
     stage = request.GET.get("stage", K.SELF_ASSESSMENT)
     if stage not in stages:
         stage = K.SELF_ASSESSMENT
-    found = gaps.gap_analysis(assessment, stage)
+    analysis = gaps.analyse(assessment, stage)  # once, for the gaps and the path both
+    found = gaps.gap_analysis(assessment, stage, analysis)
     # Each weak indicator with the district's action plan items for it and their progress in
     # the cycle's year.
     opening = (
@@ -473,7 +476,7 @@ def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
             "stages": [(k, Stage.Kind(k).label) for k in stages],
             "gaps": rows,
             "plan_year": year,
-            "path": gaps.cheapest_path(assessment, stage),
+            "path": gaps.cheapest_path(assessment, stage, analysis),
         },
     )
 
