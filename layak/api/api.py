@@ -5,7 +5,9 @@ querysets and writes through the same action functions as the web pages."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -155,10 +157,22 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _page(items: list[Any], limit: int) -> tuple[list[Any], int | None]:
+def _rendered(request: HttpRequest, data: Any) -> HttpResponse:
+    """``data``, built from database columns already of the types the operation's ``response``
+    documents, rendered as ninja renders a validated result, without validating it again row
+    by row (ninja passes a returned response through; the schema still documents it).
+    layak/api/tests/test_api_cost.py checks that validating the output changes nothing."""
+    return api.create_response(request, data, status=200)
+
+
+def _page(
+    items: list[Any], limit: int, pk: Callable[[Any], int] = attrgetter("pk")
+) -> tuple[list[Any], int | None]:
+    """The first ``limit`` of ``items`` (``limit + 1`` were read) and the cursor of the next
+    page: the last one's ``pk`` (a model's attribute, or a ``values()`` row's key)."""
     more = len(items) > limit
     items = items[:limit]
-    return items, (items[-1].pk if more and items else None)
+    return items, (pk(items[-1]) if more and items else None)
 
 
 class RegionPage(s.Page):
@@ -173,14 +187,19 @@ class AuditPage(s.Page):
     items: list[s.AuditOut]
 
 
-def _region(r: Region) -> dict[str, Any]:
+REGION_COLUMNS = ("pk", "code", "name", "level", "kind", "is_active")
+
+
+def _region(row: dict[str, Any]) -> dict[str, Any]:
+    """A region as ``RegionOut`` (``row`` holds ``REGION_COLUMNS``)."""
+    code = row["code"]
     return {
-        "code": r.code,
-        "name": r.name,
-        "level": r.level,
-        "kind": r.kind,
-        "parent": r.code.rsplit(".", 1)[0] if "." in r.code else None,
-        "is_active": r.is_active,
+        "code": code,
+        "name": row["name"],
+        "level": row["level"],
+        "kind": row["kind"],
+        "parent": code.rsplit(".", 1)[0] if "." in code else None,
+        "is_active": row["is_active"],
     }
 
 
@@ -202,16 +221,17 @@ def regions(
     if level:
         qs = qs.filter(level=level)
     limit = max(1, min(limit, MAX_LIMIT))
-    items, nxt = _page(list(qs.filter(pk__gt=after).order_by("pk")[: limit + 1]), limit)
-    return {"items": [_region(r) for r in items], "next": nxt}
+    rows = list(qs.filter(pk__gt=after).order_by("pk").values(*REGION_COLUMNS)[: limit + 1])
+    items, nxt = _page(rows, limit, itemgetter("pk"))
+    return _rendered(request, {"next": nxt, "items": [_region(r) for r in items]})
 
 
 @api.get("/regions/{code}", response={200: s.RegionOut, **ERRORS}, tags=["regions"])
 def region(request: HttpRequest, code: str) -> Any:
-    found = Region.objects.filter(code=code).first()
+    found = Region.objects.filter(code=code).values(*REGION_COLUMNS).first()
     if found is None:
         raise Http404
-    return _region(found)
+    return _rendered(request, _region(found))
 
 
 @api.get("/organisations", response={200: OrganisationPage, **ERRORS}, tags=["organisations"])
@@ -390,32 +410,54 @@ def evidence_upload(request: HttpRequest, pk: Id, file: File[UploadedFile]) -> A
 
 @api.get("/cycles", response={200: list[s.CycleOut], **ERRORS}, tags=["evaluation"])
 def cycles(request: HttpRequest) -> Any:
-    return [
-        {
-            "id": c.pk,
-            "name": c.name,
-            "instrument_id": c.instrument_id,
-            "framework": c.instrument.framework.code,
-            "level": c.instrument.framework.region_level,
-            "stages": [
-                {"kind": st.kind, "opens_at": st.opens_at, "closes_at": st.closes_at}
-                for st in c.stages.all()
-            ],
-        }
-        for c in cycles_for_user(_user(request))
-        .select_related("instrument__framework")
-        .prefetch_related("stages")
-    ]
+    rows = list(
+        cycles_for_user(_user(request)).values_list(
+            "pk",
+            "name",
+            "instrument_id",
+            "instrument__framework__code",
+            "instrument__framework__region_level",
+        )
+    )
+    stages: dict[int, list[dict[str, Any]]] = {}
+    # Each cycle's stages by opening time (ordering by the cycle, as the stages' own ordering
+    # does, would join the cycles only to sort).
+    for cycle_id, kind, opens_at, closes_at in (
+        Stage.objects.filter(cycle_id__in=[row[0] for row in rows])
+        .order_by("opens_at", "pk")
+        .values_list("cycle_id", "kind", "opens_at", "closes_at")
+    ):
+        stages.setdefault(cycle_id, []).append(
+            {"kind": kind, "opens_at": opens_at, "closes_at": closes_at}
+        )
+    return _rendered(
+        request,
+        [
+            {
+                "id": pk,
+                "name": name,
+                "instrument_id": instrument_id,
+                "framework": framework,
+                "level": level,
+                "stages": stages.get(pk, []),
+            }
+            for pk, name, instrument_id, framework, level in rows
+        ],
+    )
 
 
-def _assessment(a: Assessment) -> dict[str, Any]:
+ASSESSMENT_COLUMNS = ("id", "cycle_id", "region__code", "status", "final_total", "final_band__name")
+
+
+def _assessment(row: dict[str, Any]) -> dict[str, Any]:
+    """An assessment as ``AssessmentOut`` (``row`` holds ``ASSESSMENT_COLUMNS``)."""
     return {
-        "id": a.pk,
-        "cycle_id": a.cycle_id,
-        "region": a.region.code,
-        "status": a.status,
-        "final_total": a.final_total,
-        "final_predicate": a.final_band.name if a.final_band else None,
+        "id": row["id"],
+        "cycle_id": row["cycle_id"],
+        "region": row["region__code"],
+        "status": row["status"],
+        "final_total": row["final_total"],
+        "final_predicate": row["final_band__name"],
     }
 
 
@@ -425,15 +467,16 @@ class AssessmentFilter(Schema):
 
 @api.get("/assessments", response={200: list[s.AssessmentOut], **ERRORS}, tags=["evaluation"])
 def assessments(request: HttpRequest, filters: Query[AssessmentFilter]) -> Any:
-    qs = Assessment.objects.for_user(_user(request), A.VIEW).select_related("region", "final_band")
+    qs = Assessment.objects.for_user(_user(request), A.VIEW)
     if filters.cycle:
         qs = qs.filter(cycle_id=filters.cycle)
-    return [_assessment(a) for a in qs.order_by("pk")[:MAX_LIMIT]]
+    rows = qs.order_by("pk").values(*ASSESSMENT_COLUMNS)[:MAX_LIMIT]
+    return _rendered(request, [_assessment(row) for row in rows])
 
 
 def _get_assessment(request: HttpRequest, pk: int) -> Assessment:
     found: Assessment = authz.get_object_for_user(
-        Assessment.objects.select_related("region", "final_band", "cycle"),
+        Assessment.objects.select_related("region", "final_band", "cycle__instrument__framework"),
         _user(request),
         A.VIEW,
         pk=pk,
@@ -443,7 +486,16 @@ def _get_assessment(request: HttpRequest, pk: int) -> Assessment:
 
 @api.get("/assessments/{pk}", response={200: s.AssessmentOut, **ERRORS}, tags=["evaluation"])
 def assessment(request: HttpRequest, pk: Id) -> Any:
-    return _assessment(_get_assessment(request, pk))
+    found = (
+        Assessment.objects.for_user(_user(request), A.VIEW)
+        .filter(pk=pk)
+        .order_by()
+        .values(*ASSESSMENT_COLUMNS)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return _rendered(request, _assessment(found))
 
 
 @api.get(
@@ -536,14 +588,6 @@ def _answers(answers: QuerySet[Answer]) -> list[dict[str, Any]]:
     ):
         points.setdefault(answer_id, {})[stage] = pts
     return [_answer(row, points.get(row["id"], {}), assigned.get(row["id"], [])) for row in rows]
-
-
-def _rendered(request: HttpRequest, data: Any) -> HttpResponse:
-    """``data``, built from database columns already of the types the operation's ``response``
-    documents, rendered as ninja renders a validated result, without validating it again row
-    by row (ninja passes a returned response through; the schema still documents it).
-    layak/api/tests/test_api_cost.py checks that validating the output changes nothing."""
-    return api.create_response(request, data, status=200)
 
 
 @api.get(

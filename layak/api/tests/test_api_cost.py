@@ -21,6 +21,7 @@ from pydantic import TypeAdapter
 from layak import authz
 from layak.api import schemas as s
 from layak.api.actions import token_create
+from layak.api.api import RegionPage
 from layak.evaluation import actions, verification
 from layak.evaluation.demo import windows_open_at
 from layak.evaluation.models import Answer, Assignment, Score, Stage
@@ -45,6 +46,8 @@ PINNED = {
     "cycles": 5,
     "assessments": 4,
     "assessment": 4,
+    # At the self-assessment stage; each later stage the assessment reached adds its own five.
+    "scores": 14,
     "answers": 7,
     "answer": 6,
     "regions": 3,
@@ -213,6 +216,43 @@ def test_answers_are_the_per_object_serialisation_at_every_step(client, personas
     same_as_per_object(client, personas, tokens, ev.bekasi)
 
 
+def test_every_body_is_what_its_documented_schema_makes_of_it(client, personas, tokens):
+    """The endpoints that render their rows without validating them: each body, validated
+    against the schema the OpenAPI document gives and rendered again, is the same bytes (field
+    order, decimals as text, dates, nulls), for lists, pages, single rows and a saved answer."""
+    ev = make_cycle(personas)
+    answer = ev.answers["T-2.1"]
+    headers = bearer(tokens["bekasi.admin"])
+    body = {"value": {"number": "92.5"}, "note": "BPS 2025", "revision": 0}
+    saved = client.put(
+        f"/api/v1/answers/{answer.pk}",
+        json.dumps(body),
+        content_type="application/json",
+        **bearer(tokens["bekasi.admin"]),
+    )
+    assert saved.status_code == 200 and conforms(s.AnswerOut, saved.content)
+    assert json.loads(saved.content)["points"] == {"self": "30.00"}
+    checks = {
+        "/api/v1/cycles": list[s.CycleOut],
+        "/api/v1/assessments": list[s.AssessmentOut],
+        f"/api/v1/assessments?cycle={ev.cycle.pk}": list[s.AssessmentOut],
+        f"/api/v1/assessments/{ev.bekasi.pk}": s.AssessmentOut,
+        f"/api/v1/assessments/{ev.bekasi.pk}/answers": list[s.AnswerOut],
+        f"/api/v1/answers/{answer.pk}": s.AnswerOut,
+        f"/api/v1/regions?parent={BEKASI}&limit=5": RegionPage,
+        "/api/v1/regions?q=bekasi": RegionPage,
+        f"/api/v1/regions/{BEKASI}": s.RegionOut,
+    }
+    for url, schema in checks.items():
+        response = client.get(url, **headers)
+        assert response.status_code == 200, url
+        assert conforms(schema, response.content), url
+    page = client.get(f"/api/v1/regions?parent={BEKASI}&limit=5", **headers).json()
+    assert list(page) == ["next", "items"] and page["next"] and len(page["items"]) == 5
+    stages = client.get("/api/v1/cycles", **headers).json()[0]["stages"]
+    assert [st["kind"] for st in stages] == [str(k) for k in Stage.ORDER]
+
+
 def answered_cycle(personas, copies: int, code: str):
     """A cycle of the test instrument with each question ``copies`` times, Bekasi and Gunung
     Mas taking part; Bekasi's answers all given to Dinkes and DP3A, the choices and
@@ -271,6 +311,7 @@ def test_query_counts_do_not_grow_with_the_data(client, personas, tokens):
                 "assessments": "/api/v1/assessments",
                 "assessments of a cycle": f"/api/v1/assessments?cycle={cycle.pk}",
                 "assessment": f"/api/v1/assessments/{assessment.pk}",
+                "scores": f"/api/v1/assessments/{assessment.pk}/scores",
                 "answers": f"/api/v1/assessments/{assessment.pk}/answers",
                 "answer": f"/api/v1/answers/{answer.pk}",
                 "regions": f"/api/v1/regions?parent={parent}",
