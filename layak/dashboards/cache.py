@@ -42,7 +42,9 @@ from layak.reports.versions import data_stamp
 T = TypeVar("T")
 
 ALIAS = "figures"
-PREFIX = "dashboards:v1"
+# Changes with the shape of what is kept (v2: figures kept drawn), so a new release never reads
+# an entry an older one wrote.
+PREFIX = "dashboards:v2"
 # Seconds an entry is kept at most.
 TIMEOUT = 600
 

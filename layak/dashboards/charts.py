@@ -1,7 +1,8 @@
 """Figures of a dashboard as tables, each drawn as a chart and downloadable as CSV.
 
 A dashboard builds ``Table`` objects from aggregates the database computed; the same table is
-the chart's data, its accessible table view and its CSV download.
+the chart's data, its accessible table view and its CSV download. Each table is drawn once,
+when the figures are built (``Table.draw``), and its drawing is kept in the cache with them.
 
 Why charts are drawn here, as inline SVG on the server, rather than by a vendored chart
 library: every figure must also stand as a table and a CSV, render without a script, print,
@@ -33,6 +34,7 @@ from decimal import Decimal
 from io import StringIO
 
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.formats import number_format
 
 # Colour-blind friendly (Okabe-Ito), one per series that is not a status.
@@ -155,6 +157,15 @@ class Table:
     # The column holding each row's own maximum (e.g. a cluster's maximum points): drawn as
     # the row's track, and the axis reaches the largest of them.
     max_column: int | None = None
+    # The figure drawn (``draw``): its heading, note, chart and table view as HTML.
+    body: str = ""
+
+    def draw(self) -> None:
+        """Draw the figure once, in the active language, into ``body``: the chart, its
+        legend, the table view and every number formatted for the reader. Done when the
+        figures are built, so the figures kept in the cache (``layak.dashboards.cache``) carry
+        their drawing and a request only places it, with the CSV link of its own address."""
+        self.body = render_to_string("dashboards/_figure_body.html", {"t": self})
 
     @property
     def series(self) -> list[tuple[int, Column]]:

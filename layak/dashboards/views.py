@@ -9,7 +9,9 @@ table=<key>`` downloads one figure's table.
 
 The figures are kept in the shared cache until the data change (``layak.dashboards.cache``):
 the views check the reach and read the region on every request, then take the figures kept for
-the filters, the language, the reach and the data stamp, or build them.
+the filters, the language, the reach and the data stamp, or build them. Each figure is drawn
+when it is built and kept drawn (``Table.draw``): a request from the cache only adds what
+depends on it (the menu, the CSV links and the ranking's page links of its own address).
 """
 
 from __future__ import annotations
@@ -68,6 +70,11 @@ def _year(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year + 10 else this_year
 
 
+def _draw(tables: list[Table]) -> None:
+    for table in tables:
+        table.draw()
+
+
 def _finish(request: HttpRequest, tables: list[Table], name: str) -> HttpResponse | None:
     """The CSV download of ``?table=`` when ``?format=csv``; sets each table's CSV link."""
     for table in tables:
@@ -121,12 +128,13 @@ def district(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     # Overdue follow-ups count days: the figures hold for the local day.
     parts = (request.GET.get("cycle", ""), year, timezone.localdate(), cache.scope(user))
-    data = cache.figures(
-        "district",
-        region,
-        parts,
-        lambda: (figures.district(user, region, _cycle(request), year), None),
-    )
+
+    def build() -> tuple[figures.District, None]:
+        built = figures.district(user, region, _cycle(request), year)
+        _draw(built.tables + built.trends)
+        return built, None
+
+    data = cache.figures("district", region, parts, build)
     download = _finish(request, data.tables + data.trends, f"dashboard-{region.code}")
     if download is not None:
         return download
@@ -168,6 +176,7 @@ def _province(
 ) -> Callable[[], tuple[figures.Province, datetime.datetime | None]]:
     def build() -> tuple[figures.Province, datetime.datetime | None]:
         data = figures.province(region, _cycle(request))
+        _draw(data.tables)
         # The stage open now changes when a window opens or closes.
         return data, figures.next_change(data.cycle)
 
@@ -177,15 +186,23 @@ def _province(
 @dataclass
 class _National:
     data: figures.National
-    # The ranking's page: its numbers only (a paginator over the count), the rows are a table.
-    page: Page[int] | None
     provinces: list[tuple[str, str]]
+    # The ranking's page: its number and the number of rows ranked (None: no ranking); the
+    # rows are a table.
+    number: int = 1
+    count: int | None = None
+
+    def page(self) -> Page[int] | None:
+        """The ranking's page, its numbers only (a paginator over the count)."""
+        if self.count is None:
+            return None
+        return Paginator(range(self.count), RANKING_PAGE).get_page(self.number)
 
 
 def _national(request: HttpRequest, province_code: str, full: bool) -> _National:
     data = figures.national(_cycle(request))
     provinces = Region.objects.filter(level=Region.Level.PROVINCE, is_active=True)
-    page = None
+    out = _National(data, list(provinces.values_list("code", "name")))
     if data.cycle is not None:
         rows = figures.ranking(data.cycle, province_code or None)
         if full:
@@ -195,8 +212,10 @@ def _national(request: HttpRequest, province_code: str, full: bool) -> _National
             data.tables.append(
                 figures.ranking_table(list(found.object_list), found.start_index() - 1, data.cycle)
             )
-            page = Paginator(range(found.paginator.count), RANKING_PAGE).get_page(found.number)
-    return _National(data, page, list(provinces.values_list("code", "name")))
+            out.number, out.count = found.number, found.paginator.count
+    if not full:  # the full ranking is only downloaded
+        _draw(data.tables)
+    return out
 
 
 @login_required
@@ -214,7 +233,7 @@ def national(request: HttpRequest) -> HttpResponse:
     kept = cache.figures(
         "national", None, parts, lambda: (_national(request, province_code, full), None)
     )
-    data, page = kept.data, kept.page
+    data, page = kept.data, kept.page()
     download = _finish(request, data.tables, "dashboard-national")
     if download is not None:
         return download

@@ -271,9 +271,38 @@ def test_the_data_stamp_follows_the_region_the_regions_above_and_the_country(per
         assert data_stamp(bekasi) != stamp
         assert data_version(bekasi) == entry.pk
         stamp = data_stamp(bekasi)
+    for ignored in ("job.started", "user.signed_in", "api_token.created"):
+        with transaction.atomic():
+            record(actor=None, action=ignored, obj=bekasi, region=bekasi)
+        assert data_stamp(bekasi) == stamp
+
+
+def test_the_data_stamp_follows_the_whole_subtree_and_nothing_beside_it(personas):
+    """A village's change is the district's and the province's; a change in another district
+    or province is neither; the whole country's stamp follows every change."""
+    from django.db import transaction
+
+    from layak.audit.log import record
+
+    village = Region.objects.filter(path__startswith="32.16.", level=Region.Level.VILLAGE).first()
+    assert village is not None
+    regions = {code: Region.objects.get(code=code) for code in ("32", "32.16", "62", "62.10")}
+    regions["village"] = village
+
+    def stamps() -> dict[str, str]:
+        found = {code: data_stamp(region) for code, region in regions.items()}
+        return found | {"country": data_stamp(None)}
+
+    before = stamps()
     with transaction.atomic():
-        record(actor=None, action="job.started", obj=bekasi, region=bekasi)
-    assert data_stamp(bekasi) == stamp
+        record(actor=None, action="test.change", obj=village, region=village)
+    after = stamps()
+    changed = {code for code in before if before[code] != after[code]}
+    assert changed == {"32", "32.16", "village", "country"}
+    with transaction.atomic():
+        record(actor=None, action="test.change", obj=regions["62"], region=regions["62"])
+    again = stamps()
+    assert {code for code in after if after[code] != again[code]} == {"62", "62.10", "country"}
 
 
 # ---- query counts, cold and warm ----------------------------------------------------------
@@ -322,6 +351,49 @@ def test_cold_and_warm_query_counts_are_fixed(client, personas, kind, who, url):
     cold, warm = got[0]
     assert cold <= COLD[kind] and warm <= WARM[kind], (cold, warm)
     assert_cached(client, url)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("bekasi.admin", f"{DISTRICT}&year=2025"),
+        ("verifier.jabar", PROVINCE),
+        ("ministry", f"{NATIONAL}?province=32"),
+    ],
+)
+def test_a_page_from_the_cache_is_the_page_built_afresh_without_drawing(
+    client, personas, monkeypatch, who, url, language
+):
+    """The figures are drawn and their numbers formatted once, when they are built: a
+    request served from the cache draws nothing and shows the same page."""
+    from layak.dashboards.charts import Table
+
+    build(personas)
+    build_plan(personas)
+    personas[who].language = language
+    personas[who].save(update_fields=["language"])
+    client.force_login(personas[who])
+    cache.clear()
+    cold = client.get(url)
+    assert cold.status_code == 200 and 'data-testid="chart-' in cold.content.decode()
+
+    def drawing(self):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(Table, "drawing", drawing)
+    warm = client.get(url)
+    assert warm.status_code == 200
+    # The pages differ only in the request's own CSRF tokens.
+    assert _without_token(warm.content) == _without_token(cold.content)
+    assert_cached(client, url)
+
+
+def _without_token(html: bytes) -> str:
+    import re
+
+    text = re.sub(r'"X-CSRFToken": "[^"]+"', "", html.decode())
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
 
 
 def test_clearing_the_cache_makes_the_next_request_cold(client, personas):

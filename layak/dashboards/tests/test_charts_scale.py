@@ -151,11 +151,17 @@ def test_ticks_and_tooltips_follow_the_readers_language():
         assert drawing.ticks[-1].label == "1,250"
 
 
+def figure(table: Table) -> str:
+    """The figure as a page shows it: drawn when the figures are built, placed by the page."""
+    table.draw()
+    return render_to_string("dashboards/_figure.html", {"t": table})
+
+
 def test_the_drawing_has_no_viewbox_so_text_keeps_its_size():
     """Positions across are percentages and text is sized by the stylesheet; only the inner
     drawing of a line chart stretches, with strokes that do not scale."""
     with translation.override("id"):
-        bars = render_to_string("dashboards/_figure.html", {"t": clusters()})
+        bars = figure(clusters())
         trend = Table(
             "trend",
             "Tren",
@@ -163,7 +169,7 @@ def test_the_drawing_has_no_viewbox_so_text_keeps_its_size():
             [["2024", D("88.5"), D(90)], ["2025", D("91.25"), D(92)]],
             chart="lines",
         )
-        lines = render_to_string("dashboards/_figure.html", {"t": trend})
+        lines = figure(trend)
     outer = re.search(r"<svg class=\"chart[^>]*>", bars)
     assert outer is not None and "viewBox" not in outer.group(0)
     assert 'width="74.865%"' in bars and "font-size" not in bars
