@@ -14,7 +14,7 @@ level's points. The engine in ``scores.py`` totals any stage.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -55,7 +55,18 @@ class ItemState(models.TextChoices):
     RETURNED = "returned", gettext_lazy("back with the region")
 
 
-def item_state(answer: Answer, mine: Score | None, level: int) -> str:
+class Reviewed(Protocol):
+    """What an item's state is read from: an answer, or a row of its columns."""
+
+    status: str
+    returned_at_stage: str
+
+
+class Decided(Protocol):
+    decision: str
+
+
+def item_state(answer: Reviewed, mine: Decided | None, level: int) -> str:
     """An item's state at the verifier's stage (``mine``: its score at that stage) in a cycle
     answered at ``level``."""
     if answer.status == Answer.Status.RETURNED:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, FilteredRelation, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -115,40 +117,35 @@ def _verify_context(
         indicator = request.GET.get("indicator", "")
     counts: dict[str, int] = {}
     level = verification.level_of(assessment)
-    answers = (
-        Answer.objects.filter(assessment=assessment)
-        .select_related("question__indicator__group")
-        .prefetch_related(Prefetch("scores", to_attr="all_scores"))
-        .order_by(
-            "question__indicator__group__order", "question__indicator__order", "question__order"
-        )
-    )
+    stages = Stage.order_for(level)
+    answers = Answer.objects.filter(assessment=assessment)
     if group:
         answers = answers.filter(question__indicator__group__code=group)
     # Every item's state, counted overall and per indicator: the verifier works through the
-    # assessment indicator by indicator, starting where something waits.
+    # assessment indicator by indicator, starting where something waits. Read as rows with
+    # each stage's score joined (one query); only the shown page's answers are loaded whole.
     rows = []
     per_indicator: dict[int, dict[str, int]] = {}
-    for answer in answers:
-        by_stage = {s.stage: s for s in answer.all_scores}  # type: ignore[attr-defined]
+    for row in _item_rows(answers, stages if stage in stages else [*stages, stage]):
+        by_stage = row.by_stage
         mine = by_stage.get(stage)
-        state = verification.item_state(answer, mine, level)
+        state = verification.item_state(row, mine, level)
         counts[state] = counts.get(state, 0) + 1
-        tally = per_indicator.setdefault(answer.question.indicator_id, {})
+        tally = per_indicator.setdefault(row.indicator_id, {})
         tally[state] = tally.get(state, 0) + 1
-        rows.append((answer, by_stage, mine, state))
+        rows.append((row, by_stage, mine, state))
     if not indicator and not status:
         indicator = _first_waiting(rows, per_indicator)
     items: list[dict[str, Any]] = []
     for answer, by_stage, mine, state in rows:
         if status and status != state:
             continue
-        if indicator and indicator != "all" and str(answer.question.indicator_id) != indicator:
+        if indicator and indicator != "all" and str(answer.indicator_id) != indicator:
             continue
         items.append(
             {
                 "answer": answer,
-                "scores": [(Stage.Kind(k).label, by_stage.get(k)) for k in Stage.order_for(level)],
+                "scores": [(Stage.Kind(k).label, by_stage.get(k)) for k in stages],
                 "mine": mine,
                 "state": state,
                 "state_label": verification.ItemState(state).label,
@@ -168,9 +165,8 @@ def _verify_context(
         number = order.index(at) // VERIFY_PAGE + 1 if at in order else 1
     page = Paginator(items, VERIFY_PAGE).get_page(number)
     items = list(page.object_list)
-    # What only a shown card needs, read for the page's items alone (the same queries).
-    prefetch_related_objects(
-        [item["answer"] for item in items],
+    # The shown items' answers, whole, with what their cards show.
+    loaded = Answer.objects.select_related("question__indicator__group").prefetch_related(
         # Through the question already joined: a ``Prefetch("question")`` of its own would be
         # skipped for it, and each answer would read its options again.
         options_prefetch("question__options"),
@@ -181,6 +177,9 @@ def _verify_context(
         ),
         "field_photos",
     )
+    whole = loaded.in_bulk([item["answer"].pk for item in items]) if items else {}
+    for item in items:
+        item["answer"] = whole[item["answer"].pk]
     for item in items:
         item["value"] = describe_value(item["answer"].question, item["answer"].value)
     indicators = list(
@@ -221,13 +220,57 @@ def _verify_context(
     }
 
 
+@dataclass(slots=True)
+class _StageScore:
+    """A score as the verification page shows it (what ``Score`` has of it)."""
+
+    points: Decimal
+    reason: str
+    decision: str
+
+
+@dataclass(slots=True)
+class _ItemRow:
+    """An item of the verification page before its page is chosen: its state's columns and
+    its score at each stage."""
+
+    pk: int
+    status: str
+    returned_at_stage: str
+    indicator_id: int
+    by_stage: dict[str, _StageScore]
+
+
+def _item_rows(answers: Any, stages: list[str]) -> list[_ItemRow]:
+    """The answers in the instrument's order, each with its score at each of ``stages`` joined
+    (at most one a stage): one query, no model instances."""
+    joins = {f"at_{s}": FilteredRelation("scores", condition=Q(scores__stage=s)) for s in stages}
+    parts = ("pk", "points", "reason", "decision")
+    columns = [f"at_{s}__{part}" for s in stages for part in parts]
+    out = []
+    for pk, status, returned, indicator_id, *scores in (
+        answers.annotate(**joins)
+        .order_by(
+            "question__indicator__group__order", "question__indicator__order", "question__order"
+        )
+        .values_list("pk", "status", "returned_at_stage", "question__indicator_id", *columns)
+    ):
+        by_stage = {}
+        for n, s in enumerate(stages):
+            score_pk, points, reason, decision = scores[4 * n : 4 * n + 4]
+            if score_pk is not None:
+                by_stage[s] = _StageScore(points, reason, decision)
+        out.append(_ItemRow(pk, status, returned, indicator_id, by_stage))
+    return out
+
+
 def _first_waiting(rows: list[tuple[Any, ...]], per_indicator: dict[int, dict[str, int]]) -> str:
     """The indicator to open first: one with corrected items waiting for a new check, else one
     with items not verified yet, else the first."""
     order = []
-    for answer, *_rest in rows:
-        if answer.question.indicator_id not in order:
-            order.append(answer.question.indicator_id)
+    for row, *_rest in rows:
+        if row.indicator_id not in order:
+            order.append(row.indicator_id)
     for state in (verification.ItemState.CORRECTED, verification.ItemState.PENDING):
         for pk in order:
             if per_indicator.get(pk, {}).get(state):
