@@ -10,11 +10,13 @@ with its before and after. A value cleared is kept, inactive.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.db import transaction
 from django.db.models import Q
@@ -83,6 +85,9 @@ class Result:
     errors: list[Problem] = field(default_factory=list)
     applied: bool = False
     rows: int = 0
+    # The entries that passed their own checks and the problems found so far (before the
+    # validation rules): what ``apply_checked`` takes to write them without checking again.
+    checked: Checked | None = field(default=None, repr=False, compare=False)
 
     @property
     def changed(self) -> int:
@@ -101,7 +106,7 @@ class Result:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One value to write (``value`` None: clear the stored value)."""
 
@@ -121,6 +126,31 @@ class Entry:
     def __post_init__(self) -> None:
         # The value's identity, looked up many times per import row: computed once.
         self.key = (self.element.id, self.region.id, self.period, self.disaggregation)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Checking thousands of rows makes many small objects and no reference cycles: Python's
+    cyclic garbage collector, which would walk the whole process's objects again and again
+    while they pile up, waits until the rows are checked and written."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@dataclass
+class Checked:
+    """An input's entries that passed their own checks (parsing, element, region, period,
+    office, bounds, given once) and the problems of the other rows: what is left to ask is the
+    stored values and the validation rules."""
+
+    entries: list[Entry]
+    errors: list[Problem]
 
 
 # ---- reading input ------------------------------------------------------------------------
@@ -175,6 +205,10 @@ def check_period(
     return start
 
 
+_UNKNOWN: Any = object()
+"""A cache's "not asked yet" (None is an answer: no problem)."""
+
+
 class _Checks:
     """The checks of many entries, each answer kept: the same element, region, period or office
     comes back on thousands of rows of an import. Each method returns the error message (or
@@ -187,16 +221,32 @@ class _Checks:
         self.periods: dict[tuple[str, str], datetime.date | str] = {}
         self.offices: dict[tuple[int, int | None], str | None] = {}
         self.keys: dict[tuple[int, str], str | dis.DisaggregationError] = {}
+        self.values: dict[tuple[int, Decimal], str | None] = {}
 
     def region(self, element: DataElement, region: Region) -> str | None:
         key = (element.id, region.id)
-        if key not in self.regions:
+        found = self.regions.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
             try:
                 check_region(self.actor, element, region)
-                self.regions[key] = None
+                found = None
             except IndicatorDataError as exc:
-                self.regions[key] = str(exc)
-        return self.regions[key]
+                found = str(exc)
+            self.regions[key] = found
+        return cast("str | None", found)
+
+    def value(self, element: DataElement, value: Decimal) -> str | None:
+        """``check_value``'s message, or None (the same count comes back on many rows)."""
+        key = (element.id, value)
+        found = self.values.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            try:
+                check_value(element, value)
+                found = None
+            except IndicatorDataError as exc:
+                found = str(exc)
+            self.values[key] = found
+        return cast("str | None", found)
 
     def period(self, element: DataElement, period: str) -> datetime.date | str:
         """The period's first day, or the message why it is refused."""
@@ -212,13 +262,15 @@ class _Checks:
 
     def office(self, region: Region, organisation: Organisation | None) -> str | None:
         key = (region.id, organisation.id if organisation else None)
-        if key not in self.offices:
+        found = self.offices.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
             try:
                 check_organisation(self.actor, region, organisation)
-                self.offices[key] = None
+                found = None
             except IndicatorDataError as exc:
-                self.offices[key] = str(exc)
-        return self.offices[key]
+                found = str(exc)
+            self.offices[key] = found
+        return cast("str | None", found)
 
     def disaggregation(self, element: DataElement, text: str) -> str:
         """The canonical key; raises ``DisaggregationError``."""
@@ -295,22 +347,67 @@ def _rules_for(element_ids: set[int]) -> list[ValidationRule]:
     )
 
 
-StoredValues = dict[tuple[int, int, str, str], DataValue]
+class Stored(NamedTuple):
+    """What an import compares of a stored value (read as plain rows: no model instance for
+    each of the thousands of values a file touches)."""
+
+    pk: int
+    value: Decimal
+    is_active: bool
+    organisation_id: int | None
+    dataset: str
+    source_date: datetime.date | None
+    comment: str
+
+
+StoredValues = dict[tuple[int, int, str, str], Stored]
+_STORED_FIELDS = (
+    "element_id",
+    "region_id",
+    "period",
+    "disaggregation",
+    *Stored._fields,
+)
 
 
 def _stored(element_ids: set[int], region_ids: set[int], periods: set[str]) -> StoredValues:
     """The stored values of these elements, regions and periods, in one query (unsorted: the
     model's ordering would join elements and regions only to sort)."""
-    rows = DataValue.objects.filter(
-        element_id__in=element_ids, region_id__in=region_ids, period__in=periods
-    ).order_by()
-    return {(v.element_id, v.region_id, v.period, v.disaggregation): v for v in rows}
+    rows = (
+        DataValue.objects.filter(
+            element_id__in=element_ids, region_id__in=region_ids, period__in=periods
+        )
+        .order_by()
+        .values_list(*_STORED_FIELDS)
+    )
+    return {
+        (element, region, period, key): Stored(*rest)
+        for element, region, period, key, *rest in rows
+    }
+
+
+def _instance(key: tuple[int, int, str, str], current: Stored) -> DataValue:
+    """The stored value as a model instance, for a change (``bulk.change``) and its audit."""
+    element_id, region_id, period, disaggregation = key
+    return DataValue(
+        id=current.pk,
+        element_id=element_id,
+        region_id=region_id,
+        period=period,
+        disaggregation=disaggregation,
+        value=current.value,
+        is_active=current.is_active,
+        organisation_id=current.organisation_id,
+        dataset=current.dataset,
+        source_date=current.source_date,
+        comment=current.comment,
+    )
 
 
 def _rule_problems(
     entries: Sequence[Entry],
     rules: Sequence[ValidationRule],
-    stored: dict[tuple[int, int, str, str], DataValue],
+    stored: StoredValues,
 ) -> dict[int, str]:
     """Entry index → the first rule it breaks, checking each pair of cells as they would be
     after the change (pending values over the stored ones)."""
@@ -319,27 +416,26 @@ def _rule_problems(
     }
     for entry in entries:
         state[entry.key] = entry.value
-    by_element: dict[int, list[ValidationRule]] = {}
+    # Each rule as plain (left, right, rule): the foreign keys' ids are read once, not per row.
+    by_element: dict[int, list[tuple[int, int, ValidationRule]]] = {}
     for rule in rules:  # in their order: the first broken one is reported
-        by_element.setdefault(rule.left_id, []).append(rule)
-        if rule.right_id != rule.left_id:
-            by_element.setdefault(rule.right_id, []).append(rule)
+        left_id, right_id = rule.left_id, rule.right_id
+        by_element.setdefault(left_id, []).append((left_id, right_id, rule))
+        if right_id != left_id:
+            by_element.setdefault(right_id, []).append((left_id, right_id, rule))
     problems: dict[int, str] = {}
     for index, entry in enumerate(entries):
-        if entry.value is None:
+        value = entry.value
+        if value is None:
             continue
         element_id, region_id, period, key = entry.key
-        for rule in by_element.get(element_id, ()):
+        for left_id, right_id, rule in by_element.get(element_id, ()):
             left: Decimal | None
             right: Decimal | None
-            if rule.left_id == element_id:
-                other = state.get((rule.right_id, region_id, period, key))
-                left, right = entry.value, other
-            elif rule.right_id == element_id:
-                other = state.get((rule.left_id, region_id, period, key))
-                left, right = other, entry.value
+            if left_id == element_id:
+                left, right = value, state.get((right_id, region_id, period, key))
             else:
-                continue
+                left, right = state.get((left_id, region_id, period, key)), value
             if left is None or right is None or rule.holds(left, right):
                 continue
             problems[index] = _(
@@ -373,14 +469,16 @@ def _write(
     starts = checks.periods
     for entry in entries:
         current = stored.get(entry.key)
+        if _same(entry, current):
+            result.unchanged += 1
+            continue
         if entry.value is None:
-            if current is None or not current.is_active:
-                result.unchanged += 1
-                continue
-            before = current.snapshot()
-            current.is_active = False
+            assert current is not None  # an active one, or it would be the same
+            value = _instance(entry.key, current)
+            before = value.snapshot()
+            value.is_active = False
             changes.append(
-                bulk.Change(current, entry.region, "indicators.value_removed", before, _repr(entry))
+                bulk.Change(value, entry.region, "indicators.value_removed", before, _repr(entry))
             )
             result.removed += 1
             continue
@@ -404,18 +502,16 @@ def _write(
                 )
             )
             continue
-        before = current.snapshot()
-        current.value = entry.value
-        current.organisation = entry.organisation
-        current.dataset = entry.dataset
-        current.source_date = entry.source_date
-        current.comment = entry.comment
-        current.is_active = True
-        if current.snapshot() == before:
-            result.unchanged += 1
-            continue
+        value = _instance(entry.key, current)
+        before = value.snapshot()
+        value.value = entry.value
+        value.organisation = entry.organisation
+        value.dataset = entry.dataset
+        value.source_date = entry.source_date
+        value.comment = entry.comment
+        value.is_active = True
         changes.append(
-            bulk.Change(current, entry.region, "indicators.value_changed", before, _repr(entry))
+            bulk.Change(value, entry.region, "indicators.value_changed", before, _repr(entry))
         )
         result.updated += 1
     if creates:
@@ -462,7 +558,7 @@ def _batch(
     return batch
 
 
-def _same(entry: Entry, current: DataValue | None) -> bool:
+def _same(entry: Entry, current: Stored | None) -> bool:
     if entry.value is None:
         return current is None or not current.is_active
     return (
@@ -476,6 +572,7 @@ def _same(entry: Entry, current: DataValue | None) -> bool:
     )
 
 
+@collector_paused()
 def apply_entries(
     *,
     actor: User,
@@ -491,50 +588,82 @@ def apply_entries(
     entries are written. A dry run only reports."""
     result = Result(errors=list(errors))
     checks = checks or _Checks(actor)
+    valid = _check_entries(entries, checks, result.errors)
+    result.checked = Checked(list(valid), list(result.errors))
+    return _settle(actor, valid, mode, dry_run, result, checks, data_import)
+
+
+@collector_paused()
+def apply_checked(
+    *,
+    actor: User,
+    checked: Checked,
+    rows: int,
+    mode: str = Mode.ALL_OR_NOTHING,
+    data_import: DataImport | None = None,
+) -> Result:
+    """Write rows checked before (``Result.checked`` of a dry run of the same input by the same
+    person, nothing read by its checks changed since): each row's own checks are not made
+    again; the stored values and the validation rules are read again, as they may have
+    changed, and the outcome is the one ``import_rows`` gives."""
+    result = Result(errors=list(checked.errors))
+    with transaction.atomic():
+        _settle(actor, list(checked.entries), mode, False, result, _Checks(actor), data_import)
+    result.rows = rows
+    return result
+
+
+def _check_entries(entries: Sequence[Entry], checks: _Checks, errors: list[Problem]) -> list[Entry]:
+    """The entries that pass their own checks (region, period, office, bounds, given once);
+    the problems of the others are added to ``errors``."""
     valid: list[Entry] = []
-    # The region, period and office checks of each combination, asked once.
-    verdicts: dict[tuple[int, int, str, int | None], tuple[str, str | None]] = {}
+    # Each check's answer is kept (``_Checks``): the same element, region, period, office and
+    # count come back on many rows.
+    region_check, period_check, office_check = checks.region, checks.period, checks.office
+    value_check = checks.value
+    seen: set[tuple[int, int, str, str]] = set()
+    twice: str | None = None
     for entry in entries:
         # Each problem is reported under the column it is about.
-        office = entry.organisation
-        combination = (
-            entry.element.id,
-            entry.region.id,
-            entry.period,
-            office.id if office else None,
-        )
-        verdict = verdicts.get(combination)
-        if verdict is None:
-            verdict = "region", checks.region(entry.element, entry.region)
-            if verdict[1] is None:
-                start = checks.period(entry.element, entry.period)
-                verdict = "period", start if isinstance(start, str) else None
-            if verdict[1] is None:
-                verdict = "organisation", checks.office(entry.region, office)
-            verdicts[combination] = verdict
-        column, message = verdict
-        if message is None and entry.value is not None:
-            try:
-                check_value(entry.element, entry.value)
-            except IndicatorDataError as exc:
-                column, message = "value", str(exc)
+        element = entry.element
+        message = region_check(element, entry.region)
         if message is not None:
-            result.errors.append(Problem(entry.row, column, message))
+            errors.append(Problem(entry.row, "region", message))
             continue
+        start = period_check(element, entry.period)
+        if type(start) is str:
+            errors.append(Problem(entry.row, "period", start))
+            continue
+        message = office_check(entry.region, entry.organisation)
+        if message is not None:
+            errors.append(Problem(entry.row, "organisation", message))
+            continue
+        if entry.value is not None:
+            message = value_check(element, entry.value)
+            if message is not None:
+                errors.append(Problem(entry.row, "value", message))
+                continue
+        if entry.key in seen:
+            if twice is None:
+                twice = _("The same value is given twice in this input.")
+            errors.append(Problem(entry.row, "", twice))
+            continue
+        seen.add(entry.key)
         valid.append(entry)
-    keys = [e.key for e in valid]
-    if len(set(keys)) != len(keys):
-        seen: set[tuple[int, int, str, str]] = set()
-        unique: list[Entry] = []
-        for entry in valid:
-            if entry.key in seen:
-                result.errors.append(
-                    Problem(entry.row, "", _("The same value is given twice in this input."))
-                )
-            else:
-                seen.add(entry.key)
-                unique.append(entry)
-        valid = unique
+    return valid
+
+
+def _settle(
+    actor: User,
+    valid: list[Entry],
+    mode: str,
+    dry_run: bool,
+    result: Result,
+    checks: _Checks,
+    data_import: DataImport | None,
+) -> Result:
+    """The validation rules against the stored values and the other entries, then the write
+    (or, on a dry run or a refused input, what it would change)."""
     element_ids = {e.element.id for e in valid}
     rules = _rules_for(element_ids)
     for rule in rules:
@@ -543,7 +672,8 @@ def apply_entries(
     broken = _rule_problems(valid, rules, stored)
     for index, message in broken.items():
         result.errors.append(Problem(valid[index].row, "value", message))
-    valid = [e for i, e in enumerate(valid) if i not in broken]
+    if broken:
+        valid = [e for i, e in enumerate(valid) if i not in broken]
     result.errors.sort(key=lambda p: p.row)
     refuse = bool(result.errors) and mode == Mode.ALL_OR_NOTHING
     if dry_run or refuse:
@@ -613,6 +743,7 @@ def _text_of(value: Any) -> str:
     return str(value).strip()
 
 
+@collector_paused()
 def import_rows(
     *,
     actor: User,
@@ -672,6 +803,8 @@ def import_rows(
     districts = {code: district_of(r) for code, r in regions.items()}
     outside: dict[str, Problem | None] = {}
     checks = _Checks(actor)
+    starts = checks.periods
+    numbers: dict[str, Decimal | str] = {}
     entries: list[Entry] = []
     for position, (row, cell) in enumerate(zip(rows, cells, strict=True), start=first_row):
         number = row.get(ROW) or position
@@ -719,13 +852,21 @@ def import_rows(
         except dis.DisaggregationError as exc:
             problems.append(Problem(number, "disaggregation", str(exc)))
             continue
-        try:
-            value = parse_value(raw, language=language)
-        except IndicatorDataError as exc:
-            problems.append(Problem(number, "value", str(exc)))
+        # A number written as text is read once per distinct text (the reader's convention is
+        # the same for the whole input).
+        value = numbers.get(raw) if type(raw) is str else None
+        if value is None:
+            try:
+                value = parse_value(raw, language=language)
+            except IndicatorDataError as exc:
+                value = str(exc)
+            if type(raw) is str:
+                numbers[raw] = value
+        if isinstance(value, str):
+            problems.append(Problem(number, "value", value))
             continue
-        start = checks.periods.get((element.period_type, period)) or checks.period(element, period)
-        if isinstance(start, str):
+        start = starts.get((element.period_type, period)) or checks.period(element, period)
+        if type(start) is str:
             problems.append(Problem(number, "period", start))
             continue
         organisation: Organisation | None

@@ -4,7 +4,8 @@
 transaction, in a fixed number of statements per batch: on PostgreSQL new values go in with
 ``COPY`` (rows written as COPY's text format, the cheapest form for the server to read),
 changed values with one ``UPDATE … FROM unnest(…)`` per batch and their audit entries with
-``COPY``; on other databases with ``bulk_create``/``bulk_update``. New values point at their
+``COPY``; on other databases new values with one ``executemany`` of plain tuples, changed
+ones with ``bulk_update``. New values point at their
 ``ValueBatch``, which has the one audit entry of the write (``actions._batch``); each change to
 a stored value has an audit entry of its own, with its before and after, as ``record`` would
 write it.
@@ -86,7 +87,7 @@ def create(actor: User, values: Sequence[NewValue], batch: ValueBatch) -> None:
         if _postgres():
             _insert_postgres(actor, part, batch, now)
         else:
-            _insert_orm(actor, part, batch)
+            _insert_orm(actor, part, batch, now)
 
 
 NULL = "\\N"
@@ -125,28 +126,23 @@ def _insert_postgres(
             copy.write("".join(lines))
 
 
-def _insert_orm(actor: User, part: Sequence[NewValue], batch: ValueBatch) -> None:
-    DataValue.objects.bulk_create(
-        [
-            DataValue(
-                element_id=v.element_id,
-                region_id=v.region_id,
-                period=v.period,
-                period_start=v.period_start,
-                disaggregation=v.disaggregation,
-                value=v.value,
-                organisation_id=v.organisation_id,
-                dataset=v.dataset,
-                source_date=v.source_date,
-                comment=v.comment,
-                created_by=actor,
-                updated_by=actor,
-                batch=batch,
-            )
-            for v in part
-        ],
-        batch_size=500,
-    )
+def _insert_orm(
+    actor: User, part: Sequence[NewValue], batch: ValueBatch, now: datetime.datetime
+) -> None:
+    """Other databases (SQLite): one ``executemany`` of the rows as tuples, stored exactly as
+    ``bulk_create`` stores them (the driver adapts dates and decimals; the time is adapted once,
+    as the ORM adapts it) without a model instance per row."""
+    table = DataValue._meta.db_table
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    shared = (True, actor.pk, stamp, actor.pk, stamp, batch.pk)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (element_id, region_id, period, period_start, "  # noqa: S608
+            "disaggregation, value, organisation_id, dataset, source_date, comment, is_active, "
+            "created_by_id, created_at, updated_by_id, updated_at, batch_id) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [(*v, *shared) for v in part],
+        )
 
 
 def change(actor: User, changes: Sequence[Change]) -> None:

@@ -4,12 +4,15 @@ kept upload through ``actions.import_rows``: checked first (dry run), applied on
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+from decimal import Decimal
 from typing import IO, Any
 
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -19,7 +22,8 @@ from layak.core.archives import ArchiveRefused
 from layak.core.numbers import FILES
 from layak.core.workbooks import WorkbookLimits, open_workbook
 from layak.indicators import actions
-from layak.indicators.models import DataImport, can_enter
+from layak.indicators.models import DataElement, DataImport, can_enter
+from layak.organisations.models import Organisation
 from layak.regions.models import Region
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -152,7 +156,7 @@ def upload(*, actor: User, region: Region, data: File[bytes], name: str, mode: s
 def confirm(*, actor: User, imp: DataImport) -> DataImport:
     """Mark a checked upload for applying (the apply job refuses anything else, so a file is
     applied once)."""
-    imp = DataImport.objects.select_for_update(of=("self",)).get(pk=imp.pk)
+    imp = DataImport.objects.select_for_update(of=("self",)).defer("checked").get(pk=imp.pk)
     if imp.status != DataImport.Status.CHECKED:
         raise actions.IndicatorDataError(_("Only a checked file can be applied, once."))
     if not can_enter(actor, imp.region):
@@ -165,26 +169,47 @@ def confirm(*, actor: User, imp: DataImport) -> DataImport:
 @transaction.atomic
 def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
     """Check (``apply`` False) or apply the kept upload; the outcome is stored on it in the same
-    transaction as the values, so a run cut off midway leaves nothing and can start over."""
+    transaction as the values, so a run cut off midway leaves nothing and can start over.
+
+    The check keeps its checked rows on the upload (``DataImport.checked``) with what they
+    depend on (``_inputs``); applying takes them when that is unchanged, so a file is read and
+    its rows checked once (the stored values and the validation rules are asked again either
+    way), and reads and checks the file again otherwise."""
+    inputs = _inputs(imp, actor)
+    kept = imp.checked
     try:
-        with imp.file.open("rb") as fh:
-            rows = read(imp.name, fh)
-        if not rows:
-            raise FileError(_("The file has no rows of values."))
-        result = actions.import_rows(
-            actor=actor,
-            rows=rows,
-            mode=imp.mode,
-            dry_run=not apply,
-            district=imp.region,
-            language=FILES,
-            data_import=imp if apply else None,
-        )
+        # The file's rows are read and checked with the garbage collector paused (as
+        # ``import_rows`` pauses it): they are many small objects and no cycles.
+        with actions.collector_paused():
+            checked = _kept(kept, inputs) if apply else None
+            if checked is not None and kept is not None:
+                result = actions.apply_checked(
+                    actor=actor,
+                    checked=checked,
+                    rows=kept["rows"],
+                    mode=imp.mode,
+                    data_import=imp,
+                )
+            else:
+                with imp.file.open("rb") as fh:
+                    rows = read(imp.name, fh)
+                if not rows:
+                    raise FileError(_("The file has no rows of values."))
+                result = actions.import_rows(
+                    actor=actor,
+                    rows=rows,
+                    mode=imp.mode,
+                    dry_run=not apply,
+                    district=imp.region,
+                    language=FILES,
+                    data_import=imp if apply else None,
+                )
     except actions.IndicatorDataError as exc:
         result = actions.Result(errors=[actions.Problem(0, "", str(exc))])
     imp.errors = [p.as_dict() for p in result.errors[:1000]]
     imp.summary = result.summary()
     refused = bool(result.errors) and imp.mode == DataImport.Mode.ALL_OR_NOTHING
+    imp.checked = None
     if apply and result.applied:
         imp.status = DataImport.Status.APPLIED
         imp.applied_at = timezone.now()
@@ -199,8 +224,83 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
         imp.status = DataImport.Status.REFUSED
     else:
         imp.status = DataImport.Status.CHECKED
-    imp.save(update_fields=["errors", "summary", "status", "applied_at"])
+        if not apply and result.checked is not None:
+            imp.checked = _keep(result, inputs)
+    imp.save(update_fields=["errors", "summary", "status", "applied_at", "checked"])
     return result
+
+
+def _inputs(imp: DataImport, actor: User) -> dict[str, Any]:
+    """What the rows' own checks depend on besides the file: the person and their language,
+    the day (a period must have begun), the mode, and the data version of the district
+    (``reports.versions.data_stamp``: every change to definitions, regions, offices,
+    memberships and values is audited, so an unchanged stamp means none of them changed)."""
+    from layak.reports.versions import data_stamp
+
+    return {
+        "actor": actor.pk,
+        "language": get_language(),
+        "day": timezone.localdate().isoformat(),
+        "mode": imp.mode,
+        "stamp": data_stamp(imp.region),
+    }
+
+
+def _keep(result: actions.Result, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The checked rows as JSON: ids for the element, region and office, the value as text."""
+    assert result.checked is not None
+    return {
+        "inputs": inputs,
+        "rows": result.rows,
+        "errors": [p.as_dict() for p in result.checked.errors],
+        "entries": [
+            [
+                e.row,
+                e.element.id,
+                e.region.id,
+                e.period,
+                e.disaggregation,
+                None if e.value is None else str(e.value),
+                e.organisation.id if e.organisation else None,
+                e.dataset,
+                e.source_date.isoformat() if e.source_date else None,
+                e.comment,
+            ]
+            for e in result.checked.entries
+        ],
+    }
+
+
+def _kept(kept: dict[str, Any] | None, inputs: dict[str, Any]) -> actions.Checked | None:
+    """The rows the check kept, when what they depend on is unchanged (None otherwise)."""
+    if not kept or kept.get("inputs") != inputs:
+        return None
+    rows = kept["entries"]
+    elements = DataElement.objects.in_bulk({r[1] for r in rows})
+    regions = Region.objects.in_bulk({r[2] for r in rows})
+    offices = Organisation.objects.in_bulk({r[6] for r in rows if r[6] is not None})
+    entries: list[actions.Entry] = []
+    for row, element, region, period, key, value, office, dataset, source, comment in rows:
+        if element not in elements or region not in regions:
+            return None
+        if office is not None and office not in offices:
+            return None
+        entries.append(
+            actions.Entry(
+                row,
+                elements[element],
+                regions[region],
+                period,
+                key,
+                None if value is None else Decimal(value),
+                None if office is None else offices[office],
+                dataset,
+                None if source is None else datetime.date.fromisoformat(source),
+                comment,
+            )
+        )
+    errors = [actions.Problem(p["row"], p["column"], p["message"]) for p in kept["errors"]]
+    return actions.Checked(entries, errors)
 
 
 def template() -> bytes:

@@ -571,6 +571,10 @@ class DataImport(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    # The rows as the check left them (``importfile``): applying the file takes them instead
+    # of reading and checking every row again when nothing they depend on changed since.
+    # Emptied once the file is applied.
+    checked = models.JSONField(null=True, blank=True, editable=False)
 
     objects = DataImportQuerySet.as_manager()
 

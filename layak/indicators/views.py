@@ -374,6 +374,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     recent = (
         DataImport.objects.for_user(user, A.EDIT)
         .select_related("region", "uploaded_by")
+        .defer("checked")
         .order_by("-uploaded_at")[:15]
     )
     return render(
@@ -385,7 +386,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 def _import(request: HttpRequest, pk: int) -> DataImport:
     imp: DataImport = authz.get_object_for_user(
-        DataImport.objects.select_related("region", "uploaded_by"),
+        DataImport.objects.select_related("region", "uploaded_by").defer("checked"),
         user_of(request),
         A.EDIT,
         pk=pk,
