@@ -166,3 +166,34 @@ def test_the_gap_page_reads_cluster_by_cluster_in_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as more:
         client_page(personas, bekasi)
     assert len(more) == len(few)
+
+
+def test_the_gap_page_computes_the_analysis_once_and_its_path_leaves_it_as_shown(
+    personas, bekasi, monkeypatch
+):
+    """The page's table and its cheapest path share one analysis: the path counts each item's
+    gain against its indicator's room on copies, so the table still shows what each question
+    could add, and the path is the one computed on its own."""
+    k4_19_met(personas, bekasi)
+    answer(personas, bekasi, "K4-19.3", "Tidak ada")
+    answer(personas, bekasi, "K4-19.4", "Tidak ada")
+    analysis = gaps.analyse(bekasi)
+    shown = [(i.answer.pk, i.gain) for i in analysis[1]]
+    path = gaps.cheapest_path(bekasi, analysis=analysis)
+    assert [(i.answer.pk, i.gain) for i in analysis[1]] == shown
+    alone = gaps.cheapest_path(bekasi)
+    assert [(i.answer.pk, i.gain) for i in path.items] == [
+        (i.answer.pk, i.gain) for i in alone.items
+    ]
+    assert (path.total, path.needed, path.reached) == (alone.total, alone.needed, alone.reached)
+    # One indicator's questions that together exceed its room: the table shows each one's own.
+    k4_19 = next(g for g in analysis[0].values() if g.indicator.code == "K4-19")
+    assert [(i.answer.question.code, i.gain) for i in k4_19.not_yet] == [
+        ("K4-19.3", Decimal(2)),
+        ("K4-19.4", Decimal(5)),
+    ]
+    calls = []
+    real = gaps._gaps
+    monkeypatch.setattr(gaps, "_gaps", lambda *args: calls.append(args) or real(*args))
+    client_page(personas, bekasi)
+    assert len(calls) == 1

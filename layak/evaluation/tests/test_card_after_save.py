@@ -1,0 +1,54 @@
+"""The card a save returns is built from the answer as the save left it (its question's options
+and score bands already read with it), not read again: it is the same card as one read afresh,
+for each kind of question, for the office and for the district administrator."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+
+from layak.evaluation.views import answers as answer_views
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def saved_and_fresh(client, answer, data: dict[str, object]) -> tuple[str, str]:
+    """The card the save returned, and the card of the same answer read afresh for the same
+    request (each form's token masked: every rendering masks it anew)."""
+    response = client.post(f"/evaluation/answers/{answer.pk}/save/", data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    with translation.override("id"):
+        fresh = answer_views._card(response.wsgi_request, answer.pk, message=gettext("Saved."))
+    return (
+        TOKEN.sub("TOKEN", response.content.decode()),
+        TOKEN.sub("TOKEN", fresh.content.decode()),
+    )
+
+
+def test_the_card_after_a_save_is_the_card_read_afresh(client, personas, evaluation):
+    answers = evaluation.answers
+    client.force_login(personas.bekasi_dinkes)
+    perda = answers["T-1.1"].question.options.get(label="Perda")
+    saved, fresh = saved_and_fresh(client, answers["T-1.1"], {"revision": 0, "option": perda.pk})
+    assert "Tersimpan." in saved and "Dokumen Perda" in saved  # the document still missing
+    assert 'type="radio"' in saved  # still open for writing
+    assert saved == fresh
+    client.force_login(personas["bekasi.disdukcapil"])
+    saved, fresh = saved_and_fresh(
+        client, answers["T-2.1"], {"revision": 0, "number": "92,5", "note": "Data 2025"}
+    )
+    assert "92,5" in saved and "Data 2025" in saved
+    assert saved == fresh
+    cells = {"cell-0-0": "100", "cell-0-1": "90", "cell-1-0": "100", "cell-1-1": "0"}
+    saved, fresh = saved_and_fresh(client, answers["T-2.2"], {"revision": 0, **cells})
+    assert saved == fresh
+    # The district administrator's card also offers to accept or return the item.
+    client.force_login(personas.bekasi_admin)
+    saved, fresh = saved_and_fresh(client, answers["T-2.1"], {"revision": 1, "number": "40"})
+    assert "40" in saved
+    assert saved == fresh
