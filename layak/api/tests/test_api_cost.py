@@ -23,16 +23,15 @@ from layak.api import schemas as s
 from layak.api.actions import token_create
 from layak.api.api import RegionPage
 from layak.evaluation import actions, verification
-from layak.evaluation.demo import windows_open_at
 from layak.evaluation.models import Answer, Assignment, Score, Stage
+from layak.evaluation.tests.test_kla2024_lists import new_cycle
 from layak.evaluation.tests.test_query_counts import spec
 from layak.evidence.actions import evidence_attach, evidence_upload
 from layak.frameworks.actions import version_publish
 from layak.frameworks.models import EvidenceRequirement
 from layak.frameworks.spec import build_version
 from layak.organisations.models import Organisation
-from layak.regions.models import Region
-from layak.testing import BEKASI, GUNUNG_MAS, make_cycle, move_stages
+from layak.testing import BEKASI, make_cycle, move_stages
 
 pytestmark = pytest.mark.django_db
 K = Stage.Kind
@@ -258,17 +257,7 @@ def answered_cycle(personas, copies: int, code: str):
     Mas taking part; Bekasi's answers all given to Dinkes and DP3A, the choices and
     percentages answered (each with its points)."""
     version = version_publish(actor=personas.ministry, version=build_version(spec(copies, code)))
-    cycle = actions.cycle_create(
-        actor=personas.ministry,
-        name=f"Evaluasi {code}",
-        instrument=version,
-        windows=windows_open_at(K.SELF_ASSESSMENT),
-    )
-    bekasi, _gm = actions.cycle_add_districts(
-        actor=personas.ministry,
-        cycle=cycle,
-        regions=Region.objects.filter(code__in=[BEKASI, GUNUNG_MAS]).order_by("code"),
-    )
+    bekasi, _gm = new_cycle(personas, version, f"Evaluasi {code}")
     answers = list(Answer.objects.filter(assessment=bekasi).select_related("question"))
     actions.assignments_set(
         actor=personas.bekasi_admin,
@@ -286,7 +275,7 @@ def answered_cycle(personas, copies: int, code: str):
         actions.answer_save(
             actor=personas.bekasi_dinkes, answer=answer, value=value, note="", revision=0
         )
-    return cycle, bekasi, answers[0]
+    return bekasi.cycle, bekasi, answers[0]
 
 
 def queries(client, url: str, headers: dict[str, str]) -> int:
@@ -301,7 +290,8 @@ def test_query_counts_do_not_grow_with_the_data(client, personas, tokens):
     points), on one cycle and two, on two assessments and four, on a region with one child
     and one with many: the same number of queries, no more than pinned."""
 
-    def measure(cycle, assessment, answer, parent: str) -> dict[str, int]:
+    def measure(built: tuple[Any, Any, Any], parent: str) -> dict[str, int]:
+        cycle, assessment, answer = built
         counts = {}
         for key in ("bekasi.admin", "bekasi.dinkes"):
             headers = bearer(tokens[key])
@@ -320,8 +310,8 @@ def test_query_counts_do_not_grow_with_the_data(client, personas, tokens):
                 counts[f"{name} ({key})"] = queries(client, url, headers)
         return counts
 
-    small = measure(*answered_cycle(personas, 1, "uji-kecil"), "32")
-    large = measure(*answered_cycle(personas, 10, "uji-besar"), BEKASI)
+    small = measure(answered_cycle(personas, 1, "uji-kecil"), "32")
+    large = measure(answered_cycle(personas, 10, "uji-besar"), BEKASI)
     assert small == large
     over = {name: n for name, n in large.items() if n > PINNED[name.split(" (")[0].split(" of")[0]]}
     assert not over, over
