@@ -34,6 +34,7 @@ from decimal import Decimal
 from io import StringIO
 
 from django.http import HttpResponse
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
 
@@ -173,12 +174,17 @@ class Table:
 
     @property
     def view_rows(self) -> list[tuple[object, str | None, list[tuple[object, bool]]]]:
-        """Per row for the table view: its label, its link, and its other cells with whether
-        each is a number."""
+        """Per row for the table view: its label, its link, and its other cells as shown (a
+        number in the reader's language to at most two decimals, a missing number as a dash)
+        with whether each is a number."""
         links = self.links or []
         numeric = [c.numeric for c in self.columns[1:]]
         return [
-            (row[0], links[i] if i < len(links) else None, list(zip(row[1:], numeric, strict=True)))
+            (
+                row[0],
+                links[i] if i < len(links) else None,
+                [(_cell(v, n), n) for v, n in zip(row[1:], numeric, strict=True)],
+            )
             for i, row in enumerate(self.rows)
         ]
 
@@ -197,20 +203,21 @@ class Table:
                 out.append((i, column, colour))
         return out
 
-    def _whole(self) -> bool:
-        """Whether every drawn value is a whole number stored as one (a count)."""
+    def _whole(self, series: list[tuple[int, Column, str]]) -> bool:
+        """Whether every drawn value of ``series`` is a whole number stored as one (a count)."""
         return all(
-            isinstance(row[i], int) or row[i] is None
-            for row in self._drawn
-            for i, _c, _k in self._drawn_series()
+            isinstance(row[i], int) or row[i] is None for row in self._drawn for i, _c, _k in series
         )
 
     def drawing(self) -> Drawing | None:
-        if not self.chart or not self._drawn or not self._drawn_series():
+        if not self.chart or not self._drawn:
+            return None
+        series = self._drawn_series()
+        if not series:
             return None
         if self.chart == "lines":
-            return self._lines()
-        return self._bars(stacked=self.chart == "stacked")
+            return self._lines(series)
+        return self._bars(series, stacked=self.chart == "stacked")
 
     def _top(self, largest: float) -> float:
         if self.max_value is not None:
@@ -219,8 +226,7 @@ class Table:
             largest = max([largest] + [_number(row[self.max_column]) for row in self._drawn])
         return largest
 
-    def _bars(self, *, stacked: bool) -> Drawing:
-        series = self._drawn_series()
+    def _bars(self, series: list[tuple[int, Column, str]], *, stacked: bool) -> Drawing:
         per_row = 1 if stacked else len(series)
         bars_height = per_row * BAR + (per_row - 1) * BAR_GAP
         values = [[_number(row[i]) for i, _c, _k in series] for row in self._drawn]
@@ -228,7 +234,7 @@ class Table:
             largest = max((sum(v, 0.0) for v in values), default=0.0)
         else:
             largest = max((x for v in values for x in v), default=0.0)
-        top, step = nice_scale(self._top(largest), whole=self._whole())
+        top, step = nice_scale(self._top(largest), whole=self._whole(series))
         out: list[BarRow] = []
         y = 0.0
         for row, numbers in zip(self._drawn, values, strict=True):
@@ -267,12 +273,11 @@ class Table:
             plot_bottom=plot_bottom,
         )
 
-    def _lines(self) -> Drawing:
-        series = self._drawn_series()
+    def _lines(self, series: list[tuple[int, Column, str]]) -> Drawing:
         drawn = self._drawn
         values = [[_maybe(row[i]) for i, _c, _k in series] for row in drawn]
         largest = max((x for v in values for x in v if x is not None), default=0.0)
-        top, step = nice_scale(self._top(largest), whole=self._whole())
+        top, step = nice_scale(self._top(largest), whole=self._whole(series))
         bottom = LINE_TOP + LINE_PLOT
         # Points sit between 4 % and 96 % of the width, so the first and last dots are whole.
         xs = [
@@ -369,6 +374,13 @@ def _text(value: object) -> str:
         places = 0 if Decimal(str(value)) == Decimal(str(value)).to_integral() else 2
         return number_format(value, places, force_grouping=True)
     return str(value)
+
+
+def _cell(value: object, numeric: bool) -> object:
+    """A cell of the table view as shown."""
+    if value is None or value == "":
+        return "—" if numeric else ""
+    return floatformat(value, "-2") if numeric else value
 
 
 def _short(label: str, length: int = 28) -> str:

@@ -77,11 +77,11 @@ def _draw(tables: list[Table]) -> None:
 
 def _finish(request: HttpRequest, tables: list[Table], name: str) -> HttpResponse | None:
     """The CSV download of ``?table=`` when ``?format=csv``; sets each table's CSV link."""
+    query = request.GET.copy()
+    query["format"] = "csv"
+    query.pop("page", None)
     for table in tables:
-        query = request.GET.copy()
-        query["format"] = "csv"
         query["table"] = table.key
-        query.pop("page", None)
         table.csv_url = f"?{query.urlencode()}"
     if request.GET.get("format") != "csv":
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -65,6 +65,7 @@ class District:
     cycles: list[Cycle]
     assessment: Assessment | None
     stage: str | None
+    # The cheapest path to the next predicate, without its items (they are the table "path").
     path: gaps.Path | None
     year: int
     tables: list[Table] = field(default_factory=list)
@@ -144,8 +145,11 @@ def _points(
             standing.predicate = standing.result.predicate
     if assessment is not None and standing.stage is not None:
         out.path_stage = standing.complete_stage or Stage.Kind.SELF_ASSESSMENT
-        out.path = gaps.cheapest_path(assessment, out.path_stage)
-        out.tables.append(_path_table(assessment, out.path))
+        path = gaps.cheapest_path(assessment, out.path_stage)
+        out.tables.append(_path_table(assessment, path))
+        # Its items are the table's rows; the figures kept in the cache need only the target,
+        # the points needed and the gates.
+        out.path = replace(path, items=[])
 
 
 def _criteria_table(result: criteria.CriteriaResult) -> Table:
