@@ -22,7 +22,13 @@ from django.db.models import DecimalField, F, Value
 from django.db.models.functions import Coalesce
 
 from layak.evaluation.models import Answer, Assessment, Assignment, Gate, Stage
-from layak.evaluation.scores import _standing, capped, chain, indicator_maxima, result_for
+from layak.evaluation.scores import (
+    _standing,
+    capped,
+    chain,
+    indicators_with_maxima,
+    result_for,
+)
 from layak.frameworks.models import EvidenceRequirement, Group, Indicator, PredicateBand
 
 ZERO = Decimal(0)
@@ -75,6 +81,11 @@ class IndicatorGap:
         return [i for i in self.items if i.missing_evidence]
 
     @property
+    def office_names(self) -> list[str]:
+        """The responsible offices in alphabetical order (a set has none of its own)."""
+        return sorted(self.offices, key=str.casefold)
+
+    @property
     def room(self) -> Decimal:
         """The points the indicator can still add to the total."""
         return max(ZERO, self.max_points - self.points)
@@ -119,14 +130,15 @@ def _level(assessment: Assessment) -> int:
     return int(assessment.cycle.instrument.framework.region_level)
 
 
-def _items(assessment: Assessment, stage: str) -> list[Item]:
+def _items(assessment: Assessment, stage: str, indicators: dict[int, Indicator]) -> list[Item]:
     """Every answer with its points standing at ``stage`` and at the self-assessment, and the
-    points its own question could still add (before the indicator's cap). Five queries."""
+    points its own question could still add (before the indicator's cap). Five queries. Each
+    question gets its indicator (with its group) from ``indicators``: one instance each."""
     joined, standing = _standing(
         Answer.objects.filter(assessment=assessment), chain(stage, _level(assessment))
     )
     answers = list(
-        joined.select_related("question__indicator__group")
+        joined.select_related("question")
         .annotate(
             standing=standing,
             # The district's own points (the chain always starts with the self-assessment).
@@ -163,6 +175,7 @@ def _items(assessment: Assessment, stage: str) -> list[Item]:
     items = []
     for answer in answers:
         q = answer.question
+        q.indicator = indicators[q.indicator_id]
         points = answer.standing
         self_points = answer.own
         reqs = required.get(q.pk, [])
@@ -204,8 +217,9 @@ def analyse(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) -> 
 
 def _gaps(assessment: Assessment, stage: str) -> Analysis:
     """Per indicator its gap; each item's gain cut to what its indicator can still take."""
-    items = _items(assessment, stage)
-    maxima = indicator_maxima(assessment.cycle.instrument_id)
+    with_maxima = indicators_with_maxima(assessment.cycle.instrument_id)
+    items = _items(assessment, stage, {pk: ind for pk, (ind, _max) in with_maxima.items()})
+    maxima = {pk: maximum for pk, (_ind, maximum) in with_maxima.items()}
     offices: dict[int, set[str]] = defaultdict(set)
     for answer_id, acronym, name in Assignment.objects.filter(
         answer__assessment=assessment, is_active=True

@@ -310,6 +310,23 @@ def indicator_maxima(version_id: int) -> dict[int, Decimal]:
     return {pk: own if own is not None else _money(question_sum) for pk, own, question_sum in rows}
 
 
+def indicators_with_maxima(version_id: int) -> dict[int, tuple[Indicator, Decimal]]:
+    """Each indicator (with its group) and its maximum as ``indicator_maxima`` gives it: one
+    query, one instance per indicator."""
+    return {
+        indicator.pk: (
+            indicator,
+            indicator.max_points
+            if indicator.max_points is not None
+            else _money(indicator.question_sum),
+        )
+        for indicator in Indicator.objects.filter(version_id=version_id)
+        .select_related("group")
+        .annotate(question_sum=Sum("questions__max_points"))
+        .order_by()
+    }
+
+
 def group_maxima(cycle: Cycle) -> list[tuple[Group, Decimal]]:
     """Each group's maximum: the sum of its indicators' maxima (two queries)."""
     maxima = indicator_maxima(cycle.instrument_id)

@@ -192,8 +192,13 @@ def test_the_gap_page_computes_the_analysis_once_and_its_path_leaves_it_as_shown
         ("K4-19.3", Decimal(2)),
         ("K4-19.4", Decimal(5)),
     ]
-    calls = []
+    calls: list[tuple[object, ...]] = []
     real = gaps._gaps
-    monkeypatch.setattr(gaps, "_gaps", lambda *args: calls.append(args) or real(*args))
+
+    def counted(*args: object) -> gaps.Analysis:
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(gaps, "_gaps", counted)
     client_page(personas, bekasi)
     assert len(calls) == 1

@@ -201,6 +201,8 @@ def test_gap_analysis_and_cheapest_path_against_hand_computed_numbers(personas, 
     assert [i.answer.question.code for i in analysis["T-1"].not_yet] == ["T-1.1", "T-1.2"]
     assert [i.answer.question.code for i in analysis["T-2"].done] == ["T-2.2"]
     assert analysis["T-1"].offices == {"Dinkes", "DP3A"}
+    # Shown in alphabetical order, the same on every page load.
+    assert analysis["T-1"].office_names == ["Dinkes", "DP3A"]
     path = gaps.cheapest_path(ev.bekasi)
     # Total 50 = Pratama; Madya needs 61: 11 more. The missing document (+20, effort 1) comes first.
     assert path.total == 50 and path.current.code == "PRATAMA" and path.target.code == "MADYA"
