@@ -256,10 +256,7 @@ def _keep(result: actions.Result, inputs: dict[str, Any]) -> dict[str, Any]:
         "entries": [
             [
                 e.row,
-                e.element.id,
-                e.region.id,
-                e.period,
-                e.disaggregation,
+                *e.key,  # element id, region id, period, disaggregation
                 None if e.value is None else str(e.value),
                 e.organisation.id if e.organisation else None,
                 e.dataset,
