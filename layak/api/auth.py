@@ -69,12 +69,15 @@ def token_user(request: HttpRequest, token: str, email: str | None = None) -> Us
     parts = token.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != PREFIX:
         raise AuthenticationError
-    found = (
-        ApiToken.objects.filter(
-            key_id=parts[1], revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
-        .select_related("user")
-        .first()
+    now = timezone.now()
+    # At most one row (``key_id`` is unique): no ordering to add, as ``first()`` would.
+    found = next(
+        iter(
+            ApiToken.objects.filter(key_id=parts[1], revoked_at__isnull=True, expires_at__gt=now)
+            .select_related("user")
+            .order_by()[:1]
+        ),
+        None,
     )
     if found is None or not found.user.is_active:
         raise AuthenticationError
@@ -83,10 +86,8 @@ def token_user(request: HttpRequest, token: str, email: str | None = None) -> Us
     if email is not None and found.user.email.casefold() != email.strip().casefold():
         raise AuthenticationError
     _rate_limit(str(found.pk))
-    if found.last_used_at is None or found.last_used_at < timezone.now() - datetime.timedelta(
-        minutes=5
-    ):
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    if found.last_used_at is None or found.last_used_at < now - datetime.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
     return _signed_in(request, found.user)
 
 
