@@ -38,9 +38,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PINNED = {
     "assessment (administrator)": 29,
     "assessment (office)": 24,
-    "indicator (administrator)": 26,
-    "indicator (office)": 26,
-    "indicator of numbers (office)": 27,
+    "indicator (administrator)": 25,
+    "indicator (office)": 25,
+    "indicator of numbers (office)": 26,
     "my items (office)": 10,
     "answer save": 23,
     "answer save (card)": 30,

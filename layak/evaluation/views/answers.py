@@ -280,13 +280,11 @@ def _indicator_page(
     if at is not None and not number:
         order = list(listed.values_list("pk", flat=True))
         number = order.index(at) // INDICATOR_PAGE + 1 if at in order else 1
-    page = Paginator(listed, INDICATOR_PAGE).get_page(number)
-    answers = list(
-        listed.filter(pk__in=[a.pk for a in page.object_list])
-        .select_related("updated_by")
-        .prefetch_related(*ANSWER_PREFETCH)
-        .order_by("question__order")
-    )
+    # The page's answers are read once, whole, with what their cards show.
+    page = Paginator(
+        listed.select_related("updated_by").prefetch_related(*ANSWER_PREFETCH), INDICATOR_PAGE
+    ).get_page(number)
+    answers = list(page.object_list)
     for a in answers:
         a.assessment = assessment  # already loaded; saves a query per card
     previous = actions.previous_answers(answers)

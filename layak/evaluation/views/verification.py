@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -241,27 +242,38 @@ class _ItemRow:
     by_stage: dict[str, _StageScore]
 
 
-def _item_rows(answers: Any, stages: list[str]) -> list[_ItemRow]:
-    """The answers in the instrument's order, each with its score at each of ``stages`` joined
-    (at most one a stage): one query, no model instances."""
+def _stage_scores(
+    answers: Any, stages: list[str], *fields: str
+) -> Iterator[tuple[tuple[Any, ...], dict[str, _StageScore]]]:
+    """The answers' ``fields`` in the instrument's order, each with its score at each of
+    ``stages`` joined (at most one a stage): one query, no model instances."""
     joins = {f"at_{s}": FilteredRelation("scores", condition=Q(scores__stage=s)) for s in stages}
     parts = ("pk", "points", "reason", "decision")
     columns = [f"at_{s}__{part}" for s in stages for part in parts]
-    out = []
-    for pk, status, returned, indicator_id, *scores in (
+    width = len(fields)
+    for row in (
         answers.annotate(**joins)
         .order_by(
             "question__indicator__group__order", "question__indicator__order", "question__order"
         )
-        .values_list("pk", "status", "returned_at_stage", "question__indicator_id", *columns)
+        .values_list(*fields, *columns)
     ):
         by_stage = {}
         for n, s in enumerate(stages):
-            score_pk, points, reason, decision = scores[4 * n : 4 * n + 4]
+            score_pk, points, reason, decision = row[width + 4 * n : width + 4 * n + 4]
             if score_pk is not None:
                 by_stage[s] = _StageScore(points, reason, decision)
-        out.append(_ItemRow(pk, status, returned, indicator_id, by_stage))
-    return out
+        yield row[:width], by_stage
+
+
+def _item_rows(answers: Any, stages: list[str]) -> list[_ItemRow]:
+    """The verification page's items as rows (``_stage_scores``)."""
+    return [
+        _ItemRow(pk, status, returned, indicator_id, by_stage)
+        for (pk, status, returned, indicator_id), by_stage in _stage_scores(
+            answers, stages, "pk", "status", "returned_at_stage", "question__indicator_id"
+        )
+    ]
 
 
 def _first_waiting(rows: list[tuple[Any, ...]], per_indicator: dict[int, dict[str, int]]) -> str:
@@ -429,22 +441,23 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         else None
         for stage in stages
     }
-    answers = (
-        Answer.objects.for_user(user, A.VIEW)
-        .filter(assessment=assessment)
-        .select_related("question__indicator__group")
-        .prefetch_related(Prefetch("scores", to_attr="all_scores"))
-        .order_by(
-            "question__indicator__group__order", "question__indicator__order", "question__order"
-        )
-    )
+    # Each item's code, maximum and scores as a row (one query); one instance per indicator.
+    indicators = {
+        i.pk: i
+        for i in Indicator.objects.filter(version_id=assessment.cycle.instrument_id).order_by()
+    }
     rows: list[dict[str, object]] = []
     indicator_row: dict[str, object] | None = None
-    for answer in answers:
-        by_stage = {s.stage: s for s in answer.all_scores}  # type: ignore[attr-defined]
+    for (code, max_points, indicator_id), by_stage in _stage_scores(
+        Answer.objects.for_user(user, A.VIEW).filter(assessment=assessment),
+        stages,
+        "question__code",
+        "question__max_points",
+        "question__indicator_id",
+    ):
         cells = [by_stage.get(k) for k in stages]
         values = [c.points for c in cells if c is not None]
-        indicator = answer.question.indicator
+        indicator = indicators[indicator_id]
         if indicator_row is None or indicator_row["indicator"] != indicator:
             # A subtotal row per indicator, summed from its items' rows (already loaded).
             indicator_row = {"indicator": indicator, "sums": [None] * len(stages), "max": 0}
@@ -454,8 +467,9 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         for i, cell in enumerate(cells):
             if cell is not None:
                 sums[i] = (sums[i] or 0) + cell.points
-        indicator_row["max"] = indicator_row["max"] + answer.question.max_points  # type: ignore[operator]
-        rows.append({"answer": answer, "cells": cells, "differs": len(set(values)) > 1})
+        indicator_row["max"] = indicator_row["max"] + max_points
+        differs = len(set(values)) > 1
+        rows.append({"code": code, "max_points": max_points, "cells": cells, "differs": differs})
     groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
     group_rows = [
         (g, [(r.by_group.get(g.code) if (r := per_stage[k]) else None) for k in stages])
