@@ -167,6 +167,7 @@ def confirm(*, actor: User, imp: DataImport) -> DataImport:
 
 
 @transaction.atomic
+@actions.collector_paused()
 def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
     """Check (``apply`` False) or apply the kept upload; the outcome is stored on it in the same
     transaction as the values, so a run cut off midway leaves nothing and can start over.
@@ -174,36 +175,34 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
     The check keeps its checked rows on the upload (``DataImport.checked``) with what they
     depend on (``_inputs``); applying takes them when that is unchanged, so a file is read and
     its rows checked once (the stored values and the validation rules are asked again either
-    way), and reads and checks the file again otherwise."""
+    way), and reads and checks the file again otherwise. The garbage collector is paused
+    meanwhile (``actions.collector_paused``): the rows are many small objects and no cycles."""
     inputs = _inputs(imp, actor)
     kept = imp.checked
     try:
-        # The file's rows are read and checked with the garbage collector paused (as
-        # ``import_rows`` pauses it): they are many small objects and no cycles.
-        with actions.collector_paused():
-            checked = _kept(kept, inputs) if apply else None
-            if checked is not None and kept is not None:
-                result = actions.apply_checked(
-                    actor=actor,
-                    checked=checked,
-                    rows=kept["rows"],
-                    mode=imp.mode,
-                    data_import=imp,
-                )
-            else:
-                with imp.file.open("rb") as fh:
-                    rows = read(imp.name, fh)
-                if not rows:
-                    raise FileError(_("The file has no rows of values."))
-                result = actions.import_rows(
-                    actor=actor,
-                    rows=rows,
-                    mode=imp.mode,
-                    dry_run=not apply,
-                    district=imp.region,
-                    language=FILES,
-                    data_import=imp if apply else None,
-                )
+        checked = _kept(kept, inputs) if apply else None
+        if checked is not None and kept is not None:
+            result = actions.apply_checked(
+                actor=actor,
+                checked=checked,
+                rows=kept["rows"],
+                mode=imp.mode,
+                data_import=imp,
+            )
+        else:
+            with imp.file.open("rb") as fh:
+                rows = read(imp.name, fh)
+            if not rows:
+                raise FileError(_("The file has no rows of values."))
+            result = actions.import_rows(
+                actor=actor,
+                rows=rows,
+                mode=imp.mode,
+                dry_run=not apply,
+                district=imp.region,
+                language=FILES,
+                data_import=imp if apply else None,
+            )
     except actions.IndicatorDataError as exc:
         result = actions.Result(errors=[actions.Problem(0, "", str(exc))])
     imp.errors = [p.as_dict() for p in result.errors[:1000]]
