@@ -10,9 +10,13 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from layak.evaluation import verification
+from layak.evaluation.models import Answer, Stage
+from layak.evaluation.tests.test_verification import move_to, submit_all
 from layak.evaluation.views import answers as answer_views
 
 pytestmark = pytest.mark.django_db
+K = Stage.Kind
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
@@ -52,3 +56,27 @@ def test_the_card_after_a_save_is_the_card_read_afresh(client, personas, evaluat
     saved, fresh = saved_and_fresh(client, answers["T-2.1"], {"revision": 1, "number": "40"})
     assert "40" in saved
     assert saved == fresh
+
+
+def test_the_card_of_an_item_sent_back_and_corrected_is_the_card_read_afresh(
+    client, personas, evaluation
+):
+    """During the province stage an office corrects an item the verifier sent back: the card
+    after the save stays open for it, as one read afresh; another item of the same office is
+    not open."""
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    item, other = evaluation.answers["T-2.1"], evaluation.answers["T-2.2"]
+    verification.verify_return(actor=personas.jabar, answer=item, reason="Pakai data 2025")
+    client.force_login(personas["bekasi.disdukcapil"])
+    saved, fresh = saved_and_fresh(
+        client, item, {"revision": Answer.objects.get(pk=item.pk).revision, "number": "96"}
+    )
+    assert "Tersimpan." in saved and 'value="96"' in saved
+    assert saved == fresh
+    refused = client.post(
+        f"/evaluation/answers/{other.pk}/save/",
+        {"revision": Answer.objects.get(pk=other.pk).revision, "cell-0-0": "1"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'data-testid="field-error"' not in refused and "Tersimpan." not in refused

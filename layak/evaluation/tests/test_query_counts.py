@@ -43,7 +43,7 @@ PINNED = {
     "indicator of numbers (office)": 26,
     "my items (office)": 10,
     "answer save": 23,
-    "answer save (card)": 30,
+    "answer save (card)": 29,
     "answer history": 12,
     "verify queue (province)": 9,
     "verify queue (ministry)": 9,

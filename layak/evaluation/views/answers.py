@@ -184,14 +184,21 @@ def _prefill(answer: Answer, page: PageFacts) -> dict[str, Any] | None:
     return {"value": value, "url": url, "year": year, "same": same}
 
 
-def _state(user: Any, assessment: Assessment, editing: Answer | None = None) -> dict[str, Any]:
+def _state(
+    user: Any,
+    assessment: Assessment,
+    editing: Answer | None = None,
+    self_open: bool | None = None,
+) -> dict[str, Any]:
     """What this person may do now: change their answers while the self-assessment is open, or,
     during the province stage, the answers the province verifier sent back. ``editing``: the one
     answer of a card that this person was just allowed to change (``A.EDIT``), so whether it
-    is theirs to change now follows from the stage without reading the answers again."""
-    self_open = assessment.status == Assessment.Status.IN_PROGRESS and actions.stage_open_for(
-        assessment, Stage.Kind.SELF_ASSESSMENT
-    )
+    is theirs to change now follows from the stage without reading the answers again.
+    ``self_open``: whether the self-assessment is open, when the request has just checked it."""
+    if self_open is None:
+        self_open = assessment.status == Assessment.Status.IN_PROGRESS and actions.stage_open_for(
+            assessment, Stage.Kind.SELF_ASSESSMENT
+        )
     back = Stage.order_for(assessment.cycle.instrument.framework.region_level)[1]
     province_open = not self_open and actions.stage_open_for(assessment, back)
     if editing is not None:
@@ -347,7 +354,14 @@ def _card(
             .prefetch_related(*ANSWER_PREFETCH)
             .get()
         )
-    state = _state(user, answer.assessment, editing=saved)
+    # A save of an answer not sent back has just found the self-assessment open (and the
+    # assessment not submitted, the only other status).
+    state = _state(
+        user,
+        answer.assessment,
+        editing=saved,
+        self_open=True if saved is not None and not saved.returned_at_stage else None,
+    )
     context = _card_context(
         user,
         answer,
