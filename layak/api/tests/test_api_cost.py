@@ -72,8 +72,8 @@ def conforms(schema: Any, body: bytes) -> bool:
 
 
 def per_object(user, assessment_id: int) -> list[dict[str, Any]]:
-    """The answers as the endpoint serialised them before: one model instance per answer,
-    question, assignment, organisation and score."""
+    """The reference: the answers serialised from model instances, one per answer, question,
+    assignment, organisation and score."""
     answers = (
         Answer.objects.for_user(user, authz.Action.VIEW)
         .filter(assessment_id=assessment_id)
