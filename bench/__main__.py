@@ -13,7 +13,8 @@ against one throwaway PostgreSQL 15 cluster under ``var/bench/``:
 5. ``fault``: the load-and-fault run (``bench/load/fault.py``), last because it writes.
 
 ``--reuse`` keeps a cluster left by ``--keep`` and skips the generation when the dataset is in
-it. Every part's raw results are kept as JSON in ``bench/results/tmp/`` (not committed).
+it; the kept database is migrated to the current commit first. Every part's raw results are
+kept as JSON in ``bench/results/tmp/`` (not committed).
 """
 
 from __future__ import annotations
@@ -262,6 +263,15 @@ def main(argv: list[str] | None = None) -> int:
                 timeout=3600,
             )
             print(f"generate: {time.monotonic() - t:.0f} s", flush=True)
+        if reused:
+            # The kept dataset was loaded by an earlier commit: bring its schema up to this one.
+            codes["migrate"] = _run(
+                ["manage.py", "migrate", "--noinput"],
+                timeout=1800,
+                DATABASE_URL=url,
+                SECRET_KEY="bench-migrate-" + os.urandom(16).hex(),
+                ALLOWED_HOSTS="127.0.0.1",
+            )
         if "micro" not in args.skip:
             codes["micro"] = _run(
                 ["-m", "bench.micro.run", "--database-url", url, "--json", str(files["micro"])],
