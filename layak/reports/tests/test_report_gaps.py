@@ -86,3 +86,14 @@ def test_table_headers_repeat_and_wrap_between_words(personas, evaluation):
                 )
                 split += [w for w in text.split() if w not in words]
     assert split == []
+
+
+def test_an_indicators_offices_are_listed_in_alphabetical_order(personas, evaluation):
+    """The same order on the page and in the PDF, whatever order the set of offices has."""
+    with translation.override("id"):
+        gaps = {g.indicator.code: g for g in documents.self_assessment(evaluation.bekasi)["gaps"]}
+    assert len(gaps["T-1"].offices) > 1
+    names = ", ".join(gaps["T-1"].office_names)
+    assert names == ", ".join(sorted(gaps["T-1"].offices, key=str.casefold))
+    page = " ".join(html(evaluation).split())
+    assert f"<td></td><td>{names}</td></tr>" in page
