@@ -11,6 +11,8 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
+from django.utils.text import Truncator
 
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions
@@ -478,3 +480,34 @@ def test_my_items_and_the_assignment_page_cost_a_fixed_number_of_queries(
     with django_assert_max_num_queries(25):
         response = client.get(assign_url(kla.bekasi))
     assert len(response.content) < 200_000
+
+
+def test_a_question_row_opens_its_item_and_shows_its_state_and_offices(
+    client, personas, kla, k1_to_dinkes
+):
+    """Each row: the code linking to the item on its indicator's page, the text shortened, the
+    state, the offices; a question nobody answered yet says so instead of "Draf"."""
+    client.force_login(personas.bekasi_admin)
+    html = client.get(page_url(kla.bekasi)).content.decode()
+    typed = Answer.objects.select_related("question").get(pk=k1_to_dinkes.ready[0].pk)
+    url = (
+        f"/evaluation/assessments/{kla.bekasi.pk}/indicators/{typed.question.indicator_id}/"
+        f"?at={typed.pk}#answer-{typed.pk}"
+    )
+    text = escape(Truncator(typed.question.text).chars(90))
+    assert (
+        f'<li data-testid="question-row"><a href="{url}">{typed.question.code}</a> {text} '
+        '<span class="badge status-draft">Draf</span> <span class="muted">Dinkes</span></li>'
+    ) in html
+    empty = (
+        Answer.objects.filter(
+            assessment=kla.bekasi, status=Answer.Status.DRAFT, value={}, assignments=None
+        )
+        .select_related("question")
+        .first()
+    )
+    text = escape(Truncator(empty.question.text).chars(90))
+    assert (
+        f'#answer-{empty.pk}">{empty.question.code}</a> {text} '
+        '<span class="badge muted">belum diisi</span></li>'
+    ) in html

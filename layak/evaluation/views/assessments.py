@@ -158,22 +158,33 @@ def _question_listing(
         .order_by("question__indicator__group__order", "question__indicator__order")
     ]
     choices = answer_filter.choices(visible)
-    answers = list(
-        answer_filter.narrowed(visible)
+    # The listed rows as plain values (a page lists up to every question of the instrument).
+    answers = [
+        _ListedAnswer(*row)
+        for row in answer_filter.narrowed(visible)
         .distinct()
-        .select_related("question")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.filter(is_active=True).select_related("organisation"),
-                to_attr="active_assignments",
-            )
-        )
         .order_by("question__indicator__order", "question__order")
-    )
-    listed: dict[int, list[Answer]] = defaultdict(list)
+        .values_list(
+            "pk",
+            "status",
+            "value",
+            "question__indicator_id",
+            "question__code",
+            "question__text",
+            "question__text_en",
+        )
+    ]
+    offices_of: dict[int, list[str]] = defaultdict(list)
+    for answer_id, acronym, name in (
+        Assignment.objects.filter(is_active=True, answer_id__in=[a.pk for a in answers])
+        .order_by("pk")
+        .values_list("answer_id", "organisation__acronym", "organisation__name")
+    ):
+        offices_of[answer_id].append(acronym or name)
+    listed: dict[int, list[_ListedAnswer]] = defaultdict(list)
     for answer in answers:
-        listed[answer.question.indicator_id].append(answer)
+        answer.offices = offices_of.get(answer.pk, [])
+        listed[answer.indicator_id].append(answer)
     filtering = answer_filter.active
     groups: list[dict[str, Any]] = []
     for row in per_indicator:
@@ -199,13 +210,7 @@ def _question_listing(
             group[code] += row[code]
         if filtering and not listed.get(pk):
             continue
-        offices = sorted(
-            {
-                a.organisation.acronym or a.organisation.name
-                for answer in listed.get(pk, [])
-                for a in answer.active_assignments  # type: ignore[attr-defined]
-            }
-        )
+        offices = sorted({name for answer in listed.get(pk, []) for name in answer.offices})
         group["indicators"].append(
             {
                 **row,
@@ -227,6 +232,33 @@ def _question_listing(
         "listed_count": len(answers),
         "may_review": may_review,
     }
+
+
+class _ListedAnswer:
+    """One row of the assessment page's question list: what the row shows, read as values."""
+
+    __slots__ = ("code", "filled", "indicator_id", "offices", "pk", "status", "text")
+
+    def __init__(
+        self,
+        pk: int,
+        status: str,
+        value: Any,
+        indicator_id: int,
+        code: str,
+        text: str,
+        text_en: str,
+    ) -> None:
+        self.pk = pk
+        self.status = status
+        self.filled = not (status == Answer.Status.DRAFT and not value)
+        self.indicator_id = indicator_id
+        self.code = code
+        self.text = bilingual(text, text_en)
+        self.offices: list[str] = []
+
+    def get_status_display(self) -> str:
+        return str(Answer.Status(self.status).label)
 
 
 def _percent(part: int, whole: int) -> int:
