@@ -346,15 +346,45 @@ def indicator_points(
 ) -> dict[int, Decimal]:
     """Each indicator's points as they stand at ``stage`` (the rule of ``results``), capped at
     the indicator's maximum."""
+    return indicator_points_at(assessment, [stage])[stage]
+
+
+def indicator_points_at(assessment: Assessment, stages: list[str]) -> dict[str, dict[int, Decimal]]:
+    """Each indicator's points as they stand at each of ``stages`` (the rule of ``results``: an
+    item counts its points of the last stage up to that one that scored it), capped at the
+    indicator's maximum; one query for all the stages."""
+    if not stages:
+        return {}
     level = int(assessment.cycle.instrument.framework.region_level)
-    joined, points = _standing(Answer.objects.filter(assessment=assessment), chain(stage, level))
-    rows = (
-        joined.values("question__indicator_id", "question__indicator__max_points")
-        .annotate(points=Sum(points))
-        .order_by()
-        .values_list("question__indicator_id", "question__indicator__max_points", "points")
+    order = Stage.order_for(level)
+    furthest = max(stages, key=lambda s: order.index(s) if s in order else 0)
+    joined, _points = _standing(
+        Answer.objects.filter(assessment=assessment), chain(furthest, level)
     )
-    return {indicator: capped(points, maximum) for indicator, maximum, points in rows}
+    sums = {
+        f"points_{n}": Sum(
+            Coalesce(
+                *[F(f"at_{s}__points") for s in reversed(chain(stage, level))],
+                Value(ZERO),
+                output_field=DecimalField(),
+            )
+        )
+        for n, stage in enumerate(stages)
+    }
+    rows = list(
+        joined.values("question__indicator_id", "question__indicator__max_points")
+        .annotate(**sums)
+        .order_by()
+    )
+    return {
+        stage: {
+            r["question__indicator_id"]: capped(
+                r[f"points_{n}"], r["question__indicator__max_points"]
+            )
+            for r in rows
+        }
+        for n, stage in enumerate(stages)
+    }
 
 
 DONE = Q(status__in=[Answer.Status.SUBMITTED, Answer.Status.ACCEPTED])

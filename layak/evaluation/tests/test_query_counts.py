@@ -51,7 +51,7 @@ PINNED = {
     "verify ministry": 21,
     "verify field": 21,
     "verify final": 20,
-    "scores": 34,
+    "scores": 35,  # one of them: every indicator's points at every stage reached
     "gaps": 20,
     "verify district (village)": 20,
 }

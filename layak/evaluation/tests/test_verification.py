@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 
 from layak.audit.models import AuditEntry
-from layak.evaluation import actions, gaps, verification
+from layak.evaluation import actions, gaps, scores, verification
 from layak.evaluation.models import Answer, Score, Stage
 from layak.evaluation.scores import results
 from layak.evaluation.tests.test_workflow import PDF, attach_pdf, fresh, option
+from layak.frameworks.models import Indicator
 from layak.testing import move_stages
 
 pytestmark = pytest.mark.django_db
@@ -305,6 +306,19 @@ def test_scores_page_shows_indicator_subtotals_per_stage(client, personas, evalu
     subtotals = {
         r["indicator"].code: r["sums"] for r in response.context["rows"] if "indicator" in r
     }
-    assert subtotals["T-1"][:2] == [50, 15]  # self 30 + 20; province 15 so far
-    assert subtotals["T-2"][:2] == [50, None]
+    # As the points stand at each stage: at the province, T-1.1's 15 and T-1.2's 20 carried
+    # from the self-assessment (not yet verified); T-2 entirely carried. The same figures as
+    # the scoring's own per-indicator points and the cluster total on the same page.
+    assert subtotals["T-1"][:2] == [50, 35]
+    assert subtotals["T-2"][:2] == [50, 50]
+    assert subtotals["T-2"][2:] == [None] * (len(subtotals["T-2"]) - 2)  # not reached yet
+    at_province = scores.indicator_points(evaluation.bekasi, K.PROVINCE)
+    assert {code: sums[1] for code, sums in subtotals.items()} == {
+        i.code: at_province[i.pk]
+        for i in Indicator.objects.filter(code__in=subtotals, version=evaluation.version)
+    }
+    group_totals = dict(response.context["group_rows"])
+    assert sum(sums[1] for sums in subtotals.values()) == sum(
+        values[1] for values in group_totals.values()
+    )
     assert 'title="SK">SK</span>' in response.content.decode()  # the reason

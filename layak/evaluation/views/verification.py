@@ -23,7 +23,7 @@ from layak.evaluation.actions import EvaluationError, stage_open_for
 from layak.evaluation.forms import describe_value
 from layak.evaluation.models import Answer, Assessment, Score, Stage
 from layak.evaluation.querysets import options_prefetch
-from layak.evaluation.scores import current_results, results
+from layak.evaluation.scores import current_results, indicator_points_at, results
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceLink
 from layak.frameworks.models import Group, Indicator
@@ -459,17 +459,21 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         values = [c.points for c in cells if c is not None]
         indicator = indicators[indicator_id]
         if indicator_row is None or indicator_row["indicator"] != indicator:
-            # A subtotal row per indicator, summed from its items' rows (already loaded).
-            indicator_row = {"indicator": indicator, "sums": [None] * len(stages), "max": 0}
+            # A subtotal row per indicator; its points per stage are filled in below.
+            indicator_row = {"indicator": indicator, "sums": [], "max": 0}
             rows.append(indicator_row)
-        sums = indicator_row["sums"]
-        assert isinstance(sums, list)
-        for i, cell in enumerate(cells):
-            if cell is not None:
-                sums[i] = (sums[i] or 0) + cell.points
         indicator_row["max"] = indicator_row["max"] + max_points
         differs = len(set(values)) > 1
         rows.append({"code": code, "max_points": max_points, "cells": cells, "differs": differs})
+    # An indicator's subtotal at a stage is its points as they stand there (items not scored at
+    # that stage keep their earlier points), capped at its maximum: the rule of the totals.
+    standing = indicator_points_at(assessment, [k for k in stages if per_stage[k] is not None])
+    for row in rows:
+        shown = row.get("indicator")
+        if isinstance(shown, Indicator):
+            row["sums"] = [standing[k].get(shown.pk) if k in standing else None for k in stages]
+            if shown.max_points is not None:  # its own maximum, else its items' (summed)
+                row["max"] = shown.max_points
     groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
     group_rows = [
         (g, [(r.by_group.get(g.code) if (r := per_stage[k]) else None) for k in stages])
