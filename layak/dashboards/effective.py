@@ -16,17 +16,13 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    DecimalField,
-    F,
     FilteredRelation,
     Q,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 
 from layak.evaluation.models import Answer, Cycle, Gate, Score, Stage
-from layak.evaluation.scores import capped
+from layak.evaluation.scores import capped, points_standing
 from layak.frameworks.models import PredicateBand
 from layak.frameworks.scoring import Predicate, apply_gates, predicate_for
 
@@ -89,16 +85,7 @@ def totals_by_stage(cycle: Cycle, assessment_ids: list[int]) -> dict[str, dict[i
     out: dict[str, dict[int, Decimal]] = {s: {} for s in STAGES}
     if not assessment_ids:
         return out
-    sums = {
-        f"p_{stage}": Sum(
-            Coalesce(
-                *[F(f"at_{s}__points") for s in reversed(STAGES[: i + 1])],
-                Value(ZERO),
-                output_field=DecimalField(),
-            )
-        )
-        for i, stage in enumerate(STAGES)
-    }
+    sums = {f"p_{stage}": Sum(points_standing(STAGES[: i + 1])) for i, stage in enumerate(STAGES)}
     rows = (
         _joined(Answer.objects.filter(assessment__cycle=cycle, assessment_id__in=assessment_ids))
         .values("assessment_id", "question__indicator_id", "question__indicator__max_points")

@@ -132,10 +132,15 @@ def _standing(answers: Any, stages: list[str]) -> tuple[Any, Any]:
     """``answers`` joined to their score at each stage of ``stages`` (one join per stage, each
     at most one row), and the expression of the points standing at the last of them."""
     joins = {f"at_{s}": FilteredRelation("scores", condition=Q(scores__stage=s)) for s in stages}
-    points = Coalesce(
+    return answers.annotate(**joins), points_standing(stages)
+
+
+def points_standing(stages: list[str]) -> Coalesce:
+    """On answers joined as ``_standing`` does (``at_<stage>``), the points standing at the last
+    of ``stages``: those of the furthest stage that scored the answer, else zero."""
+    return Coalesce(
         *[F(f"at_{s}__points") for s in reversed(stages)], Value(ZERO), output_field=DecimalField()
     )
-    return answers.annotate(**joins), points
 
 
 def _aggregate(
@@ -362,14 +367,7 @@ def indicator_points_at(assessment: Assessment, stages: list[str]) -> dict[str, 
         Answer.objects.filter(assessment=assessment), chain(furthest, level)
     )
     sums = {
-        f"points_{n}": Sum(
-            Coalesce(
-                *[F(f"at_{s}__points") for s in reversed(chain(stage, level))],
-                Value(ZERO),
-                output_field=DecimalField(),
-            )
-        )
-        for n, stage in enumerate(stages)
+        f"points_{n}": Sum(points_standing(chain(stage, level))) for n, stage in enumerate(stages)
     }
     rows = list(
         joined.values("question__indicator_id", "question__indicator__max_points")
