@@ -81,13 +81,22 @@ def returned_for_action(user: User, limit: int) -> list[Answer]:
     if authz.has_action(user, A.MANAGE):
         returned = returned.exclude(returned_at_stage__in=["", Stage.Kind.SELF_ASSESSMENT])
     stages = Stage.objects.filter(cycle_id=OuterRef("assessment__cycle_id"))
-    # Returned by the district (no stage recorded): due when the self-assessment closes.
+    # Returned by the district (no stage recorded): due when the self-assessment closes for
+    # this district, the cycle's close or the later date the ministry reopened it until.
     by_verifier = stages.filter(kind=OuterRef("returned_at_stage")).values("closes_at")[:1]
-    by_district = stages.filter(kind=Stage.Kind.SELF_ASSESSMENT).values("closes_at")[:1]
+    by_district = Subquery(stages.filter(kind=Stage.Kind.SELF_ASSESSMENT).values("closes_at")[:1])
+    reopened = StageReopening.objects.filter(
+        assessment_id=OuterRef("assessment_id"), stage__kind=Stage.Kind.SELF_ASSESSMENT
+    )
+    # Greatest is NULL on SQLite when one side is: the reopening falls back to the close.
+    self_closes = Greatest(
+        Coalesce(Subquery(reopened.order_by("-until").values("until")[:1]), by_district),
+        by_district,
+    )
     return list(
         returned.select_related("question__indicator", "assessment__region")
         .annotate(
-            deadline=Coalesce(Subquery(by_verifier), Subquery(by_district)),
+            deadline=Coalesce(Subquery(by_verifier), self_closes),
             total=Window(Count("pk")),
         )
         .order_by(F("deadline").asc(nulls_last=True), "pk")[:limit]

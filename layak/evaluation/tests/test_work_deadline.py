@@ -56,3 +56,32 @@ def test_the_assessment_page_shows_the_deadline_that_holds_for_the_district(clie
     page = client.get(f"/evaluation/assessments/{evaluation.bekasi.pk}/").content.decode()
     assert f"batas waktu {deadline(until)}" in page
     assert f"batas waktu {deadline(closes)}" not in page
+
+
+def test_an_item_returned_during_a_reopened_self_assessment_is_due_at_the_new_deadline(personas):
+    """The office's returned item is due when the self-assessment closes for its district: the
+    reopened date, not the cycle's past close (which would show it overdue)."""
+    evaluation = make_cycle(personas, open_self=False)
+    until = timezone.now() + datetime.timedelta(days=30)
+    actions.stage_reopen(
+        actor=personas.ministry,
+        assessment=evaluation.bekasi,
+        kind=Stage.Kind.SELF_ASSESSMENT,
+        reason="Perpanjangan: pergantian operator",
+        until=until,
+    )
+    capil = personas["bekasi.disdukcapil"]
+    answer = actions.answer_save(
+        actor=capil,
+        answer=evaluation.answers["T-2.1"],
+        value={"number": "92"},
+        note="",
+        revision=0,
+    )
+    answer = actions.answer_submit(actor=capil, answer=answer)
+    actions.answer_return(
+        actor=personas.bekasi_admin, answer=answer, reason="Sebutkan sumber datanya"
+    )
+    returned = work.returned_for_action(capil, limit=10)
+    assert [(a.question.code, a.deadline) for a in returned] == [("T-2.1", until)]
+    assert returned[0].deadline > timezone.now()
