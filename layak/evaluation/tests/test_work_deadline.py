@@ -4,6 +4,7 @@ the cycle's, or the later one the ministry reopened the self-assessment until.""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -82,6 +83,6 @@ def test_an_item_returned_during_a_reopened_self_assessment_is_due_at_the_new_de
     actions.answer_return(
         actor=personas.bekasi_admin, answer=answer, reason="Sebutkan sumber datanya"
     )
-    returned = work.returned_for_action(capil, limit=10)
+    returned: list[Any] = work.returned_for_action(capil, limit=10)  # annotated with deadline
     assert [(a.question.code, a.deadline) for a in returned] == [("T-2.1", until)]
     assert returned[0].deadline > timezone.now()
