@@ -124,7 +124,9 @@ def photo_file(tmp_path: Path) -> Path:
 def take_along(page) -> None:
     """The operator opens the offline page while connected: items and page kept."""
     page.goto("/offline/")
-    expect(page.get_by_test_id("offline-app")).to_have_attribute("data-worker", "1", timeout=30_000)
+    # The worker fetches its files one by one; on a busy machine that takes a while.
+    worker = page.get_by_test_id("offline-app")
+    expect(worker).to_have_attribute("data-worker", "1", timeout=120_000)
     expect(page.get_by_test_id("item")).to_have_count(3)
 
 
@@ -428,7 +430,9 @@ def test_an_assessor_verifies_on_site_without_a_connection(phone, tmp_path):
     page = phone
     sign_in(page, personas["assessor"].email)
     page.goto("/offline/")
-    expect(page.get_by_test_id("offline-app")).to_have_attribute("data-worker", "1", timeout=30_000)
+    # The worker fetches its files one by one; on a busy machine that takes a while.
+    worker = page.get_by_test_id("offline-app")
+    expect(worker).to_have_attribute("data-worker", "1", timeout=120_000)
     expect(page.get_by_test_id("item")).to_have_count(4)
     page.context.set_offline(True)
     open_item(page, "T-1.1")

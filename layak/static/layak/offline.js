@@ -760,8 +760,9 @@
       var tries = 0;
       function keepPage() {
         if (!navigator.serviceWorker.controller) {
-          // Not yet claimed by the worker: look again shortly (up to a minute).
-          if (++tries < 240) setTimeout(keepPage, 250);
+          // Not yet claimed by the worker: look again shortly (up to two minutes: a slow phone
+          // on a weak signal may take that long to fetch the files the worker keeps).
+          if (++tries < 480) setTimeout(keepPage, 250);
           return;
         }
         fetch(config.scope, { credentials: "same-origin" }).then(function () {
