@@ -16,13 +16,8 @@ from layak.testing import make_cycle
 pytestmark = pytest.mark.django_db
 
 
-def test_a_reopened_self_assessment_shows_its_new_deadline(personas):
-    evaluation = make_cycle(personas, open_self=False)
-    closes = Stage.objects.get(cycle=evaluation.cycle, kind=Stage.Kind.SELF_ASSESSMENT).closes_at
-    rows = work.to_answer_by_assessment(personas.bekasi_dinkes)
-    assert [r["deadline"] for r in rows] == [closes]
-
-    until = timezone.now() + datetime.timedelta(days=30)
+def reopen(personas, evaluation, until: datetime.datetime) -> None:
+    """The ministry reopens Bekasi's self-assessment until ``until``."""
     actions.stage_reopen(
         actor=personas.ministry,
         assessment=evaluation.bekasi,
@@ -30,6 +25,16 @@ def test_a_reopened_self_assessment_shows_its_new_deadline(personas):
         reason="Perpanjangan: pergantian operator",
         until=until,
     )
+
+
+def test_a_reopened_self_assessment_shows_its_new_deadline(personas):
+    evaluation = make_cycle(personas, open_self=False)
+    closes = Stage.objects.get(cycle=evaluation.cycle, kind=Stage.Kind.SELF_ASSESSMENT).closes_at
+    rows = work.to_answer_by_assessment(personas.bekasi_dinkes)
+    assert [r["deadline"] for r in rows] == [closes]
+
+    until = timezone.now() + datetime.timedelta(days=30)
+    reopen(personas, evaluation, until)
     rows = work.to_answer_by_assessment(personas.bekasi_dinkes)
     assert [r["deadline"] for r in rows] == [until]
     # Gunung Mas, not reopened, keeps the cycle's deadline.
@@ -44,13 +49,7 @@ def test_the_assessment_page_shows_the_deadline_that_holds_for_the_district(clie
     closes = Stage.objects.get(cycle=evaluation.cycle, kind=Stage.Kind.SELF_ASSESSMENT).closes_at
     until = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     until += datetime.timedelta(days=30)
-    actions.stage_reopen(
-        actor=personas.ministry,
-        assessment=evaluation.bekasi,
-        kind=Stage.Kind.SELF_ASSESSMENT,
-        reason="Perpanjangan: pergantian operator",
-        until=until,
-    )
+    reopen(personas, evaluation, until)
     stage = Stage.objects.get(cycle=evaluation.cycle, kind=Stage.Kind.SELF_ASSESSMENT)
     assert actions.stage_closes_for(evaluation.bekasi, stage) == until
     client.force_login(personas.bekasi_admin)
@@ -64,13 +63,7 @@ def test_an_item_returned_during_a_reopened_self_assessment_is_due_at_the_new_de
     reopened date, not the cycle's past close (which would show it overdue)."""
     evaluation = make_cycle(personas, open_self=False)
     until = timezone.now() + datetime.timedelta(days=30)
-    actions.stage_reopen(
-        actor=personas.ministry,
-        assessment=evaluation.bekasi,
-        kind=Stage.Kind.SELF_ASSESSMENT,
-        reason="Perpanjangan: pergantian operator",
-        until=until,
-    )
+    reopen(personas, evaluation, until)
     capil = personas["bekasi.disdukcapil"]
     answer = actions.answer_save(
         actor=capil,
