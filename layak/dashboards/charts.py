@@ -30,7 +30,7 @@ import csv
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
 from django.http import HttpResponse
@@ -391,6 +391,7 @@ def _short(label: str, length: int = 28) -> str:
 
 # Cells a spreadsheet would read as a formula (OWASP "CSV injection").
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+CENT = Decimal("0.01")
 
 
 def csv_cell(value: object) -> str:
@@ -398,6 +399,10 @@ def csv_cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent < -2:  # type: ignore[operator]
+        # A computed figure (a share, a remainder) carries the division's precision: the CSV
+        # gives it to the cent, as every stored figure is.
+        return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
     if isinstance(value, int | float | Decimal):
         return str(value)
     text = str(value)

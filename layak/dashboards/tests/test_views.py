@@ -139,6 +139,13 @@ def test_csv_cells_cannot_carry_a_formula():
     assert csv_cell(None) == ""
 
 
+def test_csv_gives_a_computed_figure_to_the_cent():
+    assert csv_cell(D("12.60000000000000")) == "12.60"
+    assert csv_cell(D("60.065")) == "60.07"
+    assert csv_cell(D("80.00")) == "80.00"
+    assert csv_cell(D("100")) == "100"
+
+
 def test_drawing_scales_bars_to_the_largest_value():
     t = Table("t", "T", [Column("x", numeric=False), Column("a"), Column("b")], [["r", 1, 3]])
     drawing = t.drawing()
