@@ -106,6 +106,12 @@ def combos(element: DataElement) -> list[Combo]:
     return result
 
 
+def labels(element: DataElement) -> dict[str, str]:
+    """Each key of the element's values with the words a reader sees ("Perempuan · 1–5
+    tahun" for ``"age=1-5;sex=F"``); a key no longer among the combinations is absent."""
+    return {combo.key: combo.label for combo in combos(element)}
+
+
 def component_q(parts: Iterable[tuple[str, str]], field: str = "disaggregation") -> Q:
     """Rows whose key contains every ``category=option`` in ``parts`` (a partial key such as
     ``sex=F`` selects every age band of the girls)."""

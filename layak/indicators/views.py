@@ -151,6 +151,7 @@ def element_detail(request: HttpRequest, code: str) -> HttpResponse:
     total_row = [totals.get((element.pk, region.pk, p)) for p in periods]
     parts = aggregate.breakdown(element, region, periods)
     combos = dis.combos(element)
+    group_names = {combo.key: combo.label for combo in combos}
     breakdown = (
         [(combo, [parts.get((combo.key, p)) for p in periods]) for combo in combos]
         if len(combos) > 1
@@ -163,6 +164,8 @@ def element_detail(request: HttpRequest, code: str) -> HttpResponse:
         .order_by("-period_start", "region__code", "disaggregation")
     )
     page = Paginator(values, 50).get_page(request.GET.get("page"))
+    for value in page:
+        value.group = group_names.get(value.disaggregation, value.disaggregation)  # type: ignore[attr-defined]
     return render(
         request,
         "indicators/element_detail.html",
@@ -205,6 +208,9 @@ def value_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "indicators/value_detail.html",
         {
             "value": value,
+            "group": dis.labels(value.element).get(value.disaggregation, value.disaggregation)
+            if value.disaggregation
+            else "",
             "history": found,
             "data_import": data_import,
             "can_see_import": data_import is not None

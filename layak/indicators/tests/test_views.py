@@ -118,6 +118,18 @@ def test_element_page_shows_totals_per_kecamatan(client, personas, defs):
     assert b">100<" in page.content and b">40<" in page.content
 
 
+def test_a_value_is_listed_with_its_group_in_words(client, personas, defs):
+    village = Region.objects.filter(parent__code="32.16.09").order_by("code").first()
+    put(personas.bekasi_admin, "under5_measured", village.code, "2024", 40, "sex=F")
+    client.force_login(personas.bekasi_regent)
+    page = client.get("/data/elements/under5_measured/", {"region": "32.16", "year": "2024"})
+    listed = page.content.decode().split('data-testid="element-breakdown"')[1]
+    assert "<td>Perempuan</td>" in listed and "sex=F" not in listed
+    value = DataValue.objects.get(disaggregation="sex=F")
+    detail = client.get(f"/data/values/{value.pk}/").content.decode()
+    assert "<dd>Perempuan</dd>" in detail and "sex=F" not in detail
+
+
 def test_indicator_page_and_publication(client, personas, defs):
     put(personas.bekasi_admin, "births", "32.16", "2024", 800)
     put(personas.bekasi_admin, "births_facility", "32.16", "2024", 776)
