@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -406,12 +406,17 @@ def assignments_set(
 # ---- answers -----------------------------------------------------------------------------
 
 
-def _lock(answer: Answer) -> Answer:
-    return (
-        Answer.objects.select_for_update(of=("self",))
-        .select_related("assessment__region", "assessment__cycle", "question", "updated_by")
-        .get(pk=answer.pk)
+def _lock(answer: Answer, editor: User | None = None) -> Answer:
+    """The answer locked for the change. ``editor``: whether that person may change it is read
+    with it (``may_edit``, for ``_check_may_edit``), in the same query."""
+    locked = Answer.objects.select_for_update(of=("self",)).select_related(
+        "assessment__region", "assessment__cycle", "question", "updated_by"
     )
+    if editor is not None:
+        locked = locked.annotate(
+            may_edit=Exists(Answer.objects.for_user(editor, A.EDIT).filter(pk=OuterRef("pk")))
+        )
+    return locked.get(pk=answer.pk)
 
 
 def _with_question_of(locked: Answer, given: Answer) -> Answer:
@@ -449,7 +454,10 @@ def _check_open(answer: Answer) -> None:
 
 
 def _check_may_edit(actor: User, answer: Answer) -> None:
-    if not Answer.objects.for_user(actor, A.EDIT).filter(pk=answer.pk).exists():
+    may_edit = getattr(answer, "may_edit", None)  # read with the lock (``_lock(editor=)``)
+    if may_edit is None:
+        may_edit = Answer.objects.for_user(actor, A.EDIT).filter(pk=answer.pk).exists()
+    if not may_edit:
         raise EvaluationError(_("This answer is not assigned to you."))
 
 
@@ -491,7 +499,7 @@ def answer_save(
 ) -> Answer:
     """Save a draft. ``revision`` is the one the person opened: if the answer has changed since,
     nothing is saved and ``AnswerConflict`` carries the other person's version."""
-    answer = _with_question_of(_lock(answer), answer)
+    answer = _with_question_of(_lock(answer, editor=actor), answer)
     _check_open(answer)
     _check_may_edit(actor, answer)
     if answer.question.computed:
@@ -550,7 +558,7 @@ def missing_evidence(answer: Answer) -> list[str]:
 
 @transaction.atomic
 def answer_submit(*, actor: User, answer: Answer) -> Answer:
-    answer = _lock(answer)
+    answer = _lock(answer, editor=actor)
     _check_open(answer)
     _check_may_edit(actor, answer)
     if not workflow.allowed(answer.status, workflow.Step.SUBMIT):
@@ -672,7 +680,7 @@ def answer_reuse_previous(*, actor: User, answer: Answer) -> Answer:
     """Take last cycle's answer and its evidence (the same files, no new upload)."""
     from layak.evidence.models import EvidenceLink
 
-    answer = _lock(answer)
+    answer = _lock(answer, editor=actor)
     _check_open(answer)
     _check_may_edit(actor, answer)
     if answer.status not in (S.DRAFT, S.RETURNED):

@@ -56,6 +56,43 @@ ANSWER_PARTS = [
 ]
 ANSWER_PREFETCH = [question_prefetch(), *ANSWER_PARTS]
 
+_MARK = 987654321
+
+
+class CardUrls:
+    """The addresses the cards of one response link to: each name reversed once (the request's
+    script prefix included), then formatted per answer, link or file."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str, pk: int | None = None) -> str:
+        made = self._made.get(name)
+        if made is None:
+            if name in ("evidence:upload", "evidence:attach"):
+                made = (reverse(name), "")
+            else:
+                head, _mark, tail = reverse(name, args=[_MARK]).partition(str(_MARK))
+                made = (head, tail)
+            self._made[name] = made
+        return made[0] if pk is None else f"{made[0]}{pk}{made[1]}"
+
+    def card(self, answer: Answer, links: list[EvidenceLink]) -> dict[str, str]:
+        """One card's addresses; each evidence link gets its own download and detach."""
+        for link in links:
+            link.download_url = self("evidence:download", link.file_id)  # type: ignore[attr-defined]
+            link.detach_url = self("evidence:detach", link.pk)  # type: ignore[attr-defined]
+        return {
+            "save": self("evaluation:answer_save", answer.pk),
+            "submit": self("evaluation:answer_submit", answer.pk),
+            "accept": self("evaluation:answer_accept", answer.pk),
+            "return": self("evaluation:answer_return", answer.pk),
+            "reuse": self("evaluation:answer_reuse", answer.pk),
+            "history": self("evaluation:answer_history", answer.pk),
+            "upload": self("evidence:upload"),
+            "attach": self("evidence:attach"),
+        }
+
 
 def _card_context(
     user: Any,
@@ -66,11 +103,14 @@ def _card_context(
     library: list[dict[str, Any]],
     posted: Any = None,
     page: PageFacts | None = None,
+    urls: CardUrls | None = None,
 ) -> dict[str, Any]:
     """The card of one answer. ``posted``: a refused save's form data, shown again as typed.
-    ``page``: what every card of the page shares, read once for the page."""
+    ``page``: what every card of the page shares, read once for the page. ``library``: the
+    district's evidence files (the card only asks whether there is any)."""
     if page is None:
         page = PageFacts(answer.assessment, [answer])
+    links = getattr(answer, "active_links", [])
     question = answer.question
     value = answer.value or {}
     note = answer.note
@@ -112,7 +152,8 @@ def _card_context(
         | ({str(value["option"])} if value.get("option") else set()),
         "table": table,
         "points": scores[0].points if (scores := getattr(answer, "self_scores", None)) else 0,
-        "links": getattr(answer, "active_links", []),
+        "links": links,
+        "urls": (urls or CardUrls()).card(answer, links),
         "assigned": [a.organisation for a in getattr(answer, "active_assignments", [])],
         # A computed answer is never typed, but it carries the evidence its question asks for.
         "writable": writable and editable_status and not question.computed,
@@ -189,12 +230,15 @@ def _state(
     assessment: Assessment,
     editing: Answer | None = None,
     self_open: bool | None = None,
+    library_names: bool = True,
 ) -> dict[str, Any]:
     """What this person may do now: change their answers while the self-assessment is open, or,
     during the province stage, the answers the province verifier sent back. ``editing``: the one
     answer of a card that this person was just allowed to change (``A.EDIT``), so whether it
     is theirs to change now follows from the stage without reading the answers again.
-    ``self_open``: whether the self-assessment is open, when the request has just checked it."""
+    ``self_open``: whether the self-assessment is open, when the request has just checked it.
+    ``library_names``: the district's evidence files by name for the picker; otherwise only
+    whether there is one (what a card alone shows)."""
     if self_open is None:
         self_open = assessment.status == Assessment.Status.IN_PROGRESS and actions.stage_open_for(
             assessment, Stage.Kind.SELF_ASSESSMENT
@@ -213,6 +257,7 @@ def _state(
             mine = mine.filter(returned_at_stage=back) if province_open else mine.none()
         # Unordered: Answer's own ordering would join six tables only to sort a set.
         editable = set(mine.order_by().values_list("pk", flat=True))
+    library = EvidenceFile.objects.for_user(user, A.VIEW).filter(region=assessment.region)
     return {
         "open": self_open or province_open,
         "self_open": self_open,
@@ -220,12 +265,9 @@ def _state(
         "admin": authz.reaches(user, A.MANAGE, assessment.region),
         "editable": editable,
         # Only what the picker shows of each file: no model instance per file.
-        "library": list(
-            EvidenceFile.objects.for_user(user, A.VIEW)
-            .filter(region=assessment.region)
-            .order_by("name")
-            .values("pk", "name")[:200]
-        ),
+        "library": list(library.order_by("name").values("pk", "name")[:200])
+        if library_names
+        else list(library.order_by().values("pk")[:1]),
     }
 
 
@@ -296,6 +338,7 @@ def _indicator_page(
         a.assessment = assessment  # already loaded; saves a query per card
     previous = actions.previous_answers(answers)
     facts = PageFacts(assessment, answers)
+    urls = CardUrls()
     cards = [
         _card_context(
             user,
@@ -305,6 +348,7 @@ def _indicator_page(
             library=state["library"],
             posted=special.get("posted") if a.pk == special_pk else None,
             page=facts,
+            urls=urls,
         )
         | {"previous": previous.get(a.pk)}
         | ({k: v for k, v in special.items() if k != "posted"} if a.pk == special_pk else {})
@@ -356,11 +400,17 @@ def _card(
         )
     # A save of an answer not sent back has just found the self-assessment open (and the
     # assessment not submitted, the only other status).
+    # An upload sends the library again with the new file (below); otherwise the card only
+    # asks whether the library has any file.
+    uploading = bool(
+        request.resolver_match and request.resolver_match.view_name == "evidence:upload"
+    )
     state = _state(
         user,
         answer.assessment,
         editing=saved,
         self_open=True if saved is not None and not saved.returned_at_stage else None,
+        library_names=uploading,
     )
     context = _card_context(
         user,
@@ -381,7 +431,7 @@ def _card(
     )
     context["previous"] = actions.previous_answer(answer)
     response = render(request, "evaluation/_answer_card.html", context)
-    if request.resolver_match and request.resolver_match.view_name == "evidence:upload":
+    if uploading:
         # The uploaded file joins the library: every card's picker on the page offers it.
         response.content += render_to_string(
             "evaluation/_library_options.html", {"library": state["library"], "oob": True}
