@@ -88,6 +88,8 @@ class Result:
     # The entries that passed their own checks and the problems found so far (before the
     # validation rules): what ``apply_checked`` takes to write them without checking again.
     checked: Checked | None = field(default=None, repr=False, compare=False)
+    # On a dry run that only adds values: what writing it would take (``Plan``).
+    plan: Plan | None = field(default=None, repr=False, compare=False)
 
     @property
     def changed(self) -> int:
@@ -150,6 +152,19 @@ class Checked:
     stored values and the validation rules."""
 
     entries: list[Entry]
+    errors: list[Problem]
+
+
+@dataclass
+class Plan:
+    """What a dry run found an input would do when it only adds values (nothing stored
+    changes): the checked entries (``Checked.entries``, by position) that become new values,
+    with their period's first day, how many are unchanged and every problem (the rules'
+    included). Applying it while nothing it was checked against has changed
+    (``importfile._inputs``) writes exactly these values without checking them again."""
+
+    creates: list[tuple[int, datetime.date]]
+    unchanged: int
     errors: list[Problem]
 
 
@@ -677,6 +692,7 @@ def _settle(
     result.errors.sort(key=lambda p: p.row)
     refuse = bool(result.errors) and mode == Mode.ALL_OR_NOTHING
     if dry_run or refuse:
+        creates: list[Entry] = []
         for entry in valid:
             current = stored.get(entry.key)
             if _same(entry, current):
@@ -685,11 +701,53 @@ def _settle(
                 result.removed += 1
             elif current is None:
                 result.created += 1
+                creates.append(entry)
             else:
                 result.updated += 1
+        if dry_run and not refuse and result.checked is not None:
+            result.plan = _plan(result, creates, checks)
         return result
     with transaction.atomic():
         _write(actor, valid, stored, result, checks, data_import)
+    result.applied = True
+    return result
+
+
+def _plan(result: Result, creates: list[Entry], checks: _Checks) -> Plan | None:
+    """The dry run's ``Plan`` when it changes no stored value (None otherwise)."""
+    if result.updated or result.removed:
+        return None
+    assert result.checked is not None
+    position = {id(e): i for i, e in enumerate(result.checked.entries)}
+    starts = checks.periods
+    planned: list[tuple[int, datetime.date]] = []
+    for entry in creates:
+        start = starts.get((entry.element.period_type, entry.period))
+        if not isinstance(start, datetime.date):
+            return None
+        planned.append((position[id(entry)], start))
+    return Plan(planned, result.unchanged, list(result.errors))
+
+
+@collector_paused()
+def apply_planned(
+    *,
+    actor: User,
+    creates: Sequence[bulk.NewValue],
+    unchanged: int,
+    errors: list[Problem],
+    rows: int,
+    data_import: DataImport,
+) -> Result:
+    """Write what a dry run planned (``Plan``: new values only), when nothing it was checked
+    against has changed since (the caller's to make sure): the values in one batch with its
+    audit entry, as ``import_rows`` would write them, without reading or checking them again."""
+    result = Result(errors=list(errors), unchanged=unchanged, rows=rows)
+    with transaction.atomic():
+        if creates:
+            batch = _batch(actor, creates, (), data_import)
+            bulk.create(actor, creates, batch)
+    result.created = len(creates)
     result.applied = True
     return result
 

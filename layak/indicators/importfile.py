@@ -21,7 +21,7 @@ from layak.audit.log import record
 from layak.core.archives import ArchiveRefused
 from layak.core.numbers import FILES
 from layak.core.workbooks import WorkbookLimits, open_workbook
-from layak.indicators import actions
+from layak.indicators import actions, bulk
 from layak.indicators.models import DataElement, DataImport, can_enter
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
@@ -180,8 +180,19 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
     inputs = _inputs(imp, actor)
     kept = imp.checked
     try:
-        checked = _kept(kept, inputs) if apply else None
-        if checked is not None and kept is not None:
+        planned = _planned(kept, inputs) if apply else None
+        checked = _kept(kept, inputs) if apply and planned is None else None
+        if planned is not None and kept is not None:
+            creates, unchanged, errors = planned
+            result = actions.apply_planned(
+                actor=actor,
+                creates=creates,
+                unchanged=unchanged,
+                errors=errors,
+                rows=kept["rows"],
+                data_import=imp,
+            )
+        elif checked is not None and kept is not None:
             result = actions.apply_checked(
                 actor=actor,
                 checked=checked,
@@ -246,11 +257,20 @@ def _inputs(imp: DataImport, actor: User) -> dict[str, Any]:
 
 
 def _keep(result: actions.Result, inputs: dict[str, Any]) -> dict[str, Any]:
-    """The checked rows as JSON: ids for the element, region and office, the value as text."""
+    """The checked rows as JSON: ids for the element, region and office, the value as text;
+    with the check's ``Plan`` when it only adds values."""
     assert result.checked is not None
+    plan = result.plan
     return {
         "inputs": inputs,
         "rows": result.rows,
+        "plan": None
+        if plan is None
+        else {
+            "creates": [[index, start.isoformat()] for index, start in plan.creates],
+            "unchanged": plan.unchanged,
+            "errors": [p.as_dict() for p in plan.errors],
+        },
         "errors": [p.as_dict() for p in result.checked.errors],
         "entries": [
             [
@@ -265,6 +285,41 @@ def _keep(result: actions.Result, inputs: dict[str, Any]) -> dict[str, Any]:
             for e in result.checked.entries
         ],
     }
+
+
+def _planned(
+    kept: dict[str, Any] | None, inputs: dict[str, Any]
+) -> tuple[list[bulk.NewValue], int, list[actions.Problem]] | None:
+    """The values the check planned to add, its count of unchanged rows and its problems,
+    when what it was checked against is unchanged (None otherwise, or when the check found
+    stored values to change): read straight from the kept rows, no model instance per row.
+    An unchanged data stamp (``_inputs``) means no definition, rule, office or stored value of
+    the district changed since, so the check's outcome stands."""
+    if not kept or kept.get("inputs") != inputs or not kept.get("plan"):
+        return None
+    plan = kept["plan"]
+    rows = kept["entries"]
+    number = Decimal
+    day = datetime.date.fromisoformat
+    creates = []
+    for index, start in plan["creates"]:
+        _row, element, region, period, key, value, office, dataset, source, comment = rows[index]
+        creates.append(
+            bulk.NewValue(
+                element,
+                region,
+                period,
+                day(start),
+                key,
+                number(value),
+                office,
+                dataset,
+                None if source is None else day(source),
+                comment,
+            )
+        )
+    errors = [actions.Problem(p["row"], p["column"], p["message"]) for p in plan["errors"]]
+    return creates, plan["unchanged"], errors
 
 
 def _kept(kept: dict[str, Any] | None, inputs: dict[str, Any]) -> actions.Checked | None:
