@@ -6,17 +6,29 @@ number of queries. Part 2 (verification) writes its own stage's rows and reuses 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, F, FilteredRelation, Q, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from layak.accounts.models import User
 from layak.evaluation.models import Answer, Assessment, Cycle, Gate, Score, Stage
-from layak.frameworks.models import Framework, Group, Indicator, PredicateBand
+from layak.frameworks.models import Group, Indicator, PredicateBand
 from layak.frameworks.scoring import Predicate, apply_gates, points_for, predicate_for
 
 ZERO = Decimal(0)
@@ -66,6 +78,7 @@ class Result:
     done: int = 0
     back: int = 0
     determined: bool = False
+    by_indicator: dict[int, Decimal] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -143,55 +156,98 @@ def points_standing(stages: list[str]) -> Coalesce:
     )
 
 
+def _latest(stages: list[str]) -> Subquery:
+    """On answers: the points of the furthest of ``stages`` that scored the answer (``None``
+    when none did), picked by one look-up of the answer's few scores."""
+    found = Score.objects.filter(answer_id=OuterRef("pk"), stage__in=stages)
+    if len(stages) > 1:
+        rank = Case(*[When(stage=s, then=Value(n)) for n, s in enumerate(stages)])
+        found = found.order_by(rank.desc())
+    else:
+        found = found.order_by()
+    return Subquery(found.values("points")[:1], output_field=DecimalField())
+
+
+def _points_at(stages: list[str]) -> Coalesce:
+    """On answers joined to their score at the last of ``stages`` (``at_<stage>``), the points
+    standing there: that score's, else (only for the items it has not scored) the furthest
+    earlier stage's, else zero. The rule of ``points_standing``, with one join whatever the
+    number of stages."""
+    last, *_ = reversed(stages)
+    earlier = [_latest(stages[:-1])] if len(stages) > 1 else []
+    return Coalesce(F(f"at_{last}__points"), *earlier, Value(ZERO), output_field=DecimalField())
+
+
+_STATES = {
+    "items": Count("pk"),
+    "accepted": Count("pk", filter=Q(status=Answer.Status.ACCEPTED)),
+    "returned": Count("pk", filter=Q(status=Answer.Status.RETURNED)),
+    "flagged": Count("pk", filter=~Q(returned_at_stage="")),
+}
+
+
+def _add(
+    result: Result, row: Any, indicator: tuple[int, str, Decimal | None], points: object
+) -> None:
+    """One row of an aggregate (an assessment's indicator: its pk, group code and maximum) into
+    its result; the items done at a verification stage are counted by the caller."""
+    pk, code, maximum = indicator
+    earned = capped(points, maximum)
+    result.by_indicator[pk] = earned
+    result.by_group[code] = result.by_group.get(code, ZERO) + earned
+    result.items += row["items"]
+    if result.stage == Stage.Kind.SELF_ASSESSMENT:
+        result.done += row["accepted"]
+        result.back += row["returned"]
+    else:
+        result.back += row["flagged"]
+
+
 def _aggregate(
-    answers: Any, stages: list[str], stage_of: dict[int, str] | str
-) -> dict[int, Result]:
-    """Per assessment: points per group as they stand over ``stages`` (each indicator capped at
-    its own maximum), items, items done at the assessment's stage, items back. One query."""
-    joined, points = _standing(answers, stages)
-    accepted = Count("pk", filter=Q(status=Answer.Status.ACCEPTED))
-    returned = Count("pk", filter=Q(status=Answer.Status.RETURNED))
-    scored = {s: Count(f"at_{s}__pk") for s in stages}
-    out: dict[int, Result] = {}
-    for row in (
-        joined.values(
-            "assessment_id",
-            "question__indicator_id",
-            "question__indicator__group__code",
-            "question__indicator__max_points",
-        )
-        .annotate(
-            points=Sum(points),
-            items=Count("pk"),
-            accepted=accepted,
-            returned=returned,
-            flagged=Count("pk", filter=~Q(returned_at_stage="")),
-            **{f"n_{s}": c for s, c in scored.items()},
-        )
+    answers: Any, chains: dict[str, list[str]], indicators: dict[int, tuple[int, str, Any]]
+) -> dict[str, dict[int, Result]]:
+    """Per stage of ``chains`` (each stage with the stages up to it), per assessment: points per
+    group as they stand at that stage (each indicator of ``indicators`` capped at its own
+    maximum), items, items done at that stage, items back. One query for all the stages, each
+    stage's score joined once; an earlier stage's score is looked up only for the items a stage
+    has not scored."""
+    joins = {
+        f"at_{s[-1]}": FilteredRelation("scores", condition=Q(scores__stage=s[-1]))
+        for s in chains.values()
+    }
+    sums: dict[str, Any] = {}
+    for n, stages in enumerate(chains.values()):
+        sums[f"p_{n}"] = Sum(_points_at(stages))
+        sums[f"n_{n}"] = Count(f"at_{stages[-1]}__pk")
+    rows = (
+        answers.annotate(**joins)
+        .values("assessment_id", "question__indicator_id")
+        .annotate(**_STATES, **sums)
         .order_by()
-    ):
+    )
+    out: dict[str, dict[int, Result]] = {stage: {} for stage in chains}
+    for row in rows:
         assessment_id = row["assessment_id"]
-        stage = stage_of if isinstance(stage_of, str) else stage_of[assessment_id]
-        result = out.setdefault(assessment_id, Result(assessment_id, stage))
-        code = row["question__indicator__group__code"]
-        result.by_group[code] = result.by_group.get(code, ZERO) + capped(
-            row["points"], row["question__indicator__max_points"]
-        )
-        result.items += row["items"]
-        if stage == Stage.Kind.SELF_ASSESSMENT:
-            result.done += row["accepted"]
-            result.back += row["returned"]
-        else:
-            result.done += row[f"n_{stage}"]
-            result.back += row["flagged"]
-    for result in out.values():
-        result.total = sum(result.by_group.values(), ZERO)
+        indicator = indicators[row["question__indicator_id"]]
+        for n, stage in enumerate(chains):
+            found = out[stage]
+            result = found.get(assessment_id)
+            if result is None:
+                result = found[assessment_id] = Result(assessment_id, stage)
+            _add(result, row, indicator, row[f"p_{n}"])
+            if stage != Stage.Kind.SELF_ASSESSMENT:
+                result.done += row[f"n_{n}"]
+    for found in out.values():
+        for result in found.values():
+            result.total = sum(result.by_group.values(), ZERO)
     return out
 
 
-def _predicates(out: dict[int, Result], answers: Any, cycle_of: dict[int, int]) -> None:
+def _predicates(outs: Iterable[dict[int, Result]], answers: Any, cycle_of: dict[int, int]) -> None:
     """Each result's predicate, with the gates of its cycle met or not by the points standing
-    at its stage. Three queries for any number of assessments and cycles."""
+    at its stage. Three queries for any number of assessments, cycles and stages, and a fourth
+    when a gate applies."""
+    outs = [out for out in outs if out]
     cycles = (
         Cycle.objects.filter(pk__in=set(cycle_of.values()))
         .order_by()
@@ -208,12 +264,17 @@ def _predicates(out: dict[int, Result], answers: Any, cycle_of: dict[int, int]) 
     gates: dict[int, list[Gate]] = {}
     for gate in Gate.objects.filter(cycle_id__in=set(version_of)).select_related("max_band"):
         gates.setdefault(gate.cycle_id, []).append(gate)
-    met: set[tuple[int, int]] = set()
     gated_questions = {g.question_id for found in gates.values() for g in found}
-    if gated_questions and out:
+    gated: list[dict[str, Any]] = []
+    if gated_questions and outs:
         joined, _points = _standing(answers.filter(question_id__in=gated_questions), ALL_STAGES)
         columns = [f"at_{s}__points" for s in ALL_STAGES]
-        for row in joined.values("assessment_id", "question_id", "question__max_points", *columns):
+        gated = list(
+            joined.values("assessment_id", "question_id", "question__max_points", *columns)
+        )
+    for out in outs:
+        met: set[tuple[int, int]] = set()
+        for row in gated:
             result = out.get(row["assessment_id"])
             if result is None:
                 continue
@@ -228,17 +289,17 @@ def _predicates(out: dict[int, Result], answers: Any, cycle_of: dict[int, int]) 
             )
             if earned >= row["question__max_points"]:
                 met.add((row["assessment_id"], row["question_id"]))
-    for assessment_id, result in out.items():
-        cycle_id = cycle_of[assessment_id]
-        cycle_bands = bands.get(version_of[cycle_id], [])
-        failed = [
-            (g.max_band, g.reason)
-            for g in gates.get(cycle_id, [])
-            if (assessment_id, g.question_id) not in met
-        ]
-        result.predicate = apply_gates(
-            predicate_for(result.total, cycle_bands), cycle_bands, failed
-        )
+        for assessment_id, result in out.items():
+            cycle_id = cycle_of[assessment_id]
+            cycle_bands = bands.get(version_of[cycle_id], [])
+            failed = [
+                (g.max_band, g.reason)
+                for g in gates.get(cycle_id, [])
+                if (assessment_id, g.question_id) not in met
+            ]
+            result.predicate = apply_gates(
+                predicate_for(result.total, cycle_bands), cycle_bands, failed
+            )
 
 
 def results(
@@ -249,17 +310,39 @@ def results(
     shown on a page, a dashboard, a report, a workbook and the API.
 
     Five queries whatever the number of districts."""
-    level = int(
-        Framework.objects.filter(versions__cycles=cycle)
-        .values_list("region_level", flat=True)
-        .first()
-        or 2
-    )
+    return results_at(cycle, assessments, [stage])[stage]
+
+
+def results_at(
+    cycle: Cycle, assessments: Iterable[int] | None, stages: Iterable[str]
+) -> dict[str, dict[int, Result]]:
+    """``results`` at each of ``stages`` at once: five queries whatever the number of districts
+    and stages."""
+    # Each indicator's group and maximum, and the level the cycle is answered at (one query).
+    indicators: dict[int, tuple[int, str, Any]] = {}
+    levels = {2}
+    for pk, code, maximum, answered_at in (
+        Indicator.objects.filter(version__cycles=cycle)
+        .order_by()
+        .values_list("pk", "group__code", "max_points", "version__framework__region_level")
+    ):
+        indicators[pk] = (pk, code, maximum)
+        levels = {int(answered_at)}
+    (level,) = levels
     answers = Answer.objects.filter(assessment__cycle=cycle)
     if assessments is not None:
         answers = answers.filter(assessment_id__in=list(assessments))
-    out = _aggregate(answers, chain(stage, level), stage)
-    _predicates(out, answers, {pk: cycle.pk for pk in out})
+    wanted = list(dict.fromkeys(stages))
+    chains = {stage: chain(stage, level) for stage in wanted}
+    # A stage outside the cycle's levels stands as the self-assessment does.
+    found = _aggregate(answers, {c[-1]: c for c in chains.values()}, indicators)
+    out: dict[str, dict[int, Result]] = {}
+    for stage in wanted:
+        out[stage] = found[chains[stage][-1]]
+        if stage != chains[stage][-1]:
+            out[stage] = {pk: replace(r, stage=stage) for pk, r in out[stage].items()}
+    ids = {pk for per_stage in out.values() for pk in per_stage}
+    _predicates(out.values(), answers, dict.fromkeys(ids, cycle.pk))
     return out
 
 
@@ -270,16 +353,47 @@ def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> d
     assessments = list(assessments)
     ids = [a.pk for a in assessments]
     reached: dict[int, str] = {pk: str(Stage.Kind.SELF_ASSESSMENT) for pk in ids}
-    for assessment_id, kind in (
+    scored: dict[tuple[int, str], int] = {}
+    rank = {s: n for n, s in enumerate(ALL_STAGES)}
+    for assessment_id, kind, n in (
         Score.objects.filter(answer__assessment_id__in=ids)
         .values_list("answer__assessment_id", "stage")
-        .distinct()
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
-        if ALL_STAGES.index(kind) > ALL_STAGES.index(reached[assessment_id]):
+        scored[assessment_id, kind] = n
+        if rank[kind] > rank[reached[assessment_id]]:
             reached[assessment_id] = kind
+    # At the furthest stage that scored anything, an item's points are those of the furthest
+    # stage that scored it.
     answers = Answer.objects.filter(assessment_id__in=ids)
-    out = _aggregate(answers, ALL_STAGES, reached)
-    _predicates(out, answers, {a.pk: a.cycle_id for a in assessments})
+    out: dict[int, Result] = {}
+    for row in (
+        answers.values(
+            "assessment_id",
+            "question__indicator_id",
+            "question__indicator__group__code",
+            "question__indicator__max_points",
+        )
+        .annotate(**_STATES, points=Sum(Coalesce(_latest(ALL_STAGES), Value(ZERO))))
+        .order_by()
+    ):
+        assessment_id = row["assessment_id"]
+        stage = reached[assessment_id]
+        result = out.get(assessment_id)
+        if result is None:
+            result = out[assessment_id] = Result(assessment_id, stage)
+        indicator = (
+            row["question__indicator_id"],
+            row["question__indicator__group__code"],
+            row["question__indicator__max_points"],
+        )
+        _add(result, row, indicator, row["points"])
+    for assessment_id, result in out.items():
+        result.total = sum(result.by_group.values(), ZERO)
+        if result.stage != Stage.Kind.SELF_ASSESSMENT:
+            result.done = scored.get((assessment_id, result.stage), 0)
+    _predicates([out], answers, {a.pk: a.cycle_id for a in assessments})
     for assessment in assessments:
         result = out.setdefault(assessment.pk, Result(assessment.pk, reached[assessment.pk]))
         if assessment.determined_at is not None:

@@ -97,3 +97,72 @@ def test_an_indicator_is_capped_at_its_own_maximum(personas, evaluation):
     indicator.max_points = None
     indicator.save(update_fields=["max_points"])
     assert scores.result_for(assessment).by_group[group] == before.by_group[group] + 1
+
+
+def test_every_stage_stands_as_each_item_was_last_scored_up_to_it(personas, evaluation):
+    """Half verified stages: the province adjusts one item and agrees another, the ministry
+    adjusts a third. At each stage every item counts the points of the furthest stage up to it
+    that scored it; the totals at every stage at once, one stage at a time, and as the
+    assessment stands now agree with that rule applied item by item, and with the one
+    expression (``points_standing``) the indicator subtotals and the dashboards use."""
+    from layak.evaluation import verification
+    from layak.evaluation.tests.test_verification import move_to, submit_all
+    from layak.frameworks.models import Indicator
+
+    ev = evaluation
+    submit_all(personas, ev)
+    move_to(ev, "province")
+    a = ev.answers
+    verification.verify_item(
+        actor=personas.jabar, answer=a["T-1.1"], stage="province", points=Decimal(5), reason="SK"
+    )
+    verification.verify_item(actor=personas.jabar, answer=a["T-2.1"], stage="province")
+    move_to(ev, "ministry")
+    verification.verify_item(
+        actor=personas.ministry,
+        answer=a["T-2.2"],
+        stage="ministry",
+        points=Decimal(10),
+        reason="Data",
+    )
+    stages = ["self", "province", "ministry", "field", "final"]
+    points = {(s.answer_id, s.stage): s.points for s in Score.objects.all()}
+    answers = list(Answer.objects.filter(assessment=ev.bekasi).select_related("question"))
+    maxima = {i.pk: i.max_points for i in Indicator.objects.filter(version=ev.version)}
+    expected = {}
+    for n, stage in enumerate(stages):
+        by_indicator: dict[int, Decimal] = {}
+        for answer in answers:
+            earned = next(
+                (
+                    points[answer.pk, s]
+                    for s in reversed(stages[: n + 1])
+                    if (answer.pk, s) in points
+                ),
+                Decimal(0),
+            )
+            key = answer.question.indicator_id
+            by_indicator[key] = by_indicator.get(key, Decimal(0)) + earned
+        expected[stage] = {
+            pk: min(v, maxima[pk]) if maxima[pk] is not None else v
+            for pk, v in by_indicator.items()
+        }
+    # The rule changes the totals from stage to stage here, so the comparison can fail.
+    assert len({sum(e.values()) for e in expected.values()}) == 3
+    at_once = scores.results_at(ev.cycle, [ev.bekasi.pk], stages)
+    for stage in stages:
+        one = scores.results(ev.cycle, [ev.bekasi.pk], stage)[ev.bekasi.pk]
+        both = at_once[stage][ev.bekasi.pk]
+        assert one.by_indicator == both.by_indicator == expected[stage], stage
+        assert one.total == both.total == sum(expected[stage].values())
+        assert (one.done, one.items, one.predicate.band) == (
+            both.done,
+            both.items,
+            both.predicate.band,
+        )
+        assert scores.indicator_points(ev.bekasi, stage) == expected[stage]
+    assert at_once["province"][ev.bekasi.pk].done == 2
+    assert at_once["ministry"][ev.bekasi.pk].done == 1
+    now = scores.current_results(ev.cycle, [ev.bekasi])[ev.bekasi.pk]
+    assert (now.stage, now.total, now.done) == ("ministry", sum(expected["ministry"].values()), 1)
+    assert now.by_indicator == expected["ministry"]

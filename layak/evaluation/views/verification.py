@@ -23,7 +23,7 @@ from layak.evaluation.actions import EvaluationError, stage_open_for
 from layak.evaluation.forms import describe_value
 from layak.evaluation.models import Answer, Assessment, Score, Stage
 from layak.evaluation.querysets import options_prefetch
-from layak.evaluation.scores import current_results, indicator_points_at, results
+from layak.evaluation.scores import results, results_at
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceLink
 from layak.frameworks.models import Group, Indicator
@@ -433,14 +433,15 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     assessment = get_assessment(user, pk)
     stages = Stage.order_for(verification.level_of(assessment))
-    # Stages up to the furthest one that has scored anything; later ones have no result yet.
-    reached = current_results(assessment.cycle, [assessment])[assessment.pk].stage
-    per_stage = {
-        stage: results(assessment.cycle, [assessment.pk], stage).get(assessment.pk)
-        if stages.index(stage) <= stages.index(reached)
-        else None
-        for stage in stages
-    }
+    # Every stage's result in one computation; shown up to the furthest stage that has scored
+    # anything (later ones have no result yet).
+    found = results_at(assessment.cycle, [assessment.pk], stages)
+    at = {k: found[k].get(assessment.pk) for k in stages}
+    reached = max(
+        (n for n, k in enumerate(stages) if n and (r := at[k]) is not None and r.done),
+        default=0,
+    )
+    per_stage = {k: at[k] if n <= reached else None for n, k in enumerate(stages)}
     # Each item's code, maximum and scores as a row (one query); one instance per indicator.
     indicators = {
         i.pk: i
@@ -467,11 +468,13 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         rows.append({"code": code, "max_points": max_points, "cells": cells, "differs": differs})
     # An indicator's subtotal at a stage is its points as they stand there (items not scored at
     # that stage keep their earlier points), capped at its maximum: the rule of the totals.
-    standing = indicator_points_at(assessment, [k for k in stages if per_stage[k] is not None])
     for row in rows:
         shown = row.get("indicator")
         if isinstance(shown, Indicator):
-            row["sums"] = [standing[k].get(shown.pk) if k in standing else None for k in stages]
+            row["sums"] = [
+                r.by_indicator.get(shown.pk) if (r := per_stage[k]) is not None else None
+                for k in stages
+            ]
             if shown.max_points is not None:  # its own maximum, else its items' (summed)
                 row["max"] = shown.max_points
     groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
