@@ -1,6 +1,7 @@
 """Applying a checked file takes the rows its check kept, unless something they depend on
-changed since: then the file is read and checked again, and the stored values and validation
-rules are always asked again."""
+changed since: then the file is read and checked again. A file that only adds values is
+written as its check planned while nothing changed; otherwise the stored values and validation
+rules are asked again."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from decimal import Decimal as D
 
 import pytest
 
-from layak.indicators import catalogue, importfile
+from layak.audit.models import AuditEntry
+from layak.indicators import actions, catalogue, importfile
 from layak.indicators.catalogue import ELEMENT_FIELDS
 from layak.indicators.models import DataElement, DataImport, DataValue
 from layak.indicators.tests.helpers import definitions, put, stored
-from layak.indicators.tests.test_import import GOOD, HEADER, apply, upload
+from layak.indicators.tests.test_import import BAD_ROW, GOOD, HEADER, apply, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,69 @@ def test_a_value_stored_after_the_check_is_weighed_by_the_rules(client, personas
     assert [(e["row"], e["column"]) for e in imp.errors] == [(2, "value")]
     assert stored("births_facility", "32.16", "2023") is None
     assert stored("births", "32.16", "2023") == D(50000)
+
+
+def _unchecked(monkeypatch):
+    """Applying must not read the file, rebuild the checked rows or weigh them again."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the checked rows are read or checked again")
+
+    monkeypatch.setattr(importfile, "read", refuse)
+    monkeypatch.setattr(importfile, "_kept", refuse)
+    monkeypatch.setattr(actions, "_settle", refuse)
+
+
+def test_a_checked_file_that_only_adds_values_is_written_as_its_check_planned(
+    client, personas, defs, monkeypatch
+):
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, GOOD)
+    assert imp.status == DataImport.Status.CHECKED and len(imp.checked["plan"]["creates"]) == 4
+    _unchecked(monkeypatch)
+    imp = apply(client, imp)
+    assert imp.status == DataImport.Status.APPLIED and imp.summary["created"] == 4
+    assert stored("children", "32.16", "2024", "sex=F") == D(612000)
+    for value in DataValue.objects.select_related("batch", "organisation"):
+        assert value.batch.data_import == imp and value.batch.actor == personas.bekasi_admin
+        assert value.created_by == personas.bekasi_admin and value.batch.created == 4
+    births = DataValue.objects.get(element__code="births")
+    assert births.organisation.acronym == "Dinkes" and births.dataset == "Profil Kesehatan 2024"
+    assert births.period_start.isoformat() == "2024-01-01"
+    assert births.source_date.isoformat() == "2025-03-01"
+    assert AuditEntry.objects.filter(action="indicators.values_entered").count() == 1
+
+
+def test_row_by_row_the_planned_apply_keeps_the_checks_problems(
+    client, personas, defs, monkeypatch
+):
+    """A bad period and a count of facility births above the births of the same year: both
+    reported by the check, both reported again by the apply, which stores the other rows."""
+    broken = "births_facility,32.16,2023,,70000,Dinkes,,,\nbirths,32.16,2023,,60000,Dinkes,,,\n"
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, GOOD + BAD_ROW + broken, mode="rows")
+    assert imp.status == DataImport.Status.CHECKED and imp.checked["plan"]
+    problems = [(e["row"], e["column"], e["message"]) for e in imp.errors]
+    assert [p[:2] for p in problems] == [(6, "period"), (7, "value"), (8, "value")]
+    assert "Persalinan di fasilitas kesehatan bernilai 70000" in problems[1][2]
+    _unchecked(monkeypatch)
+    imp = apply(client, imp)
+    assert imp.status == DataImport.Status.APPLIED
+    assert [(e["row"], e["column"], e["message"]) for e in imp.errors] == problems
+    assert (imp.summary["created"], imp.summary["errors"]) == (4, 3)
+    assert stored("births_facility", "32.16", "2023") is None
+    assert stored("births", "32.16", "2023") is None
+    assert stored("births", "32.16", "2024") == D(61250)
+
+
+def test_a_file_that_changes_stored_values_is_weighed_again_on_apply(client, personas, defs):
+    """Only a file that adds values is planned: one that changes a stored value has its rows
+    compared with the stored ones again when applied."""
+    put(personas.bekasi_admin, "births", "32.16", "2024", 60000)
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, GOOD)
+    assert imp.status == DataImport.Status.CHECKED and imp.checked["plan"] is None
+    imp = apply(client, imp)
+    assert imp.status == DataImport.Status.APPLIED
+    assert (imp.summary["created"], imp.summary["updated"]) == (3, 1)
+    assert stored("births", "32.16", "2024") == D(61250)
