@@ -6,9 +6,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
@@ -18,8 +29,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from layak import authz
+from layak.accounts.models import User
 from layak.core.http import parse_id
-from layak.evaluation import actions, bulk, criteria, jobs, proposal, scores, verification
+from layak.dashboards import cache as dashboard_cache
+from layak.evaluation import (
+    actions,
+    bulk,
+    criteria,
+    jobs,
+    listing,
+    proposal,
+    scores,
+    verification,
+)
 from layak.evaluation.forms import ReopenForm
 from layak.evaluation.models import Answer, Assessment, Assignment, Stage
 from layak.evaluation.views.common import A, get_assessment, user_of
@@ -126,8 +148,15 @@ class AnswerFilter:
         }
 
 
+def _state(status: str, value: Any) -> str | None:
+    """The answer's code among ``STATUS_FILTERS`` (their conditions, read from a row)."""
+    if status == Answer.Status.DRAFT:
+        return "empty" if value == {} else "draft"
+    return status if status in STATUS_FILTERS else None
+
+
 def _question_listing(
-    request: HttpRequest,
+    answer_filter: AnswerFilter,
     visible: QuerySet[Answer],
     points: dict[int, Any],
     *,
@@ -136,15 +165,31 @@ def _question_listing(
     """Every question of the assessment the reader sees, grouped by cluster then indicator,
     each group and indicator with its items counted by state and its progress; filtered by
     status, office and a text (code or question) from a GET form. Counts in the filter labels
-    follow the other filters. Six queries whatever the number of questions."""
-    answer_filter = AnswerFilter(request)
-
-    states = {code: Count("pk", filter=q) for code, (_label, q) in STATUS_FILTERS.items()}
-    # Per indicator, every visible item counted by state (the filters narrow the list below,
-    # not the progress).
-    per_indicator: list[dict[str, Any]] = [
-        dict(row)
-        for row in visible.values(
+    follow the other filters. Two queries whatever the number of questions: the visible rows
+    (whether each matches the text, asked of the database as the filter's own query does) and
+    their active offices; the counts and the filter are taken from them."""
+    rows = visible.order_by(
+        "question__indicator__group__order", "question__indicator__order", "question__order", "pk"
+    )
+    if answer_filter.text:
+        text = answer_filter.text
+        rows = rows.annotate(
+            matches=ExpressionWrapper(
+                Q(question__code__icontains=text) | Q(question__text__icontains=text),
+                output_field=BooleanField(),
+            )
+        )
+    else:
+        rows = rows.annotate(matches=Value(True))
+    read = list(
+        rows.values_list(
+            "pk",
+            "status",
+            "value",
+            "matches",
+            "question__code",
+            "question__text",
+            "question__text_en",
             "question__indicator_id",
             "question__indicator__code",
             "question__indicator__name",
@@ -154,41 +199,93 @@ def _question_listing(
             "question__indicator__group__name",
             "question__indicator__group__name_en",
         )
-        .annotate(total=Count("pk"), **states)
-        .order_by("question__indicator__group__order", "question__indicator__order")
-    ]
-    choices = answer_filter.choices(visible)
-    # The listed rows as plain values (a page lists up to every question of the instrument).
-    answers = [
-        _ListedAnswer(*row)
-        for row in answer_filter.narrowed(visible)
-        .distinct()
-        .order_by("question__indicator__order", "question__order")
-        .values_list(
-            "pk",
-            "status",
-            "value",
-            "question__indicator_id",
-            "question__code",
-            "question__text",
-            "question__text_en",
-        )
-    ]
-    offices_of: dict[int, list[str]] = defaultdict(list)
-    for answer_id, acronym, name in (
-        Assignment.objects.filter(is_active=True, answer_id__in=[a.pk for a in answers])
+    )
+    offices_of: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for answer_id, organisation_id, acronym, name in (
+        Assignment.objects.filter(is_active=True, answer__in=visible.values("pk"))
         .order_by("pk")
-        .values_list("answer_id", "organisation__acronym", "organisation__name")
+        .values_list("answer_id", "organisation_id", "organisation__acronym", "organisation__name")
     ):
-        offices_of[answer_id].append(acronym or name)
+        offices_of[answer_id].append((organisation_id, acronym, name))
+    office = answer_filter.office
+    status = answer_filter.status
+
+    def by_office(pk: int) -> bool:
+        if office == NO_OFFICE:
+            return not offices_of.get(pk)
+        return office is None or any(o[0] == office for o in offices_of.get(pk, ()))
+
+    per_indicator: dict[int, dict[str, Any]] = {}
+    by_status = dict.fromkeys(["all", *STATUS_FILTERS], 0)
+    office_counts: dict[int, list[Any]] = {}
+    office_none = 0
     listed: dict[int, list[_ListedAnswer]] = defaultdict(list)
-    for answer in answers:
-        answer.offices = offices_of.get(answer.pk, [])
-        listed[answer.indicator_id].append(answer)
+    listed_count = 0
+    for row in read:
+        pk, state_of, matches = row[0], _state(row[1], row[2]), row[3]
+        indicator_id = row[7]
+        counted = per_indicator.get(indicator_id)
+        if counted is None:
+            counted = per_indicator[indicator_id] = {
+                "question__indicator_id": indicator_id,
+                "question__indicator__code": row[8],
+                "question__indicator__name": row[9],
+                "question__indicator__name_en": row[10],
+                "question__indicator__group_id": row[11],
+                "question__indicator__group__code": row[12],
+                "question__indicator__group__name": row[13],
+                "question__indicator__group__name_en": row[14],
+                "total": 0,
+                **dict.fromkeys(STATUS_FILTERS, 0),
+            }
+        # Per indicator, every visible item counted by state (the filters narrow the list,
+        # not the progress).
+        counted["total"] += 1
+        if state_of is not None:
+            counted[state_of] += 1
+        # Every office given a visible item is offered, with the items the other filters keep.
+        for organisation_id, acronym, name in offices_of.get(pk, ()):
+            office_counts.setdefault(organisation_id, [acronym or name, name, set()])
+        if not matches:
+            continue
+        # The status counts follow the office filter, the office counts the status filter.
+        if by_office(pk):
+            by_status["all"] += 1
+            if state_of is not None:
+                by_status[state_of] += 1
+        if status and state_of != status:
+            continue
+        for organisation_id, _acronym, _name in offices_of.get(pk, ()):
+            office_counts[organisation_id][2].add(pk)
+        if not offices_of.get(pk):
+            office_none += 1
+        if not by_office(pk):
+            continue
+        answer = _ListedAnswer(pk, row[1], row[2], indicator_id, row[4], row[5], row[6])
+        answer.offices = [acronym or name for _o, acronym, name in offices_of.get(pk, ())]
+        listed[indicator_id].append(answer)
+        listed_count += 1
+    keep = answer_filter.keep()
+    choices = {
+        "filtering": answer_filter.active,
+        "filters": keep,
+        "status_choices": [
+            (code, label, by_status[code], _query(keep, status=code, page=""))
+            for code, (label, _q) in STATUS_FILTERS.items()
+        ],
+        "status_all": (by_status["all"], _query(keep, status="", page="")),
+        "office_choices": [
+            (str(pk), label, len(ids))
+            for pk, (label, _name, ids) in sorted(
+                office_counts.items(), key=lambda item: item[1][1]
+            )
+        ],
+        "office_none": (NO_OFFICE, office_none),
+        "keep_query": _query(keep),
+    }
     filtering = answer_filter.active
     groups: list[dict[str, Any]] = []
-    for row in per_indicator:
-        pk = row["question__indicator_id"]
+    for pk, row in per_indicator.items():
         if not groups or groups[-1]["pk"] != row["question__indicator__group_id"]:
             groups.append(
                 {
@@ -229,7 +326,7 @@ def _question_listing(
     return {
         **choices,
         "groups": groups,
-        "listed_count": len(answers),
+        "listed_count": listed_count,
         "may_review": may_review,
     }
 
@@ -276,14 +373,19 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     assessment = get_assessment(user, pk)
     cycle = assessment.cycle
-    # The score as it stands at the furthest stage reached (determined once fixed).
-    result = scores.current_results(cycle, [assessment])[assessment.pk]
-    maxima = scores.group_maxima(cycle)
-    visible = Answer.objects.for_user(user, A.VIEW).filter(assessment=assessment)
-    points = scores.indicator_points(assessment)
     can_manage = authz.reaches(user, A.MANAGE, assessment.region)
-    listing = _question_listing(request, visible, points, may_review=can_manage)
     can_submit = _may_submit(user, assessment)
+    answer_filter = AnswerFilter(request)
+    figures = listing.kept(
+        assessment,
+        (
+            dashboard_cache.scope(user),
+            can_manage,
+            can_submit,
+            tuple(answer_filter.keep().items()),
+        ),
+        lambda: _figures(user, assessment, answer_filter, can_manage, can_submit),
+    )
     stage = Stage.objects.filter(cycle=cycle, kind=Stage.Kind.SELF_ASSESSMENT).order_by().first()
     stage_closes = actions.stage_closes_for(assessment, stage) if stage else None
     # Open in the cycle's window or reopened for this district (as ``stage_open_for``), from
@@ -291,54 +393,24 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     stage_open = stage is not None and (
         stage.is_open() or (stage.closes_at < stage_closes and now() < stage_closes)  # type: ignore[operator]
     )
-    missing = actions.assessment_missing(assessment) if can_submit else []
-    missing_by_office: list[tuple[str, int]] = []
-    unassigned = 0
-    if missing:
-        # Who still has work: the missing answers per responsible office, and those no office
-        # has been given (two queries).
-        ids = [a.pk for a in missing]
-        missing_by_office = list(
-            Assignment.objects.filter(answer_id__in=ids, is_active=True)
-            .values_list("organisation__name")
-            .annotate(n=Count("answer_id", distinct=True))
-            .order_by("-n", "organisation__name")
-        )
-        unassigned = len(ids) - len(
-            set(
-                Assignment.objects.filter(answer_id__in=ids, is_active=True).values_list(
-                    "answer_id", flat=True
-                )
-            )
-        )
+    is_national = authz.reaches(user, A.MANAGE, None)
     return render(
         request,
         "evaluation/assessment.html",
         {
+            **figures,
             "assessment": assessment,
             "cycle": cycle,
-            "result": result,
-            "maxima": [(g, m, result.by_group.get(g.code, 0)) for g, m in maxima],
-            # A framework without points: criteria met in place of a score (two queries).
-            "criteria": criteria.results_of([assessment]).get(assessment.pk),
             "scale_max": cycle.instrument.scale_max,
-            **listing,
-            "ready_count": bulk.ready_to_submit(user, assessment).count()
-            if assessment.status == Assessment.Status.IN_PROGRESS
-            else 0,
-            "by_group": scores.progress_by_group(assessment) if can_manage else [],
-            "by_office": scores.progress_by_office(assessment) if can_manage else [],
             "can_manage": can_manage,
-            "is_national": authz.reaches(user, A.MANAGE, None),
+            "is_national": is_national,
             "stage": stage,
             "stage_open": stage_open,
             "stage_closes": stage_closes,
-            "missing": missing[:MISSING_SHOWN],
-            "missing_count": len(missing),
-            "missing_by_office": missing_by_office,
-            "unassigned": unassigned,
             "can_submit": can_submit,
-            "reopen_form": ReopenForm(level=cycle.instrument.framework.region_level),
+            "reopen_form": ReopenForm(level=cycle.instrument.framework.region_level)
+            if is_national
+            else None,
             "reopenings": assessment.reopenings.select_related("stage", "created_by")[:10],
             "region_wide": authz.reaches(user, A.VIEW, assessment.region),
             "can_determine": assessment.determined_at is None
@@ -360,6 +432,45 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+def _figures(
+    user: User,
+    assessment: Assessment,
+    answer_filter: AnswerFilter,
+    can_manage: bool,
+    can_submit: bool,
+) -> dict[str, Any]:
+    """What the assessment page draws from the assessment's data (``listing.kept``): the
+    score, the question list drawn, the progress, what is missing and what is ready."""
+    cycle = assessment.cycle
+    # The score as it stands at the furthest stage reached (determined once fixed).
+    result = scores.current_results(cycle, [assessment])[assessment.pk]
+    visible = Answer.objects.for_user(user, A.VIEW).filter(assessment=assessment)
+    points = scores.indicator_points(assessment)
+    questions = _question_listing(answer_filter, visible, points, may_review=can_manage)
+    # Who still has work: the missing answers per responsible office, and those no office has
+    # been given (one query).
+    missing = listing.missing(assessment) if can_submit else listing.Missing()
+    return {
+        "result": result,
+        "maxima": [(g, m, result.by_group.get(g.code, 0)) for g, m in scores.group_maxima(cycle)],
+        # A framework without points: criteria met in place of a score (two queries).
+        "criteria": criteria.results_of([assessment]).get(assessment.pk),
+        "question_groups": render_to_string(
+            "evaluation/_question_groups.html",
+            {"assessment": assessment, "cycle": cycle, **questions},
+        ),
+        "ready_count": bulk.ready_to_submit(user, assessment).count()
+        if assessment.status == Assessment.Status.IN_PROGRESS
+        else 0,
+        "by_group": scores.progress_by_group(assessment) if can_manage else [],
+        "by_office": scores.progress_by_office(assessment) if can_manage else [],
+        "missing": missing.answers[:MISSING_SHOWN],
+        "missing_count": len(missing.answers),
+        "missing_by_office": missing.by_office,
+        "unassigned": missing.unassigned,
+    }
 
 
 def _may_submit(user: object, assessment: Assessment) -> bool:
