@@ -4,7 +4,8 @@
 and a request writes it back only when that is ``SESSION_RENEW_SECONDS`` ago or more, so most
 requests read the session without writing it.
 
-``LanguageMiddleware``: the interface language is the signed-in person's choice, else the
+``LanguageMiddleware``: reads who the request is (``layak.accounts.identity``), then the
+interface language is the signed-in person's choice, else the
 language cookie, else Indonesian. The browser's Accept-Language is deliberately ignored:
 Indonesian is the default.
 
@@ -27,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from layak.accounts import twofactor
+from layak.accounts.identity import identify
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -78,6 +80,7 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        identify(request)  # the account and its second step, read in one statement
         language = language_for(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language

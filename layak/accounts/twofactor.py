@@ -53,13 +53,18 @@ def app_device(user: Any) -> TOTPDevice | None:
 
 # A user object remembers whether it has an authenticator (``has_two_factor``), read once per
 # request; any change to an authenticator in this process makes that answer stale.
-_HAS_APP_ATTR = "_layak_has_app"
+HAS_APP_ATTR = "_layak_has_app"
 _devices_generation = 0
 
 
 def _devices_changed(**_kwargs: Any) -> None:
     global _devices_generation
     _devices_generation += 1
+
+
+def devices_generation() -> int:
+    """The current generation: an answer read before a later change is stale."""
+    return _devices_generation
 
 
 # Connected here: nothing is remembered before this module is imported.
@@ -71,12 +76,12 @@ def has_two_factor(user: Any) -> bool:
     """Whether the user has a confirmed authenticator app (one query per request's user)."""
     if not user.is_authenticated:
         return False
-    cached: tuple[int, bool] | None = getattr(user, _HAS_APP_ATTR, None)
+    cached: tuple[int, bool] | None = getattr(user, HAS_APP_ATTR, None)
     if cached is not None and cached[0] == _devices_generation:
         return cached[1]
     generation = _devices_generation
     found = bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
-    setattr(user, _HAS_APP_ATTR, (generation, found))
+    setattr(user, HAS_APP_ATTR, (generation, found))
     return found
 
 
