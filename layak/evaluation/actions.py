@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -647,15 +647,13 @@ def previous_answer(answer: Answer) -> Answer | None:
     return previous_answers([answer]).get(answer.pk)
 
 
-def previous_answers(answers: list[Answer]) -> dict[int, Answer]:
-    """``previous_answer`` for answers of one assessment, in one query."""
-    if not answers:
-        return {}
+def _earlier(answers: list[Answer]) -> tuple[dict[int, list[int | None]], QuerySet[Answer]]:
+    """The questions each answer's previous answer may be to (its own, the one it continues),
+    and the district's earlier answered answers to them, the newest first."""
     assessment = answers[0].assessment
     wanted = {a.pk: [a.question_id, a.question.previous_id] for a in answers}
     questions = {q for pair in wanted.values() for q in pair if q}
-    latest: dict[int, Answer] = {}
-    for old in (
+    earlier = (
         Answer.objects.filter(
             question_id__in=questions,
             assessment__region_id=assessment.region_id,
@@ -663,16 +661,46 @@ def previous_answers(answers: list[Answer]) -> dict[int, Answer]:
         )
         .exclude(assessment_id=assessment.pk)
         .exclude(value={})
-        .select_related("assessment__cycle")
         .order_by("-assessment__cycle__created_at", "-pk")
-    ):
-        latest.setdefault(old.question_id, old)  # the newest per question
-    found: dict[int, Answer] = {}
+    )
+    return wanted, earlier
+
+
+def _newest(
+    wanted: dict[int, list[int | None]], latest: dict[int, Any], when: Any
+) -> dict[int, Any]:
+    """Per answer, the newest (``when``) of the previous answers found for its questions."""
+    found: dict[int, Any] = {}
     for pk, pair in wanted.items():
         candidates = [latest[q] for q in pair if q in latest]
         if candidates:
-            found[pk] = max(candidates, key=lambda a: a.assessment.cycle.created_at)
+            found[pk] = max(candidates, key=when)
     return found
+
+
+def previous_answers(answers: list[Answer]) -> dict[int, Answer]:
+    """``previous_answer`` for answers of one assessment, in one query."""
+    if not answers:
+        return {}
+    wanted, earlier = _earlier(answers)
+    latest: dict[int, Answer] = {}
+    for old in earlier.select_related("assessment__cycle"):
+        latest.setdefault(old.question_id, old)  # the newest per question
+    return _newest(wanted, latest, lambda a: a.assessment.cycle.created_at)
+
+
+def previous_cycles(answers: list[Answer]) -> dict[int, str]:
+    """The name of the cycle of each answer's ``previous_answer`` (what its card says), in one
+    query of rows."""
+    if not answers:
+        return {}
+    wanted, earlier = _earlier(answers)
+    latest: dict[int, tuple[Any, str]] = {}
+    for question, created, name in earlier.values_list(
+        "question_id", "assessment__cycle__created_at", "assessment__cycle__name"
+    ):
+        latest.setdefault(question, (created, name))  # the newest per question
+    return {pk: row[1] for pk, row in _newest(wanted, latest, lambda row: row[0]).items()}
 
 
 @transaction.atomic

@@ -276,7 +276,7 @@ def test_district_submits_only_when_every_required_answer_is_accepted(personas, 
         actions.answer_return(actor=admin, answer=fresh(answers["T-1.1"]), reason="late")
 
 
-def test_reuse_of_last_cycles_answer_and_evidence(personas):
+def test_reuse_of_last_cycles_answer_and_evidence(personas, client):
     first = make_cycle(personas)
     op = personas.bekasi_dinkes
     a = actions.answer_save(
@@ -313,6 +313,24 @@ def test_reuse_of_last_cycles_answer_and_evidence(personas):
         assessment=assessment, question__code="T-1.1"
     )
     assert actions.previous_answer(answer).pk == a.pk
+    # The card names the cycle of that answer (read as rows): on the indicator page and on
+    # the card a save returns; an answer with no earlier one has none.
+    other = Answer.objects.select_related("question").get(
+        assessment=assessment, question__code="T-2.1"
+    )
+    assert actions.previous_cycles([answer, other]) == {answer.pk: first.cycle.name}
+    client.force_login(personas.bekasi_admin)
+    page = client.get(
+        f"/evaluation/assessments/{assessment.pk}/indicators/{answer.question.indicator_id}/"
+    )
+    offer = f"Tersedia jawaban dari {first.cycle.name}."
+    assert page.content.decode().count(offer) == 1
+    card = client.post(
+        f"/evaluation/answers/{answer.pk}/save/",
+        {"revision": 0, "note": "Belum"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert offer in card.content.decode()
     actions.answer_reuse_previous(actor=personas.bekasi_admin, answer=answer)
     answer = fresh(answer)
     assert answer.value == {"option": str(answer.question.options.get(label="Perda").pk)}

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.core.http import HtmxHttpRequest, parse_id
+from layak.core.templatetags.layak import number as number_filter
 from layak.evaluation import actions, bulk, computed, work
 from layak.evaluation.forms import (
     ReturnForm,
@@ -33,8 +35,10 @@ from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.frameworks.models import Indicator, Question
 from layak.frameworks.scoring import table_ratio, table_totals
+from layak.frameworks.templatetags.instrument import in_language
 
 MY_ITEMS_PAGE = 50
+CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.YES_NO, Question.Kind.MULTIPLE)
 
 # What a card shows of its answer besides the question: its documents, points and offices.
 ANSWER_PARTS = [
@@ -59,12 +63,28 @@ ANSWER_PREFETCH = [question_prefetch(), *ANSWER_PARTS]
 _MARK = 987654321
 
 
-class CardUrls:
-    """The addresses the cards of one response link to: each name reversed once (the request's
-    script prefix included), then formatted per answer, link or file."""
+class CardShare:
+    """What the cards of one response share: the addresses they link to, each name reversed
+    once (the request's script prefix included) then formatted per answer, link or file; and
+    the numbers they show, each value written once in the reader's language."""
 
     def __init__(self) -> None:
         self._made: dict[str, tuple[str, str]] = {}
+        self._numbers: dict[tuple[Any, str], str] = {}
+
+    def number(self, value: Any) -> str:
+        """``value|number``, as the template filter writes it."""
+        key = (value, "number")
+        if key not in self._numbers:
+            self._numbers[key] = number_filter(value)
+        return self._numbers[key]
+
+    def points(self, value: Any) -> str:
+        """``value|floatformat:"-2"``, as the template filter writes it."""
+        key = (value, "points")
+        if key not in self._numbers:
+            self._numbers[key] = floatformat(value, "-2")
+        return self._numbers[key]
 
     def __call__(self, name: str, pk: int | None = None) -> str:
         made = self._made.get(name)
@@ -103,13 +123,14 @@ def _card_context(
     library: list[dict[str, Any]],
     posted: Any = None,
     page: PageFacts | None = None,
-    urls: CardUrls | None = None,
+    share: CardShare | None = None,
 ) -> dict[str, Any]:
     """The card of one answer. ``posted``: a refused save's form data, shown again as typed.
     ``page``: what every card of the page shares, read once for the page. ``library``: the
     district's evidence files (the card only asks whether there is any)."""
     if page is None:
         page = PageFacts(answer.assessment, [answer])
+    share = share or CardShare()
     links = getattr(answer, "active_links", [])
     question = answer.question
     value = answer.value or {}
@@ -143,17 +164,37 @@ def _card_context(
             "ratio": table_ratio(spec, cells),
         }
     editable_status = answer.status in (Answer.Status.DRAFT, Answer.Status.RETURNED)
+    chosen = {str(o) for o in value.get("options", [])} | (
+        {str(value["option"])} if value.get("option") else set()
+    )
+    options = []
+    if question.kind in CHOICE_KINDS:
+        # Each option as the card shows it: whether it is chosen, its words, its points.
+        with_points = question.kind != Question.Kind.MULTIPLE and question.max_points
+        options = [
+            (
+                o.pk,
+                str(o.pk) in chosen,
+                in_language(o),
+                share.points(o.points) if with_points else "",
+            )
+            for o in question.options.all()
+        ]
+    points = scores[0].points if (scores := getattr(answer, "self_scores", None)) else 0
     return {
         "answer": answer,
         "question": question,
         "value": value,
         "note": note,
-        "chosen": {str(o) for o in value.get("options", [])}
-        | ({str(value["option"])} if value.get("option") else set()),
+        "chosen": chosen,
+        "options": options,
         "table": table,
-        "points": scores[0].points if (scores := getattr(answer, "self_scores", None)) else 0,
+        "points": points,
+        "shown": {"points": share.number(points), "max_points": share.number(question.max_points)}
+        if question.max_points
+        else {},
         "links": links,
-        "urls": (urls or CardUrls()).card(answer, links),
+        "urls": share.card(answer, links),
         "assigned": [a.organisation for a in getattr(answer, "active_assignments", [])],
         # A computed answer is never typed, but it carries the evidence its question asks for.
         "writable": writable and editable_status and not question.computed,
@@ -336,9 +377,9 @@ def _indicator_page(
     answers = list(page.object_list)
     for a in answers:
         a.assessment = assessment  # already loaded; saves a query per card
-    previous = actions.previous_answers(answers)
+    previous = actions.previous_cycles(answers)
     facts = PageFacts(assessment, answers)
-    urls = CardUrls()
+    share = CardShare()
     cards = [
         _card_context(
             user,
@@ -348,7 +389,7 @@ def _indicator_page(
             library=state["library"],
             posted=special.get("posted") if a.pk == special_pk else None,
             page=facts,
-            urls=urls,
+            share=share,
         )
         | {"previous": previous.get(a.pk)}
         | ({k: v for k, v in special.items() if k != "posted"} if a.pk == special_pk else {})
@@ -419,6 +460,7 @@ def _card(
         can_review=_may_review(state, answer),
         library=state["library"],
         posted=posted,
+        share=CardShare(),
     )
     context.update(
         {
@@ -429,7 +471,7 @@ def _card(
             "assessment": answer.assessment,
         }
     )
-    context["previous"] = actions.previous_answer(answer)
+    context["previous"] = actions.previous_cycles([answer]).get(answer.pk)
     response = render(request, "evaluation/_answer_card.html", context)
     if uploading:
         # The uploaded file joins the library: every card's picker on the page offers it.
