@@ -19,7 +19,7 @@ message saying how to write it (``1.2`` in Indonesian could be 12 or 1,2), never
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from django.utils.functional import lazy
@@ -140,6 +140,15 @@ def check_places(value: Decimal, places: int) -> None:
         raise NumberError(_("Use at most %(places)d decimal places.") % {"places": places})
 
 
+CENT = Decimal("0.01")
+
+
+def to_cents(value: object) -> Decimal:
+    """A stored or computed figure to the cent, a half cent rounded up (638.125 → 638.13), as
+    people round; nothing counts as 0."""
+    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def format_number(
     value: Decimal | int | float, *, places: int = 2, language: str | None = None
 ) -> str:
@@ -147,6 +156,9 @@ def format_number(
     zeros dropped): 1234567.5 → "1.234.567,5" in Indonesian, "1,234,567.5" in English."""
     lang = _language(language)
     number = value if isinstance(value, Decimal) else Decimal(repr(value))
+    if number.is_finite():
+        # Babel would round a half to even (638.125 → "638,12"); people round it up.
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "#" * places if places else "")
     if lang == PLAIN:
         return format(number.quantize(Decimal(1).scaleb(-places)).normalize(), "f")

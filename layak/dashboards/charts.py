@@ -27,16 +27,19 @@ audit and update, and its output could not be tested on the server. The few kind
 from __future__ import annotations
 
 import csv
+import datetime
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from io import StringIO
 
 from django.http import HttpResponse
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
+
+from layak.core.numbers import format_number, to_cents
 
 # Colour-blind friendly (Okabe-Ito), one per series that is not a status.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -380,7 +383,11 @@ def _cell(value: object, numeric: bool) -> object:
     """A cell of the table view as shown."""
     if value is None or value == "":
         return "—" if numeric else ""
-    return floatformat(value, "-2") if numeric else value
+    if not numeric:
+        return date_format(value, "j M Y") if isinstance(value, datetime.date) else value
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return format_number(value, places=2)
+    return floatformat(value, "-2")
 
 
 def _short(label: str, length: int = 28) -> str:
@@ -391,7 +398,6 @@ def _short(label: str, length: int = 28) -> str:
 
 # Cells a spreadsheet would read as a formula (OWASP "CSV injection").
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
-CENT = Decimal("0.01")
 
 
 def csv_cell(value: object) -> str:
@@ -402,7 +408,7 @@ def csv_cell(value: object) -> str:
     if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent < -2:  # type: ignore[operator]
         # A computed figure (a share, a remainder) carries the division's precision: the CSV
         # gives it to the cent, as every stored figure is.
-        return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+        return str(to_cents(value))
     if isinstance(value, int | float | Decimal):
         return str(value)
     text = str(value)

@@ -21,13 +21,13 @@ from django.db.models import (
     Sum,
 )
 
+from layak.core.numbers import to_cents
 from layak.evaluation.models import Answer, Cycle, Gate, Score, Stage
 from layak.evaluation.scores import capped, points_standing
 from layak.frameworks.models import PredicateBand
 from layak.frameworks.scoring import Predicate, apply_gates, predicate_for
 
 STAGES: list[str] = [str(k) for k in Stage.ORDER]
-CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
 
@@ -46,8 +46,7 @@ def _standing_at(row: dict[str, Any], stage: str) -> Decimal | None:
     )
 
 
-def _money(value: object) -> Decimal:
-    return Decimal(str(value or 0)).quantize(CENT)
+_money = to_cents
 
 
 def coverage(assessment_ids: Iterable[int]) -> dict[int, dict[str, int]]:

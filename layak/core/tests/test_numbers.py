@@ -13,7 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from layak.core.forms import CountField, NumberField
-from layak.core.numbers import PLAIN, NumberError, check_places, format_number, parse_number
+from layak.core.numbers import (
+    PLAIN,
+    NumberError,
+    check_places,
+    format_number,
+    parse_number,
+    to_cents,
+)
 
 amounts = st.decimals(
     min_value=D("-999999999999"), max_value=D("999999999999"), places=2, allow_nan=False
@@ -221,3 +228,17 @@ def test_the_instrument_workbook_reads_scale_max_with_the_same_reader(personas):
         spec, problems = read("1.0")
     assert [(p.sheet, p.column) for p in problems] == [("Instrument", "scale_max")]
     assert "dapat berarti 10 atau 1" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("id", "638,13"), ("en", "638.13"), (PLAIN, "638.13")]
+)
+def test_a_half_cent_is_rounded_up_when_shown(language, shown):
+    assert format_number(D("638.125"), language=language) == shown
+    assert format_number(D("-0.125"), language=language) == shown.replace("638", "-0")
+
+
+def test_a_figure_to_the_cent_rounds_a_half_up():
+    assert to_cents(D("638.125")) == D("638.13")
+    assert to_cents(638.115) == D("638.12")  # the float's own digits, not its binary error
+    assert to_cents(None) == D("0.00")

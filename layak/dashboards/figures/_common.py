@@ -12,13 +12,13 @@ from django.db.models import (
     QuerySet,
 )
 
+from layak.core.numbers import to_cents
 from layak.dashboards.charts import Column
 from layak.evaluation.models import Cycle, Stage
 from layak.regions.models import Region
 from layak.workflow import COLOURS, Status
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 STAGES: list[str] = [str(k) for k in Stage.ORDER]
 REVIEW_STATUSES = [Status.ACCEPTED, Status.SUBMITTED, Status.DRAFT, Status.RETURNED]
@@ -58,8 +58,7 @@ def _status_columns(first: str) -> list[Column]:
 def _percent(part: object, whole: object) -> Decimal | None:
     if not whole:
         return None
-    return (Decimal(str(part or 0)) * 100 / Decimal(str(whole))).quantize(CENT)
+    return to_cents(Decimal(str(part or 0)) * 100 / Decimal(str(whole)))
 
 
-def _money(value: object) -> Decimal:
-    return Decimal(str(value or 0)).quantize(CENT)
+_money = to_cents

@@ -32,7 +32,6 @@ from layak.accounts.models import User
 from layak.dashboards import effective
 from layak.dashboards.charts import Column, Table
 from layak.dashboards.figures._common import (
-    CENT,
     MONEY,
     REVIEW_STATUSES,
     ZERO,
@@ -452,9 +451,7 @@ def rad_by_cluster(region: Region, year: int) -> Table:
                 r["items"],
                 r["reported"],
                 r["reached"],
-                Decimal(str(r["output_share"])).quantize(CENT)
-                if r["output_share"] is not None
-                else None,
+                _money(r["output_share"]) if r["output_share"] is not None else None,
                 _money(r["planned"]),
                 _money(r["spent"]),
                 _percent(r["spent"], r["planned"]),
@@ -501,7 +498,7 @@ def _overdue(user: User, region: Region) -> tuple[Table, int]:
             [
                 f.description,
                 f.owner.acronym or f.owner.name,
-                f.due_date.isoformat(),
+                f.due_date,
                 (today - f.due_date).days,
             ]
         )

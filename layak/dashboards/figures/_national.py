@@ -16,9 +16,9 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from layak.core.numbers import to_cents
 from layak.dashboards.charts import Column, Table
 from layak.dashboards.figures._common import (
-    CENT,
     _percent,
     _status_counts,
     cycles,
@@ -120,7 +120,7 @@ def _distribution(every: list[Cycle], total: int) -> list[Table]:
                 c.name,
                 t["n"],
                 t["holding"],
-                Decimal(str(t["average"])).quantize(CENT) if t["average"] is not None else None,
+                to_cents(t["average"]) if t["average"] is not None else None,
             ]
         )
     distribution = Table(

@@ -35,7 +35,7 @@ def test_district_dashboard_draws_charts_and_shows_the_table_view(page, tmp_path
     rad.locator("summary").click()
     row = rad.locator("tbody tr", has_text="K1")
     expect(row).to_contain_text("80")
-    expect(row).to_contain_text("275000000")
+    expect(row).to_contain_text("275,000,000")
     expect(row).to_contain_text("50.91")
 
     scores = page.get_by_test_id("table-scores")

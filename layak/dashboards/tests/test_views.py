@@ -11,7 +11,8 @@ from io import StringIO
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from layak.dashboards.charts import Column, Table, csv_cell
 from layak.dashboards.tests.helpers import build, build_plan
@@ -99,6 +100,25 @@ def test_district_page_shows_charts_and_tables(client, personas, english):
     assert "Lengkapi data akta kelahiran per kecamatan" in body
     assert "Madya needs 11 more points." in body
     assert 'href="?region=32.16&amp;year=2025&amp;format=csv&amp;table=rad"' in body
+
+
+def test_district_table_view_gives_amounts_in_the_readers_format(client, personas):
+    build(personas)
+    build_plan(personas)
+    client.force_login(personas.bekasi_admin)
+    body = client.get(f"{DISTRICT}&year=2025").content.decode()
+    rad = body.split('data-testid="table-rad"')[1].split("</table>")[0]
+    assert '<td class="num">275.000.000</td>' in rad
+    assert '<td class="num">50,91</td>' in rad
+    assert "275000000" not in rad
+    # A follow-up's due date in words, three days ago; the CSV keeps the ISO date.
+    due = timezone.localdate() - datetime.timedelta(days=3)
+    followups = body.split('data-testid="table-followups"')[1].split("</table>")[0]
+    with translation.override("id"):
+        assert f"<td>{date_format(due, 'j M Y')}</td>" in followups
+    assert due.isoformat() not in followups
+    csv_rows = rows_of(client.get(f"{DISTRICT}&year=2025&format=csv&table=followups"))
+    assert csv_rows[1][2] == due.isoformat()
 
 
 def test_district_csv(client, personas, english):
