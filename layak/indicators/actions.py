@@ -159,11 +159,13 @@ class Checked:
 class Plan:
     """What a dry run found an input would do when it only adds values (nothing stored
     changes): the checked entries (``Checked.entries``, by position) that become new values,
-    with their period's first day, how many are unchanged and every problem (the rules'
-    included). Applying it while nothing it was checked against has changed
-    (``importfile._inputs``) writes exactly these values without checking them again."""
+    the first day of each of their periods (a period's text names its type: ``2025``,
+    ``2025Q1``, ``2025-03``), how many are unchanged and every problem (the rules' included).
+    Applying it while nothing it was checked against has changed (``importfile._inputs``)
+    writes exactly these values without checking them again."""
 
-    creates: list[tuple[int, datetime.date]]
+    creates: list[int]
+    starts: dict[str, datetime.date]
     unchanged: int
     errors: list[Problem]
 
@@ -633,39 +635,56 @@ def _check_entries(entries: Sequence[Entry], checks: _Checks, errors: list[Probl
     the problems of the others are added to ``errors``."""
     valid: list[Entry] = []
     # Each check's answer is kept (``_Checks``): the same element, region, period, office and
-    # count come back on many rows.
-    region_check, period_check, office_check = checks.region, checks.period, checks.office
-    value_check = checks.value
+    # count come back on many rows. The first three together, per element, region, office and
+    # period: one look-up a row.
+    place: dict[tuple[int, int, int | None, str], tuple[str, str] | None] = {}
+    values = checks.values
     seen: set[tuple[int, int, str, str]] = set()
     twice: str | None = None
     for entry in entries:
-        # Each problem is reported under the column it is about.
         element = entry.element
-        message = region_check(element, entry.region)
-        if message is not None:
-            errors.append(Problem(entry.row, "region", message))
+        organisation = entry.organisation
+        office = None if organisation is None else organisation.id
+        where = (element.id, entry.region.id, office, entry.period)
+        problem = place.get(where, _UNKNOWN)
+        if problem is _UNKNOWN:
+            problem = place[where] = _place_problem(checks, entry)
+        if problem is not None:
+            # Each problem is reported under the column it is about.
+            errors.append(Problem(entry.row, *problem))
             continue
-        start = period_check(element, entry.period)
-        if type(start) is str:
-            errors.append(Problem(entry.row, "period", start))
-            continue
-        message = office_check(entry.region, entry.organisation)
-        if message is not None:
-            errors.append(Problem(entry.row, "organisation", message))
-            continue
-        if entry.value is not None:
-            message = value_check(element, entry.value)
+        value = entry.value
+        if value is not None:
+            message = values.get((element.id, value), _UNKNOWN)
+            if message is _UNKNOWN:
+                message = checks.value(element, value)
             if message is not None:
                 errors.append(Problem(entry.row, "value", message))
                 continue
-        if entry.key in seen:
+        key = entry.key
+        if key in seen:
             if twice is None:
                 twice = _("The same value is given twice in this input.")
             errors.append(Problem(entry.row, "", twice))
             continue
-        seen.add(entry.key)
+        seen.add(key)
         valid.append(entry)
     return valid
+
+
+def _place_problem(checks: _Checks, entry: Entry) -> tuple[str, str] | None:
+    """The column and message of the first of the entry's region, period and office checks it
+    fails, or None."""
+    message = checks.region(entry.element, entry.region)
+    if message is not None:
+        return "region", message
+    start = checks.period(entry.element, entry.period)
+    if type(start) is str:
+        return "period", start
+    message = checks.office(entry.region, entry.organisation)
+    if message is not None:
+        return "organisation", message
+    return None
 
 
 def _settle(
@@ -719,14 +738,14 @@ def _plan(result: Result, creates: list[Entry], checks: _Checks) -> Plan | None:
         return None
     assert result.checked is not None
     position = {id(e): i for i, e in enumerate(result.checked.entries)}
-    starts = checks.periods
-    planned: list[tuple[int, datetime.date]] = []
-    for entry in creates:
-        start = starts.get((entry.element.period_type, entry.period))
-        if not isinstance(start, datetime.date):
-            return None
-        planned.append((position[id(entry)], start))
-    return Plan(planned, result.unchanged, list(result.errors))
+    starts: dict[str, datetime.date] = {}
+    for (_kind, period), start in checks.periods.items():
+        if isinstance(start, datetime.date):
+            starts[period] = start
+    if any(entry.period not in starts for entry in creates):
+        return None
+    planned = [position[id(entry)] for entry in creates]
+    return Plan(planned, starts, result.unchanged, list(result.errors))
 
 
 @collector_paused()
@@ -743,7 +762,9 @@ def apply_planned(
     against has changed since (the caller's to make sure): the values in one batch with its
     audit entry, as ``import_rows`` would write them, without reading or checking them again."""
     result = Result(errors=list(errors), unchanged=unchanged, rows=rows)
-    with transaction.atomic():
+    # Inside the caller's transaction (the upload's run) no savepoint is needed: any failure
+    # here undoes the whole run.
+    with transaction.atomic(savepoint=False):
         if creates:
             batch = _batch(actor, creates, (), data_import)
             bulk.create(actor, creates, batch)
@@ -964,7 +985,8 @@ def import_rows(
                 note,
             )
         )
-    with transaction.atomic():
+    # A dry run writes nothing: no savepoint (a round trip each way) for its reads.
+    with contextlib.nullcontext() if dry_run else transaction.atomic():
         result = apply_entries(
             actor=actor,
             entries=entries,

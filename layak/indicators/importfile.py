@@ -264,13 +264,7 @@ def _keep(result: actions.Result, inputs: dict[str, Any]) -> dict[str, Any]:
     return {
         "inputs": inputs,
         "rows": result.rows,
-        "plan": None
-        if plan is None
-        else {
-            "creates": [[index, start.isoformat()] for index, start in plan.creates],
-            "unchanged": plan.unchanged,
-            "errors": [p.as_dict() for p in plan.errors],
-        },
+        "plan": None if plan is None else _plan_json(plan, len(result.checked.entries)),
         "errors": [p.as_dict() for p in result.checked.errors],
         "entries": [
             [
@@ -287,6 +281,17 @@ def _keep(result: actions.Result, inputs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _plan_json(plan: actions.Plan, entries: int) -> dict[str, Any]:
+    """The plan as JSON: the positions of the entries it creates (None: all of them, in order,
+    as in most files) and each period's first day once."""
+    return {
+        "creates": None if plan.creates == list(range(entries)) else plan.creates,
+        "starts": {period: start.isoformat() for period, start in plan.starts.items()},
+        "unchanged": plan.unchanged,
+        "errors": [p.as_dict() for p in plan.errors],
+    }
+
+
 def _planned(
     kept: dict[str, Any] | None, inputs: dict[str, Any]
 ) -> tuple[list[bulk.NewValue], int, list[actions.Problem]] | None:
@@ -299,17 +304,19 @@ def _planned(
         return None
     plan = kept["plan"]
     rows = kept["entries"]
+    if plan["creates"] is not None:
+        rows = [rows[index] for index in plan["creates"]]
     number = Decimal
     day = datetime.date.fromisoformat
+    starts = {period: day(start) for period, start in plan["starts"].items()}
     creates = []
-    for index, start in plan["creates"]:
-        _row, element, region, period, key, value, office, dataset, source, comment = rows[index]
+    for _row, element, region, period, key, value, office, dataset, source, comment in rows:
         creates.append(
             bulk.NewValue(
                 element,
                 region,
                 period,
-                day(start),
+                starts[period],
                 key,
                 number(value),
                 office,
