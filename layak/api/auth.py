@@ -21,12 +21,15 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import functools
 import hmac
+from dataclasses import dataclass
 from typing import Any
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db import connections
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,6 +37,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
 from layak.accounts import twofactor
+from layak.accounts.identity import convert, row_converters
 from layak.accounts.models import User
 from layak.api.models import PREFIX, ApiToken, hash_secret
 from layak.api.ratelimit import count_request
@@ -70,15 +74,7 @@ def token_user(request: HttpRequest, token: str, email: str | None = None) -> Us
     if len(parts) != 3 or parts[0] != PREFIX:
         raise AuthenticationError
     now = timezone.now()
-    # At most one row (``key_id`` is unique): no ordering to add, as ``first()`` would.
-    found = next(
-        iter(
-            ApiToken.objects.filter(key_id=parts[1], revoked_at__isnull=True, expires_at__gt=now)
-            .select_related("user")
-            .order_by()[:1]
-        ),
-        None,
-    )
+    found = _token(parts[1], now)
     if found is None or not found.user.is_active:
         raise AuthenticationError
     if not hmac.compare_digest(found.secret_hash, hash_secret(parts[2])):
@@ -89,6 +85,47 @@ def token_user(request: HttpRequest, token: str, email: str | None = None) -> Us
     if found.last_used_at is None or found.last_used_at < now - datetime.timedelta(minutes=5):
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
     return _signed_in(request, found.user)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    pk: int
+    secret_hash: str
+    last_used_at: datetime.datetime | None
+    user: User
+
+
+@functools.cache
+def _token_statement(alias: str) -> tuple[str, list[str], list[list[Any]]]:
+    """The unrevoked, unexpired token of a key id with its owner's account (every column): one
+    statement, its text built once. ``key_id`` is unique, so at most one row."""
+    quote = connections[alias].ops.quote_name
+    users = list(User._meta.concrete_fields)
+    columns = ", ".join(f"u.{quote(str(f.column))}" for f in users)
+    token = ApiToken._meta
+    sql = (
+        f"SELECT t.{quote('id')}, t.{quote('secret_hash')}, t.{quote('last_used_at')}, "  # noqa: S608
+        f"{columns} FROM {quote(token.db_table)} t "
+        f"JOIN {quote(User._meta.db_table)} u ON u.{quote('id')} = t.{quote('user_id')} "
+        f"WHERE t.{quote('key_id')} = %s AND t.{quote('revoked_at')} IS NULL "
+        f"AND t.{quote('expires_at')} > %s"
+    )
+    fields = [token.get_field("last_used_at"), *users]
+    return sql, [f.attname for f in users], row_converters(alias, fields)
+
+
+def _token(key_id: str, now: datetime.datetime) -> _Found | None:
+    alias = "default"
+    sql, fields, converters = _token_statement(alias)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key_id, connection.ops.adapt_datetimefield_value(now)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = convert(alias, converters, row[2:])
+    user = User.from_db(alias, fields, values[1:])
+    return _Found(int(row[0]), str(row[1]), values[0], user)
 
 
 def basic_user(request: HttpRequest, credentials: str) -> User:
