@@ -635,23 +635,35 @@ def _check_entries(entries: Sequence[Entry], checks: _Checks, errors: list[Probl
     the problems of the others are added to ``errors``."""
     valid: list[Entry] = []
     # Each check's answer is kept (``_Checks``): the same element, region, period, office and
-    # count come back on many rows. The first three together, per element, region, office and
-    # period: one look-up a row.
-    place: dict[tuple[int, int, int | None, str], tuple[str, str] | None] = {}
-    values = checks.values
+    # count come back on many rows. The region's and the office's answers together, per
+    # element, region and office: one look-up a row.
+    place: dict[tuple[int, int, int | None], tuple[str | None, str | None]] = {}
+    periods, values = checks.periods, checks.values
     seen: set[tuple[int, int, str, str]] = set()
     twice: str | None = None
     for entry in entries:
         element = entry.element
+        region = entry.region
         organisation = entry.organisation
-        office = None if organisation is None else organisation.id
-        where = (element.id, entry.region.id, office, entry.period)
-        problem = place.get(where, _UNKNOWN)
-        if problem is _UNKNOWN:
-            problem = place[where] = _place_problem(checks, entry)
-        if problem is not None:
-            # Each problem is reported under the column it is about.
-            errors.append(Problem(entry.row, *problem))
+        where = (element.id, region.id, None if organisation is None else organisation.id)
+        answers = place.get(where)
+        if answers is None:
+            answers = place[where] = (
+                checks.region(element, region),
+                checks.office(region, organisation),
+            )
+        # Each problem is reported under the column it is about, the first one found.
+        if answers[0] is not None:
+            errors.append(Problem(entry.row, "region", answers[0]))
+            continue
+        start = periods.get((element.period_type, entry.period)) or checks.period(
+            element, entry.period
+        )
+        if type(start) is str:
+            errors.append(Problem(entry.row, "period", start))
+            continue
+        if answers[1] is not None:
+            errors.append(Problem(entry.row, "organisation", answers[1]))
             continue
         value = entry.value
         if value is not None:
@@ -670,21 +682,6 @@ def _check_entries(entries: Sequence[Entry], checks: _Checks, errors: list[Probl
         seen.add(key)
         valid.append(entry)
     return valid
-
-
-def _place_problem(checks: _Checks, entry: Entry) -> tuple[str, str] | None:
-    """The column and message of the first of the entry's region, period and office checks it
-    fails, or None."""
-    message = checks.region(entry.element, entry.region)
-    if message is not None:
-        return "region", message
-    start = checks.period(entry.element, entry.period)
-    if type(start) is str:
-        return "period", start
-    message = checks.office(entry.region, entry.organisation)
-    if message is not None:
-        return "organisation", message
-    return None
 
 
 def _settle(
