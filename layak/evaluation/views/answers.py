@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
@@ -272,11 +272,14 @@ def _state(
     editing: Answer | None = None,
     self_open: bool | None = None,
     library_names: bool = True,
+    among: list[Answer] | None = None,
 ) -> dict[str, Any]:
     """What this person may do now: change their answers while the self-assessment is open, or,
     during the province stage, the answers the province verifier sent back. ``editing``: the one
     answer of a card that this person was just allowed to change (``A.EDIT``), so whether it
     is theirs to change now follows from the stage without reading the answers again.
+    ``among``: the answers of a page, each read with whether this person may change it
+    (``may_edit``): likewise not read again.
     ``self_open``: whether the self-assessment is open, when the request has just checked it.
     ``library_names``: the district's evidence files by name for the picker; otherwise only
     whether there is one (what a card alone shows)."""
@@ -286,12 +289,13 @@ def _state(
         )
     back = Stage.order_for(assessment.cycle.instrument.framework.region_level)[1]
     province_open = not self_open and actions.stage_open_for(assessment, back)
-    if editing is not None:
-        editable = (
-            {editing.pk}
-            if self_open or (province_open and editing.returned_at_stage == back)
-            else set()
-        )
+    if editing is not None or among is not None:
+        editable = {
+            a.pk
+            for a in ([editing] if editing is not None else among or [])
+            if (a is editing or a.may_edit)  # type: ignore[attr-defined]
+            and (self_open or (province_open and a.returned_at_stage == back))
+        }
     else:
         mine = Answer.objects.for_user(user, A.EDIT).filter(assessment=assessment)
         if not self_open:
@@ -356,8 +360,8 @@ def _indicator_page(
         assessment=assessment, question__indicator=ind
     )
     mine = visible.filter(pk__in=Answer.objects.for_user(user, A.EDIT).values("pk"))
-    state = _state(user, assessment)
-    answer_filter = AnswerFilter(request, mine=mine if not state["admin"] else None)
+    admin = authz.reaches(user, A.MANAGE, assessment.region)
+    answer_filter = AnswerFilter(request, mine=mine if not admin else None)
     if not visible.exists():
         return render(request, "404.html", status=404)
     choices = answer_filter.choices(visible)
@@ -370,11 +374,16 @@ def _indicator_page(
     if at is not None and not number:
         order = list(listed.values_list("pk", flat=True))
         number = order.index(at) // INDICATOR_PAGE + 1 if at in order else 1
-    # The page's answers are read once, whole, with what their cards show.
+    # The page's answers are read once, whole, with what their cards show and whether this
+    # person may change them.
     page = Paginator(
-        listed.select_related("updated_by").prefetch_related(*ANSWER_PREFETCH), INDICATOR_PAGE
+        listed.select_related("updated_by")
+        .prefetch_related(*ANSWER_PREFETCH)
+        .annotate(may_edit=Exists(Answer.objects.for_user(user, A.EDIT).filter(pk=OuterRef("pk")))),
+        INDICATOR_PAGE,
     ).get_page(number)
-    answers = list(page.object_list)
+    answers: list[Answer] = list(page.object_list)
+    state = _state(user, assessment, among=answers)
     for a in answers:
         a.assessment = assessment  # already loaded; saves a query per card
     previous = actions.previous_cycles(answers)
