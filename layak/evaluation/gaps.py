@@ -13,13 +13,16 @@ more than the indicator), and the cheapest path never counts the same indicator'
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, Value
+from django.core.cache.backends.locmem import LocMemCache
+from django.db.models import CharField, DecimalField, F, IntegerField, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from layak.evaluation.models import Answer, Assessment, Assignment, Gate, Stage
 from layak.evaluation.scores import (
@@ -30,6 +33,7 @@ from layak.evaluation.scores import (
     result_for,
 )
 from layak.frameworks.models import EvidenceRequirement, Group, Indicator, PredicateBand
+from layak.reports.versions import data_stamp
 
 ZERO = Decimal(0)
 EFFORT_EVIDENCE = 1  # only a document is missing
@@ -46,6 +50,8 @@ class Item:
     missing_evidence: list[str]
     # An answer given (a value, or documents for a question answered by documents alone).
     answered: bool = True
+    # The item on its indicator's page.
+    url: str = ""
 
 
 @dataclass
@@ -130,10 +136,16 @@ def _level(assessment: Assessment) -> int:
     return int(assessment.cycle.instrument.framework.region_level)
 
 
-def _items(assessment: Assessment, stage: str, indicators: dict[int, Indicator]) -> list[Item]:
+def _items(
+    assessment: Assessment,
+    stage: str,
+    indicators: dict[int, Indicator],
+    offices: dict[int, set[str]],
+) -> list[Item]:
     """Every answer with its points standing at ``stage`` and at the self-assessment, and the
-    points its own question could still add (before the indicator's cap). Five queries. Each
-    question gets its indicator (with its group) from ``indicators``: one instance each."""
+    points its own question could still add (before the indicator's cap); the names of each
+    answer's active offices put in ``offices``. Four queries. Each question gets its indicator
+    (with its group) from ``indicators``: one instance each."""
     joined, standing = _standing(
         Answer.objects.filter(assessment=assessment), chain(stage, _level(assessment))
     )
@@ -167,11 +179,44 @@ def _items(assessment: Assessment, stage: str, indicators: dict[int, Indicator])
     # statement could not match between its select list and its grouping
     from layak.evidence.models import EvidenceLink
 
-    for answer_id, requirement_id in EvidenceLink.objects.filter(
-        answer__assessment=assessment, is_active=True
-    ).values_list("answer_id", "requirement_id"):
-        covered[answer_id].add(requirement_id)
-        documents[answer_id] += 1
+    # The active links and the active offices of the answers, in one statement: the same
+    # columns in the same order on both sides (a link: kind 0 and its requirement; an office:
+    # kind 1 and its acronym and name).
+    links = (
+        EvidenceLink.objects.filter(answer__assessment=assessment, is_active=True)
+        .order_by()
+        .annotate(
+            row_kind=Value(0, output_field=IntegerField()),
+            row_answer=F("answer_id"),
+            row_requirement=F("requirement_id"),
+            row_acronym=Value("", output_field=CharField()),
+            row_name=Value("", output_field=CharField()),
+        )
+    )
+    assigned = (
+        Assignment.objects.filter(answer__assessment=assessment, is_active=True)
+        .order_by()
+        .annotate(
+            row_kind=Value(1, output_field=IntegerField()),
+            row_answer=F("answer_id"),
+            row_requirement=Value(None, output_field=IntegerField()),
+            row_acronym=F("organisation__acronym"),
+            row_name=F("organisation__name"),
+        )
+    )
+    columns = ("row_kind", "row_answer", "row_requirement", "row_acronym", "row_name")
+    for kind, answer_id, requirement_id, acronym, name in links.values_list(*columns).union(
+        assigned.values_list(*columns), all=True
+    ):
+        if kind == 0:
+            covered[answer_id].add(requirement_id)
+            documents[answer_id] += 1
+        else:
+            offices[answer_id].add(acronym or name)
+    # The indicator page's address, built once: each item's is the same with its numbers.
+    marker = 987654321
+    page = reverse("evaluation:indicator", args=[assessment.pk, marker])
+    before, _sep, after = page.partition(str(marker))
     items = []
     for answer in answers:
         q = answer.question
@@ -195,6 +240,7 @@ def _items(assessment: Assessment, stage: str, indicators: dict[int, Indicator])
                 effort=EFFORT_EVIDENCE if evidence_only else EFFORT_ANSWER,
                 missing_evidence=missing,
                 answered=_given(answer.value) or documents[answer.pk] > 0,
+                url=f"{before}{q.indicator_id}{after}#answer-{answer.pk}",
             )
         )
     return items
@@ -204,27 +250,48 @@ def _given(value: Any) -> bool:
     return isinstance(value, dict) and any(v not in (None, "", [], {}) for v in value.values())
 
 
-# Per indicator its gap, and every item: computed once a request, given to both
-# ``gap_analysis`` and ``cheapest_path``.
-Analysis = tuple[dict[int, IndicatorGap], list[Item]]
+class Analysis(tuple[dict[int, IndicatorGap], list[Item]]):
+    """Per indicator its gap, and every item: computed once a request, given to both
+    ``gap_analysis`` and ``cheapest_path``; from ``analyse``, with the cheapest path too."""
+
+    path: Path | None = None
+
+
+# Analyses kept per process (``analyse``): a few hundred KB each at KLA 2024's 274 questions.
+KEPT_ANALYSES = 100
+_kept = LocMemCache(
+    "layak-gap-analyses", {"TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": KEPT_ANALYSES}}
+)
 
 
 def analyse(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) -> Analysis:
-    """The gaps and items of ``assessment`` at ``stage``, for a page that shows both the gap
-    analysis and the cheapest path."""
-    return _gaps(assessment, stage)
+    """The gaps, items and cheapest path of ``assessment`` at ``stage``, for a page that shows
+    them all. Kept in the process's memory under the district's data stamp
+    (``layak.reports.versions.data_stamp``): every recorded change to the district's answers,
+    scores, evidence or assignments, or to the instrument and the cycle, gives a new key at once;
+    an entry also expires after ten minutes, the bound on a change whose audit entry commits
+    after a later one was already read. One query (the stamp) when kept."""
+    named = (assessment.pk, stage, data_stamp(assessment.region))
+    key = "gaps:" + hashlib.sha256(repr(named).encode()).hexdigest()[:40]
+    found: Analysis | None = _kept.get(key)
+    if found is None:
+        found = _gaps(assessment, stage)
+        found.path = cheapest_path(assessment, stage, found)
+        _kept.set(key, found)
+    return found
+
+
+def forget() -> None:
+    """Forget every kept analysis of this process."""
+    _kept.clear()
 
 
 def _gaps(assessment: Assessment, stage: str) -> Analysis:
     """Per indicator its gap; each item's gain cut to what its indicator can still take."""
     with_maxima = indicators_with_maxima(assessment.cycle.instrument_id)
-    items = _items(assessment, stage, {pk: ind for pk, (ind, _max) in with_maxima.items()})
-    maxima = {pk: maximum for pk, (_ind, maximum) in with_maxima.items()}
     offices: dict[int, set[str]] = defaultdict(set)
-    for answer_id, acronym, name in Assignment.objects.filter(
-        answer__assessment=assessment, is_active=True
-    ).values_list("answer_id", "organisation__acronym", "organisation__name"):
-        offices[answer_id].add(acronym or name)
+    items = _items(assessment, stage, {pk: ind for pk, (ind, _max) in with_maxima.items()}, offices)
+    maxima = {pk: maximum for pk, (_ind, maximum) in with_maxima.items()}
     gaps: dict[int, IndicatorGap] = {}
     raw: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for item in items:
@@ -249,7 +316,7 @@ def _gaps(assessment: Assessment, stage: str) -> Analysis:
         if item.answer.question.max_points == 0:
             continue
         (gap.not_yet if item.gain > 0 else gap.done).append(item)
-    return gaps, items
+    return Analysis((gaps, items))
 
 
 def gap_analysis(
@@ -278,7 +345,10 @@ def cheapest_path(
     """Items ordered by effort (a missing document first) then by points to gain, taken until
     the next band's minimum is reached; a gate that caps below that band must be met too.
     ``analysis`` (of the same assessment and stage) is not changed: the path counts each
-    item's gain against its indicator's room on copies of the items."""
+    item's gain against its indicator's room on copies of the items; an analysis from
+    ``analyse`` brings its path computed already."""
+    if analysis is not None and analysis.path is not None:
+        return analysis.path
     result = result_for(assessment, stage)
     bands = list(
         PredicateBand.objects.filter(version_id=assessment.cycle.instrument_id).order_by("rank")

@@ -7,6 +7,7 @@ up to 54 (4 + 5 × 3.2 + 2 + 6 + 5 + 6 + 4 × 5)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,7 @@ from layak.evaluation.demo import windows_open_at
 from layak.evaluation.models import Answer, Stage
 from layak.frameworks.actions import bundled_load
 from layak.frameworks.models import InstrumentVersion
+from layak.organisations.models import Organisation
 from layak.regions.models import Region
 from layak.testing import BEKASI
 
@@ -159,6 +161,7 @@ def test_the_gap_page_reads_cluster_by_cluster_in_a_fixed_number_of_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    gaps.forget()  # analysed afresh: the page's whole cost
     with CaptureQueriesContext(connection) as few:
         client_page(personas, bekasi)
     for code in ("K3-12.1", "K3-13.1", "K4-19.1", "K4-20.1"):
@@ -166,6 +169,10 @@ def test_the_gap_page_reads_cluster_by_cluster_in_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as more:
         client_page(personas, bekasi)
     assert len(more) == len(few)
+    # Again for the same data: the analysis and its path are kept, far fewer queries.
+    with CaptureQueriesContext(connection) as kept:
+        client_page(personas, bekasi)
+    assert len(kept) < len(more) - 5, (len(kept), len(more))
 
 
 def test_the_gap_page_computes_the_analysis_once_and_its_path_leaves_it_as_shown(
@@ -200,5 +207,33 @@ def test_the_gap_page_computes_the_analysis_once_and_its_path_leaves_it_as_shown
         return real(*args)
 
     monkeypatch.setattr(gaps, "_gaps", counted)
+    gaps.forget()
     client_page(personas, bekasi)
     assert len(calls) == 1
+
+
+def test_a_kept_gap_page_shows_an_answer_saved_at_once(personas, bekasi):
+    """The analysis is kept per data version of the district: an answer saved, then an office
+    given an item, each show on the next request."""
+    gaps.forget()
+
+    def row(page: str, code: str) -> str:
+        found = re.search(rf'<tr data-testid="indicator-{code}">.*?</tr>', page, re.S)
+        assert found, code
+        return found.group(0)
+
+    before = client_page(personas, bekasi)
+    assert row(client_page(personas, bekasi), "K4-19") == row(before, "K4-19")  # kept
+    assert "K4-19.1</a>" in row(before, "K4-19")
+    answer(personas, bekasi, "K4-19.1", "Terpenuhi sepenuhnya")
+    after = client_page(personas, bekasi)
+    assert "K4-19.1</a>" not in row(after, "K4-19")
+    k4_19_answer = Answer.objects.get(assessment=bekasi, question__code="K4-19.1")
+    office = Organisation.objects.get(name="Dinas Kesehatan Kabupaten Bekasi")
+    actions.assignments_set(
+        actor=personas.bekasi_admin,
+        assessment=bekasi,
+        answers=[k4_19_answer],
+        organisations=[office],
+    )
+    assert "Dinkes" in row(client_page(personas, bekasi), "K4-19")
