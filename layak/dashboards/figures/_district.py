@@ -143,7 +143,10 @@ def _points(
         if standing.stage is not None:
             standing.predicate = standing.result.predicate
     if assessment is not None and standing.stage is not None:
-        out.path_stage = standing.complete_stage or Stage.Kind.SELF_ASSESSMENT
+        # The path starts from the total the card shows: the furthest stage as it stands (an
+        # item that stage has not scored yet keeps its earlier points), so the points it says
+        # are needed add up to the next band's minimum.
+        out.path_stage = standing.stage
         path = gaps.cheapest_path(assessment, out.path_stage)
         out.tables.append(_path_table(assessment, path))
         # Its items are the table's rows; the figures kept in the cache need only the target,

@@ -6,8 +6,8 @@ T-2.2 20):
 - "Evaluasi Uji" (open): T-1.1 accepted, T-1.2 returned, T-2.1 submitted, T-2.2 draft;
   self-assessment scores 30 / 0 / 15 / 5 (KL 30, K3 20: 50, Pratama); the province has
   verified two items so far, lowering T-1.1 to 15 and agreeing T-2.1 at 15: as the scores stand
-  at the province stage KL 15 + 0 and K3 15 + 5, 35, no predicate. The furthest stage that
-  scored every item is still the self-assessment (50: Madya needs 11 more points).
+  at the province stage KL 15 + 0 and K3 15 + 5, 35, no predicate: the path starts there
+  (Pratama needs 15 more points).
 - "Evaluasi Uji Lalu" (a year earlier, determined 45, no predicate): self scores T-1.1 15 and
   T-2.1 30 (KL 15, K3 30).
 - RAD KLA 2025 (plans' test plan): Disdukcapil's accepted report realised 600 of 1000 birth

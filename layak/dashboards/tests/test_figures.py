@@ -56,12 +56,13 @@ def test_scores_by_group_take_each_cycles_latest_stage(personas, english):
     assert d.stage == "province"
     assert d.standing.total == D(35)
     assert d.standing.predicate.band.code == "NONE"
-    # The province has not scored every item: the path is computed on the self-assessment
-    # (50, Pratama): Madya (61) needs 11 more points.
-    assert d.path_stage == "self"
+    # The province has not scored every item: the path starts from the total as it stands
+    # there (35, the card's figure), not from the self-assessment's 50.
+    assert d.path_stage == "province"
     assert d.path is not None
-    assert d.path.target.code == "MADYA"
-    assert d.path.needed == D(11)
+    assert d.path.total == d.standing.total == D(35)
+    assert d.path.target.code == "PRATAMA"
+    assert d.path.needed == D(15)
     assert w.earlier_bekasi.pk != d.assessment.pk
 
 
