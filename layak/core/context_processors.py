@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from layak import authz
@@ -22,34 +23,47 @@ REPORT_ROLES = {
 }
 
 
+# The menu in order: label, URL name, and what shows it (None: everyone signed in; a set of
+# roles; or an action the person holds somewhere).
+_MENU: tuple[tuple[Any, str, frozenset[str] | authz.Action | None], ...] = (
+    (_("Home"), "core:home", None),
+    (_("Evaluation"), "evaluation:cycles", None),
+    (_("KLA programme"), "core:programme", None),
+    (_("Dashboards"), "dashboards:home", None),
+    (_("Indicator data"), "indicators:indicators", None),
+    (_("Reports"), "reports:home", frozenset(REPORT_ROLES)),
+    (_("My items"), "evaluation:my_items", authz.Action.EDIT),
+    (_("Evidence"), "evidence:library", authz.Action.EDIT),
+    (_("Verification"), "evaluation:verify_queue", authz.Action.VERIFY),
+    (_("Organisations"), "organisations:list", None),
+    (_("Members"), "organisations:members", authz.Action.MANAGE),
+    (_("Instruments"), "frameworks:list", None),
+    (_("Regions"), "regions:browse", None),
+    (_("Audit log"), "audit:list", authz.Action.AUDIT),
+)
+
+
+@functools.cache
+def _urls(prefix: str) -> tuple[str, ...]:
+    """The menu's addresses, reversed once per script prefix."""
+    return tuple(reverse(name) for _label, name, _shown in _MENU)
+
+
 def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     if not user.is_authenticated:
         return []
-    items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("core:home")}]
-    items.append({"label": _("Evaluation"), "url": reverse("evaluation:cycles")})
-    items.append({"label": _("KLA programme"), "url": reverse("core:programme")})
-    items.append({"label": _("Dashboards"), "url": reverse("dashboards:home")})
-    items.append({"label": _("Indicator data"), "url": reverse("indicators:indicators")})
-    if authz.roles(user) & REPORT_ROLES:
-        items.append({"label": _("Reports"), "url": reverse("reports:home")})
-    if authz.has_action(user, authz.Action.EDIT):
-        items.append({"label": _("My items"), "url": reverse("evaluation:my_items")})
-        items.append({"label": _("Evidence"), "url": reverse("evidence:library")})
-    if authz.has_action(user, authz.Action.VERIFY):
-        items.append({"label": _("Verification"), "url": reverse("evaluation:verify_queue")})
-    items.append({"label": _("Organisations"), "url": reverse("organisations:list")})
-    if authz.has_action(user, authz.Action.MANAGE):
-        items.append({"label": _("Members"), "url": reverse("organisations:members")})
-    items.append({"label": _("Instruments"), "url": reverse("frameworks:list")})
-    items.append({"label": _("Regions"), "url": reverse("regions:browse")})
-    if authz.has_action(user, authz.Action.AUDIT):
-        items.append({"label": _("Audit log"), "url": reverse("audit:list")})
+    roles = authz.roles(user)
     path = request.path
-    for item in items:
-        item["current"] = path == item["url"] or (
-            item["url"] != "/" and path.startswith(item["url"])
-        )
+    items: list[dict[str, Any]] = []
+    for (label, _name, shown), url in zip(_MENU, _urls(get_script_prefix()), strict=True):
+        if isinstance(shown, frozenset):
+            if not roles & shown:
+                continue
+        elif shown is not None and not authz.has_action(user, shown):
+            continue
+        current = path == url or (url != "/" and path.startswith(url))
+        items.append({"label": label, "url": url, "current": current})
     return items
 
 
