@@ -124,32 +124,32 @@ def _verify_context(
         answers = answers.filter(question__indicator__group__code=group)
     # Every item's state, counted overall and per indicator: the verifier works through the
     # assessment indicator by indicator, starting where something waits. Read as rows with
-    # each stage's score joined (one query); only the shown page's answers are loaded whole.
+    # this stage's score joined (one query); only the shown page's answers are loaded whole,
+    # with their scores at every stage.
     rows = []
     per_indicator: dict[int, dict[str, int]] = {}
-    for row in _item_rows(answers, stages if stage in stages else [*stages, stage]):
-        by_stage = row.by_stage
-        mine = by_stage.get(stage)
-        state = verification.item_state(row, mine, level)
+    for row in _item_rows(answers, stage):
+        state = verification.item_state(row, row.mine, level)
         counts[state] = counts.get(state, 0) + 1
         tally = per_indicator.setdefault(row.indicator_id, {})
         tally[state] = tally.get(state, 0) + 1
-        rows.append((row, by_stage, mine, state))
+        rows.append((row, state))
     if not indicator and not status:
         indicator = _first_waiting(rows, per_indicator)
+    labels = {s.value: s.label for s in verification.ItemState}
     items: list[dict[str, Any]] = []
-    for answer, by_stage, mine, state in rows:
+    for answer, state in rows:
         if status and status != state:
             continue
         if indicator and indicator != "all" and str(answer.indicator_id) != indicator:
             continue
+        mine = answer.mine
         items.append(
             {
                 "answer": answer,
-                "scores": [(Stage.Kind(k).label, by_stage.get(k)) for k in stages],
                 "mine": mine,
                 "state": state,
-                "state_label": verification.ItemState(state).label,
+                "state_label": labels[state],
                 "decision": "adjust"
                 if mine is not None and mine.decision == Score.Decision.ADJUSTED
                 else "agree",
@@ -178,9 +178,22 @@ def _verify_context(
         ),
         "field_photos",
     )
-    whole = loaded.in_bulk([item["answer"].pk for item in items]) if items else {}
+    shown = [item["answer"].pk for item in items]
+    whole = loaded.in_bulk(shown) if items else {}
+    scored: dict[int, dict[str, _StageScore]] = {}
+    if shown:
+        for answer_id, kind, points, reason, decision in (
+            Score.objects.filter(answer_id__in=shown, stage__in=stages)
+            .order_by()
+            .values_list("answer_id", "stage", "points", "reason", "decision")
+        ):
+            scored.setdefault(answer_id, {})[kind] = _StageScore(points, reason, decision)
+    columns = [(k, Stage.Kind(k).label) for k in stages]
     for item in items:
-        item["answer"] = whole[item["answer"].pk]
+        pk = item["answer"].pk
+        item["answer"] = whole[pk]
+        by_stage = scored.get(pk, {})
+        item["scores"] = [(label, by_stage.get(k)) for k, label in columns]
     for item in items:
         item["value"] = describe_value(item["answer"].question, item["answer"].value)
     indicators = list(
@@ -233,13 +246,13 @@ class _StageScore:
 @dataclass(slots=True)
 class _ItemRow:
     """An item of the verification page before its page is chosen: its state's columns and
-    its score at each stage."""
+    its score at the verifier's stage."""
 
     pk: int
     status: str
     returned_at_stage: str
     indicator_id: int
-    by_stage: dict[str, _StageScore]
+    mine: _StageScore | None
 
 
 def _stage_scores(
@@ -266,12 +279,26 @@ def _stage_scores(
         yield row[:width], by_stage
 
 
-def _item_rows(answers: Any, stages: list[str]) -> list[_ItemRow]:
-    """The verification page's items as rows (``_stage_scores``)."""
+def _item_rows(answers: Any, stage: str) -> list[_ItemRow]:
+    """The verification page's items as rows in the instrument's order, each with its score at
+    ``stage`` joined: one query, no model instances."""
     return [
-        _ItemRow(pk, status, returned, indicator_id, by_stage)
-        for (pk, status, returned, indicator_id), by_stage in _stage_scores(
-            answers, stages, "pk", "status", "returned_at_stage", "question__indicator_id"
+        _ItemRow(pk, status, returned, indicator_id, _StageScore(*mine) if score_pk else None)
+        for pk, status, returned, indicator_id, score_pk, *mine in answers.annotate(
+            mine=FilteredRelation("scores", condition=Q(scores__stage=stage))
+        )
+        .order_by(
+            "question__indicator__group__order", "question__indicator__order", "question__order"
+        )
+        .values_list(
+            "pk",
+            "status",
+            "returned_at_stage",
+            "question__indicator_id",
+            "mine__pk",
+            "mine__points",
+            "mine__reason",
+            "mine__decision",
         )
     ]
 
