@@ -174,8 +174,10 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
 
     The check keeps its checked rows on the upload (``DataImport.checked``) with what they
     depend on (``_inputs``); applying takes them when that is unchanged, so a file is read and
-    its rows checked once (the stored values and the validation rules are asked again either
-    way), and reads and checks the file again otherwise. The garbage collector is paused
+    its rows checked once, and reads and checks the file again otherwise. A check that found
+    the file only adds values keeps its plan (``actions.Plan``): applied with nothing changed,
+    those values are written as they are (``actions.apply_planned``); otherwise the stored
+    values and the validation rules are asked again. The garbage collector is paused
     meanwhile (``actions.collector_paused``): the rows are many small objects and no cycles."""
     inputs = _inputs(imp, actor)
     kept = imp.checked
