@@ -237,3 +237,18 @@ def test_a_kept_gap_page_shows_an_answer_saved_at_once(personas, bekasi):
         organisations=[office],
     )
     assert "Dinkes" in row(client_page(personas, bekasi), "K4-19")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_points_are_written_as_the_pages_other_numbers_are(language):
+    """``gaps.shown`` writes points as ``floatformat:"-2"`` does, in either language."""
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    values = ["0", "0.00", "-0.001", "-0.005", "2.5", "2.50", "2.005", "2.004", "51", "-3.25"]
+    values += ["1234.56", "1000", "99.999", "0.1", "12.345", "-17"]
+    with translation.override(language):
+        for value in map(Decimal, values):
+            assert gaps.shown(value) == floatformat(value, "-2"), value
+    with translation.override("id"):
+        assert gaps.shown(Decimal("2.5")) == "2,50"
