@@ -81,3 +81,18 @@ def test_my_items_shows_the_offices_progress(client, personas, evaluation):
     client.force_login(personas.bekasi_dinkes)
     body = client.get("/evaluation/my-items/").content.decode()
     assert "T-1" in body and "T-2" not in body
+
+
+def test_a_save_is_refused_to_whoever_may_not_change_the_answer(client, personas, evaluation):
+    """The province's verifier sees Bekasi's answer but may not change it (403); another
+    district's administrator does not see it at all (404); either way nothing is written."""
+    answer = evaluation.answers["T-2.1"]
+    url = f"/evaluation/answers/{answer.pk}/save/"
+    client.force_login(personas.jabar)
+    assert client.post(url, {"revision": 0, "number": "75"}).status_code == 403
+    client.force_login(personas["gunungmas.admin"])
+    assert client.post(url, {"revision": 0, "number": "75"}).status_code == 404
+    assert Answer.objects.get(pk=answer.pk).value == {}
+    client.force_login(personas["bekasi.disdukcapil"])
+    assert client.post(url, {"revision": 0, "number": "75"}).status_code == 302
+    assert Answer.objects.get(pk=answer.pk).value == {"number": "75"}

@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
@@ -564,11 +565,30 @@ def _unchanged(answer: Answer, request: HttpRequest) -> bool:
     return bool(answer.value == value and answer.note == request.POST.get("note", "").strip())
 
 
+def _answer_to_change(user: Any, pk: int) -> Answer:
+    """``get_answer(user, pk, A.EDIT)`` in one query: the answer this person sees (404
+    otherwise), read with whether they may change it (403 otherwise)."""
+    answer: Answer = get_object_or_404(
+        Answer.objects.select_related(
+            "assessment__region",
+            "assessment__cycle__instrument__framework",
+            "question__indicator",
+            "updated_by",
+        )
+        .for_user(user, A.VIEW)
+        .annotate(may_edit=Exists(Answer.objects.for_user(user, A.EDIT).filter(pk=OuterRef("pk")))),
+        pk=pk,
+    )
+    if not answer.may_edit:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    return answer
+
+
 @login_required
 @require_POST
 def answer_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    answer = get_answer(user, pk, A.EDIT)
+    answer = _answer_to_change(user, pk)
     saved = _save_posted(request, user, answer)
     if isinstance(saved, HttpResponse):
         return saved  # refused
