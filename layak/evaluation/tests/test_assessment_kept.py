@@ -23,7 +23,7 @@ def setup(personas):
 
 
 def page(client, assessment, **params) -> str:
-    return client.get(f"/evaluation/assessments/{assessment.pk}/", params).content.decode()
+    return str(client.get(f"/evaluation/assessments/{assessment.pk}/", params).content.decode())
 
 
 def questions(html: str) -> str:

@@ -181,7 +181,7 @@ def _question_listing(
         )
     else:
         rows = rows.annotate(matches=Value(True))
-    read = list(
+    read: list[Any] = list(
         rows.values_list(
             "pk",
             "status",
@@ -221,20 +221,20 @@ def _question_listing(
     office_none = 0
     listed: dict[int, list[_ListedAnswer]] = defaultdict(list)
     listed_count = 0
-    for row in read:
-        pk, state_of, matches = row[0], _state(row[1], row[2]), row[3]
-        indicator_id = row[7]
+    for rec in read:
+        pk, state_of, matches = rec[0], _state(rec[1], rec[2]), rec[3]
+        indicator_id = rec[7]
         counted = per_indicator.get(indicator_id)
         if counted is None:
             counted = per_indicator[indicator_id] = {
                 "question__indicator_id": indicator_id,
-                "question__indicator__code": row[8],
-                "question__indicator__name": row[9],
-                "question__indicator__name_en": row[10],
-                "question__indicator__group_id": row[11],
-                "question__indicator__group__code": row[12],
-                "question__indicator__group__name": row[13],
-                "question__indicator__group__name_en": row[14],
+                "question__indicator__code": rec[8],
+                "question__indicator__name": rec[9],
+                "question__indicator__name_en": rec[10],
+                "question__indicator__group_id": rec[11],
+                "question__indicator__group__code": rec[12],
+                "question__indicator__group__name": rec[13],
+                "question__indicator__group__name_en": rec[14],
                 "total": 0,
                 **dict.fromkeys(STATUS_FILTERS, 0),
             }
@@ -261,7 +261,7 @@ def _question_listing(
             office_none += 1
         if not by_office(pk):
             continue
-        answer = _ListedAnswer(pk, row[1], row[2], indicator_id, row[4], row[5], row[6])
+        answer = _ListedAnswer(pk, rec[1], rec[2], indicator_id, rec[4], rec[5], rec[6])
         answer.offices = [acronym or name for _o, acronym, name in offices_of.get(pk, ())]
         listed[indicator_id].append(answer)
         listed_count += 1
