@@ -16,6 +16,7 @@ from django.db.models import (
     DecimalField,
     F,
     FilteredRelation,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -203,22 +204,93 @@ def _add(
         result.back += row["flagged"]
 
 
+@dataclass
+class _Rules:
+    """What turns totals into predicates, for a set of cycles: each cycle's instrument, each
+    instrument's bands in rank order, each cycle's gates, and each gated question's maximum."""
+
+    version_of: dict[int, int]
+    bands: dict[int, list[PredicateBand]]
+    gates: dict[int, list[Gate]]
+    gated: dict[int, Decimal]
+
+    def gate_columns(self, points: Any, n: int | str) -> dict[str, Any]:
+        """Per gated question, the points standing (``points``) of its answer, on the rows of
+        its indicator (an aggregate of at most one answer)."""
+        return {
+            f"g_{n}_{q}": Max(Case(When(question_id=q, then=points))) for q in sorted(self.gated)
+        }
+
+    def met(self, row: Any, n: int | str) -> set[int]:
+        """The gated questions whose answer earns its maximum in a row of ``gate_columns``."""
+        return {
+            q
+            for q, maximum in self.gated.items()
+            if (v := row[f"g_{n}_{q}"]) is not None and v >= maximum
+        }
+
+    def judge(
+        self, out: dict[int, Result], met: dict[int, set[int]], cycle_of: dict[int, int]
+    ) -> None:
+        """Each result's predicate, with its cycle's gates met or not (``met``, per assessment)."""
+        for assessment_id, result in out.items():
+            cycle_id = cycle_of[assessment_id]
+            cycle_bands = self.bands.get(self.version_of[cycle_id], [])
+            passed = met.get(assessment_id, set())
+            failed = [
+                (g.max_band, g.reason)
+                for g in self.gates.get(cycle_id, [])
+                if g.question_id not in passed
+            ]
+            result.predicate = apply_gates(
+                predicate_for(result.total, cycle_bands), cycle_bands, failed
+            )
+
+
+def _rules(version_of: dict[int, int]) -> _Rules:
+    """The predicate rules of the cycles of ``version_of`` (cycle: instrument): two queries."""
+    bands: dict[int, list[PredicateBand]] = {}
+    # In rank order within each version (the band's own ordering would join the version and
+    # its framework to sort by them first).
+    for band in PredicateBand.objects.filter(version_id__in=set(version_of.values())).order_by(
+        "rank", "pk"
+    ):
+        bands.setdefault(band.version_id, []).append(band)
+    gates: dict[int, list[Gate]] = {}
+    gated: dict[int, Decimal] = {}
+    for gate in (
+        Gate.objects.filter(cycle_id__in=set(version_of))
+        .select_related("max_band")
+        .annotate(question_max=F("question__max_points"))
+        .order_by()
+    ):
+        gates.setdefault(gate.cycle_id, []).append(gate)
+        gated[gate.question_id] = gate.question_max
+    return _Rules(version_of, bands, gates, gated)
+
+
 def _aggregate(
-    answers: Any, chains: dict[str, list[str]], indicators: dict[int, tuple[int, str, Any]]
+    answers: Any,
+    chains: dict[str, list[str]],
+    indicators: dict[int, tuple[int, str, Any]],
+    rules: _Rules,
+    cycle_of: dict[int, int],
 ) -> dict[str, dict[int, Result]]:
     """Per stage of ``chains`` (each stage with the stages up to it), per assessment: points per
     group as they stand at that stage (each indicator of ``indicators`` capped at its own
-    maximum), items, items done at that stage, items back. One query for all the stages, each
-    stage's score joined once; an earlier stage's score is looked up only for the items a stage
-    has not scored."""
+    maximum), items, items done at that stage, items back, and the predicate with the gates
+    met or not at that stage. One query for all the stages, each stage's score joined once; an
+    earlier stage's score is looked up only for the items a stage has not scored."""
     joins = {
         f"at_{s[-1]}": FilteredRelation("scores", condition=Q(scores__stage=s[-1]))
         for s in chains.values()
     }
     sums: dict[str, Any] = {}
     for n, stages in enumerate(chains.values()):
-        sums[f"p_{n}"] = Sum(_points_at(stages))
+        points = _points_at(stages)
+        sums[f"p_{n}"] = Sum(points)
         sums[f"n_{n}"] = Count(f"at_{stages[-1]}__pk")
+        sums.update(rules.gate_columns(points, n))
     rows = (
         answers.annotate(**joins)
         .values("assessment_id", "question__indicator_id")
@@ -226,6 +298,7 @@ def _aggregate(
         .order_by()
     )
     out: dict[str, dict[int, Result]] = {stage: {} for stage in chains}
+    met: dict[str, dict[int, set[int]]] = {stage: {} for stage in chains}
     for row in rows:
         assessment_id = row["assessment_id"]
         indicator = indicators[row["question__indicator_id"]]
@@ -237,69 +310,13 @@ def _aggregate(
             _add(result, row, indicator, row[f"p_{n}"])
             if stage != Stage.Kind.SELF_ASSESSMENT:
                 result.done += row[f"n_{n}"]
-    for found in out.values():
+            if rules.gated:
+                met[stage].setdefault(assessment_id, set()).update(rules.met(row, n))
+    for stage, found in out.items():
         for result in found.values():
             result.total = sum(result.by_group.values(), ZERO)
+        rules.judge(found, met[stage], cycle_of)
     return out
-
-
-def _predicates(outs: Iterable[dict[int, Result]], answers: Any, cycle_of: dict[int, int]) -> None:
-    """Each result's predicate, with the gates of its cycle met or not by the points standing
-    at its stage. Three queries for any number of assessments, cycles and stages, and a fourth
-    when a gate applies."""
-    outs = [out for out in outs if out]
-    cycles = (
-        Cycle.objects.filter(pk__in=set(cycle_of.values()))
-        .order_by()
-        .values_list("pk", "instrument_id")
-    )
-    version_of = dict(cycles)
-    bands: dict[int, list[PredicateBand]] = {}
-    # In rank order within each version (the band's own ordering would join the version and
-    # its framework to sort by them first).
-    for band in PredicateBand.objects.filter(version_id__in=set(version_of.values())).order_by(
-        "rank", "pk"
-    ):
-        bands.setdefault(band.version_id, []).append(band)
-    gates: dict[int, list[Gate]] = {}
-    for gate in Gate.objects.filter(cycle_id__in=set(version_of)).select_related("max_band"):
-        gates.setdefault(gate.cycle_id, []).append(gate)
-    gated_questions = {g.question_id for found in gates.values() for g in found}
-    gated: list[dict[str, Any]] = []
-    if gated_questions and outs:
-        joined, _points = _standing(answers.filter(question_id__in=gated_questions), ALL_STAGES)
-        columns = [f"at_{s}__points" for s in ALL_STAGES]
-        gated = list(
-            joined.values("assessment_id", "question_id", "question__max_points", *columns)
-        )
-    for out in outs:
-        met: set[tuple[int, int]] = set()
-        for row in gated:
-            result = out.get(row["assessment_id"])
-            if result is None:
-                continue
-            upto = chain(result.stage, 4 if result.stage == Stage.Kind.DISTRICT else 2)
-            earned = next(
-                (
-                    row[f"at_{s}__points"]
-                    for s in reversed(upto)
-                    if row[f"at_{s}__points"] is not None
-                ),
-                ZERO,
-            )
-            if earned >= row["question__max_points"]:
-                met.add((row["assessment_id"], row["question_id"]))
-        for assessment_id, result in out.items():
-            cycle_id = cycle_of[assessment_id]
-            cycle_bands = bands.get(version_of[cycle_id], [])
-            failed = [
-                (g.max_band, g.reason)
-                for g in gates.get(cycle_id, [])
-                if (assessment_id, g.question_id) not in met
-            ]
-            result.predicate = apply_gates(
-                predicate_for(result.total, cycle_bands), cycle_bands, failed
-            )
 
 
 def results(
@@ -309,14 +326,14 @@ def results(
     as they stand at a stage. With ``current_results``, the one computation behind every total
     shown on a page, a dashboard, a report, a workbook and the API.
 
-    Five queries whatever the number of districts."""
+    Four queries whatever the number of districts."""
     return results_at(cycle, assessments, [stage])[stage]
 
 
 def results_at(
     cycle: Cycle, assessments: Iterable[int] | None, stages: Iterable[str]
 ) -> dict[str, dict[int, Result]]:
-    """``results`` at each of ``stages`` at once: five queries whatever the number of districts
+    """``results`` at each of ``stages`` at once: four queries whatever the number of districts
     and stages."""
     # Each indicator's group and maximum, and the level the cycle is answered at (one query).
     indicators: dict[int, tuple[int, str, Any]] = {}
@@ -329,27 +346,43 @@ def results_at(
         indicators[pk] = (pk, code, maximum)
         levels = {int(answered_at)}
     (level,) = levels
+    rules = _rules({cycle.pk: cycle.instrument_id})
     answers = Answer.objects.filter(assessment__cycle=cycle)
     if assessments is not None:
         answers = answers.filter(assessment_id__in=list(assessments))
     wanted = list(dict.fromkeys(stages))
     chains = {stage: chain(stage, level) for stage in wanted}
     # A stage outside the cycle's levels stands as the self-assessment does.
-    found = _aggregate(answers, {c[-1]: c for c in chains.values()}, indicators)
+    found = _aggregate(
+        answers,
+        {c[-1]: c for c in chains.values()},
+        indicators,
+        rules,
+        _EveryCycle(cycle.pk),
+    )
     out: dict[str, dict[int, Result]] = {}
     for stage in wanted:
         out[stage] = found[chains[stage][-1]]
         if stage != chains[stage][-1]:
             out[stage] = {pk: replace(r, stage=stage) for pk, r in out[stage].items()}
-    ids = {pk for per_stage in out.values() for pk in per_stage}
-    _predicates(out.values(), answers, dict.fromkeys(ids, cycle.pk))
     return out
+
+
+class _EveryCycle(dict[int, int]):
+    """Every assessment's cycle, when all are of one cycle."""
+
+    def __init__(self, cycle_id: int) -> None:
+        super().__init__()
+        self.cycle_id = cycle_id
+
+    def __missing__(self, key: int) -> int:
+        return self.cycle_id
 
 
 def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> dict[int, Result]:
     """Each assessment's result at the stage it stands at (the furthest stage that has scored
     any of its items), across any number of cycles; once determined, the fixed final total and
-    predicate. Six queries whatever the number of assessments and cycles."""
+    predicate. Five queries whatever the number of assessments and cycles."""
     assessments = list(assessments)
     ids = [a.pk for a in assessments]
     reached: dict[int, str] = {pk: str(Stage.Kind.SELF_ASSESSMENT) for pk in ids}
@@ -364,36 +397,47 @@ def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> d
         scored[assessment_id, kind] = n
         if rank[kind] > rank[reached[assessment_id]]:
             reached[assessment_id] = kind
+    cycle_of = {a.pk: a.cycle_id for a in assessments}
+    rules = _rules(
+        dict(
+            Cycle.objects.filter(pk__in=set(cycle_of.values()))
+            .order_by()
+            .values_list("pk", "instrument_id")
+        )
+    )
     # At the furthest stage that scored anything, an item's points are those of the furthest
     # stage that scored it.
-    answers = Answer.objects.filter(assessment_id__in=ids)
+    points = Coalesce(_latest(ALL_STAGES), Value(ZERO), output_field=DecimalField())
     out: dict[int, Result] = {}
+    met: dict[int, set[int]] = {}
     for row in (
-        answers.values(
+        Answer.objects.filter(assessment_id__in=ids)
+        .values(
             "assessment_id",
             "question__indicator_id",
             "question__indicator__group__code",
             "question__indicator__max_points",
         )
-        .annotate(**_STATES, points=Sum(Coalesce(_latest(ALL_STAGES), Value(ZERO))))
+        .annotate(**_STATES, points=Sum(points), **rules.gate_columns(points, "now"))
         .order_by()
     ):
         assessment_id = row["assessment_id"]
-        stage = reached[assessment_id]
         result = out.get(assessment_id)
         if result is None:
-            result = out[assessment_id] = Result(assessment_id, stage)
+            result = out[assessment_id] = Result(assessment_id, reached[assessment_id])
         indicator = (
             row["question__indicator_id"],
             row["question__indicator__group__code"],
             row["question__indicator__max_points"],
         )
         _add(result, row, indicator, row["points"])
+        if rules.gated:
+            met.setdefault(assessment_id, set()).update(rules.met(row, "now"))
     for assessment_id, result in out.items():
         result.total = sum(result.by_group.values(), ZERO)
         if result.stage != Stage.Kind.SELF_ASSESSMENT:
             result.done = scored.get((assessment_id, result.stage), 0)
-    _predicates([out], answers, {a.pk: a.cycle_id for a in assessments})
+    rules.judge(out, met, cycle_of)
     for assessment in assessments:
         result = out.setdefault(assessment.pk, Result(assessment.pk, reached[assessment.pk]))
         if assessment.determined_at is not None:
