@@ -45,7 +45,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     authz.require(user, A.VERIFY)
     now = timezone.now()
-    assessments = (
+    # The districts read once; their counts by their ids (not by the listing's query again).
+    assessments = list(
         Assessment.objects.for_user(user, A.VERIFY)
         .filter(status=Assessment.Status.SUBMITTED, determined_at__isnull=True)
         .select_related("region__parent", "cycle__instrument__framework")
@@ -54,13 +55,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         .order_by("cycle__name", "region__code")
     )
     rows = []
+    ids = [a.pk for a in assessments]
     counts = {
         (a, s): n
         for a, s, n in Score.objects.filter(
-            answer__assessment__in=assessments, stage__in=verification.VERIFICATION_STAGES
+            answer__assessment_id__in=ids, stage__in=verification.VERIFICATION_STAGES
         )
         .values_list("answer__assessment_id", "stage")
         .annotate(n=Count("pk"))
+        .order_by()
     }
     # Items sent back by a verifier: still with the region, or corrected and waiting for a
     # new check (accepted again by the district; submitted again by a kecamatan or village).
@@ -68,10 +71,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     corrected: dict[int, int] = {}
     levels = {a.pk: verification.level_of(a) for a in assessments}
     for assessment_id, answer_status, n in (
-        Answer.objects.filter(assessment__in=assessments)
+        Answer.objects.filter(assessment_id__in=ids)
         .exclude(returned_at_stage="")
         .values_list("assessment_id", "status")
         .annotate(n=Count("pk"))
+        .order_by()
     ):
         done = answer_status in verification.DONE_AFTER_RETURN[levels[assessment_id]]
         into = corrected if done else returned
