@@ -16,7 +16,6 @@ from django.db.models import (
     DecimalField,
     F,
     FilteredRelation,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -214,20 +213,33 @@ class _Rules:
     gates: dict[int, list[Gate]]
     gated: dict[int, Decimal]
 
-    def gate_columns(self, points: Any, n: int | str) -> dict[str, Any]:
-        """Per gated question, the points standing (``points``) of its answer, on the rows of
-        its indicator (an aggregate of at most one answer)."""
-        return {
-            f"g_{n}_{q}": Max(Case(When(question_id=q, then=points))) for q in sorted(self.gated)
-        }
-
-    def met(self, row: Any, n: int | str) -> set[int]:
-        """The gated questions whose answer earns its maximum in a row of ``gate_columns``."""
-        return {
-            q
-            for q, maximum in self.gated.items()
-            if (v := row[f"g_{n}_{q}"]) is not None and v >= maximum
-        }
+    def met(self, answers: Any, outs: list[dict[int, Result]]) -> list[dict[int, set[int]]]:
+        """For each of ``outs``, per assessment, the gated questions whose answer earns its
+        maximum at the result's stage: one query (none without gates), each gated answer with
+        its score at every stage. Kept apart from the totals' aggregate, whose cost it would
+        double in the planner's eyes (and make PostgreSQL compile it)."""
+        found: list[dict[int, set[int]]] = [{} for _out in outs]
+        if not self.gated or not any(outs):
+            return found
+        joined, _points = _standing(answers.filter(question_id__in=self.gated), ALL_STAGES)
+        columns = [f"at_{s}__points" for s in ALL_STAGES]
+        for row in joined.values("assessment_id", "question_id", *columns).order_by():
+            for out, met in zip(outs, found, strict=True):
+                result = out.get(row["assessment_id"])
+                if result is None:
+                    continue
+                upto = chain(result.stage, 4 if result.stage == Stage.Kind.DISTRICT else 2)
+                earned = next(
+                    (
+                        row[f"at_{s}__points"]
+                        for s in reversed(upto)
+                        if row[f"at_{s}__points"] is not None
+                    ),
+                    ZERO,
+                )
+                if earned >= self.gated[row["question_id"]]:
+                    met.setdefault(row["assessment_id"], set()).add(row["question_id"])
+        return found
 
     def judge(
         self, out: dict[int, Result], met: dict[int, set[int]], cycle_of: dict[int, int]
@@ -287,10 +299,8 @@ def _aggregate(
     }
     sums: dict[str, Any] = {}
     for n, stages in enumerate(chains.values()):
-        points = _points_at(stages)
-        sums[f"p_{n}"] = Sum(points)
+        sums[f"p_{n}"] = Sum(_points_at(stages))
         sums[f"n_{n}"] = Count(f"at_{stages[-1]}__pk")
-        sums.update(rules.gate_columns(points, n))
     rows = (
         answers.annotate(**joins)
         .values("assessment_id", "question__indicator_id")
@@ -298,7 +308,6 @@ def _aggregate(
         .order_by()
     )
     out: dict[str, dict[int, Result]] = {stage: {} for stage in chains}
-    met: dict[str, dict[int, set[int]]] = {stage: {} for stage in chains}
     for row in rows:
         assessment_id = row["assessment_id"]
         indicator = indicators[row["question__indicator_id"]]
@@ -310,12 +319,11 @@ def _aggregate(
             _add(result, row, indicator, row[f"p_{n}"])
             if stage != Stage.Kind.SELF_ASSESSMENT:
                 result.done += row[f"n_{n}"]
-            if rules.gated:
-                met[stage].setdefault(assessment_id, set()).update(rules.met(row, n))
-    for stage, found in out.items():
+    for found in out.values():
         for result in found.values():
             result.total = sum(result.by_group.values(), ZERO)
-        rules.judge(found, met[stage], cycle_of)
+    for found, met in zip(out.values(), rules.met(answers, list(out.values())), strict=True):
+        rules.judge(found, met, cycle_of)
     return out
 
 
@@ -326,15 +334,15 @@ def results(
     as they stand at a stage. With ``current_results``, the one computation behind every total
     shown on a page, a dashboard, a report, a workbook and the API.
 
-    Four queries whatever the number of districts."""
+    Four queries whatever the number of districts, a fifth when the cycle has gates."""
     return results_at(cycle, assessments, [stage])[stage]
 
 
 def results_at(
     cycle: Cycle, assessments: Iterable[int] | None, stages: Iterable[str]
 ) -> dict[str, dict[int, Result]]:
-    """``results`` at each of ``stages`` at once: four queries whatever the number of districts
-    and stages."""
+    """``results`` at each of ``stages`` at once: four queries (five with gates) whatever the
+    number of districts and stages."""
     # Each indicator's group and maximum, and the level the cycle is answered at (one query).
     indicators: dict[int, tuple[int, str, Any]] = {}
     levels = {2}
@@ -382,7 +390,7 @@ class _EveryCycle(dict[int, int]):
 def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> dict[int, Result]:
     """Each assessment's result at the stage it stands at (the furthest stage that has scored
     any of its items), across any number of cycles; once determined, the fixed final total and
-    predicate. Five queries whatever the number of assessments and cycles."""
+    predicate. Five queries (six with gates) whatever the number of assessments and cycles."""
     assessments = list(assessments)
     ids = [a.pk for a in assessments]
     reached: dict[int, str] = {pk: str(Stage.Kind.SELF_ASSESSMENT) for pk in ids}
@@ -409,16 +417,15 @@ def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> d
     # stage that scored it.
     points = Coalesce(_latest(ALL_STAGES), Value(ZERO), output_field=DecimalField())
     out: dict[int, Result] = {}
-    met: dict[int, set[int]] = {}
+    answers = Answer.objects.filter(assessment_id__in=ids)
     for row in (
-        Answer.objects.filter(assessment_id__in=ids)
-        .values(
+        answers.values(
             "assessment_id",
             "question__indicator_id",
             "question__indicator__group__code",
             "question__indicator__max_points",
         )
-        .annotate(**_STATES, points=Sum(points), **rules.gate_columns(points, "now"))
+        .annotate(**_STATES, points=Sum(points))
         .order_by()
     ):
         assessment_id = row["assessment_id"]
@@ -431,13 +438,11 @@ def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> d
             row["question__indicator__max_points"],
         )
         _add(result, row, indicator, row["points"])
-        if rules.gated:
-            met.setdefault(assessment_id, set()).update(rules.met(row, "now"))
     for assessment_id, result in out.items():
         result.total = sum(result.by_group.values(), ZERO)
         if result.stage != Stage.Kind.SELF_ASSESSMENT:
             result.done = scored.get((assessment_id, result.stage), 0)
-    rules.judge(out, met, cycle_of)
+    rules.judge(out, rules.met(answers, [out])[0], cycle_of)
     for assessment in assessments:
         result = out.setdefault(assessment.pk, Result(assessment.pk, reached[assessment.pk]))
         if assessment.determined_at is not None:
