@@ -206,7 +206,6 @@ def _card_context(
         "missing_evidence": actions.missing_evidence(answer)
         if writable and editable_status
         else [],
-        "return_form": ReturnForm() if can_review else None,
         "computed_year": page.year
         if question.computed in (Question.Computed.MEETINGS, Question.Computed.PARTNERS)
         else None,
