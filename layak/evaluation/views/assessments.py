@@ -126,6 +126,24 @@ class AnswerFilter:
             .annotate(n=Count("answer_id", distinct=True, filter=Q(answer__in=others.values("pk"))))
             .order_by("organisation__name")
         )
+        return self.choices_of(
+            by_status,
+            [
+                (
+                    str(row["organisation_id"]),
+                    row["organisation__acronym"] or row["organisation__name"],
+                    row["n"],
+                )
+                for row in office_counts
+            ],
+            others.exclude(_active_assignment()).count(),
+        )
+
+    def choices_of(
+        self, by_status: dict[str, int], offices: list[tuple[str, str, int]], unassigned: int
+    ) -> dict[str, Any]:
+        """The filter's choices from their counts: per status code (and ``all``), per office
+        (its value, label and count), and of the items no office has been given."""
         keep = self.keep()
         return {
             "filtering": self.active,
@@ -135,15 +153,8 @@ class AnswerFilter:
                 for code, (label, _q) in STATUS_FILTERS.items()
             ],
             "status_all": (by_status["all"], _query(keep, status="", page="")),
-            "office_choices": [
-                (
-                    str(row["organisation_id"]),
-                    row["organisation__acronym"] or row["organisation__name"],
-                    row["n"],
-                )
-                for row in office_counts
-            ],
-            "office_none": (NO_OFFICE, others.exclude(_active_assignment()).count()),
+            "office_choices": offices,
+            "office_none": (NO_OFFICE, unassigned),
             "keep_query": _query(keep),
         }
 
@@ -265,24 +276,16 @@ def _question_listing(
         answer.offices = [acronym or name for _o, acronym, name in offices_of.get(pk, ())]
         listed[indicator_id].append(answer)
         listed_count += 1
-    keep = answer_filter.keep()
-    choices = {
-        "filtering": answer_filter.active,
-        "filters": keep,
-        "status_choices": [
-            (code, label, by_status[code], _query(keep, status=code, page=""))
-            for code, (label, _q) in STATUS_FILTERS.items()
-        ],
-        "status_all": (by_status["all"], _query(keep, status="", page="")),
-        "office_choices": [
+    choices = answer_filter.choices_of(
+        by_status,
+        [
             (str(pk), label, len(ids))
             for pk, (label, _name, ids) in sorted(
                 office_counts.items(), key=lambda item: item[1][1]
             )
         ],
-        "office_none": (NO_OFFICE, office_none),
-        "keep_query": _query(keep),
-    }
+        office_none,
+    )
     filtering = answer_filter.active
     groups: list[dict[str, Any]] = []
     for pk, row in per_indicator.items():
