@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from layak.core.statements import ANY_USER, UserStatement
 from layak.organisations.roles import ORGANISATION_SCOPED_ROLES, Role
 
 if TYPE_CHECKING:
@@ -133,41 +134,25 @@ def _reach(user: User | AnonymousUser) -> _Reach | None:
     return reach
 
 
-# A user id no account has: the grants' statement is compiled once with it as a placeholder.
-_ANY_USER = -7_305_219
-
-
 @functools.cache
-def _grants_statement(alias: str) -> tuple[str, tuple[Any, ...], int]:
-    """The grants' SQL, compiled once (it depends on nothing but the user): its text, its
-    parameters and where the user's id goes among them."""
+def _grants_statement() -> UserStatement:
+    """The grants' SQL, compiled once (it depends on nothing but the user)."""
     from layak.organisations.models import Membership
 
-    query = (
-        Membership.objects.using(alias)
-        .active()
-        .filter(user_id=_ANY_USER)
+    return UserStatement(
+        Membership.objects.active()
+        .filter(user_id=ANY_USER)
         .order_by("organisation__name", "pk", "assigned_regions__code")
         .values_list(
             "pk", "role", "organisation_id", "organisation__region__path", "assigned_regions__path"
         )
-        .query
     )
-    sql, params = query.sql_with_params()
-    return sql, tuple(params), list(params).index(_ANY_USER)
 
 
 def _load_grants(user: User) -> list[Grant]:
     """One query: each active membership with its organisation's region path, and an
     assessor's assigned districts as extra rows (in the memberships' usual order)."""
-    from django.db import connections
-
-    sql, compiled, position = _grants_statement("default")
-    params = list(compiled)
-    params[position] = user.pk
-    with connections["default"].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = _grants_statement().rows(user.pk)
     found: dict[int, tuple[str, int, str | None, list[str]]] = {}
     for pk, role, organisation_id, region_path, assigned_path in rows:
         entry = found.setdefault(pk, (role, organisation_id, region_path, []))
