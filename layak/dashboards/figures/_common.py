@@ -11,6 +11,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils.translation import gettext_lazy
 
 from layak.core.numbers import to_cents
 from layak.dashboards.charts import Column
@@ -21,7 +22,18 @@ from layak.workflow import COLOURS, Status
 ZERO = Decimal(0)
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 STAGES: list[str] = [str(k) for k in Stage.ORDER]
-REVIEW_STATUSES = [Status.ACCEPTED, Status.SUBMITTED, Status.DRAFT, Status.RETURNED]
+# The review states counted in the progress figures: the statuses, with a draft that holds no
+# answer yet apart as "Not filled in", as the assessment page counts them.
+EMPTY = "empty"
+REVIEW_STATUSES: list[str] = [
+    Status.ACCEPTED,
+    Status.SUBMITTED,
+    Status.DRAFT,
+    EMPTY,
+    Status.RETURNED,
+]
+_LABELS = {EMPTY: gettext_lazy("Not filled in")}
+_COLOURS = {**COLOURS, EMPTY: "#aab1ba"}
 
 
 def cycles() -> QuerySet[Cycle]:
@@ -41,17 +53,21 @@ def latest_stage(present: set[str]) -> str | None:
     return found[-1] if found else None
 
 
+def _status_q(state: str, prefix: str = "") -> Q:
+    if state == EMPTY:
+        return Q(**{f"{prefix}status": Status.DRAFT, f"{prefix}value": {}})
+    found = Q(**{f"{prefix}status": state})
+    return found & ~Q(**{f"{prefix}value": {}}) if state == Status.DRAFT else found
+
+
 def _status_counts(prefix: str = "") -> dict[str, Count]:
-    return {
-        str(status): Count("pk", filter=Q(**{f"{prefix}status": status}))
-        for status in REVIEW_STATUSES
-    }
+    return {str(state): Count("pk", filter=_status_q(state, prefix)) for state in REVIEW_STATUSES}
 
 
 def _status_columns(first: str) -> list[Column]:
-    labels = {str(s): str(s.label) for s in REVIEW_STATUSES}
+    labels = {str(s): str(_LABELS.get(s) or Status(s).label) for s in REVIEW_STATUSES}
     return [Column(first, numeric=False)] + [
-        Column(labels[str(s)], colour=COLOURS[s]) for s in REVIEW_STATUSES
+        Column(labels[str(s)], colour=_COLOURS[s]) for s in REVIEW_STATUSES
     ]
 
 

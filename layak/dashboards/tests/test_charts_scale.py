@@ -118,7 +118,7 @@ def test_a_status_has_one_colour_in_charts_and_badges():
         "offices",
         "Kemajuan",
         [Column("x", numeric=False), *columns],
-        [["Dinkes", 3, 1, 0, 2]],
+        [["Dinkes", 3, 1, 0, 0, 2]],
         chart="stacked",
     )
     drawing = table.drawing()

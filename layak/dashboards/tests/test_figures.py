@@ -9,6 +9,7 @@ import pytest
 from layak.dashboards import figures
 from layak.dashboards.charts import find
 from layak.dashboards.tests.helpers import build, build_plan
+from layak.evaluation.models import Answer
 from layak.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +30,23 @@ def test_progress_per_office_and_cluster(personas, english):
     d = figures.district(personas.bekasi_admin, Region.objects.get(code="32.16"), None, 2025)
     assert d.cycle == w.evaluation.cycle  # the latest cycle the district takes part in
     offices = rows_by_label(table(d.tables, "offices"))
-    # accepted, submitted, draft, returned
-    assert offices["Dinkes"] == [1, 0, 0, 1]
-    assert offices["Disdukcapil"] == [0, 1, 1, 0]
+    # accepted, submitted, draft, not filled in, returned
+    assert [c.label for c in table(d.tables, "offices").columns][1:] == [
+        "Accepted",
+        "Submitted",
+        "Draft",
+        "Not filled in",
+        "Returned",
+    ]
+    assert offices["Dinkes"] == [1, 0, 0, 0, 1]
+    # T-2.2 is a draft that holds no answer yet: "Not filled in", as the assessment page says.
+    assert offices["Disdukcapil"] == [0, 1, 0, 1, 0]
     clusters = rows_by_label(table(d.tables, "clusters"))
-    assert clusters == {"KL Kelembagaan": [1, 0, 0, 1], "K3 Kesehatan": [0, 1, 1, 0]}
+    assert clusters == {"KL Kelembagaan": [1, 0, 0, 0, 1], "K3 Kesehatan": [0, 1, 0, 1, 0]}
+    # Once something is typed it is a draft.
+    Answer.objects.filter(pk=w.evaluation.answers["T-2.2"].pk).update(value={"choice": "ya"})
+    d = figures.district(personas.bekasi_admin, Region.objects.get(code="32.16"), None, 2025)
+    assert rows_by_label(table(d.tables, "offices"))["Disdukcapil"] == [0, 1, 1, 0, 0]
 
 
 def test_scores_by_group_take_each_cycles_latest_stage(personas, english):
