@@ -24,6 +24,8 @@ from django.db.models import CharField, DecimalField, F, IntegerField, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import get_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from layak.evaluation.models import Answer, Assessment, Assignment, Gate, Stage
 from layak.evaluation.scores import (
@@ -104,6 +106,16 @@ class IndicatorGap:
     @property
     def room_text(self) -> str:
         return shown(self.room)
+
+    @property
+    def not_yet_links(self) -> SafeString:
+        """The questions not done yet, each linked to its item, with the points it can add."""
+        return SafeString(
+            ", ".join(
+                format_html('<a href="{}">{}</a> (+{})', i.url, i.answer.question.code, i.gain_text)
+                for i in self.not_yet
+            )
+        )
 
     @property
     def not_answered(self) -> list[Item]:
