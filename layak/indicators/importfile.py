@@ -363,8 +363,11 @@ def _kept(kept: dict[str, Any] | None, inputs: dict[str, Any]) -> actions.Checke
     return actions.Checked(entries, errors)
 
 
-def template() -> bytes:
-    """An XLSX with the columns and two example rows."""
+def template(
+    district: str = "32.16", offices: tuple[str, str] = ("Disdukcapil", "Dinkes"), year: int = 2025
+) -> bytes:
+    """An XLSX with the columns and two example rows for ``district``, entered by ``offices``
+    for ``year``: a file the person can fill in and import as it is."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -373,17 +376,29 @@ def template() -> bytes:
     sheet.append(
         [
             "birth_certificates",
-            "32.16",
-            "2025",
+            district,
+            str(year),
             "sex=F",
             "512340",
-            "Disdukcapil",
-            "DKB Semester II 2025",
-            "2025-12-31",
+            offices[0],
+            f"DKB Semester II {year}",
+            f"{year}-12-31",
             "",
         ]
     )
-    sheet.append(["births", "32.16", "2025", "", "61250", "Dinkes", "Profil Kesehatan", "", ""])
+    sheet.append(
+        [
+            "births",
+            district,
+            str(year),
+            "",
+            "61250",
+            offices[1],
+            "Profil Kesehatan",
+            "",
+            "",
+        ]
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -428,7 +428,18 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(importfile.template(), content_type=XLSX)
+    """The import template, its example rows for the person's own district and offices (an
+    office operator's own office, else the district's first two government offices), so the
+    file imports as it is; the general example for national and province users."""
+    user = user_of(request)
+    region = _default_region(user)
+    year = timezone.localdate().year - 1
+    book = importfile.template(year=year)
+    if region is not None and region.level >= Region.Level.REGENCY:
+        offices = [o.acronym or o.name for o in _offices(user, region)][:2]
+        if offices:
+            book = importfile.template(region.code, (offices[0], offices[-1]), year)
+    response = HttpResponse(book, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="layak-indicator-data.xlsx"'
     return response
 

@@ -144,6 +144,20 @@ def test_the_template_can_be_imported(personas, defs):
     assert not result.errors and result.created == 2
 
 
+def test_the_downloaded_template_is_for_the_persons_own_district(client, personas, defs):
+    client.force_login(personas.gm_admin)
+    response = client.get("/data/imports/template.xlsx")
+    rows = importfile.read("t.xlsx", io.BytesIO(response.content))
+    assert {row["region"] for row in rows} == {"62.10"}
+    result = actions.import_rows(actor=personas.gm_admin, rows=rows, mode="all", dry_run=True)
+    assert not result.errors and result.created == 2
+    # An office operator's example names their own office.
+    client.force_login(personas.bekasi_dinkes)
+    rows = importfile.read("t.xlsx", io.BytesIO(client.get("/data/imports/template.xlsx").content))
+    assert {row["organisation"] for row in rows} == {"Dinkes"}
+    assert {row["region"] for row in rows} == {"32.16"}
+
+
 def test_import_pages_are_for_those_who_enter_data(client, personas, defs):
     client.force_login(personas.bekasi_admin)
     imp = upload(client, GOOD)
