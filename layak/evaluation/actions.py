@@ -524,6 +524,7 @@ def answer_save(
     answer.note = note
     _revise(answer, actor=actor, action="saved", before=before["value"], fields=["value", "note"])
     score = _rescore(answer, actor)
+    answer.self_score = score  # type: ignore[attr-defined]  # the points its card shows
     record(
         actor=actor,
         action="answer.saved",

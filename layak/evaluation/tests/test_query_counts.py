@@ -43,7 +43,7 @@ PINNED = {
     "indicator of numbers (office)": 24,
     "my items (office)": 10,
     "answer save": 20,
-    "answer save (card)": 26,
+    "answer save (card)": 25,
     "answer history": 12,
     "verify queue (province)": 9,
     "verify queue (ministry)": 9,

@@ -437,7 +437,13 @@ def _card(
     user = user_of(request)
     if saved is not None:
         answer = saved
-        prefetch_related_objects([answer], *ANSWER_PARTS)
+        # The points the save has just set (``self_score``) are not read again.
+        score = getattr(saved, "self_score", None)
+        if score is not None:
+            answer.self_scores = [score]  # type: ignore[attr-defined]
+        prefetch_related_objects(
+            [answer], *(p for p in ANSWER_PARTS if score is None or p.to_attr != "self_scores")
+        )
         prefetch_related_objects([answer.question], requirements_prefetch())
     else:
         answer = (
