@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, FilteredRelation, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -51,7 +52,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         .filter(status=Assessment.Status.SUBMITTED, determined_at__isnull=True)
         .select_related("region__parent", "cycle__instrument__framework")
         .prefetch_related(Prefetch("cycle__stages", queryset=Stage.objects.order_by("opens_at")))
-        .annotate(items=Count("answers", distinct=True))
         .order_by("cycle__name", "region__code")
     )
     rows = []
@@ -65,22 +65,26 @@ def queue(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"))
         .order_by()
     }
-    # Items sent back by a verifier: still with the region, or corrected and waiting for a
-    # new check (accepted again by the district; submitted again by a kecamatan or village).
+    # Each district's items, and those sent back by a verifier: still with the region, or
+    # corrected and waiting for a new check (accepted again by the district; submitted again
+    # by a kecamatan or village). One query, counted by status.
+    items: dict[int, int] = {}
     returned: dict[int, int] = {}
     corrected: dict[int, int] = {}
     levels = {a.pk: verification.level_of(a) for a in assessments}
-    for assessment_id, answer_status, n in (
+    for assessment_id, answer_status, n, back in (
         Answer.objects.filter(assessment_id__in=ids)
-        .exclude(returned_at_stage="")
         .values_list("assessment_id", "status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), back=Count("pk", filter=~Q(returned_at_stage="")))
         .order_by()
     ):
-        done = answer_status in verification.DONE_AFTER_RETURN[levels[assessment_id]]
-        into = corrected if done else returned
-        into[assessment_id] = into.get(assessment_id, 0) + n
+        items[assessment_id] = items.get(assessment_id, 0) + n
+        if back:
+            done = answer_status in verification.DONE_AFTER_RETURN[levels[assessment_id]]
+            into = corrected if done else returned
+            into[assessment_id] = into.get(assessment_id, 0) + back
     for assessment in assessments:
+        assessment.items = items.get(assessment.pk, 0)  # type: ignore[attr-defined]
         open_stages = [
             s
             for s in assessment.cycle.stages.all()
@@ -193,11 +197,16 @@ def _verify_context(
         ):
             scored.setdefault(answer_id, {})[kind] = _StageScore(points, reason, decision)
     columns = [(k, Stage.Kind(k).label) for k in stages]
+    # Each item's forms' addresses: one reverse, then the item's own id in it.
+    action = reverse("evaluation:verify_item", args=[0, stage]).replace("/0/", "/{}/", 1)
+    photo_action = reverse("evaluation:field_photo", args=[0]).replace("/0/", "/{}/", 1)
     for item in items:
         pk = item["answer"].pk
         item["answer"] = whole[pk]
         by_stage = scored.get(pk, {})
         item["scores"] = [(label, by_stage.get(k)) for k, label in columns]
+        item["action"] = action.format(pk)
+        item["photo_action"] = photo_action.format(pk)
     for item in items:
         item["value"] = describe_value(item["answer"].question, item["answer"].value)
     indicators = list(
@@ -335,6 +344,7 @@ def verify_assessment(request: HttpRequest, pk: int, stage: str) -> HttpResponse
 def _page_context(assessment: Assessment, stage: str) -> dict[str, object]:
     return {
         "assessment": assessment,
+        "has_points": assessment.cycle.instrument.framework.has_points,
         "stage": stage,
         "stage_label": Stage.Kind(stage).label,
         "stage_open": stage_open_for(assessment, stage),
