@@ -57,6 +57,18 @@ class FileError(actions.IndicatorDataError):
     """The file cannot be read at all."""
 
 
+def _own_names(cells: list[Any]) -> dict[str, str]:
+    """Each column's name as the file writes it ("kode_wilayah" for region), where it differs
+    from the documented one: problems name the column the person sees."""
+    own: dict[str, str] = {}
+    for cell in cells:
+        written = str(cell or "").strip()
+        name = ALIASES.get(written.lower().replace(" ", "_").replace("-", "_"))
+        if name is not None and name not in own and written != name:
+            own[name] = written
+    return own
+
+
 def _header(cells: list[Any]) -> list[str | None]:
     names: list[str | None] = []
     for cell in cells:
@@ -95,6 +107,11 @@ def _rows(header: list[str | None], lines: Any) -> list[dict[str, Any]]:
 def read(name: str, fh: IO[bytes]) -> list[dict[str, Any]]:
     """The rows of a CSV (UTF-8, comma or semicolon separated) or XLSX (first sheet) file, as
     dicts keyed by column with their line number; blank lines are skipped."""
+    return _read(name, fh)[0]
+
+
+def _read(name: str, fh: IO[bytes]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """``read``, with the columns' names as the file writes them (``_own_names``)."""
     data = fh.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise FileError(_("The file is larger than 10 MB."))
@@ -110,7 +127,7 @@ def read(name: str, fh: IO[bytes]) -> list[dict[str, Any]]:
         first = next(lines, None)
         if first is None:
             raise FileError(_("The file is empty."))
-        return _rows(_header(list(first)), lines)
+        return _rows(_header(list(first)), lines), _own_names(list(first))
     if name.lower().endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
@@ -121,7 +138,8 @@ def read(name: str, fh: IO[bytes]) -> list[dict[str, Any]]:
         first_line = text.splitlines()[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        return _rows(_header(next(reader)), reader)
+        header = next(reader)
+        return _rows(_header(header), reader), _own_names(header)
     raise FileError(_("Upload a .csv or .xlsx file."))
 
 
@@ -181,6 +199,7 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
     meanwhile (``actions.collector_paused``): the rows are many small objects and no cycles."""
     inputs = _inputs(imp, actor)
     kept = imp.checked
+    own: dict[str, str] = (kept or {}).get("own") or {}
     try:
         planned = _planned(kept, inputs) if apply else None
         checked = _kept(kept, inputs) if apply and planned is None else None
@@ -204,7 +223,7 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
             )
         else:
             with imp.file.open("rb") as fh:
-                rows = read(imp.name, fh)
+                rows, own = _read(imp.name, fh)
             if not rows:
                 raise FileError(_("The file has no rows of values."))
             result = actions.import_rows(
@@ -218,7 +237,9 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
             )
     except actions.IndicatorDataError as exc:
         result = actions.Result(errors=[actions.Problem(0, "", str(exc))])
-    imp.errors = [p.as_dict() for p in result.errors[:1000]]
+    imp.errors = [
+        p.as_dict() | {"column": own.get(p.column, p.column)} for p in result.errors[:1000]
+    ]
     imp.summary = result.summary()
     refused = bool(result.errors) and imp.mode == DataImport.Mode.ALL_OR_NOTHING
     imp.checked = None
@@ -237,7 +258,7 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
     else:
         imp.status = DataImport.Status.CHECKED
         if not apply and result.checked is not None:
-            imp.checked = _keep(result, inputs)
+            imp.checked = _keep(result, inputs) | {"own": own}
     imp.save(update_fields=["errors", "summary", "status", "applied_at", "checked"])
     return result
 

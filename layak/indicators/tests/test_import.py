@@ -138,6 +138,19 @@ def test_rows_outside_the_district_are_refused(client, personas, defs):
     assert "outside" in imp.errors[0]["message"]
 
 
+def test_problems_name_the_columns_as_the_file_writes_them(client, personas, defs):
+    client.force_login(personas.bekasi_admin)
+    header = "element,Kode Wilayah,Periode,Disagregasi,Nilai,OPD,dataset,tanggal_sumber,catatan\n"
+    good = "births,32.16,2024,,61250,Dinkes,Profil,,\n"
+    imp = upload(client, header + good + "births,99.99,2024,,100,Dinkes,Profil,,\n", mode="rows")
+    assert [(e["row"], e["column"]) for e in imp.errors] == [(3, "Kode Wilayah")]
+    page = client.get(f"/data/imports/{imp.pk}/").content.decode()
+    assert "<td>Kode Wilayah</td>" in page
+    # Applying the checked file keeps the file's own names.
+    imp = apply(client, imp)
+    assert [(e["row"], e["column"]) for e in imp.errors] == [(3, "Kode Wilayah")]
+
+
 def test_the_template_can_be_imported(personas, defs):
     rows = importfile.read("t.xlsx", io.BytesIO(importfile.template()))
     result = actions.import_rows(actor=personas.bekasi_admin, rows=rows, mode="all", dry_run=True)
