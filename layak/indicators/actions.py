@@ -199,10 +199,14 @@ def check_value(element: DataElement, value: Decimal) -> None:
         )
     low = element.min_value if element.min_value is not None else Decimal(0)
     if value < low:
-        raise IndicatorDataError(_("The value must be at least %(min)s.") % {"min": low})
+        raise IndicatorDataError(
+            _("The value must be at least %(min)s.") % {"min": format_number(low)}
+        )
     high = element.max_value
     if high is not None and value > high:
-        raise IndicatorDataError(_("The value must be at most %(max)s.") % {"max": high})
+        raise IndicatorDataError(
+            _("The value must be at most %(max)s.") % {"max": format_number(high)}
+        )
     if abs(value) >= MAX_VALUE:
         raise IndicatorDataError(_("The value is too large."))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from layak.audit.models import AuditEntry
 from layak.indicators import actions
@@ -69,6 +70,11 @@ def test_element_bounds(personas, defs):
     births.max_value = D(100)
     births.save()
     assert "at most 100" in messages(run(personas.bekasi_admin, [row(value="101")]))[0]
+    births.max_value = D(1_250_000)
+    births.save()
+    with translation.override("id"):
+        got = messages(run(personas.bekasi_admin, [row(value="1250001")]))[0]
+    assert got == "Nilai tidak boleh lebih dari 1.250.000."
 
 
 def test_validation_rule_against_stored_and_pending_values(personas, defs):
