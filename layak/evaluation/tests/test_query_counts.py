@@ -45,15 +45,15 @@ PINNED = {
     "answer save": 20,
     "answer save (card)": 25,
     "answer history": 12,
-    "verify queue (province)": 9,
-    "verify queue (ministry)": 9,
-    "verify province": 21,
-    "verify ministry": 21,
-    "verify field": 21,
-    "verify final": 20,
-    "scores": 35,  # one of them: every indicator's points at every stage reached
+    "verify queue (province)": 8,
+    "verify queue (ministry)": 8,
+    "verify province": 20,
+    "verify ministry": 20,
+    "verify field": 20,
+    "verify final": 19,
+    "scores": 12,  # every stage's totals, gates and indicator subtotals in one computation
     "gaps": 20,
-    "verify district (village)": 20,
+    "verify district (village)": 19,
 }
 
 
