@@ -465,9 +465,9 @@ def _rule_problems(
             ) % {
                 "rule": rule.name,
                 "left": rule.left.name,
-                "left_value": left,
+                "left_value": format_number(left),
                 "right": rule.right.name,
-                "right_value": right,
+                "right_value": format_number(right),
             }
             break
     return problems

@@ -64,6 +64,18 @@ def test_grid_refuses_everything_when_a_cell_is_wrong(client, personas, defs):
     assert b"not a number" in client.post("/data/entry/", form).content
 
 
+def test_a_broken_rule_gives_its_numbers_in_the_readers_format(client, personas, defs, monkeypatch):
+    monkeypatch.setattr("layak.accounts.middleware.language_for", lambda request: "id")
+    client.force_login(personas.bekasi_admin)
+    form = {"area": "32.16", "cluster": "K3", "period": "2024"}
+    form[cell("births", "32.16")] = "2.000"
+    form[cell("births_facility", "32.16")] = "2.100"
+    body = client.post("/data/entry/", form).content.decode()
+    assert "Melanggar aturan" in body
+    assert "bernilai 2.100" in body and "bernilai 2.000" in body
+    assert not DataValue.objects.exists()
+
+
 def test_clearing_a_cell_keeps_the_value_inactive(client, personas, defs):
     put(personas.bekasi_admin, "births", "32.16", "2024", 800)
     client.force_login(personas.bekasi_admin)
