@@ -308,8 +308,8 @@ def test_the_data_stamp_follows_the_whole_subtree_and_nothing_beside_it(personas
 # ---- query counts, cold and warm ----------------------------------------------------------
 
 # The most queries a dashboard may cost, signed-in request included; equal at two data sizes.
-COLD = {"district": 55, "province": 22, "national": 22}
-WARM = {"district": 8, "province": 8, "national": 7}
+COLD = {"district": 54, "province": 21, "national": 21}
+WARM = {"district": 7, "province": 7, "national": 6}
 
 
 def count(client, url: str) -> int:
