@@ -115,7 +115,7 @@ def test_row_by_row_the_planned_apply_keeps_the_checks_problems(
     assert imp.status == DataImport.Status.CHECKED and imp.checked["plan"]
     problems = [(e["row"], e["column"], e["message"]) for e in imp.errors]
     assert [p[:2] for p in problems] == [(6, "period"), (7, "value"), (8, "value")]
-    assert "Persalinan di fasilitas kesehatan bernilai 70000" in problems[1][2]
+    assert "Persalinan di fasilitas kesehatan bernilai 70.000" in problems[1][2]
     _unchecked(monkeypatch)
     imp = apply(client, imp)
     assert imp.status == DataImport.Status.APPLIED
