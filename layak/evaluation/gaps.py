@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import CharField, DecimalField, F, IntegerField, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -27,6 +26,7 @@ from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from layak.evaluation.listing import Kept
 from layak.evaluation.models import Answer, Assessment, Assignment, Gate, Stage
 from layak.evaluation.scores import (
     _standing,
@@ -305,9 +305,7 @@ class Analysis(tuple[dict[int, IndicatorGap], list[Item]]):
 
 # Analyses kept per process (``analyse``): a few hundred KB each at KLA 2024's 274 questions.
 KEPT_ANALYSES = 100
-_kept = LocMemCache(
-    "layak-gap-analyses", {"TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": KEPT_ANALYSES}}
-)
+_kept = Kept(KEPT_ANALYSES)
 
 
 def analyse(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) -> Analysis:

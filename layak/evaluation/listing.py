@@ -17,11 +17,13 @@ audit entry commits after a later one was already read.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import FilteredRelation, Q
 
 from layak.dashboards import cache
@@ -29,11 +31,45 @@ from layak.evaluation.models import Answer, Assessment
 
 S = Answer.Status
 
+
+class Kept:
+    """Values kept in this process's memory by key, at most ``size`` of them (the least
+    recently read go first), each for ``timeout`` seconds. Unlike Django's local-memory cache
+    nothing is pickled: a kept value is handed out as it is, so whoever reads it must not
+    change it."""
+
+    def __init__(self, size: int, timeout: float = cache.TIMEOUT) -> None:
+        self.size = size
+        self.timeout = timeout
+        self._values: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            found = self._values.get(key)
+            if found is None:
+                return None
+            if found[0] <= time.monotonic():
+                del self._values[key]
+                return None
+            self._values.move_to_end(key)
+            return found[1]
+
+    def set(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._values[key] = (time.monotonic() + self.timeout, value)
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
 # At most this many drawn pages per process (about 120 KB each at KLA 2024's 274 questions).
 KEPT_PAGES = 200
-_kept = LocMemCache(
-    "layak-evaluation-pages", {"TIMEOUT": cache.TIMEOUT, "OPTIONS": {"MAX_ENTRIES": KEPT_PAGES}}
-)
+_kept = Kept(KEPT_PAGES)
 
 
 @dataclass

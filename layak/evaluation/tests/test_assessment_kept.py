@@ -95,3 +95,19 @@ def test_each_reader_filter_and_language_gets_its_own_page(client, personas, set
     assert "Questions by cluster and indicator" in english
     assert "Pertanyaan" not in re.search(r'<h2 id="questions">.*?</h2>', english).group(0)
     assert "not filled in" in row(english, "T-2.1")
+
+
+def test_the_kept_store_holds_its_newest_entries_until_they_expire():
+    store = listing.Kept(2)
+    for key in ("a", "b", "c"):
+        store.set(key, {"key": key})
+    assert store.get("a") is None  # the least recently read went first
+    kept = store.get("b")
+    assert kept == {"key": "b"} and store.get("b") is kept  # handed out as kept
+    store.set("d", 4)
+    assert store.get("c") is None and store.get("b") is kept and store.get("d") == 4
+    expired = listing.Kept(2, timeout=0)
+    expired.set("a", 1)
+    assert expired.get("a") is None
+    store.clear()
+    assert store.get("b") is None
