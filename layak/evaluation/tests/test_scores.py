@@ -144,7 +144,7 @@ def test_every_stage_stands_as_each_item_was_last_scored_up_to_it(personas, eval
             key = answer.question.indicator_id
             by_indicator[key] = by_indicator.get(key, Decimal(0)) + earned
         expected[stage] = {
-            pk: min(v, maxima[pk]) if maxima[pk] is not None else v
+            pk: v if (most := maxima[pk]) is None else min(v, most)
             for pk, v in by_indicator.items()
         }
     # The rule changes the totals from stage to stage here, so the comparison can fail.
