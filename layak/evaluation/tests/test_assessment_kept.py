@@ -4,12 +4,15 @@ filter or another language."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from layak.accounts.actions import user_set_language
 from layak.evaluation import actions, listing
+from layak.evaluation.models import Stage
 from layak.organisations.models import Organisation
 from layak.testing import make_cycle
 
@@ -111,3 +114,18 @@ def test_the_kept_store_holds_its_newest_entries_until_they_expire():
     assert expired.get("a") is None
     store.clear()
     assert store.get("b") is None
+
+
+def test_a_stage_reopened_for_the_district_shows_at_once(client, personas):
+    listing.forget()
+    closed = make_cycle(personas, open_self=False)
+    client.force_login(personas.bekasi_admin)
+    assert '<span class="badge muted">ditutup</span>' in page(client, closed.bekasi)
+    actions.stage_reopen(
+        actor=personas.ministry,
+        assessment=closed.bekasi,
+        kind=Stage.Kind.SELF_ASSESSMENT,
+        reason="Banjir",
+        until=timezone.now() + datetime.timedelta(days=3),
+    )
+    assert '<span class="badge ok">dibuka</span>' in page(client, closed.bekasi)

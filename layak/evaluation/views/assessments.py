@@ -389,10 +389,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         lambda: _figures(user, assessment, answer_filter, can_manage, can_submit),
     )
-    stage = Stage.objects.filter(cycle=cycle, kind=Stage.Kind.SELF_ASSESSMENT).order_by().first()
-    stage_closes = actions.stage_closes_for(assessment, stage) if stage else None
+    stage, stage_closes = figures["stage"], figures["stage_closes"]
     # Open in the cycle's window or reopened for this district (as ``stage_open_for``), from
-    # the stage read above: one query for the deadline and whether it is open.
+    # the stage and deadline kept: the clock alone decides, on each request.
     stage_open = stage is not None and (
         stage.is_open() or (stage.closes_at < stage_closes and now() < stage_closes)  # type: ignore[operator]
     )
@@ -407,9 +406,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scale_max": cycle.instrument.scale_max,
             "can_manage": can_manage,
             "is_national": is_national,
-            "stage": stage,
             "stage_open": stage_open,
-            "stage_closes": stage_closes,
             "can_submit": can_submit,
             "reopen_form": ReopenForm(level=cycle.instrument.framework.region_level)
             if is_national
@@ -455,7 +452,12 @@ def _figures(
     # Who still has work: the missing answers per responsible office, and those no office has
     # been given (one query).
     missing = listing.missing(assessment) if can_submit else listing.Missing()
+    # The self-assessment's window and this district's deadline (data: whether it is open now
+    # is the page's to say).
+    stage = Stage.objects.filter(cycle=cycle, kind=Stage.Kind.SELF_ASSESSMENT).order_by().first()
     return {
+        "stage": stage,
+        "stage_closes": actions.stage_closes_for(assessment, stage) if stage else None,
         "result": result,
         "maxima": [(g, m, result.by_group.get(g.code, 0)) for g, m in scores.group_maxima(cycle)],
         # A framework without points: criteria met in place of a score (two queries).
