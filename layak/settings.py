@@ -164,6 +164,11 @@ else:
                 "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5),
             }
         )
+    if not env_bool("DB_JIT", False):
+        # PostgreSQL compiles a query it estimates as costly (JIT): for the score totals over
+        # a national cycle that takes longer than running it, on every run. Layak's queries
+        # are short reads and writes; set DB_JIT=1 to let the server decide.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "figures": the dashboards' figures, shared by every web process and machine (docs/caching.md).
 CACHES = {
