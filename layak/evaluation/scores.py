@@ -27,12 +27,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from layak.accounts.models import User
+from layak.core.numbers import to_cents
 from layak.evaluation.models import Answer, Assessment, Cycle, Gate, Score, Stage
 from layak.frameworks.models import Group, Indicator, PredicateBand
 from layak.frameworks.scoring import Predicate, apply_gates, points_for, predicate_for
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 
 
 def answer_points(answer: Answer) -> Decimal:
@@ -452,8 +452,7 @@ def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> d
     return out
 
 
-def _money(value: object) -> Decimal:
-    return Decimal(str(value or 0)).quantize(CENT)
+_money = to_cents
 
 
 def result_for(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) -> Result:
