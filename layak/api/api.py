@@ -506,9 +506,12 @@ def assessment_scores(request: HttpRequest, pk: Id) -> Any:
     found = _get_assessment(request, pk)
     order = Stage.order_for(found.cycle.instrument.framework.region_level)
     reached = scores.current_results(found.cycle, [found])[found.pk]
+    stages = order[: order.index(reached.stage) + 1] if reached.stage in order else order[:1]
+    # Every stage's result at once (``results_at``), not one computation a stage.
+    at = scores.results_at(found.cycle, [found.pk], stages)
     out = []
-    for stage in order[: order.index(reached.stage) + 1] if reached.stage in order else order[:1]:
-        result = scores.results(found.cycle, [found.pk], stage).get(found.pk)
+    for stage in stages:
+        result = at[stage].get(found.pk)
         if result is None:
             continue
         out.append(
