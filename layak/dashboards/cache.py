@@ -42,9 +42,10 @@ from layak.reports.versions import data_stamp
 T = TypeVar("T")
 
 ALIAS = "figures"
-# Changes with the shape of what is kept (v2: figures kept drawn), so a new release never reads
-# an entry an older one wrote.
-PREFIX = "dashboards:v2"
+# Changes with the shape or the drawing of what is kept (v2: figures kept drawn; v3: tables
+# with grouped amounts and dates in words, "not filled in" counted apart), so a new release
+# never reads an entry an older one wrote.
+PREFIX = "dashboards:v3"
 # Seconds an entry is kept at most.
 TIMEOUT = 600
 
