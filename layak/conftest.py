@@ -147,9 +147,17 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """Rate-limit counters and other cached values never leak from one test into another."""
+    """Rate-limit counters and other cached values never leak from one test into another: the
+    pages each process keeps in memory too (a rolled-back test may give the next one the same
+    ids and data stamp)."""
     from django.core.cache import cache
 
+    from layak.evaluation import gaps, listing
+
     cache.clear()
+    listing.forget()
+    gaps.forget()
     yield
     cache.clear()
+    listing.forget()
+    gaps.forget()
