@@ -393,7 +393,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Open in the cycle's window or reopened for this district (as ``stage_open_for``), from
     # the stage and deadline kept: the clock alone decides, on each request.
     stage_open = stage is not None and (
-        stage.is_open() or (stage.closes_at < stage_closes and now() < stage_closes)  # type: ignore[operator]
+        stage.is_open() or (stage.closes_at < stage_closes and now() < stage_closes)
     )
     is_national = authz.reaches(user, A.MANAGE, None)
     return render(
