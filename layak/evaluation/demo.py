@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from layak.accounts.models import User
+from layak.core.actions_list import end_of_day
 from layak.evaluation import actions
 from layak.evaluation.models import Answer, Assessment, Assignment, Cycle, Stage
 from layak.evaluation.proposal import proposal_confirm, propose
@@ -377,7 +378,8 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
         assessment=gunung_mas,
         kind=Stage.Kind.SELF_ASSESSMENT,
         reason="Perpanjangan: pergantian operator di perangkat daerah",
-        until=timezone.now() + datetime.timedelta(days=30),
+        # A whole day, as the reopening form gives it: open to the end of that day.
+        until=end_of_day(timezone.localdate() + datetime.timedelta(days=29)),
     )
     # The Jawa Barat verifier is half way through Bekasi: one adjustment, one item returned.
     verifier = users["verifier.jabar"]

@@ -4,9 +4,19 @@ loaded once for both."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
-from layak.evaluation.models import Answer, Assessment, Assignment, Cycle, Gate
+from django.utils import timezone
+
+from layak.evaluation.models import (
+    Answer,
+    Assessment,
+    Assignment,
+    Cycle,
+    Gate,
+    StageReopening,
+)
 from layak.frameworks.current import current_kla_version
 
 
@@ -34,6 +44,9 @@ def assert_demo_on_kla2024() -> None:
     }
     assert current["32.16"].status == Assessment.Status.SUBMITTED
     assert current["62.10"].status == Assessment.Status.IN_PROGRESS
+    # Gunung Mas's self-assessment is reopened to the end of a day, as the reopening form does.
+    until = StageReopening.objects.get(assessment=current["62.10"]).until
+    assert timezone.localtime(until).time() == datetime.time.min
     assert (
         Answer.objects.filter(assessment=current["32.16"], status=Answer.Status.RETURNED).count()
         == 1
