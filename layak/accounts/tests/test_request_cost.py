@@ -191,8 +191,21 @@ def settings_with(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]
 def test_postgresql_prepares_statements_unless_turned_off(monkeypatch):
     postgres = "postgres://layak@db.internal/layak"
     options = settings_with(monkeypatch, DATABASE_URL=postgres)["DATABASES"]["default"]["OPTIONS"]
-    assert options == {"server_side_binding": True, "prepare_threshold": 5}
+    assert options == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        "options": "-c jit=off",
+    }
     off = settings_with(monkeypatch, DATABASE_URL=postgres, DB_SERVER_SIDE_BINDING="0")
     assert "server_side_binding" not in off["DATABASES"]["default"].get("OPTIONS", {})
     sqlite = settings_with(monkeypatch, DATABASE_URL="sqlite:///var/x.sqlite3")
     assert "server_side_binding" not in sqlite["DATABASES"]["default"]["OPTIONS"]
+    assert "options" not in sqlite["DATABASES"]["default"]["OPTIONS"]
+
+
+def test_postgresql_runs_without_jit_unless_asked(monkeypatch):
+    postgres = "postgres://layak@db.internal/layak"
+    jit = settings_with(monkeypatch, DATABASE_URL=postgres, DB_JIT="1")
+    assert "options" not in jit["DATABASES"]["default"].get("OPTIONS", {})
+    off = settings_with(monkeypatch, DATABASE_URL=postgres, DB_SERVER_SIDE_BINDING="0", DB_JIT="0")
+    assert off["DATABASES"]["default"]["OPTIONS"] == {"options": "-c jit=off"}
