@@ -76,6 +76,34 @@ def test_typing_goes_on_while_the_card_is_saved_and_redrawn(page, tmp_path):
     expect(card(page, "T-1.1").locator("textarea[name=note]")).to_have_value(NOTE + " (revisi)")
 
 
+def test_a_save_sent_right_after_a_space_keeps_the_space(page):
+    """The server saves the note without its trailing space; a save that leaves just after a
+    space was typed and comes back before the next key must not glue the next word on."""
+    personas = make_personas()
+    evaluation = make_cycle(personas)
+    t11 = evaluation.answers["T-1.1"]
+    sign_in(page, personas.bekasi_dinkes.email)
+    page.goto(
+        f"/evaluation/assessments/{evaluation.bekasi.pk}/indicators/{t11.question.indicator_id}/"
+    )
+    note = card(page, "T-1.1").locator("textarea[name=note]")
+    note.press_sequentially("Kematian ibu turun dari ")
+    # The save goes while the person is still in the field (as the autosave does after a
+    # redraw), and comes back before the next key.
+    with page.expect_response(lambda r: "/save/" in r.url):
+        page.evaluate(
+            "() => htmx.trigger(document.querySelector("
+            "'[data-testid=\"answer-T-1.1\"] form.answer-form'), 'submit')"
+        )
+    page.wait_for_load_state("networkidle")
+    assert fresh(t11).note == "Kematian ibu turun dari"
+    expect(card(page, "T-1.1").locator("textarea[name=note]")).to_be_focused()
+    card(page, "T-1.1").locator("textarea[name=note]").press_sequentially("47 kasus")
+    expect(card(page, "T-1.1").locator("textarea[name=note]")).to_have_value(
+        "Kematian ibu turun dari 47 kasus"
+    )
+
+
 def test_ajukan_right_after_typing_submits_what_was_typed(page):
     personas = make_personas()
     evaluation = make_cycle(personas)

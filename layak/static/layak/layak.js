@@ -113,6 +113,13 @@
         if (state.focus.type === "radio" || state.focus.type === "checkbox") {
           target = form.querySelector(selector + "[value='" + state.focus.value + "']") || target;
         }
+        if (target && typeof state.focus.start === "number" &&
+            state.focus.value !== target.value &&
+            state.focus.value.trim() === target.value.trim()) {
+          // The server saved the text without its trailing space (a save sent just after a
+          // space was typed): the field keeps the space, so the next word is not glued on.
+          target.value = state.focus.value;
+        }
         if (target) {
           target.focus();
           if (typeof state.focus.start === "number" && target.setSelectionRange) {
