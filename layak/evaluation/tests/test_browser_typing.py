@@ -26,7 +26,8 @@ def fresh(answer: Answer) -> Answer:
     return Answer.objects.get(pk=answer.pk)
 
 
-def test_typing_goes_on_while_the_card_is_saved_and_redrawn(page, tmp_path):
+def open_t11_as_dinkes(page) -> Answer:
+    """Dinkes of Bekasi signed in, on the indicator page of item T-1.1."""
     personas = make_personas()
     evaluation = make_cycle(personas)
     t11 = evaluation.answers["T-1.1"]
@@ -34,6 +35,11 @@ def test_typing_goes_on_while_the_card_is_saved_and_redrawn(page, tmp_path):
     page.goto(
         f"/evaluation/assessments/{evaluation.bekasi.pk}/indicators/{t11.question.indicator_id}/"
     )
+    return t11
+
+
+def test_typing_goes_on_while_the_card_is_saved_and_redrawn(page, tmp_path):
+    t11 = open_t11_as_dinkes(page)
 
     # A choice, then the note typed straight away, slower than the autosave's delay: the save
     # of the choice comes back mid-sentence and redraws the card.
@@ -79,13 +85,7 @@ def test_typing_goes_on_while_the_card_is_saved_and_redrawn(page, tmp_path):
 def test_a_save_sent_right_after_a_space_keeps_the_space(page):
     """The server saves the note without its trailing space; a save that leaves just after a
     space was typed and comes back before the next key must not glue the next word on."""
-    personas = make_personas()
-    evaluation = make_cycle(personas)
-    t11 = evaluation.answers["T-1.1"]
-    sign_in(page, personas.bekasi_dinkes.email)
-    page.goto(
-        f"/evaluation/assessments/{evaluation.bekasi.pk}/indicators/{t11.question.indicator_id}/"
-    )
+    t11 = open_t11_as_dinkes(page)
     note = card(page, "T-1.1").locator("textarea[name=note]")
     note.press_sequentially("Kematian ibu turun dari ")
     # The save goes while the person is still in the field (as the autosave does after a
