@@ -387,14 +387,18 @@ def _kept(kept: dict[str, Any] | None, inputs: dict[str, Any]) -> actions.Checke
 def template(
     district: str = "32.16", offices: tuple[str, str] = ("Disdukcapil", "Dinkes"), year: int = 2025
 ) -> bytes:
-    """An XLSX with the columns and two example rows for ``district``, entered by ``offices``
-    for ``year``: a file the person can fill in and import as it is."""
+    """An XLSX whose first sheet ("Data", the one an import reads) holds only the columns, and
+    a second sheet ("Contoh") two example rows for ``district``, entered by ``offices`` for
+    ``year``: the examples show how rows are written in the person's own codes, and the file
+    uploaded unchanged adds nothing (its made-up figures never replace real ones)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Data"
     sheet.append(actions.COLUMNS)
-    sheet.append(
+    example = book.create_sheet(_("Example")[:31])
+    example.append(actions.COLUMNS)
+    example.append(
         [
             "birth_certificates",
             district,
@@ -407,7 +411,7 @@ def template(
             "",
         ]
     )
-    sheet.append(
+    example.append(
         [
             "births",
             district,

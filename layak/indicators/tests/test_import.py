@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 from decimal import Decimal as D
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from layak.indicators import actions, importfile
 from layak.indicators.models import DataImport, DataValue
-from layak.indicators.tests.helpers import definitions, stored
+from layak.indicators.tests.helpers import definitions, put, stored
 from layak.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -151,24 +152,56 @@ def test_problems_name_the_columns_as_the_file_writes_them(client, personas, def
     assert [(e["row"], e["column"]) for e in imp.errors] == [(3, "Kode Wilayah")]
 
 
-def test_the_template_can_be_imported(personas, defs):
-    rows = importfile.read("t.xlsx", io.BytesIO(importfile.template()))
-    result = actions.import_rows(actor=personas.bekasi_admin, rows=rows, mode="all", dry_run=True)
-    assert not result.errors and result.created == 2
+def example_rows(content: bytes, sheet: str = "Example") -> list[dict[str, object]]:
+    """The template's example rows (sheet "Contoh" in Indonesian), read as a file holding
+    them would be."""
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Data", sheet]
+    assert [c.value for c in book["Data"][1]] == actions.COLUMNS
+    assert book["Data"].max_row == 1  # the sheet an import reads holds the columns alone
+    lines = [[c if c is not None else "" for c in r] for r in book[sheet].values]
+    text = "\n".join(",".join(str(c) for c in line) for line in lines)
+    return importfile.read("contoh.csv", io.BytesIO(text.encode()))
 
 
-def test_the_downloaded_template_is_for_the_persons_own_district(client, personas, defs):
+def test_the_template_uploaded_unchanged_adds_nothing(client, personas, defs, monkeypatch):
+    monkeypatch.setattr("layak.accounts.middleware.language_for", lambda request: "id")
+    put(personas.gm_admin, "births", "62.10", "2025", 2450)
     client.force_login(personas.gm_admin)
-    response = client.get("/data/imports/template.xlsx")
-    rows = importfile.read("t.xlsx", io.BytesIO(response.content))
+    content = client.get("/data/imports/template.xlsx").content
+    assert len(example_rows(content, "Contoh")) == 2
+    district = Region.objects.get(code="62.10")
+    response = client.post(
+        "/data/imports/",
+        {
+            "district": district.pk,
+            "mode": "rows",
+            "file": SimpleUploadedFile("layak-indicator-data.xlsx", content),
+        },
+    )
+    assert response.status_code == 302
+    client.get(response.url)
+    imp = DataImport.objects.order_by("-pk")[0]
+    assert imp.status == DataImport.Status.REFUSED
+    assert [e["message"] for e in imp.errors] == ["The file has no rows of values."]
+    assert stored("births", "62.10", "2025") == D(2450)
+
+
+def test_the_template_examples_are_in_the_persons_own_codes(client, personas, defs):
+    client.force_login(personas.gm_admin)
+    rows = example_rows(client.get("/data/imports/template.xlsx").content)
     assert {row["region"] for row in rows} == {"62.10"}
     result = actions.import_rows(actor=personas.gm_admin, rows=rows, mode="all", dry_run=True)
     assert not result.errors and result.created == 2
-    # An office operator's example names their own office.
+    # An office operator's examples name their own office.
     client.force_login(personas.bekasi_dinkes)
-    rows = importfile.read("t.xlsx", io.BytesIO(client.get("/data/imports/template.xlsx").content))
+    rows = example_rows(client.get("/data/imports/template.xlsx").content)
     assert {row["organisation"] for row in rows} == {"Dinkes"}
     assert {row["region"] for row in rows} == {"32.16"}
+    # The general template's examples are Bekasi's and import there.
+    rows = example_rows(importfile.template())
+    result = actions.import_rows(actor=personas.bekasi_admin, rows=rows, mode="all", dry_run=True)
+    assert not result.errors and result.created == 2
 
 
 def test_import_pages_are_for_those_who_enter_data(client, personas, defs):
