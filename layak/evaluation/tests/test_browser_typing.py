@@ -30,7 +30,7 @@ def open_t11_as_dinkes(page) -> Answer:
     """Dinkes of Bekasi signed in, on the indicator page of item T-1.1."""
     personas = make_personas()
     evaluation = make_cycle(personas)
-    t11 = evaluation.answers["T-1.1"]
+    t11: Answer = evaluation.answers["T-1.1"]
     sign_in(page, personas.bekasi_dinkes.email)
     page.goto(
         f"/evaluation/assessments/{evaluation.bekasi.pk}/indicators/{t11.question.indicator_id}/"
