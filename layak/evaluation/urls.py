@@ -23,6 +23,7 @@ urlpatterns = [
     path("assessments/<int:pk>/submit/", assessments.assessment_submit, name="assessment_submit"),
     path("assessments/<int:pk>/submit-ready/", bulk.bulk_submit, name="bulk_submit"),
     path("assessments/<int:pk>/accept/", bulk.bulk_accept, name="bulk_accept"),
+    path("assessments/<int:pk>/bulk/<str:token>/", bulk.bulk_result, name="bulk_result"),
     path("assessments/<int:pk>/reopen/", assessments.assessment_reopen, name="assessment_reopen"),
     path("assessments/<int:pk>/evidence.zip", assessments.assessment_zip, name="assessment_zip"),
     path(

@@ -242,7 +242,11 @@ MATRIX: dict[str, Case] = {
         method="post",
         kwargs=assessment,
         only={r: 403 for r in SIGNED_IN}
-        | {"ministry": 200, "bekasi.admin": 200, "bekasi.dinkes": 200, "gunungmas.admin": 404},
+        | {"ministry": 302, "bekasi.admin": 302, "bekasi.dinkes": 302, "gunungmas.admin": 404},
+    ),
+    # A bulk action's result is kept in the session of whoever did it: no one else has it.
+    "evaluation:bulk_result": Case(
+        kwargs=lambda p: {**assessment(p), "token": "not-kept"}, signed_in=404
     ),
     "evaluation:bulk_accept": Case(
         kwargs=assessment,

@@ -86,3 +86,7 @@ def test_a_cluster_assigned_filled_submitted_at_once_and_an_indicator_accepted(p
     expect(page.get_by_test_id("done-count")).to_have_text("2 butir diterima.")
     accepted = Answer.objects.filter(assessment=bekasi, status=Answer.Status.ACCEPTED)
     assert set(accepted.values_list("pk", flat=True)) == {first.pk, second.pk}
+    # Reloading the result shows it again; it does not accept a second time.
+    page.reload()
+    expect(page.get_by_test_id("done-count")).to_have_text("2 butir diterima.")
+    expect(page.get_by_test_id("refused")).to_have_count(0)

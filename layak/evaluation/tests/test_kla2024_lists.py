@@ -284,9 +284,16 @@ def test_an_office_submits_all_its_ready_items_and_each_refusal_is_listed(
     html = client.get(page_url(kla.bekasi)).content.decode()
     assert "Ajukan semua 3 butir yang siap" in html
     response = client.post(f"/evaluation/assessments/{kla.bekasi.pk}/submit-ready/")
-    assert response.status_code == 200
-    html = response.content.decode()
+    # The result is shown after a redirect: reloading it shows the same, and submits nothing.
+    assert response.status_code == 302
+    result_url = response["Location"]
+    assert result_url.startswith(f"/evaluation/assessments/{kla.bekasi.pk}/bulk/")
+    html = client.get(result_url).content.decode()
     assert "2 butir diajukan." in html and "1 butir ditolak" in html
+    revisions = AnswerRevision.objects.count()
+    again = client.get(result_url).content.decode()
+    assert "2 butir diajukan." in again and "1 butir ditolak" in again
+    assert AnswerRevision.objects.count() == revisions
     refused = k1_to_dinkes.refused
     refused.refresh_from_db()
     reason = "Lampirkan terlebih dahulu data dukung yang wajib"
@@ -303,6 +310,9 @@ def test_an_office_submits_all_its_ready_items_and_each_refusal_is_listed(
     # Only the refused one is left to submit.
     mine = client.get("/evaluation/my-items/").content.decode()
     assert "Ajukan semua 1 butir yang siap" in mine
+    # The result is the session's own: the administrator, who reaches the assessment, gets 404.
+    client.force_login(personas.bekasi_admin)
+    assert client.get(result_url).status_code == 404
     # A reader answers nothing: refused; another district's administrator does not reach it.
     client.force_login(personas.bekasi_regent)
     assert client.post(f"/evaluation/assessments/{kla.bekasi.pk}/submit-ready/").status_code == 403
@@ -328,9 +338,14 @@ def test_the_secretariat_accepts_an_indicator_after_a_preview_and_sees_what_was_
     assert not Answer.objects.filter(status=Answer.Status.ACCEPTED).exists()
     # Meanwhile one is returned; confirming accepts the other and lists the refusal.
     actions.answer_return(actor=personas.bekasi_admin, answer=second, reason="Kurang lengkap")
-    response = client.post(accept, {"group": cluster.pk, "answer": [first.pk, second.pk]})
+    response = client.post(
+        accept, {"group": cluster.pk, "answer": [first.pk, second.pk]}, follow=True
+    )
     html = response.content.decode()
     assert response.status_code == 200
+    assert response.redirect_chain[0][0].startswith(
+        f"/evaluation/assessments/{kla.bekasi.pk}/bulk/"
+    )
     assert "1 butir diterima." in html and "1 butir ditolak" in html
     reason = "Hanya data yang sudah diajukan yang dapat diterima"
     assert re.search(rf"{re.escape(second.question.code)}</a>.*{reason}", html)
@@ -344,7 +359,7 @@ def test_the_secretariat_accepts_an_indicator_after_a_preview_and_sees_what_was_
         .exclude(question__indicator__group=cluster)
         .first()
     )
-    response = client.post(accept, {"group": cluster.pk, "answer": [other.pk]})
+    response = client.post(accept, {"group": cluster.pk, "answer": [other.pk]}, follow=True)
     assert "0 butir diterima." in response.content.decode()
     # By indicator: the preview of an indicator with nothing submitted says so.
     preview = client.get(accept, {"indicator": first.question.indicator_id}).content.decode()

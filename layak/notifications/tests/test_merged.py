@@ -89,7 +89,7 @@ def test_bulk_submit_gives_the_administrator_one_notice(client, personas: Person
     _capil_answers(personas, ev)
     client.force_login(personas["bekasi.disdukcapil"])
     response = client.post(reverse("evaluation:bulk_submit", args=[ev.bekasi.pk]))
-    assert response.status_code == 200
+    assert response.status_code == 302
     notices = Notice.objects.filter(kind=K.ITEM_SUBMITTED, recipient=personas.bekasi_admin)
     assert notices.count() == 1
     notice = notices.get()
@@ -160,7 +160,7 @@ def test_bulk_accept_gives_the_office_one_notice(client, personas: Personas) -> 
         reverse("evaluation:bulk_accept", args=[ev.bekasi.pk]),
         {"indicator": t2, "answer": [ev.answers["T-2.1"].pk, ev.answers["T-2.2"].pk]},
     )
-    assert response.status_code == 200
+    assert response.status_code == 302
     notice = Notice.objects.get(kind=K.ITEM_ACCEPTED, recipient=capil)
     assert notice.text.startswith("2 butir Kabupaten Bekasi diterima oleh")
     assert notice.text.endswith("T-2.1, T-2.2")
