@@ -68,7 +68,7 @@ def test_assign_answer_upload_return_correct_submit_and_see_the_score(page, tmp_
     expect(card(page, "T-1.1").get_by_test_id("status")).to_have_text("Diajukan")
     card(page, "T-1.2").locator("input[type=file]").set_input_files(str(sk))
     card(page, "T-1.2").get_by_role("button", name="Unggah", exact=True).click()
-    expect(card(page, "T-1.2").get_by_test_id("points")).to_contain_text("20 / 20")
+    expect(card(page, "T-1.2").get_by_test_id("points")).to_contain_text("20,00 / 20,00")
     card(page, "T-1.2").get_by_role("button", name="Ajukan ke kabupaten/kota").click()
     expect(card(page, "T-1.2").get_by_test_id("status")).to_have_text("Diajukan")
     sign_out(page)

@@ -247,7 +247,7 @@ def test_a_new_cycle_from_creation_to_final_determination(page, tmp_path):
     submit(page, "J-1.4")
     card(page, "J-1.5").locator("input[type=file]").set_input_files(str(sk))
     card(page, "J-1.5").get_by_role("button", name="Unggah", exact=True).click()
-    expect(card(page, "J-1.5").get_by_test_id("points")).to_contain_text("10 / 10")
+    expect(card(page, "J-1.5").get_by_test_id("points")).to_contain_text("10,00 / 10,00")
     submit(page, "J-1.5")
     sign_out(page)
 

@@ -52,7 +52,7 @@ def test_htmx_save_returns_the_card_and_a_conflict_shows_both_versions(
     url = f"/evaluation/answers/{answer.pk}/save/"
     response = client.post(url, {"revision": 0, "number": "75"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
-    assert 'id="answer-' in body and "Saved." in body and "15 / 30" in body
+    assert 'id="answer-' in body and "Saved." in body and "15.00 / 30.00" in body
     # A second person opened revision 0 too.
     client.force_login(personas.bekasi_admin)
     body = client.post(

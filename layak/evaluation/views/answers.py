@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from layak import authz
 from layak.core.http import HtmxHttpRequest, parse_id
-from layak.core.templatetags.layak import number as number_filter
+from layak.core.numbers import format_points
 from layak.evaluation import actions, bulk, computed, work
 from layak.evaluation.forms import (
     ReturnForm,
@@ -31,7 +30,7 @@ from layak.evaluation.forms import (
 )
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
 from layak.evaluation.querysets import options_prefetch, question_prefetch, requirements_prefetch
-from layak.evaluation.views.assessments import AnswerFilter
+from layak.evaluation.views.assessments import STATUS_FILTERS, AnswerFilter
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.frameworks.models import Indicator, Question
@@ -73,18 +72,11 @@ class CardShare:
         self._made: dict[str, tuple[str, str]] = {}
         self._numbers: dict[tuple[Any, str], str] = {}
 
-    def number(self, value: Any) -> str:
-        """``value|number``, as the template filter writes it."""
-        key = (value, "number")
-        if key not in self._numbers:
-            self._numbers[key] = number_filter(value)
-        return self._numbers[key]
-
     def points(self, value: Any) -> str:
-        """``value|floatformat:"-2"``, as the template filter writes it."""
+        """Points as every page writes them (``format_points``): always two decimals."""
         key = (value, "points")
         if key not in self._numbers:
-            self._numbers[key] = floatformat(value, "-2")
+            self._numbers[key] = format_points(value)
         return self._numbers[key]
 
     def __call__(self, name: str, pk: int | None = None) -> str:
@@ -191,7 +183,7 @@ def _card_context(
         "options": options,
         "table": table,
         "points": points,
-        "shown": {"points": share.number(points), "max_points": share.number(question.max_points)}
+        "shown": {"points": share.points(points), "max_points": share.points(question.max_points)}
         if question.max_points
         else {},
         "links": links,
@@ -699,7 +691,9 @@ def my_items(request: HttpRequest) -> HttpResponse:
         )
         .annotate(
             total=Count("pk"),
-            draft=Count("pk", filter=Q(status=Answer.Status.DRAFT)),
+            # A draft nobody has answered yet is "not filled in", as the assessment page counts.
+            empty=Count("pk", filter=STATUS_FILTERS["empty"][1]),
+            draft=Count("pk", filter=STATUS_FILTERS["draft"][1]),
             returned=Count("pk", filter=Q(status=Answer.Status.RETURNED)),
             submitted=Count("pk", filter=Q(status=Answer.Status.SUBMITTED)),
             accepted=Count("pk", filter=Q(status=Answer.Status.ACCEPTED)),
