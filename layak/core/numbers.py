@@ -2,7 +2,15 @@
 
 Every number a person types into a form, a workbook or a CSV file is read by ``parse_number``
 and every number shown is written by ``format_number`` (the ``number`` and ``percent`` template
-filters), in the reader's language, with Babel's locale data (CLDR):
+filters), in the reader's language, with Babel's locale data (CLDR). One way for each kind of
+figure, on every page:
+
+- counts and amounts (``number``): grouped, decimals only where there are some — ``3.960``;
+- points (``points``, ``format_points``): always two decimals — ``61,20``, ``1.000,00``;
+- percentages (``percent``, ``format_percent``): the number then "%" with no space, as
+  Indonesian writes it — ``78,14%``, ``100%``.
+
+In the reader's language:
 
 - Indonesian (the default): dots group thousands, a comma marks decimals — ``1.200`` is one
   thousand two hundred, ``1,5`` one and a half, ``1.234.567,89``.
@@ -163,3 +171,28 @@ def format_number(
     if lang == PLAIN:
         return format(number.quantize(Decimal(1).scaleb(-places)).normalize(), "f")
     return format_decimal(number, format=pattern, locale=lang)
+
+
+_SWAP = str.maketrans(",.", ".,")
+
+
+def format_points(value: Decimal | int | float | None, *, language: str | None = None) -> str:
+    """Points (a score, a total, a gap) always with two decimals, a half cent rounded up and
+    grouped: 61.2 → "61,20", 1000 → "1.000,00" in Indonesian, "1,000.00" in English. Without
+    Babel's general machinery: the gaps page writes hundreds of them."""
+    lang = _language(language)
+    number = to_cents(value)
+    if not number:
+        number = abs(number)  # -0.001 is "0,00", not "-0,00"
+    if lang == PLAIN:
+        return f"{number:.2f}"
+    text = f"{number:,.2f}"
+    return text.translate(_SWAP) if lang == "id" else text
+
+
+def format_percent(
+    value: Decimal | int | float, *, places: int = 2, language: str | None = None
+) -> str:
+    """A percentage (78.14 means 78.14 %) as the reader writes it: "78,14%" in Indonesian,
+    "78.14%" in English, no space before the sign; at most ``places`` decimals."""
+    return f"{format_number(value, places=places, language=language)}%"

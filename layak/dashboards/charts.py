@@ -38,8 +38,9 @@ from django.http import HttpResponse
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils.formats import date_format, number_format
+from django.utils.text import Truncator
 
-from layak.core.numbers import format_number, to_cents
+from layak.core.numbers import format_number, format_points, to_cents
 
 # Colour-blind friendly (Okabe-Ito), one per series that is not a status.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -69,6 +70,9 @@ class Column:
     series: bool = True
     # The series' colour when it stands for something with a colour of its own (a status).
     colour: str | None = None
+    # Points (a score, a total, points to gain): shown as every page shows points, always with
+    # two decimals (``format_points``); other numbers to at most two decimals.
+    points: bool = False
 
 
 @dataclass
@@ -163,6 +167,9 @@ class Table:
     max_column: int | None = None
     # The figure drawn (``draw``): its heading, note, chart and table view as HTML.
     body: str = ""
+    # The table view cuts row labels longer than this (e.g. a question's text) with "…"; the
+    # CSV always carries them whole. None: never cut.
+    label_chars: int | None = None
 
     def draw(self) -> None:
         """Draw the figure once, in the active language, into ``body``: the chart, its
@@ -182,11 +189,13 @@ class Table:
         with whether each is a number."""
         links = self.links or []
         numeric = [c.numeric for c in self.columns[1:]]
+        points = [c.points for c in self.columns[1:]]
+        cut = self.label_chars
         return [
             (
-                row[0],
+                Truncator(row[0]).chars(cut) if cut and isinstance(row[0], str) else row[0],
                 links[i] if i < len(links) else None,
-                [(_cell(v, n), n) for v, n in zip(row[1:], numeric, strict=True)],
+                [(_cell(v, n, p), n) for v, n, p in zip(row[1:], numeric, points, strict=True)],
             )
             for i, row in enumerate(self.rows)
         ]
@@ -379,14 +388,14 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _cell(value: object, numeric: bool) -> object:
+def _cell(value: object, numeric: bool, points: bool = False) -> object:
     """A cell of the table view as shown."""
     if value is None or value == "":
         return "—" if numeric else ""
     if not numeric:
         return date_format(value, "j M Y") if isinstance(value, datetime.date) else value
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return format_number(value, places=2)
+        return format_points(value) if points else format_number(value, places=2)
     return floatformat(value, "-2")
 
 

@@ -16,16 +16,16 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import CharField, DecimalField, F, IntegerField, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from layak.core.numbers import format_points
 from layak.evaluation.listing import Kept
 from layak.evaluation.models import Answer, Assessment, Assignment, Gate, Stage
 from layak.evaluation.scores import (
@@ -39,21 +39,14 @@ from layak.frameworks.models import EvidenceRequirement, Group, Indicator, Predi
 from layak.reports.versions import data_stamp
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 EFFORT_EVIDENCE = 1  # only a document is missing
 EFFORT_ANSWER = 2  # the answer itself must improve
 
 
 def shown(value: Decimal) -> str:
-    """``value`` as the template filter ``floatformat:"-2"`` writes it in the reader's language
-    (whole numbers without decimals, others with two, rounded half up; no grouping), for the
-    many points of the gaps page without the filter's general machinery."""
-    if value == value.to_integral_value():
-        return str(int(value))
-    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
-    if not rounded:
-        rounded = abs(rounded)
-    return f"{rounded:.2f}".replace(".", get_format("DECIMAL_SEPARATOR"))
+    """Points as every page writes them (``format_points``, the ``points`` filter): always two
+    decimals, grouped, in the reader's language."""
+    return format_points(value)
 
 
 @dataclass
@@ -175,7 +168,8 @@ class Path:
     needed: Decimal
     items: list[Item]
     reached: bool
-    gates: list[Gate]
+    gates: list[Gate]  # gates capping below the target whose question is not met yet
+    capped_by: tuple[str, ...] = ()  # why a gate holds the current predicate down
 
 
 def _level(assessment: Assessment) -> int:
@@ -404,7 +398,7 @@ def cheapest_path(
     all_items = [replace(i) for i in analysed]
     items = [i for i in all_items if i.gain > 0]
     if target is None:
-        return Path(result.total, current, None, ZERO, [], True, [])
+        return Path(result.total, current, None, ZERO, [], True, [], result.predicate.capped_by)
     gates = [
         g
         for g in Gate.objects.filter(cycle_id=assessment.cycle_id).select_related(
@@ -439,7 +433,16 @@ def cheapest_path(
             chosen.append(item)
             gained += gain
     blocking = [g for g in gates if any(i.answer.question_id == g.question_id for i in must)]
-    return Path(result.total, current, target, needed, chosen, gained >= needed, blocking)
+    return Path(
+        result.total,
+        current,
+        target,
+        needed,
+        chosen,
+        gained >= needed,
+        blocking,
+        result.predicate.capped_by,
+    )
 
 
 def _take(item: Item, room: dict[int, Decimal]) -> Decimal:

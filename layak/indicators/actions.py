@@ -909,7 +909,13 @@ def import_rows(
             continue
         region = regions.get(region_code)
         if region is None:
-            problems.append(Problem(number, "region", _("No region has this code.")))
+            problems.append(
+                Problem(
+                    number,
+                    "region",
+                    _("No region has the code “%(code)s”.") % {"code": region_code},
+                )
+            )
             continue
         if district is not None:
             if region_code not in outside:

@@ -45,6 +45,19 @@ from layak.regions.models import Region
 
 A = authz.Action
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The import's columns as the page names them: each with the Indonesian name read too, if any
+# (importfile.ALIASES reads both; docs/indicator-data.md describes them).
+IMPORT_COLUMNS: list[tuple[str, str]] = [
+    ("element", ""),
+    ("region", "kode_wilayah"),
+    ("period", "periode"),
+    ("disaggregation", "disagregasi"),
+    ("value", "nilai"),
+    ("organisation", "opd"),
+    ("dataset", ""),
+    ("source_date", "tanggal_sumber"),
+    ("comment", "catatan"),
+]
 
 
 def visible_regions(user: User) -> Any:
@@ -386,7 +399,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indicators/import.html",
-        {"districts": districts, "modes": DataImport.Mode.choices, "recent": recent},
+        {
+            "districts": districts,
+            "modes": DataImport.Mode.choices,
+            "recent": recent,
+            "columns": IMPORT_COLUMNS,
+        },
     )
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.db import models
 
-from layak.core.numbers import format_number
+from layak.core.numbers import format_number, format_percent, format_points
 
 register = template.Library()
 
@@ -50,5 +50,17 @@ def number(value: object, places: int = 2) -> str:
 @register.filter
 def percent(value: object, places: int = 2) -> str:
     """A percentage (95.16 means 95.16 %) in the reader's language: "95,16%"."""
-    shown = number(value, places)
-    return shown if shown == "—" or _decimal(value) is None else f"{shown}%"
+    amount = _decimal(value)
+    if amount is None:
+        return "—" if value is None or value == "" else str(value)
+    return format_percent(amount, places=int(places))
+
+
+@register.filter
+def points(value: object) -> str:
+    """Points (a score, a total, a gap) always with two decimals in the reader's language:
+    61.2 → "61,20"; "—" for nothing."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—" if value is None or value == "" else str(value)
+    return format_points(amount)

@@ -20,15 +20,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Least
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from layak import authz
 from layak.accounts.models import User
+from layak.core.numbers import format_number, format_percent
 from layak.dashboards import effective
 from layak.dashboards.charts import Column, Table
 from layak.dashboards.figures._common import (
@@ -271,8 +270,8 @@ def _scores_by_group(
         if result is not None and result.items
     }
     groups: list[tuple[Group, Decimal]] = scores.group_maxima(cycle) if cycle else []
-    columns = [Column(_("Group"), numeric=False)] + [Column(c.name) for c in taken]
-    columns.append(Column(_("Maximum"), series=False))
+    columns = [Column(_("Group"), numeric=False)] + [Column(c.name, points=True) for c in taken]
+    columns.append(Column(_("Maximum"), series=False, points=True))
     rows: list[list[object]] = []
     for group, maximum in groups:
         cells: list[object] = [f"{group.code} {in_language(group)}"]
@@ -336,7 +335,7 @@ def _path_table(assessment: Assessment, path: gaps.Path) -> Table:
         question = item.answer.question
         rows.append(
             [
-                f"{question.code} {Truncator(in_language(question)).chars(90)}",
+                f"{question.code} {in_language(question)}",
                 question.indicator.code,
                 item.gain,
                 steps[item.answer.pk],
@@ -352,12 +351,13 @@ def _path_table(assessment: Assessment, path: gaps.Path) -> Table:
         [
             Column(_("Question"), numeric=False),
             Column(_("Indicator"), numeric=False),
-            Column(_("Points to gain"), series=False),
+            Column(_("Points to gain"), series=False, points=True),
             Column(_("Step that earns the points"), numeric=False),
         ],
         rows,
         chart="",
         links=links,
+        label_chars=90,  # the table view; the CSV carries the question's whole text
     )
 
 
@@ -390,13 +390,13 @@ def path_steps(items: list[gaps.Item]) -> dict[int, str]:
 
 def _band_step(question: Question, found: list[ScoreBand], target: Decimal) -> str:
     band = next((b for b in found if b.points >= target), found[-1])
-    unit = " %" if question.kind == Question.Kind.PERCENTAGE else ""
+    shown = format_percent if question.kind == Question.Kind.PERCENTAGE else format_number
     if band.lower is not None and (
         band.upper is None or question.direction == Question.Direction.HIGHER
     ):
-        return _("Reach at least %(value)s") % {"value": floatformat(band.lower, -2) + unit}
+        return _("Reach at least %(value)s") % {"value": shown(band.lower)}
     if band.upper is not None:
-        return _("Stay below %(value)s") % {"value": floatformat(band.upper, -2) + unit}
+        return _("Stay below %(value)s") % {"value": shown(band.upper)}
     return _("Complete the answer and its documents")
 
 

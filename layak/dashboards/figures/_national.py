@@ -138,7 +138,7 @@ def _distribution(every: list[Cycle], total: int) -> list[Table]:
             Column(_("Cycle"), numeric=False),
             Column(_("Taking part")),
             Column(_("Holding a predicate")),
-            Column(_("Average determined score"), series=False),
+            Column(_("Average determined score"), series=False, points=True),
         ],
         trend_rows,
         chart="lines",
@@ -220,7 +220,7 @@ def ranking_table(rows: list[Assessment], offset: int, cycle: Cycle) -> Table:
             Column(_("Rank"), series=False),
             Column(_("Regency/city"), numeric=False),
             Column(_("Province"), numeric=False),
-            Column(_("Score"), series=False),
+            Column(_("Score"), series=False, points=True),
             Column(_("Predicate"), numeric=False),
         ],
         [

@@ -123,12 +123,12 @@ def province(region: Region, cycle: Cycle | None) -> Province:
         Column(_("Regency/city"), numeric=False),
         Column(_("State"), numeric=False),
     ]
-    columns += [Column(str(labels[s]), series=False) for s in STAGES]
+    columns += [Column(str(labels[s]), series=False, points=True) for s in STAGES]
     columns += [
-        Column(_("Latest score")),
+        Column(_("Latest score"), points=True),
         Column(_("Predicate"), numeric=False),
         Column(_("Previous predicate"), numeric=False),
-        Column(_("Change in points"), series=False),
+        Column(_("Change in points"), series=False, points=True),
         Column(_("Change"), numeric=False),
     ]
     rows: list[list[object]] = []

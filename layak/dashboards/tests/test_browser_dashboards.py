@@ -41,7 +41,7 @@ def test_district_dashboard_draws_charts_and_shows_the_table_view(page, tmp_path
     scores = page.get_by_test_id("table-scores")
     scores.locator("summary").click()
     expect(scores.locator("tbody tr", has_text="Total")).to_contain_text("45")
-    expect(page.get_by_test_id("next-band")).to_contain_text("Pratama needs 15 more points.")
+    expect(page.get_by_test_id("next-band")).to_contain_text("Pratama needs 15.00 more points.")
     expect(page.get_by_test_id("overdue-count")).to_have_text("1")
     page.screenshot(path=str(tmp_path / "district.png"), full_page=True)
 

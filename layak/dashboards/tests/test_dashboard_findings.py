@@ -32,8 +32,8 @@ def test_the_cheapest_path_gives_each_questions_text_and_its_step(client, person
     page = text_of(client.get(f"{DISTRICT}&cycle={evaluation.cycle.pk}"))
     path = page[page.index("Jalur termudah") :]
     assert "Langkah yang memberi poin" in path
-    assert "T-1.2 Unggah SK Gugus Tugas T-1 20 Unggah dokumen pendukung" in path
-    assert "T-2.1 Persalinan di fasilitas kesehatan (%) T-2 30 Capai paling sedikit 90 %" in path
+    assert "T-1.2 Unggah SK Gugus Tugas T-1 20,00 Unggah dokumen pendukung" in path
+    assert "T-2.1 Persalinan di fasilitas kesehatan (%) T-2 30,00 Capai paling sedikit 90%" in path
     # The figure is the result as it stands, with how far the review is.
     assert "0 dari 4 jawaban diterima" in page
     assert "telah menilai semua butir" not in page
@@ -50,7 +50,7 @@ def test_the_step_is_the_option_or_the_value_that_earns_the_points(personas, eva
     assert steps == {
         "T-1.1": "Pilih “Perda”",
         "T-1.2": "Unggah dokumen pendukung",
-        "T-2.1": "Capai paling sedikit 90 %",
+        "T-2.1": "Capai paling sedikit 90%",
         "T-2.2": "Capai paling sedikit 80",
     }
 

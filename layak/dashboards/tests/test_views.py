@@ -98,7 +98,7 @@ def test_district_page_shows_charts_and_tables(client, personas, english):
         assert f'data-testid="chart-{key}"' in body
     assert 'data-testid="table-followups"' in body
     assert "Lengkapi data akta kelahiran per kecamatan" in body
-    assert "Pratama needs 15 more points." in body
+    assert "Pratama needs 15.00 more points." in body
     assert 'href="?region=32.16&amp;year=2025&amp;format=csv&amp;table=rad"' in body
 
 

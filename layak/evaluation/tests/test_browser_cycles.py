@@ -117,7 +117,7 @@ def test_a_district_runs_a_kecamatan_evaluation_from_its_pages(page):
     expect(page.get_by_test_id("final")).to_contain_text("Layak")
     page.goto(f"/evaluation/cycles/{cycle.pk}/")
     expect(page.get_by_test_id("standing-status")).to_have_text("Ditetapkan")
-    expect(page.get_by_test_id("standing-total")).to_have_text("100")
+    expect(page.get_by_test_id("standing-total")).to_have_text("100,00")
     expect(page.get_by_test_id("standing-predicate")).to_have_text("Layak")
     expect(page.get_by_test_id("determine-link")).to_have_count(0)
     shot(page, "3-kelana-determined")

@@ -191,9 +191,9 @@ def test_after_the_determination_the_overview_shows_the_final_result(client, per
     row = page[page.index("Kabupaten Bekasi") :]
     row = row[: row.index("Kabupaten Gunung Mas")] if "Kabupaten Gunung Mas" in row else row
     assert "Ditetapkan" in row and "Diajukan" not in row
-    from layak.core.numbers import format_number
+    from layak.core.numbers import format_points
 
-    total = format_number(ev.bekasi.final_total)  # the one number format: 85 or 85,5
+    total = format_points(ev.bekasi.final_total)  # points as every page writes them: 85,00
     assert f" {total} " in f" {row} " and ev.bekasi.final_band.name in row
     assert link not in client.get(url).content.decode()
 

@@ -239,16 +239,32 @@ def test_a_kept_gap_page_shows_an_answer_saved_at_once(personas, bekasi):
     assert "Dinkes" in row(client_page(personas, bekasi), "K4-19")
 
 
+POINTS_SHOWN = {
+    "0": ("0,00", "0.00"),
+    "-0.001": ("0,00", "0.00"),
+    "-0.005": ("-0,01", "-0.01"),
+    "2.5": ("2,50", "2.50"),
+    "2.005": ("2,01", "2.01"),
+    "2.004": ("2,00", "2.00"),
+    "51": ("51,00", "51.00"),
+    "61.2": ("61,20", "61.20"),
+    "1234.56": ("1.234,56", "1,234.56"),
+    "1000": ("1.000,00", "1,000.00"),
+    "99.999": ("100,00", "100.00"),
+    "-17": ("-17,00", "-17.00"),
+}
+
+
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_points_are_written_as_the_pages_other_numbers_are(language):
-    """``gaps.shown`` writes points as ``floatformat:"-2"`` does, in either language."""
-    from django.template.defaultfilters import floatformat
+def test_points_are_written_as_every_page_writes_points(language):
+    """``gaps.shown`` writes points as the ``points`` filter does: always two decimals, a half
+    cent rounded up, grouped, in the reader's language."""
+    from django.template import Context, Template
     from django.utils import translation
 
-    values = ["0", "0.00", "-0.001", "-0.005", "2.5", "2.50", "2.005", "2.004", "51", "-3.25"]
-    values += ["1234.56", "1000", "99.999", "0.1", "12.345", "-17"]
+    template = Template("{% load layak %}{{ v|points }}")
     with translation.override(language):
-        for value in map(Decimal, values):
-            assert gaps.shown(value) == floatformat(value, "-2"), value
-    with translation.override("id"):
-        assert gaps.shown(Decimal("2.5")) == "2,50"
+        for value, expected in POINTS_SHOWN.items():
+            want = expected[0 if language == "id" else 1]
+            assert gaps.shown(Decimal(value)) == want, value
+            assert template.render(Context({"v": Decimal(value)})) == want, value
