@@ -35,7 +35,7 @@ from layak.evaluation.models import (
 from layak.evaluation.querysets import scoring_prefetch
 from layak.evaluation.scores import answer_points, score_set
 from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
-from layak.frameworks.scoring import is_answered
+from layak.frameworks.scoring import is_answered, points_for
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
 
@@ -488,18 +488,48 @@ def _revise(
 
 
 def _rescore(answer: Answer, actor: User) -> Score:
-    return score_set(
-        answer=answer, stage=Stage.Kind.SELF_ASSESSMENT, points=answer_points(answer), by=actor
+    """The answer's self-assessment points set again: one UPDATE of its score (created only for
+    an answer that has none yet). The documents it counts are the ones in force as its caller
+    read them (``active_links``), or counted here."""
+    links = getattr(answer, "active_links", None)
+    if links is None:
+        points = answer_points(answer)
+    else:
+        question = answer.question
+        points = points_for(
+            question,
+            answer.value,
+            options=list(question.options.all()),
+            bands=list(question.score_bands.all()),
+            evidence_count=len(links),
+        )
+    kind, now = Stage.Kind.SELF_ASSESSMENT, timezone.now()
+    changed = Score.objects.filter(answer=answer, stage=kind).update(
+        points=points, reason="", scored_by=actor, scored_at=now
+    )
+    if not changed:
+        return score_set(answer=answer, stage=kind, points=points, by=actor)
+    return Score(
+        answer=answer, stage=kind, points=points, reason="", scored_by=actor, scored_at=now
     )
 
 
 @transaction.atomic
 def answer_save(
-    *, actor: User, answer: Answer, value: dict[str, Any], note: str, revision: int
+    *,
+    actor: User,
+    answer: Answer,
+    value: dict[str, Any],
+    note: str,
+    revision: int,
+    locked: bool = False,
 ) -> Answer:
     """Save a draft. ``revision`` is the one the person opened: if the answer has changed since,
-    nothing is saved and ``AnswerConflict`` carries the other person's version."""
-    answer = _with_question_of(_lock(answer, editor=actor), answer)
+    nothing is saved and ``AnswerConflict`` carries the other person's version. ``locked``: the
+    caller has just read ``answer`` locked in this transaction (``select_for_update``), with
+    its assessment, cycle, region, question and author and whether ``actor`` may change it
+    (``may_edit``): it is not read again."""
+    answer = _with_question_of(answer if locked else _lock(answer, editor=actor), answer)
     _check_open(answer)
     _check_may_edit(actor, answer)
     if answer.question.computed:

@@ -63,3 +63,24 @@ def test_my_items_counts_unanswered_items_apart_from_drafts(client, personas, ev
     body = client.get("/evaluation/my-items/").content.decode()
     assert re.search(r'data-testid="empty">1 belum diisi<', body)
     assert re.search(r">1 draf</span>", body)
+
+
+def test_my_items_lists_the_returned_items_with_how_many_there_are(client, personas, evaluation):
+    from layak.evaluation import actions
+    from layak.evaluation.models import Answer
+
+    capil, admin = personas["bekasi.disdukcapil"], personas.bekasi_admin
+    client.force_login(capil)
+    for code, data in (
+        ("T-2.1", {"number": "75"}),
+        ("T-2.2", {"cell-0-0": "100", "cell-0-1": "90", "cell-1-0": "50", "cell-1-1": "40"}),
+    ):
+        answer = evaluation.answers[code]
+        client.post(f"/evaluation/answers/{answer.pk}/save/", {"revision": 0, **data})
+        answer = Answer.objects.get(pk=answer.pk)
+        actions.answer_submit(actor=capil, answer=answer)
+        actions.answer_return(actor=admin, answer=answer, reason=f"Lengkapi {code}")
+    body = client.get("/evaluation/my-items/").content.decode()
+    assert "2 butir dikembalikan untuk diperbaiki" in body
+    assert "Lengkapi T-2.1" in body and "Lengkapi T-2.2" in body
+    assert re.search(r">2 dikembalikan</span>", body)

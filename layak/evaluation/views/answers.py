@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,13 +41,15 @@ from layak.frameworks.templatetags.instrument import in_language
 MY_ITEMS_PAGE = 50
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.YES_NO, Question.Kind.MULTIPLE)
 
+# The documents in force of an answer, as its card lists them.
+LINKS = Prefetch(
+    "evidence_links",
+    queryset=EvidenceLink.objects.filter(is_active=True).select_related("file", "requirement"),
+    to_attr="active_links",
+)
 # What a card shows of its answer besides the question: its documents, points and offices.
 ANSWER_PARTS = [
-    Prefetch(
-        "evidence_links",
-        queryset=EvidenceLink.objects.filter(is_active=True).select_related("file", "requirement"),
-        to_attr="active_links",
-    ),
+    LINKS,
     Prefetch(
         "scores",
         queryset=Score.objects.filter(stage=Stage.Kind.SELF_ASSESSMENT),
@@ -166,7 +169,7 @@ def _card_context(
         with_points = question.kind != Question.Kind.MULTIPLE and question.max_points
         options = [
             (
-                o.pk,
+                str(o.pk),
                 str(o.pk) in chosen,
                 in_language(o),
                 share.points(o.points) if with_points else "",
@@ -176,6 +179,9 @@ def _card_context(
     points = scores[0].points if (scores := getattr(answer, "self_scores", None)) else 0
     return {
         "answer": answer,
+        # Written as text once: the card names its answer some thirty times.
+        "card_id": str(answer.pk),
+        "revision": str(answer.revision),
         "question": question,
         "value": value,
         "note": note,
@@ -433,8 +439,15 @@ def _card(
         score = getattr(saved, "self_score", None)
         if score is not None:
             answer.self_scores = [score]  # type: ignore[attr-defined]
+        # Nor the documents the save read (``active_links``).
         prefetch_related_objects(
-            [answer], *(p for p in ANSWER_PARTS if score is None or p.to_attr != "self_scores")
+            [answer],
+            *(
+                p
+                for p in ANSWER_PARTS
+                if (score is None or p.to_attr != "self_scores")
+                and not (p is LINKS and hasattr(answer, "active_links"))
+            ),
         )
         prefetch_related_objects([answer.question], requirements_prefetch())
     else:
@@ -519,9 +532,12 @@ def _with_options(answer: Answer) -> Question:
     return answer.question
 
 
-def _save_posted(request: HtmxHttpRequest, user: Any, answer: Answer) -> HttpResponse | Answer:
+def _save_posted(
+    request: HtmxHttpRequest, user: Any, answer: Answer, *, locked: bool = False
+) -> HttpResponse | Answer:
     """Save the answer form's fields from the request; a response when the save is refused
-    (what was typed shown again beside its message), the answer as saved otherwise."""
+    (what was typed shown again beside its message), the answer as saved otherwise.
+    ``locked``: ``answer`` was read locked in this transaction (``_answer_to_change``)."""
     question = _with_options(answer)
     value, errors = value_from_post(question, request.POST)
     if errors:
@@ -530,7 +546,7 @@ def _save_posted(request: HtmxHttpRequest, user: Any, answer: Answer) -> HttpRes
     try:
         revision = int(request.POST.get("revision", "-1"))
         saved = actions.answer_save(
-            actor=user, answer=answer, value=value, note=note, revision=revision
+            actor=user, answer=answer, value=value, note=note, revision=revision, locked=locked
         )
     except actions.AnswerConflict as exc:
         # Their version goes into the form; what this person typed is shown beside it, note
@@ -564,9 +580,11 @@ def _unchanged(answer: Answer, request: HttpRequest) -> bool:
 
 def _answer_to_change(user: Any, pk: int) -> Answer:
     """``get_answer(user, pk, A.EDIT)`` in one query: the answer this person sees (404
-    otherwise), read with whether they may change it (403 otherwise)."""
+    otherwise), read with whether they may change it (403 otherwise), locked for the change
+    (inside the caller's transaction)."""
     answer: Answer = get_object_or_404(
-        Answer.objects.select_related(
+        Answer.objects.select_for_update(of=("self",))
+        .select_related(
             "assessment__region",
             "assessment__cycle__instrument__framework",
             "question__indicator",
@@ -585,8 +603,12 @@ def _answer_to_change(user: Any, pk: int) -> Answer:
 @require_POST
 def answer_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    answer = _answer_to_change(user, pk)
-    saved = _save_posted(request, user, answer)
+    with transaction.atomic():
+        # The answer is read once, locked, with the documents in force: the save counts them
+        # for its points and the card lists them.
+        answer = _answer_to_change(user, pk)
+        prefetch_related_objects([answer], LINKS)
+        saved = _save_posted(request, user, answer, locked=True)
     if isinstance(saved, HttpResponse):
         return saved  # refused
     return _back(request, saved, message=_("Saved."), saved=saved)
