@@ -334,7 +334,13 @@ class Score(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["answer", "stage"], name="score_unique_stage")
         ]
-        indexes = [models.Index(fields=["stage", "answer"], name="score_stage_answer")]
+        # A stage's scores with their points, read from the index alone (PostgreSQL) when the
+        # totals of a whole cycle are summed.
+        indexes = [
+            models.Index(
+                fields=["stage", "answer"], include=["points"], name="score_stage_answer_points"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.answer} · {self.stage}: {self.points}"

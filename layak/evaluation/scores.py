@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -27,7 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from layak.accounts.models import User
-from layak.core.numbers import to_cents
+from layak.core.numbers import CENT, to_cents
 from layak.evaluation.models import Answer, Assessment, Cycle, Gate, Score, Stage
 from layak.frameworks.models import Group, Indicator, PredicateBand
 from layak.frameworks.scoring import Predicate, apply_gates, points_for, predicate_for
@@ -178,6 +179,7 @@ def _points_at(stages: list[str]) -> Coalesce:
     return Coalesce(F(f"at_{last}__points"), *earlier, Value(ZERO), output_field=DecimalField())
 
 
+# Each row's states, in this order (the aggregate's rows unpack them by position).
 _STATES = {
     "items": Count("pk"),
     "accepted": Count("pk", filter=Q(status=Answer.Status.ACCEPTED)),
@@ -187,20 +189,23 @@ _STATES = {
 
 
 def _add(
-    result: Result, row: Any, indicator: tuple[int, str, Decimal | None], points: object
+    result: Result,
+    indicator: tuple[int, str, Decimal | None],
+    points: object,
+    items: int,
+    done: int,
+    back: int,
 ) -> None:
-    """One row of an aggregate (an assessment's indicator: its pk, group code and maximum) into
-    its result; the items done at a verification stage are counted by the caller."""
+    """One row of an aggregate (an assessment's indicator: its pk, group code and maximum, its
+    points, its items, those done at the result's stage and those back) into its result."""
     pk, code, maximum = indicator
     earned = capped(points, maximum)
     result.by_indicator[pk] = earned
-    result.by_group[code] = result.by_group.get(code, ZERO) + earned
-    result.items += row["items"]
-    if result.stage == Stage.Kind.SELF_ASSESSMENT:
-        result.done += row["accepted"]
-        result.back += row["returned"]
-    else:
-        result.back += row["flagged"]
+    by_group = result.by_group
+    by_group[code] = by_group.get(code, ZERO) + earned
+    result.items += items
+    result.done += done
+    result.back += back
 
 
 @dataclass
@@ -300,31 +305,45 @@ def _aggregate(
     sums: dict[str, Any] = {}
     for n, stages in enumerate(chains.values()):
         sums[f"p_{n}"] = Sum(_points_at(stages))
-        sums[f"n_{n}"] = Count(f"at_{stages[-1]}__pk")
-    rows = (
+        sums[f"n_{n}"] = Count(f"at_{stages[-1]}__points")
+    rows = _plain_rows(
         answers.annotate(**joins)
         .values("assessment_id", "question__indicator_id")
         .annotate(**_STATES, **sums)
         .order_by()
+        .values_list("assessment_id", "question__indicator_id", *_STATES, *sums)
     )
     out: dict[str, dict[int, Result]] = {stage: {} for stage in chains}
-    for row in rows:
-        assessment_id = row["assessment_id"]
-        indicator = indicators[row["question__indicator_id"]]
-        for n, stage in enumerate(chains):
-            found = out[stage]
+    # Per stage: where its results go, and whether it is a verification stage.
+    targets = [(out[stage], stage, stage != Stage.Kind.SELF_ASSESSMENT) for stage in chains]
+    for assessment_id, indicator_id, items, accepted, returned, flagged, *per_stage in rows:
+        indicator = indicators[indicator_id]
+        for n, (found, stage, verifying) in enumerate(targets):
             result = found.get(assessment_id)
             if result is None:
                 result = found[assessment_id] = Result(assessment_id, stage)
-            _add(result, row, indicator, row[f"p_{n}"])
-            if stage != Stage.Kind.SELF_ASSESSMENT:
-                result.done += row[f"n_{n}"]
+            if verifying:
+                _add(result, indicator, per_stage[2 * n], items, per_stage[2 * n + 1], flagged)
+            else:
+                _add(result, indicator, per_stage[2 * n], items, accepted, returned)
     for found in out.values():
         for result in found.values():
             result.total = sum(result.by_group.values(), ZERO)
     for found, met in zip(out.values(), rules.met(answers, list(out.values())), strict=True):
         rules.judge(found, met, cycle_of)
     return out
+
+
+def _plain_rows(rows: Any) -> list[tuple[Any, ...]]:
+    """The tuples of a ``values_list`` aggregate as the database driver returns them, without
+    the ORM's conversion of every value (a national cycle returns tens of thousands of rows a
+    stage): its counts are integers already, and its sums go through ``capped``, which rounds
+    whatever number the database gives."""
+    sql, params = rows.query.get_compiler(rows.db).as_sql()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found: list[tuple[Any, ...]] = cursor.fetchall()
+    return found
 
 
 def results(
@@ -418,7 +437,7 @@ def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> d
     points = Coalesce(_latest(ALL_STAGES), Value(ZERO), output_field=DecimalField())
     out: dict[int, Result] = {}
     answers = Answer.objects.filter(assessment_id__in=ids)
-    for row in (
+    rows: Any = (
         answers.values(
             "assessment_id",
             "question__indicator_id",
@@ -427,7 +446,8 @@ def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> d
         )
         .annotate(**_STATES, points=Sum(points))
         .order_by()
-    ):
+    )
+    for row in rows:
         assessment_id = row["assessment_id"]
         result = out.get(assessment_id)
         if result is None:
@@ -437,7 +457,11 @@ def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> d
             row["question__indicator__group__code"],
             row["question__indicator__max_points"],
         )
-        _add(result, row, indicator, row["points"])
+        if result.stage == Stage.Kind.SELF_ASSESSMENT:
+            done, back = row["accepted"], row["returned"]
+        else:
+            done, back = 0, row["flagged"]  # the items done are counted below
+        _add(result, indicator, row["points"], row["items"], done, back)
     for assessment_id, result in out.items():
         result.total = sum(result.by_group.values(), ZERO)
         if result.stage != Stage.Kind.SELF_ASSESSMENT:
@@ -463,8 +487,12 @@ def result_for(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) 
 
 def capped(points: object, maximum: Decimal | None) -> Decimal:
     """An indicator's points, never above the indicator's own maximum when it has one."""
-    value = _money(points)
-    return min(value, maximum) if maximum is not None else value
+    # A Decimal (as the database returns sums) rounds as is; anything else as ``to_cents`` does.
+    if isinstance(points, Decimal):
+        value = points.quantize(CENT, rounding=ROUND_HALF_UP)
+    else:
+        value = _money(points)
+    return maximum if maximum is not None and value > maximum else value
 
 
 def indicator_maxima(version_id: int) -> dict[int, Decimal]:
