@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,17 +16,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layak import authz
+from layak.accounts.models import User
 from layak.core.http import HtmxHttpRequest, parse_id
 from layak.core.numbers import NumberError, parse_number
-from layak.evaluation import gaps, verification
+from layak.dashboards import cache as dashboard_cache
+from layak.evaluation import (
+    gaps,
+    listing,
+    verification,
+    verifier_discussions,
+    verifier_scores,
+)
 from layak.evaluation.actions import EvaluationError, stage_open_for
 from layak.evaluation.forms import describe_value
 from layak.evaluation.models import Answer, Assessment, Score, Stage
 from layak.evaluation.querysets import options_prefetch
-from layak.evaluation.scores import results, results_at
+from layak.evaluation.scores import results
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceLink
-from layak.frameworks.models import Group, Indicator
+from layak.frameworks.models import Indicator
 from layak.plans import progress as plan_progress
 
 K = Stage.Kind
@@ -112,14 +119,14 @@ would be several hundred KB)."""
 
 
 def _verify_context(
-    user: object,
+    user: User,
     assessment: Assessment,
     stage: str,
     request: HttpRequest,
     indicator: str | None = None,
     at: int | None = None,
 ) -> dict[str, object]:
-    groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
+    drawn = _verify_data(user, assessment, stage)
     group = request.GET.get("group", "")
     status = request.GET.get("status", "")
     if indicator is None:
@@ -127,17 +134,15 @@ def _verify_context(
     counts: dict[str, int] = {}
     level = verification.level_of(assessment)
     stages = Stage.order_for(level)
-    answers = Answer.objects.filter(assessment=assessment)
-    if group:
-        answers = answers.filter(question__indicator__group__code=group)
     # Every item's state, counted overall and per indicator: the verifier works through the
-    # assessment indicator by indicator, starting where something waits. Read as rows with
-    # this stage's score joined (one query); only the shown page's answers are loaded whole,
-    # with their scores at every stage.
+    # assessment indicator by indicator, starting where something waits. Kept as rows with
+    # this stage's score joined (``_verify_data``); only the shown page's answers are loaded
+    # whole, with their scores at every stage.
     rows = []
     per_indicator: dict[int, dict[str, int]] = {}
-    for row in _item_rows(answers, stage):
-        state = verification.item_state(row, row.mine, level)
+    for row, state in drawn["rows"]:
+        if group and row.group != group:
+            continue
         counts[state] = counts.get(state, 0) + 1
         tally = per_indicator.setdefault(row.indicator_id, {})
         tally[state] = tally.get(state, 0) + 1
@@ -207,13 +212,13 @@ def _verify_context(
         item["scores"] = [(label, by_stage.get(k)) for k, label in columns]
         item["action"] = action.format(pk)
         item["photo_action"] = photo_action.format(pk)
+    # Each item's discussion, collapsed: its messages counted for the shown items at once.
+    discussed = verifier_discussions.counts(shown)
     for item in items:
         item["value"] = describe_value(item["answer"].question, item["answer"].value)
-    indicators = list(
-        Indicator.objects.filter(version_id=assessment.cycle.instrument_id)
-        .select_related("group")
-        .order_by("group__order", "order", "number")
-    )
+        item["discussion_count"] = discussed.get(item["answer"].pk, 0)
+        item["discussion_id"] = f"discussion-answer-{item['answer'].pk}"
+    indicators: list[Indicator] = drawn["indicators"]
     if group:
         indicators = [i for i in indicators if i.group.code == group]
     nav = [
@@ -232,7 +237,8 @@ def _verify_context(
     ]
     position = next((n for n, row in enumerate(nav) if row["current"]), None)
     return {
-        "groups": groups,
+        "groups": drawn["groups"],
+        "standing": drawn["standing"],
         "group": group,
         "status": status,
         "indicator": indicator,
@@ -242,9 +248,37 @@ def _verify_context(
         if position is not None and position + 1 < len(nav)
         else None,
         "items": items,
+        "discussion_kind": verifier_discussions.KIND,
         "page": page,
         "states": [(s.value, s.label, counts.get(s.value, 0)) for s in verification.ItemState],
     }
+
+
+def _verify_data(user: User, assessment: Assessment, stage: str) -> dict[str, Any]:
+    """What the verification page shows of the assessment's data at ``stage``, kept until the
+    district's data changes (``listing.kept``; one query, the stamp, when kept): each item's
+    row and state in the instrument's order, the indicators and groups, and the standing."""
+    level = verification.level_of(assessment)
+
+    def build() -> dict[str, Any]:
+        indicators = list(
+            Indicator.objects.filter(version_id=assessment.cycle.instrument_id)
+            .select_related("group")
+            .order_by("group__order", "order", "number")
+        )
+        rows = _item_rows(Answer.objects.filter(assessment=assessment), stage)
+        return {
+            "rows": [(row, verification.item_state(row, row.mine, level)) for row in rows],
+            "indicators": indicators,
+            # The groups in their order, from their indicators (no query of their own).
+            "groups": list({i.group_id: i.group for i in indicators}.values()),
+            "standing": results(assessment.cycle, [assessment.pk], stage).get(assessment.pk),
+        }
+
+    found: dict[str, Any] = listing.kept(
+        assessment, ("verify", stage, dashboard_cache.scope(user)), build
+    )
+    return found
 
 
 @dataclass(slots=True)
@@ -265,39 +299,18 @@ class _ItemRow:
     status: str
     returned_at_stage: str
     indicator_id: int
+    group: str
     mine: _StageScore | None
-
-
-def _stage_scores(
-    answers: Any, stages: list[str], *fields: str
-) -> Iterator[tuple[tuple[Any, ...], dict[str, _StageScore]]]:
-    """The answers' ``fields`` in the instrument's order, each with its score at each of
-    ``stages`` joined (at most one a stage): one query, no model instances."""
-    joins = {f"at_{s}": FilteredRelation("scores", condition=Q(scores__stage=s)) for s in stages}
-    parts = ("pk", "points", "reason", "decision")
-    columns = [f"at_{s}__{part}" for s in stages for part in parts]
-    width = len(fields)
-    for row in (
-        answers.annotate(**joins)
-        .order_by(
-            "question__indicator__group__order", "question__indicator__order", "question__order"
-        )
-        .values_list(*fields, *columns)
-    ):
-        by_stage = {}
-        for n, s in enumerate(stages):
-            score_pk, points, reason, decision = row[width + 4 * n : width + 4 * n + 4]
-            if score_pk is not None:
-                by_stage[s] = _StageScore(points, reason, decision)
-        yield row[:width], by_stage
 
 
 def _item_rows(answers: Any, stage: str) -> list[_ItemRow]:
     """The verification page's items as rows in the instrument's order, each with its score at
     ``stage`` joined: one query, no model instances."""
     return [
-        _ItemRow(pk, status, returned, indicator_id, _StageScore(*mine) if score_pk else None)
-        for pk, status, returned, indicator_id, score_pk, *mine in answers.annotate(
+        _ItemRow(
+            pk, status, returned, indicator_id, group, _StageScore(*mine) if score_pk else None
+        )
+        for pk, status, returned, indicator_id, group, score_pk, *mine in answers.annotate(
             mine=FilteredRelation("scores", condition=Q(scores__stage=stage))
         )
         .order_by(
@@ -308,6 +321,7 @@ def _item_rows(answers: Any, stage: str) -> list[_ItemRow]:
             "status",
             "returned_at_stage",
             "question__indicator_id",
+            "question__indicator__group__code",
             "mine__pk",
             "mine__points",
             "mine__reason",
@@ -352,7 +366,6 @@ def _page_context(assessment: Assessment, stage: str) -> dict[str, object]:
         "return_label": _("Return to the district")
         if verification.level_of(assessment) == 2
         else _("Return to the kecamatan or village"),
-        "standing": results(assessment.cycle, [assessment.pk], stage).get(assessment.pk),
     }
 
 
@@ -473,65 +486,13 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Every stage's scores side by side per item, indicator, group and total, with reasons."""
     user = user_of(request)
     assessment = get_assessment(user, pk)
-    stages = Stage.order_for(verification.level_of(assessment))
-    # Every stage's result in one computation; shown up to the furthest stage that has scored
-    # anything (later ones have no result yet).
-    found = results_at(assessment.cycle, [assessment.pk], stages)
-    at = {k: found[k].get(assessment.pk) for k in stages}
-    reached = max(
-        (n for n, k in enumerate(stages) if n and (r := at[k]) is not None and r.done),
-        default=0,
-    )
-    per_stage = {k: at[k] if n <= reached else None for n, k in enumerate(stages)}
-    # Each item's code, maximum and scores as a row (one query); one instance per indicator.
-    indicators = {
-        i.pk: i
-        for i in Indicator.objects.filter(version_id=assessment.cycle.instrument_id).order_by()
-    }
-    rows: list[dict[str, object]] = []
-    indicator_row: dict[str, object] | None = None
-    for (code, max_points, indicator_id), by_stage in _stage_scores(
-        Answer.objects.for_user(user, A.VIEW).filter(assessment=assessment),
-        stages,
-        "question__code",
-        "question__max_points",
-        "question__indicator_id",
-    ):
-        cells = [by_stage.get(k) for k in stages]
-        values = [c.points for c in cells if c is not None]
-        indicator = indicators[indicator_id]
-        if indicator_row is None or indicator_row["indicator"] != indicator:
-            # A subtotal row per indicator; its points per stage are filled in below.
-            indicator_row = {"indicator": indicator, "sums": [], "max": 0}
-            rows.append(indicator_row)
-        indicator_row["max"] = indicator_row["max"] + max_points
-        differs = len(set(values)) > 1
-        rows.append({"code": code, "max_points": max_points, "cells": cells, "differs": differs})
-    # An indicator's subtotal at a stage is its points as they stand there (items not scored at
-    # that stage keep their earlier points), capped at its maximum: the rule of the totals.
-    for row in rows:
-        shown = row.get("indicator")
-        if isinstance(shown, Indicator):
-            row["sums"] = [
-                r.by_indicator.get(shown.pk) if (r := per_stage[k]) is not None else None
-                for k in stages
-            ]
-            if shown.max_points is not None:  # its own maximum, else its items' (summed)
-                row["max"] = shown.max_points
-    groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
-    group_rows = [
-        (g, [(r.by_group.get(g.code) if (r := per_stage[k]) else None) for k in stages])
-        for g in groups
-    ]
+    tables = verifier_scores.tables(user, assessment)
     return render(
         request,
         "evaluation/compare.html",
         {
             "assessment": assessment,
-            "stages": [Stage.Kind(k).label for k in stages],
-            "totals": [per_stage[k] for k in stages],
-            "group_rows": group_rows,
-            "rows": rows,
+            "tables": tables,
             "can_determine": assessment.determined_at is None
             and verification.may_verify(
                 user,

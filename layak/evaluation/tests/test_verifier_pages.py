@@ -1,0 +1,117 @@
+"""The verifier's pages drawn from kept or prepared values show the data as it is now."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from layak.evaluation import verification
+from layak.evaluation.models import Stage
+from layak.evaluation.tests.test_verification import move_to, submit_all
+
+pytestmark = pytest.mark.django_db
+K = Stage.Kind
+
+
+def scores_page(client, evaluation) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/evaluation/assessments/{evaluation.bekasi.pk}/scores/")
+    assert response.status_code == 200
+    # The page's CSRF token changes with each request; the rest is the same for the same data.
+    html = re.sub(
+        r'"X-CSRFToken": "\w+"|name="csrfmiddlewaretoken" value="\w+"',
+        "",
+        response.content.decode(),
+    )
+    return html, len(ctx.captured_queries)
+
+
+def test_scores_tables_are_kept_until_a_new_score_which_shows_at_once(client, personas, evaluation):
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    client.force_login(personas.jabar)
+    first, drawn = scores_page(client, evaluation)
+    assert "Belum lengkap" not in first
+    again, kept = scores_page(client, evaluation)
+    # The same page, without the results' and the items' queries.
+    assert again == first and kept < drawn
+    verification.verify_item(
+        actor=personas.jabar,
+        answer=evaluation.answers["T-1.1"],
+        stage=K.PROVINCE,
+        points=Decimal("12.5"),
+        reason="Belum lengkap",
+    )
+    after, _ = scores_page(client, evaluation)
+    assert 'title="Belum lengkap">Belum lengkap</span>' in after
+    assert "12,5" in after and after != first
+
+
+def test_scores_tables_are_kept_apart_per_reach(client, personas, evaluation):
+    """An office sees only its own items, even after the district's administrator drew the
+    whole page for the same data."""
+    submit_all(personas, evaluation)
+    client.force_login(personas.bekasi_admin)
+    whole, _ = scores_page(client, evaluation)
+    assert "T-1.1" in whole and "T-2.1" in whole
+    client.force_login(personas.bekasi_dinkes)
+    own, _ = scores_page(client, evaluation)
+    assert "T-1.1" in own and "T-2.1" not in own
+
+
+def verify_page(client, evaluation, query: str = "?indicator=all") -> tuple[str, int]:
+    url = f"/evaluation/assessments/{evaluation.bekasi.pk}/verify/province/{query}"
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(ctx.captured_queries)
+
+
+def test_verification_page_keeps_its_rows_until_a_decision_which_shows_at_once(
+    client, personas, evaluation
+):
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    client.force_login(personas.jabar)
+    first, drawn = verify_page(client, evaluation)
+    assert first.count('data-state="pending"') == 4
+    again, kept = verify_page(client, evaluation)
+    # Without the items' rows, the instrument's indicators or the standing read again.
+    assert kept < drawn and again.count('data-state="pending"') == 4
+    verification.verify_item(
+        actor=personas.jabar,
+        answer=evaluation.answers["T-2.1"],
+        stage=K.PROVINCE,
+        points=Decimal("7.5"),
+        reason="Data belum sesuai",
+    )
+    after, _ = verify_page(client, evaluation)
+    assert after.count('data-state="pending"') == 3
+    assert after.count('data-state="adjusted"') == 1
+    # The standing at the province's stage counts the decision too.
+    assert "1 dari 4 butir terverifikasi" in after
+    # A group's filter reads the kept rows: only its items, counted in its status list.
+    cluster, _ = verify_page(client, evaluation, "?indicator=all&group=KL")
+    assert 'data-testid="verify-T-1.1"' in cluster and "verify-T-2.1" not in cluster
+
+
+def test_verification_page_counts_each_items_discussion(client, personas, evaluation):
+    from layak.discussions.actions import message_post
+
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    answer = evaluation.answers["T-1.1"]
+    message_post(actor=personas.jabar, item=answer, body="Mohon unggah SK terbaru")
+    message_post(actor=personas.bekasi_dinkes, item=answer, body="Baik, segera")
+    client.force_login(personas.jabar)
+    page, _ = verify_page(client, evaluation)
+    counts = re.findall(
+        r'id="discussion-answer-(\d+)-count" data-testid="discussion-count">(\d+)<', page
+    )
+    assert dict(counts) == {
+        str(a.pk): "2" if a.pk == answer.pk else "0" for a in evaluation.answers.values()
+    }
