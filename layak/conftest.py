@@ -152,12 +152,15 @@ def _fresh_cache() -> Iterator[None]:
     ids and data stamp)."""
     from django.core.cache import cache
 
+    from layak.core import actions_list
     from layak.evaluation import gaps, listing
 
     cache.clear()
     listing.forget()
     gaps.forget()
+    actions_list.forget()
     yield
     cache.clear()
     listing.forget()
     gaps.forget()
+    actions_list.forget()

@@ -17,6 +17,13 @@ Each hand-off appears for the people who take the next step, within their reach:
 The cost is a fixed number of queries whatever the data size: each source is one query (the
 verification five, the reports due two) returning at most ``PER_SOURCE`` rows with the full count
 computed alongside by a window function.
+
+The home page reads the list through ``kept_needs_action``: the list is kept in the process's
+memory per person, language, local day, grants and data stamp of the person's reach
+(``layak.reports.versions.data_stamp``: any recorded change there gives a new key), until the
+next opening or closing of a verification window where the person verifies; a kept list costs
+the stamp's query. Pending invitations are read afresh every time (accepting one changes an
+account, which the stamp leaves out).
 """
 
 from __future__ import annotations
@@ -28,10 +35,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, Min, Q, QuerySet, Window
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from layak import authz
@@ -182,7 +189,6 @@ ANSWERING = {Role.OFFICE_OPERATOR, Role.SUBDISTRICT_OPERATOR, Role.VILLAGE_OPERA
 
 def _evaluation(user: User, out: ActionList) -> None:
     from layak.evaluation import work
-    from layak.evaluation.models import Stage
 
     if _has(user, ANSWERING):
         for row in work.to_answer_by_assessment(user):
@@ -233,6 +239,12 @@ def _evaluation(user: User, out: ActionList) -> None:
                 reverse("evaluation:indicator", args=[row["assessment_id"], row["indicator"]]),
                 count=row["n"],
             )
+
+
+def _verification(user: User, out: ActionList) -> None:
+    from layak.evaluation import work
+    from layak.evaluation.models import Stage
+
     if authz.has_action(user, A.VERIFY):
         for row in work.to_verify(user):
             stage = row["stage"]
@@ -456,18 +468,117 @@ def _invitations(user: User, out: ActionList) -> None:
     )
 
 
+# The sources whose entries change only with the data (and the local day), then those read
+# afresh on every request.
+KEPT_SOURCES: tuple[Callable[[User, ActionList], None], ...] = (
+    _evaluation,
+    _verification,
+    _plans,
+    _follow_ups,
+    _partners,
+    _proposals,
+)
+LIVE_SOURCES: tuple[Callable[[User, ActionList], None], ...] = (_invitations,)
+# At most this many lists kept per process (a few KB each).
+KEPT_LISTS = 500
+
+
+def _sorted(out: ActionList) -> ActionList:
+    """``out`` with its entries earliest deadline first (none last) and no empty count."""
+    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    out.items.sort(key=lambda i: (i.deadline or far, ORDER[i.kind], i.region, i.title))
+    out.counts = {k: n for k, n in out.counts.items() if n}
+    return out
+
+
 def needs_action(user: User) -> ActionList:
     """Everything waiting for ``user``, earliest deadline first (none last)."""
     out = ActionList()
     if not user.is_authenticated:
         return out
-    _evaluation(user, out)
-    _plans(user, out)
-    _follow_ups(user, out)
-    _partners(user, out)
-    _proposals(user, out)
-    _invitations(user, out)
-    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
-    out.items.sort(key=lambda i: (i.deadline or far, ORDER[i.kind], i.region, i.title))
-    out.counts = {k: n for k, n in out.counts.items() if n}
-    return out
+    for source in (*KEPT_SOURCES, *LIVE_SOURCES):
+        source(user, out)
+    return _sorted(out)
+
+
+class _Kept:
+    """The process's kept lists (``layak.evaluation.listing.Kept``), made when first used."""
+
+    store: Any = None
+
+    @classmethod
+    def get(cls) -> Any:
+        if cls.store is None:
+            from layak.evaluation.listing import Kept
+
+            cls.store = Kept(KEPT_LISTS)
+        return cls.store
+
+
+def forget() -> None:
+    """Forget every kept list (tests start with none)."""
+    if _Kept.store is not None:
+        _Kept.store.clear()
+
+
+def _reach(user: User) -> str | None:
+    """The path of the smallest region holding everything the person's grants reach (None:
+    the whole country, for a national grant or grants in different provinces)."""
+    paths = [p for g in authz.grants(user) for p in g.paths]
+    if not paths or any(g.national for g in authz.grants(user)):
+        return None
+    common = paths[0].rstrip(".").split(".")
+    for path in paths[1:]:
+        parts = path.rstrip(".").split(".")
+        n = 0
+        while n < min(len(common), len(parts)) and common[n] == parts[n]:
+            n += 1
+        common = common[:n]
+    return ".".join(common) + "." if common else None
+
+
+def _window_change(user: User) -> datetime.datetime | None:
+    """When the next verification window opens or closes, or a reopening ends, for a person
+    who verifies (their list changes then with no change to the data); None otherwise. Two
+    queries."""
+    from layak.evaluation.models import Stage, StageReopening
+
+    if not authz.has_action(user, A.VERIFY):
+        return None
+    now = timezone.now()
+    found = Stage.objects.aggregate(
+        opens=Min("opens_at", filter=Q(opens_at__gt=now)),
+        closes=Min("closes_at", filter=Q(closes_at__gt=now)),
+    )
+    ends = StageReopening.objects.filter(until__gt=now).aggregate(until=Min("until"))
+    return min((t for t in (*found.values(), ends["until"]) if t is not None), default=None)
+
+
+def kept_needs_action(user: User) -> ActionList:
+    """``needs_action``, the entries that change only with the data kept per data stamp of the
+    person's reach: the stamp's query when kept, and the invitations' where the person manages
+    members. The list handed out is shared: whoever reads it must not change it."""
+    if not user.is_authenticated:
+        return ActionList()
+    from layak.dashboards.cache import scope
+    from layak.regions.models import Region
+    from layak.reports.versions import data_stamp
+
+    path = _reach(user)
+    stamp = data_stamp(None if path is None else Region(path=path))
+    key = repr((user.pk, get_language(), timezone.localdate(), scope(user), path, stamp))
+    store = _Kept.get()
+    found: tuple[ActionList, datetime.datetime | None] | None = store.get(key)
+    if found is None or (found[1] is not None and timezone.now() >= found[1]):
+        until = _window_change(user)
+        kept = ActionList()
+        for source in KEPT_SOURCES:
+            source(user, kept)
+        found = (_sorted(kept), until)
+        store.set(key, found)
+    live = ActionList(list(found[0].items), dict(found[0].counts))
+    for source in LIVE_SOURCES:
+        source(user, live)
+    if len(live.items) == len(found[0].items):
+        return found[0]
+    return _sorted(live)

@@ -61,10 +61,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """What waits for this person first (``needs_action``: every hand-off across the programme,
+    """What waits for this person first (``kept_needs_action``: every hand-off across the programme,
     by deadline, filtered by kind with ``?kind=``), then their roles, the regions they oversee,
     their colleagues and the recent changes."""
-    from layak.core.actions_list import ActionKind, needs_action
+    from layak.core.actions_list import ActionKind, kept_needs_action
 
     user = request.user
     assert isinstance(user, User)
@@ -75,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("organisation__region")
         .prefetch_related("assigned_regions")
     )
-    actions = needs_action(user)
+    actions = kept_needs_action(user)
     kind = request.GET.get("kind", "")
     if kind not in ActionKind.values:
         kind = ""
