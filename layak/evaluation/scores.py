@@ -179,7 +179,6 @@ def _points_at(stages: list[str]) -> Coalesce:
     return Coalesce(F(f"at_{last}__points"), *earlier, Value(ZERO), output_field=DecimalField())
 
 
-# Each row's states, in this order (the aggregate's rows unpack them by position).
 _STATES = {
     "items": Count("pk"),
     "accepted": Count("pk", filter=Q(status=Answer.Status.ACCEPTED)),
@@ -302,30 +301,48 @@ def _aggregate(
         f"at_{s[-1]}": FilteredRelation("scores", condition=Q(scores__stage=s[-1]))
         for s in chains.values()
     }
-    sums: dict[str, Any] = {}
+    # Only what the stages asked for is counted (each count is a pass over the cycle's
+    # answers): the self-assessment's items done are those accepted and its items back those
+    # returned; a verification stage's done are those it scored and its back those flagged.
+    verifying = [stage != Stage.Kind.SELF_ASSESSMENT for stage in chains]
+    wanted = ["items"]
+    if not all(verifying):
+        wanted += ["accepted", "returned"]
+    if any(verifying):
+        wanted.append("flagged")
+    aggregates: dict[str, Any] = {name: _STATES[name] for name in wanted}
     for n, stages in enumerate(chains.values()):
-        sums[f"p_{n}"] = Sum(_points_at(stages))
-        sums[f"n_{n}"] = Count(f"at_{stages[-1]}__points")
+        aggregates[f"p_{n}"] = Sum(_points_at(stages))
+        if verifying[n]:
+            aggregates[f"n_{n}"] = Count(f"at_{stages[-1]}__points")
+    columns = ["assessment_id", "question__indicator_id", *aggregates]
+    at = {name: i for i, name in enumerate(columns)}
     rows = _plain_rows(
         answers.annotate(**joins)
         .values("assessment_id", "question__indicator_id")
-        .annotate(**_STATES, **sums)
+        .annotate(**aggregates)
         .order_by()
-        .values_list("assessment_id", "question__indicator_id", *_STATES, *sums)
+        .values_list(*columns)
     )
     out: dict[str, dict[int, Result]] = {stage: {} for stage in chains}
-    # Per stage: where its results go, and whether it is a verification stage.
-    targets = [(out[stage], stage, stage != Stage.Kind.SELF_ASSESSMENT) for stage in chains]
-    for assessment_id, indicator_id, items, accepted, returned, flagged, *per_stage in rows:
-        indicator = indicators[indicator_id]
-        for n, (found, stage, verifying) in enumerate(targets):
+    # Per stage: where its results go, and the columns of its points, items done and back.
+    targets = [
+        (
+            out[stage],
+            stage,
+            at[f"p_{n}"],
+            at[f"n_{n}"] if verifying[n] else at["accepted"],
+            at["flagged"] if verifying[n] else at["returned"],
+        )
+        for n, stage in enumerate(chains)
+    ]
+    for row in rows:
+        assessment_id, indicator, items = row[0], indicators[row[1]], row[2]
+        for found, stage, points, done, back in targets:
             result = found.get(assessment_id)
             if result is None:
                 result = found[assessment_id] = Result(assessment_id, stage)
-            if verifying:
-                _add(result, indicator, per_stage[2 * n], items, per_stage[2 * n + 1], flagged)
-            else:
-                _add(result, indicator, per_stage[2 * n], items, accepted, returned)
+            _add(result, indicator, row[points], items, row[done], row[back])
     for found in out.values():
         for result in found.values():
             result.total = sum(result.by_group.values(), ZERO)
