@@ -199,6 +199,37 @@ def test_filters_follow_the_readers_language():
         assert template.render(context) == "1,234.5|95.16%|Rp 120,000,000|—"
 
 
+def test_each_kind_of_figure_is_written_one_way():
+    """Points always with two decimals (61,2 is "61,20" as on the gaps and scores pages),
+    percentages with the sign right after the number ("100%", never "100 %"), counts grouped
+    ("3.960")."""
+    template = Template(
+        "{% load layak %}{{ t|points }}|{{ whole|points }}|{{ big|points }}|{{ p|percent }}"
+        "|{{ full|percent }}|{{ n|number }}|{{ none|points }}"
+    )
+    context = Context(
+        {
+            "t": D("61.2"),
+            "whole": 45,
+            "big": D("1000"),
+            "p": D("78.14"),
+            "full": D("100.00"),
+            "n": D("3960"),
+            "none": None,
+        }
+    )
+    with translation.override("id"):
+        assert template.render(context) == "61,20|45,00|1.000,00|78,14%|100%|3.960|—"
+    with translation.override("en"):
+        assert template.render(context) == "61.20|45.00|1,000.00|78.14%|100%|3,960|—"
+    from layak.core.numbers import PLAIN, format_percent, format_points
+
+    assert format_points(D("-0.001"), language="id") == "0,00"
+    assert format_points(D("638.125"), language="id") == "638,13"  # a half cent rounded up
+    assert format_points(D("61.2"), language=PLAIN) == "61.20"
+    assert format_percent(D("12.5"), language="id") == "12,5%"
+
+
 @pytest.mark.django_db
 def test_the_instrument_workbook_reads_scale_max_with_the_same_reader(personas):
     from io import BytesIO

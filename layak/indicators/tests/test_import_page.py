@@ -1,0 +1,69 @@
+"""The indicator import page as an Indonesian district reads it: the columns under both their
+names, a refused check that says only that nothing changed, and an unknown region code repeated
+in its message."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from layak.indicators import importfile
+from layak.indicators.models import DataImport, DataValue
+from layak.indicators.tests.helpers import definitions
+from layak.indicators.tests.test_import import GOOD, HEADER, upload
+from layak.indicators.views import IMPORT_COLUMNS
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response) -> str:
+    assert response.status_code == 200
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def test_the_page_names_each_column_in_english_and_in_indonesian(client, personas):
+    client.force_login(personas.bekasi_admin)
+    page = text_of(client.get("/data/imports/"))
+    assert (
+        "element region ( kode_wilayah ) period ( periode ) disaggregation ( disagregasi ) "
+        "value ( nilai ) organisation ( opd ) dataset source_date ( tanggal_sumber ) "
+        "comment ( catatan )" in page
+    )
+    # The names shown are the names the import reads.
+    for name, indonesian in IMPORT_COLUMNS:
+        assert importfile.ALIASES[name] == name
+        if indonesian:
+            assert importfile.ALIASES[indonesian] == name
+
+
+def test_a_refused_check_does_not_say_what_applying_would_change(client, personas):
+    definitions()
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, GOOD + "births,99.99,2024,,100,,,,\n")  # all or nothing: refused
+    assert imp.status == DataImport.Status.REFUSED
+    assert imp.summary["changed"] == 4  # what the check found, kept, not shown as a promise
+    page = client.get(f"/data/imports/{imp.pk}/").content.decode()
+    assert 'data-testid="import-summary"' not in page
+    assert "jika diterapkan" not in text_of(client.get(f"/data/imports/{imp.pk}/"))
+    assert "Tidak ada yang diubah." in text_of(client.get(f"/data/imports/{imp.pk}/"))
+    assert not DataValue.objects.exists()
+    # A checked file still says what applying would change.
+    checked = upload(client, GOOD)
+    assert checked.status == DataImport.Status.CHECKED
+    assert (
+        'data-testid="import-summary"'
+        in client.get(f"/data/imports/{checked.pk}/").content.decode()
+    )
+
+
+def test_an_unknown_region_is_named_in_its_message(client, personas):
+    definitions()
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, HEADER + "births,99.99,2024,,100,,,,\n")
+    assert imp.errors == [
+        {"row": 2, "column": "region", "message": "Tidak ada wilayah dengan kode “99.99”."}
+    ]
+    page = text_of(client.get(f"/data/imports/{imp.pk}/"))
+    assert "2 region Tidak ada wilayah dengan kode “99.99”." in page
