@@ -33,7 +33,7 @@ from layak.evaluation.models import (
     StageReopening,
 )
 from layak.evaluation.querysets import scoring_prefetch
-from layak.evaluation.scores import answer_points, score_set
+from layak.evaluation.scores import answer_points
 from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
 from layak.frameworks.scoring import is_answered, points_for
 from layak.organisations.models import Organisation
@@ -488,8 +488,8 @@ def _revise(
 
 
 def _rescore(answer: Answer, actor: User) -> Score:
-    """The answer's self-assessment points set again: one UPDATE of its score (created only for
-    an answer that has none yet). The documents it counts are the ones in force as its caller
+    """The answer's self-assessment points set again: one UPDATE of its score (inserted for an
+    answer that has none yet). The documents it counts are the ones in force as its caller
     read them (``active_links``), or counted here."""
     links = getattr(answer, "active_links", None)
     if links is None:
@@ -507,11 +507,13 @@ def _rescore(answer: Answer, actor: User) -> Score:
     changed = Score.objects.filter(answer=answer, stage=kind).update(
         points=points, reason="", scored_by=actor, scored_at=now
     )
-    if not changed:
-        return score_set(answer=answer, stage=kind, points=points, by=actor)
-    return Score(
+    score = Score(
         answer=answer, stage=kind, points=points, reason="", scored_by=actor, scored_at=now
     )
+    if not changed:
+        # The answer is locked by its caller: nobody else adds its score meanwhile.
+        score.save(force_insert=True)
+    return score
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.contrib import messages
@@ -10,7 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -31,7 +43,7 @@ from layak.evaluation.forms import (
 )
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
 from layak.evaluation.querysets import options_prefetch, question_prefetch, requirements_prefetch
-from layak.evaluation.views.assessments import STATUS_FILTERS, AnswerFilter
+from layak.evaluation.views.assessments import NO_OFFICE, STATUS_FILTERS, AnswerFilter
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.frameworks.models import Indicator, Question
@@ -62,6 +74,14 @@ ANSWER_PARTS = [
     ),
 ]
 ANSWER_PREFETCH = [question_prefetch(), *ANSWER_PARTS]
+# The same for the indicator page's answers, read with their question (``select_related``)
+# and their offices (``_indicator_listing``): the question's options and the documents it asks
+# for (a card computes no points).
+CARD_PARTS = [
+    options_prefetch("question__options"),
+    requirements_prefetch("question__evidence_requirements"),
+    *(p for p in ANSWER_PARTS if p.to_attr != "active_assignments"),
+]
 
 _MARK = 987654321
 
@@ -194,7 +214,9 @@ def _card_context(
         else {},
         "links": links,
         "urls": share.card(answer, links),
-        "assigned": [a.organisation for a in getattr(answer, "active_assignments", [])],
+        # The offices the page read with its list (``offices``), or those read with the card.
+        "assigned": getattr(answer, "offices", None)
+        or [a.organisation for a in getattr(answer, "active_assignments", [])],
         # A computed answer is never typed, but it carries the evidence its question asks for.
         "writable": writable and editable_status and not question.computed,
         "evidence_writable": writable and editable_status,
@@ -338,6 +360,106 @@ INDICATOR_PAGE = 15
 """Questions per page of an indicator (KL-1 of KLA 2024 has 63)."""
 
 
+class Office(NamedTuple):
+    """An office given an answer, as its card names it."""
+
+    acronym: str
+    name: str
+
+
+class Listing(NamedTuple):
+    """The indicator page's list (``_indicator_listing``)."""
+
+    choices: dict[str, Any]
+    listed: list[int]
+    may_edit: dict[int, bool]
+    offices: dict[int, list[Office]]
+
+
+def _state_code(status: str, value: Any) -> str | None:
+    """The answer's code among ``STATUS_FILTERS`` (their conditions, read from a row)."""
+    if status == Answer.Status.DRAFT:
+        return "empty" if value == {} else "draft"
+    return status if status in STATUS_FILTERS else None
+
+
+def _indicator_listing(
+    user: Any, answer_filter: AnswerFilter, visible: QuerySet[Answer]
+) -> Listing | None:
+    """The indicator's visible answers as the filter lists them, in the instrument's order,
+    with the filter's choices and their counts (``AnswerFilter.choices``: the status counts
+    follow the office filter, the office counts the status filter), whether the reader may
+    change each answer and the offices given each. Two queries of rows (the answers, their
+    offices), whatever the filter; None when the reader sees none of the indicator's
+    answers."""
+    text = answer_filter.text
+    rows = visible.order_by("question__order", "pk").annotate(
+        may_edit=Exists(Answer.objects.for_user(user, A.EDIT).filter(pk=OuterRef("pk"))),
+        matches=ExpressionWrapper(
+            Q(question__code__icontains=text) | Q(question__text__icontains=text),
+            output_field=BooleanField(),
+        )
+        if text
+        else Value(True),
+    )
+    read = list(rows.values_list("pk", "status", "value", "matches", "may_edit"))
+    if not read:
+        return None
+    offices_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    offices: dict[int, list[Office]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for answer_id, organisation_id, acronym, name in (
+        Assignment.objects.filter(is_active=True, answer_id__in=[r[0] for r in read])
+        .order_by("pk")
+        .values_list("answer_id", "organisation_id", "organisation__acronym", "organisation__name")
+    ):
+        offices_of[answer_id].append((organisation_id, acronym or name))
+        offices[answer_id].append(Office(acronym, name))
+        names[organisation_id] = name
+    office, status = answer_filter.office, answer_filter.status
+    only_mine = answer_filter.mine and answer_filter.mine_items is not None
+
+    def by_office(pk: int) -> bool:
+        if office == NO_OFFICE:
+            return not offices_of.get(pk)
+        return office is None or any(o[0] == office for o in offices_of.get(pk, ()))
+
+    by_status = dict.fromkeys(["all", *STATUS_FILTERS], 0)
+    office_counts: dict[int, tuple[str, set[int]]] = {}
+    office_none = 0
+    listed: list[int] = []
+    may_edit: dict[int, bool] = {}
+    for pk, answer_status, value, matches, editable in read:
+        may_edit[pk] = bool(editable)
+        state = _state_code(answer_status, value)
+        # Every office given a visible item is offered, with the items the other filters keep.
+        for organisation_id, label in offices_of.get(pk, ()):
+            office_counts.setdefault(organisation_id, (label, set()))
+        if not matches or (only_mine and not editable):
+            continue
+        if by_office(pk):
+            by_status["all"] += 1
+            if state is not None:
+                by_status[state] += 1
+        if status and state != status:
+            continue
+        for organisation_id, _label in offices_of.get(pk, ()):
+            office_counts[organisation_id][1].add(pk)
+        if not offices_of.get(pk):
+            office_none += 1
+        if by_office(pk):
+            listed.append(pk)
+    choices = answer_filter.choices_of(
+        by_status,
+        [
+            (str(pk), label, len(ids))
+            for pk, (label, ids) in sorted(office_counts.items(), key=lambda item: names[item[0]])
+        ],
+        office_none,
+    )
+    return Listing(choices, listed, may_edit, offices)
+
+
 def _indicator_page(
     request: HttpRequest,
     pk: int,
@@ -357,30 +479,35 @@ def _indicator_page(
     visible = Answer.objects.for_user(user, A.VIEW).filter(
         assessment=assessment, question__indicator=ind
     )
-    mine = visible.filter(pk__in=Answer.objects.for_user(user, A.EDIT).values("pk"))
     admin = authz.reaches(user, A.MANAGE, assessment.region)
-    answer_filter = AnswerFilter(request, mine=mine if not admin else None)
-    if not visible.exists():
+    # The reader's own items are offered to whoever does not manage the district; which
+    # they are is read with the rows (``may_edit``).
+    answer_filter = AnswerFilter(request, mine=visible if not admin else None)
+    listing = _indicator_listing(user, answer_filter, visible)
+    if listing is None:
         return render(request, "404.html", status=404)
-    choices = answer_filter.choices(visible)
+    choices, listed = listing.choices, listing.listed
     special_pk, special = card_of or (None, {})
-    listed = answer_filter.narrowed(visible).distinct().order_by("question__order")
     # A link to one question (``?at=``, or a refused save without JavaScript) opens the page
     # that holds it.
     at = special_pk if special_pk is not None else parse_id(request.GET.get("at"))
     number: Any = request.GET.get("page")
     if at is not None and not number:
-        order = list(listed.values_list("pk", flat=True))
-        number = order.index(at) // INDICATOR_PAGE + 1 if at in order else 1
-    # The page's answers are read once, whole, with what their cards show and whether this
-    # person may change them.
-    page = Paginator(
-        listed.select_related("updated_by")
-        .prefetch_related(*ANSWER_PREFETCH)
-        .annotate(may_edit=Exists(Answer.objects.for_user(user, A.EDIT).filter(pk=OuterRef("pk")))),
-        INDICATOR_PAGE,
-    ).get_page(number)
-    answers: list[Answer] = list(page.object_list)
+        number = listed.index(at) // INDICATOR_PAGE + 1 if at in listed else 1
+    page = Paginator(listed, INDICATOR_PAGE).get_page(number)
+    # The page's answers are read once, whole, with what their cards show.
+    shown = list(page.object_list)
+    place = {pk: n for n, pk in enumerate(shown)}
+    answers: list[Answer] = sorted(
+        Answer.objects.filter(pk__in=shown)
+        .order_by()
+        .select_related("updated_by", "question")
+        .prefetch_related(*CARD_PARTS),
+        key=lambda a: place[a.pk],
+    )
+    for a in answers:
+        a.may_edit = listing.may_edit[a.pk]  # type: ignore[attr-defined]
+        a.offices = listing.offices.get(a.pk, [])  # type: ignore[attr-defined]
     state = _state(user, assessment, among=answers)
     for a in answers:
         a.assessment = assessment  # already loaded; saves a query per card
