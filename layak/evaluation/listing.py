@@ -148,3 +148,19 @@ def kept(
 def forget() -> None:
     """Forget every kept page of this process: the next request draws afresh."""
     _kept.clear()
+
+
+def stamp_key(assessment: Assessment, parts: tuple[object, ...]) -> str:
+    """The key under which ``kept`` keeps the assessment's ``parts`` now: it changes with the
+    reader's language and the district's data stamp. One query (the stamp)."""
+    return cache.key("assessment", assessment.region, (assessment.pk, *parts))
+
+
+def kept_at(key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``build()``'s value kept under ``key`` (one made from ``stamp_key``, several values of
+    one page may share its stamp): no query."""
+    found: dict[str, Any] | None = _kept.get(key)
+    if found is None:
+        found = build()
+        _kept.set(key, found)
+    return found

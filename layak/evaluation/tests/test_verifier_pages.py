@@ -68,7 +68,12 @@ def verify_page(client, evaluation, query: str = "?indicator=all") -> tuple[str,
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
-    return response.content.decode(), len(ctx.captured_queries)
+    html = re.sub(
+        r'"X-CSRFToken": "\w+"|name="csrfmiddlewaretoken" value="\w+"',
+        "",
+        response.content.decode(),
+    )
+    return html, len(ctx.captured_queries)
 
 
 def test_verification_page_keeps_its_rows_until_a_decision_which_shows_at_once(
@@ -81,7 +86,7 @@ def test_verification_page_keeps_its_rows_until_a_decision_which_shows_at_once(
     assert first.count('data-state="pending"') == 4
     again, kept = verify_page(client, evaluation)
     # Without the items' rows, the instrument's indicators or the standing read again.
-    assert kept < drawn and again.count('data-state="pending"') == 4
+    assert kept < drawn and again == first
     verification.verify_item(
         actor=personas.jabar,
         answer=evaluation.answers["T-2.1"],

@@ -9,9 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, FilteredRelation, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -132,8 +136,6 @@ def _verify_context(
     if indicator is None:
         indicator = request.GET.get("indicator", "")
     counts: dict[str, int] = {}
-    level = verification.level_of(assessment)
-    stages = Stage.order_for(level)
     # Every item's state, counted overall and per indicator: the verifier works through the
     # assessment indicator by indicator, starting where something waits. Kept as rows with
     # this stage's score joined (``_verify_data``); only the shown page's answers are loaded
@@ -179,7 +181,44 @@ def _verify_context(
         number = order.index(at) // VERIFY_PAGE + 1 if at in order else 1
     page = Paginator(items, VERIFY_PAGE).get_page(number)
     items = list(page.object_list)
-    # The shown items' answers, whole, with what their cards show.
+    indicators: list[Indicator] = drawn["indicators"]
+    if group:
+        indicators = [i for i in indicators if i.group.code == group]
+    nav = [
+        {
+            "indicator": i,
+            "current": str(i.pk) == indicator,
+            "waiting": sum(
+                per_indicator.get(i.pk, {}).get(s, 0)
+                for s in (verification.ItemState.CORRECTED, verification.ItemState.PENDING)
+            ),
+            "corrected": per_indicator.get(i.pk, {}).get(verification.ItemState.CORRECTED, 0),
+            "total": sum(per_indicator.get(i.pk, {}).values()),
+        }
+        for i in indicators
+        if i.pk in per_indicator
+    ]
+    position = next((n for n, row in enumerate(nav) if row["current"]), None)
+    return {
+        "groups": drawn["groups"],
+        "standing": drawn["standing"],
+        "group": group,
+        "status": status,
+        "indicator": indicator,
+        "indicators": indicators,
+        "nav": nav,
+        "next_indicator": nav[position + 1]["indicator"]
+        if position is not None and position + 1 < len(nav)
+        else None,
+        "items": items,
+        "data_key": drawn["key"],
+        "page": page,
+        "states": [(s.value, s.label, counts.get(s.value, 0)) for s in verification.ItemState],
+    }
+
+
+def _load_items(items: list[dict[str, Any]], stage: str, stages: list[str]) -> None:
+    """The shown items' answers, whole, with what their cards show (six queries)."""
     loaded = Answer.objects.select_related("question__indicator__group").prefetch_related(
         # Through the question already joined: a ``Prefetch("question")`` of its own would be
         # skipped for it, and each answer would read its options again.
@@ -218,40 +257,51 @@ def _verify_context(
         item["value"] = describe_value(item["answer"].question, item["answer"].value)
         item["discussion_count"] = discussed.get(item["answer"].pk, 0)
         item["discussion_id"] = f"discussion-answer-{item['answer'].pk}"
-    indicators: list[Indicator] = drawn["indicators"]
-    if group:
-        indicators = [i for i in indicators if i.group.code == group]
-    nav = [
-        {
-            "indicator": i,
-            "current": str(i.pk) == indicator,
-            "waiting": sum(
-                per_indicator.get(i.pk, {}).get(s, 0)
-                for s in (verification.ItemState.CORRECTED, verification.ItemState.PENDING)
-            ),
-            "corrected": per_indicator.get(i.pk, {}).get(verification.ItemState.CORRECTED, 0),
-            "total": sum(per_indicator.get(i.pk, {}).values()),
-        }
-        for i in indicators
-        if i.pk in per_indicator
-    ]
-    position = next((n for n, row in enumerate(nav) if row["current"]), None)
-    return {
-        "groups": drawn["groups"],
-        "standing": drawn["standing"],
-        "group": group,
-        "status": status,
-        "indicator": indicator,
-        "indicators": indicators,
-        "nav": nav,
-        "next_indicator": nav[position + 1]["indicator"]
-        if position is not None and position + 1 < len(nav)
-        else None,
-        "items": items,
-        "discussion_kind": verifier_discussions.KIND,
-        "page": page,
-        "states": [(s.value, s.label, counts.get(s.value, 0)) for s in verification.ItemState],
-    }
+
+
+CSRF_MARK = "<!--csrf-->"
+"""Where the kept cards take the request's own CSRF field (text typed by people is escaped, so
+it never holds this)."""
+
+
+def _cards(
+    request: HttpRequest, context: dict[str, Any], stage: str, typed: bool = False
+) -> SafeString:
+    """The shown items' cards, drawn. Kept with the page's data (under the same stamp) for the
+    shown items and what decides their forms, unless one shows what was typed."""
+    items: list[dict[str, Any]] = context["items"]
+    stages = Stage.order_for(verification.level_of(context["assessment"]))
+
+    def build() -> dict[str, Any]:
+        _load_items(items, stage, stages)
+        drawn = render_to_string(
+            "evaluation/_verifier_items.html",
+            {
+                **{k: context[k] for k in CARD_CONTEXT},
+                "items": items,
+                "discussion_kind": verifier_discussions.KIND,
+                "csrf_input": mark_safe(CSRF_MARK),  # noqa: S308 - a constant
+            },
+        )
+        return {"html": drawn}
+
+    if typed:
+        html = build()["html"]
+    else:
+        parts = (
+            tuple(item["answer"].pk for item in items),
+            *(context[k] for k in CARD_CONTEXT),
+            timezone.get_current_timezone_name(),
+        )
+        html = listing.kept_at(f"{context['data_key']}:cards:{parts!r}", build)["html"]
+    field = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    return mark_safe(html.replace(CSRF_MARK, field))  # noqa: S308 - drawn escaped
+
+
+CARD_CONTEXT = ("stage", "stage_open", "has_points", "can_return", "return_label")
+"""What the cards show besides their items."""
 
 
 def _verify_data(user: User, assessment: Assessment, stage: str) -> dict[str, Any]:
@@ -275,10 +325,8 @@ def _verify_data(user: User, assessment: Assessment, stage: str) -> dict[str, An
             "standing": results(assessment.cycle, [assessment.pk], stage).get(assessment.pk),
         }
 
-    found: dict[str, Any] = listing.kept(
-        assessment, ("verify", stage, dashboard_cache.scope(user)), build
-    )
-    return found
+    key = listing.stamp_key(assessment, ("verify", stage, dashboard_cache.scope(user)))
+    return {**listing.kept_at(key, build), "key": key}
 
 
 @dataclass(slots=True)
@@ -352,6 +400,7 @@ def verify_assessment(request: HttpRequest, pk: int, stage: str) -> HttpResponse
     authz.require(user, A.VERIFY, verification.may_verify(user, assessment, stage))
     context = _verify_context(user, assessment, stage, request)
     context.update(_page_context(assessment, stage))
+    context["cards"] = _cards(request, context, stage)
     return render(request, "evaluation/verify.html", context)
 
 
@@ -446,6 +495,7 @@ def _refused(request: HttpRequest, answer: Answer, stage: str, error: str) -> Ht
         if item["answer"].pk == answer.pk:
             item.update({"decision": typed["decision"], "typed": typed})
     context.update(_page_context(assessment, stage))
+    context["cards"] = _cards(request, context, stage, typed=True)
     return render(request, "evaluation/verify.html", context, status=400)
 
 
