@@ -285,6 +285,7 @@ def _cards(
         )
         return {"html": drawn}
 
+    html: str
     if typed:
         html = build()["html"]
     else:
