@@ -478,8 +478,9 @@ def rad_by_cluster(region: Region, year: int) -> Table:
         max_value=Decimal(100),
         note=_(
             "Accepted progress reports only; output realised is the average share of each "
-            "activity's yearly target, at most 100 % per activity."
-        ),
+            "activity's yearly target, at most %(full)s per activity."
+        )
+        % {"full": format_percent(100)},
     )
 
 

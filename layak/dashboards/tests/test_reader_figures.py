@@ -38,6 +38,8 @@ def test_the_path_tells_the_gate_that_caps_the_predicate(client, personas, evalu
         "Syarat batas T-2.1 (Larangan iklan rokok): selama belum terpenuhi, predikat paling "
         "tinggi Pratama, berapa pun poinnya." in page
     )
+    # Every percentage as the Indonesian reader writes it, also in a figure's note.
+    assert "paling tinggi 100% per kegiatan" in page
 
 
 def test_a_predicate_held_down_by_a_gate_is_not_told_as_zero_points_to_go(
@@ -48,6 +50,7 @@ def test_a_predicate_held_down_by_a_gate_is_not_told_as_zero_points_to_go(
     client.force_login(personas.bekasi_admin)
     page = text_of(client.get(f"{DISTRICT}&cycle={evaluation.cycle.pk}"))
     assert "85,00" in page
+    assert "Predikat dibatasi: Larangan iklan rokok" in page
     assert "Madya: poinnya sudah cukup; syarat di bawah ini harus dipenuhi terlebih dahulu." in page
     assert "0,00 poin lagi" not in page
     assert "Syarat batas T-2.1 (Larangan iklan rokok)" in page

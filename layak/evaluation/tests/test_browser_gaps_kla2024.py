@@ -29,7 +29,7 @@ def test_the_gap_analysis_of_kla_2024_reads_by_cluster_and_leads_to_the_answers(
     expect(k4.locator("th").first).to_contain_text("Klaster IV")
     row = page.get_by_test_id("indicator-K4-19")
     expect(row).to_contain_text("sudah maksimal")
-    expect(row.locator("td").nth(1)).to_have_text("51")
+    expect(row.locator("td").nth(1)).to_have_text("51,00")
     expect(row.get_by_role("link", name="K4-19.3")).to_have_count(0)
     # Kelembagaan's Indikator 1 has dozens of open questions: folded behind their count.
     kl1 = page.get_by_test_id("indicator-KL-1")
