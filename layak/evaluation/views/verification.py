@@ -78,22 +78,22 @@ def queue(request: HttpRequest) -> HttpResponse:
     }
     # Each district's items, and those sent back by a verifier: still with the region, or
     # corrected and waiting for a new check (accepted again by the district; submitted again
-    # by a kecamatan or village). One query, counted by status.
+    # by a kecamatan or village). One query, counted by status and the stage that sent back.
     items: dict[int, int] = {}
     returned: dict[int, int] = {}
     corrected: dict[int, int] = {}
     levels = {a.pk: verification.level_of(a) for a in assessments}
-    for assessment_id, answer_status, n, back in (
+    for assessment_id, answer_status, returned_at, n in (
         Answer.objects.filter(assessment_id__in=ids)
-        .values_list("assessment_id", "status")
-        .annotate(n=Count("pk"), back=Count("pk", filter=~Q(returned_at_stage="")))
+        .values_list("assessment_id", "status", "returned_at_stage")
+        .annotate(n=Count("pk"))
         .order_by()
     ):
         items[assessment_id] = items.get(assessment_id, 0) + n
-        if back:
+        if returned_at:
             done = answer_status in verification.DONE_AFTER_RETURN[levels[assessment_id]]
             into = corrected if done else returned
-            into[assessment_id] = into.get(assessment_id, 0) + back
+            into[assessment_id] = into.get(assessment_id, 0) + n
     for assessment in assessments:
         assessment.items = items.get(assessment.pk, 0)  # type: ignore[attr-defined]
         open_stages = [
