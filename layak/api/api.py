@@ -546,8 +546,13 @@ ANSWER_COLUMNS = (
 )
 
 
+def _decimal(value: Decimal | None) -> str | None:
+    """A decimal as the API's JSON encoder writes it (a string), without asking the encoder."""
+    return None if value is None else str(value)
+
+
 def _answer(
-    row: dict[str, Any], points: dict[str, Decimal], assigned: list[dict[str, Any]]
+    row: dict[str, Any], points: dict[str, str | None], assigned: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """An answer as ``AnswerOut`` (``row`` holds ``ANSWER_COLUMNS``)."""
     return {
@@ -555,7 +560,7 @@ def _answer(
         "assessment_id": row["assessment_id"],
         "question": row["question__code"],
         "kind": row["question__kind"],
-        "max_points": row["question__max_points"],
+        "max_points": _decimal(row["question__max_points"]),
         "value": row["value"],
         "note": row["note"],
         "status": row["status"],
@@ -566,30 +571,35 @@ def _answer(
     }
 
 
-def _answers(answers: QuerySet[Answer]) -> list[dict[str, Any]]:
+def _answers(answers: QuerySet[Answer], assessment: int | None = None) -> list[dict[str, Any]]:
     """``answers`` (scoped, in the order given) as ``AnswerOut`` rows, in three queries whatever
     their number: the answers with their questions' code, kind and points; the active
     assignments with their organisations' names, in the order they were made; the points at
     each stage, in the order they were first given. No model instances: at 274 questions the
-    rows are built straight from the columns."""
+    rows are built straight from the columns. When the answers are all of ``assessment``, the
+    assignments and points are read by the assessment and kept for the answers listed (a list
+    of every id would be a parameter each to prepare, send and parse)."""
     rows = list(answers.values(*ANSWER_COLUMNS))
-    ids = [row["id"] for row in rows]
+    ids = {row["id"] for row in rows}
+    of: dict[str, Any] = (
+        {"answer__assessment_id": assessment} if assessment is not None else {"answer_id__in": ids}
+    )
     assigned: dict[int, list[dict[str, Any]]] = {}
     for answer_id, organisation_id, name in (
-        Assignment.objects.filter(answer_id__in=ids, is_active=True)
+        Assignment.objects.filter(is_active=True, **of)
         .order_by("pk")
         .values_list("answer_id", "organisation_id", "organisation__name")
     ):
-        assigned.setdefault(answer_id, []).append(
-            {"organisation_id": organisation_id, "organisation": name}
-        )
-    points: dict[int, dict[str, Decimal]] = {}
+        if answer_id in ids:
+            assigned.setdefault(answer_id, []).append(
+                {"organisation_id": organisation_id, "organisation": name}
+            )
+    points: dict[int, dict[str, str | None]] = {}
     for answer_id, stage, pts in (
-        Score.objects.filter(answer_id__in=ids)
-        .order_by("pk")
-        .values_list("answer_id", "stage", "points")
+        Score.objects.filter(**of).order_by("pk").values_list("answer_id", "stage", "points")
     ):
-        points.setdefault(answer_id, {})[stage] = pts
+        if answer_id in ids:
+            points.setdefault(answer_id, {})[stage] = _decimal(pts)
     return [_answer(row, points.get(row["id"], {}), assigned.get(row["id"], [])) for row in rows]
 
 
@@ -606,7 +616,7 @@ def answers(request: HttpRequest, pk: Id) -> Any:
         .filter(assessment_id=pk)
         .order_by("question__indicator__order", "question__order")
     )
-    return _rendered(request, _answers(listed))
+    return _rendered(request, _answers(listed, pk))
 
 
 def _get_answer(request: HttpRequest, pk: int, action: authz.Action = A.VIEW) -> Answer:
