@@ -17,17 +17,22 @@ pytestmark = pytest.mark.django_db
 K = Stage.Kind
 
 
-def scores_page(client, evaluation) -> tuple[str, int]:
+def read(client, url: str) -> tuple[str, int]:
+    """The page's HTML, without its CSRF tokens (new with each request; the rest is the same
+    for the same data), and its queries."""
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(f"/evaluation/assessments/{evaluation.bekasi.pk}/scores/")
+        response = client.get(url)
     assert response.status_code == 200
-    # The page's CSRF token changes with each request; the rest is the same for the same data.
     html = re.sub(
         r'"X-CSRFToken": "\w+"|name="csrfmiddlewaretoken" value="\w+"',
         "",
         response.content.decode(),
     )
     return html, len(ctx.captured_queries)
+
+
+def scores_page(client, evaluation) -> tuple[str, int]:
+    return read(client, f"/evaluation/assessments/{evaluation.bekasi.pk}/scores/")
 
 
 def test_scores_tables_are_kept_until_a_new_score_which_shows_at_once(client, personas, evaluation):
@@ -64,16 +69,7 @@ def test_scores_tables_are_kept_apart_per_reach(client, personas, evaluation):
 
 
 def verify_page(client, evaluation, query: str = "?indicator=all") -> tuple[str, int]:
-    url = f"/evaluation/assessments/{evaluation.bekasi.pk}/verify/province/{query}"
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    html = re.sub(
-        r'"X-CSRFToken": "\w+"|name="csrfmiddlewaretoken" value="\w+"',
-        "",
-        response.content.decode(),
-    )
-    return html, len(ctx.captured_queries)
+    return read(client, f"/evaluation/assessments/{evaluation.bekasi.pk}/verify/province/{query}")
 
 
 def test_verification_page_keeps_its_rows_until_a_decision_which_shows_at_once(
