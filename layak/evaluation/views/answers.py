@@ -44,6 +44,7 @@ from layak.evaluation.forms import (
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
 from layak.evaluation.querysets import options_prefetch, question_prefetch, requirements_prefetch
 from layak.evaluation.views.assessments import NO_OFFICE, STATUS_FILTERS, AnswerFilter
+from layak.evaluation.views.assessments import _state as state_code
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.frameworks.models import Indicator, Question
@@ -376,13 +377,6 @@ class Listing(NamedTuple):
     offices: dict[int, list[Office]]
 
 
-def _state_code(status: str, value: Any) -> str | None:
-    """The answer's code among ``STATUS_FILTERS`` (their conditions, read from a row)."""
-    if status == Answer.Status.DRAFT:
-        return "empty" if value == {} else "draft"
-    return status if status in STATUS_FILTERS else None
-
-
 def _indicator_listing(
     user: Any, answer_filter: AnswerFilter, visible: QuerySet[Answer]
 ) -> Listing | None:
@@ -431,7 +425,7 @@ def _indicator_listing(
     may_edit: dict[int, bool] = {}
     for pk, answer_status, value, matches, editable in read:
         may_edit[pk] = bool(editable)
-        state = _state_code(answer_status, value)
+        state = state_code(answer_status, value)
         # Every office given a visible item is offered, with the items the other filters keep.
         for organisation_id, label in offices_of.get(pk, ()):
             office_counts.setdefault(organisation_id, (label, set()))
