@@ -28,6 +28,8 @@ from layak.api.datavalues import router as datavalues_router
 from layak.api.params import Cursor, Id, Integer
 from layak.api.programme import router as programme_router
 from layak.audit.models import AuditEntry
+from layak.core.statements import KeyedStatements
+from layak.dashboards.cache import scope
 from layak.evaluation import actions as evaluation
 from layak.evaluation import scores
 from layak.evaluation.cycle_actions import cycles_for_user
@@ -408,16 +410,22 @@ def evidence_upload(request: HttpRequest, pk: Id, file: File[UploadedFile]) -> A
     }
 
 
+_CYCLES = KeyedStatements()
+
+
 @api.get("/cycles", response={200: list[s.CycleOut], **ERRORS}, tags=["evaluation"])
 def cycles(request: HttpRequest) -> Any:
-    rows = list(
-        cycles_for_user(_user(request)).values_list(
+    user = _user(request)
+    # The cycles' statement depends on the person's grants alone: compiled once for them.
+    rows = _CYCLES.rows(
+        scope(user),
+        lambda: cycles_for_user(user).values_list(
             "pk",
             "name",
             "instrument_id",
             "instrument__framework__code",
             "instrument__framework__region_level",
-        )
+        ),
     )
     stages: dict[int, list[dict[str, Any]]] = {}
     # Each cycle's stages by opening time (ordering by the cycle, as the stages' own ordering

@@ -7,6 +7,9 @@ request makes (a person's memberships, their unread count) the SQL is compiled o
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.db import connections
@@ -33,3 +36,38 @@ class UserStatement:
         with connections[self.alias].cursor() as cursor:
             cursor.execute(wrap.format(self.sql), params)
             return list(cursor.fetchall())
+
+
+class KeyedStatements:
+    """The SQL of querysets that depend only on a key (such as a person's grants, which decide
+    every filter of their reach), compiled once per key and run with the cursor. At most
+    ``size`` keys are kept, the least recently used going first. For ``values_list`` querysets
+    whose columns need no conversion from the database (integers and text)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._compiled: OrderedDict[Hashable, tuple[str, tuple[Any, ...]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def rows(
+        self, key: Hashable, build: Callable[[], QuerySet[Any]], alias: str = "default"
+    ) -> list[tuple[Any, ...]]:
+        """The rows of ``build()``'s queryset, compiled for ``key`` the first time."""
+        with self._lock:
+            found = self._compiled.get((alias, key))
+            if found is not None:
+                self._compiled.move_to_end((alias, key))
+        if found is None:
+            sql, params = build().using(alias).query.sql_with_params()
+            found = (sql, tuple(params))
+            with self._lock:
+                self._compiled[(alias, key)] = found
+                while len(self._compiled) > self.size:
+                    self._compiled.popitem(last=False)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(found[0], found[1])
+            return list(cursor.fetchall())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._compiled.clear()
