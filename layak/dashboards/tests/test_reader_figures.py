@@ -6,25 +6,17 @@ counts them."""
 from __future__ import annotations
 
 import csv
-import html
-import re
 from io import StringIO
 
 import pytest
 
+from layak.dashboards.tests.test_dashboard_findings import DISTRICT, text_of
 from layak.evaluation.models import Answer
 from layak.evaluation.tests.test_gaps_kla2024 import kla2024_bekasi
 from layak.evaluation.tests.test_gaps_reader import gate
 from layak.evaluation.tests.test_verification import submit_all
 
 pytestmark = pytest.mark.django_db
-
-DISTRICT = "/dashboards/district/?region=32.16"
-
-
-def text_of(response) -> str:
-    assert response.status_code == 200
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def test_the_path_tells_the_gate_that_caps_the_predicate(client, personas, evaluation):
