@@ -87,6 +87,55 @@ CARD_PARTS = [
 _MARK = 987654321
 
 
+def card_words() -> dict[str, str]:
+    """The fixed words of an answer card (``t`` in its template) in the active language,
+    translated once for all the cards of a response."""
+    return {
+        "not_filled_in": _("Not filled in"),
+        "points": _("points"),
+        "history": _("History"),
+        "see_the_meetings": _("see the meetings"),
+        "see_the_totals_per_cluster_and_partner_k": _(
+            "see the totals per cluster and partner kind"
+        ),
+        "see_the_source": _("See the source"),
+        "use_this_value": _("Use this value"),
+        "computed_from_the_kecamatan_and_village": _(
+            "Computed from the kecamatan and village results"
+        ),
+        "see_the_results": _("see the results"),
+        "your_unsaved_answer_was": _("Your unsaved answer was:"),
+        "returned": _("Returned:"),
+        "answer": _("Answer"),
+        "percentage_0_100": _("Percentage (0–100)"),
+        "number": _("Number"),
+        "group": _("Group"),
+        "total": _("Total"),
+        "share": _("Share:"),
+        "attach_the_documents_below": _("Attach the documents below."),
+        "note_what_was_done_what_is_planned": _("Note (what was done, what is planned)"),
+        "save_draft": _("Save draft"),
+        "changes_are_saved_automatically": _("Changes are saved automatically."),
+        "use_last_cycle_s_answer_and_evidence": _("Use last cycle's answer and evidence"),
+        "evidence": _("Evidence"),
+        "required": _("required"),
+        "remove": _("Remove"),
+        "no_document_attached": _("No document attached."),
+        "still_required": _("Still required:"),
+        "upload_a_document": _("Upload a document"),
+        "which_document_is_it": _("Which document is it?"),
+        "upload": _("Upload"),
+        "or_attach_a_file_from_the_district_s_lib": _(
+            "Or attach a file from the district's library"
+        ),
+        "attach": _("Attach"),
+        "submit_to_the_district": _("Submit to the district"),
+        "accept": _("Accept"),
+        "why_is_it_returned": _("Why is it returned?"),
+        "return": _("Return"),
+    }
+
+
 class CardShare:
     """What the cards of one response share: the addresses they link to, each name reversed
     once (the request's script prefix included) then formatted per answer, link or file; and
@@ -95,6 +144,10 @@ class CardShare:
     def __init__(self) -> None:
         self._made: dict[str, tuple[str, str]] = {}
         self._numbers: dict[tuple[Any, str], str] = {}
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        return card_words()
 
     def points(self, value: Any) -> str:
         """Points as every page writes them (``format_points``): always two decimals."""
@@ -202,6 +255,7 @@ def _card_context(
         "answer": answer,
         # Written as text once: the card names its answer some thirty times.
         "card_id": str(answer.pk),
+        "t": share.words,
         "revision": str(answer.revision),
         "question": question,
         "value": value,
