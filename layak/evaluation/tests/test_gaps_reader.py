@@ -113,3 +113,44 @@ def test_the_rad_line_groups_the_target_as_every_count(client, personas):
     # 1000 birth certificates: "1.000" as every count is written, not "1000".
     assert "Jemput bola akta kelahiran di desa" in row
     assert "target 1.000 akta" in row
+
+
+def test_a_rad_target_in_percent_reads_like_every_percentage(client, personas):
+    from layak.evaluation.demo import windows_open_at
+    from layak.evaluation.models import Stage
+    from layak.plans import actions as plans
+    from layak.plans.tests.helpers import make_plan, years
+
+    world = make_plan(personas)
+    # The secretariat adds a sub-activity measured in percent, as the plan's page does.
+    plans.item_save(
+        actor=personas.bekasi_admin,
+        plan=world.plan,
+        item=None,
+        parent=world.activity,
+        indicator=None,
+        budget_code="",
+        partners=[],
+        baseline=None,
+        level="sub_activity",
+        ref="P1.A1.S3",
+        name="Cakupan persalinan di fasilitas kesehatan",
+        responsible=world.dinkes,
+        performance_indicator="Persalinan di fasilitas kesehatan",
+        unit="%",
+        years=years(world.plan, "98", "0"),
+    )
+    cycle = actions.cycle_create(
+        actor=personas.ministry,
+        name="Evaluasi uji",
+        instrument=world.plan.version,
+        windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT),
+    )
+    (assessment,) = actions.cycle_add_districts(
+        actor=personas.ministry, cycle=cycle, regions=[world.plan.region]
+    )
+    client.force_login(personas.bekasi_admin)
+    page = client.get(reverse("evaluation:gaps", args=[assessment.pk])).content.decode()
+    start = page.index('data-testid="plan-K1-4"')
+    row = " ".join(re.sub(r"<[^>]+>", " ", page[start : page.index("</td>", start)]).split())
+    assert "Cakupan persalinan di fasilitas kesehatan (Dinkes) — target 98%, realisasi —" in row
