@@ -242,7 +242,7 @@ def test_a_new_cycle_from_creation_to_final_determination(page, tmp_path):
     card(page, "J-1.3").get_by_role("button", name="Unggah", exact=True).click()
     expect(card(page, "J-1.3").get_by_test_id("evidence-list")).to_contain_text("Daftar mitra")
     submit(page, "J-1.3")
-    card(page, "J-1.4").get_by_role("radio", name="Ya (10)").check()
+    card(page, "J-1.4").get_by_role("radio", name="Ya (10,00)").check()
     saved(page, "J-1.4")
     submit(page, "J-1.4")
     card(page, "J-1.5").locator("input[type=file]").set_input_files(str(sk))

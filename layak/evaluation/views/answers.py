@@ -24,9 +24,11 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -85,6 +87,13 @@ CARD_PARTS = [
 ]
 
 _MARK = 987654321
+
+
+def csrf_input(request: HttpRequest) -> str:
+    """``{% csrf_token %}`` written once for the forms of all the cards of a response."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
 
 
 def card_words() -> dict[str, str]:
@@ -562,6 +571,7 @@ def _indicator_page(
     previous = actions.previous_cycles(answers)
     facts = PageFacts(assessment, answers)
     share = CardShare()
+    csrf = csrf_input(request)
     cards = [
         _card_context(
             user,
@@ -573,7 +583,7 @@ def _indicator_page(
             page=facts,
             share=share,
         )
-        | {"previous": previous.get(a.pk)}
+        | {"previous": previous.get(a.pk), "csrf_input": csrf}
         | ({k: v for k, v in special.items() if k != "posted"} if a.pk == special_pk else {})
         for a in answers
     ]
@@ -667,6 +677,7 @@ def _card(
         }
     )
     context["previous"] = actions.previous_cycles([answer]).get(answer.pk)
+    context["csrf_input"] = csrf_input(request)
     response = render(request, "evaluation/_answer_card.html", context)
     if uploading:
         # The uploaded file joins the library: every card's picker on the page offers it.
