@@ -55,11 +55,9 @@ def test_the_path_csv_carries_whole_question_texts(client, personas):
     response = client.get(f"{url}&format=csv&table=path")
     assert response.status_code == 200
     rows = list(csv.reader(StringIO(response.content.decode())))
-    texts = {
-        q.code: q.text
-        for q in Answer.objects.filter(assessment=bekasi).select_related("question")
-        for q in [q.question]
-    }
+    texts = dict(
+        Answer.objects.filter(assessment=bekasi).values_list("question__code", "question__text")
+    )
     long = [r[0] for r in rows[1:] if len(texts[r[0].split(" ", 1)[0]]) > 90]
     assert long, "the path holds a question longer than the table view shows"
     for cell in long:
