@@ -387,7 +387,7 @@ def describe_value(question: Question, value: dict[str, Any] | None) -> str:
     if "options" in value:
         return ", ".join(labels.get(str(o), "?") for o in value["options"])
     if "number" in value:
-        return shown_number(value["number"]) + (" %" if question.kind == "percentage" else "")
+        return shown_number(value["number"]) + ("%" if question.kind == "percentage" else "")
     if "cells" in value:
         return "; ".join(
             f"{k.replace('|', ' / ')}: {shown_number(v)}" for k, v in value["cells"].items()

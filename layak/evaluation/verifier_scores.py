@@ -14,13 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import FilteredRelation, Q
-from django.template.defaultfilters import floatformat, truncatechars
+from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from layak.accounts.models import User
 from layak.authz import Action
+from layak.core.numbers import format_points
 from layak.dashboards import cache as dashboard_cache
 from layak.evaluation import listing, verification
 from layak.evaluation.models import Answer, Assessment, Stage
@@ -43,7 +44,7 @@ def tables(user: User, assessment: Assessment) -> SafeString:
 
 
 def _points(value: object) -> str:
-    return str(floatformat(value, "-2"))
+    return format_points(value if isinstance(value, Decimal | int | float) else None)
 
 
 def _stage_scores(

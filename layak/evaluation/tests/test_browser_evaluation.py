@@ -91,7 +91,7 @@ def test_assign_answer_upload_return_correct_submit_and_see_the_score(page, tmp_
         table.locator(f"input[name={name}]").fill(value)
     table.get_by_role("button", name="Simpan draf").click()
     expect(card(page, "T-2.2").get_by_test_id("total-0")).to_have_text("200")
-    expect(card(page, "T-2.2")).to_contain_text("80,00 %")
+    expect(card(page, "T-2.2")).to_contain_text("80%")
     card(page, "T-2.2").get_by_role("button", name="Ajukan ke kabupaten/kota").click()
     expect(card(page, "T-2.2").get_by_test_id("status")).to_have_text("Diajukan")
     sign_out(page)

@@ -133,6 +133,6 @@ def test_the_district_runs_a_village_evaluation_through_the_pages(page):
         expect(page.get_by_test_id("final")).to_contain_text("Layak")
     page.goto("/evaluation/regions/32.16/")
     share = page.get_by_test_id("dekela-share").inner_text()
-    assert re.match(r"1[,.]07 %", share), share  # 2 of the 187 villages of Kabupaten Bekasi
+    assert re.match(r"1[,.]07%", share), share  # 2 of the 187 villages of Kabupaten Bekasi
     page.goto(f"/evaluation/cycles/{cycle.pk}/")
     expect(page.get_by_test_id("standing-status").first).to_have_text("Ditetapkan")

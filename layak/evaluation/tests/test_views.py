@@ -59,7 +59,7 @@ def test_htmx_save_returns_the_card_and_a_conflict_shows_both_versions(
         url, {"revision": 0, "number": "20"}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "after you opened it" in body
-    assert "Your unsaved answer was" in body and "20 %" in body
+    assert "Your unsaved answer was" in body and "20%" in body
     assert 'value="75"' in body  # the other person's version is shown
     assert Answer.objects.get(pk=answer.pk).value == {"number": "75"}
 

@@ -202,7 +202,7 @@ def test_a_village_operator_answers_offline_reloads_and_sends(phone, tmp_path):
     response = page.reload()
     assert response is not None and response.from_service_worker
     expect(waiting(page)).to_have_text("Menunggu dikirim: 4")
-    expect(page.locator("[data-testid=item][data-code='D-1.2'] .answer")).to_have_text("87,5 %")
+    expect(page.locator("[data-testid=item][data-code='D-1.2'] .answer")).to_have_text("87,5%")
     expect(page.get_by_test_id("state")).to_have_count(3)
     shot(page, "list-390")
     open_item(page, "D-1.3")

@@ -199,7 +199,7 @@
     var parts = [];
     if (fields.option) parts.push(labels[fields.option] || "?");
     if (fields.options && fields.options.length) parts.push(fields.options.map(function (o) { return labels[o] || "?"; }).join(", "));
-    if (fields.number) parts.push(fields.number + (item.kind === "percentage" ? " %" : ""));
+    if (fields.number) parts.push(fields.number + (item.kind === "percentage" ? "%" : ""));
     if (fields.text) parts.push(fields.text);
     Object.keys(fields).forEach(function (key) {
       if (key.indexOf("cell-") === 0 && fields[key]) {
