@@ -116,3 +116,23 @@ def test_verification_page_counts_each_items_discussion(client, personas, evalua
     assert dict(counts) == {
         str(a.pk): "2" if a.pk == answer.pk else "0" for a in evaluation.answers.values()
     }
+
+
+def test_an_item_sent_back_reopens_on_its_return_and_reason(client, personas, evaluation):
+    """The form of an item back with the district shows the decision taken, not "agree"."""
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    client.force_login(personas.jabar)
+    answer = evaluation.answers["T-1.1"]
+    response = client.post(
+        f"/evaluation/answers/{answer.pk}/verify/province/",
+        {"decision": "return", "reason": "Foto kegiatan belum dilampirkan"},
+    )
+    assert response.status_code == 302
+    html, _ = verify_page(client, evaluation, f"?at={answer.pk}")
+    card = html[
+        html.index(f'id="pts-{answer.pk}"') - 2000 : html.index(f'id="why-{answer.pk}"') + 200
+    ]
+    assert re.search(r'value="return" checked', card)
+    assert not re.search(r'value="agree" checked', card)
+    assert 'value="Foto kegiatan belum dilampirkan"' in card

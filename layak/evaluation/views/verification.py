@@ -165,7 +165,11 @@ def _verify_context(
                 "mine": mine,
                 "state": state,
                 "state_label": labels[state],
-                "decision": "adjust"
+                # The stored decision: an item still back with the region shows its return
+                # (and its reason), not "agree".
+                "decision": "return"
+                if state == verification.ItemState.RETURNED
+                else "adjust"
                 if mine is not None and mine.decision == Score.Decision.ADJUSTED
                 else "agree",
             }
