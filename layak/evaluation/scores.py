@@ -179,11 +179,33 @@ def _points_at(stages: list[str]) -> Coalesce:
     return Coalesce(F(f"at_{last}__points"), *earlier, Value(ZERO), output_field=DecimalField())
 
 
+# When an item a verifier sent back is ready again: accepted by the district for its own
+# evaluation; submitted again by the kecamatan or village, whose district verifies it. Until
+# then it is back with the region; after, it is corrected and waits for the verifier's re-check,
+# and no longer counts as back.
+DONE_AFTER_RETURN = {
+    2: {Answer.Status.ACCEPTED},
+    3: {Answer.Status.SUBMITTED, Answer.Status.ACCEPTED},
+    4: {Answer.Status.SUBMITTED, Answer.Status.ACCEPTED},
+}
+
+
+def _back_at(level: int) -> Count:
+    """Items a verifier sent back that the region has not yet made ready again."""
+    return Count(
+        "pk",
+        filter=~Q(returned_at_stage="") & ~Q(status__in=sorted(DONE_AFTER_RETURN[level])),
+    )
+
+
 _STATES = {
     "items": Count("pk"),
     "accepted": Count("pk", filter=Q(status=Answer.Status.ACCEPTED)),
     "returned": Count("pk", filter=Q(status=Answer.Status.RETURNED)),
-    "flagged": Count("pk", filter=~Q(returned_at_stage="")),
+    # Back at a verification stage, for a cycle answered by districts (level 2) or by
+    # kecamatan and villages (levels 3 and 4).
+    "flagged": _back_at(2),
+    "flagged_local": _back_at(3),
 }
 
 
@@ -291,6 +313,7 @@ def _aggregate(
     indicators: dict[int, tuple[int, str, Any]],
     rules: _Rules,
     cycle_of: dict[int, int],
+    level: int = 2,
 ) -> dict[str, dict[int, Result]]:
     """Per stage of ``chains`` (each stage with the stages up to it), per assessment: points per
     group as they stand at that stage (each indicator of ``indicators`` capped at its own
@@ -311,6 +334,8 @@ def _aggregate(
     if any(verifying):
         wanted.append("flagged")
     aggregates: dict[str, Any] = {name: _STATES[name] for name in wanted}
+    if "flagged" in aggregates:
+        aggregates["flagged"] = _back_at(level)
     for n, stages in enumerate(chains.values()):
         aggregates[f"p_{n}"] = Sum(_points_at(stages))
         if verifying[n]:
@@ -403,6 +428,7 @@ def results_at(
         indicators,
         rules,
         _EveryCycle(cycle.pk),
+        level,
     )
     out: dict[str, dict[int, Result]] = {}
     for stage in wanted:
@@ -442,13 +468,17 @@ def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> d
         if rank[kind] > rank[reached[assessment_id]]:
             reached[assessment_id] = kind
     cycle_of = {a.pk: a.cycle_id for a in assessments}
-    rules = _rules(
-        dict(
-            Cycle.objects.filter(pk__in=set(cycle_of.values()))
-            .order_by()
-            .values_list("pk", "instrument_id")
-        )
-    )
+    instruments: dict[int, int] = {}
+    local: set[int] = set()  # cycles answered by kecamatan or villages
+    for pk, instrument_id, answered_at in (
+        Cycle.objects.filter(pk__in=set(cycle_of.values()))
+        .order_by()
+        .values_list("pk", "instrument_id", "instrument__framework__region_level")
+    ):
+        instruments[pk] = instrument_id
+        if int(answered_at) > 2:
+            local.add(pk)
+    rules = _rules(instruments)
     # At the furthest stage that scored anything, an item's points are those of the furthest
     # stage that scored it.
     points = Coalesce(_latest(ALL_STAGES), Value(ZERO), output_field=DecimalField())
@@ -477,7 +507,9 @@ def current_results(cycle: Cycle | None, assessments: Iterable[Assessment]) -> d
         if result.stage == Stage.Kind.SELF_ASSESSMENT:
             done, back = row["accepted"], row["returned"]
         else:
-            done, back = 0, row["flagged"]  # the items done are counted below
+            # The items done are counted below.
+            back = row["flagged_local" if cycle_of[assessment_id] in local else "flagged"]
+            done = 0
         _add(result, indicator, row["points"], row["items"], done, back)
     for assessment_id, result in out.items():
         result.total = sum(result.by_group.values(), ZERO)

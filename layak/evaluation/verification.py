@@ -28,6 +28,7 @@ from layak.audit.log import record
 from layak.evaluation import notices
 from layak.evaluation.actions import EvaluationError, _lock, _revise, stage_open_for
 from layak.evaluation.models import Answer, Assessment, Score, Stage
+from layak.evaluation.scores import DONE_AFTER_RETURN as DONE_AFTER_RETURN
 from layak.evaluation.scores import result_for
 from layak.organisations.roles import Role
 
@@ -82,13 +83,9 @@ def level_of(assessment: Assessment) -> int:
     return int(assessment.cycle.instrument.framework.region_level)
 
 
-# When an item sent back is ready again: accepted by the district for its own evaluation;
-# submitted again by the kecamatan or village, whose district verifies it.
-DONE_AFTER_RETURN = _DONE = {
-    2: {Answer.Status.ACCEPTED},
-    3: {Answer.Status.SUBMITTED, Answer.Status.ACCEPTED},
-    4: {Answer.Status.SUBMITTED, Answer.Status.ACCEPTED},
-}
+# When an item sent back is ready again (``scores.DONE_AFTER_RETURN``, the rule the totals'
+# "back" count shares).
+_DONE = DONE_AFTER_RETURN
 
 
 def may_verify(actor: User, assessment: Assessment, stage: str) -> bool:

@@ -113,6 +113,12 @@ def test_a_corrected_item_waits_first_for_the_verifier(client, personas, evaluat
     first = page.context["items"][0]
     assert first["answer"].pk == item.pk and first["state"] == "corrected"
     assert "diperbaiki, menunggu diperiksa ulang" in page.content.decode()
+    # Corrected, it is no longer back with the region: not in the totals' count of items back
+    # (the scores page, the dashboards and the API take it from there), nor in their words.
+    province = results(ev.cycle, [ev.bekasi.pk], K.PROVINCE)[ev.bekasi.pk]
+    assert province.back == 0
+    assert "kembali ke wilayah" not in progress_words(province)
+    assert current_results(ev.cycle, [fresh_assessment(ev)])[ev.bekasi.pk].back == 0
 
 
 def test_a_deadline_is_the_closing_day_entered(personas, evaluation):
