@@ -189,6 +189,7 @@ ANSWERING = {Role.OFFICE_OPERATOR, Role.SUBDISTRICT_OPERATOR, Role.VILLAGE_OPERA
 
 def _evaluation(user: User, out: ActionList) -> None:
     from layak.evaluation import work
+    from layak.evaluation.models import Stage
 
     if _has(user, ANSWERING):
         for row in work.to_answer_by_assessment(user):
@@ -237,6 +238,10 @@ def _evaluation(user: User, out: ActionList) -> None:
                 row["assessment__region__name"],
                 row["deadline"],
                 reverse("evaluation:indicator", args=[row["assessment_id"], row["indicator"]]),
+                detail=gettext("Corrections asked for at the stage “%(stage)s”")
+                % {"stage": Stage.Kind(row["returned_at_stage"]).label}
+                if row["returned_at_stage"]
+                else "",
                 count=row["n"],
             )
 

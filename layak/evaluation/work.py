@@ -7,7 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -107,8 +120,13 @@ def returned_for_action(user: User, limit: int) -> list[Answer]:
 
 def to_review_by_assessment(scope: Q) -> list[Any]:
     """Per regency/city assessment within ``scope`` (the district administrator's reach), the
-    answers waiting for review, the first indicator to open and the self-assessment's deadline.
-    One query."""
+    answers waiting for review, the first indicator to open and the deadline: the
+    self-assessment's, or, for corrections a verifier asked for (a row of their own, with
+    ``returned_at_stage``), the close of the stage that sent them back. One query."""
+    verifier_closes = Max(
+        "assessment__cycle__stages__closes_at",
+        filter=Q(assessment__cycle__stages__kind=F("returned_at_stage")),
+    )
     return list(
         Answer.objects.filter(
             scope,
@@ -116,13 +134,18 @@ def to_review_by_assessment(scope: Q) -> list[Any]:
             assessment__determined_at__isnull=True,
             assessment__region__level=2,
         )
-        .values("assessment_id", "assessment__region__name", "assessment__cycle__name")
+        .values(
+            "assessment_id",
+            "assessment__region__name",
+            "assessment__cycle__name",
+            "returned_at_stage",
+        )
         .annotate(
             n=Count("pk", distinct=True),
             indicator=Min("question__indicator_id"),
-            deadline=_self_closes(),
+            deadline=Case(When(returned_at_stage="", then=_self_closes()), default=verifier_closes),
         )
-        .order_by("deadline", "assessment_id")
+        .order_by("deadline", "assessment_id", "returned_at_stage")
     )
 
 

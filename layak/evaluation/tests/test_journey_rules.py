@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from layak.core.actions_list import ActionKind, needs_action
 from layak.evaluation import actions, verification
 from layak.evaluation.models import Score, Stage
 from layak.evaluation.scores import current_results, progress_words, results
@@ -105,6 +106,12 @@ def test_a_corrected_item_waits_first_for_the_verifier(client, personas, evaluat
         revision=fresh(item).revision,
     )
     actions.answer_submit(actor=capil, answer=fresh(item))
+    # The administrator reviews the correction by the province stage's close, not by the
+    # self-assessment's (long past), and is told which stage asked for it.
+    (review,) = needs_action(personas.bekasi_admin).of_kind(ActionKind.EVALUATION_TO_REVIEW)
+    province_closes = Stage.objects.get(cycle=ev.cycle, kind=K.PROVINCE).closes_at
+    assert review.deadline == province_closes and not review.overdue
+    assert review.detail == "Perbaikan yang diminta pada tahap “Verifikasi administrasi provinsi”"
     actions.answer_accept(actor=personas.bekasi_admin, answer=fresh(item))
     client.force_login(personas.jabar)
     queue = client.get("/evaluation/verify/")
