@@ -115,17 +115,18 @@ WHY = {
     ),
     "load": (
         "A scenario's 20 users, each pausing 0.5–1.5 s, ask for about 20 pages a second. The "
-        "API, the dashboards, the portal and the district's pages but the gap analysis meet "
-        "p95 150 ms: the assessment page and the gap analysis are drawn once per data version "
-        "of the district and kept. The office scenario (the indicator page, the answer save "
-        "and the office's list cost 40–70 ms of CPU and SQL each) and the verifier scenario "
-        "(the scores page 126 ms, the verification page 66 ms) still ask for more than the two "
-        "cores give the server (shared with PostgreSQL and the load generator), so requests "
-        "queue: p95 0.2–0.6 s. The page cost table's profiles show where: the scores page "
-        "renders five stages of 274 rows, the indicator page 15 answer cards with their forms, "
-        "and a save writes the answer, its revision, score, audit entry and notices and redraws "
-        "its card in 22 queries. The throughput ratio to /healthz (about 1.4 ms a request) "
-        "cannot come near 40 % for any page that reads the database."
+        "API, the dashboards, the portal and the verifier's queue meet p95 150 ms. The "
+        "assessment page, the gap analysis's analysis, the home page's list of work and the "
+        "verifier's scores and verification pages are drawn once per data version and kept in "
+        "each web process's memory (kept, they cost 14–25 ms); the first draw in each of the 5 "
+        "processes for each of the 20 people (100–200 ms each, up to 100 a scenario) and the "
+        "pages that are not kept (the indicator page, the answer save and the office's list, "
+        "40–80 ms of CPU and SQL each) still ask for more than the two cores give the server, "
+        "shared with PostgreSQL and the load generator, so requests queue: p95 0.2–0.5 s. "
+        "Keeping drawn pages in a store the processes share, and the indicator page's cards "
+        "kept per data version as the verification page's are, would close most of it. The "
+        "throughput ratio to /healthz (about 1.5 ms a request) cannot come near 40 % for any "
+        "page that reads the database."
     ),
 }
 
