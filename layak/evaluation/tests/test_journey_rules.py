@@ -6,12 +6,15 @@ the API refuses what the page refuses. Pages are read in Indonesian, the default
 from __future__ import annotations
 
 import datetime
+import html
+import re
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from layak.core.actions_list import ActionKind, needs_action
+from layak.core.numbers import format_points
 from layak.evaluation import actions, verification
 from layak.evaluation.models import Score, Stage
 from layak.evaluation.scores import current_results, progress_words, results
@@ -384,3 +387,27 @@ def test_the_submission_waits_until_every_required_answer_is_ready(client, perso
     offices = dict(page.context["missing_by_office"])
     assert offices["Dinas Kesehatan Kabupaten Bekasi"] == 2
     assert "Evaluasi mandiri dapat diajukan setelah semua jawaban wajib siap." in html
+
+
+def test_the_gap_analysis_opened_from_the_assessment_page_shows_its_total(
+    client, personas, evaluation
+):
+    """Once the province has scored, the assessment page's total is the province's; its link
+    to the gap analysis opens that stage, so both pages give the same total."""
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    ev = evaluation
+    item = ev.answers["T-1.1"]
+    before = Score.objects.get(answer=item, stage=K.SELF_ASSESSMENT).points
+    verification.verify_item(
+        actor=personas.jabar, answer=item, stage=K.PROVINCE, points=before - 5, reason="SK lama"
+    )
+    client.force_login(personas.bekasi_admin)
+    page = client.get(f"/evaluation/assessments/{ev.bekasi.pk}/").content.decode()
+    link = re.search(r'href="([^"]+)" data-testid="gaps-link"', page)
+    assert link and link.group(1).endswith("/gaps/?stage=province")
+    total = re.search(r'data-testid="total">([^<]+)<', page).group(1).strip()
+    gaps = client.get(html.unescape(link.group(1))).content.decode()
+    assert f"Saat ini: <strong>{total}</strong>" in gaps
+    province = results(ev.cycle, [ev.bekasi.pk], K.PROVINCE)[ev.bekasi.pk]
+    assert total == format_points(province.total)
