@@ -53,6 +53,6 @@ register(
         "unchanged": Number(_("values unchanged"), places=0),
         "changed": Number(_("values changed"), places=0),
         "errors": Number(_("problems"), places=0),
-        "applied": Number(_("values applied"), places=0),
+        "applied": Flag(_("applied")),
     },
 )

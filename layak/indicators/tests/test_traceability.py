@@ -147,3 +147,14 @@ def test_the_value_page_costs_the_same_queries_however_long_its_history(client, 
     for amount in (1200, 1300, 1400):
         put(admin, "births", "32.16", "2024", amount, organisation=office())
     assert queries() == short
+
+
+def test_the_audit_log_tells_an_applied_file_in_words(client, personas, defs):
+    """The import's entry on the audit page says it was applied as "ya", never "True"."""
+    client.force_login(personas.bekasi_admin)
+    imp = import_file(client)
+    entry = AuditEntry.objects.get(action="indicators.import_applied", object_id=str(imp.pk))
+    assert entry.after["applied"] is True
+    page = client.get("/audit/").content.decode()
+    assert "Berkas data diimpor" in page
+    assert "True" not in page and "diterapkan" in page
