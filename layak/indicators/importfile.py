@@ -241,7 +241,11 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
         p.as_dict() | {"column": own.get(p.column, p.column)} for p in result.errors[:1000]
     ]
     imp.summary = result.summary()
-    refused = bool(result.errors) and imp.mode == DataImport.Mode.ALL_OR_NOTHING
+    # Refused: any error when the file goes all or nothing; in row-by-row mode, errors and no
+    # valid row that would change anything (there is nothing to apply).
+    refused = bool(result.errors) and (
+        imp.mode == DataImport.Mode.ALL_OR_NOTHING or not result.changed
+    )
     imp.checked = None
     if apply and result.applied:
         imp.status = DataImport.Status.APPLIED

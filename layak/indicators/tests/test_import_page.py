@@ -67,3 +67,27 @@ def test_an_unknown_region_is_named_in_its_message(client, personas):
     ]
     page = text_of(client.get(f"/data/imports/{imp.pk}/"))
     assert "2 region Tidak ada wilayah dengan kode “99.99”." in page
+
+
+def test_a_row_by_row_file_with_no_valid_row_is_refused_and_offers_no_apply(client, personas):
+    definitions()
+    client.force_login(personas.bekasi_admin)
+    bad = HEADER + "births,99.99,2024,,100,,,,\n" + "births,32.16,2024,,seratus,,,,\n"
+    imp = upload(client, bad, mode="rows")
+    assert imp.status == DataImport.Status.REFUSED
+    page = text_of(client.get(f"/data/imports/{imp.pk}/"))
+    assert "Terapkan berkas" not in page and "Tidak ada yang diubah." in page
+    # A valid file whose every value is stored already has nothing to apply either.
+    apply_all = upload(client, GOOD, mode="rows")
+    client.post(f"/data/imports/{apply_all.pk}/apply/", follow=True)
+    again = upload(client, GOOD, mode="rows")
+    assert again.status == DataImport.Status.CHECKED and again.summary["changed"] == 0
+    page = text_of(client.get(f"/data/imports/{again.pk}/"))
+    assert "Terapkan berkas" not in page
+    assert (
+        "Tidak ada yang perlu diterapkan: berkas ini tidak mengubah nilai yang tersimpan." in page
+    )
+    # One valid row among bad ones is still offered, with the bad rows listed.
+    mixed = upload(client, bad + "births,32.16,2023,,61250,,,,\n", mode="rows")
+    assert mixed.status == DataImport.Status.CHECKED
+    assert "Terapkan berkas" in text_of(client.get(f"/data/imports/{mixed.pk}/"))
