@@ -11,6 +11,9 @@ environment (the unit's ``EnvironmentFile``):
 - ``GUNICORN_ACCESS_LOG`` (none: nginx logs each request);
 - ``GUNICORN_MAX_REQUESTS`` (2000): a worker is replaced after this many requests (with jitter),
   which bounds any slow memory growth.
+
+Each worker loads the URL configuration and the translations as it starts
+(``layak.core.warm``), so that no person's first page pays for them.
 """
 
 from __future__ import annotations
@@ -43,3 +46,10 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 proc_name = "layak-web"
+
+
+def post_worker_init(worker: object) -> None:
+    """The worker has loaded the application: load what its first page would otherwise."""
+    from layak.core.warm import warm
+
+    warm()

@@ -45,6 +45,14 @@ def render_document(
     return HTML(string=html, url_fetcher=_refuse).render()
 
 
+def render_pdf_string(html: str) -> bytes:
+    """A PDF of ``html`` (fetching nothing), without a template."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=html, url_fetcher=_refuse).write_pdf()
+    return pdf
+
+
 def render_pdf(template_name: str, context: dict[str, Any], request: HttpRequest | None) -> bytes:
     pdf: bytes = render_document(template_name, context, request).write_pdf()
     return pdf

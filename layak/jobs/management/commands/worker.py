@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, connection, connections
 
+from layak.core.warm import warm
 from layak.jobs.runner import recover_stale
 
 
@@ -45,6 +46,8 @@ class Command(BaseCommand):
                 self._wait_for_database(exc, pause)
         if requeued:
             self.stdout.write(f"Queued again after a stopped worker: {requeued}")
+        # Loaded now rather than by the first job (a report's first PDF would pay it).
+        warm(pdf=True)
         stop = threading.Event()
 
         def watch() -> None:
