@@ -6,7 +6,7 @@ transaction, in a fixed number of statements per batch: on PostgreSQL new values
 changed values with one ``UPDATE … FROM unnest(…)`` per batch and their audit entries with
 ``COPY``; on other databases new values with one ``executemany`` of plain tuples, changed
 ones with ``bulk_update``. New values point at their
-``ValueBatch``, which has the one audit entry of the write (``actions._batch``); each change to
+``ValueBatch``, which has the one audit entry of the write (``writing._batch``); each change to
 a stored value has an audit entry of its own, with its before and after, as ``record`` would
 write it.
 """
