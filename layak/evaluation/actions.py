@@ -589,6 +589,24 @@ def missing_evidence(answer: Answer) -> list[str]:
     return [name for pk, name in required.items() if pk not in covered]
 
 
+def submit_refusal(answer: Answer) -> str | None:
+    """Why ``answer`` cannot be submitted as it stands (None: it can): a required question not
+    answered, or a required document not attached. Its documents in force are those the page
+    loaded (``active_links``) or read here. The rule of ``answer_submit`` and of the count of
+    items ready to submit at once (``bulk.readiness``)."""
+    links = getattr(answer, "active_links", None)
+    evidence = (
+        len(links) if links is not None else answer.evidence_links.filter(is_active=True).count()
+    )
+    if answer.question.required and not is_answered(answer.question, answer.value, evidence):
+        return str(_("Answer the question before submitting it."))
+    if missing := missing_evidence(answer):
+        return str(
+            _("Attach the required evidence first: %(docs)s.") % {"docs": "; ".join(missing)}
+        )
+    return None
+
+
 @transaction.atomic
 def answer_submit(*, actor: User, answer: Answer) -> Answer:
     answer = _lock(answer, editor=actor)
@@ -596,13 +614,8 @@ def answer_submit(*, actor: User, answer: Answer) -> Answer:
     _check_may_edit(actor, answer)
     if not workflow.allowed(answer.status, workflow.Step.SUBMIT):
         raise EvaluationError(workflow.refusal(workflow.Step.SUBMIT))
-    evidence = answer.evidence_links.filter(is_active=True).count()
-    if answer.question.required and not is_answered(answer.question, answer.value, evidence):
-        raise EvaluationError(_("Answer the question before submitting it."))
-    if missing := missing_evidence(answer):
-        raise EvaluationError(
-            _("Attach the required evidence first: %(docs)s.") % {"docs": "; ".join(missing)}
-        )
+    if refusal := submit_refusal(answer):
+        raise EvaluationError(refusal)
     before = _step(answer, workflow.Step.SUBMIT)
     _revise(
         answer,

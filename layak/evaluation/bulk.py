@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from layak import authz
 from layak.accounts.models import User
 from layak.evaluation import actions
 from layak.evaluation.models import Answer, Assessment
+from layak.evidence.models import EvidenceLink
 
 A = authz.Action
 S = Answer.Status
@@ -50,6 +51,63 @@ READY = Q(status=S.RETURNED) | (Q(status=S.DRAFT) & ~Q(value={}))
 def ready_to_submit(user: User, assessment: Assessment) -> QuerySet[Answer]:
     """The answers of this assessment the person may edit and that are ready (``READY``)."""
     return _ordered(Answer.objects.for_user(user, A.EDIT).filter(READY, assessment=assessment))
+
+
+@dataclass
+class Readiness:
+    """The person's answers of an assessment offered for submitting at once (``READY``), split
+    by the submit rule (``actions.submit_refusal``): how many it takes, and how many it would
+    refuse as they stand (a required answer or document missing)."""
+
+    assessment_id: int = 0
+    cycle: str = ""
+    region: str = ""
+    ready: int = 0
+    incomplete: int = 0
+
+
+def _readiness(answers: QuerySet[Answer]) -> list[Readiness]:
+    """``answers`` (ready by ``READY``) per assessment, newest cycle first, each counted by the
+    submit rule. Three queries (the answers with their question and assessment, the questions'
+    requirements, the answers' documents in force), whatever their number."""
+    links = Prefetch(
+        "evidence_links",
+        queryset=EvidenceLink.objects.filter(is_active=True).order_by(),
+        to_attr="active_links",
+    )
+    found: dict[int, Readiness] = {}
+    for answer in (
+        answers.filter(READY)
+        .select_related("question", "assessment__cycle", "assessment__region")
+        .prefetch_related("question__evidence_requirements", links)
+        .order_by("-assessment__cycle__created_at", "assessment_id")
+    ):
+        assessment = answer.assessment
+        counted = found.setdefault(
+            assessment.pk, Readiness(assessment.pk, assessment.cycle.name, assessment.region.name)
+        )
+        if actions.submit_refusal(answer) is None:
+            counted.ready += 1
+        else:
+            counted.incomplete += 1
+    return list(found.values())
+
+
+def readiness(user: User, assessment: Assessment) -> Readiness:
+    """How many of the person's ``ready_to_submit`` answers of ``assessment`` the submit rule
+    would take, and how many it would refuse. Three queries."""
+    found = _readiness(Answer.objects.for_user(user, A.EDIT).filter(assessment=assessment))
+    return found[0] if found else Readiness(assessment.pk)
+
+
+def readiness_in_progress(user: User) -> list[Readiness]:
+    """``readiness`` of every self-assessment still in progress where the person has answers
+    ready, newest cycle first. Three queries."""
+    return _readiness(
+        Answer.objects.for_user(user, A.EDIT).filter(
+            assessment__status=Assessment.Status.IN_PROGRESS
+        )
+    )
 
 
 def _in_scope(

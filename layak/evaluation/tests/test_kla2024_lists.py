@@ -282,7 +282,8 @@ def test_an_office_submits_all_its_ready_items_and_each_refusal_is_listed(
     mine = client.get("/evaluation/my-items/").content.decode()
     assert "Ajukan semua 3 butir yang siap" in mine
     html = client.get(page_url(kla.bekasi)).content.decode()
-    assert "Ajukan semua 3 butir yang siap" in html
+    # The third lacks its required document: the page says so instead of offering it.
+    assert "Ajukan semua 2 butir yang siap" in html
     response = client.post(f"/evaluation/assessments/{kla.bekasi.pk}/submit-ready/")
     # The result is shown after a redirect: reloading it shows the same, and submits nothing.
     assert response.status_code == 302
@@ -484,6 +485,31 @@ def test_ready_items_are_typed_drafts_and_returned_items_of_the_persons_office(
     assert ready == {returned, k1_to_dinkes.refused}
     result = bulk.submit_ready(actor=personas.bekasi_dinkes, assessment=kla.bekasi)
     assert result.done == [returned] and [a for a, _r in result.refused] == [k1_to_dinkes.refused]
+
+
+def test_the_submit_all_button_counts_only_what_the_submit_rule_takes(
+    client, personas, kla, k1_to_dinkes, django_assert_max_num_queries
+):
+    """Three filled-in drafts, one of which lacks its required document: the button offers two
+    and says why the third cannot go; submitting all takes exactly those two."""
+    from layak import authz
+    from layak.evaluation import bulk
+
+    authz.grants(personas.bekasi_dinkes)  # read once a request
+    with django_assert_max_num_queries(3):
+        found = bulk.readiness(personas.bekasi_dinkes, kla.bekasi)
+    assert (found.assessment_id, found.ready, found.incomplete) == (kla.bekasi.pk, 2, 1)
+    client.force_login(personas.bekasi_dinkes)
+    html = client.get(page_url(kla.bekasi)).content.decode()
+    assert "Ajukan semua 2 butir yang siap" in html
+    assert (
+        "1 butir yang sudah diisi belum dapat diajukan: jawaban atau dokumen wajib belum "
+        "lengkap." in html
+    )
+    result = bulk.submit_ready(actor=personas.bekasi_dinkes, assessment=kla.bekasi)
+    assert len(result.done) == found.ready and len(result.refused) == found.incomplete
+    html = client.get(page_url(kla.bekasi)).content.decode()
+    assert 'data-testid="bulk-submit"' not in html and "1 butir yang sudah diisi" in html
 
 
 def test_my_items_and_the_assignment_page_cost_a_fixed_number_of_queries(

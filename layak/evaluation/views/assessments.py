@@ -466,9 +466,10 @@ def _figures(
             "evaluation/_question_groups.html",
             {"assessment": assessment, "cycle": cycle, **questions},
         ),
-        "ready_count": bulk.ready_to_submit(user, assessment).count()
+        # What "submit all" would take, by the submit rule itself.
+        "readiness": bulk.readiness(user, assessment)
         if assessment.status == Assessment.Status.IN_PROGRESS
-        else 0,
+        else bulk.Readiness(assessment.pk),
         "by_group": scores.progress_by_group(assessment) if can_manage else [],
         "by_office": scores.progress_by_office(assessment) if can_manage else [],
         "missing": missing.answers[:MISSING_SHOWN],
