@@ -41,7 +41,7 @@ from layak.indicators.models import DataElement, DataImport
 from layak.indicators.writing import Stored as Stored
 from layak.indicators.writing import StoredValues as StoredValues
 from layak.indicators.writing import _batch as _batch
-from layak.indicators.writing import _rule_problems, _rules_for, _same, _stored, _write
+from layak.indicators.writing import _rule_problems, _rules_for, _same, _stored, _write, among
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
 
@@ -269,11 +269,18 @@ def _settle(
 ) -> Result:
     """The validation rules against the stored values and the other entries, then the write
     (or, on a dry run or a refused input, what it would change)."""
-    element_ids = {e.element.id for e in valid}
-    rules = _rules_for(element_ids)
+    rules = _rules_for({e.key[0] for e in valid})
+    # The stored values asked: those of each entry's element, region and period, and of the
+    # other element of each rule the entry's element is in, for the same region and period.
+    places = {e.key[:3] for e in valid}
+    partners: dict[int, set[int]] = {}
     for rule in rules:
-        element_ids |= {rule.left_id, rule.right_id}
-    stored = _stored(element_ids, {e.key[1] for e in valid}, {e.period for e in valid})
+        partners.setdefault(rule.left_id, set()).add(rule.right_id)
+        partners.setdefault(rule.right_id, set()).add(rule.left_id)
+    for element, region, period in list(places):
+        for other in partners.get(element, ()):
+            places.add((other, region, period))
+    stored = _stored(places)
     broken = _rule_problems(valid, rules, stored)
     for index, message in broken.items():
         result.errors.append(Problem(valid[index].row, "value", message))
@@ -434,7 +441,9 @@ def import_rows(
         ).prefetch_related("categories__options")
     }
     region_codes = {c[1] for c in cells}
-    regions = {r.code: r for r in Region.objects.filter(code__in=region_codes)}
+    regions = {
+        r.code: r for r in Region.objects.filter(among(Region, "code", region_codes, "text"))
+    }
     district_codes = {district_of(r) for r in regions.values()}
     offices: dict[tuple[str, str], Organisation] = {}
     for org in Organisation.objects.filter(

@@ -137,3 +137,37 @@ def test_a_file_that_changes_stored_values_is_weighed_again_on_apply(client, per
     assert imp.status == DataImport.Status.APPLIED
     assert (imp.summary["created"], imp.summary["updated"]) == (3, 1)
     assert stored("births", "32.16", "2024") == D(61250)
+
+
+@pytest.mark.parametrize("planned", [True, False])
+def test_kept_rows_keep_tabs_line_ends_and_backslashes(
+    client, personas, defs, monkeypatch, planned
+):
+    """The checked rows are kept as lines of text: a dataset or comment holding a tab, a line
+    end or a backslash is stored as written, whether the apply writes the check's plan or
+    weighs the kept rows again (a stored value to change)."""
+    if not planned:
+        put(personas.bekasi_admin, "births", "32.16", "2024", 60000)
+    comment = 'Sumber: C:\\data\\tn\\2024\tlembar 2\r\nbaris "dua" \\N'
+    quoted = '"' + comment.replace('"', '""') + '"'
+    text = (
+        HEADER
+        + f'births,32.16,2024,,61250,Dinkes,"Profil\\tKesehatan\\\\",,{quoted}\n'
+        + "children,32.16,2024,sex=F,612000,Disdukcapil,\\N,,\n"
+    )
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, text)
+    assert imp.status == DataImport.Status.CHECKED and not imp.errors
+    assert bool(imp.checked["plan"]) is planned
+    if planned:
+        _unchecked(monkeypatch)
+    else:
+        monkeypatch.setattr(importfile, "read", lambda *a, **k: pytest.fail("read again"))
+    imp = apply(client, imp)
+    assert imp.status == DataImport.Status.APPLIED
+    births = DataValue.objects.get(element__code="births", period="2024")
+    assert births.value == D(61250) and births.organisation.acronym == "Dinkes"
+    assert births.dataset == "Profil\\tKesehatan\\\\" and births.comment == comment.strip()
+    assert births.source_date is None
+    children = DataValue.objects.get(element__code="children", disaggregation="sex=F")
+    assert children.dataset == "\\N" and children.comment == ""
