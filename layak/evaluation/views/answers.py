@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.contrib import messages
@@ -12,15 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
-    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
-    QuerySet,
-    Value,
     prefetch_related_objects,
 )
 from django.http import HttpRequest, HttpResponse
@@ -33,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layak import authz
-from layak.core.http import HtmxHttpRequest, parse_id
+from layak.core.http import HtmxHttpRequest
 from layak.core.numbers import format_points
 from layak.evaluation import actions, bulk, computed, work
 from layak.evaluation.forms import (
@@ -45,11 +40,10 @@ from layak.evaluation.forms import (
 )
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
 from layak.evaluation.querysets import options_prefetch, question_prefetch, requirements_prefetch
-from layak.evaluation.views.assessments import NO_OFFICE, STATUS_FILTERS, AnswerFilter
-from layak.evaluation.views.assessments import _state as state_code
-from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
+from layak.evaluation.views.assessments import STATUS_FILTERS
+from layak.evaluation.views.common import A, get_answer, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
-from layak.frameworks.models import Indicator, Question
+from layak.frameworks.models import Question
 from layak.frameworks.scoring import table_ratio, table_totals
 from layak.frameworks.templatetags.instrument import in_language
 
@@ -406,203 +400,6 @@ def _may_review(state: dict[str, Any], answer: Answer) -> bool:
     return bool(state["self_open"] or (state["province_open"] and bool(answer.returned_at_stage)))
 
 
-@login_required
-def indicator_form(request: HttpRequest, pk: int, indicator: int) -> HttpResponse:
-    """One indicator's questions with their answers, evidence and workflow."""
-    return _indicator_page(request, pk, indicator)
-
-
-def _card_page(request: HttpRequest, answer: Answer, **card: Any) -> HttpResponse:
-    """The indicator page after a refused save without JavaScript: the card keeps what was
-    typed, with the message beside it."""
-    return _indicator_page(
-        request, answer.assessment_id, answer.question.indicator_id, card_of=(answer.pk, card)
-    )
-
-
-INDICATOR_PAGE = 15
-"""Questions per page of an indicator (KL-1 of KLA 2024 has 63)."""
-
-
-class Office(NamedTuple):
-    """An office given an answer, as its card names it."""
-
-    acronym: str
-    name: str
-
-
-class Listing(NamedTuple):
-    """The indicator page's list (``_indicator_listing``)."""
-
-    choices: dict[str, Any]
-    listed: list[int]
-    may_edit: dict[int, bool]
-    offices: dict[int, list[Office]]
-
-
-def _indicator_listing(
-    user: Any, answer_filter: AnswerFilter, visible: QuerySet[Answer]
-) -> Listing | None:
-    """The indicator's visible answers as the filter lists them, in the instrument's order,
-    with the filter's choices and their counts (``AnswerFilter.choices``: the status counts
-    follow the office filter, the office counts the status filter), whether the reader may
-    change each answer and the offices given each. Two queries of rows (the answers, their
-    offices), whatever the filter; None when the reader sees none of the indicator's
-    answers."""
-    text = answer_filter.text
-    rows = visible.order_by("question__order", "pk").annotate(
-        may_edit=Exists(Answer.objects.for_user(user, A.EDIT).filter(pk=OuterRef("pk"))),
-        matches=ExpressionWrapper(
-            Q(question__code__icontains=text) | Q(question__text__icontains=text),
-            output_field=BooleanField(),
-        )
-        if text
-        else Value(True),
-    )
-    read = list(rows.values_list("pk", "status", "value", "matches", "may_edit"))
-    if not read:
-        return None
-    offices_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    offices: dict[int, list[Office]] = defaultdict(list)
-    names: dict[int, str] = {}
-    for answer_id, organisation_id, acronym, name in (
-        Assignment.objects.filter(is_active=True, answer_id__in=[r[0] for r in read])
-        .order_by("pk")
-        .values_list("answer_id", "organisation_id", "organisation__acronym", "organisation__name")
-    ):
-        offices_of[answer_id].append((organisation_id, acronym or name))
-        offices[answer_id].append(Office(acronym, name))
-        names[organisation_id] = name
-    office, status = answer_filter.office, answer_filter.status
-    only_mine = answer_filter.mine and answer_filter.mine_items is not None
-
-    def by_office(pk: int) -> bool:
-        if office == NO_OFFICE:
-            return not offices_of.get(pk)
-        return office is None or any(o[0] == office for o in offices_of.get(pk, ()))
-
-    by_status = dict.fromkeys(["all", *STATUS_FILTERS], 0)
-    office_counts: dict[int, tuple[str, set[int]]] = {}
-    office_none = 0
-    listed: list[int] = []
-    may_edit: dict[int, bool] = {}
-    for pk, answer_status, value, matches, editable in read:
-        may_edit[pk] = bool(editable)
-        state = state_code(answer_status, value)
-        # Every office given a visible item is offered, with the items the other filters keep.
-        for organisation_id, label in offices_of.get(pk, ()):
-            office_counts.setdefault(organisation_id, (label, set()))
-        if not matches or (only_mine and not editable):
-            continue
-        if by_office(pk):
-            by_status["all"] += 1
-            if state is not None:
-                by_status[state] += 1
-        if status and state != status:
-            continue
-        for organisation_id, _label in offices_of.get(pk, ()):
-            office_counts[organisation_id][1].add(pk)
-        if not offices_of.get(pk):
-            office_none += 1
-        if by_office(pk):
-            listed.append(pk)
-    choices = answer_filter.choices_of(
-        by_status,
-        [
-            (str(pk), label, len(ids))
-            for pk, (label, ids) in sorted(office_counts.items(), key=lambda item: names[item[0]])
-        ],
-        office_none,
-    )
-    return Listing(choices, listed, may_edit, offices)
-
-
-def _indicator_page(
-    request: HttpRequest,
-    pk: int,
-    indicator: int,
-    card_of: tuple[int, dict[str, Any]] | None = None,
-) -> HttpResponse:
-    """The indicator's questions the reader sees, filtered like the assessment page's list
-    (status, office, text, and the reader's own items) and paged, with the evidence library
-    given once for the page. A fixed number of queries whatever the indicator's size."""
-    user = user_of(request)
-    assessment = get_assessment(user, pk)
-    ind = get_object_or_404(
-        Indicator.objects.select_related("group"),
-        pk=indicator,
-        version_id=assessment.cycle.instrument_id,
-    )
-    visible = Answer.objects.for_user(user, A.VIEW).filter(
-        assessment=assessment, question__indicator=ind
-    )
-    admin = authz.reaches(user, A.MANAGE, assessment.region)
-    # The reader's own items are offered to whoever does not manage the district; which
-    # they are is read with the rows (``may_edit``).
-    answer_filter = AnswerFilter(request, mine=visible if not admin else None)
-    listing = _indicator_listing(user, answer_filter, visible)
-    if listing is None:
-        return render(request, "404.html", status=404)
-    choices, listed = listing.choices, listing.listed
-    special_pk, special = card_of or (None, {})
-    # A link to one question (``?at=``, or a refused save without JavaScript) opens the page
-    # that holds it.
-    at = special_pk if special_pk is not None else parse_id(request.GET.get("at"))
-    number: Any = request.GET.get("page")
-    if at is not None and not number:
-        number = listed.index(at) // INDICATOR_PAGE + 1 if at in listed else 1
-    page = Paginator(listed, INDICATOR_PAGE).get_page(number)
-    # The page's answers are read once, whole, with what their cards show.
-    shown = list(page.object_list)
-    place = {pk: n for n, pk in enumerate(shown)}
-    answers: list[Answer] = sorted(
-        Answer.objects.filter(pk__in=shown)
-        .order_by()
-        .select_related("updated_by", "question")
-        .prefetch_related(*CARD_PARTS),
-        key=lambda a: place[a.pk],
-    )
-    for a in answers:
-        a.may_edit = listing.may_edit[a.pk]  # type: ignore[attr-defined]
-        a.offices = listing.offices.get(a.pk, [])  # type: ignore[attr-defined]
-    state = _state(user, assessment, among=answers)
-    for a in answers:
-        a.assessment = assessment  # already loaded; saves a query per card
-    previous = actions.previous_cycles(answers)
-    facts = PageFacts(assessment, answers)
-    share = CardShare()
-    csrf = csrf_input(request)
-    cards = [
-        _card_context(
-            user,
-            a,
-            writable=a.pk in state["editable"],
-            can_review=_may_review(state, a),
-            library=state["library"],
-            posted=special.get("posted") if a.pk == special_pk else None,
-            page=facts,
-            share=share,
-        )
-        | {"previous": previous.get(a.pk), "csrf_input": csrf}
-        | ({k: v for k, v in special.items() if k != "posted"} if a.pk == special_pk else {})
-        for a in answers
-    ]
-    return render(
-        request,
-        "evaluation/indicator.html",
-        {
-            **choices,
-            "assessment": assessment,
-            "indicator": ind,
-            "cards": cards,
-            "page": page,
-            "offer_mine": answer_filter.mine_items is not None,
-            "library": state["library"],
-            "stage_open": state["open"],
-        },
-    )
-
-
 def _card(
     request: HttpRequest,
     answer_pk: int,
@@ -692,6 +489,8 @@ def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: Any) -> HttpRespon
         # A refused save is shown again with what was typed (also without JavaScript).
         if not request.htmx:
             kwargs.pop("saved", None)
+        from layak.evaluation.views.indicator import _card_page
+
         return (
             _card_page(request, answer, **kwargs)
             if not request.htmx
@@ -939,3 +738,13 @@ def my_items(request: HttpRequest) -> HttpResponse:
             "returned_count": returned_count,
         },
     )
+
+
+def __getattr__(name: str) -> Any:
+    """The indicator page's view and page size, kept here for the addresses naming them (the
+    page itself is ``layak.evaluation.views.indicator``)."""
+    if name in ("indicator_form", "INDICATOR_PAGE"):
+        from layak.evaluation.views import indicator
+
+        return getattr(indicator, name)
+    raise AttributeError(name)
