@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from layak.evaluation.models import Assessment, Stage
 from layak.evidence.models import Attachment, EvidenceFile
@@ -413,6 +414,15 @@ def forum(region: Region) -> Organisation | None:
 # ---- indicator data ---------------------------------------------------------------------
 
 
+def _suppressed_text(indicator: Any) -> str:
+    """What stands for a suppressed figure: "< 5" for a count; for a ratio, whose column holds
+    percentages or rates, words saying the count under it is small ("< 5" there would read as
+    under 5 %)."""
+    if indicator.denominator_id is None:
+        return f"< {threshold_of()}"
+    return str(_("hidden: the count is under %(n)s") % {"n": threshold_of()})
+
+
 def indicator_data(region: Region) -> list[dict[str, Any]]:
     """The indicator-years the district published (``indicators.Publication``), each with its
     value, the source datasets and their latest date. A sensitive indicator whose count is
@@ -483,7 +493,9 @@ def indicator_data(region: Region) -> list[dict[str, Any]]:
                 "cluster": indicator.get_cluster_display(),
                 "year": p.year,
                 # A small sensitive count is never shown, nor a ratio that would reveal it.
-                "value": f"< {threshold_of()}" if suppressed else shown(value, sensitive=False),
+                "value": _suppressed_text(indicator)
+                if suppressed
+                else shown(value, sensitive=False),
                 "suppressed": suppressed,
                 "unit": indicator.unit,
                 "sources": sorted({n for n, _d in found.get((indicator.numerator_id, p.year), [])}),

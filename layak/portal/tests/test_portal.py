@@ -320,17 +320,35 @@ def test_evaluation_results_show_the_final_points_once_published(client, persona
     assert "Evaluasi Uji" in province
 
 
-def _published_count(personas, code: str, value: int, *, sensitive: bool) -> None:
+def _published_count(
+    personas, code: str, value: int, *, sensitive: bool, of: int | None = None
+) -> None:
+    """A published indicator of ``value`` (a count; with ``of``, a percentage of it)."""
     from layak.indicators.models import DataElement, DataValue, Indicator, Publication
 
     bekasi = Region.objects.get(code="32.16")
     element = DataElement.objects.create(
         code=f"el-{code}", name=f"Kasus {code}", cluster="K5", sensitive=sensitive
     )
+    denominator = None
+    if of is not None:
+        denominator = DataElement.objects.create(code=f"dn-{code}", name="Anak", cluster="K5")
+        DataValue.objects.create(
+            element=denominator,
+            region=bekasi,
+            period="2025",
+            period_start=datetime.date(2025, 1, 1),
+            value=of,
+            created_by=personas.bekasi_admin,
+            updated_by=personas.bekasi_admin,
+        )
     indicator = Indicator.objects.create(
         code=code,
         name=f"Anak korban kekerasan yang dilayani ({code})",
         numerator=element,
+        denominator=denominator,
+        unit="%" if of is not None else "",
+        factor=100 if of is not None else 1,
         cluster="K5",
     )
     DataValue.objects.create(
@@ -367,4 +385,18 @@ def test_published_indicator_data_suppresses_small_sensitive_counts(client, pers
     assert "<td>4" not in _value_cell(text, "kekerasan-a")
     assert "<td>5" in _value_cell(text, "kekerasan-b")
     assert "<td>4" in _value_cell(text, "layanan-c")
+
+
+def test_a_suppressed_percentage_is_not_shown_as_under_5_percent(client, personas, monkeypatch):
+    """A ratio whose small count is hidden says so in words: "< 5" in a column of
+    percentages would read as "under 5 %"."""
+    monkeypatch.setattr("layak.accounts.middleware.language_for", lambda request: "id")
+    _published_count(personas, "rasio-a", 4, sensitive=True, of=200)
+    _published_count(personas, "rasio-b", 40, sensitive=True, of=200)
+    text = page(client)
+    hidden = _value_cell(text, "rasio-a")
+    # The value's cell holds the words alone: no "< 5", no unit, no 2 %.
+    assert "<td>disembunyikan: jumlahnya di bawah 5</td>" in hidden
+    assert "&lt; 5" not in hidden and "<td>2,00" not in hidden and "<td>2%" not in hidden
+    assert "<td>20%" in _value_cell(text, "rasio-b")
     assert "SIMFONI-PPA" in text and "15 Jan 2026" in text
