@@ -146,21 +146,34 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
+def _fresh_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     """Rate-limit counters and other cached values never leak from one test into another: the
-    pages each process keeps in memory too (a rolled-back test may give the next one the same
-    ids and data stamp)."""
+    pages each process keeps in memory too, and the store the processes share (a rolled-back
+    test may give the next one the same ids and data stamp; a transactional test's flush leaves
+    the shared store's table as it is). The shared store is a database table: it is emptied
+    for a test that uses the database, before and after it."""
     from django.core.cache import cache
 
     from layak.core import actions_list
     from layak.evaluation import gaps, listing
 
-    cache.clear()
-    listing.forget()
-    gaps.forget()
-    actions_list.forget()
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    shared = marker is not None or bool(names & {"db", "transactional_db", "live_server"})
+    if shared:
+        transactional = (marker is not None and bool(marker.kwargs.get("transaction"))) or bool(
+            names & {"transactional_db", "live_server"}
+        )
+        request.getfixturevalue("transactional_db" if transactional else "db")
+
+    def forget() -> None:
+        cache.clear()
+        listing.forget(shared=False)
+        gaps.forget(shared=False)
+        actions_list.forget(shared=False)
+        if shared:
+            listing.forget_shared()
+
+    forget()
     yield
-    cache.clear()
-    listing.forget()
-    gaps.forget()
-    actions_list.forget()
+    forget()

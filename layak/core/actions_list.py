@@ -19,11 +19,13 @@ verification five, the reports due two) returning at most ``PER_SOURCE`` rows wi
 computed alongside by a window function.
 
 The home page reads the list through ``kept_needs_action``: the list is kept in the process's
-memory per person, language, local day, grants and data stamp of the person's reach
+memory and in the store every process shares (``layak.evaluation.listing.Kept``) per person,
+language, local day, grants and data stamp of the person's reach
 (``layak.reports.versions.data_stamp``: any recorded change there gives a new key), until the
-next opening or closing of a verification window where the person verifies; a kept list costs
-the stamp's query. Pending invitations are read afresh every time (accepting one changes an
-account, which the stamp leaves out).
+next opening or closing of a verification window where the person verifies; a list kept in the
+process costs the stamp's query, one kept by another process the store's read as well. Pending
+invitations are read afresh every time (accepting one changes an account, which the stamp
+leaves out).
 """
 
 from __future__ import annotations
@@ -484,7 +486,7 @@ KEPT_SOURCES: tuple[Callable[[User, ActionList], None], ...] = (
     _proposals,
 )
 LIVE_SOURCES: tuple[Callable[[User, ActionList], None], ...] = (_invitations,)
-# At most this many lists kept per process (a few KB each).
+# At most this many lists kept per process (a few KB each), shared by every process.
 KEPT_LISTS = 500
 
 
@@ -516,14 +518,19 @@ class _Kept:
         if cls.store is None:
             from layak.evaluation.listing import Kept
 
-            cls.store = Kept(KEPT_LISTS)
+            cls.store = Kept(KEPT_LISTS, shared="work")
         return cls.store
 
 
-def forget() -> None:
-    """Forget every kept list (tests start with none)."""
+def forget(shared: bool = True) -> None:
+    """Forget every kept list of this process and, with ``shared``, every entry of the shared
+    store (``layak.evaluation.listing.forget_shared``; tests start with none)."""
     if _Kept.store is not None:
         _Kept.store.clear()
+    if shared:
+        from layak.evaluation.listing import forget_shared
+
+        forget_shared()
 
 
 def _reach(user: User) -> str | None:

@@ -26,7 +26,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from layak.core.numbers import format_points
-from layak.evaluation.listing import Kept
+from layak.evaluation.listing import Kept, forget_shared
 from layak.evaluation.models import Answer, Assessment, Assignment, Gate, Stage
 from layak.evaluation.scores import (
     _standing,
@@ -297,18 +297,20 @@ class Analysis(tuple[dict[int, IndicatorGap], list[Item]]):
     path: Path | None = None
 
 
-# Analyses kept per process (``analyse``): a few hundred KB each at KLA 2024's 274 questions.
+# Analyses kept per process (``analyse``): a few hundred KB each at KLA 2024's 274 questions;
+# shared by every process (``listing.Kept``).
 KEPT_ANALYSES = 100
-_kept = Kept(KEPT_ANALYSES)
+_kept = Kept(KEPT_ANALYSES, shared="gaps")
 
 
 def analyse(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) -> Analysis:
     """The gaps, items and cheapest path of ``assessment`` at ``stage``, for a page that shows
-    them all. Kept in the process's memory under the district's data stamp
-    (``layak.reports.versions.data_stamp``): every recorded change to the district's answers,
-    scores, evidence or assignments, or to the instrument and the cycle, gives a new key at once;
-    an entry also expires after ten minutes, the bound on a change whose audit entry commits
-    after a later one was already read. One query (the stamp) when kept."""
+    them all. Kept in the process's memory and in the store every process shares
+    (``listing.Kept``) under the district's data stamp (``layak.reports.versions.data_stamp``):
+    every recorded change to the district's answers, scores, evidence or assignments, or to the
+    instrument and the cycle, gives a new key at once; an entry also expires after ten minutes,
+    the bound on a change whose audit entry commits after a later one was already read. One
+    query (the stamp) when kept in the process, two when read from the shared store."""
     named = (assessment.pk, stage, data_stamp(assessment.region))
     key = "gaps:" + hashlib.sha256(repr(named).encode()).hexdigest()[:40]
     found: Analysis | None = _kept.get(key)
@@ -319,9 +321,12 @@ def analyse(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) -> 
     return found
 
 
-def forget() -> None:
-    """Forget every kept analysis of this process."""
+def forget(shared: bool = True) -> None:
+    """Forget every kept analysis of this process and, with ``shared``, every entry of the
+    shared store (``listing.forget_shared``)."""
     _kept.clear()
+    if shared:
+        forget_shared()
 
 
 def _gaps(assessment: Assessment, stage: str) -> Analysis:
