@@ -16,6 +16,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     prefetch_related_objects,
 )
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +31,8 @@ from django.views.decorators.http import require_POST
 from layak import authz
 from layak.core.http import HtmxHttpRequest
 from layak.core.numbers import format_points
+from layak.core.statements import KeyedStatements
+from layak.dashboards.cache import scope
 from layak.evaluation import actions, bulk, computed, work
 from layak.evaluation.forms import (
     ReturnForm,
@@ -380,18 +383,35 @@ def _state(
             mine = mine.filter(returned_at_stage=back) if province_open else mine.none()
         # Unordered: Answer's own ordering would join six tables only to sort a set.
         editable = set(mine.order_by().values_list("pk", flat=True))
-    library = EvidenceFile.objects.for_user(user, A.VIEW).filter(region=assessment.region)
+    # The library's statement depends only on the reader's grants and the district: compiled
+    # once for them.
+    library = [
+        {"pk": pk, "name": name}
+        for pk, name in _LIBRARIES.rows(
+            (scope(user), assessment.region_id, library_names),
+            lambda: _library(user, assessment, library_names),
+        )
+    ]
     return {
         "open": self_open or province_open,
         "self_open": self_open,
         "province_open": province_open,
         "admin": authz.reaches(user, A.MANAGE, assessment.region),
         "editable": editable,
-        # Only what the picker shows of each file: no model instance per file.
-        "library": list(library.order_by("name").values("pk", "name")[:200])
-        if library_names
-        else list(library.order_by().values("pk")[:1]),
+        "library": library,
     }
+
+
+_LIBRARIES = KeyedStatements()
+
+
+def _library(user: Any, assessment: Assessment, names: bool) -> QuerySet[Any]:
+    """The district's evidence files the reader sees: by name for the picker (``names``), or
+    only whether there is one. Only what the picker shows of each file: no model instance."""
+    library = EvidenceFile.objects.for_user(user, A.VIEW).filter(region=assessment.region_id)
+    if names:
+        return library.order_by("name").values_list("pk", "name")[:200]
+    return library.order_by().values_list("pk", "name")[:1]
 
 
 def _may_review(state: dict[str, Any], answer: Answer) -> bool:

@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from layak import authz
 from layak.core.http import parse_id
+from layak.core.statements import KeyedStatements
 from layak.dashboards import cache as dashboard_cache
 from layak.evaluation import actions
 from layak.evaluation import listing as kept
@@ -88,28 +89,41 @@ class Listing(NamedTuple):
     returned: dict[int, str]
 
 
+_LISTINGS = KeyedStatements()
+"""The listing's statement (``_indicator_listing``), compiled once per reader's grants,
+assessment, indicator and searched text: it depends on nothing else."""
+
+
 def _indicator_listing(
-    user: Any, answer_filter: AnswerFilter, visible: QuerySet[Answer]
+    user: Any, answer_filter: AnswerFilter, visible: QuerySet[Answer], key: tuple[object, ...]
 ) -> Listing | None:
     """The indicator's visible answers as the filter lists them, in the instrument's order,
     with the filter's choices and their counts (``AnswerFilter.choices``: the status counts
     follow the office filter, the office counts the status filter), whether the reader may
     change each answer, the stage that sent each back and the offices given each. Two
     queries of rows (the answers, their offices), whatever the filter; None when the reader
-    sees none of the indicator's answers."""
+    sees none of the indicator's answers. ``key``: what decides ``visible`` (the reader's
+    grants, the assessment and the indicator), under which its statement is compiled once."""
     text = answer_filter.text
-    rows = visible.order_by("question__order", "pk").annotate(
-        may_edit=Exists(Answer.objects.for_user(user, A.EDIT).filter(pk=OuterRef("pk"))),
-        matches=ExpressionWrapper(
-            Q(question__code__icontains=text) | Q(question__text__icontains=text),
-            output_field=BooleanField(),
+
+    def build() -> QuerySet[Any]:
+        return (
+            visible.order_by("question__order", "pk")
+            .annotate(
+                may_edit=Exists(Answer.objects.for_user(user, A.EDIT).filter(pk=OuterRef("pk"))),
+                matches=ExpressionWrapper(
+                    Q(question__code__icontains=text) | Q(question__text__icontains=text),
+                    output_field=BooleanField(),
+                )
+                if text
+                else Value(True),
+                # A draft nobody has answered yet, as the assessment page counts it.
+                empty=ExpressionWrapper(STATUS_FILTERS["empty"][1], output_field=BooleanField()),
+            )
+            .values_list("pk", "status", "empty", "matches", "may_edit", "returned_at_stage")
         )
-        if text
-        else Value(True),
-    )
-    read = list(
-        rows.values_list("pk", "status", "value", "matches", "may_edit", "returned_at_stage")
-    )
+
+    read = _LISTINGS.rows((*key, text), build)
     if not read:
         return None
     offices_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
@@ -137,10 +151,10 @@ def _indicator_listing(
     listed: list[int] = []
     may_edit: dict[int, bool] = {}
     returned: dict[int, str] = {}
-    for pk, answer_status, value, matches, editable, returned_at_stage in read:
+    for pk, answer_status, empty, matches, editable, returned_at_stage in read:
         may_edit[pk] = bool(editable)
         returned[pk] = returned_at_stage
-        state = state_code(answer_status, value)
+        state = "empty" if empty else state_code(answer_status, None)
         # Every office given a visible item is offered, with the items the other filters keep.
         for organisation_id, label in offices_of.get(pk, ()):
             office_counts.setdefault(organisation_id, (label, set()))
@@ -193,7 +207,8 @@ def _indicator_page(
     # The reader's own items are offered to whoever does not manage the district; which
     # they are is read with the rows (``may_edit``).
     answer_filter = AnswerFilter(request, mine=visible if not admin else None)
-    listing = _indicator_listing(user, answer_filter, visible)
+    scope = dashboard_cache.scope(user)
+    listing = _indicator_listing(user, answer_filter, visible, (scope, assessment.pk, ind.pk))
     if listing is None:
         return render(request, "404.html", status=404)
     choices, listed = listing.choices, listing.listed
@@ -220,7 +235,7 @@ def _indicator_page(
             **choices,
             "assessment": assessment,
             "indicator": ind,
-            "cards_html": _cards(request, assessment, shown, listing, state, card_of),
+            "cards_html": _cards(request, assessment, shown, listing, state, scope, card_of),
             "page": page,
             "offer_mine": answer_filter.mine_items is not None,
             "library": state["library"],
@@ -235,6 +250,7 @@ def _cards(
     shown: list[int],
     listing: Listing,
     state: dict[str, Any],
+    scope: tuple[Any, ...],
     card_of: tuple[int, dict[str, Any]] | None,
 ) -> SafeString:
     """The shown answers' cards, drawn; kept for the district's data version and what decides
@@ -300,7 +316,7 @@ def _cards(
             bool(state["library"]),
             timezone.get_current_timezone_name(),
         )
-        key = kept.stamp_key(assessment, ("indicator", dashboard_cache.scope(user)))
+        key = kept.stamp_key(assessment, ("indicator", scope))
         html = kept.kept_at(f"{key}:cards:{parts!r}", build)["html"]
     field = format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
