@@ -308,12 +308,16 @@ def _field(text: str) -> str:
 def _line(e: actions.Entry) -> str:
     """A checked entry as one kept line: its row, element id, region id, period,
     disaggregation, value (as text), office id, dataset, source date and comment."""
-    text = bulk._text
+    period, key, dataset, comment = e.period, e.disaggregation, e.dataset, e.comment
+    texts = period + key + dataset + comment
+    if "\\" in texts or "\t" in texts or "\n" in texts or "\r" in texts:
+        text = bulk._text
+        period, key, dataset, comment = text(period), text(key), text(dataset), text(comment)
     return (
-        f"{e.row}\t{e.element.id}\t{e.region.id}\t{text(e.period)}\t{text(e.disaggregation)}\t"
+        f"{e.row}\t{e.element.id}\t{e.region.id}\t{period}\t{key}\t"
         f"{_NULL if e.value is None else e.value}\t"
-        f"{_NULL if e.organisation is None else e.organisation.id}\t{text(e.dataset)}\t"
-        f"{_NULL if e.source_date is None else e.source_date.isoformat()}\t{text(e.comment)}"
+        f"{_NULL if e.organisation is None else e.organisation.id}\t{dataset}\t"
+        f"{_NULL if e.source_date is None else e.source_date.isoformat()}\t{comment}"
     )
 
 
