@@ -94,6 +94,9 @@ _LISTINGS = KeyedStatements()
 assessment, indicator and searched text: it depends on nothing else."""
 
 
+_OFFICES = KeyedStatements()
+
+
 def _indicator_listing(
     user: Any, answer_filter: AnswerFilter, visible: QuerySet[Answer], key: tuple[object, ...]
 ) -> Listing | None:
@@ -126,14 +129,29 @@ def _indicator_listing(
     read = _LISTINGS.rows((*key, text), build)
     if not read:
         return None
+    seen = {row[0] for row in read}
     offices_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
     offices: dict[int, list[Office]] = defaultdict(list)
     names: dict[int, str] = {}
-    for answer_id, organisation_id, acronym, name in (
-        Assignment.objects.filter(is_active=True, answer_id__in=[r[0] for r in read])
-        .order_by("pk")
-        .values_list("answer_id", "organisation_id", "organisation__acronym", "organisation__name")
+    # The offices given the indicator's answers in the assessment (those of answers the reader
+    # does not see are passed over): a statement compiled once per indicator and assessment.
+    _scope, assessment_id, indicator_id = key
+    for answer_id, organisation_id, acronym, name in _OFFICES.rows(
+        (assessment_id, indicator_id),
+        lambda: (
+            Assignment.objects.filter(
+                is_active=True,
+                answer__assessment_id=assessment_id,
+                answer__question__indicator_id=indicator_id,
+            )
+            .order_by("pk")
+            .values_list(
+                "answer_id", "organisation_id", "organisation__acronym", "organisation__name"
+            )
+        ),
     ):
+        if answer_id not in seen:
+            continue
         offices_of[answer_id].append((organisation_id, acronym or name))
         offices[answer_id].append(Office(acronym, name))
         names[organisation_id] = name
