@@ -98,7 +98,10 @@ _OFFICES = KeyedStatements()
 
 
 def _indicator_listing(
-    user: Any, answer_filter: AnswerFilter, visible: QuerySet[Answer], key: tuple[object, ...]
+    user: Any,
+    answer_filter: AnswerFilter,
+    visible: QuerySet[Answer],
+    key: tuple[tuple[Any, ...], int, int],
 ) -> Listing | None:
     """The indicator's visible answers as the filter lists them, in the instrument's order,
     with the filter's choices and their counts (``AnswerFilter.choices``: the status counts
