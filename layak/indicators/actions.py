@@ -330,7 +330,7 @@ def _plan(result: Result, creates: list[Entry], checks: _Checks) -> Plan | None:
 def apply_planned(
     *,
     actor: User,
-    creates: Sequence[bulk.NewValue],
+    creates: Sequence[bulk.NewValue] | bulk.Lines,
     unchanged: int,
     errors: list[Problem],
     rows: int,

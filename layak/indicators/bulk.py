@@ -76,15 +76,26 @@ def _require_transaction() -> None:
         raise RuntimeError("Audit entries are written inside the change's transaction.")
 
 
-def create(actor: User, values: Sequence[NewValue], batch: ValueBatch) -> None:
+class Lines(list[str]):
+    """New values already written as lines of COPY's text format (no line end), each the
+    columns of ``NewValue`` in its order: what a checked import keeps of the values it adds
+    (``importfile._planned``), written as they are. PostgreSQL only."""
+
+
+def create(actor: User, values: Sequence[NewValue] | Lines, batch: ValueBatch) -> None:
     """Insert ``values``, entered by ``actor`` in ``batch`` (whose audit entry the caller
     writes in the same transaction)."""
     if not values:
         return
     _require_transaction()
     now = timezone.now()
+    written = isinstance(values, Lines)
+    if written and not _postgres():
+        raise RuntimeError("Lines of COPY's text format are written on PostgreSQL only.")
     for part in _batches(values):
-        if _postgres():
+        if written:
+            _copy(actor, part, batch, now)
+        elif _postgres():
             _insert_postgres(actor, part, batch, now)
         else:
             _insert_orm(actor, part, batch, now)
@@ -104,26 +115,31 @@ def _text(value: str) -> str:
 def _insert_postgres(
     actor: User, part: Sequence[NewValue], batch: ValueBatch, now: datetime.datetime
 ) -> None:
+    lines = [
+        f"{v.element_id}\t{v.region_id}\t{_text(v.period)}\t{v.period_start.isoformat()}\t"
+        f"{_text(v.disaggregation)}\t{v.value:f}\t"
+        f"{NULL if v.organisation_id is None else v.organisation_id}\t{_text(v.dataset)}\t"
+        f"{NULL if v.source_date is None else v.source_date.isoformat()}\t"
+        f"{_text(v.comment)}"
+        for v in part
+    ]
+    _copy(actor, lines, batch, now)
+
+
+def _copy(actor: User, lines: Sequence[str], batch: ValueBatch, now: datetime.datetime) -> None:
+    """COPY the values written as ``lines`` (``NewValue``'s columns in COPY's text format),
+    each with what every row of the write shares (written once)."""
     table = DataValue._meta.db_table
     columns = (
         "element_id, region_id, period, period_start, disaggregation, value, "
         "organisation_id, dataset, source_date, comment, is_active, created_by_id, "
         "created_at, updated_by_id, updated_at, batch_id"
     )
-    # What every row of the write shares, written once.
     tail = f"\tt\t{actor.pk}\t{now.isoformat()}\t{actor.pk}\t{now.isoformat()}\t{batch.pk}\n"
-    lines = [
-        f"{v.element_id}\t{v.region_id}\t{_text(v.period)}\t{v.period_start.isoformat()}\t"
-        f"{_text(v.disaggregation)}\t{v.value:f}\t"
-        f"{NULL if v.organisation_id is None else v.organisation_id}\t{_text(v.dataset)}\t"
-        f"{NULL if v.source_date is None else v.source_date.isoformat()}\t"
-        f"{_text(v.comment)}{tail}"
-        for v in part
-    ]
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            copy.write("".join(lines))
+            copy.write(tail.join(lines) + tail)
 
 
 def _insert_orm(

@@ -357,34 +357,49 @@ def _plan_json(plan: actions.Plan, entries: int) -> dict[str, Any]:
 
 def _planned(
     kept: dict[str, Any] | None, inputs: dict[str, Any]
-) -> tuple[list[bulk.NewValue], int, list[actions.Problem]] | None:
-    """The values the check planned to add, its count of unchanged rows and its problems,
-    when what it was checked against is unchanged (None otherwise, or when the check found
-    stored values to change): read straight from the kept rows, no model instance per row.
+) -> tuple[list[bulk.NewValue] | bulk.Lines, int, list[actions.Problem]] | None:
+    """The values the check planned to add (on PostgreSQL the kept lines as ``bulk.create``
+    copies them), its count of unchanged rows and its problems, when what it was checked
+    against is unchanged (None otherwise, or when the check found stored values to change):
+    read straight from the kept rows, no model instance per row.
     An unchanged data stamp (``_inputs``) means no definition, rule, office or stored value of
     the district changed since, so the check's outcome stands."""
     if not kept or kept.get("inputs") != inputs or not kept.get("plan"):
         return None
-    rows = _entries(kept)
-    if rows is None:
+    if kept.get("layout") != LAYOUT:
         return None
+    rows: list[str] = kept["entries"]
     plan = kept["plan"]
     if plan["creates"] is not None:
         rows = [rows[index] for index in plan["creates"]]
+    errors = [actions.Problem(p["row"], p["column"], p["message"]) for p in plan["errors"]]
+    if connection.vendor == "postgresql":
+        # The kept lines are already in COPY's text format: each loses its row number and
+        # gains its period's first day, and is written as it is.
+        starts = {bulk._text(period): start for period, start in plan["starts"].items()}
+        lines = bulk.Lines()
+        add = lines.append
+        for line in rows:
+            _row, element, region, period, rest = line.split("\t", 4)
+            add(f"{element}\t{region}\t{period}\t{starts[period]}\t{rest}")
+        return lines, plan["unchanged"], errors
     number = Decimal
     day = datetime.date.fromisoformat
-    starts = {period: day(start) for period, start in plan["starts"].items()}
     field = _field
     null = _NULL
+    dates = {period: day(start) for period, start in plan["starts"].items()}
     creates = []
-    for _row, element, region, period, key, value, office, dataset, source, comment in rows:
+    for line in rows:
+        _row, element, region, period, key, value, office, dataset, source, comment = line.split(
+            "\t"
+        )
         period = field(period)
         creates.append(
             bulk.NewValue(
                 int(element),
                 int(region),
                 period,
-                starts[period],
+                dates[period],
                 field(key),
                 number(value),
                 None if office == null else int(office),
@@ -393,7 +408,6 @@ def _planned(
                 field(comment),
             )
         )
-    errors = [actions.Problem(p["row"], p["column"], p["message"]) for p in plan["errors"]]
     return creates, plan["unchanged"], errors
 
 

@@ -256,7 +256,7 @@ def _repr(entry: Entry) -> str:
 
 def _batch(
     actor: User,
-    creates: Sequence[bulk.NewValue],
+    creates: Sequence[bulk.NewValue] | bulk.Lines,
     entries: Sequence[Entry],
     data_import: DataImport | None,
 ) -> ValueBatch:
@@ -264,7 +264,7 @@ def _batch(
     how many values it added (each value's own figures are on the value and its history)."""
     region = data_import.region if data_import is not None else None
     if region is None:
-        created = {v.region_id for v in creates}
+        created = {v.region_id for v in creates if not isinstance(v, str)}
         regions = {e.region.id: e.region for e in entries if e.region.id in created}
         districts = {district_of(r) for r in regions.values()}
         if len(districts) == 1:
