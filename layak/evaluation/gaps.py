@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from layak.core.numbers import format_points
 from layak.evaluation.listing import Kept, forget_shared
@@ -102,13 +103,20 @@ class IndicatorGap:
 
     @property
     def not_yet_links(self) -> SafeString:
-        """The questions not done yet, each linked to its item, with the points it can add."""
-        return SafeString(
-            ", ".join(
-                format_html('<a href="{}">{}</a> (+{})', i.url, i.answer.question.code, i.gain_text)
-                for i in self.not_yet
-            )
+        """The questions not done yet, each linked to its item, with the points it can add; when
+        together they could add more than the indicator's room, how much they add at most."""
+        links = ", ".join(
+            format_html('<a href="{}">{}</a> (+{})', i.url, i.answer.question.code, i.gain_text)
+            for i in self.not_yet
         )
+        if len(self.not_yet) > 1 and sum((i.gain for i in self.not_yet), ZERO) > self.room:
+            links += format_html(
+                ' <span class="muted" data-testid="room-{}">{}</span>',
+                self.indicator.code,
+                _("— together at most +%(room)s, the indicator's maximum")
+                % {"room": self.room_text},
+            )
+        return SafeString(links)
 
     @property
     def not_answered(self) -> list[Item]:

@@ -199,6 +199,12 @@ def test_the_gap_page_computes_the_analysis_once_and_its_path_leaves_it_as_shown
         ("K4-19.3", Decimal(2)),
         ("K4-19.4", Decimal(5)),
     ]
+    # The table says what they add together, as the path counts it (2 + 3, not 2 + 5).
+    page = client_page(personas, bekasi)
+    row = page[page.index('data-testid="indicator-K4-19"') :]
+    row = row[: row.index("</tr>")]
+    assert "(+2,00)" in row and "(+5,00)" in row
+    assert "— bersama paling banyak +5,00, batas maksimum indikator" in row
     calls: list[tuple[object, ...]] = []
     real = gaps._gaps
 
