@@ -88,8 +88,9 @@ def _rows(header: list[str | None], lines: Any) -> list[dict[str, Any]]:
     """The rows with values, each knowing its line in the file (``actions.ROW``); blank lines
     are skipped, as the workbooks do, so a blank line between rows refuses nothing."""
     rows: list[dict[str, Any]] = []
-    for number, line in enumerate(lines, start=2):
-        cells = list(line)
+    unnamed = None in header
+    # Each line is a list (CSV) or a tuple (XLSX) of its cells.
+    for number, cells in enumerate(lines, start=2):
         first = cells[0] if cells else None
         if not (type(first) is str and first.strip()) and not any(
             str(c).strip() for c in cells if c is not None
@@ -97,7 +98,8 @@ def _rows(header: list[str | None], lines: Any) -> list[dict[str, Any]]:
             continue
         # Cells past the header's columns are left out, as are columns it does not name.
         row: dict[Any, Any] = dict(zip(header, cells, strict=False))
-        row.pop(None, None)
+        if unnamed:
+            row.pop(None, None)
         row[actions.ROW] = number
         rows.append(row)
         if len(rows) > actions.MAX_ROWS + 1:
