@@ -280,7 +280,8 @@ def test_an_office_submits_all_its_ready_items_and_each_refusal_is_listed(
 ):
     client.force_login(personas.bekasi_dinkes)
     mine = client.get("/evaluation/my-items/").content.decode()
-    assert "Ajukan semua 3 butir yang siap" in mine
+    assert "Ajukan semua 2 butir yang siap" in mine
+    assert "1 butir yang sudah diisi belum dapat diajukan" in mine
     html = client.get(page_url(kla.bekasi)).content.decode()
     # The third lacks its required document: the page says so instead of offering it.
     assert "Ajukan semua 2 butir yang siap" in html
@@ -308,9 +309,10 @@ def test_an_office_submits_all_its_ready_items_and_each_refusal_is_listed(
         assert AuditEntry.objects.filter(
             action="answer.submitted", object_id=str(answer.pk)
         ).exists()
-    # Only the refused one is left to submit.
+    # Only the refused one is left, and it still cannot go: no button, the reason instead.
     mine = client.get("/evaluation/my-items/").content.decode()
-    assert "Ajukan semua 1 butir yang siap" in mine
+    assert 'data-testid="bulk-submit"' not in mine
+    assert "1 butir yang sudah diisi belum dapat diajukan" in mine
     # The result is the session's own: the administrator, who reaches the assessment, gets 404.
     client.force_login(personas.bekasi_admin)
     assert client.get(result_url).status_code == 404

@@ -756,14 +756,9 @@ def my_items(request: HttpRequest) -> HttpResponse:
     grouped.sort(key=lambda row: row["created"], reverse=True)
     page = Paginator(grouped, MY_ITEMS_PAGE).get_page(request.GET.get("page"))
     rows: list[dict[str, Any]] = list(page.object_list)
-    # Open self-assessments only: after the district submits, corrections go one by one.
-    to_submit = list(
-        Answer.objects.for_user(user, A.EDIT)
-        .filter(bulk.READY, assessment__status=Assessment.Status.IN_PROGRESS)
-        .values("assessment_id", "assessment__cycle__name", "assessment__region__name")
-        .annotate(n=Count("pk"))
-        .order_by("-assessment__cycle__created_at")
-    )
+    # Open self-assessments only: after the district submits, corrections go one by one. Each
+    # counted by the submit rule, as the assessment page counts them.
+    to_submit = bulk.readiness_in_progress(user)
     returned, returned_count = work.returned_to(user, limit=100)
     return render(
         request,
