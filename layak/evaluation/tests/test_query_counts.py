@@ -34,26 +34,28 @@ K = Stage.Kind
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # The most queries each page may cost, whatever the data size: the signed-in request's own
-# included (session, person, memberships), the session written back once a minute not.
+# included (session, person, memberships), the session written back once a minute not. Pages
+# that keep what they draw (``listing.Kept``) are counted on a first draw, with the shared
+# store's read and write (six statements in a test's transaction, four in production).
 PINNED = {
     "assessment (administrator)": 29,
-    "assessment (office)": 24,
-    "indicator (administrator)": 17,
-    "indicator (office)": 17,
-    "indicator of numbers (office)": 18,
-    "my items (office)": 8,
+    "assessment (office)": 28,
+    "indicator (administrator)": 23,
+    "indicator (office)": 24,
+    "indicator of numbers (office)": 25,
+    "my items (office)": 10,
     "answer save": 17,
     "answer save (card)": 22,
     "answer history": 12,
     "verify queue (province)": 8,
     "verify queue (ministry)": 8,
-    "verify province": 20,
-    "verify ministry": 20,
-    "verify field": 20,
-    "verify final": 19,
-    "scores": 12,  # every stage's totals, gates and indicator subtotals in one computation
-    "gaps": 20,
-    "verify district (village)": 19,
+    "verify province": 32,
+    "verify ministry": 32,
+    "verify field": 32,
+    "verify final": 31,
+    "scores": 18,  # every stage's totals, gates and indicator subtotals in one computation
+    "gaps": 24,
+    "verify district (village)": 31,
 }
 
 
@@ -278,4 +280,4 @@ def test_every_page_costs_the_same_queries_for_4_or_40_questions(measured):
     }
     assert not grown, grown
     over = {page: n for page, n in measured.large.items() if n > PINNED[page]}
-    assert not over, over
+    assert not over, repr(over)
