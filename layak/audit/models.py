@@ -89,6 +89,13 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id", "at"], name="audit_object"),
             models.Index(fields=["region", "at"], name="audit_region"),
+            # The newest national entry (no region) for every data stamp
+            # (``layak.reports.versions``): ``audit_region`` holds them first, but PostgreSQL
+            # does not take "region IS NULL" as fixing the order by time, so it walked the
+            # time index backwards past every district's entries instead.
+            models.Index(
+                fields=["at"], condition=models.Q(region__isnull=True), name="audit_national_at"
+            ),
         ]
 
     def __str__(self) -> str:
