@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from PIL import Image
-from playwright.sync_api import expect
+from playwright.sync_api import CDPSession, Page, expect
 
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions
@@ -136,6 +136,28 @@ def open_item(page, code: str) -> None:
     expect(page.get_by_test_id("item-form")).to_have_attribute("data-code", code)
 
 
+def offline(page, on: bool) -> None:
+    """Chromium without (or with) a connection. Playwright's context switch alone does not
+    always reach a page drawn again after a reload served by the service worker (that page
+    reported ``navigator.onLine`` true and sent), so the page's own DevTools session cuts its
+    network too. Such a page, believing it never lost the signal, gets no "online" event when
+    the signal comes back: it is given the one a phone gives (a page that got its own ignores a
+    second while it sends)."""
+    page.context.set_offline(on)
+    session = _sessions.get(page)
+    if session is None:  # kept open: closing it would drop its emulation
+        session = _sessions[page] = page.context.new_cdp_session(page)
+    session.send(
+        "Network.emulateNetworkConditions",
+        {"offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    if not on:
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+
+
+_sessions: dict[Page, CDPSession] = {}
+
+
 def waiting(page):
     return page.get_by_test_id("waiting")
 
@@ -172,7 +194,7 @@ def test_a_village_operator_answers_offline_reloads_and_sends(phone, tmp_path):
     assert page.evaluate("window.installAsked === true")
     expect(button).to_be_hidden()
 
-    page.context.set_offline(True)
+    offline(page, True)
     expect(page.get_by_test_id("net-state")).to_have_text(
         "Tidak ada sinyal: pekerjaan Anda disimpan di ponsel ini."
     )
@@ -213,19 +235,19 @@ def test_a_village_operator_answers_offline_reloads_and_sends(phone, tmp_path):
     assert not AuditEntry.objects.filter(action="answer.saved").exists()
 
     # Back online: everything waiting is sent, in order, and leaves the phone.
-    page.context.set_offline(False)
+    offline(page, False)
     expect(waiting(page)).to_have_text("Tidak ada yang menunggu dikirim.", timeout=20_000)
     expect(page.get_by_test_id("sync-message")).to_have_text("Semua sudah terkirim.")
     expect(page.get_by_test_id("photo")).to_have_count(0)
     expect(page.get_by_text("Data dukung yang sudah dilampirkan")).to_contain_text("foto-D-1.3-")
 
     # Without a signal, keeping an unchanged item says so, and nothing claims all was sent.
-    page.context.set_offline(True)
+    offline(page, True)
     page.get_by_role("button", name="Simpan di ponsel").click()
     expect(page.get_by_test_id("item-message")).to_have_text("Tidak ada perubahan pada butir ini.")
     expect(page.get_by_test_id("sync-message")).not_to_contain_text("terkirim")
     expect(waiting(page)).to_have_text("Tidak ada yang menunggu dikirim.")
-    page.context.set_offline(False)
+    offline(page, False)
 
     answers = {
         a.question.code: a
@@ -257,7 +279,7 @@ def test_a_change_made_online_meanwhile_is_a_conflict_with_both_values(phone):
     page = phone
     sign_in(page, operator.email)
     take_along(page)
-    page.context.set_offline(True)
+    offline(page, True)
     open_item(page, "D-1.1")
     page.get_by_label("Ada dan berjalan").check()
     page.get_by_label("Catatan").fill("SK Forum Anak Desa 2026")
@@ -277,7 +299,7 @@ def test_a_change_made_online_meanwhile_is_a_conflict_with_both_values(phone):
         revision=answer.revision,
     )
 
-    page.context.set_offline(False)
+    offline(page, False)
     conflict = page.get_by_test_id("conflict")
     expect(conflict).to_contain_text("setelah Anda membukanya", timeout=20_000)
     expect(conflict.get_by_test_id("mine")).to_have_text(
@@ -308,7 +330,7 @@ def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(ph
     page = phone
     sign_in(page, operator.email)
     take_along(page)
-    page.context.set_offline(True)
+    offline(page, True)
     open_item(page, "D-1.1")
     page.get_by_label("Belum ada").check()
     page.get_by_role("button", name="Simpan di ponsel").click()
@@ -321,7 +343,7 @@ def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(ph
 
     # The self-assessment closes while the phone has no signal.
     move_stages(cycle, Stage.Kind.DISTRICT)
-    page.context.set_offline(False)
+    offline(page, False)
     refused = page.get_by_test_id("refused")
     expect(refused).to_have_count(2, timeout=20_000)
     closed = re.compile(
@@ -365,7 +387,7 @@ def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(ph
         asked.append(dialog.message)
         dialog.accept()
 
-    page.context.set_offline(True)
+    offline(page, True)
     page.once("dialog", answer)
     page.locator(".user-menu button").click()
     expect(page.get_by_test_id("needs-action")).to_have_text("Menunggu tindakan Anda: 3")
@@ -374,7 +396,7 @@ def test_a_stage_closed_while_offline_refuses_the_late_answers_and_keeps_them(ph
         "keluarlah setelah ada sinyal."
     ]
     assert page.url.endswith("/offline/")
-    page.context.set_offline(False)
+    offline(page, False)
 
     # The ministry reopens the self-assessment: the answer and the photo can go after all.
     actions.stage_reopen(
@@ -434,7 +456,7 @@ def test_an_assessor_verifies_on_site_without_a_connection(phone, tmp_path):
     worker = page.get_by_test_id("offline-app")
     expect(worker).to_have_attribute("data-worker", "1", timeout=120_000)
     expect(page.get_by_test_id("item")).to_have_count(4)
-    page.context.set_offline(True)
+    offline(page, True)
     open_item(page, "T-1.1")
     expect(page.get_by_test_id("points-before")).to_have_text(
         "Nilai tingkat sebelumnya: 30 dari 30"
@@ -449,7 +471,7 @@ def test_an_assessor_verifies_on_site_without_a_connection(phone, tmp_path):
     shot(page, "field-390")
     assert not Score.objects.filter(stage=Stage.Kind.FIELD).exists()
 
-    page.context.set_offline(False)
+    offline(page, False)
     expect(waiting(page)).to_have_text("Tidak ada yang menunggu dikirim.", timeout=20_000)
     stored = Score.objects.get(answer=ev.answers["T-1.1"], stage=Stage.Kind.FIELD)
     assert (stored.points, stored.reason) == (D("22.5"), "Perda belum diundangkan")
