@@ -65,7 +65,11 @@ def test_a_cluster_assigned_filled_submitted_at_once_and_an_indicator_accepted(p
         card(page, code).locator("input[name=option]").first.check()
         expect(card(page, code).locator(".message.success")).to_be_visible()
     page.goto("/evaluation/my-items/")
-    page.get_by_role("button", name="Ajukan semua 3 butir yang siap").click()
+    # The third lacks its required document: the button offers two and says why.
+    expect(page.get_by_test_id("not-ready")).to_contain_text(
+        "1 butir yang sudah diisi belum dapat diajukan: jawaban atau dokumen wajib belum lengkap."
+    )
+    page.get_by_role("button", name="Ajukan semua 2 butir yang siap").click()
     expect(page.get_by_test_id("done-count")).to_have_text("2 butir diajukan.")
     refused = page.get_by_test_id("refused")
     expect(refused).to_contain_text("1 butir ditolak")
