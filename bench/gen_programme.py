@@ -415,7 +415,10 @@ def load_data_values(ctx: Context) -> None:
 
 
 def load_audit(ctx: Context) -> None:
-    """Audit entries of the generated answers' steps, evenly picked across all of them."""
+    """Audit entries of the generated answers' steps, evenly picked across all of them. A step
+    the generated calendar puts after the generation (an open cycle's days to come) is recorded
+    at the generation's time: the log never holds an entry from the future, which would also
+    hold every data stamp (``layak.reports.versions``) still until then."""
     from layak.audit.models import AuditEntry
 
     events = ctx.events
@@ -430,7 +433,7 @@ def load_audit(ctx: Context) -> None:
                 continue
             yield (
                 ctx.ids.take(AuditEntry),
-                e.at,
+                min(e.at, ctx.now),
                 e.actor,
                 e.action,
                 answer_type,

@@ -145,7 +145,10 @@ def editable_answers(user: Any, limit: int = 200) -> list[dict[str, Any]]:
                 "table": bool(q.table_spec.get("rows")) and bool(q.table_spec.get("columns"))
                 if q.kind == "table"
                 else False,
-                "page": f"/evaluation/assessments/{a.assessment_id}/indicators/{q.indicator_id}/",
+                # As the item's own link opens it: on the page of the indicator that holds it
+                # (an indicator shows 15 questions a page).
+                "page": f"/evaluation/assessments/{a.assessment_id}/indicators/{q.indicator_id}/"
+                f"?at={a.pk}",
             }
         )
         if len(out) >= limit:
