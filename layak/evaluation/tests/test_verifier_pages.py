@@ -136,3 +136,52 @@ def test_an_item_sent_back_reopens_on_its_return_and_reason(client, personas, ev
     assert re.search(r'value="return" checked', card)
     assert not re.search(r'value="agree" checked', card)
     assert 'value="Foto kegiatan belum dilampirkan"' in card
+
+
+def test_the_assessment_pages_indicators_stand_at_the_stage_of_its_total(
+    client, personas, evaluation
+):
+    """Adjusted by the province, an item's indicator reads the adjusted points on the district's
+    assessment page, as its cluster and its total do: one stage for every figure of the page."""
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    answer = evaluation.answers["T-1.1"]
+    verification.verify_item(
+        actor=personas.jabar,
+        answer=answer,
+        stage=K.PROVINCE,
+        points=Decimal("2.5"),
+        reason="Kurang",
+    )
+    client.force_login(personas.bekasi_admin)
+    html, _ = read(client, f"/evaluation/assessments/{evaluation.bekasi.pk}/")
+    assert "Verifikasi administrasi provinsi" in html
+    indicator = answer.question.indicator
+    row = html[html.index(f"<strong>{indicator.code}</strong>") :]
+    row = row[: row.index("</summary>")]
+    assert "2,50 poin" in row, row
+
+
+def test_the_gap_analysis_opens_at_the_stage_of_the_total(client, personas, evaluation):
+    """Opened without a stage (an address typed or kept), the gap analysis starts from the
+    total every other page shows: the province's, once it has scored."""
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    verification.verify_item(
+        actor=personas.jabar,
+        answer=evaluation.answers["T-1.1"],
+        stage=K.PROVINCE,
+        points=Decimal("2.5"),
+        reason="Kurang",
+    )
+    client.force_login(personas.bekasi_admin)
+    url = f"/evaluation/assessments/{evaluation.bekasi.pk}/"
+    page, _ = read(client, url)
+    plain, _ = read(client, f"{url}gaps/")
+    province, _ = read(client, f"{url}gaps/?stage=province")
+    now = re.search(r"Saat ini: <strong>([^<]+)</strong>", plain)
+    assert now and now.group(1) == re.search(r"Saat ini: <strong>([^<]+)</strong>", province).group(
+        1
+    )
+    assert f"{now.group(1)}" in page
+    assert '<option value="province" selected>' in plain

@@ -447,7 +447,8 @@ def _figures(
     # The score as it stands at the furthest stage reached (determined once fixed).
     result = scores.current_results(cycle, [assessment])[assessment.pk]
     visible = Answer.objects.for_user(user, A.VIEW).filter(assessment=assessment)
-    points = scores.indicator_points(assessment)
+    # Each indicator's points at the stage the total stands at, as the clusters' figures.
+    points = scores.indicator_points(assessment, result.stage)
     questions = _question_listing(answer_filter, visible, points, may_review=can_manage)
     # Who still has work: the missing answers per responsible office, and those no office has
     # been given (one query).

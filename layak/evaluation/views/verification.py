@@ -35,7 +35,7 @@ from layak.evaluation.actions import EvaluationError, stage_open_for
 from layak.evaluation.forms import describe_value
 from layak.evaluation.models import Answer, Assessment, Score, Stage
 from layak.evaluation.querysets import options_prefetch
-from layak.evaluation.scores import results
+from layak.evaluation.scores import current_results, results
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceLink
 from layak.frameworks.models import Indicator
@@ -567,9 +567,13 @@ def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not assessment.cycle.instrument.framework.has_points:
         raise Http404  # met or not met: no points to gain, no predicate to reach
     stages = Stage.order_for(verification.level_of(assessment))
-    stage = request.GET.get("stage", K.SELF_ASSESSMENT)
+    stage = request.GET.get("stage", "")
     if stage not in stages:
-        stage = K.SELF_ASSESSMENT
+        # Without a stage asked for, the one the district's total stands at, as every other
+        # page shows it.
+        stage = current_results(assessment.cycle, [assessment])[assessment.pk].stage
+        if stage not in stages:
+            stage = K.SELF_ASSESSMENT
     analysis = gaps.analyse(assessment, stage)  # once, for the gaps and the path both
     found = gaps.gap_analysis(assessment, stage, analysis)
     # Each weak indicator with the district's action plan items for it and their progress in
