@@ -31,8 +31,10 @@ def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("down")
 
-    monkeypatch.setattr("layak.core.views.connection.cursor", broken)
-    assert client.get("/healthz").status_code == 503
+    # Undone at the end of the test itself: the suite then empties the shared store, a table.
+    with monkeypatch.context() as patched:
+        patched.setattr("layak.core.views.connection.cursor", broken)
+        assert client.get("/healthz").status_code == 503
 
 
 @pytest.mark.django_db
