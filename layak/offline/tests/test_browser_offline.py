@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from PIL import Image
-from playwright.sync_api import CDPSession, Page, expect
+from playwright.sync_api import Route, expect
 
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions
@@ -139,23 +139,21 @@ def open_item(page, code: str) -> None:
 def offline(page, on: bool) -> None:
     """Chromium without (or with) a connection. Playwright's context switch alone does not
     always reach a page drawn again after a reload served by the service worker (that page
-    reported ``navigator.onLine`` true and sent), so the page's own DevTools session cuts its
-    network too. Such a page, believing it never lost the signal, gets no "online" event when
-    the signal comes back: it is given the one a phone gives (a page that got its own ignores a
+    reported ``navigator.onLine`` true and sent), so every request that would leave the phone
+    fails too, as without a signal (what the service worker serves from its store still
+    opens). Such a page, believing it never lost the signal, gets no "online" event when the
+    signal comes back: it is given the one a phone gives (a page that got its own ignores a
     second while it sends)."""
     page.context.set_offline(on)
-    session = _sessions.get(page)
-    if session is None:  # kept open: closing it would drop its emulation
-        session = _sessions[page] = page.context.new_cdp_session(page)
-    session.send(
-        "Network.emulateNetworkConditions",
-        {"offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
-    )
-    if not on:
+    if on:
+        page.context.route("**/*", _no_signal)
+    else:
+        page.context.unroute("**/*", _no_signal)
         page.evaluate("window.dispatchEvent(new Event('online'))")
 
 
-_sessions: dict[Page, CDPSession] = {}
+def _no_signal(route: Route) -> None:
+    route.abort("internetdisconnected")
 
 
 def waiting(page):
