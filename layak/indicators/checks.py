@@ -7,6 +7,7 @@ thousands of rows of an import that ask the same questions."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
@@ -92,6 +93,20 @@ _UNKNOWN: Any = object()
 """A cache's "not asked yet" (None is an answer: no problem)."""
 
 
+def _refusal(known: dict[Any, str | None], key: Any, check: Callable[[], object]) -> str | None:
+    """Why ``check`` refuses (its message), or None; worked out once per ``key`` in ``known``
+    (the same code, region or count comes back on many rows)."""
+    found = known.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        try:
+            check()
+            found = None
+        except IndicatorDataError as exc:
+            found = str(exc)
+        known[key] = found
+    return cast("str | None", found)
+
+
 class _Checks:
     """The checks of many entries, each answer kept: the same element, region, period or office
     comes back on thousands of rows of an import. Each method returns the error message (or
@@ -107,29 +122,13 @@ class _Checks:
         self.values: dict[tuple[int, Decimal], str | None] = {}
 
     def region(self, element: DataElement, region: Region) -> str | None:
-        key = (element.id, region.id)
-        found = self.regions.get(key, _UNKNOWN)
-        if found is _UNKNOWN:
-            try:
-                check_region(self.actor, element, region)
-                found = None
-            except IndicatorDataError as exc:
-                found = str(exc)
-            self.regions[key] = found
-        return cast("str | None", found)
+        return _refusal(
+            self.regions, (element.id, region.id), lambda: check_region(self.actor, element, region)
+        )
 
     def value(self, element: DataElement, value: Decimal) -> str | None:
         """``check_value``'s message, or None (the same count comes back on many rows)."""
-        key = (element.id, value)
-        found = self.values.get(key, _UNKNOWN)
-        if found is _UNKNOWN:
-            try:
-                check_value(element, value)
-                found = None
-            except IndicatorDataError as exc:
-                found = str(exc)
-            self.values[key] = found
-        return cast("str | None", found)
+        return _refusal(self.values, (element.id, value), lambda: check_value(element, value))
 
     def period(self, element: DataElement, period: str) -> datetime.date | str:
         """The period's first day, or the message why it is refused."""
@@ -144,16 +143,11 @@ class _Checks:
         return found
 
     def office(self, region: Region, organisation: Organisation | None) -> str | None:
-        key = (region.id, organisation.id if organisation else None)
-        found = self.offices.get(key, _UNKNOWN)
-        if found is _UNKNOWN:
-            try:
-                check_organisation(self.actor, region, organisation)
-                found = None
-            except IndicatorDataError as exc:
-                found = str(exc)
-            self.offices[key] = found
-        return cast("str | None", found)
+        return _refusal(
+            self.offices,
+            (region.id, organisation.id if organisation else None),
+            lambda: check_organisation(self.actor, region, organisation),
+        )
 
     def disaggregation(self, element: DataElement, text: str) -> str:
         """The canonical key; raises ``DisaggregationError``."""
