@@ -206,11 +206,10 @@ def test_each_kind_of_kept_value_round_trips_through_the_shared_store(
     client.force_login(personas.bekasi_admin)
     # The assessment page's figures: model instances, results, the question list drawn.
     check_round_trip(client, reverse("evaluation:assessment", args=[pk]), drawn, {"assessment"})
-    # The gap analysis: a tuple with its path, items holding the answers read.
-    check_round_trip(client, reverse("evaluation:gaps", args=[pk]), drawn, {"gaps"})
-    check_round_trip(
-        client, reverse("evaluation:gaps", args=[pk]) + "?stage=province", drawn, {"gaps"}
-    )
+    # The gap analysis: a tuple with its path, items holding the answers read; at each stage.
+    gaps_url = reverse("evaluation:gaps", args=[pk])
+    check_round_trip(client, f"{gaps_url}?stage={K.SELF_ASSESSMENT}", drawn, {"gaps"})
+    check_round_trip(client, f"{gaps_url}?stage={K.PROVINCE}", drawn, {"gaps"})
     # The home page's list of work.
     check_round_trip(client, "/", drawn, {"work"})
     client.force_login(personas.bekasi_dinkes)
