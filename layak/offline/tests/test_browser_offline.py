@@ -144,11 +144,13 @@ def offline(page, on: bool) -> None:
     opens). Such a page, believing it never lost the signal, gets no "online" event when the
     signal comes back: it is given the one a phone gives (a page that got its own ignores a
     second while it sends)."""
-    page.context.set_offline(on)
     if on:
+        page.context.set_offline(True)
         page.context.route("**/*", _no_signal)
     else:
+        # The requests go through again before the page hears of it, never after.
         page.context.unroute("**/*", _no_signal)
+        page.context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
 
 
