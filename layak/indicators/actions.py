@@ -400,6 +400,69 @@ def _text_of(value: Any) -> str:
     return str(value).strip()
 
 
+@dataclass
+class Lookups:
+    """What the codes of an input's rows name: the active elements (by code), the regions (by
+    code), each region's district code, and the district's active offices by name or acronym
+    (any case), with the office a person enters for by default (their own)."""
+
+    elements: dict[str, DataElement]
+    regions: dict[str, Region]
+    districts: dict[str, str]
+    offices: dict[tuple[str, str], Organisation]
+    default_office: dict[str, Organisation]
+
+    @classmethod
+    def of(cls, actor: User, element_codes: set[str], region_codes: set[str]) -> Lookups:
+        elements = {
+            e.code: e
+            for e in DataElement.objects.filter(
+                code__in=element_codes, is_active=True
+            ).prefetch_related("categories__options")
+        }
+        regions = {
+            r.code: r for r in Region.objects.filter(among(Region, "code", region_codes, "text"))
+        }
+        districts = {code: district_of(r) for code, r in regions.items()}
+        offices: dict[tuple[str, str], Organisation] = {}
+        for org in Organisation.objects.filter(
+            region__code__in=set(districts.values()), is_active=True
+        ).select_related("region"):
+            assert org.region is not None
+            for label in (org.name, org.acronym):
+                if label:
+                    offices[(org.region.code, label.casefold())] = org
+        own = own_offices(actor)
+        default_office = {
+            org.region.code: org
+            for org in offices.values()
+            if org.pk in own and org.region is not None
+        }
+        return cls(elements, regions, districts, offices, default_office)
+
+    def office(self, region_code: str, name: str) -> Any:
+        """The office a row names (``name``; empty: the person's own, or None) for a region
+        of the input; ``_UNKNOWN`` when the district has no office of that name."""
+        if name:
+            return self.offices.get((self.districts[region_code], name.casefold()), _UNKNOWN)
+        return self.default_office.get(self.districts[region_code])
+
+
+def outside_district(district: Region, region: Region) -> str | None:
+    """Why a row of ``district``'s upload cannot name ``region`` (None: it may)."""
+    if district.contains(region):
+        return None
+    return _("%(region)s is outside %(district)s.") % {
+        "region": region.name,
+        "district": district.name,
+    }
+
+
+def source_date_of(text: str) -> datetime.date:
+    """The source date of a row (its first ten characters, YYYY-MM-DD); raises ValueError."""
+    return datetime.date.fromisoformat(text[:10])
+
+
 @collector_paused()
 def import_rows(
     *,
@@ -433,33 +496,9 @@ def import_rows(
         ]
         for row in rows
     ]
-    element_codes = {c[0] for c in cells}
-    elements = {
-        e.code: e
-        for e in DataElement.objects.filter(
-            code__in=element_codes, is_active=True
-        ).prefetch_related("categories__options")
-    }
-    region_codes = {c[1] for c in cells}
-    regions = {
-        r.code: r for r in Region.objects.filter(among(Region, "code", region_codes, "text"))
-    }
-    district_codes = {district_of(r) for r in regions.values()}
-    offices: dict[tuple[str, str], Organisation] = {}
-    for org in Organisation.objects.filter(
-        region__code__in=district_codes, is_active=True
-    ).select_related("region"):
-        assert org.region is not None
-        for label in (org.name, org.acronym):
-            if label:
-                offices[(org.region.code, label.casefold())] = org
-    own = own_offices(actor)
-    default_office = {
-        org.region.code: org for org in offices.values() if org.pk in own and org.region is not None
-    }
-    # Per region: its district's code and, when ``district`` is given, the problem of a region
-    # outside it.
-    districts = {code: district_of(r) for code, r in regions.items()}
+    found = Lookups.of(actor, {c[0] for c in cells}, {c[1] for c in cells})
+    elements, regions = found.elements, found.regions
+    # Per region, when ``district`` is given, the problem of a region outside it.
     outside: dict[str, Problem | None] = {}
     checks = _Checks(actor)
     starts = checks.periods
@@ -498,16 +537,8 @@ def import_rows(
             continue
         if district is not None:
             if region_code not in outside:
-                outside[region_code] = (
-                    None
-                    if district.contains(region)
-                    else Problem(
-                        0,
-                        "region",
-                        _("%(region)s is outside %(district)s.")
-                        % {"region": region.name, "district": district.name},
-                    )
-                )
+                message = outside_district(district, region)
+                outside[region_code] = None if message is None else Problem(0, "region", message)
             problem = outside[region_code]
             if problem is not None:
                 problems.append(Problem(number, problem.column, problem.message))
@@ -534,22 +565,16 @@ def import_rows(
         if type(start) is str:
             problems.append(Problem(number, "period", start))
             continue
-        organisation: Organisation | None
-        if office_name:
-            organisation = offices.get((districts[region_code], office_name.casefold()))
-            if organisation is None:
-                problems.append(
-                    Problem(
-                        number, "organisation", _("No organisation of the district has this name.")
-                    )
-                )
-                continue
-        else:
-            organisation = default_office.get(districts[region_code])
+        organisation = found.office(region_code, office_name)
+        if organisation is _UNKNOWN:
+            problems.append(
+                Problem(number, "organisation", _("No organisation of the district has this name."))
+            )
+            continue
         source_date: datetime.date | None = None
         if source_text:
             try:
-                source_date = datetime.date.fromisoformat(source_text[:10])
+                source_date = source_date_of(source_text)
             except ValueError:
                 problems.append(Problem(number, "source_date", _("Write the date as YYYY-MM-DD.")))
                 continue

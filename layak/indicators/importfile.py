@@ -22,7 +22,7 @@ from layak.audit.log import record
 from layak.core.archives import ArchiveRefused
 from layak.core.numbers import FILES
 from layak.core.workbooks import WorkbookLimits, open_workbook
-from layak.indicators import actions, bulk
+from layak.indicators import actions, bulk, staged
 from layak.indicators.models import DataElement, DataImport, can_enter
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
@@ -210,9 +210,16 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
     kept = imp.checked
     own: dict[str, str] = (kept or {}).get("own") or {}
     try:
-        planned = _planned(kept, inputs) if apply else None
-        checked = _kept(kept, inputs) if apply and planned is None else None
-        if planned is not None and kept is not None:
+        written = (
+            staged.apply(imp, actor=actor, kept=kept)
+            if apply and kept is not None and staged.kept(kept, inputs)
+            else None
+        )
+        planned = _planned(kept, inputs) if apply and written is None else None
+        checked = _kept(kept, inputs) if apply and written is None and planned is None else None
+        if written is not None:
+            result = written
+        elif planned is not None and kept is not None:
             creates, unchanged, errors = planned
             result = actions.apply_planned(
                 actor=actor,
@@ -271,7 +278,12 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
     else:
         imp.status = DataImport.Status.CHECKED
         if not apply and result.checked is not None:
-            imp.checked = _keep(result, inputs) | {"own": own}
+            imp.checked = (staged.keep(imp, result) or _keep(result, inputs)) | {
+                "inputs": inputs,
+                "own": own,
+            }
+    if apply and kept and kept.get("layout") == staged.LAYOUT:
+        staged.forget(imp)  # applied, refused or checked again: not applied from them
     imp.save(update_fields=["errors", "summary", "status", "applied_at", "checked"])
     return result
 

@@ -588,3 +588,28 @@ class DataImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:import", args=[self.pk])
+
+
+class StagedValue(models.Model):
+    """A value a checked upload will add, resolved to the value table's columns
+    (``layak.indicators.staged``, PostgreSQL only): applying the upload copies its rows into
+    ``DataValue`` in one statement. Kept only while the upload waits to be applied, like
+    ``DataImport.checked``; the table is unlogged (``0007``): after a crash it is empty and
+    the upload is checked again from its file."""
+
+    data_import = models.ForeignKey(
+        DataImport, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    element_id = models.BigIntegerField()
+    region_id = models.BigIntegerField()
+    period = models.CharField(max_length=10)
+    period_start = models.DateField()
+    disaggregation = models.CharField(max_length=200)
+    value = models.DecimalField(max_digits=18, decimal_places=2)
+    organisation_id = models.BigIntegerField(null=True)
+    dataset = models.TextField()
+    source_date = models.DateField(null=True)
+    comment = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.data_import_id} · {self.element_id} · {self.region_id} · {self.period}"

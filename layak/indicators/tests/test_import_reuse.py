@@ -1,18 +1,20 @@
 """Applying a checked file takes the rows its check kept, unless something they depend on
 changed since: then the file is read and checked again. A file that only adds values is
 written as its check planned while nothing changed; otherwise the stored values and validation
-rules are asked again."""
+rules are asked again. Each test runs twice on PostgreSQL: with the planned values staged in the
+database (``staged``) and kept as text on the upload, as on other databases."""
 
 from __future__ import annotations
 
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
 
 from layak.audit.models import AuditEntry
-from layak.indicators import actions, catalogue, importfile
+from layak.indicators import actions, catalogue, importfile, staged
 from layak.indicators.catalogue import ELEMENT_FIELDS
-from layak.indicators.models import DataElement, DataImport, DataValue
+from layak.indicators.models import DataElement, DataImport, DataValue, StagedValue
 from layak.indicators.tests.helpers import definitions, put, stored
 from layak.indicators.tests.test_import import BAD_ROW, GOOD, HEADER, apply, upload
 
@@ -24,10 +26,33 @@ def defs(personas):
     return definitions()
 
 
+@pytest.fixture(params=["staged", "text"], autouse=True)
+def keeping(request, monkeypatch):
+    """How the check keeps the values it plans to add: staged in the database (PostgreSQL) or
+    as text on the upload."""
+    if request.param == "staged" and connection.vendor != "postgresql":
+        pytest.skip("values are staged on PostgreSQL only")
+    if request.param == "text":
+        monkeypatch.setattr(staged, "possible", lambda: False)
+    return request.param
+
+
+def is_planned(imp: DataImport) -> bool:
+    """Whether the check planned the values the upload adds (staged or kept as text)."""
+    return imp.checked.get("layout") == staged.LAYOUT or bool(imp.checked["plan"])
+
+
+def kept_rows(imp: DataImport) -> int:
+    if imp.checked.get("layout") == staged.LAYOUT:
+        assert StagedValue.objects.filter(data_import=imp).count() == imp.checked["staged"]
+        return imp.checked["staged"]
+    return len(imp.checked["entries"])
+
+
 def test_applying_a_checked_file_takes_its_checked_rows(client, personas, defs, monkeypatch):
     client.force_login(personas.bekasi_admin)
     imp = upload(client, GOOD)
-    assert imp.status == DataImport.Status.CHECKED and len(imp.checked["entries"]) == 4
+    assert imp.status == DataImport.Status.CHECKED and kept_rows(imp) == 4
 
     def unread(*args, **kwargs):
         raise AssertionError("the checked file is read again")
@@ -40,6 +65,7 @@ def test_applying_a_checked_file_takes_its_checked_rows(client, personas, defs, 
     assert value.organisation.acronym == "Dinkes" and value.dataset == "Profil Kesehatan 2024"
     assert value.source_date.isoformat() == "2025-03-01" and value.batch.data_import == imp
     assert imp.checked is None  # kept only until the file is applied
+    assert not StagedValue.objects.exists()
 
 
 def test_a_definition_changed_after_the_check_has_the_rows_checked_again(client, personas, defs):
@@ -85,11 +111,13 @@ def _unchecked(monkeypatch):
 
 
 def test_a_checked_file_that_only_adds_values_is_written_as_its_check_planned(
-    client, personas, defs, monkeypatch
+    client, personas, defs, monkeypatch, keeping
 ):
     client.force_login(personas.bekasi_admin)
     imp = upload(client, GOOD)
-    assert imp.status == DataImport.Status.CHECKED and imp.checked["plan"]["creates"] is None
+    assert imp.status == DataImport.Status.CHECKED and is_planned(imp)
+    assert (imp.checked.get("layout") == staged.LAYOUT) is (keeping == "staged")
+    assert StagedValue.objects.count() == (4 if keeping == "staged" else 0)
     _unchecked(monkeypatch)
     imp = apply(client, imp)
     assert imp.status == DataImport.Status.APPLIED and imp.summary["created"] == 4
@@ -112,7 +140,7 @@ def test_row_by_row_the_planned_apply_keeps_the_checks_problems(
     broken = "births_facility,32.16,2023,,70000,Dinkes,,,\nbirths,32.16,2023,,60000,Dinkes,,,\n"
     client.force_login(personas.bekasi_admin)
     imp = upload(client, GOOD + BAD_ROW + broken, mode="rows")
-    assert imp.status == DataImport.Status.CHECKED and imp.checked["plan"]
+    assert imp.status == DataImport.Status.CHECKED and is_planned(imp)
     problems = [(e["row"], e["column"], e["message"]) for e in imp.errors]
     assert [p[:2] for p in problems] == [(6, "period"), (7, "value"), (8, "value")]
     assert "Persalinan di fasilitas kesehatan bernilai 70.000" in problems[1][2]
@@ -132,7 +160,7 @@ def test_a_file_that_changes_stored_values_is_weighed_again_on_apply(client, per
     put(personas.bekasi_admin, "births", "32.16", "2024", 60000)
     client.force_login(personas.bekasi_admin)
     imp = upload(client, GOOD)
-    assert imp.status == DataImport.Status.CHECKED and imp.checked["plan"] is None
+    assert imp.status == DataImport.Status.CHECKED and not is_planned(imp)
     imp = apply(client, imp)
     assert imp.status == DataImport.Status.APPLIED
     assert (imp.summary["created"], imp.summary["updated"]) == (3, 1)
@@ -158,7 +186,7 @@ def test_kept_rows_keep_tabs_line_ends_and_backslashes(
     client.force_login(personas.bekasi_admin)
     imp = upload(client, text)
     assert imp.status == DataImport.Status.CHECKED and not imp.errors
-    assert bool(imp.checked["plan"]) is planned
+    assert is_planned(imp) is planned
     if planned:
         _unchecked(monkeypatch)
     else:
@@ -171,3 +199,29 @@ def test_kept_rows_keep_tabs_line_ends_and_backslashes(
     assert births.source_date is None
     children = DataValue.objects.get(element__code="children", disaggregation="sex=F")
     assert children.dataset == "\\N" and children.comment == ""
+
+
+def test_staged_values_lost_after_the_check_have_the_file_checked_again(
+    client, personas, defs, keeping
+):
+    """Staged values are not written to PostgreSQL's log: after a crash they are gone, and
+    applying the upload reads and checks its file again instead of adding nothing."""
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, GOOD)
+    assert imp.status == DataImport.Status.CHECKED
+    StagedValue.objects.all().delete()  # what a crash leaves of an unlogged table
+    imp = apply(client, imp)
+    assert imp.status == DataImport.Status.APPLIED and imp.summary["created"] == 4
+    assert stored("children", "32.16", "2024", "sex=M") == D(640100)
+    assert DataValue.objects.count() == 4
+
+
+def test_staged_values_of_an_upload_applied_otherwise_are_dropped(client, personas, defs, keeping):
+    """A value stored between the check and the apply: the upload is weighed again from its
+    file and its staged values are dropped, not left behind."""
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, GOOD)
+    put(personas.bekasi_admin, "births", "32.16", "2023", 50000)
+    imp = apply(client, imp)
+    assert imp.status == DataImport.Status.APPLIED and imp.summary["created"] == 4
+    assert not StagedValue.objects.exists()

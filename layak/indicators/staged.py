@@ -1,0 +1,124 @@
+"""The values a checked upload will add, kept in the database until it is applied
+(PostgreSQL).
+
+A check that finds a file only adds values (``actions.Plan``) copies those values, resolved to
+the value table's columns, into ``StagedValue`` with one ``COPY``; applying the upload while
+nothing it was checked against has changed (``importfile._inputs``) moves them into the value
+table with one ``INSERT … SELECT``, without reading them back into Python. On other databases,
+and for files that change stored values, the checked rows are kept on the upload as text
+(``importfile._keep``).
+
+``StagedValue`` is unlogged: after a crash it is empty, the count kept on the upload no longer
+matches, and the upload is read and checked again from its file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from layak.indicators import actions, bulk
+from layak.indicators.models import DataImport, DataValue, StagedValue
+from layak.indicators.writing import _batch
+
+if TYPE_CHECKING:
+    from layak.accounts.models import User
+
+LAYOUT = "staged"
+_VALUES = DataValue._meta.db_table
+_STAGED = StagedValue._meta.db_table
+_COLUMNS = (
+    "element_id, region_id, period, period_start, disaggregation, value, organisation_id, "
+    "dataset, source_date, comment"
+)
+
+
+def possible() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def keep(imp: DataImport, result: actions.Result) -> dict[str, Any] | None:
+    """Stage the values ``result``'s plan adds and return what the upload keeps of the check
+    (None when there is no plan: the checked rows are kept on the upload instead)."""
+    plan, checked = result.plan, result.checked
+    if plan is None or checked is None or not possible():
+        return None
+    entries = checked.entries
+    starts = {period: start.isoformat() for period, start in plan.starts.items()}
+    text = bulk._text
+    null = bulk.NULL
+    tail = f"\t{imp.pk}\n"
+    lines: list[str] = []
+    add = lines.append
+    for index in plan.creates:
+        e = entries[index]
+        period, key, dataset, comment = e.period, e.disaggregation, e.dataset, e.comment
+        texts = period + key + dataset + comment
+        if "\\" in texts or "\t" in texts or "\n" in texts or "\r" in texts:
+            period, key, dataset, comment = text(period), text(key), text(dataset), text(comment)
+        add(
+            f"{e.element.id}\t{e.region.id}\t{period}\t{starts[e.period]}\t{key}\t{e.value}\t"
+            f"{null if e.organisation is None else e.organisation.id}\t{dataset}\t"
+            f"{null if e.source_date is None else e.source_date.isoformat()}\t{comment}"
+        )
+    forget(imp)
+    if lines:
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API
+            with raw.copy(f"COPY {_STAGED} ({_COLUMNS}, data_import_id) FROM STDIN") as copy:
+                copy.write(tail.join(lines) + tail)
+    return {
+        "layout": LAYOUT,
+        "rows": result.rows,
+        "staged": len(lines),
+        "unchanged": plan.unchanged,
+        "errors": [p.as_dict() for p in plan.errors],
+    }
+
+
+def kept(kept: dict[str, Any], inputs: dict[str, Any]) -> bool:
+    """Whether ``kept`` is a staged check's outcome that still stands."""
+    return kept.get("layout") == LAYOUT and kept.get("inputs") == inputs and possible()
+
+
+def apply(imp: DataImport, *, actor: User, kept: dict[str, Any]) -> actions.Result | None:
+    """Write the values staged for ``imp`` in one batch with its audit entry, as
+    ``actions.apply_planned`` writes a plan (None when they are not all there any more: the
+    upload is then checked again from its file)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {_STAGED} WHERE data_import_id = %s",  # noqa: S608
+            [imp.pk],
+        )
+        (staged,) = cursor.fetchone()
+    if staged != kept["staged"]:
+        return None
+    errors = [actions.Problem(p["row"], p["column"], p["message"]) for p in kept["errors"]]
+    result = actions.Result(errors=errors, unchanged=kept["unchanged"], rows=kept["rows"])
+    # Inside the caller's transaction (the upload's run): any failure undoes the whole run.
+    with transaction.atomic(savepoint=False):
+        if staged:
+            now = timezone.now()
+            batch = _batch(actor, range(staged), (), imp)  # type: ignore[arg-type]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {_VALUES} ({_COLUMNS}, is_active, created_by_id, "  # noqa: S608
+                    "created_at, updated_by_id, updated_at, batch_id) "
+                    f"SELECT {_COLUMNS}, true, %s, %s, %s, %s, %s FROM {_STAGED} "
+                    "WHERE data_import_id = %s ORDER BY id",
+                    [actor.pk, now, actor.pk, now, batch.pk, imp.pk],
+                )
+        forget(imp)
+    result.created = staged
+    result.applied = True
+    return result
+
+
+def forget(imp: DataImport) -> None:
+    """Drop what was staged for ``imp``."""
+    if not possible():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {_STAGED} WHERE data_import_id = %s", [imp.pk])  # noqa: S608
