@@ -161,19 +161,22 @@ def indicator_import(values: int = 1_000_000, workdir: str | None = None) -> Res
     value is values per second of the two together (check + apply), the time from an uploaded
     file to stored values; the note has each part, the COPY of the same file and the ratio."""
     from bench.micro import importdata
-    from layak.indicators import bulk
+    from layak.indicators import bulk, staged
     from layak.regions.models import Region
 
     actor = _ministry_user()
     writing = [0.0]
-    create = bulk.create
+    create, insert = bulk.create, staged.insert
 
-    def timed_create(*args: Any, **kwargs: Any) -> None:
-        started = time.perf_counter()
-        try:
-            create(*args, **kwargs)
-        finally:
-            writing[0] += time.perf_counter() - started
+    def timed(write: Callable[..., None]) -> Callable[..., None]:
+        def timed_write(*args: Any, **kwargs: Any) -> None:
+            started = time.perf_counter()
+            try:
+                write(*args, **kwargs)
+            finally:
+                writing[0] += time.perf_counter() - started
+
+        return timed_write
 
     directory = Path(workdir or tempfile.mkdtemp(prefix="layak-micro-"))
     path = directory / "indicator-values.csv"
@@ -181,11 +184,11 @@ def indicator_import(values: int = 1_000_000, workdir: str | None = None) -> Res
     data = importdata.write(path, values)
     written = time.perf_counter() - started
     regions = Region.objects.in_bulk([p.district for p in data.parts], field_name="code")
-    bulk.create = timed_create  # type: ignore[assignment]
+    bulk.create, staged.insert = timed(create), timed(insert)  # type: ignore[assignment]
     try:
         totals = _import_parts(data, regions, actor)
     finally:
-        bulk.create = create  # type: ignore[assignment]
+        bulk.create, staged.insert = create, insert  # type: ignore[assignment]
     check, apply, created, unchanged, errors = totals
     copy = _copy_seconds(path, actor.pk)
     whole = check + apply

@@ -14,6 +14,7 @@ matches, and the upload is read and checked again from its file.
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -102,18 +103,23 @@ def apply(imp: DataImport, *, actor: User, kept: dict[str, Any]) -> actions.Resu
         if staged:
             now = timezone.now()
             batch = _batch(actor, range(staged), (), imp)  # type: ignore[arg-type]
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {_VALUES} ({_COLUMNS}, is_active, created_by_id, "  # noqa: S608
-                    "created_at, updated_by_id, updated_at, batch_id) "
-                    f"SELECT {_COLUMNS}, true, %s, %s, %s, %s, %s FROM {_STAGED} "
-                    "WHERE data_import_id = %s ORDER BY id",
-                    [actor.pk, now, actor.pk, now, batch.pk, imp.pk],
-                )
+            insert(imp, actor, batch.pk, now)
         forget(imp)
     result.created = staged
     result.applied = True
     return result
+
+
+def insert(imp: DataImport, actor: User, batch: int, now: datetime.datetime) -> None:
+    """Move ``imp``'s staged values into the value table, entered by ``actor`` in ``batch``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_VALUES} ({_COLUMNS}, is_active, created_by_id, "  # noqa: S608
+            "created_at, updated_by_id, updated_at, batch_id) "
+            f"SELECT {_COLUMNS}, true, %s, %s, %s, %s, %s FROM {_STAGED} "
+            "WHERE data_import_id = %s ORDER BY id",
+            [actor.pk, now, actor.pk, now, batch, imp.pk],
+        )
 
 
 def forget(imp: DataImport) -> None:

@@ -45,7 +45,7 @@ def is_planned(imp: DataImport) -> bool:
 def kept_rows(imp: DataImport) -> int:
     if imp.checked.get("layout") == staged.LAYOUT:
         assert StagedValue.objects.filter(data_import=imp).count() == imp.checked["staged"]
-        return imp.checked["staged"]
+        return int(imp.checked["staged"])
     return len(imp.checked["entries"])
 
 
