@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -687,133 +687,6 @@ def answer_return(*, actor: User, answer: Answer, reason: str) -> Answer:
     return answer
 
 
-def previous_answer(answer: Answer) -> Answer | None:
-    """Last cycle's answer of this district to this question, or to the question of the
-    previous instrument version it continues."""
-    return previous_answers([answer]).get(answer.pk)
-
-
-def _earlier(answers: list[Answer]) -> tuple[dict[int, list[int | None]], QuerySet[Answer]]:
-    """The questions each answer's previous answer may be to (its own, the one it continues),
-    and the district's earlier answered answers to them, the newest first."""
-    assessment = answers[0].assessment
-    wanted = {a.pk: [a.question_id, a.question.previous_id] for a in answers}
-    questions = {q for pair in wanted.values() for q in pair if q}
-    earlier = (
-        Answer.objects.filter(
-            question_id__in=questions,
-            assessment__region_id=assessment.region_id,
-            assessment__cycle__created_at__lt=assessment.cycle.created_at,
-        )
-        .exclude(assessment_id=assessment.pk)
-        .exclude(value={})
-        .order_by("-assessment__cycle__created_at", "-pk")
-    )
-    return wanted, earlier
-
-
-def _newest(
-    wanted: dict[int, list[int | None]], latest: dict[int, Any], when: Any
-) -> dict[int, Any]:
-    """Per answer, the newest (``when``) of the previous answers found for its questions."""
-    found: dict[int, Any] = {}
-    for pk, pair in wanted.items():
-        candidates = [latest[q] for q in pair if q in latest]
-        if candidates:
-            found[pk] = max(candidates, key=when)
-    return found
-
-
-def previous_answers(answers: list[Answer]) -> dict[int, Answer]:
-    """``previous_answer`` for answers of one assessment, in one query."""
-    if not answers:
-        return {}
-    wanted, earlier = _earlier(answers)
-    latest: dict[int, Answer] = {}
-    for old in earlier.select_related("assessment__cycle"):
-        latest.setdefault(old.question_id, old)  # the newest per question
-    return _newest(wanted, latest, lambda a: a.assessment.cycle.created_at)
-
-
-def previous_cycles(answers: list[Answer]) -> dict[int, str]:
-    """The name of the cycle of each answer's ``previous_answer`` (what its card says), in one
-    query of rows."""
-    if not answers:
-        return {}
-    wanted, earlier = _earlier(answers)
-    latest: dict[int, tuple[Any, str]] = {}
-    for question, created, name in earlier.values_list(
-        "question_id", "assessment__cycle__created_at", "assessment__cycle__name"
-    ):
-        latest.setdefault(question, (created, name))  # the newest per question
-    return {pk: row[1] for pk, row in _newest(wanted, latest, lambda row: row[0]).items()}
-
-
-@transaction.atomic
-def answer_reuse_previous(*, actor: User, answer: Answer) -> Answer:
-    """Take last cycle's answer and its evidence (the same files, no new upload)."""
-    from layak.evidence.models import EvidenceLink
-
-    answer = _lock(answer, editor=actor)
-    _check_open(answer)
-    _check_may_edit(actor, answer)
-    if answer.status not in (S.DRAFT, S.RETURNED):
-        raise EvaluationError(locked_message())
-    if answer.question.computed:
-        raise EvaluationError(
-            _("This answer is computed by Layak from the records it comes from; it is not typed.")
-        )
-    old = previous_answer(answer)
-    if old is None:
-        raise EvaluationError(_("There is no answer from an earlier cycle to reuse."))
-    option_map = _option_map(old.question, answer.question)
-    value = _translate_value(old.value, option_map)
-    before = {"value": answer.value, "note": answer.note}
-    answer.value = value
-    answer.note = old.note
-    _revise(answer, actor=actor, action="reused", before=before["value"], fields=["value", "note"])
-    requirements = {r.name: r.pk for r in answer.question.evidence_requirements.all()}
-    linked = set(answer.evidence_links.filter(is_active=True).values_list("file_id", flat=True))
-    for link in old.evidence_links.filter(is_active=True).select_related("requirement"):
-        if link.file_id in linked:
-            continue
-        EvidenceLink.objects.create(
-            answer=answer,
-            file_id=link.file_id,
-            requirement_id=requirements.get(link.requirement.name) if link.requirement else None,
-            linked_by=actor,
-        )
-    score = _rescore(answer, actor)
-    record(
-        actor=actor,
-        action="answer.reused",
-        obj=answer,
-        region=answer.assessment.region,
-        before=before,
-        after={"value": value, "from_answer": old.pk, "points": str(score.points)},
-    )
-    return answer
-
-
-def _option_map(old: Question, new: Question) -> dict[str, str]:
-    new_by_label = {o.label: str(o.pk) for o in new.options.all()}
-    return {str(o.pk): new_by_label[o.label] for o in old.options.all() if o.label in new_by_label}
-
-
-def _translate_value(value: dict[str, Any], option_map: dict[str, str]) -> dict[str, Any]:
-    value = dict(value)
-    if "option" in value:
-        value["option"] = option_map.get(str(value["option"]))
-        if value["option"] is None:
-            del value["option"]
-    if "options" in value:
-        value["options"] = [option_map[str(o)] for o in value["options"] if str(o) in option_map]
-    return value
-
-
-# ---- the whole self-assessment ----------------------------------------------------------
-
-
 def _lower(assessment: Assessment) -> bool:
     """A kecamatan or village evaluation (Kecamatan / Desa-Kelurahan Layak Anak)."""
     return bool(assessment.cycle.instrument.framework.region_level > 2)
@@ -866,3 +739,10 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
         after={"status": Assessment.Status.SUBMITTED},
     )
     return assessment
+
+
+# Last cycle's answers (``reuse``), still reachable here.
+from layak.evaluation.reuse import answer_reuse_previous as answer_reuse_previous  # noqa: E402
+from layak.evaluation.reuse import previous_answer as previous_answer  # noqa: E402
+from layak.evaluation.reuse import previous_answers as previous_answers  # noqa: E402
+from layak.evaluation.reuse import previous_cycles as previous_cycles  # noqa: E402
