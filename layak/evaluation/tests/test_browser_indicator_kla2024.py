@@ -93,10 +93,17 @@ def test_an_operator_filters_kl1_pages_answers_and_attaches_from_the_library(pag
     )
     other = next(a for a in on_page if a.pk != target.pk)
     code = target.question.code
+    links = page.get_by_test_id("status-links")
+    counts = {
+        name: int(n) for name, n in re.findall(r"(Belum diisi|Draf) \((\d+)\)", links.inner_text())
+    }
     card(page, code).locator("input[name=option]").first.check()
     expect(card(page, code).locator(".message.success")).to_be_visible()
     target.refresh_from_db()
     assert target.value
+    # The counts of items by state follow at once: one fewer not filled in, one more draft.
+    expect(links).to_contain_text(f"Belum diisi ({counts['Belum diisi'] - 1})")
+    expect(links).to_contain_text(f"Draf ({counts.get('Draf', 0) + 1})")
     # A document uploaded on that card goes into the library: every card's picker offers it
     # at once (the library is given once for the page, and again with the upload).
     document = tmp_path / "sk-gugus-tugas.pdf"

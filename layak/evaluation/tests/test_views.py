@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from layak.evaluation.models import Answer, Assignment
+from layak.evaluation.views.answers import STATES_CHANGED
 from layak.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,21 @@ def test_a_save_is_refused_to_whoever_may_not_change_the_answer(client, personas
     client.force_login(personas["bekasi.disdukcapil"])
     assert client.post(url, {"revision": 0, "number": "75"}).status_code == 302
     assert Answer.objects.get(pk=answer.pk).value == {"number": "75"}
+
+
+def test_a_card_that_changes_its_answers_state_tells_the_page_to_count_again(
+    client, personas, evaluation
+):
+    """The indicator page's counts of items by state are drawn again when a card's answer is
+    first filled in, submitted, accepted or returned (``HX-Trigger``), not on every autosave."""
+    answer = evaluation.answers["T-2.1"]
+    client.force_login(personas["bekasi.disdukcapil"])
+    save = f"/evaluation/answers/{answer.pk}/save/"
+    first = client.post(save, {"revision": 0, "number": "75"}, HTTP_HX_REQUEST="true")
+    assert first.headers.get("HX-Trigger") == STATES_CHANGED  # not filled in → draft
+    again = client.post(save, {"revision": 1, "number": "80"}, HTTP_HX_REQUEST="true")
+    assert again.status_code == 200 and "HX-Trigger" not in again.headers  # still a draft
+    submit = f"/evaluation/answers/{answer.pk}/submit/"
+    sent = client.post(submit, HTTP_HX_REQUEST="true")
+    assert sent.headers.get("HX-Trigger") == STATES_CHANGED
+    assert Answer.objects.get(pk=answer.pk).status == Answer.Status.SUBMITTED

@@ -44,7 +44,7 @@ from layak.evaluation.forms import (
 )
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
 from layak.evaluation.querysets import options_prefetch, question_prefetch, requirements_prefetch
-from layak.evaluation.views.assessments import STATUS_FILTERS
+from layak.evaluation.views.assessments import STATUS_FILTERS, state_code
 from layak.evaluation.views.common import A, get_answer, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.frameworks.models import Question
@@ -415,6 +415,11 @@ def _library(user: Any, assessment: Assessment, names: bool) -> QuerySet[Any]:
     return library.order_by().values_list("pk", "name")[:1]
 
 
+# The event a card's response raises when its answer changed state: the indicator page's
+# counts of items by state listen for it and are drawn again.
+STATES_CHANGED = "answer-states-changed"
+
+
 def _may_review(state: dict[str, Any], answer: Answer) -> bool:
     if not state["admin"]:
         return False
@@ -431,10 +436,12 @@ def _card(
     field_error: str = "",
     posted: Any = None,
     saved: Answer | None = None,
+    moved: bool = False,
 ) -> HttpResponse:
     """One answer's card. ``saved``: the answer this person has just saved (allowed to change
     it), as the save left it, with its question's options and score bands: only what the card
-    shows besides is read."""
+    shows besides is read. ``moved``: the answer changed state (filled in, submitted, accepted,
+    returned): the page's counts of items by state are drawn again (``STATES_CHANGED``)."""
     user = user_of(request)
     if saved is not None:
         answer = saved
@@ -497,6 +504,8 @@ def _card(
     context["previous"] = actions.previous_cycles([answer]).get(answer.pk)
     context["csrf_input"] = csrf_input(request)
     response = render(request, "evaluation/_answer_card.html", context)
+    if moved:
+        response["HX-Trigger"] = STATES_CHANGED
     if uploading:
         # The uploaded file joins the library: every card's picker on the page offers it.
         response.content += render_to_string(
@@ -510,6 +519,7 @@ def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: Any) -> HttpRespon
         # A refused save is shown again with what was typed (also without JavaScript).
         if not request.htmx:
             kwargs.pop("saved", None)
+            kwargs.pop("moved", None)
         from layak.evaluation.views.indicator import _card_page
 
         return (
@@ -614,10 +624,12 @@ def answer_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         # for its points and the card lists them.
         answer = _answer_to_change(user, pk)
         prefetch_related_objects([answer], LINKS)
+        before = state_code(answer.status, answer.value)
         saved = _save_posted(request, user, answer, locked=True)
     if isinstance(saved, HttpResponse):
         return saved  # refused
-    return _back(request, saved, message=_("Saved."), saved=saved)
+    moved = state_code(saved.status, saved.value) != before
+    return _back(request, saved, message=_("Saved."), saved=saved, moved=moved)
 
 
 def _transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
@@ -651,7 +663,7 @@ def _transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
             done = _("Last cycle's answer and evidence have been taken over.")
     except actions.EvaluationError as exc:
         return _back(request, answer, error=str(exc))
-    return _back(request, answer, message=done)
+    return _back(request, answer, message=done, moved=True)
 
 
 @login_required

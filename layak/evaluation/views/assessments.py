@@ -159,7 +159,7 @@ class AnswerFilter:
         }
 
 
-def _state(status: str, value: Any) -> str | None:
+def state_code(status: str, value: Any) -> str | None:
     """The answer's code among ``STATUS_FILTERS`` (their conditions, read from a row)."""
     if status == Answer.Status.DRAFT:
         return "empty" if value == {} else "draft"
@@ -233,7 +233,7 @@ def _question_listing(
     listed: dict[int, list[_ListedAnswer]] = defaultdict(list)
     listed_count = 0
     for rec in read:
-        pk, state_of, matches = rec[0], _state(rec[1], rec[2]), rec[3]
+        pk, state_of, matches = rec[0], state_code(rec[1], rec[2]), rec[3]
         indicator_id = rec[7]
         counted = per_indicator.get(indicator_id)
         if counted is None:

@@ -44,8 +44,12 @@ from layak.evaluation.views.answers import (
     _may_review,
     _state,
 )
-from layak.evaluation.views.assessments import NO_OFFICE, STATUS_FILTERS, AnswerFilter
-from layak.evaluation.views.assessments import _state as state_code
+from layak.evaluation.views.assessments import (
+    NO_OFFICE,
+    STATUS_FILTERS,
+    AnswerFilter,
+    state_code,
+)
 from layak.evaluation.views.common import A, get_assessment, user_of
 from layak.frameworks.models import Indicator
 
