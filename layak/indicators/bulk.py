@@ -161,8 +161,9 @@ def _insert_orm(
         )
 
 
-def change(actor: User, changes: Sequence[Change]) -> None:
-    """Save the changed (or deactivated) stored values, with an audit entry each."""
+def change(actor: User, changes: Sequence[Change], data_import: int | None = None) -> None:
+    """Save the changed (or deactivated) stored values, with an audit entry each; a change
+    made by an imported file names it (``data_import``, its id) in its audit entry."""
     if not changes:
         return
     _require_transaction()
@@ -188,12 +189,13 @@ def change(actor: User, changes: Sequence[Change]) -> None:
                 ],
                 batch_size=500,
             )
+    source: dict[str, object] = {} if data_import is None else {"file": data_import}
     for action in ("indicators.value_changed", "indicators.value_removed"):
         _audit(
             actor,
             action,
             [
-                (c.value.pk, c.region, c.repr, c.before, c.value.snapshot())
+                (c.value.pk, c.region, c.repr, c.before, c.value.snapshot() | source)
                 for c in changes
                 if c.action == action
             ],

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from layak.audit.display import Custom, Flag, Number, register
+from layak.audit.display import Custom, Flag, Number, Ref, register
+from layak.indicators.models import DataImport
 
 
 def _options(value: Any) -> str:
@@ -39,6 +40,14 @@ register(
         "expected": Number(_("reports expected"), places=0),
         "partial_confirmed": Flag(_("published as a partial figure")),
     },
+)
+# A change made by an imported file names the file (``bulk.change``).
+register(
+    actions={
+        "indicators.value_changed": _("Value changed"),
+        "indicators.value_removed": _("Value removed"),
+    },
+    fields={"file": Ref(_("from the file"), DataImport)},
 )
 register(
     actions={

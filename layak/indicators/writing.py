@@ -246,7 +246,7 @@ def _write(
         batch = _batch(actor, creates, entries, data_import)
         bulk.create(actor, creates, batch)
         result.created += len(creates)
-    bulk.change(actor, changes)
+    bulk.change(actor, changes, data_import.pk if data_import is not None else None)
 
 
 def _repr(entry: Entry) -> str:

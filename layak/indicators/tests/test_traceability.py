@@ -29,7 +29,7 @@ def defs(personas):
     return definitions()
 
 
-def import_file(client) -> DataImport:
+def import_file(client, text: str = FILE, name: str = "bps.csv") -> DataImport:
     """Upload, check and apply the file through the pages, as a person does."""
     bekasi = Region.objects.get(code="32.16")
     response = client.post(
@@ -37,12 +37,12 @@ def import_file(client) -> DataImport:
         {
             "district": bekasi.pk,
             "mode": "all",
-            "file": SimpleUploadedFile("bps.csv", FILE.encode()),
+            "file": SimpleUploadedFile(name, text.encode()),
         },
     )
     assert response.status_code == 302
     assert client.get(response.url).status_code == 200  # the check job runs
-    imp = DataImport.objects.get()
+    imp = DataImport.objects.order_by("-pk")[0]
     response = client.post(f"/data/imports/{imp.pk}/apply/")
     assert response.status_code == 302
     assert client.get(response.url).status_code == 200  # the apply job runs
@@ -90,6 +90,24 @@ def test_the_value_page_tells_its_history_in_words(client, personas, defs):
     assert page.index("Nilai diubah") < page.index("Nilai dimasukkan")
     assert page.count("61.250") == 2
     assert str(operator) in page and str(admin) in page
+
+
+def test_a_value_changed_by_a_second_file_names_that_file_in_its_history(
+    client, personas, defs
+):
+    client.force_login(personas.bekasi_admin)
+    first = import_file(client)
+    second = import_file(client, FILE.replace("61250", "61.900"), name="bps-revisi.csv")
+    births = DataValue.objects.get(element__code="births")
+    assert births.value == D(61900) and births.batch.data_import == first
+    (change,) = AuditEntry.objects.for_object(births)
+    assert change.after["file"] == second.pk
+    page = client.get(f"/data/values/{births.pk}/").content.decode()
+    assert "<del>61.250</del> → 61.900" in page
+    # The change names the second file, the entering the first.
+    changed = page[page.index("Nilai diubah") : page.index("Nilai dimasukkan")]
+    assert "Dari berkas</strong>: bps-revisi.csv" in changed and "bps.csv" not in changed
+    assert f"/data/imports/{first.pk}/" in page  # the value was entered from the first
 
 
 def test_the_element_page_links_each_value_to_its_history(client, personas, defs):
