@@ -34,6 +34,8 @@ LIMITS = WorkbookLimits(rows=actions.MAX_ROWS + 1, columns=50, cells=500_000)
 ALIASES = {
     "element": "element",
     "data_element": "element",
+    "elemen": "element",
+    "kode_elemen": "element",
     "region": "region",
     "region_code": "region",
     "kode_wilayah": "region",
@@ -47,10 +49,23 @@ ALIASES = {
     "organization": "organisation",
     "opd": "organisation",
     "dataset": "dataset",
+    "sumber_data": "dataset",
     "source_date": "source_date",
     "tanggal_sumber": "source_date",
     "comment": "comment",
     "catatan": "comment",
+}
+# The columns as the Indonesian template names them (each one of the ``ALIASES``).
+INDONESIAN = {
+    "element": "elemen",
+    "region": "kode_wilayah",
+    "period": "periode",
+    "disaggregation": "disagregasi",
+    "value": "nilai",
+    "organisation": "opd",
+    "dataset": "sumber_data",
+    "source_date": "tanggal_sumber",
+    "comment": "catatan",
 }
 
 
@@ -476,19 +491,26 @@ def _kept(kept: dict[str, Any] | None, inputs: dict[str, Any]) -> actions.Checke
 
 
 def template(
-    district: str = "32.16", offices: tuple[str, str] = ("Disdukcapil", "Dinkes"), year: int = 2025
+    district: str = "32.16",
+    offices: tuple[str, str] = ("Disdukcapil", "Dinkes"),
+    year: int = 2025,
+    language: str = "en",
 ) -> bytes:
     """An XLSX whose first sheet ("Data", the one an import reads) holds only the columns, and
     a second sheet ("Contoh") two example rows for ``district``, entered by ``offices`` for
     ``year``: the examples show how rows are written in the person's own codes, and the file
-    uploaded unchanged adds nothing (its made-up figures never replace real ones)."""
+    uploaded unchanged adds nothing (its made-up figures never replace real ones). The
+    columns are named in ``language`` (Indonesian: ``INDONESIAN``); the import reads both."""
+    columns = actions.COLUMNS
+    if language.startswith("id"):
+        columns = [INDONESIAN[c] for c in columns]
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Data"
-    sheet.append(actions.COLUMNS)
+    sheet.append(columns)
     example = book.create_sheet(_("Example")[:31])
-    example.append(actions.COLUMNS)
+    example.append(columns)
     example.append(
         [
             "birth_certificates",

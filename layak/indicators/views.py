@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -452,11 +453,12 @@ def import_template(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     region = _default_region(user)
     year = timezone.localdate().year - 1
-    book = importfile.template(year=year)
+    language = get_language()
+    book = importfile.template(year=year, language=language)
     if region is not None and region.level >= Region.Level.REGENCY:
         offices = [o.acronym or o.name for o in _offices(user, region)][:2]
         if offices:
-            book = importfile.template(region.code, (offices[0], offices[-1]), year)
+            book = importfile.template(region.code, (offices[0], offices[-1]), year, language)
     response = HttpResponse(book, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="layak-indicator-data.xlsx"'
     return response

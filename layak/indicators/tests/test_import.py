@@ -152,12 +152,14 @@ def test_problems_name_the_columns_as_the_file_writes_them(client, personas, def
     assert [(e["row"], e["column"]) for e in imp.errors] == [(3, "Kode Wilayah")]
 
 
-def example_rows(content: bytes, sheet: str = "Example") -> list[dict[str, object]]:
+def example_rows(
+    content: bytes, sheet: str = "Example", columns: list[str] = actions.COLUMNS
+) -> list[dict[str, object]]:
     """The template's example rows (sheet "Contoh" in Indonesian), read as a file holding
     them would be."""
     book = openpyxl.load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["Data", sheet]
-    assert [c.value for c in book["Data"][1]] == actions.COLUMNS
+    assert [c.value for c in book["Data"][1]] == columns
     assert book["Data"].max_row == 1  # the sheet an import reads holds the columns alone
     lines = [[c if c is not None else "" for c in r] for r in book[sheet].values]
     text = "\n".join(",".join(str(c) for c in line) for line in lines)
@@ -169,7 +171,23 @@ def test_the_template_uploaded_unchanged_adds_nothing(client, personas, defs, mo
     put(personas.gm_admin, "births", "62.10", "2025", 2450)
     client.force_login(personas.gm_admin)
     content = client.get("/data/imports/template.xlsx").content
-    assert len(example_rows(content, "Contoh")) == 2
+    # Its columns are named in Indonesian, and the import reads them.
+    indonesian = [
+        "elemen",
+        "kode_wilayah",
+        "periode",
+        "disagregasi",
+        "nilai",
+        "opd",
+        "sumber_data",
+        "tanggal_sumber",
+        "catatan",
+    ]
+    rows = example_rows(content, "Contoh", indonesian)
+    assert len(rows) == 2 and {row["region"] for row in rows} == {"62.10"}
+    assert rows[0]["element"] == "birth_certificates" and rows[0]["dataset"]
+    result = actions.import_rows(actor=personas.gm_admin, rows=rows, mode="all", dry_run=True)
+    assert not result.errors and result.created + result.updated == 2
     district = Region.objects.get(code="62.10")
     response = client.post(
         "/data/imports/",

@@ -92,9 +92,7 @@ def test_the_value_page_tells_its_history_in_words(client, personas, defs):
     assert str(operator) in page and str(admin) in page
 
 
-def test_a_value_changed_by_a_second_file_names_that_file_in_its_history(
-    client, personas, defs
-):
+def test_a_value_changed_by_a_second_file_names_that_file_in_its_history(client, personas, defs):
     client.force_login(personas.bekasi_admin)
     first = import_file(client)
     second = import_file(client, FILE.replace("61250", "61.900"), name="bps-revisi.csv")
