@@ -48,17 +48,8 @@ A = authz.Action
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The import's columns as the page names them: each with the Indonesian name read too, if any
 # (importfile.ALIASES reads both; docs/indicator-data.md describes them).
-IMPORT_COLUMNS: list[tuple[str, str]] = [
-    ("element", ""),
-    ("region", "kode_wilayah"),
-    ("period", "periode"),
-    ("disaggregation", "disagregasi"),
-    ("value", "nilai"),
-    ("organisation", "opd"),
-    ("dataset", ""),
-    ("source_date", "tanggal_sumber"),
-    ("comment", "catatan"),
-]
+# Each column with its Indonesian name (the one the Indonesian template uses).
+IMPORT_COLUMNS: list[tuple[str, str]] = [(c, importfile.INDONESIAN[c]) for c in actions.COLUMNS]
 
 
 def visible_regions(user: User) -> Any:
