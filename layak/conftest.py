@@ -156,6 +156,7 @@ def _fresh_cache(request: pytest.FixtureRequest) -> Iterator[None]:
 
     from layak.core import actions_list
     from layak.evaluation import gaps, listing
+    from layak.evaluation.views import my_items
 
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)
@@ -171,6 +172,7 @@ def _fresh_cache(request: pytest.FixtureRequest) -> Iterator[None]:
         listing.forget(shared=False)
         gaps.forget(shared=False)
         actions_list.forget(shared=False)
+        my_items.forget()
         if shared:
             listing.forget_shared()
 

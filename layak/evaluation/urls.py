@@ -1,12 +1,20 @@
 from django.urls import path
 
-from layak.evaluation.views import answers, assessments, bulk, criteria, cycles, verification
+from layak.evaluation.views import (
+    answers,
+    assessments,
+    bulk,
+    criteria,
+    cycles,
+    my_items,
+    verification,
+)
 
 app_name = "evaluation"
 
 urlpatterns = [
     path("", cycles.cycle_list, name="cycles"),
-    path("my-items/", answers.my_items, name="my_items"),
+    path("my-items/", my_items.my_items, name="my_items"),
     path("regions/<str:code>/", cycles.region_status, name="region_status"),
     path("cycles/new/", cycles.cycle_create, name="cycle_create"),
     path("reminders/send/", cycles.reminders_send, name="reminders_send"),

@@ -43,7 +43,7 @@ PINNED = {
     "indicator (administrator)": 23,
     "indicator (office)": 24,
     "indicator of numbers (office)": 25,
-    "my items (office)": 10,
+    "my items (office)": 17,
     "answer save": 17,
     "answer save (card)": 22,
     "answer history": 12,

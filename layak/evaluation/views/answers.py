@@ -2,21 +2,17 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
-from operator import itemgetter
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import (
-    Count,
     Exists,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     prefetch_related_objects,
 )
@@ -34,7 +30,7 @@ from layak.core.http import HtmxHttpRequest
 from layak.core.numbers import format_points
 from layak.core.statements import KeyedStatements
 from layak.dashboards.cache import scope
-from layak.evaluation import actions, bulk, computed, work
+from layak.evaluation import actions, computed
 from layak.evaluation.forms import (
     ReturnForm,
     describe_value,
@@ -44,14 +40,13 @@ from layak.evaluation.forms import (
 )
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
 from layak.evaluation.querysets import options_prefetch, question_prefetch, requirements_prefetch
-from layak.evaluation.views.assessments import STATUS_FILTERS, state_code
+from layak.evaluation.views.assessments import state_code
 from layak.evaluation.views.common import A, get_answer, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.frameworks.models import Question
 from layak.frameworks.scoring import table_ratio, table_totals
 from layak.frameworks.templatetags.instrument import in_language
 
-MY_ITEMS_PAGE = 50
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.YES_NO, Question.Kind.MULTIPLE)
 
 # The documents in force of an answer, as its card lists them.
@@ -703,86 +698,6 @@ def answer_history(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "evaluation/history.html",
         {"answer": answer, "question": question, "revisions": revisions},
-    )
-
-
-@login_required
-def my_items(request: HttpRequest) -> HttpResponse:
-    """The answers given to this person's office, per assessment and indicator, with progress;
-    searched by indicator or question (code or text) and paged. Per assessment, the items
-    ready to submit at once (``bulk.submit_ready``). A fixed number of queries."""
-    user = user_of(request)
-    text = request.GET.get("q", "").strip()[:100]
-    answers = Answer.objects.for_user(user, A.EDIT).filter(work.open_for_office())
-    if text:
-        answers = answers.filter(
-            Q(question__code__icontains=text)
-            | Q(question__text__icontains=text)
-            | Q(question__indicator__name__icontains=text)
-        )
-    # Counted per assessment and indicator; the assessments' cycle and district are read
-    # apart: joined to every answer, they cost the database more to plan than to run.
-    grouped: list[dict[str, Any]] = [
-        dict(row)
-        for row in answers.values(
-            "assessment_id",
-            "question__indicator_id",
-            "question__indicator__code",
-            "question__indicator__name",
-            "question__indicator__group__order",
-            "question__indicator__order",
-        )
-        .annotate(
-            total=Count("pk"),
-            # A draft nobody has answered yet is "not filled in", as the assessment page counts.
-            empty=Count("pk", filter=STATUS_FILTERS["empty"][1]),
-            draft=Count("pk", filter=STATUS_FILTERS["draft"][1]),
-            returned=Count("pk", filter=Q(status=Answer.Status.RETURNED)),
-            submitted=Count("pk", filter=Q(status=Answer.Status.SUBMITTED)),
-            accepted=Count("pk", filter=Q(status=Answer.Status.ACCEPTED)),
-        )
-        .order_by()
-    ]
-    named = (
-        {
-            pk: (created, cycle, region)
-            for pk, created, cycle, region in Assessment.objects.filter(
-                pk__in={row["assessment_id"] for row in grouped}
-            )
-            .order_by()
-            .values_list("pk", "cycle__created_at", "cycle__name", "region__name")
-        }
-        if grouped
-        else {}
-    )
-    for row in grouped:
-        created, row["assessment__cycle__name"], row["assessment__region__name"] = named[
-            row["assessment_id"]
-        ]
-        row["created"] = created
-        row["percent"] = (
-            round(100 * (row["submitted"] + row["accepted"]) / row["total"]) if row["total"] else 0
-        )
-    # The newest cycle first, then the instrument's order.
-    grouped.sort(key=itemgetter("question__indicator__group__order", "question__indicator__order"))
-    grouped.sort(key=lambda row: row["created"], reverse=True)
-    page = Paginator(grouped, MY_ITEMS_PAGE).get_page(request.GET.get("page"))
-    rows: list[dict[str, Any]] = list(page.object_list)
-    # Open self-assessments only: after the district submits, corrections go one by one. Each
-    # counted by the submit rule, as the assessment page counts them.
-    to_submit = bulk.readiness_in_progress(user)
-    returned, returned_count = work.returned_to(user, limit=100)
-    return render(
-        request,
-        "evaluation/my_items.html",
-        {
-            "rows": rows,
-            "page": page,
-            "q": text,
-            "to_submit": to_submit,
-            "returned": returned,
-            "returned_count": returned_count,
-        },
     )
 
 
