@@ -31,6 +31,39 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
     def for_user(self, user: User, action: authz.Action = authz.Action.AUDIT) -> AuditQuerySet:
         return self.filter(authz.scope_q(user, action, region="region"))
 
+    def newest_for_user(self, user: User, limit: int) -> list[AuditEntry]:
+        """The ``limit`` newest entries ``user`` may read, with their actor, newest first.
+
+        A person reaching regions (not the whole country) reads, on PostgreSQL, each region's
+        newest entries on the (region, time) index and keeps the newest of those: the same
+        entries as ``for_user`` sorted, without reading every entry of a district's hundreds
+        of villages to sort them (a district's home page)."""
+        from django.core.exceptions import EmptyResultSet
+        from django.db import connection
+        from django.db.models import Q
+        from django.db.models.expressions import RawSQL
+
+        from layak.regions.models import Region
+
+        newest = self.for_user(user).select_related("actor").order_by("-at", "-pk")
+        scope = authz.scope_q(user, authz.Action.AUDIT, region="")
+        if connection.vendor != "postgresql" or scope == Q():
+            return list(newest[:limit])
+        try:
+            regions, params = (
+                Region.objects.filter(scope).order_by().values("id").query.sql_with_params()
+            )
+        except EmptyResultSet:  # the person reaches no region
+            return []
+        table = self.model._meta.db_table
+        ids = RawSQL(  # noqa: S611 - the models' SQL, the values parameters
+            f"SELECT e.id FROM ({regions}) r CROSS JOIN LATERAL ("  # noqa: S608 - the models' SQL
+            f"SELECT a.id, a.at FROM {table} a WHERE a.region_id = r.id "
+            "ORDER BY a.at DESC, a.id DESC LIMIT %s) e ORDER BY e.at DESC, e.id DESC LIMIT %s",
+            (*params, limit, limit),
+        )
+        return list(self.filter(pk__in=ids).select_related("actor").order_by("-at", "-pk")[:limit])
+
     def for_object(self, obj: models.Model) -> AuditQuerySet:
         return self.filter(
             object_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)

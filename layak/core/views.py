@@ -101,7 +101,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for row in context["organisation_counts"]:  # type: ignore[attr-defined]
             row["label"] = kinds.get(row["kind"], row["kind"])
     if authz.has_action(user, A.AUDIT):
-        context["recent_changes"] = AuditEntry.objects.for_user(user).select_related("actor")[:8]
+        context["recent_changes"] = AuditEntry.objects.newest_for_user(user, 8)
 
     # Regencies/cities this person oversees (province verifier, assessor, reader, ministry).
     if my_roles & {Role.PROVINCE_VERIFIER, Role.ASSESSOR, Role.MINISTRY_ADMIN}:
