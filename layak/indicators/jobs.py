@@ -6,8 +6,10 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from layak.indicators import importfile
+from layak.core.numbers import format_number
+from layak.indicators import actions, importfile
 from layak.indicators.models import DataImport
 from layak.jobs.models import Job
 from layak.jobs.runner import JobFailed, Progress, handler
@@ -24,13 +26,42 @@ def _import(job: Job) -> DataImport:
     return imp
 
 
+def _outcome(imp: DataImport, result: actions.Result) -> dict[str, Any]:
+    """What the job's result says (``jobs/result/data_import_*.html``): the counts, and whether
+    the file was refused, checked or applied, in which mode; for a file refused as a whole
+    (unreadable, or without rows of values) the reason."""
+    outcome = {
+        **result.summary(),
+        "status": imp.status,
+        "mode": imp.mode,
+        "url": reverse("indicators:import", args=[imp.pk]),
+    }
+    if not result.rows and result.errors:
+        outcome["problem"] = result.errors[0].message
+    return outcome
+
+
+def nothing_saved(result: actions.Result) -> str:
+    """Why applying saved nothing: the file's own problem, or how many rows have problems."""
+    if not result.rows and result.errors:
+        return _("%(problem)s Nothing was saved.") % {"problem": result.errors[0].message}
+    count = len(result.errors)
+    if not count:
+        return _("Nothing was saved.")
+    return ngettext(
+        "Nothing was saved: the file is refused because %(count)s row has a problem.",
+        "Nothing was saved: the file is refused because %(count)s rows have problems.",
+        count,
+    ) % {"count": format_number(count)}
+
+
 @handler("data_import_check")
 def check(job: Job, progress: Progress) -> dict[str, Any]:
     imp = _import(job)
     progress(0, 1, _("Checking the values…"))
     result = importfile.run(imp, actor=job.created_by, apply=False)
     progress(1, 1)
-    return {**result.summary(), "url": reverse("indicators:import", args=[imp.pk])}
+    return _outcome(imp, result)
 
 
 @handler("data_import_apply")
@@ -42,7 +73,5 @@ def apply(job: Job, progress: Progress) -> dict[str, Any]:
     result = importfile.run(imp, actor=job.created_by, apply=True)
     progress(1, 1)
     if not result.applied:
-        raise JobFailed(
-            _("Nothing was saved: %(count)d rows have errors.") % {"count": len(result.errors)}
-        )
-    return {**result.summary(), "url": reverse("indicators:import", args=[imp.pk])}
+        raise JobFailed(nothing_saved(result))
+    return _outcome(imp, result)
