@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -213,8 +214,8 @@ def _check_entries(entries: Sequence[Entry], checks: _Checks, errors: list[Probl
     # element, region and office: one look-up a row.
     place: dict[tuple[int, int, int | None], tuple[str | None, str | None]] = {}
     periods, values = checks.periods, checks.values
-    seen: set[tuple[int, int, str, str]] = set()
-    twice: str | None = None
+    # Each value's first row, to name it when a later row gives the same value again.
+    seen: dict[tuple[int, int, str, str], int] = {}
     for entry in entries:
         element = entry.element
         region = entry.region
@@ -248,12 +249,21 @@ def _check_entries(entries: Sequence[Entry], checks: _Checks, errors: list[Probl
                 errors.append(Problem(entry.row, "value", message))
                 continue
         key = entry.key
-        if key in seen:
-            if twice is None:
-                twice = _("The same value is given twice in this input.")
-            errors.append(Problem(entry.row, "", twice))
+        first = seen.get(key)
+        if first is not None:
+            errors.append(
+                Problem(
+                    entry.row,
+                    "",
+                    _(
+                        "This value is already given on row %(row)s (the same element, region, "
+                        "period and disaggregation)."
+                    )
+                    % {"row": first},
+                )
+            )
             continue
-        seen.add(key)
+        seen[key] = entry.row
         valid.append(entry)
     return valid
 
@@ -458,8 +468,17 @@ def outside_district(district: Region, region: Region) -> str | None:
     }
 
 
+_DAY_FIRST = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})")
+
+
 def source_date_of(text: str) -> datetime.date:
-    """The source date of a row (its first ten characters, YYYY-MM-DD); raises ValueError."""
+    """The source date of a row: its first ten characters as YYYY-MM-DD, or the date written
+    the Indonesian way, day first with a four-digit year (``31/12/2025``, ``31-12-2025``,
+    ``1/2/2025``); raises ValueError."""
+    day_first = _DAY_FIRST.fullmatch(text.strip())
+    if day_first:
+        day, _sep, month, year = day_first.groups()
+        return datetime.date(int(year), int(month), int(day))
     return datetime.date.fromisoformat(text[:10])
 
 
@@ -576,7 +595,16 @@ def import_rows(
             try:
                 source_date = source_date_of(source_text)
             except ValueError:
-                problems.append(Problem(number, "source_date", _("Write the date as YYYY-MM-DD.")))
+                problems.append(
+                    Problem(
+                        number,
+                        "source_date",
+                        _(
+                            "Write the date like 2025-12-31 (year-month-day) or 31/12/2025 "
+                            "(day/month/year)."
+                        ),
+                    )
+                )
                 continue
         if len(dataset) > TEXT_LIMITS["dataset"] or len(note) > TEXT_LIMITS["comment"]:
             column = "dataset" if len(dataset) > TEXT_LIMITS["dataset"] else "comment"

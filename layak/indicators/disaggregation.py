@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from layak.indicators.models import Category, DataElement
+from layak.indicators.models import Category, CategoryOption, DataElement
 
 
 class DisaggregationError(ValueError):
@@ -70,10 +70,11 @@ def normalise(element: DataElement, text: str) -> str:
                 _("This element is not broken down; leave the disaggregation empty.")
             )
         return ""
-    missing = sorted(set(categories) - set(parts))
+    missing = [c for c in _in_order(categories.values()) if c.code not in parts]
     if missing:
         raise DisaggregationError(
-            _("The disaggregation must name %(codes)s.") % {"codes": ", ".join(missing)}
+            _("The disaggregation must name %(categories)s.")
+            % {"categories": "; ".join(_how_to_name(c) for c in missing)}
         )
     unknown = sorted(set(parts) - set(categories))
     if unknown:
@@ -81,12 +82,36 @@ def normalise(element: DataElement, text: str) -> str:
             _("This element is not broken down by %(codes)s.") % {"codes": ", ".join(unknown)}
         )
     for code, option in parts.items():
-        if option not in {o.code for o in categories[code].options.all()}:
+        category = categories[code]
+        if option not in {o.code for o in category.options.all()}:
             raise DisaggregationError(
-                _("“%(option)s” is not an option of %(category)s.")
-                % {"option": option, "category": categories[code].name}
+                _("“%(option)s” is not an option of %(category)s; the options: %(options)s.")
+                % {
+                    "option": option,
+                    "category": category.name,
+                    "options": ", ".join(f"{o.code} ({o.name})" for o in _options(category)),
+                }
             )
     return canonical(parts)
+
+
+def _in_order(categories: Iterable[Category]) -> list[Category]:
+    return sorted(categories, key=lambda c: (c.order, c.code))
+
+
+def _options(category: Category) -> list[CategoryOption]:
+    return sorted(category.options.all(), key=lambda o: (o.order, o.code))
+
+
+def _how_to_name(category: Category) -> str:
+    """``Jenis kelamin (sex=M for Laki-laki, sex=F for Perempuan)``: a category by its name,
+    with each of its options as a disaggregation names it."""
+    written = ", ".join(
+        _("%(code)s=%(option)s for %(name)s")
+        % {"code": category.code, "option": o.code, "name": o.name}
+        for o in _options(category)
+    )
+    return f"{category.name} ({written})"
 
 
 def combos(element: DataElement) -> list[Combo]:

@@ -51,7 +51,10 @@ def test_values_are_checked(personas, defs):
         (row(period="2024Q1"), "written like 2025"),
         (row(period="2099"), "not started"),
         (row(region="32.16.09"), "entered per district"),
-        (row(element="children", disaggregation="age=1-5"), "must name sex"),
+        (
+            row(element="children", disaggregation="age=1-5"),
+            "must name Jenis kelamin (sex=M for Laki-laki",
+        ),
         (row(element="children", disaggregation="sex=X"), "not an option"),
         (row(disaggregation="sex=F"), "not broken down"),
         (row(element="nope"), "No active data element"),
