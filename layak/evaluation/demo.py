@@ -388,11 +388,14 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
         .select_related("question")
         .order_by("question__indicator__order", "question__order")
     )
+    # Half the maximum, or a quarter where the district itself gave half: a real adjustment.
+    half = answers[0].question.max_points / 2
+    own = verification.points_before(answers[0], Stage.Kind.PROVINCE)
     verification.verify_item(
         actor=verifier,
         answer=answers[0],
         stage=Stage.Kind.PROVINCE,
-        points=answers[0].question.max_points / 2,
+        points=half if own != half else half / 2,
         reason="Perda masih dalam proses harmonisasi; dinilai sebagai Perbup",
     )
     verification.verify_return(

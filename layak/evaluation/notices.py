@@ -222,6 +222,25 @@ def returned_by_verifier(*, actor: User, answer: Answer, author: User | None) ->
     )
 
 
+def score_adjusted(*, actor: User, answer: Answer, reason: str) -> None:
+    """A verifier gave an item other points than the level before: its offices and the
+    district's secretariat hear of it (the card shows the points and the reason)."""
+    _item(
+        [*assignees(answer), *region_role_holders(answer.assessment.region, Role.DISTRICT_ADMIN)],
+        N.SCORE_ADJUSTED,
+        actor=actor,
+        answer=answer,
+        message=gettext_noop(
+            "The score of %(item)s of %(region)s was changed by %(actor)s (verifier): %(reason)s"
+        ),
+        many_message=gettext_noop(
+            "The scores of %(count)s items of %(region)s were changed by %(actor)s (verifier): "
+            "%(items)s"
+        ),
+        reason=Truncator(reason).chars(200),
+    )
+
+
 VERIFIER_ROLE: dict[str, str] = {
     K.PROVINCE: Role.PROVINCE_VERIFIER,
     K.FIELD: Role.ASSESSOR,

@@ -177,6 +177,10 @@ def verify_item(
     )
     if answer.returned_at_stage:
         Answer.objects.filter(pk=answer.pk).update(returned_at_stage="")
+    if decision == Score.Decision.ADJUSTED and (
+        old is None or old.points != points or old.reason != reason
+    ):
+        notices.score_adjusted(actor=actor, answer=answer, reason=reason)
     record(
         actor=actor,
         action=f"score.{decision}",

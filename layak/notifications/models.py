@@ -50,6 +50,7 @@ class Notice(models.Model):
             _("An item is returned by a verifier"),
         )
         ITEM_CORRECTED = "item_corrected", _("A corrected item waits for re-check")
+        SCORE_ADJUSTED = "score_adjusted", _("A verifier changes the score of an item")
         STAGE_OPENED = "stage_opened", _("A stage opens")
         STAGE_CLOSING = "stage_closing", _("A stage closes soon")
         RAD_REPORT_DUE = "rad_report_due", _("An action plan progress report is due")
@@ -159,6 +160,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     K.ITEM_RETURNED: Delivery.EMAIL_NOW,
     K.ITEM_RETURNED_BY_VERIFIER: Delivery.EMAIL_NOW,
     K.ITEM_CORRECTED: Delivery.EMAIL_NOW,
+    K.SCORE_ADJUSTED: Delivery.IN_APP,
     K.STAGE_OPENED: Delivery.EMAIL_NOW,
     K.STAGE_CLOSING: Delivery.EMAIL_NOW,
     K.RAD_REPORT_DUE: Delivery.EMAIL_NOW,

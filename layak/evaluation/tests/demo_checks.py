@@ -15,6 +15,7 @@ from layak.evaluation.models import (
     Assignment,
     Cycle,
     Gate,
+    Score,
     StageReopening,
 )
 from layak.frameworks.current import current_kla_version
@@ -51,6 +52,12 @@ def assert_demo_on_kla2024() -> None:
         Answer.objects.filter(assessment=current["32.16"], status=Answer.Status.RETURNED).count()
         == 1
     )
+    # The province's first five items verified, one of them adjusted (other points, a reason).
+    province = Score.objects.filter(answer__assessment=current["32.16"], stage="province")
+    assert province.count() == 5
+    (adjusted,) = province.filter(decision=Score.Decision.ADJUSTED)
+    own = Score.objects.get(answer=adjusted.answer, stage="self").points
+    assert adjusted.reason and adjusted.points != own
     assert list(
         Gate.objects.filter(cycle__name="Evaluasi KLA 2026").values_list(
             "question__code", flat=True

@@ -40,9 +40,10 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PINNED = {
     "assessment (administrator)": 29,
     "assessment (office)": 28,
-    "indicator (administrator)": 23,
-    "indicator (office)": 24,
-    "indicator of numbers (office)": 25,
+    # A first draw of the cards reads the verifiers' decisions too (one query).
+    "indicator (administrator)": 24,
+    "indicator (office)": 25,
+    "indicator of numbers (office)": 26,
     "my items (office)": 17,
     "answer save": 17,
     "answer save (card)": 22,

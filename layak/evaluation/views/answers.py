@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layak import authz
+from layak.audit.models import AuditEntry
 from layak.core.http import HtmxHttpRequest
 from layak.core.numbers import format_points
 from layak.core.statements import KeyedStatements
@@ -62,6 +63,12 @@ ANSWER_PARTS = [
         "scores",
         queryset=Score.objects.filter(stage=Stage.Kind.SELF_ASSESSMENT),
         to_attr="self_scores",
+    ),
+    # The verifiers' decisions on the item, each stage's points and reason.
+    Prefetch(
+        "scores",
+        queryset=Score.objects.exclude(stage=Stage.Kind.SELF_ASSESSMENT),
+        to_attr="verdict_scores",
     ),
     Prefetch(
         "assignments",
@@ -186,6 +193,11 @@ class CardShare:
         }
 
 
+def _stage_order(score: Score) -> int:
+    order = [str(k) for k in (*Stage.ORDER, *Stage.LOWER_ORDER)]
+    return order.index(score.stage) if score.stage in order else len(order)
+
+
 def _card_context(
     user: Any,
     answer: Answer,
@@ -253,6 +265,16 @@ def _card_context(
             for o in question.options.all()
         ]
     points = scores[0].points if (scores := getattr(answer, "self_scores", None)) else 0
+    # Each verifier's points and reason, in the order of the stages.
+    verdicts = [
+        (
+            Stage.Kind(s.stage).label,
+            share.points(s.points),
+            s.get_decision_display(),
+            s.reason,
+        )
+        for s in sorted(getattr(answer, "verdict_scores", ()), key=_stage_order)
+    ]
     return {
         "answer": answer,
         # Written as text once: the card names its answer some thirty times.
@@ -269,6 +291,7 @@ def _card_context(
         "shown": {"points": share.points(points), "max_points": share.points(question.max_points)}
         if question.max_points
         else {},
+        "verdicts": verdicts,
         "links": links,
         "urls": share.card(answer, links),
         # The offices the page read with its list (``offices``), or those read with the card.
@@ -444,6 +467,11 @@ def _card(
         score = getattr(saved, "self_score", None)
         if score is not None:
             answer.self_scores = [score]  # type: ignore[attr-defined]
+        if not saved.returned_at_stage and (
+            answer.assessment.status == Assessment.Status.IN_PROGRESS
+        ):
+            # No verifier has scored an item of a self-assessment not yet submitted.
+            answer.verdict_scores = []  # type: ignore[attr-defined]
         # Nor the documents the save read (``active_links``).
         prefetch_related_objects(
             [answer],
@@ -451,6 +479,7 @@ def _card(
                 p
                 for p in ANSWER_PARTS
                 if (score is None or p.to_attr != "self_scores")
+                and not (p.to_attr == "verdict_scores" and hasattr(answer, "verdict_scores"))
                 and not (p is LINKS and hasattr(answer, "active_links"))
             ),
         )
@@ -694,11 +723,38 @@ def answer_history(request: HttpRequest, pk: int) -> HttpResponse:
         (r, describe_value(question, r.value_before), describe_value(question, r.value_after))
         for r in answer.revisions.select_related("author").order_by("-revision", "-pk")
     ]
+    # The verifiers' decisions, newest first, from their audit entries: each stage's points,
+    # the level's before it and the reason, every change of a decision included.
+    verdicts = []
+    for entry in (
+        AuditEntry.objects.for_object(answer)
+        .filter(action__in=("score.agreed", "score.adjusted"))
+        .select_related("actor")
+    ):
+        after = entry.after or {}
+        stage = str(after.get("stage", ""))
+        verdicts.append(
+            {
+                "entry": entry,
+                "stage": Stage.Kind(stage).label if stage in Stage.Kind.values else stage,
+                "decision": Score.Decision(entry.action.split(".", 1)[1]).label,
+                "points": format_points(_decimal(after.get("points"))),
+                "before": format_points(_decimal(after.get("previous_level"))),
+                "reason": after.get("reason", ""),
+            }
+        )
     return render(
         request,
         "evaluation/history.html",
-        {"answer": answer, "question": question, "revisions": revisions},
+        {"answer": answer, "question": question, "revisions": revisions, "verdicts": verdicts},
     )
+
+
+def _decimal(text: Any) -> Decimal | None:
+    try:
+        return Decimal(str(text)) if text not in (None, "") else None
+    except InvalidOperation:
+        return None
 
 
 def __getattr__(name: str) -> Any:

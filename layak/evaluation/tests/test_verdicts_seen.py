@@ -1,0 +1,66 @@
+"""A verifier's decision reaches the district: the item's card shows each stage's points and
+reason, its history lists every decision, and a changed score is a notice to the district's
+secretariat and the item's office. In Indonesian, the decision made on the verification page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from layak.evaluation.models import Stage
+from layak.evaluation.tests.test_verification import move_to, submit_all
+from layak.notifications.models import Notice
+
+pytestmark = pytest.mark.django_db
+K = Stage.Kind
+
+
+def _words(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def _card(client, answer) -> str:
+    page = client.get(
+        f"/evaluation/assessments/{answer.assessment_id}/indicators/{answer.question.indicator_id}/"
+    ).content.decode()
+    found = re.search(
+        rf'<article class="card answer" id="answer-{answer.pk}".*?</article>', page, re.S
+    )
+    assert found, page
+    return _words(found.group(0))
+
+
+def test_the_district_sees_the_provinces_decision_on_the_card_history_and_notices(
+    client, personas, evaluation
+):
+    ev = evaluation
+    submit_all(personas, ev)
+    move_to(ev, K.PROVINCE)
+    t11, t21 = ev.answers["T-1.1"], ev.answers["T-2.1"]
+    client.force_login(personas.jabar)
+    url = f"/evaluation/answers/{{}}/verify/{K.PROVINCE}/"
+    client.post(
+        url.format(t11.pk), {"decision": "adjust", "points": "15", "reason": "Baru SK, belum Perda"}
+    )
+    client.post(url.format(t21.pk), {"decision": "agree"})
+
+    client.force_login(personas.bekasi_admin)
+    card = _card(client, t11)
+    province = "Verifikasi administrasi provinsi"
+    assert f"{province}: 15,00 / 30,00 poin · disesuaikan — Baru SK, belum Perda" in card
+    assert f"{province}: 30,00 / 30,00 poin · disetujui" in _card(client, t21)
+    # Not yet verified at the province: no line.
+    assert province not in _card(client, ev.answers["T-1.2"])
+    history = _words(client.get(f"/evaluation/answers/{t11.pk}/history/").content.decode())
+    assert f"{province} disesuaikan 30,00 15,00" in history
+    assert "Baru SK, belum Perda" in history and str(personas.jabar) in history
+    # A changed score is told to the secretariat and the item's office; an agreement is not.
+    told = Notice.objects.filter(kind=Notice.Kind.SCORE_ADJUSTED)
+    assert set(told.values_list("recipient", flat=True)) >= {
+        personas.bekasi_admin.pk,
+        personas.bekasi_dinkes.pk,
+    }
+    assert personas["bekasi.disdukcapil"].pk not in set(told.values_list("recipient", flat=True))
+    notices = _words(client.get("/notifications/").content.decode())
+    assert "diubah oleh" in notices and "Baru SK, belum Perda" in notices
