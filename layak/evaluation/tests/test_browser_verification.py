@@ -49,6 +49,13 @@ def test_province_adjusts_returns_and_agrees_ministry_and_field_confirm_final_ap
     page.goto("/evaluation/verify/")
     page.get_by_role("link", name="Kabupaten Bekasi").click()
     page.wait_for_url(re.compile(rf"{base}/verify/province/$"))
+    # Adjusting without a reason is refused: the page opens on the message, the score kept.
+    decide(page, "T-1.1", "adjust", "15")
+    refused = item(page, "T-1.1").get_by_test_id("verify-error")
+    expect(refused).to_have_text("Berikan alasan perubahan nilai.")
+    expect(refused).to_be_focused()
+    expect(refused).to_be_in_viewport()
+    expect(item(page, "T-1.1").locator("input[name=points]")).to_have_value("15")
     decide(page, "T-1.1", "adjust", "15", "Baru SK Bupati, belum Perda")
     # The page opens on the first indicator waiting; the next is one click away.
     page.get_by_test_id("nav-T-2").click()
@@ -75,6 +82,11 @@ def test_province_adjusts_returns_and_agrees_ministry_and_field_confirm_final_ap
     page.goto(f"{base}/indicators/{t2}/")
     page.get_by_test_id("answer-T-2.1").locator("form[action$='/accept/'] button").click()
     expect(page.get_by_test_id("answer-T-2.1").get_by_test_id("status")).to_have_text("Diterima")
+    # The province's adjustment, with its reason, on the district's card.
+    page.goto(f"{base}/indicators/{Indicator.objects.get(code='T-1').pk}/")
+    expect(page.get_by_test_id("answer-T-1.1").get_by_test_id("verdicts")).to_contain_text(
+        "15,00 / 30,00 poin · disesuaikan — Baru SK Bupati, belum Perda"
+    )
     sign_out(page)
 
     sign_in(page, personas.jabar.email)
