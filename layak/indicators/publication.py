@@ -14,7 +14,7 @@ from layak import authz
 from layak.audit.log import record
 from layak.indicators import completeness as comp
 from layak.indicators.checks import MAX_VALUE, A, IndicatorDataError
-from layak.indicators.models import Indicator, IndicatorTarget, Publication, periods_of_year
+from layak.indicators.models import Indicator, IndicatorTarget, Publication
 from layak.regions.models import Region
 
 if TYPE_CHECKING:
@@ -65,6 +65,15 @@ def target_set(
     return current
 
 
+def unpublishable(value: Decimal | None) -> str | None:
+    """Why the figure of an indicator-year cannot be published, or None: a figure without a
+    value (nothing reported, or a denominator of zero) has nothing to show on the portal. The
+    publication page says it instead of offering to publish; ``publish`` refuses it."""
+    if value is None:
+        return _("There is no value to publish yet.")
+    return None
+
+
 @transaction.atomic
 def publish(
     *,
@@ -74,7 +83,8 @@ def publish(
     year: int,
     confirm_partial: bool = False,
 ) -> Publication:
-    """Publish the district's indicator-year on the public portal. A partial figure (fewer
+    """Publish the district's indicator-year on the public portal. A figure without a value is
+    refused (``unpublishable``). A partial figure (fewer
     reports than ``completeness.THRESHOLD`` of those expected) is published only when the
     secretariat confirms it; the portal then shows how complete it is, and the audit entry
     keeps the completeness at the time."""
@@ -83,9 +93,14 @@ def publish(
         raise IndicatorDataError(_("This indicator is no longer in use."))
     if year > timezone.localdate().year:
         raise IndicatorDataError(_("A year that has not begun cannot be published."))
-    periods = periods_of_year(year, indicator.period_type)
-    rates = comp.element_completeness(comp.elements_of([indicator]), [region], periods)
-    completeness = comp.indicator_completeness(indicator, region.pk, periods, rates)
+    # The figure as the publication page shows it (``summary`` reaches back here through
+    # ``actions``: imported when used).
+    from layak.indicators.summary import indicator_rows
+
+    figure = indicator_rows(region, year, [indicator])[1][0]
+    if (refusal := unpublishable(figure["value"])) is not None:
+        raise IndicatorDataError(refusal)
+    completeness: comp.Completeness = figure["completeness"]
     if completeness.partial and not confirm_partial:
         raise IndicatorDataError(
             _(

@@ -23,7 +23,7 @@ from layak import authz
 from layak.accounts.models import User
 from layak.core.http import parse_id, user_of
 from layak.core.search import search_text, text_q
-from layak.indicators import actions, aggregate, catalogue, entry, history, importfile
+from layak.indicators import actions, aggregate, catalogue, entry, history, importfile, publication
 from layak.indicators import disaggregation as dis
 from layak.indicators.forms import CategoryForm, ElementForm, IndicatorForm, RuleForm
 from layak.indicators.models import (
@@ -531,6 +531,9 @@ def publish(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?region={region.code}&year={year or ''}")
     assert year is not None
     years, rows = indicator_rows(region, year)
+    for row in rows:
+        # The same reason ``publication.publish`` refuses with, said instead of the button.
+        row["unpublishable"] = publication.unpublishable(row["value"])
     return render(
         request,
         "indicators/publish.html",
