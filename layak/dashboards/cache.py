@@ -45,7 +45,7 @@ ALIAS = "figures"
 # Changes with the shape or the drawing of what is kept (v2: figures kept drawn; v3: tables
 # with grouped amounts and dates in words, "not filled in" counted apart), so a new release
 # never reads an entry an older one wrote.
-PREFIX = "dashboards:v3"
+PREFIX = "dashboards:v4"
 # Seconds an entry is kept at most.
 TIMEOUT = 600
 

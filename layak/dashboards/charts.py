@@ -21,13 +21,17 @@ audit and update, and its output could not be tested on the server. The few kind
   laptop alike;
 - the legend lists only the series that have something drawn, in HTML beside the drawing;
 - a series standing for a review status has that status's colour (``workflow.COLOURS``), the
-  same as its badge everywhere else.
+  same as its badge everywhere else;
+- a figure from only some of the regions expected to report it (a partial figure,
+  ``indicators.completeness``) is drawn as a hollow point reached by a dashed line, never like a
+  full one, and the legend and the table view say how many regions reported it.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -73,6 +77,9 @@ class Column:
     # Points (a score, a total, points to gain): shown as every page shows points, always with
     # two decimals (``format_points``); other numbers to at most two decimals.
     points: bool = False
+    # Its values on the rows marked partial (``Table.partial``) are partial figures: drawn as
+    # a hollow point reached by a dashed line (lines).
+    partial: bool = False
 
 
 @dataclass
@@ -104,6 +111,8 @@ class Point:
     x: float  # percent of the width
     y: float  # pixels
     title: str
+    # A partial figure: drawn hollow.
+    hollow: bool = False
 
 
 @dataclass
@@ -112,6 +121,9 @@ class Line:
     colour: str
     points: str  # in the inner drawing's units
     dots: list[Point]
+    # The line drawn as runs of points (in the inner drawing's units), each solid or dashed (a
+    # segment to or from a partial figure is dashed).
+    runs: list[tuple[str, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -139,6 +151,9 @@ class Drawing:
     ticks: list[Tick] = field(default_factory=list)
     labels: list[XLabel] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)
+    # Beside the legend, one entry per partial figure drawn: what it is and how many regions
+    # reported it.
+    partial: list[str] = field(default_factory=list)
     plot_top: int = 0
     plot_bottom: int = 0
     inner: int = INNER
@@ -170,6 +185,9 @@ class Table:
     # The table view cuts row labels longer than this (e.g. a question's text) with "…"; the
     # CSV always carries them whole. None: never cut.
     label_chars: int | None = None
+    # Per row, "" or what makes the row's figure partial (e.g. "partial: 2 of 187 regions
+    # reported"): the values of the columns marked ``partial`` are drawn as partial there.
+    partial: list[str] = field(default_factory=list)
 
     def draw(self) -> None:
         """Draw the figure once, in the active language, into ``body``: the chart, its
@@ -295,19 +313,29 @@ class Table:
         xs = [
             4 + 92 * (r / (len(drawn) - 1)) if len(drawn) > 1 else 50.0 for r in range(len(drawn))
         ]
+        marks = self.partial or []
         lines: list[Line] = []
+        notes: list[str] = []
         for n, (i, column, colour) in enumerate(series):
-            dots = [
-                Point(
-                    xs[r],
-                    bottom - LINE_PLOT * value / top,
-                    f"{row[0]} · {column.label}: {_text(row[i])}",
+            dots: list[Point] = []
+            for r, row in enumerate(drawn):
+                value = values[r][n]
+                if value is None:
+                    continue
+                note = marks[r] if column.partial and r < len(marks) else ""
+                title = f"{row[0]} · {column.label}: {_text(row[i])}"
+                dots.append(
+                    Point(
+                        xs[r],
+                        bottom - LINE_PLOT * value / top,
+                        f"{title} ({note})" if note else title,
+                        hollow=bool(note),
+                    )
                 )
-                for r, row in enumerate(drawn)
-                if (value := values[r][n]) is not None
-            ]
-            points = " ".join(f"{d.x * INNER / 100:.1f},{d.y:.1f}" for d in dots)
-            lines.append(Line(column.label, colour, points, dots))
+                if note and f"{row[0]}: {note}" not in notes:
+                    notes.append(f"{row[0]}: {note}")
+            points = " ".join(_at(d) for d in dots)
+            lines.append(Line(column.label, colour, points, dots, _runs(dots)))
         # About six labels at most; every other one is dropped on a phone.
         every = max(1, -(-len(xs) // 6))
         labels: list[XLabel] = []
@@ -330,9 +358,27 @@ class Table:
             ticks=_ticks(top, step, lambda f: bottom - LINE_PLOT * f / top),
             labels=labels,
             legend=[(column.label, colour) for _i, column, colour in series],
+            partial=notes,
             plot_top=LINE_TOP,
             plot_bottom=bottom,
         )
+
+
+def _at(dot: Point) -> str:
+    return f"{dot.x * INNER / 100:.1f},{dot.y:.1f}"
+
+
+def _runs(dots: Sequence[Point]) -> list[tuple[str, bool]]:
+    """The line through ``dots`` as runs of solid or dashed segments: a segment is dashed when
+    either of its ends is a partial figure (hollow)."""
+    runs: list[tuple[list[Point], bool]] = []
+    for a, b in itertools.pairwise(dots):
+        dashed = a.hollow or b.hollow
+        if runs and runs[-1][1] == dashed:
+            runs[-1][0].append(b)
+        else:
+            runs.append(([a, b], dashed))
+    return [(" ".join(_at(d) for d in run), dashed) for run, dashed in runs]
 
 
 def nice_scale(largest: float, *, whole: bool = False) -> tuple[float, float]:

@@ -4,8 +4,11 @@ Every element is entered at one level (``DataElement.entry_level``): each active
 level is expected to report it once per period. A region's figure for an element and period is
 *complete* when every expected region under it reported a value: its completeness is
 ``reported / expected`` (a district's stunting figure from one village of 29 is 1 / 29). Over
-several periods (a year of quarters) the counts add up. An indicator is as complete as the less
-complete of its numerator and denominator. Figures below ``THRESHOLD`` are shown with their
+several periods (a year of quarters) the counts add up. An indicator whose numerator and
+denominator are entered at the same level is figured over the regions that reported both
+(``aggregate.with_partner``): its completeness counts those regions, the ones that entered the
+figure. One whose parts are entered at different levels is as complete as the less complete of
+the two. Figures below ``THRESHOLD`` are shown with their
 completeness everywhere and are published only with an explicit confirmation.
 
 Each many-at-once function costs two queries whatever the number of elements, regions and
@@ -22,6 +25,7 @@ from typing import Any, cast
 
 from django.db.models import Count, F, Q
 
+from layak.indicators.aggregate import with_partner
 from layak.indicators.models import DataElement, DataValue, Indicator
 from layak.regions.models import Region
 
@@ -61,8 +65,16 @@ class Completeness:
 
 NONE = Completeness(0, 0)
 
-# (element id, region id, period) → completeness
-Rates = dict[tuple[int, int, str], Completeness]
+# (element id, region id, period) → completeness; (numerator id, region id, period, denominator
+# id) → the regions that reported both, for an indicator whose parts share their entry level.
+Rates = dict[tuple[int, int, str] | tuple[int, int, str, int], Completeness]
+
+
+class Elements(list[DataElement]):
+    """The numerators and denominators of some indicators (``elements_of``), with the pairs
+    (numerator id, denominator id) whose regions that reported both are counted."""
+
+    pairs: frozenset[tuple[int, int]] = frozenset()
 
 
 def expected_reporters(
@@ -95,7 +107,9 @@ def expected_reporters(
 def element_completeness(
     elements: Iterable[DataElement], regions: Sequence[Region], periods: Iterable[str]
 ) -> Rates:
-    """Completeness of each element's figure for each region and period. Two queries."""
+    """Completeness of each element's figure for each region and period, and of each pair of
+    ``elements`` (when they come from ``elements_of``). Two queries."""
+    pairs = elements.pairs if isinstance(elements, Elements) else frozenset()
     elements = list(elements)
     periods = list(periods)
     if not elements or not regions or not periods:
@@ -107,6 +121,10 @@ def element_completeness(
         inside = Q(region__path__startswith=region.path)
         within |= inside
         aggregates[f"r{region.pk}"] = Count("region_id", filter=inside, distinct=True)
+        for partner in {d for _n, d in pairs}:
+            aggregates[f"r{region.pk}_{partner}"] = Count(
+                "region_id", filter=inside & with_partner(partner), distinct=True
+            )
     rows = (
         DataValue.objects.filter(
             within,
@@ -119,10 +137,14 @@ def element_completeness(
         .values("element_id", "period")
         .annotate(**aggregates)
     )
-    reported: dict[tuple[int, int, str], int] = {}
+    reported: dict[tuple[int, int, str] | tuple[int, int, str, int], int] = {}
     for row in cast(Iterable[dict[str, Any]], rows):
+        element, period = row["element_id"], row["period"]
         for region in regions:
-            reported[(row["element_id"], region.pk, row["period"])] = row[f"r{region.pk}"]
+            reported[(element, region.pk, period)] = row[f"r{region.pk}"]
+            for numerator, partner in pairs:
+                if numerator == element:
+                    reported[(element, region.pk, period, partner)] = row[f"r{region.pk}_{partner}"]
     rates: Rates = {}
     for element in elements:
         for region in regions:
@@ -130,6 +152,11 @@ def element_completeness(
             for period in periods:
                 got = reported.get((element.pk, region.pk, period), 0)
                 rates[(element.pk, region.pk, period)] = Completeness(min(got, wanted), wanted)
+                for numerator, partner in pairs:
+                    if numerator == element.pk:
+                        key = (element.pk, region.pk, period, partner)
+                        both = reported.get(key, 0)
+                        rates[key] = Completeness(min(both, wanted), wanted)
     return rates
 
 
@@ -144,8 +171,20 @@ def over(rates: Rates, element_id: int, region_id: int, periods: Iterable[str]) 
 def indicator_completeness(
     indicator: Indicator, region_id: int, periods: Iterable[str], rates: Rates
 ) -> Completeness:
-    """The less complete of the indicator's numerator and denominator."""
+    """The regions that entered the figure: those that reported both the numerator and the
+    denominator when they are entered at the same level (``rates`` from ``elements_of``);
+    otherwise the less complete of the two."""
     periods = list(periods)
+    numerator, denominator = indicator.numerator_id, indicator.denominator_id
+    if (
+        denominator is not None
+        and periods
+        and (numerator, region_id, periods[0], denominator) in rates
+    ):
+        total = NONE
+        for period in periods:
+            total = total + rates.get((numerator, region_id, period, denominator), NONE)
+        return total
     parts = [over(rates, indicator.numerator_id, region_id, periods)]
     if indicator.denominator_id is not None:
         parts.append(over(rates, indicator.denominator_id, region_id, periods))
@@ -155,11 +194,18 @@ def indicator_completeness(
     return min(parts, key=lambda c: (c.reported * 1_000_000) // c.expected)
 
 
-def elements_of(indicators: Iterable[Indicator]) -> list[DataElement]:
-    """The numerators and denominators of ``indicators`` (select_related beforehand)."""
+def elements_of(indicators: Iterable[Indicator]) -> Elements:
+    """The numerators and denominators of ``indicators`` (select_related beforehand), with the
+    pairs entered at the same level, whose regions that reported both are counted."""
     found: dict[int, DataElement] = {}
+    pairs: set[tuple[int, int]] = set()
     for indicator in indicators:
         found[indicator.numerator_id] = indicator.numerator
-        if indicator.denominator_id is not None and indicator.denominator is not None:
-            found[indicator.denominator_id] = indicator.denominator
-    return list(found.values())
+        denominator = indicator.denominator
+        if indicator.denominator_id is not None and denominator is not None:
+            found[indicator.denominator_id] = denominator
+            if denominator.entry_level == indicator.numerator.entry_level:
+                pairs.add((indicator.numerator_id, indicator.denominator_id))
+    elements = Elements(found.values())
+    elements.pairs = frozenset(pairs)
+    return elements

@@ -571,6 +571,13 @@ TREND_YEARS = 5
 KEY_INDICATORS = 8
 
 
+def _paired(indicator: Any) -> bool:
+    """Whether the indicator's numerator and denominator are added up over the regions that
+    reported both (parts entered at the same level, ``indicators.aggregate``)."""
+    denominator = indicator.denominator
+    return denominator is not None and denominator.entry_level == indicator.numerator.entry_level
+
+
 def indicator_trends(user: User, region: Region, year: int) -> list[Table]:
     """The district's key indicators (those it set a target for) over the last five years (a
     quarterly or monthly indicator: the periods of the last two years) against the target of
@@ -603,27 +610,30 @@ def indicator_trends(user: User, region: Region, year: int) -> list[Table]:
     values = indicator_grid(indicators, [region], every)
     rates = comp.element_completeness(comp.elements_of(indicators), [region], every)
 
-    def reported(indicator: Indicator, period: str) -> str:
+    def reported(indicator: Indicator, period: str) -> tuple[str, str]:
+        """How many regions entered the figure, and what makes it partial ("" when full)."""
         c = comp.indicator_completeness(indicator, region.pk, [period], rates)
         if not c.expected:
-            return "—"
-        shown = _("%(reported)s of %(expected)s") % {
-            "reported": c.reported,
-            "expected": c.expected,
-        }
-        return f"{shown} · {_('partial')}" if c.partial else shown
+            return "—", ""
+        counts = {"reported": format_number(c.reported), "expected": format_number(c.expected)}
+        if c.partial:
+            note = str(_("partial: %(reported)s of %(expected)s regions reported") % counts)
+            return note, note
+        return str(_("%(reported)s of %(expected)s") % counts), ""
 
+    paired = _("each figure counts only the regions that reported both its parts")
     tables: list[Table] = []
     for indicator in indicators:
         unit = f" ({indicator.unit})" if indicator.unit else ""
         better = _("higher is better") if indicator.higher_is_better else _("lower is better")
+        counts = [(p, y, reported(indicator, p)) for p, y in periods[indicator.pk]]
         tables.append(
             Table(
                 f"indicator-{indicator.code}",
                 f"{indicator.name}{unit}",
                 [
                     Column(_("Period"), numeric=False),
-                    Column(_("Value")),
+                    Column(_("Value"), partial=True),
                     Column(_("Target")),
                     Column(_("Reported"), numeric=False),
                 ],
@@ -632,12 +642,13 @@ def indicator_trends(user: User, region: Region, year: int) -> list[Table]:
                         p,
                         values.get((indicator.pk, region.pk, p)),
                         targets.get((indicator.pk, y)),
-                        reported(indicator, p),
+                        shown,
                     ]
-                    for p, y in periods[indicator.pk]
+                    for p, y, (shown, _note) in counts
                 ],
                 chart="lines",
-                note=better,
+                note=f"{better} · {paired}" if _paired(indicator) else better,
+                partial=[note for _p, _y, (_shown, note) in counts],
             )
         )
     return tables

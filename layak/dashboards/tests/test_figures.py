@@ -240,9 +240,9 @@ def test_key_indicator_trends_against_targets(personas, english):
     (trend,) = figures.indicator_trends(personas.bekasi_admin, bekasi, 2025)
     assert trend.title == "Cakupan akta kelahiran anak (%)"
     assert trend.rows == [  # with how complete each year's figure is (reported / expected)
-        ["2021", None, None, "0 of 1 · partial"],
-        ["2022", None, None, "0 of 1 · partial"],
-        ["2023", None, None, "0 of 1 · partial"],
+        ["2021", None, None, "partial: 0 of 1 regions reported"],
+        ["2022", None, None, "partial: 0 of 1 regions reported"],
+        ["2023", None, None, "partial: 0 of 1 regions reported"],
         ["2024", D("80.00"), D("85.00"), "1 of 1"],
         ["2025", D("90.00"), D("95.00"), "1 of 1"],
     ]
