@@ -273,9 +273,12 @@ def entry_grid(request: HttpRequest) -> HttpResponse:
         source_date: datetime.date | None = None
         if source_date_text:
             try:
-                source_date = datetime.date.fromisoformat(source_date_text)
+                source_date = actions.source_date_of(source_date_text)
             except ValueError:
-                error = _("Write the source date as YYYY-MM-DD.")
+                error = _(
+                    "Write the source date like 2025-12-31 (year-month-day) or 31/12/2025 "
+                    "(day/month/year)."
+                )
         if not error:
             result, ok = entry.save(
                 actor=user,

@@ -430,7 +430,7 @@ def indicator_data(region: Region) -> list[dict[str, Any]]:
     periods (the indicators' counts are flows: births, cases served). Each row says how complete
     its figure is (``completeness``: reported / expected, shown when partial). Five queries."""
     from layak.indicators import completeness as comp
-    from layak.indicators.aggregate import element_totals, ratio
+    from layak.indicators.aggregate import indicator_spans
     from layak.indicators.models import DataValue, Publication, periods_of_year
     from layak.portal.privacy import is_suppressed, shown
 
@@ -452,7 +452,15 @@ def indicator_data(region: Region) -> list[dict[str, Any]]:
         if p.indicator.denominator_id is not None:
             elements.add(p.indicator.denominator_id)
     every = sorted({period for ps in periods.values() for period in ps})
-    totals = element_totals(elements, [region], every)
+    # Each figure as every page computes it (``aggregate``): a ratio's parts over the regions
+    # that reported both.
+    spans = indicator_spans(
+        {
+            (p.indicator_id, p.year): (p.indicator, periods[(p.indicator_id, p.year)])
+            for p in publications
+        },
+        region,
+    )
     rates = comp.element_completeness(
         comp.elements_of([p.indicator for p in publications]), [region], every
     )
@@ -472,18 +480,10 @@ def indicator_data(region: Region) -> list[dict[str, Any]]:
     for row in sources:
         found[(row["element_id"], row["period_start__year"])].append((row["dataset"], row["last"]))
 
-    def year_total(element_id: int | None, key: tuple[int, int]) -> Decimal | None:
-        if element_id is None:
-            return None
-        parts = [totals.get((element_id, region.pk, p)) for p in periods[key]]
-        present = [v for v in parts if v is not None]
-        return sum(present, ZERO) if present else None
-
     rows: list[dict[str, Any]] = []
     for p in publications:
         indicator, key = p.indicator, (p.indicator_id, p.year)
-        numerator = year_total(indicator.numerator_id, key)
-        value = ratio(numerator, year_total(indicator.denominator_id, key), indicator)
+        value, numerator, _denominator = spans[key]
         sensitive = indicator.sensitive
         suppressed = is_suppressed(numerator, sensitive=sensitive)
         dates = [d for _n, d in found.get((indicator.numerator_id, p.year), []) if d]

@@ -129,3 +129,27 @@ def test_the_figure_costs_one_query(personas, villages, django_assert_num_querie
         aggregate.indicator_grid(indicators, [bekasi], ["2025", "2026"])
     with django_assert_num_queries(2):
         comp.element_completeness(comp.elements_of(indicators), [bekasi], ["2025", "2026"])
+
+
+def test_the_public_portal_publishes_the_same_figure_as_the_data_page(personas, villages):
+    """One number, one function: the figure the secretariat publishes is the one the public
+    portal shows, partial or not."""
+    from layak.indicators import actions
+    from layak.portal.public import indicator_data
+
+    first, second, karangasih = villages
+    _report(personas, first, 120, 8)
+    _report(personas, second, 80, 2)
+    _report(personas, karangasih, 200, None)
+    bekasi = Region.objects.get(code="32.16")
+    stunting = indicator("stunting_prevalence")
+    actions.publish(
+        actor=personas.bekasi_admin,
+        region=bekasi,
+        indicator=stunting,
+        year=2026,
+        confirm_partial=True,
+    )
+    [row] = [r for r in indicator_data(bekasi) if r["indicator"] == stunting]
+    assert aggregate.indicator_value(stunting, bekasi, "2026") == D("5.00")
+    assert D(str(row["value"])) == D("5.00"), row["value"]  # 10 of 200, not 10 of 400
