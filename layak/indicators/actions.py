@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from layak.accounts.models import User
 
 MAX_ROWS = 20000
+# How many of the values a checked file would change its check shows (``Result.sample``).
+SAMPLE = 20
 TEXT_LIMITS = {"dataset": 200, "comment": 2000}
 
 
@@ -84,6 +86,11 @@ class Result:
     checked: Checked | None = field(default=None, repr=False, compare=False)
     # On a dry run that only adds values: what writing it would take (``Plan``).
     plan: Plan | None = field(default=None, repr=False, compare=False)
+    # On a dry run: the first ``SAMPLE`` entries that would change a value, each with the
+    # stored value it replaces (None: a new value), for the person to see before applying.
+    sample: list[tuple[Entry, Decimal | None]] = field(
+        default_factory=list, repr=False, compare=False
+    )
 
     @property
     def changed(self) -> int:
@@ -300,17 +307,21 @@ def _settle(
     refuse = bool(result.errors) and mode == Mode.ALL_OR_NOTHING
     if dry_run or refuse:
         creates: list[Entry] = []
+        sample = result.sample
         for entry in valid:
             current = stored.get(entry.key)
             if _same(entry, current):
                 result.unchanged += 1
-            elif entry.value is None:
+                continue
+            if entry.value is None:
                 result.removed += 1
             elif current is None:
                 result.created += 1
                 creates.append(entry)
             else:
                 result.updated += 1
+            if len(sample) < SAMPLE:
+                sample.append((entry, None if current is None else current.value))
         if dry_run and not refuse and result.checked is not None:
             result.plan = _plan(result, creates, checks)
         return result

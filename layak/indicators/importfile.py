@@ -23,6 +23,7 @@ from layak.core.archives import ArchiveRefused
 from layak.core.numbers import FILES
 from layak.core.workbooks import WorkbookLimits, open_workbook
 from layak.indicators import actions, bulk, staged
+from layak.indicators import disaggregation as dis
 from layak.indicators.models import DataElement, DataImport, can_enter
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
@@ -272,6 +273,8 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
         p.as_dict() | {"column": own.get(p.column, p.column)} for p in result.errors[:1000]
     ]
     imp.summary = result.summary()
+    if not apply and result.sample:
+        imp.summary["sample"] = [_sampled(entry, before) for entry, before in result.sample]
     # Refused: any error when the file goes all or nothing; in row-by-row mode, errors and no
     # valid row that would change anything (there is nothing to apply).
     refused = bool(result.errors) and (
@@ -301,6 +304,21 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
         staged.forget(imp)  # applied, refused or checked again: not applied from them
     imp.save(update_fields=["errors", "summary", "status", "applied_at", "checked"])
     return result
+
+
+def _sampled(entry: actions.Entry, before: Decimal | None) -> dict[str, Any]:
+    """A value the checked file would change, as its check page shows it: the row, the
+    element, region, period and group in words, and the value before and after (None: none)."""
+    key = entry.disaggregation
+    return {
+        "row": entry.row,
+        "element": entry.element.name,
+        "region": entry.region.name,
+        "period": entry.period,
+        "group": dis.labels(entry.element).get(key, key) if key else "",
+        "before": None if before is None else str(before),
+        "after": None if entry.value is None else str(entry.value),
+    }
 
 
 def _inputs(imp: DataImport, actor: User) -> dict[str, Any]:

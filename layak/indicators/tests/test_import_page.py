@@ -11,7 +11,7 @@ import pytest
 
 from layak.indicators import importfile
 from layak.indicators.models import DataImport, DataValue
-from layak.indicators.tests.helpers import definitions
+from layak.indicators.tests.helpers import definitions, put
 from layak.indicators.tests.test_import import GOOD, HEADER, upload
 from layak.indicators.views import IMPORT_COLUMNS
 
@@ -91,3 +91,23 @@ def test_a_row_by_row_file_with_no_valid_row_is_refused_and_offers_no_apply(clie
     mixed = upload(client, bad + "births,32.16,2023,,61250,,,,\n", mode="rows")
     assert mixed.status == DataImport.Status.CHECKED
     assert "Terapkan berkas" in text_of(client.get(f"/data/imports/{mixed.pk}/"))
+
+
+def test_the_check_shows_the_values_applying_would_change(client, personas):
+    """Before applying, the person sees the first values the file would change, read the
+    Indonesian way, with what is stored now: "53.890" is fifty-three thousand eight hundred
+    and ninety, and a changed value shows its stored one."""
+    definitions()
+    put(personas.bekasi_admin, "births", "32.16", "2024", 60000)
+    client.force_login(personas.bekasi_admin)
+    text = (
+        "element,region,period,disaggregation,value,organisation,dataset,source_date,comment\n"
+        'births,32.16,2024,,"61.250",Dinkes,Profil Kesehatan 2024,,\n'
+        "children,32.16,2024,sex=F,612000,Disdukcapil,DKB,,\n"
+    )
+    imp = upload(client, text)
+    assert imp.status == DataImport.Status.CHECKED
+    page = text_of(client.get(f"/data/imports/{imp.pk}/"))
+    assert "2 nilai pertama yang akan diubah jika diterapkan" in page
+    assert "2 Jumlah kelahiran hidup Kabupaten Bekasi 2024 — 60.000 61.250" in page
+    assert "3 Jumlah anak usia 0–17 tahun Kabupaten Bekasi 2024 Perempuan — 612.000" in page
