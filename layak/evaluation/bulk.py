@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from layak import authz
 from layak.accounts.models import User
 from layak.evaluation import actions
-from layak.evaluation.models import Answer, Assessment
+from layak.evaluation.models import Answer, AnswerRevision, Assessment
 from layak.evidence.models import EvidenceLink
 
 A = authz.Action
@@ -45,7 +45,19 @@ def _ordered(answers: QuerySet[Answer]) -> QuerySet[Answer]:
 
 # Ready to submit: a draft with an answer, or a returned answer (corrected or not; the rules say
 # which can go).
-READY = Q(status=S.RETURNED) | (Q(status=S.DRAFT) & ~Q(value={}))
+# A returned item is ready once it was worked on after its return (its latest revision is not
+# the return itself): sending it back untouched is a decision for its own card, not "all".
+_UNTOUCHED_SINCE_RETURN = Exists(
+    AnswerRevision.objects.filter(
+        answer=OuterRef("pk"),
+        revision=OuterRef("revision"),
+        action__in=(
+            AnswerRevision.Action.RETURNED,
+            AnswerRevision.Action.RETURNED_BY_PROVINCE,
+        ),
+    )
+)
+READY = (Q(status=S.RETURNED) & ~Q(_UNTOUCHED_SINCE_RETURN)) | (Q(status=S.DRAFT) & ~Q(value={}))
 
 
 def ready_to_submit(user: User, assessment: Assessment) -> QuerySet[Answer]:
