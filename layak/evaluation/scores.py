@@ -87,10 +87,12 @@ class Result:
 
     @property
     def carried(self) -> int:
-        """Items counted with an earlier stage's points (verification stages only)."""
+        """Items not verified yet, counted with an earlier stage's points (verification stages
+        only); those back with the region are counted apart (``back``), so verified, carried
+        and back add up to the items."""
         if self.stage == Stage.Kind.SELF_ASSESSMENT or self.determined:
             return 0
-        return max(self.items - self.done, 0)
+        return max(self.items - self.done - self.back, 0)
 
 
 def progress_words(result: Result) -> str:

@@ -65,6 +65,9 @@ def test_a_returned_item_counts_with_the_previous_points_and_is_said(personas, e
     self_total = results(ev.cycle, [ev.bekasi.pk], K.SELF_ASSESSMENT)[ev.bekasi.pk].total
     assert province.total == self_total and province.back == 1
     assert "1 butir kembali ke wilayah" in progress_words(province)
+    # Verified, carried and back add up to the items: the one back is not carried as well.
+    assert (province.done, province.carried, province.back, province.items) == (0, 3, 1, 4)
+    assert "3 butir dihitung" in progress_words(province)
 
 
 def test_the_verification_form_reopens_on_the_stored_decision(client, personas, evaluation):
