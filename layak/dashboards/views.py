@@ -146,6 +146,9 @@ def district(request: HttpRequest) -> HttpResponse:
             "region": region,
             "province_reach": region.parent is not None
             and authz.reaches(user, A.VIEW, region.parent),
+            # The gap analysis is the whole district's: offered to region-wide readers only,
+            # as the evaluation's own page offers it.
+            "region_wide": authz.reaches(user, A.VIEW, region),
             "years": range(data.year - 3, data.year + 2),
         },
     )

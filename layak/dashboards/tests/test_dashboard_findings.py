@@ -76,3 +76,21 @@ def test_a_cfci_cycle_shows_criteria_met_on_every_dashboard(client, personas, ev
     # Predicate counts leave the cycle out; the points cycle stays.
     distribution = next(t for t in figures.national(None).tables if t.key == "distribution")
     assert [r[0] for r in distribution.rows] == [evaluation.cycle.name]
+
+
+def test_the_gap_analysis_link_is_offered_only_to_whoever_may_open_it(
+    client, personas, evaluation
+):
+    """The gap analysis is the whole district's: the secretariat's dashboard links to it; an
+    office's does not offer a page that would refuse it."""
+    choose(personas, evaluation, "T-1.1", "SK")
+    url = f"{DISTRICT}&cycle={evaluation.cycle.pk}"
+    gaps = f"/evaluation/assessments/{evaluation.bekasi.pk}/gaps/"
+    client.force_login(personas.bekasi_admin)
+    page = client.get(url).content.decode()
+    assert gaps in page
+    assert client.get(f"{gaps}?stage=self").status_code == 200
+    client.force_login(personas.bekasi_dinkes)
+    page = client.get(url).content.decode()
+    assert gaps not in page
+    assert client.get(f"{gaps}?stage=self").status_code == 403
