@@ -64,3 +64,24 @@ def test_the_district_sees_the_provinces_decision_on_the_card_history_and_notice
     assert personas["bekasi.disdukcapil"].pk not in set(told.values_list("recipient", flat=True))
     notices = _words(client.get("/notifications/").content.decode())
     assert "diubah oleh" in notices and "Baru SK, belum Perda" in notices
+
+
+def test_the_address_a_refused_decision_leaves_opens_the_item_again(
+    client, personas, evaluation
+):
+    """A refused decision is shown at the form's address; opened again (reload, a new tab),
+    that address leads to the item on its verification page, not to an error."""
+    ev = evaluation
+    submit_all(personas, ev)
+    move_to(ev, K.PROVINCE)
+    item = ev.answers["T-1.1"]
+    url = f"/evaluation/answers/{item.pk}/verify/{K.PROVINCE}/"
+    client.force_login(personas.jabar)
+    refused = client.post(url, {"decision": "adjust", "points": "15", "reason": ""})
+    assert refused.status_code == 400 and "Berikan alasan perubahan nilai." in refused.text
+    again = client.get(url)
+    assert again.status_code == 302
+    assert again.url.endswith(f"&at={item.pk}#item-{item.pk}")
+    assert again.url.startswith(f"/evaluation/assessments/{ev.bekasi.pk}/verify/province/")
+    client.force_login(personas.bekasi_dinkes)  # not a verifier: refused as before
+    assert client.get(url).status_code in (403, 404)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from layak import authz
 from layak.accounts.models import User
@@ -438,12 +438,16 @@ def _back(
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def verify_item(request: HtmxHttpRequest, pk: int, stage: str) -> HttpResponse:
     user = user_of(request)
     stage = _stage(stage)
     answer = get_answer(user, pk)
     authz.require(user, A.VERIFY, verification.may_verify(user, answer.assessment, stage))
+    if request.method == "GET":
+        # The address a refused decision leaves in the browser, opened again: the item on its
+        # verification page.
+        return _back(request, answer, stage)
     raw = request.POST.get("points", "").strip()
     points = None
     if request.POST.get("decision") == "adjust":
