@@ -71,7 +71,8 @@ def each_page_against_its_floor() -> None:
     # Every save through the form was stored once: the replays were rolled back.
     save = rows["office POST /evaluation/answers/[id]/save/"]
     assert save["queries"] > 0
-    saves = 1 + 1 + 1 + 1  # first pass, capture, one timed request, the profile
+    # First pass, the request that fills the caches again, capture, one timed, the profile.
+    saves = 1 + 1 + 1 + 1 + 1
     assert AnswerRevision.objects.count() == revisions + saves
     assert result["value"] == pytest.approx(max(r["ratio"] for r in rows.values()), abs=1e-3)
     assert result["met"] == all(r["ratio"] <= floor.TARGET for r in rows.values())
