@@ -33,6 +33,12 @@ from layak.frameworks.spec import (
 from layak.organisations.models import Organisation
 from layak.testing import make_personas, sign_in, sign_out
 
+# The button that agrees with the previous level on every item still waiting, whatever the
+# filter shows.
+AGREE_REST = (
+    "Setuju dengan tingkat sebelumnya untuk setiap butir yang belum diverifikasi, "
+    "di semua indikator"
+)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STAGES = ["self", "province", "ministry", "field", "final"]
@@ -389,9 +395,7 @@ def test_a_new_cycle_from_creation_to_final_determination(page, tmp_path):
     expect(first).to_have_attribute("data-testid", "verify-J-2.3")
     expect(first.get_by_test_id("state")).to_have_attribute("data-state", "corrected")
     page.on("dialog", lambda dialog: dialog.accept())
-    page.get_by_role(
-        "button", name="Setuju dengan tingkat sebelumnya untuk semua butir yang tersisa"
-    ).click()
+    page.get_by_role("button", name=AGREE_REST).click()
     expect(page.get_by_test_id("standing-provisional")).to_have_count(0)
     sign_out(page)
 
@@ -400,17 +404,13 @@ def test_a_new_cycle_from_creation_to_final_determination(page, tmp_path):
     windows(page, cycle_pk, "ministry")
     page.goto(f"/evaluation/assessments/{assessment.pk}/verify/ministry/")
     page.on("dialog", lambda dialog: dialog.accept())
-    page.get_by_role(
-        "button", name="Setuju dengan tingkat sebelumnya untuk semua butir yang tersisa"
-    ).click()
+    page.get_by_role("button", name=AGREE_REST).click()
     windows(page, cycle_pk, "field")
     sign_out(page)
     sign_in(page, personas["assessor"].email)
     page.goto(f"/evaluation/assessments/{assessment.pk}/verify/field/")
     page.on("dialog", lambda dialog: dialog.accept())
-    page.get_by_role(
-        "button", name="Setuju dengan tingkat sebelumnya untuk semua butir yang tersisa"
-    ).click()
+    page.get_by_role("button", name=AGREE_REST).click()
     sign_out(page)
     sign_in(page, personas.ministry.email)
     windows(page, cycle_pk, "final")
