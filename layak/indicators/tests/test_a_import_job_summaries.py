@@ -98,8 +98,8 @@ def test_a_checked_file_says_what_applying_would_do_and_the_apply_what_was_done(
     imp = last()
     assert imp.status == DataImport.Status.CHECKED
     assert (
-        "5 baris diperiksa. Penerapan akan mengubah 4 nilai tersimpan (4 baru, 0 diperbarui, "
-        "0 dihapus). 1 baris bermasalah tidak akan disertakan." in page
+        "5 baris diperiksa. Penerapan akan mengubah 4 nilai: 4 baru, 0 diperbarui, "
+        "0 dihapus. 1 baris bermasalah tidak akan disertakan." in page
     )
     assert not DataValue.objects.exists()
     page = job_text(client, client.post(f"/data/imports/{imp.pk}/apply/"))
@@ -132,14 +132,14 @@ def test_the_summary_counts_in_the_readers_language_and_in_the_plural():
     }
     job = SimpleNamespace(result=result)
     shown = text(render_to_string("jobs/result/data_import_check.html", {"job": job}))
-    assert "1.496 baris diperiksa. Penerapan akan mengubah 1.495 nilai tersimpan" in shown
-    assert "(1 baru, 1.494 diperbarui, 0 dihapus). 1 nilai sudah tersimpan" in shown
+    assert "1.496 baris diperiksa. Penerapan akan mengubah 1.495 nilai:" in shown
+    assert ": 1 baru, 1.494 diperbarui, 0 dihapus. 1 nilai sudah tersimpan" in shown
     with translation.override("en"):
         shown = text(render_to_string("jobs/result/data_import_check.html", {"job": job}))
         assert "1,496 rows checked." in shown and "1 value is stored already as it is." in shown
         result |= {"rows": 1, "changed": 1, "created": 1, "updated": 0, "unchanged": 0}
         shown = text(render_to_string("jobs/result/data_import_check.html", {"job": job}))
-        assert "1 row checked. Applying would change 1 stored value (1 new," in shown
+        assert "1 row checked. Applying would change 1 value: 1 new," in shown
 
 
 def test_an_apply_that_saves_nothing_says_why():

@@ -27,9 +27,9 @@ def test_the_page_names_each_column_in_english_and_in_indonesian(client, persona
     client.force_login(personas.bekasi_admin)
     page = text_of(client.get("/data/imports/"))
     assert (
-        "element ( elemen ) region ( kode_wilayah ) period ( periode ) disaggregation "
-        "( disagregasi ) value ( nilai ) organisation ( opd ) dataset ( sumber_data ) "
-        "source_date ( tanggal_sumber ) comment ( catatan )" in page
+        "elemen ( element ) kode_wilayah ( region ) periode ( period ) disagregasi "
+        "( disaggregation ) nilai ( value ) opd ( organisation ) sumber_data ( dataset ) "
+        "tanggal_sumber ( source_date ) catatan ( comment )" in page
     )
     # The names shown are the names the import reads.
     for name, indonesian in IMPORT_COLUMNS:
