@@ -104,6 +104,11 @@ def test_an_operator_filters_kl1_pages_answers_and_attaches_from_the_library(pag
     # The counts of items by state follow at once: one fewer not filled in, one more draft.
     expect(links).to_contain_text(f"Belum diisi ({counts['Belum diisi'] - 1})")
     expect(links).to_contain_text(f"Draf ({counts.get('Draf', 0) + 1})")
+    # The status filter's counts follow too.
+    status = page.get_by_label("Status", exact=True)
+    expect(status.locator("option[value=empty]")).to_have_text(
+        f"Belum diisi ({counts['Belum diisi'] - 1})"
+    )
     # A document uploaded on that card goes into the library: every card's picker offers it
     # at once (the library is given once for the page, and again with the upload).
     document = tmp_path / "sk-gugus-tugas.pdf"
