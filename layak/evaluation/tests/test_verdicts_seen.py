@@ -49,6 +49,7 @@ def test_the_district_sees_the_provinces_decision_on_the_card_history_and_notice
     card = _card(client, t11)
     province = "Verifikasi administrasi provinsi"
     assert f"{province}: 15,00 / 30,00 poin · disesuaikan — Baru SK, belum Perda" in card
+    assert "Evaluasi mandiri: 30,00 / 30,00 poin" in card  # the card's own points, named
     assert f"{province}: 30,00 / 30,00 poin · disetujui" in _card(client, t21)
     # Not yet verified at the province: no line.
     assert province not in _card(client, ev.answers["T-1.2"])

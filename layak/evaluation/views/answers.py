@@ -292,6 +292,8 @@ def _card_context(
         if question.max_points
         else {},
         "verdicts": verdicts,
+        # Beside a verifier's points, the card's own are named as the self-assessment's.
+        "self_label": Stage.Kind.SELF_ASSESSMENT.label if verdicts else "",
         "links": links,
         "urls": share.card(answer, links),
         # The offices the page read with its list (``offices``), or those read with the card.
