@@ -78,9 +78,7 @@ def test_a_cfci_cycle_shows_criteria_met_on_every_dashboard(client, personas, ev
     assert [r[0] for r in distribution.rows] == [evaluation.cycle.name]
 
 
-def test_the_gap_analysis_link_is_offered_only_to_whoever_may_open_it(
-    client, personas, evaluation
-):
+def test_the_gap_analysis_link_is_offered_only_to_whoever_may_open_it(client, personas, evaluation):
     """The gap analysis is the whole district's: the secretariat's dashboard links to it; an
     office's does not offer a page that would refuse it."""
     choose(personas, evaluation, "T-1.1", "SK")

@@ -67,9 +67,7 @@ def test_the_district_sees_the_provinces_decision_on_the_card_history_and_notice
     assert "diubah oleh" in notices and "Baru SK, belum Perda" in notices
 
 
-def test_the_address_a_refused_decision_leaves_opens_the_item_again(
-    client, personas, evaluation
-):
+def test_the_address_a_refused_decision_leaves_opens_the_item_again(client, personas, evaluation):
     """A refused decision is shown at the form's address; opened again (reload, a new tab),
     that address leads to the item on its verification page, not to an error."""
     ev = evaluation
