@@ -480,9 +480,19 @@ def test_ready_items_are_typed_drafts_and_returned_items_of_the_persons_office(
     assert not bulk.ready_to_submit(personas["bekasi.disdukcapil"], kla.bekasi).exists()
     client.force_login(personas.bekasi_dinkes)
     client.post(f"/evaluation/assessments/{kla.bekasi.pk}/submit-ready/")
-    # A returned item is ready again (the rules say whether it can go as it is).
+    # A returned item is ready again once the office worked on it (the rules then say whether
+    # it can go); untouched since its return, it goes only from its own card.
     returned = k1_to_dinkes.ready[0]
     actions.answer_return(actor=personas.bekasi_admin, answer=returned, reason="Perbaiki")
+    assert set(bulk.ready_to_submit(personas.bekasi_dinkes, kla.bekasi)) == {k1_to_dinkes.refused}
+    back = Answer.objects.get(pk=returned.pk)
+    actions.answer_save(
+        actor=personas.bekasi_dinkes,
+        answer=back,
+        value=back.value,
+        note="Sudah diperbaiki",
+        revision=back.revision,
+    )
     ready = set(bulk.ready_to_submit(personas.bekasi_dinkes, kla.bekasi))
     assert ready == {returned, k1_to_dinkes.refused}
     result = bulk.submit_ready(actor=personas.bekasi_dinkes, assessment=kla.bekasi)
