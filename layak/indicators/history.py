@@ -10,6 +10,7 @@ written it, through the same audit display as every other entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
@@ -34,6 +35,10 @@ def value_history(value: DataValue) -> History:
         # Entered in a batch: the entry ``record`` would have written, built from the batch.
         batch = value.batch
         first = next((e for e in changes if isinstance(e.before, dict)), None)
+        what: dict[str, Any] = dict(first.before) if first is not None and first.before else {}
+        what = what or value.snapshot()
+        if batch is not None and batch.data_import_id is not None:
+            what["file"] = batch.data_import_id  # the file it came from, named as a change's
         changes.insert(
             0,
             AuditEntry(
@@ -45,7 +50,7 @@ def value_history(value: DataValue) -> History:
                 object_repr=str(value),
                 region=value.region,
                 before=None,
-                after=first.before if first is not None else value.snapshot(),
+                after=what,
             ),
         )
     return History(value=value, batch=value.batch, entries=changes[::-1])

@@ -44,6 +44,7 @@ register(
 # A change made by an imported file names the file (``bulk.change``).
 register(
     actions={
+        "indicators.value_entered": _("Value entered"),
         "indicators.value_changed": _("Value changed"),
         "indicators.value_removed": _("Value removed"),
     },

@@ -486,7 +486,16 @@ def indicator_data(region: Region) -> list[dict[str, Any]]:
         value, numerator, _denominator = spans[key]
         sensitive = indicator.sensitive
         suppressed = is_suppressed(numerator, sensitive=sensitive)
-        dates = [d for _n, d in found.get((indicator.numerator_id, p.year), []) if d]
+        # The sources of both parts of the figure (a ratio's denominator has its own).
+        used = [
+            *found.get((indicator.numerator_id, p.year), []),
+            *(
+                found.get((indicator.denominator_id, p.year), [])
+                if indicator.denominator_id is not None
+                else []
+            ),
+        ]
+        dates = [d for _n, d in used if d]
         rows.append(
             {
                 "indicator": indicator,
@@ -498,7 +507,7 @@ def indicator_data(region: Region) -> list[dict[str, Any]]:
                 else shown(value, sensitive=False),
                 "suppressed": suppressed,
                 "unit": indicator.unit,
-                "sources": sorted({n for n, _d in found.get((indicator.numerator_id, p.year), [])}),
+                "sources": sorted({n for n, _d in used}),
                 "source_date": max(dates) if dates else None,
                 "completeness": comp.indicator_completeness(
                     indicator, region.pk, periods[key], rates

@@ -141,6 +141,24 @@ def test_the_public_portal_publishes_the_same_figure_as_the_data_page(personas, 
     _report(personas, first, 120, 8)
     _report(personas, second, 80, 2)
     _report(personas, karangasih, 200, None)
+    # Each part from its own dataset, as the office names it in its file.
+    rows = [
+        {
+            "element": element,
+            "region": first.code,
+            "period": "2026",
+            "disaggregation": f"sex={sex}",
+            "value": str(value),
+            "dataset": dataset,
+        }
+        for element, value, dataset in (
+            ("under5_measured", 60, "Pengukuran"),
+            ("under5_stunted", 4, "Stunting"),
+        )
+        for sex in ("F", "M")
+    ]
+    result = actions.import_rows(actor=personas.bekasi_admin, rows=rows, mode="all", dry_run=False)
+    assert not result.errors and result.updated == 4
     bekasi = Region.objects.get(code="32.16")
     stunting = indicator("stunting_prevalence")
     actions.publish(
@@ -152,4 +170,6 @@ def test_the_public_portal_publishes_the_same_figure_as_the_data_page(personas, 
     )
     [row] = [r for r in indicator_data(bekasi) if r["indicator"] == stunting]
     assert aggregate.indicator_value(stunting, bekasi, "2026") == D("5.00")
+    # Its sources are those of both parts (the measured count came from its own dataset).
+    assert row["sources"] == ["Pengukuran", "Stunting"], row["sources"]
     assert D(str(row["value"])) == D("5.00"), row["value"]  # 10 of 200, not 10 of 400

@@ -105,6 +105,8 @@ def test_a_value_changed_by_a_second_file_names_that_file_in_its_history(client,
     # The change names the second file, the entering the first.
     changed = page[page.index("Nilai diubah") : page.index("Nilai dimasukkan")]
     assert "Dari berkas</strong>: bps-revisi.csv" in changed and "bps.csv" not in changed
+    entered = page[page.index("Nilai dimasukkan") :]
+    assert "Dari berkas</strong>: bps.csv" in entered  # the entering names its own file
     assert f"/data/imports/{first.pk}/" in page  # the value was entered from the first
 
 
