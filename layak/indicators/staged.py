@@ -99,12 +99,12 @@ def apply(imp: DataImport, *, actor: User, kept: dict[str, Any]) -> actions.Resu
     errors = [actions.Problem(p["row"], p["column"], p["message"]) for p in kept["errors"]]
     result = actions.Result(errors=errors, unchanged=kept["unchanged"], rows=kept["rows"])
     # Inside the caller's transaction (the upload's run): any failure undoes the whole run.
+    # The staged rows are dropped by the run (``importfile.run``), however the file is applied.
     with transaction.atomic(savepoint=False):
         if staged:
             now = timezone.now()
             batch = _batch(actor, range(staged), (), imp)  # type: ignore[arg-type]
             insert(imp, actor, batch.pk, now)
-        forget(imp)
     result.created = staged
     result.applied = True
     return result
