@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -38,11 +38,12 @@ from layak.indicators.checks import check_value as check_value
 from layak.indicators.checks import district_of as district_of
 from layak.indicators.checks import own_offices as own_offices
 from layak.indicators.checks import parse_value as parse_value
+from layak.indicators.lookups import Lookups as Lookups
 from layak.indicators.models import DataElement, DataImport
 from layak.indicators.writing import Stored as Stored
 from layak.indicators.writing import StoredValues as StoredValues
 from layak.indicators.writing import _batch as _batch
-from layak.indicators.writing import _rule_problems, _rules_for, _same, _stored, _write, among
+from layak.indicators.writing import _rule_problems, _rules_for, _same, _stored, _write
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
 
@@ -286,7 +287,9 @@ def _settle(
 ) -> Result:
     """The validation rules against the stored values and the other entries, then the write
     (or, on a dry run or a refused input, what it would change)."""
-    rules = _rules_for({e.key[0] for e in valid})
+    elements = {e.key[0] for e in valid}
+    known = checks.definitions
+    rules = _rules_for(elements) if known is None else known.rules_for(elements)
     # The stored values asked: those of each entry's element, region and period, and of the
     # other element of each rule the entry's element is in, for the same region and period.
     places = {e.key[:3] for e in valid}
@@ -421,54 +424,6 @@ def _text_of(value: Any) -> str:
     return str(value).strip()
 
 
-@dataclass
-class Lookups:
-    """What the codes of an input's rows name: the active elements (by code), the regions (by
-    code), each region's district code, and the district's active offices by name or acronym
-    (any case), with the office a person enters for by default (their own)."""
-
-    elements: dict[str, DataElement]
-    regions: dict[str, Region]
-    districts: dict[str, str]
-    offices: dict[tuple[str, str], Organisation]
-    default_office: dict[str, Organisation]
-
-    @classmethod
-    def of(cls, actor: User, element_codes: set[str], region_codes: set[str]) -> Lookups:
-        elements = {
-            e.code: e
-            for e in DataElement.objects.filter(
-                code__in=element_codes, is_active=True
-            ).prefetch_related("categories__options")
-        }
-        regions = {
-            r.code: r for r in Region.objects.filter(among(Region, "code", region_codes, "text"))
-        }
-        districts = {code: district_of(r) for code, r in regions.items()}
-        offices: dict[tuple[str, str], Organisation] = {}
-        for org in Organisation.objects.filter(
-            region__code__in=set(districts.values()), is_active=True
-        ).select_related("region"):
-            assert org.region is not None
-            for label in (org.name, org.acronym):
-                if label:
-                    offices[(org.region.code, label.casefold())] = org
-        own = own_offices(actor)
-        default_office = {
-            org.region.code: org
-            for org in offices.values()
-            if org.pk in own and org.region is not None
-        }
-        return cls(elements, regions, districts, offices, default_office)
-
-    def office(self, region_code: str, name: str) -> Any:
-        """The office a row names (``name``; empty: the person's own, or None) for a region
-        of the input; ``_UNKNOWN`` when the district has no office of that name."""
-        if name:
-            return self.offices.get((self.districts[region_code], name.casefold()), _UNKNOWN)
-        return self.default_office.get(self.districts[region_code])
-
-
 def outside_district(district: Region, region: Region) -> str | None:
     """Why a row of ``district``'s upload cannot name ``region`` (None: it may)."""
     if district.contains(region):
@@ -491,6 +446,54 @@ def source_date_of(text: str) -> datetime.date:
         day, _sep, month, year = day_first.groups()
         return datetime.date(int(year), int(month), int(day))
     return datetime.date.fromisoformat(text[:10])
+
+
+class _Place(NamedTuple):
+    """What a row's element, region and office codes come to (``_place``): the column and
+    message of the first problem of the element or the region, or None; then (without a
+    problem) the element, the region, the office (``_UNKNOWN``: the district has none of that
+    name), and why the region and why the office are refused for the element, or None."""
+
+    refused: tuple[str, str] | None
+    element: Any  # DataElement, when not refused
+    region: Any  # Region, when not refused
+    organisation: Any  # Organisation, None or _UNKNOWN
+    region_refused: str | None
+    office_refused: str | None
+
+
+_NOTHING = (None, None, None, None, None)
+
+
+def _place(
+    found: Lookups,
+    checks: _Checks,
+    district: Region | None,
+    outside: dict[str, str | None],
+    element_code: str,
+    region_code: str,
+    office_name: str,
+) -> _Place:
+    """What rows naming this element, region and office come to (``_Place``): the element or
+    the region unknown, or the region outside ``district`` (``outside`` keeps the answer per
+    region); the office the row names (``Lookups.office``); the region and the office as
+    ``_Checks.region`` and ``_Checks.office`` find them for the element."""
+    element = found.elements.get(element_code)
+    if element is None:
+        return _Place(("element", _("No active data element has this code.")), *_NOTHING)
+    region = found.regions.get(region_code)
+    if region is None:
+        message = _("No region has the code “%(code)s”.") % {"code": region_code}
+        return _Place(("region", message), *_NOTHING)
+    if district is not None:
+        if region_code not in outside:
+            outside[region_code] = outside_district(district, region)
+        away = outside[region_code]
+        if away is not None:
+            return _Place(("region", away), *_NOTHING)
+    organisation = found.office(region_code, office_name)
+    office = None if organisation is _UNKNOWN else checks.office(region, organisation)
+    return _Place(None, element, region, organisation, checks.region(element, region), office)
 
 
 @collector_paused()
@@ -527,13 +530,19 @@ def import_rows(
         for row in rows
     ]
     found = Lookups.of(actor, {c[0] for c in cells}, {c[1] for c in cells})
-    elements, regions = found.elements, found.regions
-    # Per region, when ``district`` is given, the problem of a region outside it.
-    outside: dict[str, Problem | None] = {}
     checks = _Checks(actor)
-    starts = checks.periods
+    checks.definitions = found.definitions
+    starts, keys, values = checks.periods, checks.keys, checks.values
+    # What each element, region and office named together comes to (``_Place``), worked out
+    # once: most rows repeat them.
+    places: dict[tuple[str, str, str], _Place] = {}
+    outside: dict[str, str | None] = {}
     numbers: dict[str, Decimal | str] = {}
+    # Each value's first row, to name it when a later row gives the same value again.
+    seen: dict[tuple[int, int, str, str], int] = {}
     entries: list[Entry] = []
+    # Each row's problem is the first one found, in the order of ``_check_entries`` after
+    # this loop's own: its cells read, then the element, region and office checked for it.
     for position, (row, cell) in enumerate(zip(rows, cells, strict=True), start=first_row):
         number = row.get(ROW) or position
         element_code, region_code, period, dis_text, office_name, dataset, source_text, note = cell
@@ -551,33 +560,22 @@ def import_rows(
                 if not text
             )
             continue
-        element = elements.get(element_code)
-        if element is None:
-            problems.append(Problem(number, "element", _("No active data element has this code.")))
-            continue
-        region = regions.get(region_code)
-        if region is None:
-            problems.append(
-                Problem(
-                    number,
-                    "region",
-                    _("No region has the code “%(code)s”.") % {"code": region_code},
-                )
+        place = places.get((element_code, region_code, office_name))
+        if place is None:
+            place = places[(element_code, region_code, office_name)] = _place(
+                found, checks, district, outside, element_code, region_code, office_name
             )
+        refused, element, region, organisation, region_refused, office_refused = place
+        if refused is not None:
+            problems.append(Problem(number, refused[0], refused[1]))
             continue
-        if district is not None:
-            if region_code not in outside:
-                message = outside_district(district, region)
-                outside[region_code] = None if message is None else Problem(0, "region", message)
-            problem = outside[region_code]
-            if problem is not None:
-                problems.append(Problem(number, problem.column, problem.message))
+        key = keys.get((element.id, dis_text))
+        if type(key) is not str:
+            try:
+                key = checks.disaggregation(element, dis_text)
+            except dis.DisaggregationError as exc:
+                problems.append(Problem(number, "disaggregation", str(exc)))
                 continue
-        try:
-            key = checks.disaggregation(element, dis_text)
-        except dis.DisaggregationError as exc:
-            problems.append(Problem(number, "disaggregation", str(exc)))
-            continue
         # A number written as text is read once per distinct text (the reader's convention is
         # the same for the whole input).
         value = numbers.get(raw) if type(raw) is str else None
@@ -595,7 +593,6 @@ def import_rows(
         if type(start) is str:
             problems.append(Problem(number, "period", start))
             continue
-        organisation = found.office(region_code, office_name)
         if organisation is _UNKNOWN:
             problems.append(
                 Problem(number, "organisation", _("No organisation of the district has this name."))
@@ -621,31 +618,43 @@ def import_rows(
             column = "dataset" if len(dataset) > TEXT_LIMITS["dataset"] else "comment"
             problems.append(Problem(number, column, _("This text is too long.")))
             continue
-        entries.append(
-            Entry(
-                number,
-                element,
-                region,
-                period,
-                key,
-                value,
-                organisation,
-                dataset,
-                source_date,
-                note,
-            )
+        # The checks ``_check_entries`` makes of an entry, in its order.
+        if region_refused is not None:
+            problems.append(Problem(number, "region", region_refused))
+            continue
+        if office_refused is not None:
+            problems.append(Problem(number, "organisation", office_refused))
+            continue
+        message = values.get((element.id, value), _UNKNOWN)
+        if message is _UNKNOWN:
+            message = checks.value(element, value)
+        if message is not None:
+            problems.append(Problem(number, "value", message))
+            continue
+        entry = Entry(
+            number, element, region, period, key, value, organisation, dataset, source_date, note
         )
+        first = seen.get(entry.key)
+        if first is not None:
+            problems.append(
+                Problem(
+                    number,
+                    "",
+                    _(
+                        "This value is already given on row %(row)s (the same element, region, "
+                        "period and disaggregation)."
+                    )
+                    % {"row": first},
+                )
+            )
+            continue
+        seen[entry.key] = number
+        entries.append(entry)
+    result = Result(errors=problems)
+    result.checked = Checked(entries, list(problems))
     # A dry run writes nothing: no savepoint (a round trip each way) for its reads.
     with contextlib.nullcontext() if dry_run else transaction.atomic():
-        result = apply_entries(
-            actor=actor,
-            entries=entries,
-            mode=mode,
-            dry_run=dry_run,
-            errors=problems,
-            checks=checks,
-            data_import=data_import,
-        )
+        _settle(actor, entries, mode, dry_run, result, checks, data_import)
     result.rows = len(rows)
     return result
 

@@ -24,6 +24,7 @@ from layak.regions.models import Region
 
 if TYPE_CHECKING:
     from layak.accounts.models import User
+    from layak.indicators.lookups import Definitions
 
 A = authz.Action
 MAX_VALUE = Decimal("1e15")
@@ -120,6 +121,9 @@ class _Checks:
         self.offices: dict[tuple[int, int | None], str | None] = {}
         self.keys: dict[tuple[int, str], str | dis.DisaggregationError] = {}
         self.values: dict[tuple[int, Decimal], str | None] = {}
+        # The definitions the entries' elements were read from (``lookups.Definitions``), to
+        # take the validation rules from; None: the rules are read from the database.
+        self.definitions: Definitions | None = None
 
     def region(self, element: DataElement, region: Region) -> str | None:
         return _refusal(

@@ -65,14 +65,36 @@ _STORED_FIELDS = (
 def among(model: type[Model], column: str, values: Iterable[object], cast: str) -> Q | RawSQL:
     """A filter: ``model``'s ``column`` is one of ``values``. On PostgreSQL the values go as
     one array (``= ANY``): an ``IN`` list of the hundreds of regions of a district file costs
-    more to build, send and parse than the query takes to run."""
+    more to build, send and parse than the query takes to run. Texts and whole numbers go as
+    one array literal (``_texts``, ``_numbers``)."""
     if connection.vendor != "postgresql":
         return Q(**{f"{column}__in": values})
+    array: object
+    if cast == "text":
+        array = _texts(str(v) for v in values)
+    elif cast == "bigint":
+        array = _numbers(values)
+    else:
+        array = list(values)
     return RawSQL(  # noqa: S611 - the names are the model's, the values one parameter
         f'"{model._meta.db_table}"."{column}" = ANY(%s::{cast}[])',
-        (list(values),),
+        (array,),
         output_field=BooleanField(),
     )
+
+
+def _numbers(values: Iterable[object]) -> str:
+    """Whole numbers as one PostgreSQL array literal (``{1,2,3}``): a thousand ids go as one
+    short text, where a list is turned into an array item by item in Python."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _texts(values: Iterable[str]) -> str:
+    """Texts as one PostgreSQL array literal, each quoted (``{"2025","2025Q1"}``); the same
+    text (a period, on most of a file's places) quoted once."""
+    values = list(values)
+    quoted = {v: '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in set(values)}
+    return "{" + ",".join(map(quoted.__getitem__, values)) + "}"
 
 
 def _stored(places: set[tuple[int, int, str]]) -> StoredValues:
@@ -85,7 +107,7 @@ def _stored(places: set[tuple[int, int, str]]) -> StoredValues:
     if not places:
         return {}
     if connection.vendor == "postgresql":
-        elements, regions, periods = (list(column) for column in zip(*places, strict=True))
+        elements, regions, periods = zip(*places, strict=True)
         columns = ", ".join(
             f"d.{name}" for name in (*_STORED_FIELDS[:4], "id", *Stored._fields[1:])
         )
@@ -95,7 +117,7 @@ def _stored(places: set[tuple[int, int, str]]) -> StoredValues:
                 "JOIN unnest(%s::bigint[], %s::bigint[], %s::text[]) AS k(element_id, region_id, "
                 "period) ON d.element_id = k.element_id AND d.region_id = k.region_id "
                 "AND d.period = k.period",
-                [elements, regions, periods],
+                [_numbers(elements), _numbers(regions), _texts(periods)],
             )
             rows = cursor.fetchall()
     else:

@@ -1,0 +1,155 @@
+"""What the codes of an input's rows name (``Lookups``), and the national definitions an import
+reads (``Definitions``: the active data elements with their categories and options, and the
+active validation rules), kept between the jobs of one process while they are unchanged.
+
+A worker checks file after file against the same definitions; reading them again for each file
+costs more than checking a thousand of its rows. On PostgreSQL they are kept with a version of
+the definition tables read first, in one small query (``_VERSION_SQL``): every row's id and
+``xmin``, the transaction that wrote its current version, so any insert, update or delete of an
+element, category, option, element's category or rule, audited or not, committed or still in
+the asking transaction, gives another version and the definitions are read again. The audit
+log's data stamp (``reports.versions``) is not used for this: definitions made by
+``definitions.ensure_definitions`` (seeding, the demo) are not audited, and a database emptied
+and filled again may repeat its ids and its stamps. Elsewhere (SQLite) they are read each time.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+
+from layak.indicators.checks import _UNKNOWN, district_of, own_offices
+from layak.indicators.models import (
+    Category,
+    CategoryOption,
+    DataElement,
+    ValidationRule,
+)
+from layak.indicators.writing import among
+from layak.organisations.models import Organisation
+from layak.regions.models import Region
+
+if TYPE_CHECKING:
+    from layak.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """The active data elements by code (their categories and options prefetched) and the
+    active validation rules (their elements joined), as one version of the tables holds them.
+    Shared by the jobs of a process: never changed once read."""
+
+    elements: dict[str, DataElement]
+    rules: list[ValidationRule]
+
+    def rules_for(self, element_ids: Iterable[int]) -> list[ValidationRule]:
+        """The rules that name any of ``element_ids``, in their order (``writing._rules_for``)."""
+        ids = set(element_ids)
+        return [r for r in self.rules if r.left_id in ids or r.right_id in ids]
+
+
+def _read() -> Definitions:
+    elements = {
+        e.code: e
+        for e in DataElement.objects.filter(is_active=True).prefetch_related("categories__options")
+    }
+    rules = list(ValidationRule.objects.filter(is_active=True).select_related("left", "right"))
+    return Definitions(elements, rules)
+
+
+_VERSION_SQL = """
+SELECT count(*), md5(string_agg(v.k, ',' ORDER BY v.k)) FROM (
+  {parts}
+) v
+"""
+
+
+@functools.cache
+def _version_sql() -> str:
+    """``_VERSION_SQL`` for the definition tables (the models' own names: no value goes into
+    the statement)."""
+    quote = connection.ops.quote_name
+    tables = [
+        DataElement._meta.db_table,
+        Category._meta.db_table,
+        CategoryOption._meta.db_table,
+        DataElement.categories.through._meta.db_table,
+        ValidationRule._meta.db_table,
+    ]
+    parts = "\n  UNION ALL ".join(
+        f"SELECT '{n}:' || t.id || ':' || t.xmin AS k FROM {quote(table)} t"  # noqa: S608
+        for n, table in enumerate(tables)
+    )
+    return _VERSION_SQL.format(parts=parts).strip()
+
+
+_kept: tuple[Any, Definitions] | None = None
+
+
+def definitions() -> Definitions:
+    """The definitions as the database now holds them; on PostgreSQL those read for an earlier
+    job when the tables' version (asked first, so a change made meanwhile is never kept under
+    an older version) is the same."""
+    global _kept
+    if connection.vendor != "postgresql":
+        return _read()
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql())
+        version = (connection.settings_dict.get("NAME"), *cursor.fetchone())
+    kept = _kept
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    found = _read()
+    _kept = (version, found)
+    return found
+
+
+@dataclass
+class Lookups:
+    """What the codes of an input's rows name: the active elements (by code), the regions (by
+    code), each region's district code, and the district's active offices by name or acronym
+    (any case), with the office a person enters for by default (their own); and the
+    definitions they were read from (``Definitions``: the rules are asked of them too)."""
+
+    elements: dict[str, DataElement]
+    regions: dict[str, Region]
+    districts: dict[str, str]
+    offices: dict[tuple[str, str], Organisation]
+    default_office: dict[str, Organisation]
+    definitions: Definitions | None = None
+
+    @classmethod
+    def of(cls, actor: User, element_codes: set[str], region_codes: set[str]) -> Lookups:
+        known = definitions()
+        active = known.elements
+        elements = {code: active[code] for code in element_codes if code in active}
+        regions = {
+            r.code: r for r in Region.objects.filter(among(Region, "code", region_codes, "text"))
+        }
+        districts = {code: district_of(r) for code, r in regions.items()}
+        offices: dict[tuple[str, str], Organisation] = {}
+        for org in Organisation.objects.filter(
+            region__code__in=set(districts.values()), is_active=True
+        ).select_related("region"):
+            assert org.region is not None
+            for label in (org.name, org.acronym):
+                if label:
+                    offices[(org.region.code, label.casefold())] = org
+        own = own_offices(actor)
+        default_office = {
+            org.region.code: org
+            for org in offices.values()
+            if org.pk in own and org.region is not None
+        }
+        return cls(elements, regions, districts, offices, default_office, known)
+
+    def office(self, region_code: str, name: str) -> Any:
+        """The office a row names (``name``; empty: the person's own, or None) for a region
+        of the input; ``_UNKNOWN`` when the district has no office of that name."""
+        if name:
+            return self.offices.get((self.districts[region_code], name.casefold()), _UNKNOWN)
+        return self.default_office.get(self.districts[region_code])
