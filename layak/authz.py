@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from layak.core.shapes import Shapes
 from layak.core.statements import ANY_USER, UserStatement
 from layak.organisations.roles import ORGANISATION_SCOPED_ROLES, Role
 
@@ -177,6 +178,12 @@ def grants(user: User | AnonymousUser) -> list[Grant]:
     return reach.grants if reach is not None else []
 
 
+def scope_key(user: User | AnonymousUser) -> tuple[Grant, ...]:
+    """What every filter of ``scope_q`` for ``user`` is decided by (their grants): a key under
+    which a query filtered by it may be compiled once (``layak.core.shapes``)."""
+    return tuple(grants(user))
+
+
 def forget(user: Any) -> None:
     """Drop the cached grants after the user's memberships changed."""
     if hasattr(user, _CACHE_ATTR):
@@ -256,6 +263,36 @@ def get_object_for_user(
     if action != Action.VIEW and not queryset.for_user(user, action).filter(pk=obj.pk).exists():
         raise PermissionDenied
     return obj
+
+
+_ONE = Shapes()
+
+
+def get_for_user(
+    build: Callable[[], Any], user: User | AnonymousUser, action: Action, pk: int
+) -> Any:
+    """``get_object_for_user(build(), user, action, pk=pk)`` with its statements compiled once
+    per query and set of grants (``layak.core.shapes``). ``build`` returns a queryset with
+    ``for_user`` whose SQL depends on nothing else (no values it captured)."""
+    from django.http import Http404
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    key = (build.__code__, scope_key(user))
+    found = _ONE.fetch(
+        (*key, Action.VIEW), lambda pk: build().for_user(user, Action.VIEW).filter(pk=pk), pk
+    )
+    if not found:
+        raise Http404
+    if action != Action.VIEW and not _ONE.fetch(
+        (*key, action),
+        lambda pk: build().for_user(user, action).filter(pk=pk).values_list("pk"),
+        pk,
+    ):
+        raise PermissionDenied
+    return found[0]
 
 
 def reaches(user: User | AnonymousUser, action: Action, region: Any) -> bool:

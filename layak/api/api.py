@@ -11,7 +11,6 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, NinjaAPI, Query, Schema, UploadedFile
@@ -28,6 +27,7 @@ from layak.api.datavalues import router as datavalues_router
 from layak.api.params import Cursor, Id, Integer
 from layak.api.programme import router as programme_router
 from layak.audit.models import AuditEntry
+from layak.core.shapes import Shapes
 from layak.core.statements import KeyedStatements
 from layak.dashboards.cache import scope
 from layak.evaluation import actions as evaluation
@@ -205,6 +205,9 @@ def _region(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_SHAPES = Shapes()
+
+
 @api.get("/regions", response={200: RegionPage, **ERRORS}, tags=["regions"])
 def regions(
     request: HttpRequest,
@@ -215,15 +218,30 @@ def regions(
     limit: Integer = 100,
 ) -> Any:
     """The official region tree: search by name or code, or list a region's children."""
-    qs = Region.objects.all()
-    if q:
-        qs = qs.search(q)
-    if parent:
-        qs = qs.filter(parent__code=parent)
-    if level:
-        qs = qs.filter(level=level)
     limit = max(1, min(limit, MAX_LIMIT))
-    rows = list(qs.filter(pk__gt=after).order_by("pk").values(*REGION_COLUMNS)[: limit + 1])
+    if q:
+        qs = Region.objects.search(q)
+        if parent:
+            qs = qs.filter(parent__code=parent)
+        if level:
+            qs = qs.filter(level=level)
+        rows = list(qs.filter(pk__gt=after).order_by("pk").values(*REGION_COLUMNS)[: limit + 1])
+    else:
+        # Without a search the statement depends only on which filters are given and the
+        # limit: compiled once for them (``layak.core.shapes``).
+        values: list[int | str] = [v for v in (parent, level) if v]
+
+        def build(*given: Any) -> Any:
+            qs = Region.objects.all()
+            taken = iter(given)
+            if parent:
+                qs = qs.filter(parent__code=next(taken))
+            if level:
+                qs = qs.filter(level=next(taken))
+            after_ = next(taken)
+            return qs.filter(pk__gt=after_).order_by("pk").values(*REGION_COLUMNS)[: limit + 1]
+
+        rows = _SHAPES.fetch(("regions", bool(parent), bool(level), limit), build, *values, after)
     items, nxt = _page(rows, limit, itemgetter("pk"))
     return _rendered(request, {"next": nxt, "items": [_region(r) for r in items]})
 
@@ -430,10 +448,15 @@ def cycles(request: HttpRequest) -> Any:
     stages: dict[int, list[dict[str, Any]]] = {}
     # Each cycle's stages by opening time (ordering by the cycle, as the stages' own ordering
     # does, would join the cycles only to sort).
-    for cycle_id, kind, opens_at, closes_at in (
-        Stage.objects.filter(cycle_id__in=[row[0] for row in rows])
-        .order_by("opens_at", "pk")
-        .values_list("cycle_id", "kind", "opens_at", "closes_at")
+    ids = [row[0] for row in rows]
+    for cycle_id, kind, opens_at, closes_at in _SHAPES.fetch(
+        ("stages", len(ids)),
+        lambda *ids: (
+            Stage.objects.filter(cycle_id__in=ids)
+            .order_by("opens_at", "pk")
+            .values_list("cycle_id", "kind", "opens_at", "closes_at")
+        ),
+        *ids,
     ):
         stages.setdefault(cycle_id, []).append(
             {"kind": kind, "opens_at": opens_at, "closes_at": closes_at}
@@ -475,35 +498,48 @@ class AssessmentFilter(Schema):
 
 @api.get("/assessments", response={200: list[s.AssessmentOut], **ERRORS}, tags=["evaluation"])
 def assessments(request: HttpRequest, filters: Query[AssessmentFilter]) -> Any:
-    qs = Assessment.objects.for_user(_user(request), A.VIEW)
-    if filters.cycle:
-        qs = qs.filter(cycle_id=filters.cycle)
-    rows = qs.order_by("pk").values(*ASSESSMENT_COLUMNS)[:MAX_LIMIT]
+    user = _user(request)
+
+    def build(*cycle: int) -> Any:
+        qs = Assessment.objects.for_user(user, A.VIEW)
+        if cycle:
+            qs = qs.filter(cycle_id=cycle[0])
+        return qs.order_by("pk").values(*ASSESSMENT_COLUMNS)[:MAX_LIMIT]
+
+    # Compiled once per set of grants (with a cycle or without): it depends on nothing else.
+    given = (filters.cycle,) if filters.cycle else ()
+    rows = _SHAPES.fetch(("assessments", authz.scope_key(user), bool(given)), build, *given)
     return _rendered(request, [_assessment(row) for row in rows])
 
 
 def _get_assessment(request: HttpRequest, pk: int) -> Assessment:
-    found: Assessment = authz.get_object_for_user(
-        Assessment.objects.select_related("region", "final_band", "cycle__instrument__framework"),
+    found: Assessment = authz.get_for_user(
+        lambda: Assessment.objects.select_related(
+            "region", "final_band", "cycle__instrument__framework"
+        ),
         _user(request),
         A.VIEW,
-        pk=pk,
+        pk,
     )
     return found
 
 
 @api.get("/assessments/{pk}", response={200: s.AssessmentOut, **ERRORS}, tags=["evaluation"])
 def assessment(request: HttpRequest, pk: Id) -> Any:
-    found = (
-        Assessment.objects.for_user(_user(request), A.VIEW)
-        .filter(pk=pk)
-        .order_by()
-        .values(*ASSESSMENT_COLUMNS)
-        .first()
+    user = _user(request)
+    found = _SHAPES.fetch(
+        ("assessment", authz.scope_key(user)),
+        lambda pk: (
+            Assessment.objects.for_user(user, A.VIEW)
+            .filter(pk=pk)
+            .order_by()
+            .values(*ASSESSMENT_COLUMNS)[:1]
+        ),
+        pk,
     )
-    if found is None:
+    if not found:
         raise Http404
-    return _rendered(request, _assessment(found))
+    return _rendered(request, _assessment(found[0]))
 
 
 @api.get(
@@ -579,33 +615,48 @@ def _answer(
     }
 
 
-def _answers(answers: QuerySet[Answer], assessment: int | None = None) -> list[dict[str, Any]]:
-    """``answers`` (scoped, in the order given) as ``AnswerOut`` rows, in three queries whatever
-    their number: the answers with their questions' code, kind and points; the active
-    assignments with their organisations' names, in the order they were made; the points at
-    each stage, in the order they were first given. No model instances: at 274 questions the
-    rows are built straight from the columns. When the answers are all of ``assessment``, the
-    assignments and points are read by the assessment and kept for the answers listed (a list
-    of every id would be a parameter each to prepare, send and parse)."""
-    rows = list(answers.values(*ANSWER_COLUMNS))
+def _answers(rows: list[dict[str, Any]], assessment: int | None = None) -> list[dict[str, Any]]:
+    """Answer rows (``ANSWER_COLUMNS``, scoped, in the order given) as ``AnswerOut`` rows, in
+    two more queries whatever their number: the active assignments with their organisations'
+    names, in the order they were made; the points at each stage, in the order they were first
+    given. No model instances: at 274 questions the rows are built straight from the columns.
+    When the answers are all of ``assessment``, the assignments and points are read by the
+    assessment and kept for the answers listed (a list of every id would be a parameter each
+    to prepare, send and parse), their statements compiled once."""
     ids = {row["id"] for row in rows}
-    of: dict[str, Any] = (
-        {"answer__assessment_id": assessment} if assessment is not None else {"answer_id__in": ids}
+    lookup, value = (
+        ("answer__assessment_id", assessment)
+        if assessment is not None
+        else ("answer_id__in", sorted(ids))
     )
+
+    def assigned_to(value: Any) -> Any:
+        return (
+            Assignment.objects.filter(is_active=True, **{lookup: value})
+            .order_by("pk")
+            .values_list("answer_id", "organisation_id", "organisation__name")
+        )
+
+    def scored(value: Any) -> Any:
+        return (
+            Score.objects.filter(**{lookup: value})
+            .order_by("pk")
+            .values_list("answer_id", "stage", "points")
+        )
+
+    if assessment is not None:
+        assignments = _SHAPES.fetch("assigned", assigned_to, assessment)
+        scores_ = _SHAPES.fetch("scored", scored, assessment)
+    else:
+        assignments, scores_ = list(assigned_to(value)), list(scored(value))
     assigned: dict[int, list[dict[str, Any]]] = {}
-    for answer_id, organisation_id, name in (
-        Assignment.objects.filter(is_active=True, **of)
-        .order_by("pk")
-        .values_list("answer_id", "organisation_id", "organisation__name")
-    ):
+    for answer_id, organisation_id, name in assignments:
         if answer_id in ids:
             assigned.setdefault(answer_id, []).append(
                 {"organisation_id": organisation_id, "organisation": name}
             )
     points: dict[int, dict[str, str | None]] = {}
-    for answer_id, stage, pts in (
-        Score.objects.filter(**of).order_by("pk").values_list("answer_id", "stage", "points")
-    ):
+    for answer_id, stage, pts in scores_:
         if answer_id in ids:
             points.setdefault(answer_id, {})[stage] = _decimal(pts)
     return [_answer(row, points.get(row["id"], {}), assigned.get(row["id"], [])) for row in rows]
@@ -617,14 +668,25 @@ def _answers(answers: QuerySet[Answer], assessment: int | None = None) -> list[d
 def answers(request: HttpRequest, pk: Id) -> Any:
     """The answers this person may see (an office sees the ones assigned to it)."""
     user = _user(request)
-    if not Assessment.objects.for_user(user, A.VIEW).filter(pk=pk).exists():
+    scope = authz.scope_key(user)
+    # Compiled once per set of grants (``layak.core.shapes``): they depend on nothing else.
+    if not _SHAPES.fetch(
+        ("seen", scope),
+        lambda pk: Assessment.objects.for_user(user, A.VIEW).filter(pk=pk).values_list("pk")[:1],
+        pk,
+    ):
         raise Http404
-    listed = (
-        Answer.objects.for_user(user, A.VIEW)
-        .filter(assessment_id=pk)
-        .order_by("question__indicator__order", "question__order")
+    rows = _SHAPES.fetch(
+        ("answers", scope),
+        lambda pk: (
+            Answer.objects.for_user(user, A.VIEW)
+            .filter(assessment_id=pk)
+            .order_by("question__indicator__order", "question__order")
+            .values(*ANSWER_COLUMNS)
+        ),
+        pk,
     )
-    return _rendered(request, _answers(listed, pk))
+    return _rendered(request, _answers(rows, pk))
 
 
 def _get_answer(request: HttpRequest, pk: int, action: authz.Action = A.VIEW) -> Answer:
@@ -639,7 +701,14 @@ def _get_answer(request: HttpRequest, pk: int, action: authz.Action = A.VIEW) ->
 
 def _answer_response(request: HttpRequest, pk: int) -> HttpResponse:
     """The answer as the person may see it now (404 outside their reach)."""
-    found = _answers(Answer.objects.for_user(_user(request), A.VIEW).filter(pk=pk).order_by())
+    found = _answers(
+        list(
+            Answer.objects.for_user(_user(request), A.VIEW)
+            .filter(pk=pk)
+            .order_by()
+            .values(*ANSWER_COLUMNS)
+        )
+    )
     if not found:
         raise Http404
     return _rendered(request, found[0])

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from layak import workflow
 from layak.audit.models import AuditEntry
+from layak.core.shapes import Shapes
 
 Label = str | Promise
 EMPTY = "—"
@@ -44,6 +45,7 @@ _actions: dict[str, Label] = {}
 _action_fields: dict[str, dict[str, Field]] = {}
 _common_fields: dict[str, Field] = {}
 _names: dict[type[models.Model], Naming] = {}
+_SHAPES = Shapes(size=1024)
 
 
 @dataclass(frozen=True)
@@ -103,13 +105,23 @@ class Lookup:
     def load(self) -> None:
         for (model, by), values in self.wanted.items():
             naming = _names.get(model, Naming())
-            wanted = [v for v in values if v.isdigit()] if by == "pk" else list(values)
-            qs = model._default_manager.filter(**{f"{by}__in": wanted})
-            if naming.related:
-                qs = qs.select_related(*naming.related)
-            if naming.prefetch:
-                qs = qs.prefetch_related(*naming.prefetch)
-            self.rows[(model, by)] = {str(getattr(obj, by)): obj for obj in qs}
+            wanted: list[int | str] = (
+                [int(v) for v in values if v.isdigit()] if by == "pk" else sorted(values)
+            )
+
+            def build(
+                *given: int | str, model: Any = model, by: str = by, naming: Naming = naming
+            ) -> Any:
+                qs = model._default_manager.filter(**{f"{by}__in": given})
+                if naming.related:
+                    qs = qs.select_related(*naming.related)
+                if naming.prefetch:
+                    qs = qs.prefetch_related(*naming.prefetch)
+                return qs
+
+            # Compiled once per model, column and number of values (``layak.core.shapes``).
+            found = _SHAPES.fetch((model, by, len(wanted)), build, *wanted)
+            self.rows[(model, by)] = {str(getattr(obj, by)): obj for obj in found}
 
     def get(self, model: type[models.Model], value: object, by: str = "pk") -> Any:
         return self.rows.get((model, by), {}).get(str(value))

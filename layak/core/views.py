@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from layak import authz
 from layak.accounts.models import User
 from layak.audit.models import AuditEntry
+from layak.core.shapes import Shapes
 from layak.organisations.models import Membership, Organisation
 from layak.organisations.roles import Role
 from layak.regions.models import Region
@@ -59,6 +60,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+_SHAPES = Shapes()
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """What waits for this person first (``kept_needs_action``: every hand-off across the programme,
@@ -69,11 +73,15 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     my_roles = authz.roles(user)
-    memberships = (
-        Membership.objects.active()
-        .filter(user=user)
-        .select_related("organisation__region")
-        .prefetch_related("assigned_regions")
+    memberships = _SHAPES.fetch(
+        "memberships",
+        lambda me: (
+            Membership.objects.active()
+            .filter(user=me)
+            .select_related("organisation__region")
+            .prefetch_related("assigned_regions")
+        ),
+        user.pk,
     )
     actions = kept_needs_action(user)
     kind = request.GET.get("kind", "")
@@ -90,12 +98,15 @@ def home(request: HttpRequest) -> HttpResponse:
     }
 
     if authz.has_action(user, A.MANAGE):
-        context["organisation_counts"] = list(
-            Organisation.objects.for_user(user, A.MANAGE)
-            .filter(is_active=True)
-            .values("kind")
-            .annotate(n=Count("pk"))
-            .order_by("kind")
+        context["organisation_counts"] = _SHAPES.fetch(
+            ("organisation_counts", authz.scope_key(user)),
+            lambda: (
+                Organisation.objects.for_user(user, A.MANAGE)
+                .filter(is_active=True)
+                .values("kind")
+                .annotate(n=Count("pk"))
+                .order_by("kind")
+            ),
         )
         kinds = dict(Organisation.Kind.choices)
         for row in context["organisation_counts"]:  # type: ignore[attr-defined]
@@ -119,12 +130,18 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("-organisation_count", "code")[:20]
         )
     if my_roles & {Role.OFFICE_OPERATOR, Role.PARTNER_CONTRIBUTOR, Role.FORUM_FACILITATOR}:
-        context["colleagues"] = (
-            Membership.objects.for_user(user, A.VIEW)
-            .active()
-            .exclude(user=user)
-            .filter(organisation__in=[m.organisation_id for m in memberships])
-            .select_related("user", "organisation")[:20]
+        # Compiled once per set of grants and offices (``layak.core.shapes``).
+        offices = tuple(sorted({m.organisation_id for m in memberships}))
+        context["colleagues"] = _SHAPES.fetch(
+            ("colleagues", authz.scope_key(user), offices),
+            lambda me: (
+                Membership.objects.for_user(user, A.VIEW)
+                .active()
+                .exclude(user=me)
+                .filter(organisation__in=offices)
+                .select_related("user", "organisation")[:20]
+            ),
+            user.pk,
         )
     return render(request, "core/home.html", context)
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from layak import authz
 from layak.accounts.models import User
 from layak.core.http import user_of as _user
+from layak.core.shapes import Shapes
 from layak.dashboards import cache, figures
 from layak.dashboards.charts import Table, csv_response, find
 from layak.evaluation.models import Cycle
@@ -39,16 +40,27 @@ A = authz.Action
 RANKING_PAGE = 50
 
 
+_SHAPES = Shapes()
+
+
 def _region(request: HttpRequest, code: str, level: int) -> Region:
     """The region of ``level`` with ``code`` that the person may read; 404 otherwise."""
-    region = (
-        Region.objects.filter(authz.scope_q(_user(request), A.VIEW, region=""))
-        .filter(code=code, level=level)
-        .select_related("parent")
-        .first()
+    user = _user(request)
+    # Compiled once per set of grants (``layak.core.shapes``): it depends on nothing else.
+    found = _SHAPES.fetch(
+        authz.scope_key(user),
+        lambda code, level: (
+            Region.objects.filter(authz.scope_q(user, A.VIEW, region=""))
+            .filter(code=code, level=level)
+            .select_related("parent")
+            .order_by("pk")[:1]
+        ),
+        code,
+        int(level),
     )
-    if region is None:
+    if not found:
         raise Http404
+    region: Region = found[0]
     return region
 
 

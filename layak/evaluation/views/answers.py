@@ -16,9 +16,9 @@ from django.db.models import (
     QuerySet,
     prefetch_related_objects,
 )
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -29,6 +29,7 @@ from layak import authz
 from layak.audit.models import AuditEntry
 from layak.core.http import HtmxHttpRequest
 from layak.core.numbers import format_points
+from layak.core.shapes import Shapes
 from layak.core.statements import KeyedStatements
 from layak.dashboards.cache import scope
 from layak.evaluation import actions, computed
@@ -620,22 +621,35 @@ def _unchanged(answer: Answer, request: HttpRequest) -> bool:
     return bool(answer.value == value and answer.note == request.POST.get("note", "").strip())
 
 
+_TO_CHANGE = Shapes()
+
+
 def _answer_to_change(user: Any, pk: int) -> Answer:
     """``get_answer(user, pk, A.EDIT)`` in one query: the answer this person sees (404
     otherwise), read with whether they may change it (403 otherwise), locked for the change
     (inside the caller's transaction)."""
-    answer: Answer = get_object_or_404(
-        Answer.objects.select_for_update(of=("self",))
-        .select_related(
-            "assessment__region",
-            "assessment__cycle__instrument__framework",
-            "question__indicator",
-            "updated_by",
+
+    def build(pk: int) -> Any:
+        return (
+            Answer.objects.select_for_update(of=("self",))
+            .select_related(
+                "assessment__region",
+                "assessment__cycle__instrument__framework",
+                "question__indicator",
+                "updated_by",
+            )
+            .for_user(user, A.VIEW)
+            .annotate(
+                may_edit=Exists(Answer.objects.for_user(user, A.EDIT).filter(pk=OuterRef("pk")))
+            )
+            .filter(pk=pk)
         )
-        .for_user(user, A.VIEW)
-        .annotate(may_edit=Exists(Answer.objects.for_user(user, A.EDIT).filter(pk=OuterRef("pk")))),
-        pk=pk,
-    )
+
+    # Compiled once per set of grants: the statement depends on nothing else.
+    found = _TO_CHANGE.fetch(authz.scope_key(user), build, pk)
+    if not found:
+        raise Http404
+    answer: Answer = found[0]
     if not answer.may_edit:  # type: ignore[attr-defined]
         raise PermissionDenied
     return answer

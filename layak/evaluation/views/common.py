@@ -9,18 +9,18 @@ A = authz.Action
 
 
 def get_assessment(user: User, pk: int, action: authz.Action = A.VIEW) -> Assessment:
-    assessment: Assessment = authz.get_object_for_user(
-        Assessment.objects.select_related("region__parent", "cycle__instrument__framework"),
+    assessment: Assessment = authz.get_for_user(
+        lambda: Assessment.objects.select_related("region__parent", "cycle__instrument__framework"),
         user,
         action,
-        pk=pk,
+        pk,
     )
     return assessment
 
 
 def get_answer(user: User, pk: int, action: authz.Action = A.VIEW) -> Answer:
-    answer: Answer = authz.get_object_for_user(
-        Answer.objects.select_related(
+    answer: Answer = authz.get_for_user(
+        lambda: Answer.objects.select_related(
             "assessment__region",
             "assessment__cycle__instrument__framework",
             "question__indicator",
@@ -28,6 +28,6 @@ def get_answer(user: User, pk: int, action: authz.Action = A.VIEW) -> Answer:
         ),
         user,
         action,
-        pk=pk,
+        pk,
     )
     return answer

@@ -23,6 +23,7 @@ from layak import authz
 from layak.accounts.models import User
 from layak.core.http import HtmxHttpRequest, parse_id
 from layak.core.numbers import NumberError, parse_number
+from layak.core.shapes import Shapes
 from layak.dashboards import cache as dashboard_cache
 from layak.evaluation import (
     gaps,
@@ -50,6 +51,9 @@ def _stage(value: str) -> str:
     return value
 
 
+_QUEUE = Shapes()
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Districts waiting for this verifier: submitted self-assessments in a cycle whose
@@ -58,23 +62,36 @@ def queue(request: HttpRequest) -> HttpResponse:
     authz.require(user, A.VERIFY)
     now = timezone.now()
     # The districts read once; their counts by their ids (not by the listing's query again).
-    assessments = list(
-        Assessment.objects.for_user(user, A.VERIFY)
-        .filter(status=Assessment.Status.SUBMITTED, determined_at__isnull=True)
-        .select_related("region__parent", "cycle__instrument__framework")
-        .prefetch_related(Prefetch("cycle__stages", queryset=Stage.objects.order_by("opens_at")))
-        .order_by("cycle__name", "region__code")
+    # Compiled once per set of grants (``layak.core.shapes``): it depends on nothing else.
+    assessments: list[Assessment] = _QUEUE.fetch(
+        authz.scope_key(user),
+        lambda: (
+            Assessment.objects.for_user(user, A.VERIFY)
+            .filter(status=Assessment.Status.SUBMITTED, determined_at__isnull=True)
+            .select_related("region__parent", "cycle__instrument__framework")
+            .prefetch_related(
+                Prefetch("cycle__stages", queryset=Stage.objects.order_by("opens_at"))
+            )
+            .order_by("cycle__name", "region__code")
+        ),
     )
     rows = []
     ids = [a.pk for a in assessments]
+    # By the districts' ids, compiled once per number of districts.
     counts = {
         (a, s): n
-        for a, s, n in Score.objects.filter(
-            answer__assessment_id__in=ids, stage__in=verification.VERIFICATION_STAGES
+        for a, s, n in _QUEUE.fetch(
+            ("scores", len(ids)),
+            lambda *ids: (
+                Score.objects.filter(
+                    answer__assessment_id__in=ids, stage__in=verification.VERIFICATION_STAGES
+                )
+                .values_list("answer__assessment_id", "stage")
+                .annotate(n=Count("pk"))
+                .order_by()
+            ),
+            *ids,
         )
-        .values_list("answer__assessment_id", "stage")
-        .annotate(n=Count("pk"))
-        .order_by()
     }
     # Each district's items, and those sent back by a verifier: still with the region, or
     # corrected and waiting for a new check (accepted again by the district; submitted again
@@ -83,11 +100,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     returned: dict[int, int] = {}
     corrected: dict[int, int] = {}
     levels = {a.pk: verification.level_of(a) for a in assessments}
-    for assessment_id, answer_status, returned_at, n in (
-        Answer.objects.filter(assessment_id__in=ids)
-        .values_list("assessment_id", "status", "returned_at_stage")
-        .annotate(n=Count("pk"))
-        .order_by()
+    for assessment_id, answer_status, returned_at, n in _QUEUE.fetch(
+        ("items", len(ids)),
+        lambda *ids: (
+            Answer.objects.filter(assessment_id__in=ids)
+            .values_list("assessment_id", "status", "returned_at_stage")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+        *ids,
     ):
         items[assessment_id] = items.get(assessment_id, 0) + n
         if returned_at:
