@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -339,14 +340,18 @@ def _plan(result: Result, creates: list[Entry], checks: _Checks) -> Plan | None:
     if result.updated or result.removed:
         return None
     assert result.checked is not None
-    position = {id(e): i for i, e in enumerate(result.checked.entries)}
+    checked = result.checked.entries
     starts: dict[str, datetime.date] = {}
     for (_kind, period), start in checks.periods.items():
         if isinstance(start, datetime.date):
             starts[period] = start
     if any(entry.period not in starts for entry in creates):
         return None
-    planned = [position[id(entry)] for entry in creates]
+    if len(creates) == len(checked) and all(map(operator.is_, creates, checked)):
+        planned = list(range(len(checked)))  # every checked entry, as in most files
+    else:
+        position = {id(e): i for i, e in enumerate(checked)}
+        planned = [position[id(entry)] for entry in creates]
     return Plan(planned, starts, result.unchanged, list(result.errors))
 
 
@@ -463,6 +468,8 @@ class _Place(NamedTuple):
 
 
 _NOTHING = (None, None, None, None, None)
+# Digits alone, this many at most, are a whole number below ``MAX_VALUE``.
+_PLAIN_DIGITS = len(str(MAX_VALUE.to_integral_value() - 1))
 
 
 def _place(
@@ -533,6 +540,13 @@ def import_rows(
     checks = _Checks(actor)
     checks.definitions = found.definitions
     starts, keys, values = checks.periods, checks.keys, checks.values
+    # The elements any whole number of up to ``_PLAIN_DIGITS`` digits suits (no upper bound,
+    # none above zero below): such a value, as most of a file's are, passes ``check_value``.
+    unbounded = {
+        e.id
+        for e in found.elements.values()
+        if e.max_value is None and (e.min_value is None or e.min_value <= 0)
+    }
     # What each element, region and office named together comes to (``_Place``), worked out
     # once: most rows repeat them.
     places: dict[tuple[str, str, str], _Place] = {}
@@ -625,12 +639,19 @@ def import_rows(
         if office_refused is not None:
             problems.append(Problem(number, "organisation", office_refused))
             continue
-        message = values.get((element.id, value), _UNKNOWN)
-        if message is _UNKNOWN:
-            message = checks.value(element, value)
-        if message is not None:
-            problems.append(Problem(number, "value", message))
-            continue
+        if not (
+            element.id in unbounded
+            and type(raw) is str
+            and len(raw) <= _PLAIN_DIGITS
+            and raw.isdigit()
+            and raw.isascii()
+        ):
+            message = values.get((element.id, value), _UNKNOWN)
+            if message is _UNKNOWN:
+                message = checks.value(element, value)
+            if message is not None:
+                problems.append(Problem(number, "value", message))
+                continue
         entry = Entry(
             number, element, region, period, key, value, organisation, dataset, source_date, note
         )

@@ -4,10 +4,12 @@ active validation rules), kept between the jobs of one process while they are un
 
 A worker checks file after file against the same definitions; reading them again for each file
 costs more than checking a thousand of its rows. On PostgreSQL they are kept with a version of
-the definition tables read first, in one small query (``_VERSION_SQL``): every row's id and
-``xmin``, the transaction that wrote its current version, so any insert, update or delete of an
-element, category, option, element's category or rule, audited or not, committed or still in
-the asking transaction, gives another version and the definitions are read again. The audit
+the definition tables read first, in one small query (``_VERSION_SQL``): every row's id,
+``xmin`` (the transaction that wrote its current version) and ``ctid`` (where that version
+lies: every update writes a new one elsewhere, also the second update of a row in the same
+transaction), so any insert, update or delete of an element, category, option, element's
+category or rule, audited or not, committed or still in the asking transaction, gives another
+version and the definitions are read again. The audit
 log's data stamp (``reports.versions``) is not used for this: definitions made by
 ``definitions.ensure_definitions`` (seeding, the demo) are not audited, and a database emptied
 and filled again may repeat its ids and its stamps. Elsewhere (SQLite) they are read each time.
@@ -81,7 +83,8 @@ def _version_sql() -> str:
         ValidationRule._meta.db_table,
     ]
     parts = "\n  UNION ALL ".join(
-        f"SELECT '{n}:' || t.id || ':' || t.xmin AS k FROM {quote(table)} t"  # noqa: S608
+        f"SELECT '{n}:' || t.id || ':' || t.xmin || ':' || t.ctid AS k "  # noqa: S608
+        f"FROM {quote(table)} t"
         for n, table in enumerate(tables)
     )
     return _VERSION_SQL.format(parts=parts).strip()

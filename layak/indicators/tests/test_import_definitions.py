@@ -130,3 +130,6 @@ def test_the_definitions_are_read_once_while_unchanged(personas, defs):
     third = lookups.definitions()
     assert third is not first and third.elements["births"].name == "Kelahiran hidup"
     assert first.elements["births"].name != "Kelahiran hidup"
+    # A second change of the same row in the same transaction is seen too.
+    DataElement.objects.filter(code="births").update(name="Kelahiran hidup (jiwa)")
+    assert lookups.definitions().elements["births"].name == "Kelahiran hidup (jiwa)"
