@@ -503,6 +503,23 @@ def _place(
     return _Place(None, element, region, organisation, checks.region(element, region), office)
 
 
+def cells_of(rows: list[dict[str, Any]], first_row: int = 2) -> list[list[Any]]:
+    """Rows of the documented layout (dicts keyed by ``COLUMNS``) as ``import_cells`` takes
+    them: each row's cells of ``_CELLS`` as text, stripped, then its value as it came (a text
+    stripped) and its number (its ``ROW``, or its place counting from ``first_row``)."""
+    cells: list[list[Any]] = []
+    for position, row in enumerate(rows, start=first_row):
+        line: list[Any] = [
+            v.strip() if type(v) is str else "" if v is None else _text_of(v)
+            for v in map(row.get, _CELLS)
+        ]
+        raw = row.get("value")
+        line.append(raw.strip() if isinstance(raw, str) else raw)
+        line.append(row.get(ROW) or position)
+        cells.append(line)
+    return cells
+
+
 @collector_paused()
 def import_rows(
     *,
@@ -520,22 +537,42 @@ def import_rows(
     line names the columns). When ``district`` is given, every row must lie inside it. Used by
     the file import and the API. Values written as text are read in ``language``: files follow
     the Indonesian convention (``layak.core.numbers.FILES``), the API plain machine format."""
+    _refuse_input(mode, len(rows))
+    return import_cells(
+        actor=actor,
+        cells=cells_of(rows, first_row),
+        mode=mode,
+        dry_run=dry_run,
+        district=district,
+        language=language,
+        data_import=data_import,
+    )
+
+
+def _refuse_input(mode: str, rows: int) -> None:
     if mode not in (Mode.ALL_OR_NOTHING, Mode.ROW_BY_ROW):
         raise IndicatorDataError(_("Unknown import mode."))
-    if len(rows) > MAX_ROWS:
+    if rows > MAX_ROWS:
         raise IndicatorDataError(
             _("At most %(max)d rows can be imported at once.") % {"max": MAX_ROWS}
         )
+
+
+@collector_paused()
+def import_cells(
+    *,
+    actor: User,
+    cells: list[list[Any]],
+    mode: str,
+    dry_run: bool,
+    district: Region | None = None,
+    language: str = PLAIN,
+    data_import: DataImport | None = None,
+) -> Result:
+    """``import_rows`` of rows already read as cells (``cells_of``; a CSV file's lines,
+    ``importfile._csv_cells``)."""
+    _refuse_input(mode, len(cells))
     problems: list[Problem] = []
-    # Each row's cells as text, read once (element, region, period, disaggregation,
-    # organisation, dataset, source_date, comment; the value as it came).
-    cells = [
-        [
-            v.strip() if type(v) is str else "" if v is None else _text_of(v)
-            for v in map(row.get, _CELLS)
-        ]
-        for row in rows
-    ]
     found = Lookups.of(actor, {c[0] for c in cells}, {c[1] for c in cells})
     checks = _Checks(actor)
     checks.definitions = found.definitions
@@ -555,14 +592,22 @@ def import_rows(
     # Each value's first row, to name it when a later row gives the same value again.
     seen: dict[tuple[int, int, str, str], int] = {}
     entries: list[Entry] = []
-    # Each row's problem is the first one found, in the order of ``_check_entries`` after
-    # this loop's own: its cells read, then the element, region and office checked for it.
-    for position, (row, cell) in enumerate(zip(rows, cells, strict=True), start=first_row):
-        number = row.get(ROW) or position
-        element_code, region_code, period, dis_text, office_name, dataset, source_text, note = cell
-        raw = row.get("value")
-        if isinstance(raw, str):
-            raw = raw.strip()
+    # A row's problem is the first one found: its cells read (element, region, disaggregation,
+    # value, period, office, source date, texts), then the checks ``_check_entries`` makes of
+    # an entry, in its order (region, office, bounds, given once).
+    for cell in cells:
+        (
+            element_code,
+            region_code,
+            period,
+            dis_text,
+            office_name,
+            dataset,
+            source_text,
+            note,
+            raw,
+            number,
+        ) = cell
         if not (
             element_code and region_code and period and (raw if type(raw) is str else _text_of(raw))
         ):
@@ -676,7 +721,7 @@ def import_rows(
     # A dry run writes nothing: no savepoint (a round trip each way) for its reads.
     with contextlib.nullcontext() if dry_run else transaction.atomic():
         _settle(actor, entries, mode, dry_run, result, checks, data_import)
-    result.rows = len(rows)
+    result.rows = len(cells)
     return result
 
 

@@ -1,12 +1,15 @@
 """Reading an uploaded CSV or XLSX of values (layout in docs/indicator-data.md) and running the
-kept upload through ``actions.import_rows``: checked first (dry run), applied on confirmation."""
+kept upload through ``actions.import_cells`` (``import_rows`` of its lines read as cells): checked
+first (dry run), applied on confirmation."""
 
 from __future__ import annotations
 
 import csv
 import datetime
 import io
+import operator
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import IO, Any
 
@@ -123,14 +126,47 @@ def _rows(header: list[str | None], lines: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def _csv_cells(header: list[str | None], lines: Iterable[list[str]]) -> list[list[Any]]:
+    """The CSV lines with values as ``actions.import_cells`` takes them, read straight from
+    the lines: what ``_rows`` then ``actions.cells_of`` give, without a dict per row."""
+    named = [name for name in header if name is not None]
+    if len(set(named)) != len(named):
+        # A column named twice: a short line takes the first one's cell (``_rows``).
+        return actions.cells_of(_rows(header, lines))
+    width = len(header)
+    where = {name: i for i, name in enumerate(header) if name is not None}
+    # Each cell's place in a line padded with one empty cell (a column the file lacks).
+    pick = operator.itemgetter(*(where.get(name, width) for name in (*actions._CELLS, "value")))
+    padding = [""] * width
+    value_at = where["value"]
+    cells: list[list[Any]] = []
+    add = cells.append
+    for number, line in enumerate(lines, start=2):
+        if not (line and line[0].strip()) and not any(c.strip() for c in line):
+            continue
+        length = len(line)
+        if length != width:
+            line = (line + padding)[:width]
+        line.append("")
+        row: list[Any] = [c.strip() for c in pick(line)]
+        if length <= value_at:
+            row[-1] = None  # no value cell at all, as in a row without one
+        row.append(number)
+        add(row)
+        if len(cells) > actions.MAX_ROWS + 1:
+            break
+    return cells
+
+
 def read(name: str, fh: IO[bytes]) -> list[dict[str, Any]]:
     """The rows of a CSV (UTF-8, comma or semicolon separated) or XLSX (first sheet) file, as
     dicts keyed by column with their line number; blank lines are skipped."""
     return _read(name, fh)[0]
 
 
-def _read(name: str, fh: IO[bytes]) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """``read``, with the columns' names as the file writes them (``_own_names``)."""
+def _read(name: str, fh: IO[bytes], *, cells: bool = False) -> tuple[list[Any], dict[str, str]]:
+    """``read``, with the columns' names as the file writes them (``_own_names``); with
+    ``cells``, the rows as ``actions.import_cells`` takes them."""
     data = fh.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise FileError(_("The file is larger than 10 MB."))
@@ -146,7 +182,8 @@ def _read(name: str, fh: IO[bytes]) -> tuple[list[dict[str, Any]], dict[str, str
         first = next(lines, None)
         if first is None:
             raise FileError(_("The file is empty."))
-        return _rows(_header(list(first)), lines), _own_names(list(first))
+        rows = _rows(_header(list(first)), lines)
+        return actions.cells_of(rows) if cells else rows, _own_names(list(first))
     if name.lower().endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
@@ -158,7 +195,8 @@ def _read(name: str, fh: IO[bytes]) -> tuple[list[dict[str, Any]], dict[str, str
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         header = next(reader)
-        return _rows(_header(header), reader), _own_names(header)
+        names = _header(header)
+        return _csv_cells(names, reader) if cells else _rows(names, reader), _own_names(header)
     raise FileError(_("Upload a .csv or .xlsx file."))
 
 
@@ -255,12 +293,12 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
             )
         else:
             with imp.file.open("rb") as fh:
-                rows, own = _read(imp.name, fh)
+                rows, own = _read(imp.name, fh, cells=True)
             if not rows:
                 raise FileError(_("The file has no rows of values."))
-            result = actions.import_rows(
+            result = actions.import_cells(
                 actor=actor,
-                rows=rows,
+                cells=rows,
                 mode=imp.mode,
                 dry_run=not apply,
                 district=imp.region,
