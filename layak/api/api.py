@@ -29,7 +29,7 @@ from layak.api.programme import router as programme_router
 from layak.audit.models import AuditEntry
 from layak.core.shapes import Shapes
 from layak.core.statements import KeyedStatements
-from layak.dashboards.cache import scope
+from layak.dashboards.cache import figures, scope
 from layak.evaluation import actions as evaluation
 from layak.evaluation import scores
 from layak.evaluation.cycle_actions import cycles_for_user
@@ -548,6 +548,12 @@ def assessment(request: HttpRequest, pk: Id) -> Any:
 def assessment_scores(request: HttpRequest, pk: Id) -> Any:
     """Total, totals by group and predicate at every stage of the cycle."""
     found = _get_assessment(request, pk)
+    # Kept as the dashboards' figures are, by the region's data version and the reader's
+    # language (the progress is put into words): anyone who may see the assessment sees them.
+    return figures("api-scores", found.region, (found.pk,), lambda: (_scores(found), None))
+
+
+def _scores(found: Assessment) -> list[dict[str, Any]]:
     order = Stage.order_for(found.cycle.instrument.framework.region_level)
     reached = scores.current_results(found.cycle, [found])[found.pk]
     stages = order[: order.index(reached.stage) + 1] if reached.stage in order else order[:1]

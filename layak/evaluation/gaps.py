@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import CharField, DecimalField, F, IntegerField, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from layak.evaluation.scores import (
     _standing,
     capped,
     chain,
+    current_results,
     indicators_with_maxima,
     result_for,
 )
@@ -311,7 +313,9 @@ KEPT_ANALYSES = 100
 _kept = Kept(KEPT_ANALYSES, shared="gaps")
 
 
-def analyse(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) -> Analysis:
+def analyse(
+    assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT, stamp: str | None = None
+) -> Analysis:
     """The gaps, items and cheapest path of ``assessment`` at ``stage``, for a page that shows
     them all. Kept in the process's memory and in the store every process shares
     (``listing.Kept``) under the district's data stamp (``layak.reports.versions.data_stamp``):
@@ -319,7 +323,9 @@ def analyse(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) -> 
     instrument and the cycle, gives a new key at once; an entry also expires after ten minutes,
     the bound on a change whose audit entry commits after a later one was already read. One
     query (the stamp) when kept in the process, two when read from the shared store."""
-    named = (assessment.pk, stage, data_stamp(assessment.region))
+    if stamp is None:
+        stamp = data_stamp(assessment.region)
+    named = (assessment.pk, stage, stamp)
     key = "gaps:" + hashlib.sha256(repr(named).encode()).hexdigest()[:40]
     found: Analysis | None = _kept.get(key)
     if found is None:
@@ -327,6 +333,53 @@ def analyse(assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT) -> 
         found.path = cheapest_path(assessment, stage, found)
         _kept.set(key, found)
     return found
+
+
+@dataclass
+class PageFacts:
+    """What the gap page reads besides the analysis: the stage it opens at, the action plan's
+    year and the plan's activities of each indicator code (``plans.progress.for_indicators``)."""
+
+    stage: str
+    year: int
+    plan_items: dict[str, list[Any]]
+
+
+def page_facts(
+    assessment: Assessment, wanted: str, stages: list[str], stamp: str
+) -> tuple[PageFacts, Analysis]:
+    """The gap page's facts and analysis at ``wanted`` (empty: the stage the district's total
+    stands at), kept as the analyses are, under the district's data ``stamp`` (every change to
+    its answers, scores and action plan is audited there) and the year of today's date (the
+    plan's year when the cycle has no self-assessment window)."""
+    from layak.plans import progress as plan_progress
+
+    today = timezone.localdate()
+    named = ("page", assessment.pk, wanted, stamp, today.year)
+    key = "gaps:" + hashlib.sha256(repr(named).encode()).hexdigest()[:40]
+    facts: PageFacts | None = _kept.get(key)
+    if facts is not None:
+        return facts, analyse(assessment, facts.stage, stamp)
+    stage = wanted
+    if stage not in stages:
+        # Without a stage asked for, the one the district's total stands at, as every other
+        # page shows it.
+        stage = current_results(assessment.cycle, [assessment])[assessment.pk].stage
+        if stage not in stages:
+            stage = Stage.Kind.SELF_ASSESSMENT
+    analysis = analyse(assessment, stage, stamp)
+    found = gap_analysis(assessment, stage, analysis)
+    opening = (
+        Stage.objects.filter(cycle=assessment.cycle, kind=Stage.Kind.SELF_ASSESSMENT)
+        .order_by()
+        .values_list("opens_at", flat=True)
+        .first()
+    )
+    year = opening.year if opening else today.year
+    weak = [g.indicator.code for g in found if g.points < g.max_points]
+    facts = PageFacts(stage, year, plan_progress.for_indicators(assessment.region, weak, year))
+    _kept.set(key, facts)
+    return facts, analysis
 
 
 def forget(shared: bool = True) -> None:

@@ -154,3 +154,32 @@ def test_a_rad_target_in_percent_reads_like_every_percentage(client, personas):
     start = page.index('data-testid="plan-K1-4"')
     row = " ".join(re.sub(r"<[^>]+>", " ", page[start : page.index("</td>", start)]).split())
     assert "Cakupan persalinan di fasilitas kesehatan (Dinkes) — target 98%, realisasi —" in row
+
+
+def test_a_change_to_the_plan_shows_on_the_gap_page_at_once(client, personas):
+    """The page's plan activities are kept with its analysis: a change to the action plan made
+    after a first visit (an activity removed) shows on the next one."""
+    from layak.evaluation.demo import windows_open_at
+    from layak.evaluation.models import Stage
+    from layak.plans import actions as plan_actions
+    from layak.plans.models import PlanItem
+    from layak.plans.tests.helpers import make_plan
+
+    world = make_plan(personas)
+    cycle = actions.cycle_create(
+        actor=personas.ministry,
+        name="Evaluasi uji",
+        instrument=world.plan.version,
+        windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT),
+    )
+    (assessment,) = actions.cycle_add_districts(
+        actor=personas.ministry, cycle=cycle, regions=[world.plan.region]
+    )
+    client.force_login(personas.bekasi_admin)
+    url = reverse("evaluation:gaps", args=[assessment.pk])
+    assert "Jemput bola akta kelahiran di desa" in text_of(client.get(url))
+    assert "Jemput bola akta kelahiran di desa" in text_of(client.get(url))  # kept
+    plan_actions.item_remove(actor=personas.bekasi_admin, item=PlanItem.objects.get(ref="P1.A1.S1"))
+    page = text_of(client.get(url))
+    assert "Jemput bola akta kelahiran di desa" not in page
+    assert "Akta kelahiran di fasilitas kesehatan" in page

@@ -36,11 +36,11 @@ from layak.evaluation.actions import EvaluationError, stage_open_for
 from layak.evaluation.forms import describe_value
 from layak.evaluation.models import Answer, Assessment, Score, Stage
 from layak.evaluation.querysets import options_prefetch
-from layak.evaluation.scores import current_results, results
+from layak.evaluation.scores import results
 from layak.evaluation.views.common import A, get_answer, get_assessment, user_of
 from layak.evidence.models import EvidenceLink
 from layak.frameworks.models import Indicator
-from layak.plans import progress as plan_progress
+from layak.reports.versions import data_stamp
 
 K = Stage.Kind
 
@@ -592,26 +592,13 @@ def gap_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not assessment.cycle.instrument.framework.has_points:
         raise Http404  # met or not met: no points to gain, no predicate to reach
     stages = Stage.order_for(verification.level_of(assessment))
-    stage = request.GET.get("stage", "")
-    if stage not in stages:
-        # Without a stage asked for, the one the district's total stands at, as every other
-        # page shows it.
-        stage = current_results(assessment.cycle, [assessment])[assessment.pk].stage
-        if stage not in stages:
-            stage = K.SELF_ASSESSMENT
-    analysis = gaps.analyse(assessment, stage)  # once, for the gaps and the path both
-    found = gaps.gap_analysis(assessment, stage, analysis)
-    # Each weak indicator with the district's action plan items for it and their progress in
-    # the cycle's year.
-    opening = (
-        Stage.objects.filter(cycle=assessment.cycle, kind=K.SELF_ASSESSMENT)
-        .order_by()
-        .values_list("opens_at", flat=True)
-        .first()
+    # The stage, the plan's year and its activities for each weak indicator, with the
+    # analysis: kept under the district's data stamp (``gaps.page_facts``).
+    facts, analysis = gaps.page_facts(
+        assessment, request.GET.get("stage", ""), stages, data_stamp(assessment.region)
     )
-    year = opening.year if opening else timezone.localdate().year
-    weak = [g.indicator.code for g in found if g.points < g.max_points]
-    plan_items = plan_progress.for_indicators(assessment.region, weak, year)
+    stage, year, plan_items = facts.stage, facts.year, facts.plan_items
+    found = gaps.gap_analysis(assessment, stage, analysis)
     # Cluster by cluster: at KLA 2024's 274 questions one flat table is too long to read.
     rows = [
         (group, [(g, plan_items.get(g.indicator.code, [])) for g in group.indicators])

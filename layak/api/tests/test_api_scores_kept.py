@@ -1,0 +1,60 @@
+"""The API's scores of an assessment are kept by the region's data version: a save shows at once,
+in the reader's language, and a person outside the region still gets 404."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from layak.api.actions import token_create
+from layak.evaluation import scores
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(value: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {value}"}
+
+
+def _self_total(client, url, headers) -> Decimal:
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    (self_stage,) = [row for row in response.json() if row["stage"] == "self"]
+    return Decimal(str(self_stage["total"]))
+
+
+def test_a_save_shows_in_the_scores_at_once(client, personas, evaluation) -> None:
+    admin = bearer(token_create(actor=personas.bekasi_admin, name="uji", days=30)[1])
+    dinkes = bearer(token_create(actor=personas.bekasi_dinkes, name="uji", days=30)[1])
+    url = f"/api/v1/assessments/{evaluation.bekasi.pk}/scores"
+    before = _self_total(client, url, admin)
+    assert _self_total(client, url, admin) == before  # kept: the same figure again
+
+    answer = evaluation.answers["T-1.1"]
+    option = str(answer.question.options.get(label="Perda").pk)
+    body = {"value": {"option": option}, "note": "", "revision": 0}
+    saved = client.put(
+        f"/api/v1/answers/{answer.pk}", json.dumps(body), content_type="application/json", **dinkes
+    )
+    assert saved.status_code == 200
+
+    after = _self_total(client, url, admin)
+    assert after == before + 30
+    evaluation.bekasi.refresh_from_db()
+    assert (
+        after
+        == scores.current_results(evaluation.cycle, [evaluation.bekasi])[evaluation.bekasi.pk].total
+    )
+
+
+def test_scores_speak_the_readers_language_and_stay_in_reach(client, personas, evaluation) -> None:
+    url = f"/api/v1/assessments/{evaluation.bekasi.pk}/scores"
+    admin = bearer(token_create(actor=personas.bekasi_admin, name="uji", days=30)[1])
+    indonesian = client.get(url, **admin).json()[0]["progress"]
+    personas.ministry.language = "en"
+    personas.ministry.save(update_fields=["language"])
+    ministry = bearer(token_create(actor=personas.ministry, name="uji", days=30)[1])
+    english = client.get(url, **ministry).json()[0]["progress"]
+    assert indonesian != english
+    outsider = bearer(token_create(actor=personas.gm_admin, name="uji", days=30)[1])
+    assert client.get(url, **outsider).status_code == 404
