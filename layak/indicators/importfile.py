@@ -318,6 +318,10 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
     refused = bool(result.errors) and (
         imp.mode == DataImport.Mode.ALL_OR_NOTHING or not result.changed
     )
+    if kept and kept.get("layout") == staged.LAYOUT:
+        # Applied, refused or checked again: the upload is not applied from them. An upload
+        # whose kept check staged nothing has nothing staged (``staged.keep``).
+        staged.forget(imp)
     imp.checked = None
     if apply and result.applied:
         imp.status = DataImport.Status.APPLIED
@@ -338,8 +342,6 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
                 "inputs": inputs,
                 "own": own,
             }
-    if apply and kept and kept.get("layout") == staged.LAYOUT:
-        staged.forget(imp)  # applied, refused or checked again: not applied from them
     imp.save(update_fields=["errors", "summary", "status", "applied_at", "checked"])
     return result
 

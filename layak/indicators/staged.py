@@ -42,7 +42,8 @@ def possible() -> bool:
 
 def keep(imp: DataImport, result: actions.Result) -> dict[str, Any] | None:
     """Stage the values ``result``'s plan adds and return what the upload keeps of the check
-    (None when there is no plan: the checked rows are kept on the upload instead)."""
+    (None when there is no plan: the checked rows are kept on the upload instead). What an
+    earlier check of the upload staged is dropped by the run before (``importfile.run``)."""
     plan, checked = result.plan, result.checked
     if plan is None or checked is None or not possible():
         return None
@@ -64,7 +65,6 @@ def keep(imp: DataImport, result: actions.Result) -> dict[str, Any] | None:
             f"{null if e.organisation is None else e.organisation.id}\t{dataset}\t"
             f"{null if e.source_date is None else e.source_date.isoformat()}\t{comment}"
         )
-    forget(imp)
     if lines:
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API

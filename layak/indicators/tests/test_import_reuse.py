@@ -225,3 +225,24 @@ def test_staged_values_of_an_upload_applied_otherwise_are_dropped(client, person
     imp = apply(client, imp)
     assert imp.status == DataImport.Status.APPLIED and imp.summary["created"] == 4
     assert not StagedValue.objects.exists()
+
+
+def test_an_upload_checked_again_keeps_one_check(client, personas, defs, keeping):
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, GOOD)
+    importfile.run(imp, actor=personas.bekasi_admin, apply=False)
+    imp.refresh_from_db()
+    assert imp.status == DataImport.Status.CHECKED and kept_rows(imp) == 4
+    imp = apply(client, imp)
+    assert imp.status == DataImport.Status.APPLIED and imp.summary["created"] == 4
+    assert DataValue.objects.count() == 4 and not StagedValue.objects.exists()
+
+
+def test_an_upload_refused_when_checked_again_keeps_nothing_staged(client, personas, defs, keeping):
+    client.force_login(personas.bekasi_admin)
+    imp = upload(client, GOOD)
+    DataElement.objects.filter(code="births").update(is_active=False)
+    importfile.run(imp, actor=personas.bekasi_admin, apply=False)
+    imp.refresh_from_db()
+    assert imp.status == DataImport.Status.REFUSED and imp.checked is None
+    assert not StagedValue.objects.exists()
