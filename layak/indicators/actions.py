@@ -472,35 +472,57 @@ _NOTHING = (None, None, None, None, None)
 _PLAIN_DIGITS = len(str(MAX_VALUE.to_integral_value() - 1))
 
 
-def _place(
-    found: Lookups,
-    checks: _Checks,
-    district: Region | None,
-    outside: dict[str, str | None],
-    element_code: str,
-    region_code: str,
-    office_name: str,
-) -> _Place:
-    """What rows naming this element, region and office come to (``_Place``): the element or
-    the region unknown, or the region outside ``district`` (``outside`` keeps the answer per
-    region); the office the row names (``Lookups.office``); the region and the office as
-    ``_Checks.region`` and ``_Checks.office`` find them for the element."""
-    element = found.elements.get(element_code)
-    if element is None:
-        return _Place(("element", _("No active data element has this code.")), *_NOTHING)
-    region = found.regions.get(region_code)
-    if region is None:
-        message = _("No region has the code “%(code)s”.") % {"code": region_code}
-        return _Place(("region", message), *_NOTHING)
-    if district is not None:
-        if region_code not in outside:
-            outside[region_code] = outside_district(district, region)
-        away = outside[region_code]
-        if away is not None:
-            return _Place(("region", away), *_NOTHING)
-    organisation = found.office(region_code, office_name)
-    office = None if organisation is _UNKNOWN else checks.office(region, organisation)
-    return _Place(None, element, region, organisation, checks.region(element, region), office)
+class _Places(dict[tuple[str, str, str], _Place]):
+    """What each element, region and office a row names together comes to (``_Place``),
+    worked out on the first row that names them: most rows repeat them. The region's and the
+    office's answers are kept per region and office; a region right for an element
+    (``_Checks.region``) is right for any element entered at the same level."""
+
+    def __init__(self, found: Lookups, checks: _Checks, district: Region | None) -> None:
+        super().__init__()
+        self.found = found
+        self.checks = checks
+        self.district = district
+        self.sites: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self.levels: set[tuple[int, int]] = set()
+
+    def __missing__(self, key: tuple[str, str, str]) -> _Place:
+        place = self[key] = self._place(*key)
+        return place
+
+    def _place(self, element_code: str, region_code: str, office_name: str) -> _Place:
+        """The element or the region unknown, or the region outside the district; the office
+        the row names (``Lookups.office``); the region and the office as ``_Checks.region``
+        and ``_Checks.office`` find them for the element."""
+        element = self.found.elements.get(element_code)
+        if element is None:
+            return _Place(("element", _("No active data element has this code.")), *_NOTHING)
+        site = self.sites.get((region_code, office_name))
+        if site is None:
+            site = self.sites[(region_code, office_name)] = self._site(region_code, office_name)
+        refused, region, organisation, office_refused = site
+        if refused is not None:
+            return _Place(refused, *_NOTHING)
+        level = (element.entry_level, region.id)
+        region_refused = None if level in self.levels else self.checks.region(element, region)
+        if region_refused is None:
+            self.levels.add(level)
+        return _Place(None, element, region, organisation, region_refused, office_refused)
+
+    def _site(self, region_code: str, office_name: str) -> tuple[Any, ...]:
+        """The region's problem (unknown, or outside the district) or None, the region, the
+        office the row names and why it is refused for the region, or None."""
+        region = self.found.regions.get(region_code)
+        if region is None:
+            message = _("No region has the code “%(code)s”.") % {"code": region_code}
+            return ("region", message), None, None, None
+        if self.district is not None:
+            away = outside_district(self.district, region)
+            if away is not None:
+                return ("region", away), None, None, None
+        organisation = self.found.office(region_code, office_name)
+        office = None if organisation is _UNKNOWN else self.checks.office(region, organisation)
+        return None, region, organisation, office
 
 
 def cells_of(rows: list[dict[str, Any]], first_row: int = 2) -> list[list[Any]]:
@@ -584,10 +606,7 @@ def import_cells(
         for e in found.elements.values()
         if e.max_value is None and (e.min_value is None or e.min_value <= 0)
     }
-    # What each element, region and office named together comes to (``_Place``), worked out
-    # once: most rows repeat them.
-    places: dict[tuple[str, str, str], _Place] = {}
-    outside: dict[str, str | None] = {}
+    places = _Places(found, checks, district)
     numbers: dict[str, Decimal | str] = {}
     # Each value's first row, to name it when a later row gives the same value again.
     seen: dict[tuple[int, int, str, str], int] = {}
@@ -619,12 +638,9 @@ def import_cells(
                 if not text
             )
             continue
-        place = places.get((element_code, region_code, office_name))
-        if place is None:
-            place = places[(element_code, region_code, office_name)] = _place(
-                found, checks, district, outside, element_code, region_code, office_name
-            )
-        refused, element, region, organisation, region_refused, office_refused = place
+        refused, element, region, organisation, region_refused, office_refused = places[
+            (element_code, region_code, office_name)
+        ]
         if refused is not None:
             problems.append(Problem(number, refused[0], refused[1]))
             continue

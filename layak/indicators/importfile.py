@@ -138,6 +138,7 @@ def _csv_cells(header: list[str | None], lines: Iterable[list[str]]) -> list[lis
     # Each cell's place in a line padded with one empty cell (a column the file lacks).
     pick = operator.itemgetter(*(where.get(name, width) for name in (*actions._CELLS, "value")))
     padding = [""] * width
+    strip = str.strip
     value_at = where["value"]
     cells: list[list[Any]] = []
     add = cells.append
@@ -148,7 +149,7 @@ def _csv_cells(header: list[str | None], lines: Iterable[list[str]]) -> list[lis
         if length != width:
             line = (line + padding)[:width]
         line.append("")
-        row: list[Any] = [c.strip() for c in pick(line)]
+        row: list[Any] = list(map(strip, pick(line)))
         if length <= value_at:
             row[-1] = None  # no value cell at all, as in a row without one
         row.append(number)
