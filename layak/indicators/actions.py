@@ -310,22 +310,7 @@ def _settle(
     result.errors.sort(key=lambda p: p.row)
     refuse = bool(result.errors) and mode == Mode.ALL_OR_NOTHING
     if dry_run or refuse:
-        creates: list[Entry] = []
-        sample = result.sample
-        for entry in valid:
-            current = stored.get(entry.key)
-            if _same(entry, current):
-                result.unchanged += 1
-                continue
-            if entry.value is None:
-                result.removed += 1
-            elif current is None:
-                result.created += 1
-                creates.append(entry)
-            else:
-                result.updated += 1
-            if len(sample) < SAMPLE:
-                sample.append((entry, None if current is None else current.value))
+        creates = _tally(valid, stored, result)
         if dry_run and not refuse and result.checked is not None:
             result.plan = _plan(result, creates, checks)
         return result
@@ -333,6 +318,35 @@ def _settle(
         _write(actor, valid, stored, result, checks, data_import)
     result.applied = True
     return result
+
+
+def _tally(valid: list[Entry], stored: StoredValues, result: Result) -> list[Entry]:
+    """Count what writing ``valid`` would do (created, updated, removed, unchanged), keep the
+    first ``SAMPLE`` changes for the person to see, and return the entries that would be new."""
+    sample = result.sample
+    if not stored:
+        # Nothing stored yet (as for most files): each value is new, each cleared one unchanged.
+        creates = [entry for entry in valid if entry.value is not None]
+        result.unchanged += len(valid) - len(creates)
+        result.created += len(creates)
+        sample.extend((entry, None) for entry in creates[: max(SAMPLE - len(sample), 0)])
+        return creates
+    creates = []
+    for entry in valid:
+        current = stored.get(entry.key)
+        if _same(entry, current):
+            result.unchanged += 1
+            continue
+        if entry.value is None:
+            result.removed += 1
+        elif current is None:
+            result.created += 1
+            creates.append(entry)
+        else:
+            result.updated += 1
+        if len(sample) < SAMPLE:
+            sample.append((entry, None if current is None else current.value))
+    return creates
 
 
 def _plan(result: Result, creates: list[Entry], checks: _Checks) -> Plan | None:

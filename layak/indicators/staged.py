@@ -48,22 +48,27 @@ def keep(imp: DataImport, result: actions.Result) -> dict[str, Any] | None:
     if plan is None or checked is None or not possible():
         return None
     entries = checked.entries
-    starts = {period: start.isoformat() for period, start in plan.starts.items()}
-    text = bulk._text
+    # The plan's positions are distinct and in order: as many as the entries are all of them.
+    creates = (
+        entries if len(plan.creates) == len(entries) else [entries[index] for index in plan.creates]
+    )
     null = bulk.NULL
+    # The texts of a period, disaggregation, dataset and comment as COPY reads them, with the
+    # period's first day: worked out once for each (most rows repeat them).
+    texts: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
     tail = f"\t{imp.pk}\n"
     lines: list[str] = []
     add = lines.append
-    for index in plan.creates:
-        e = entries[index]
-        period, key, dataset, comment = e.period, e.disaggregation, e.dataset, e.comment
-        texts = period + key + dataset + comment
-        if "\\" in texts or "\t" in texts or "\n" in texts or "\r" in texts:
-            period, key, dataset, comment = text(period), text(key), text(dataset), text(comment)
+    for e in creates:
+        written = (e.period, e.disaggregation, e.dataset, e.comment)
+        middle = texts.get(written)
+        if middle is None:
+            middle = texts[written] = _middle(written, plan.starts[e.period])
+        source = e.source_date
         add(
-            f"{e.element.id}\t{e.region.id}\t{period}\t{starts[e.period]}\t{key}\t{e.value}\t"
-            f"{null if e.organisation is None else e.organisation.id}\t{dataset}\t"
-            f"{null if e.source_date is None else e.source_date.isoformat()}\t{comment}"
+            f"{e.element.id}\t{e.region.id}\t{middle[0]}\t{e.value}\t"
+            f"{null if e.organisation is None else e.organisation.id}\t{middle[1]}\t"
+            f"{null if source is None else source.isoformat()}\t{middle[2]}"
         )
     if lines:
         with connection.cursor() as cursor:
@@ -77,6 +82,16 @@ def keep(imp: DataImport, result: actions.Result) -> dict[str, Any] | None:
         "unchanged": plan.unchanged,
         "errors": [p.as_dict() for p in plan.errors],
     }
+
+
+def _middle(written: tuple[str, str, str, str], start: datetime.date) -> tuple[str, str, str]:
+    """A staged line's period, first day and disaggregation; its dataset; its comment: as
+    COPY's text format reads them (``bulk._text``)."""
+    period, key, dataset, comment = written
+    if any("\\" in t or "\t" in t or "\n" in t or "\r" in t for t in written):
+        text = bulk._text
+        period, key, dataset, comment = text(period), text(key), text(dataset), text(comment)
+    return f"{period}\t{start.isoformat()}\t{key}", dataset, comment
 
 
 def kept(kept: dict[str, Any], inputs: dict[str, Any]) -> bool:
