@@ -54,7 +54,7 @@ class Naming:
 
     name: Callable[[Any], str] = str
     related: tuple[str, ...] = ()
-    prefetch: tuple[str, ...] = ()
+    prefetch: tuple[Any, ...] = ()  # lookups or ``Prefetch`` objects
 
 
 def register(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layak import authz
+from layak.core.shapes import Shapes
 
 if TYPE_CHECKING:
     from layak.accounts.models import User
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
 class AppendOnlyError(Exception):
     pass
+
+
+_SHAPES = Shapes()
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
@@ -45,24 +49,29 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
 
         from layak.regions.models import Region
 
-        newest = self.for_user(user).select_related("actor").order_by("-at", "-pk")
-        scope = authz.scope_q(user, authz.Action.AUDIT, region="")
-        if connection.vendor != "postgresql" or scope == Q():
-            return list(newest[:limit])
-        try:
-            regions, params = (
-                Region.objects.filter(scope).order_by().values("id").query.sql_with_params()
+        def build() -> Any:
+            newest = self.for_user(user).select_related("actor").order_by("-at", "-pk")
+            scope = authz.scope_q(user, authz.Action.AUDIT, region="")
+            if connection.vendor != "postgresql" or scope == Q():
+                return newest[:limit]
+            try:
+                regions, params = (
+                    Region.objects.filter(scope).order_by().values("id").query.sql_with_params()
+                )
+            except EmptyResultSet:  # the person reaches no region
+                return self.none()
+            table = self.model._meta.db_table
+            ids = RawSQL(  # noqa: S611 - the models' SQL, the values parameters
+                f"SELECT e.id FROM ({regions}) r CROSS JOIN LATERAL ("  # noqa: S608
+                f"SELECT a.id, a.at FROM {table} a WHERE a.region_id = r.id "
+                "ORDER BY a.at DESC, a.id DESC LIMIT %s) e ORDER BY e.at DESC, e.id DESC LIMIT %s",
+                (*params, limit, limit),
             )
-        except EmptyResultSet:  # the person reaches no region
-            return []
-        table = self.model._meta.db_table
-        ids = RawSQL(  # noqa: S611 - the models' SQL, the values parameters
-            f"SELECT e.id FROM ({regions}) r CROSS JOIN LATERAL ("  # noqa: S608 - the models' SQL
-            f"SELECT a.id, a.at FROM {table} a WHERE a.region_id = r.id "
-            "ORDER BY a.at DESC, a.id DESC LIMIT %s) e ORDER BY e.at DESC, e.id DESC LIMIT %s",
-            (*params, limit, limit),
-        )
-        return list(self.filter(pk__in=ids).select_related("actor").order_by("-at", "-pk")[:limit])
+            return self.filter(pk__in=ids).select_related("actor").order_by("-at", "-pk")[:limit]
+
+        # Compiled once per set of grants and limit (``layak.core.shapes``).
+        found: list[AuditEntry] = _SHAPES.fetch(("newest", authz.scope_key(user), limit), build)
+        return found
 
     def for_object(self, obj: models.Model) -> AuditQuerySet:
         return self.filter(

@@ -31,7 +31,7 @@ leaves out).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,11 +45,13 @@ from django.utils.translation import gettext_lazy as _
 
 from layak import authz
 from layak.accounts.models import User
+from layak.core.shapes import Shapes
 from layak.organisations.roles import Role
 from layak.workflow import Status
 
 A = authz.Action
 PER_SOURCE = 50
+_SHAPES = Shapes()
 
 
 class ActionKind(models.TextChoices):
@@ -133,11 +135,22 @@ class ActionList:
         if counted:
             self.counts[kind] = self.counts.get(kind, 0) + count
 
-    def add_rows(self, kind: str, rows: QuerySet[Any], entry: Callable[[Any], Entry]) -> None:
+    def add_rows(
+        self,
+        kind: str,
+        rows: QuerySet[Any],
+        entry: Callable[[Any], Entry],
+        shape: Hashable | None = None,
+    ) -> None:
         """An entry per row of the ordered ``rows`` (at most ``PER_SOURCE``), ``entry`` giving
         its title, region, deadline, url and detail; the kind's count is the rows' full count,
-        read by a window function in the same query."""
-        listed = list(rows.annotate(total=Window(Count("pk")))[:PER_SOURCE])
+        read by a window function in the same query. With a ``shape`` key, the statement is
+        compiled once for it (``layak.core.shapes``: the rows depend on nothing else)."""
+        listed = (
+            _SHAPES.fetch(shape, lambda: rows.annotate(total=Window(Count("pk")))[:PER_SOURCE])
+            if shape is not None
+            else list(rows.annotate(total=Window(Count("pk")))[:PER_SOURCE])
+        )
         for row in listed:
             title, region, deadline, url, detail = entry(row)
             self.add(kind, title, region, deadline, url, detail=detail, counted=False)
@@ -472,6 +485,7 @@ def _invitations(user: User, out: ActionList) -> None:
             url,
             "",
         ),
+        shape=("invitations", authz.scope_key(user)),
     )
 
 

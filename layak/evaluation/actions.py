@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from layak import authz, workflow
 from layak.accounts.models import User
 from layak.audit.log import record
+from layak.core.shapes import Shapes
 from layak.evaluation import notices
 from layak.evaluation.models import (
     Answer,
@@ -261,13 +262,22 @@ def gate_add(
 # ---- stages ------------------------------------------------------------------------------
 
 
+_SHAPES = Shapes()
+
+
 def stage_open_for(assessment: Assessment, kind: str, now: datetime.datetime | None = None) -> bool:
     """Whether the stage is open for this district: inside its window, or reopened for it."""
     now = now or timezone.now()
     # One stage of a kind per cycle: no ordering (Stage's own would join the cycle to sort).
-    stage = Stage.objects.filter(cycle_id=assessment.cycle_id, kind=kind).order_by().first()
-    if stage is None:
+    found = _SHAPES.fetch(
+        "stage",
+        lambda cycle, kind: Stage.objects.filter(cycle_id=cycle, kind=kind).order_by()[:1],
+        assessment.cycle_id,
+        str(kind),
+    )
+    if not found:
         return False
+    stage: Stage = found[0]
     if stage.is_open(now):
         return True
     return StageReopening.objects.filter(assessment=assessment, stage=stage, until__gt=now).exists()

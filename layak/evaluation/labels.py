@@ -20,6 +20,7 @@ from layak.audit.display import (
     register,
 )
 from layak.evaluation.models import Answer, Assessment, Cycle, FieldPhoto, Stage
+from layak.evaluation.querysets import options_prefetch
 from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
 from layak.organisations.models import Organisation
 
@@ -42,7 +43,8 @@ register(
         Answer: Naming(
             name=_answer_name,
             related=("question", "assessment__region"),
-            prefetch=("question__options",),
+            # In their own order: the options' default one would join the question to sort.
+            prefetch=(options_prefetch("question__options"),),
         ),
         Assessment: Naming(
             name=lambda a: f"{a.cycle.name} · {a.region.name}", related=("cycle", "region")

@@ -55,7 +55,10 @@ PINNED = {
     "verify field": 32,
     "verify final": 31,
     "scores": 18,  # every stage's totals, gates and indicator subtotals in one computation
-    "gaps": 24,
+    # A first visit keeps the page's stage and plan activities as well as its analysis (a read
+    # of the shared store, then its write: a savepoint, the culling count, the key, the row).
+    "gaps": 30,
+    "gaps (again)": 6,
     "verify district (village)": 31,
 }
 
@@ -212,6 +215,7 @@ def build_and_measure(client, personas, copies: int, code: str) -> dict[str, int
     client.force_login(admin)
     counts["scores"] = count(client, f"{url}scores/")
     counts["gaps"] = count(client, f"{url}gaps/?stage=field")
+    counts["gaps (again)"] = count(client, f"{url}gaps/?stage=field")
     return counts
 
 

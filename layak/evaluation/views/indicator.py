@@ -21,9 +21,9 @@ from typing import Any, NamedTuple
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from layak import authz
 from layak.core.http import parse_id
+from layak.core.shapes import Shapes
 from layak.core.statements import KeyedStatements
 from layak.dashboards import cache as dashboard_cache
 from layak.evaluation import actions
@@ -94,6 +95,7 @@ class Listing(NamedTuple):
 
 
 _LISTINGS = KeyedStatements()
+_SHAPES = Shapes()
 """The listing's statement (``_indicator_listing``), compiled once per reader's grants,
 assessment, indicator and searched text: it depends on nothing else."""
 
@@ -220,11 +222,17 @@ def _indicator_page(
     cards, kept (``_cards``), read none."""
     user = user_of(request)
     assessment = get_assessment(user, pk)
-    ind = get_object_or_404(
-        Indicator.objects.select_related("group"),
-        pk=indicator,
-        version_id=assessment.cycle.instrument_id,
+    found = _SHAPES.fetch(
+        "indicator",
+        lambda pk, version: Indicator.objects.select_related("group").filter(
+            pk=pk, version_id=version
+        )[:2],
+        int(indicator),
+        assessment.cycle.instrument_id,
     )
+    if len(found) != 1:
+        raise Http404
+    ind: Indicator = found[0]
     visible = Answer.objects.for_user(user, A.VIEW).filter(
         assessment=assessment, question__indicator=ind
     )
