@@ -111,6 +111,11 @@ def definitions() -> Definitions:
     return found
 
 
+def _district_code(code: str) -> str:
+    """``checks.district_of`` of the region with this code."""
+    return ".".join(code.split(".")[:2])
+
+
 @dataclass
 class Lookups:
     """What the codes of an input's rows name: the active elements (by code), the regions (by
@@ -130,15 +135,20 @@ class Lookups:
         known = definitions()
         active = known.elements
         elements = {code: active[code] for code in element_codes if code in active}
-        regions = {
-            r.code: r for r in Region.objects.filter(among(Region, "code", region_codes, "text"))
-        }
+        # The regions named and their districts (a region's district is known from its code),
+        # in one query; the districts' offices each given its district, not read again.
+        codes = set(region_codes)
+        wanted = codes | {_district_code(code) for code in codes}
+        fetched = {r.code: r for r in Region.objects.filter(among(Region, "code", wanted, "text"))}
+        regions = {code: r for code, r in fetched.items() if code in codes}
         districts = {code: district_of(r) for code, r in regions.items()}
+        their = {r.id: r for r in map(fetched.get, set(districts.values())) if r is not None}
         offices: dict[tuple[str, str], Organisation] = {}
         for org in Organisation.objects.filter(
-            region__code__in=set(districts.values()), is_active=True
-        ).select_related("region"):
-            assert org.region is not None
+            among(Organisation, "region_id", their, "bigint"), is_active=True
+        ):
+            assert org.region_id is not None
+            org.region = their[org.region_id]
             for label in (org.name, org.acronym):
                 if label:
                     offices[(org.region.code, label.casefold())] = org
