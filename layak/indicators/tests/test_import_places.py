@@ -48,3 +48,30 @@ def test_a_region_is_checked_for_each_elements_level(personas):
     assert "is entered per village" in result.errors[0].message
     assert "is entered per district" in result.errors[1].message
     assert result.created == 3
+
+
+def test_a_village_row_names_an_office_of_its_district(personas):
+    definitions()
+    village = Region.objects.filter(level=Region.Level.VILLAGE, code__startswith="32.16.").first()
+    assert village is not None
+    result = actions.import_rows(
+        actor=personas.bekasi_admin,
+        rows=[
+            {
+                "element": "under5_measured",
+                "region": village.code,
+                "period": "2024",
+                "disaggregation": sex,
+                "value": "3",
+                "organisation": office,
+            }
+            for sex, office in (("sex=F", "Dinkes"), ("sex=M", "Dinas Tidak Ada"))
+        ],
+        mode=actions.Mode.ROW_BY_ROW,
+        dry_run=True,
+        first_row=1,
+    )
+    assert [(p.row, p.column, p.message) for p in result.errors] == [
+        (2, "organisation", "No organisation of the district has this name.")
+    ]
+    assert result.created == 1 and result.sample[0][0].organisation.acronym == "Dinkes"
