@@ -155,6 +155,7 @@ def _fresh_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     from django.core.cache import cache
 
     from layak.core import actions_list
+    from layak.dashboards import cache as dashboards_cache
     from layak.evaluation import gaps, listing
     from layak.evaluation.views import my_items
 
@@ -169,6 +170,7 @@ def _fresh_cache(request: pytest.FixtureRequest) -> Iterator[None]:
 
     def forget() -> None:
         cache.clear()
+        dashboards_cache.forget_local()
         listing.forget(shared=False)
         gaps.forget(shared=False)
         actions_list.forget(shared=False)

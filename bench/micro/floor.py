@@ -230,8 +230,11 @@ def clear_caches() -> None:
     from django.conf import settings
     from django.core.cache import caches
 
+    from layak.dashboards import cache as dashboards
+
     for alias in settings.CACHES:
         caches[alias].clear()
+    dashboards.forget_local()  # what this process keeps in memory besides
 
 
 def cpu(call: Callable[[], Any]) -> tuple[float, Any]:

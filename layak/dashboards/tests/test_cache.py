@@ -403,3 +403,26 @@ def test_clearing_the_cache_makes_the_next_request_cold(client, personas):
     assert_cached(client, DISTRICT)
     cache.clear()
     assert figure_queries(client, DISTRICT) != []
+
+
+def test_figures_are_kept_in_the_process_then_in_the_shared_store(personas) -> None:
+    """A second read comes from this process's memory (the stamp's query only); another
+    process, which has not read them, finds them in the shared store (one query more), and
+    neither builds them again."""
+    region = Region.objects.get(code="32.16")
+    built: list[int] = []
+
+    def figures() -> tuple[dict[str, int], None]:
+        built.append(1)
+        return {"total": 42}, None
+
+    assert cache.figures("uji", region, ("a",), figures) == {"total": 42}
+    with CaptureQueriesContext(connection) as local:
+        assert cache.figures("uji", region, ("a",), figures) == {"total": 42}
+    cache.forget_local()  # as another process, which has not read them yet
+    with CaptureQueriesContext(connection) as shared:
+        assert cache.figures("uji", region, ("a",), figures) == {"total": 42}
+    assert (len(local), len(shared), len(built)) == (1, 2, 1)
+    cache.clear()
+    cache.figures("uji", region, ("a",), figures)
+    assert len(built) == 2
