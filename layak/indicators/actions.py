@@ -288,12 +288,12 @@ def _settle(
 ) -> Result:
     """The validation rules against the stored values and the other entries, then the write
     (or, on a dry run or a refused input, what it would change)."""
-    elements = {e.key[0] for e in valid}
-    known = checks.definitions
-    rules = _rules_for(elements) if known is None else known.rules_for(elements)
     # The stored values asked: those of each entry's element, region and period, and of the
     # other element of each rule the entry's element is in, for the same region and period.
     places = {e.key[:3] for e in valid}
+    elements = {place[0] for place in places}
+    known = checks.definitions
+    rules = _rules_for(elements) if known is None else known.rules_for(elements)
     partners: dict[int, set[int]] = {}
     for rule in rules:
         partners.setdefault(rule.left_id, set()).add(rule.right_id)
@@ -622,6 +622,9 @@ def import_cells(
     }
     places = _Places(found, checks, district)
     numbers: dict[str, Decimal | str] = {}
+    # The texts read that are digits alone, at most ``_PLAIN_DIGITS`` of them.
+    plain: set[str] = set()
+    dataset_limit, comment_limit = TEXT_LIMITS["dataset"], TEXT_LIMITS["comment"]
     # Each value's first row, to name it when a later row gives the same value again.
     seen: dict[tuple[int, int, str, str], int] = {}
     entries: list[Entry] = []
@@ -675,6 +678,8 @@ def import_cells(
                 value = str(exc)
             if type(raw) is str:
                 numbers[raw] = value
+                if len(raw) <= _PLAIN_DIGITS and raw.isdigit() and raw.isascii():
+                    plain.add(raw)
         if isinstance(value, str):
             problems.append(Problem(number, "value", value))
             continue
@@ -703,8 +708,8 @@ def import_cells(
                     )
                 )
                 continue
-        if len(dataset) > TEXT_LIMITS["dataset"] or len(note) > TEXT_LIMITS["comment"]:
-            column = "dataset" if len(dataset) > TEXT_LIMITS["dataset"] else "comment"
+        if len(dataset) > dataset_limit or len(note) > comment_limit:
+            column = "dataset" if len(dataset) > dataset_limit else "comment"
             problems.append(Problem(number, column, _("This text is too long.")))
             continue
         # The checks ``_check_entries`` makes of an entry, in its order.
@@ -714,13 +719,7 @@ def import_cells(
         if office_refused is not None:
             problems.append(Problem(number, "organisation", office_refused))
             continue
-        if not (
-            element.id in unbounded
-            and type(raw) is str
-            and len(raw) <= _PLAIN_DIGITS
-            and raw.isdigit()
-            and raw.isascii()
-        ):
+        if not (element.id in unbounded and type(raw) is str and raw in plain):
             message = values.get((element.id, value), _UNKNOWN)
             if message is _UNKNOWN:
                 message = checks.value(element, value)

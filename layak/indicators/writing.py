@@ -164,8 +164,7 @@ def _rule_problems(
     state: dict[tuple[int, int, str, str], Decimal | None] = {
         key: v.value for key, v in stored.items() if v.is_active
     }
-    for entry in entries:
-        state[entry.key] = entry.value
+    state.update({entry.key: entry.value for entry in entries})
     # Each rule as plain (left, right, rule): the foreign keys' ids are read once, not per row.
     by_element: dict[int, list[tuple[int, int, ValidationRule]]] = {}
     for rule in rules:  # in their order: the first broken one is reported
