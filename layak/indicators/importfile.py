@@ -313,7 +313,8 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
     ]
     imp.summary = result.summary()
     if not apply and result.sample:
-        imp.summary["sample"] = [_sampled(entry, before) for entry, before in result.sample]
+        labels: dict[int, dict[str, str]] = {}
+        imp.summary["sample"] = [_sampled(entry, before, labels) for entry, before in result.sample]
     # Refused: any error when the file goes all or nothing; in row-by-row mode, errors and no
     # valid row that would change anything (there is nothing to apply).
     refused = bool(result.errors) and (
@@ -347,16 +348,22 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
     return result
 
 
-def _sampled(entry: actions.Entry, before: Decimal | None) -> dict[str, Any]:
+def _sampled(
+    entry: actions.Entry, before: Decimal | None, labels: dict[int, dict[str, str]]
+) -> dict[str, Any]:
     """A value the checked file would change, as its check page shows it: the row, the
-    element, region, period and group in words, and the value before and after (None: none)."""
+    element, region, period and group in words, and the value before and after (None: none).
+    ``labels`` keeps each element's groups in words (``disaggregation.labels``)."""
     key = entry.disaggregation
+    words = labels.get(entry.element.id)
+    if words is None and key:
+        words = labels[entry.element.id] = dis.labels(entry.element)
     return {
         "row": entry.row,
         "element": entry.element.name,
         "region": entry.region.name,
         "period": entry.period,
-        "group": dis.labels(entry.element).get(key, key) if key else "",
+        "group": words.get(key, key) if words is not None and key else "",
         "before": None if before is None else str(before),
         "after": None if entry.value is None else str(entry.value),
     }
