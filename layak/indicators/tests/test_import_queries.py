@@ -25,3 +25,18 @@ def test_array_literals():
     assert _numbers([1, 22, 333]) == "{1,22,333}"
     assert _numbers([]) == "{}"
     assert _texts(["2025", 'a"b', "c\\d", "2025"]) == '{"2025","a\\"b","c\\\\d","2025"}'
+
+
+def test_regions_are_read_as_a_query_reads_them(personas):
+    from django.forms.models import model_to_dict
+
+    from layak.indicators.lookups import _regions
+
+    codes = {"32.16", "32.16.01", "62.10", "nope"}
+    got = sorted(_regions(codes), key=lambda r: r.code)
+    want = list(Region.objects.filter(code__in=codes).order_by("code"))
+    assert [r.code for r in got] == ["32.16", "32.16.01", "62.10"]
+    assert [model_to_dict(r) | {"path": r.path} for r in got] == [
+        model_to_dict(r) | {"path": r.path} for r in want
+    ]
+    assert all(r.pk and not r._state.adding and r._state.db == "default" for r in got)
