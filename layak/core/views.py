@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from layak import authz
@@ -61,6 +62,23 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 _SHAPES = Shapes()
+# Districts listed on an overseer's home page; the rest are a link away.
+HOME_DISTRICTS = 20
+
+
+def _districts_url(user: User) -> str:
+    """Where every district a person oversees is listed: their province's page of the region
+    tree when they all lie in one province, the tree's first page otherwise."""
+    provinces = {
+        path.split(".")[0]
+        for grant in authz.grants(user)
+        if grant.allows(A.VERIFY) and not grant.national
+        for path in grant.paths
+    }
+    national = any(g.national and g.allows(A.VERIFY) for g in authz.grants(user))
+    if len(provinces) == 1 and not national:
+        return reverse("regions:detail", args=[provinces.pop()])
+    return reverse("regions:browse")
 
 
 @login_required
@@ -116,19 +134,37 @@ def home(request: HttpRequest) -> HttpResponse:
 
     # Regencies/cities this person oversees (province verifier, assessor, reader, ministry).
     if my_roles & {Role.PROVINCE_VERIFIER, Role.ASSESSOR, Role.MINISTRY_ADMIN}:
-        districts = Region.objects.filter(
-            authz.scope_q(user, A.VERIFY, region=""), level=Region.Level.REGENCY
+        districts = list(
+            Region.objects.filter(
+                authz.scope_q(user, A.VERIFY, region=""), level=Region.Level.REGENCY
+            ).select_related("parent")
         )
-        context["district_count"] = districts.count()
-        context["districts"] = (
-            districts.annotate(
-                organisation_count=Count(
-                    "organisations", filter=Q(organisations__is_active=True), distinct=True
-                )
+        # Each district's active organisations, its sub-districts' and villages' included (as
+        # the district's own list of organisations counts them), in one grouped query.
+        level = Region.Level
+        district_of = Case(
+            When(region__level=level.REGENCY, then=F("region_id")),
+            When(region__level=level.SUBDISTRICT, then=F("region__parent_id")),
+            When(region__level=level.VILLAGE, then=F("region__parent__parent_id")),
+        )
+        counts = dict(
+            Organisation.objects.filter(
+                authz.scope_q(user, A.VERIFY, region="region"), is_active=True
             )
-            .select_related("parent")
-            .order_by("-organisation_count", "code")[:20]
+            .annotate(district=district_of)
+            .order_by()
+            .values("district")
+            .annotate(n=Count("pk"))
+            .values_list("district", "n")
         )
+        for district in districts:
+            district.organisation_count = counts.get(district.pk, 0)  # type: ignore[attr-defined]
+        context["district_count"] = len(districts)
+        context["districts"] = sorted(
+            districts,
+            key=lambda d: (-d.organisation_count, d.code),  # type: ignore[attr-defined]
+        )[:HOME_DISTRICTS]
+        context["districts_all_url"] = _districts_url(user)
     if my_roles & {Role.OFFICE_OPERATOR, Role.PARTNER_CONTRIBUTOR, Role.FORUM_FACILITATOR}:
         # Compiled once per set of grants and offices (``layak.core.shapes``).
         offices = tuple(sorted({m.organisation_id for m in memberships}))

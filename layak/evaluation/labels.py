@@ -82,7 +82,7 @@ register(
     },
     fields={
         "value": OfObject(_("answer"), Answer, _answer_value),
-        "points": Number(_("points")),
+        "points": Number(_("points"), places=2),
         "from_answer": Ref(_("copied from"), Answer),
     },
 )

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from layak import authz
 from layak.accounts.models import User
-from layak.evaluation.models import Answer, Assessment, Stage, StageReopening
+from layak.evaluation.models import Answer, AnswerRevision, Assessment, Stage, StageReopening
 from layak.organisations.roles import Role
 
 A = authz.Action
@@ -43,12 +43,21 @@ def open_for_office() -> Q:
 
 def returned_to(user: User, limit: int = 10) -> tuple[list[Answer], int]:
     """Answers returned to this person's office, newest first, and how many there are: one
-    query (each row carries the count of them all)."""
+    query (each row carries the count of them all, and ``returned_by``: the action of its
+    latest return, by the district or by a verifier)."""
+    latest_return = (
+        AnswerRevision.objects.filter(
+            answer_id=OuterRef("pk"),
+            action__in=[AnswerRevision.Action.RETURNED, AnswerRevision.Action.RETURNED_BY_PROVINCE],
+        )
+        .order_by("-pk")
+        .values("action")[:1]
+    )
     returned = list(
         Answer.objects.for_user(user, A.EDIT)
         .filter(status=S.RETURNED, assessment__determined_at__isnull=True)
         .select_related("question__indicator", "assessment__region", "assessment__cycle")
-        .annotate(total=Window(Count("pk")))
+        .annotate(total=Window(Count("pk")), returned_by=Subquery(latest_return))
         .order_by("-updated_at")[:limit]
     )
     return returned, returned[0].total if returned else 0  # type: ignore[attr-defined]

@@ -351,8 +351,9 @@ def item_remove(*, actor: User, item: PlanItem) -> None:
         action="plan.item_removed",
         obj=item,
         region=item.plan.region,
-        before=_item_fields(item),
-        after=None,
+        # What it was stays readable; the change is that it left the plan.
+        before=_item_fields(item) | {"in_plan": True},
+        after=_item_fields(item) | {"in_plan": False},
     )
 
 

@@ -43,10 +43,17 @@ class ParentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.ref} · {obj.name} ({obj.get_level_display()})"
 
 
+class IndicatorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """An indicator named by its code (KL-1, K2-7), as every other page names it."""
+
+    def label_from_instance(self, obj: Indicator) -> str:
+        return f"{obj.code} {obj.display_name}"
+
+
 class ItemForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=PlanItem.Level.choices)
     parent = ParentChoiceField(label=_("Part of"), queryset=PlanItem.objects.none(), required=False)
-    indicator = forms.ModelChoiceField(
+    indicator = IndicatorChoiceField(
         label=_("Indicator"),
         queryset=Indicator.objects.none(),
         required=False,

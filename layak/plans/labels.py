@@ -4,7 +4,17 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from layak.audit.display import Choice, Custom, Number, Parts, Text, fields_of, number, register
+from layak.audit.display import (
+    Choice,
+    Custom,
+    Flag,
+    Number,
+    Parts,
+    Text,
+    fields_of,
+    number,
+    register,
+)
 from layak.plans.models import PlanItem, PlanYear, ProgressEntry
 
 
@@ -65,7 +75,7 @@ register(
 register(
     actions={
         "plan.item_saved": _("Plan item saved"),
-        "plan.item_removed": _("Plan item removed"),
+        "plan.item_removed": _("Plan item taken out of the plan, its reported progress kept"),
     },
     fields={
         "ref": Text(_("reference")),
@@ -73,6 +83,7 @@ register(
         "parent": Text(_("under")),
         "indicator": Text(_("indicator")),
         "responsible": Text(_("responsible office")),
+        "in_plan": Flag(_("in the plan")),
         "baseline": Number(_("baseline")),
         "years": Custom(_("targets and budgets"), _years),
     },

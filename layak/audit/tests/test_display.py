@@ -214,3 +214,25 @@ def test_a_cycle_entry_reads_in_both_languages_with_the_last_day_entered(persona
         changes = {c.label: c.after for c in row.changes}
         assert row.action == "Cycle created"
         assert changes["Self-assessment"] == "1 Dec 2026 to 8 Dec 2026"
+
+
+def test_an_answers_points_read_with_two_decimals_as_everywhere(personas, evaluation):
+    """A save's points read "30,00" as on every page, not "30"."""
+    from django.utils import translation
+
+    from layak.evaluation import actions
+    from layak.evaluation.tests.test_workflow import option
+
+    answer = evaluation.answers["T-1.1"]
+    actions.answer_save(
+        actor=personas.bekasi_dinkes,
+        answer=answer,
+        value={"option": option(answer, "Perda")},
+        note="",
+        revision=0,
+    )
+    entry = AuditEntry.objects.filter(action="answer.saved").get()
+    with translation.override("id"):
+        (row,) = display.describe([entry])
+    changes = {c.label: c.after for c in row.changes}
+    assert changes["Poin"] == "30,00"

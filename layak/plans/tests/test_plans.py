@@ -265,3 +265,24 @@ def test_a_percentage_target_is_never_summed(personas, world, combine, realised,
     )
     clinic = nodes["P1.A1.S2"]
     assert (clinic.output, clinic.percent, clinic.behind) == (realised, percent, behind)
+
+
+def test_an_item_taken_out_reads_as_taken_out_not_erased(personas, world):
+    """The audit tells that the item left the plan, not that each of its fields was emptied."""
+    from django.utils import translation
+
+    from layak.audit import display
+    from layak.audit.models import AuditEntry
+
+    actions.item_remove(actor=personas.bekasi_admin, item=world.kl)
+    entry = AuditEntry.objects.get(action="plan.item_removed")
+    with translation.override("id"):
+        (row,) = display.describe([entry])
+    assert row.action == "Butir dikeluarkan dari rencana; kemajuan yang dilaporkan tetap disimpan"
+    assert [(c.label, c.before, c.after) for c in row.changes] == [("Dalam rencana", "ya", "tidak")]
+
+
+def test_the_item_form_names_indicators_by_their_code(client, personas, world):
+    client.force_login(personas.bekasi_admin)
+    page = client.get(f"/plans/{world.plan.pk}/items/new/").content.decode()
+    assert ">K1-4 " in page and ">KL-2 " in page
