@@ -251,6 +251,30 @@ def test_a_computed_question_offers_its_evidence_forms(client, personas, evaluat
     assert 'type="file"' in card and "fieldset disabled" in card
 
 
+def test_a_returned_computed_item_says_what_the_office_can_do(client, personas, evaluation):
+    """Its value cannot be typed: the card tells where to correct it and what to attach."""
+    from layak.frameworks.models import Question
+
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    computed, typed = evaluation.answers["T-1.2"], evaluation.answers["T-1.1"]
+    Question.objects.filter(pk=computed.question_id).update(computed=Question.Computed.PARTNERS)
+    for item in (computed, typed):
+        verification.verify_return(actor=personas.jabar, answer=item, reason="Data dukung kurang")
+    client.force_login(personas.bekasi_dinkes)
+    page = client.get(
+        f"/evaluation/assessments/{evaluation.bekasi.pk}/indicators/{computed.question.indicator_id}/"
+    ).content.decode()
+
+    def card(code: str) -> str:
+        start = page.index(f'data-testid="answer-{code}"')
+        return page[start : page.index("</article>", start)]
+
+    hint = "Nilai butir ini dihitung otomatis oleh Layak dari data yang disebut di atas"
+    assert hint in html.unescape(card("T-1.2"))
+    assert hint not in html.unescape(card("T-1.1"))
+
+
 def test_the_api_gives_the_stage_as_it_stands_with_its_progress(client, personas, evaluation):
     submit_all(personas, evaluation)
     move_to(evaluation, K.PROVINCE)

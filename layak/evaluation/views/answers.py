@@ -116,6 +116,10 @@ def card_words() -> dict[str, str]:
         "see_the_results": _("see the results"),
         "your_unsaved_answer_was": _("Your unsaved answer was:"),
         "returned": _("Returned:"),
+        "computed_returned": _(
+            "Layak computes this item's value from the records named above: correct them "
+            "there, or attach the documents the reason asks for, then submit the item again."
+        ),
         "answer": _("Answer"),
         "percentage_0_100": _("Percentage (0–100)"),
         "number": _("Number"),
