@@ -262,7 +262,7 @@ def test_a_returned_computed_item_says_what_the_office_can_do(client, personas, 
     for item in (computed, typed):
         verification.verify_return(actor=personas.jabar, answer=item, reason="Data dukung kurang")
     client.force_login(personas.bekasi_dinkes)
-    page = client.get(
+    page: str = client.get(
         f"/evaluation/assessments/{evaluation.bekasi.pk}/indicators/{computed.question.indicator_id}/"
     ).content.decode()
 
