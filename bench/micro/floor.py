@@ -21,9 +21,11 @@ configured cache was cleared (``caches[alias].clear()``); the other figures are 
 before them filled the cache). Each page's HTML size is recorded and flagged above
 ``HTML_LIMIT`` bytes.
 
-Figures are medians of ``repeat`` requests after a first one that is not counted (it compiles
-templates, fills caches). Replayed statements run inside a transaction that is rolled back, so
-replaying a save writes nothing twice. With production settings (no demo mode), as the load
+Figures are medians of ``repeat`` rounds after a first request that is not counted (it compiles
+templates, fills caches); each round times the page, its render, ``/healthz`` and its SQL in
+turn, so that the cost and its floor are measured at the same speed of the machine. Replayed
+statements run inside a transaction that is rolled back, so replaying a save writes nothing
+twice. With production settings (no demo mode), as the load
 test's server runs::
 
     python -m bench.micro.floor --database-url URL [--repeat 15] [--only PAGE ...]
@@ -385,10 +387,15 @@ def healthz_cpu(repeat: int) -> float:
     return statistics.median(cpu(call)[0] for _ in range(max(repeat, 5)))
 
 
-def measure(server: InProcess, page: Page, healthz: float, repeat: int) -> dict[str, Any]:
+def measure(
+    server: InProcess, page: Page, healthz: Callable[[], Any], repeat: int
+) -> dict[str, Any]:
     """One page, after a first pass over every page (templates compiled, caches filled): cold
     (cached pages), then a request that fills the caches again, the capture, then ``repeat``
-    timed requests, the render and the replay; the cost, the floor and their ratio."""
+    rounds, each of one timed request, one render of its template, one ``/healthz`` and one
+    replay of its SQL, in turn: the parts of the cost and of the floor are timed side by side,
+    so a change in the machine's speed while the page is measured (other work on a shared
+    host) reaches both. Medians of each part; the cost, the floor and their ratio."""
     from django.db import connection
 
     row: dict[str, Any] = {"page": page.name, "url": page.url}
@@ -414,28 +421,38 @@ def measure(server: InProcess, page: Page, healthz: float, repeat: int) -> dict[
     if response.status_code != 200:
         row["error"] = f"answered {response.status_code}"
         return row
-    costs = []
-    for _ in range(repeat):
-        seconds, response = cpu(call)
-        server.after(page, response)
-        costs.append(seconds)
-    sql = statistics.median(replay(got.queries) for _ in range(repeat))
-    render_ms = 0.0
     row["template"] = ""
+    render: Callable[[], Any] | None = None
     if got.template is not None:
         render = render_again(got)
         render()  # anything left lazy in the context is evaluated once, as the page did
-        during = [0]
-
-        def count(execute: Any, *args: Any) -> Any:
-            during[0] += 1
-            return execute(*args)
-
-        with connection.execute_wrapper(count):
-            render_ms = statistics.median(cpu(render)[0] for _ in range(repeat)) * 1000
         row["template"] = got.template.origin.template_name or ""
+    rendering = [False]
+    during = [0]
+
+    def count(execute: Any, *args: Any) -> Any:
+        if rendering[0]:
+            during[0] += 1
+        return execute(*args)
+
+    costs, renders, healthzs, sqls = [], [], [], []
+    with connection.execute_wrapper(count):
+        for _ in range(repeat):
+            seconds, response = cpu(call)
+            server.after(page, response)
+            costs.append(seconds)
+            if render is not None:
+                rendering[0] = True
+                renders.append(cpu(render)[0])
+                rendering[0] = False
+            healthzs.append(cpu(healthz)[0])
+            sqls.append(replay(got.queries))
+    if render is not None:
         row["render_queries"] = during[0] // repeat
-    page_ms, sql_ms, healthz_ms = statistics.median(costs) * 1000, sql * 1000, healthz * 1000
+    page_ms = statistics.median(costs) * 1000
+    sql_ms = statistics.median(sqls) * 1000
+    render_ms = statistics.median(renders) * 1000 if renders else 0.0
+    healthz_ms = statistics.median(healthzs) * 1000
     cost = page_ms + sql_ms
     floor = healthz_ms + render_ms + sql_ms
     row.update(
@@ -478,9 +495,10 @@ def page_floor(
     for page in found:  # a first pass compiles every template and imports every view
         server.after(page, server.request(page)())
     healthz = healthz_cpu(repeat * 4)
+    healthz_call = InProcess().request(Page("/healthz", "/healthz"))
     rows = []
     for page in found:
-        row = measure(server, page, healthz, repeat)
+        row = measure(server, page, healthz_call, repeat)
         # Profiled at once, in the state it was measured in (a cached page still warm).
         if row.get("ratio") is not None and row["ratio"] > profile_over:
             row["profile"], response = profile(server.request(page))
