@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.db.models import Case, Count, F, When
+from django.db.models import Case, Count, F, When, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -94,12 +94,13 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = _SHAPES.fetch(
         "memberships",
         lambda me: (
-            Membership.objects.active()
-            .filter(user=me)
-            .select_related("organisation__region")
-            .prefetch_related("assigned_regions")
+            Membership.objects.active().filter(user=me).select_related("organisation__region")
         ),
         user.pk,
+    )
+    # An assessor's assigned districts (what their line names); no one else's are read.
+    prefetch_related_objects(
+        [m for m in memberships if m.role == Role.ASSESSOR], "assigned_regions"
     )
     actions = kept_needs_action(user)
     kind = request.GET.get("kind", "")

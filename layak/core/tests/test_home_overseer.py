@@ -43,3 +43,9 @@ def test_the_home_page_links_to_every_district_it_does_not_list(
     assert link and link.group(1) == "/regions/32/"
     assert link.group(2) == f"Lihat semua {count} kabupaten/kota"
     assert "Kabupaten Bekasi" in text_of(client.get(link.group(1)))
+
+
+def test_an_assessors_home_names_the_districts_assigned_to_them(client, personas) -> None:
+    client.force_login(personas["assessor"])
+    page = text_of(client.get("/"))
+    assert "Ditugaskan di: Kabupaten Bekasi, Kabupaten Gunung Mas" in page
