@@ -68,7 +68,8 @@ def me_actions(request: HttpRequest, filters: Query[ActionsQuery]) -> Any:
                 "label": i.kind_label,
                 "title": i.title,
                 "region": i.region,
-                "deadline": i.deadline,
+                # In UTC, as every time the API gives (a date's deadline is made in Jakarta's).
+                "deadline": i.deadline.astimezone(datetime.UTC) if i.deadline else None,
                 "overdue": i.overdue,
                 "url": i.url,
                 "detail": i.detail,

@@ -445,8 +445,9 @@ def test_the_api_serves_the_same_list_within_reach(client, personas, evaluation)
     first = body["items"][0]
     assert first["kind"] == "report_due" and first["overdue"] is True
     assert first["url"] == f"/plans/reports/?plan={world.plan.pk}"
-    # The moment 14 April ends in Jakarta, as stage deadlines are given.
-    assert first["deadline"] == "2025-04-15T00:00:00+07:00"
+    # The moment 14 April ends in Jakarta, in UTC as every deadline and time the API gives.
+    assert first["deadline"] == "2025-04-14T17:00:00Z"
+    assert all(i["deadline"].endswith("Z") for i in body["items"] if i["deadline"])
     only = client.get("/api/v1/me/actions?kind=evaluation_to_answer").json()["items"]
     assert [i["title"] for i in only] == ["2 butir untuk dijawab dalam Evaluasi Uji"]
     assert client.get("/api/v1/me/actions?kind=xyz").status_code == 422
