@@ -18,6 +18,7 @@ from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from layak.accounts.models import User
 from layak.authz import Action
@@ -79,13 +80,27 @@ def _stage_scores(
         yield row[:width], cells
 
 
-def _item_row(code: str, max_points: Decimal, cells: list[tuple[Decimal, str] | None]) -> str:
+def _item_row(
+    code: str, max_points: Decimal, cells: list[tuple[Decimal, str] | None], reached: int
+) -> str:
+    """An item's points and reasons per stage. At a stage the totals have reached where the
+    item is not scored yet, its points from the stage before stand in brackets: they are what
+    the indicator's subtotal and the total count there."""
     values = {c[0] for c in cells if c is not None}
     drawn = []
-    for cell in cells:
+    earlier: Decimal | None = None
+    for n, cell in enumerate(cells):
         if cell is None:
-            drawn.append(f'<td class="num">{NONE}</td>')
+            if 0 < n <= reached and earlier is not None:
+                carried = _("Not scored at this stage yet: its points from the stage before count")
+                drawn.append(
+                    f'<td class="num carried" title="{escape(carried)}"><span class="muted">('
+                    f"{_points(earlier)})</span></td>"
+                )
+            else:
+                drawn.append(f'<td class="num">{NONE}</td>')
             continue
+        earlier = cell[0]
         points, reason = cell
         why = (
             f'<br><span class="muted reason" title="{escape(reason)}">'
@@ -149,7 +164,7 @@ def draw(user: User, assessment: Assessment) -> SafeString:
             indicator = [pk, i_code, bilingual(name, name_en), own, 0, len(rows)]
             rows.append("")
         indicator[4] += max_points
-        rows.append(_item_row(code, max_points, cells))
+        rows.append(_item_row(code, max_points, cells, reached))
     close()
     groups = Group.objects.filter(version_id=assessment.cycle.instrument_id).order_by("order")
     group_rows = [(g, [(r.by_group.get(g.code) if r else None) for r in per_stage]) for g in groups]

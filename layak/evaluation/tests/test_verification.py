@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -320,3 +321,14 @@ def test_scores_page_shows_indicator_subtotals_per_stage(client, personas, evalu
         values[1] for values in group_totals.values()
     )
     assert 'title="SK">SK</span>' in response.content.decode()  # the reason
+    # Each item's cell at the province: T-1.1's own 15, T-1.2's 20 carried, in brackets, as
+    # its indicator's subtotal (35) counts it; nothing at the stages not reached.
+    page = response.content.decode()
+    rows = {
+        m.group(1): re.findall(r'<td class="num[^"]*"[^>]*>(.*?)</td>', m.group(2), re.S)
+        for m in re.finditer(r"<tr[^>]*><td>(T-\d\.\d) .*?</td>(.*?)</tr>", page, re.S)
+    }
+    assert rows["T-1.1"][1].startswith("15,00")
+    assert re.sub(r"<[^>]+>", "", rows["T-1.2"][1]) == "(20,00)"
+    assert rows["T-1.2"][2:] == ["—"] * (len(rows["T-1.2"]) - 2)
+    assert "Angka dalam kurung: butir belum dinilai pada tahap itu" in page
