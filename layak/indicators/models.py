@@ -594,12 +594,16 @@ class StagedValue(models.Model):
     """A value a checked upload will add, resolved to the value table's columns
     (``layak.indicators.staged``, PostgreSQL only): applying the upload copies its rows into
     ``DataValue`` in one statement. Kept only while the upload waits to be applied, like
-    ``DataImport.checked``; the table is unlogged (``0007``): after a crash it is empty and
-    the upload is checked again from its file."""
+    ``DataImport.checked``; the table is unlogged (``0008``): after a crash it is empty and
+    the upload is checked again from its file. A row is its upload and its place among the
+    upload's staged values (``line``, counted from 0 in the file's order): one index, no
+    sequence."""
 
+    pk = models.CompositePrimaryKey("data_import", "line")
     data_import = models.ForeignKey(
-        DataImport, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        DataImport, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
+    line = models.IntegerField()
     element_id = models.BigIntegerField()
     region_id = models.BigIntegerField()
     period = models.CharField(max_length=10)

@@ -9,7 +9,9 @@ and for files that change stored values, the checked rows are kept on the upload
 (``importfile._keep``).
 
 ``StagedValue`` is unlogged: after a crash it is empty, the count kept on the upload no longer
-matches, and the upload is read and checked again from its file.
+matches, and the upload is read and checked again from its file. Its rows are keyed by their
+upload and their place among its values (``line``, written by the ``COPY``): no sequence to
+draw from and one index, whose order is the order the values are added in.
 """
 
 from __future__ import annotations
@@ -56,25 +58,25 @@ def keep(imp: DataImport, result: actions.Result) -> dict[str, Any] | None:
     # The texts of a period, disaggregation, dataset and comment as COPY reads them, with the
     # period's first day: worked out once for each (most rows repeat them).
     texts: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
-    tail = f"\t{imp.pk}\n"
+    upload = imp.pk
     lines: list[str] = []
     add = lines.append
-    for e in creates:
+    for line, e in enumerate(creates):
         written = (e.period, e.disaggregation, e.dataset, e.comment)
         middle = texts.get(written)
         if middle is None:
             middle = texts[written] = _middle(written, plan.starts[e.period])
         source = e.source_date
         add(
-            f"{e.element.id}\t{e.region.id}\t{middle[0]}\t{e.value}\t"
+            f"{upload}\t{line}\t{e.element.id}\t{e.region.id}\t{middle[0]}\t{e.value}\t"
             f"{null if e.organisation is None else e.organisation.id}\t{middle[1]}\t"
             f"{null if source is None else source.isoformat()}\t{middle[2]}"
         )
     if lines:
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API
-            with raw.copy(f"COPY {_STAGED} ({_COLUMNS}, data_import_id) FROM STDIN") as copy:
-                copy.write(tail.join(lines) + tail)
+            with raw.copy(f"COPY {_STAGED} (data_import_id, line, {_COLUMNS}) FROM STDIN") as copy:
+                copy.write("\n".join(lines) + "\n")
     return {
         "layout": LAYOUT,
         "rows": result.rows,
@@ -132,7 +134,7 @@ def insert(imp: DataImport, actor: User, batch: int, now: datetime.datetime) -> 
             f"INSERT INTO {_VALUES} ({_COLUMNS}, is_active, created_by_id, "  # noqa: S608
             "created_at, updated_by_id, updated_at, batch_id) "
             f"SELECT {_COLUMNS}, true, %s, %s, %s, %s, %s FROM {_STAGED} "
-            "WHERE data_import_id = %s ORDER BY id",
+            "WHERE data_import_id = %s ORDER BY line",
             [actor.pk, now, actor.pk, now, batch, imp.pk],
         )
 

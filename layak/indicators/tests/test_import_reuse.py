@@ -216,6 +216,38 @@ def test_staged_values_lost_after_the_check_have_the_file_checked_again(
     assert DataValue.objects.count() == 4
 
 
+def test_staged_values_are_kept_by_their_place_in_the_file_and_added_in_its_order(
+    client, personas, defs, keeping
+):
+    """A staged value is its upload and its place among the upload's values (no sequence), in
+    a table PostgreSQL does not log; applied, the values are added in the file's order."""
+    if keeping != "staged":
+        pytest.skip("values are staged on PostgreSQL only")
+    client.force_login(personas.bekasi_admin)
+    rows = GOOD.splitlines(keepends=True)[1:]
+    imp = upload(client, HEADER + "".join(reversed(rows)))
+    lines = StagedValue.objects.filter(data_import=imp).order_by("line")
+    placed = [(v.line, v.element_id, v.disaggregation) for v in lines]
+    assert [line for line, *_ in placed] == [0, 1, 2, 3]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpersistence FROM pg_class WHERE relname = %s", [StagedValue._meta.db_table]
+        )
+        assert cursor.fetchone() == ("u",)
+    imp = apply(client, imp)
+    assert imp.status == DataImport.Status.APPLIED and imp.summary["created"] == 4
+    added = DataValue.objects.order_by("id").values_list("element__code", "disaggregation")
+    assert list(added) == [
+        ("children", "sex=M"),
+        ("children", "sex=F"),
+        ("births_facility", ""),
+        ("births", ""),
+    ]
+    assert [(e, d) for _, e, d in placed] == [
+        (v.element_id, v.disaggregation) for v in DataValue.objects.order_by("id")
+    ]
+
+
 def test_staged_values_of_an_upload_applied_otherwise_are_dropped(client, personas, defs, keeping):
     """A value stored between the check and the apply: the upload is weighed again from its
     file and its staged values are dropped, not left behind."""
