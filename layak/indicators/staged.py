@@ -62,14 +62,17 @@ def keep(imp: DataImport, result: actions.Result) -> dict[str, Any] | None:
     lines: list[str] = []
     add = lines.append
     for line, e in enumerate(creates):
-        written = (e.period, e.disaggregation, e.dataset, e.comment)
+        # The entry's key holds its element's and region's ids; a value is written as ``str``
+        # writes it (``!s``: formatting a decimal as a field costs more).
+        element, region, period, key = e.key
+        written = (period, key, e.dataset, e.comment)
         middle = texts.get(written)
         if middle is None:
-            middle = texts[written] = _middle(written, plan.starts[e.period])
-        source = e.source_date
+            middle = texts[written] = _middle(written, plan.starts[period])
+        source, office = e.source_date, e.organisation
         add(
-            f"{upload}\t{line}\t{e.element.id}\t{e.region.id}\t{middle[0]}\t{e.value}\t"
-            f"{null if e.organisation is None else e.organisation.id}\t{middle[1]}\t"
+            f"{upload}\t{line}\t{element}\t{region}\t{middle[0]}\t{e.value!s}\t"
+            f"{null if office is None else office.id}\t{middle[1]}\t"
             f"{null if source is None else source.isoformat()}\t{middle[2]}"
         )
     if lines:
