@@ -280,7 +280,19 @@ def stage_open_for(assessment: Assessment, kind: str, now: datetime.datetime | N
     stage: Stage = found[0]
     if stage.is_open(now):
         return True
-    return StageReopening.objects.filter(assessment=assessment, stage=stage, until__gt=now).exists()
+    # Its reopenings for the district (a few at most), compared with the clock here: the
+    # statement then holds no time and is compiled once.
+    reopened = _SHAPES.fetch(
+        "reopened",
+        lambda assessment, stage: (
+            StageReopening.objects.filter(assessment_id=assessment, stage_id=stage)
+            .order_by()
+            .values_list("until", flat=True)
+        ),
+        assessment.pk,
+        stage.pk,
+    )
+    return any(until > now for until in reopened)
 
 
 def stage_closes_for(assessment: Assessment, stage: Stage) -> datetime.datetime:

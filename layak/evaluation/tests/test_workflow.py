@@ -335,3 +335,20 @@ def test_reuse_of_last_cycles_answer_and_evidence(personas, client):
     answer = fresh(answer)
     assert answer.value == {"option": str(answer.question.options.get(label="Perda").pk)}
     assert answer.evidence_links.get().file_id == link.file_id  # the same file, no new upload
+
+
+def test_a_reopening_holds_until_its_moment_and_not_after(personas):
+    ev = make_cycle(personas, open_self=False)
+    until = timezone.now() + datetime.timedelta(days=3)
+    actions.stage_reopen(
+        actor=personas.ministry,
+        assessment=ev.bekasi,
+        kind=Stage.Kind.SELF_ASSESSMENT,
+        reason="Banjir di kantor Disdukcapil",
+        until=until,
+    )
+    kind = Stage.Kind.SELF_ASSESSMENT
+    second = datetime.timedelta(seconds=1)
+    assert actions.stage_open_for(ev.bekasi, kind, now=until - second)
+    assert not actions.stage_open_for(ev.bekasi, kind, now=until + second)
+    assert not actions.stage_open_for(ev.gm, kind, now=until - second)  # Bekasi's alone
