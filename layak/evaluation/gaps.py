@@ -302,35 +302,55 @@ def _given(value: Any) -> bool:
 
 class Analysis(tuple[dict[int, IndicatorGap], list[Item]]):
     """Per indicator its gap, and every item: computed once a request, given to both
-    ``gap_analysis`` and ``cheapest_path``; from ``analyse``, with the cheapest path too."""
+    ``gap_analysis`` and ``cheapest_path``; from ``analyse``, with the cheapest path, the
+    action plan's year and the plan's activities for each weak indicator too."""
 
     path: Path | None = None
+    year: int = 0
+    plan_items: dict[str, list[Any]] = {}
 
 
 # Analyses kept per process (``analyse``): a few hundred KB each at KLA 2024's 274 questions;
-# shared by every process (``listing.Kept``).
+# shared by every process (``listing.Kept``). The stage a page opens at when none is asked
+# for is kept in the process only (the district's total's stage: one computation).
 KEPT_ANALYSES = 100
 _kept = Kept(KEPT_ANALYSES, shared="gaps")
+_opening_stages = Kept(KEPT_ANALYSES)
 
 
 def analyse(
     assessment: Assessment, stage: str = Stage.Kind.SELF_ASSESSMENT, stamp: str | None = None
 ) -> Analysis:
-    """The gaps, items and cheapest path of ``assessment`` at ``stage``, for a page that shows
-    them all. Kept in the process's memory and in the store every process shares
-    (``listing.Kept``) under the district's data stamp (``layak.reports.versions.data_stamp``):
-    every recorded change to the district's answers, scores, evidence or assignments, or to the
-    instrument and the cycle, gives a new key at once; an entry also expires after ten minutes,
-    the bound on a change whose audit entry commits after a later one was already read. One
-    query (the stamp) when kept in the process, two when read from the shared store."""
+    """The gaps, items and cheapest path of ``assessment`` at ``stage``, with the action plan's
+    year and its activities for each indicator short of its maximum
+    (``plans.progress.for_indicators``), for a page that shows them all. Kept in the process's
+    memory and in the store every process shares (``listing.Kept``) under the district's data
+    stamp (``layak.reports.versions.data_stamp``): every recorded change to the district's
+    answers, scores, evidence, assignments or action plan, or to the instrument and the cycle,
+    gives a new key at once; and under the year of today's date (the plan's year when the cycle
+    has no self-assessment window). An entry also expires after ten minutes, the bound on a
+    change whose audit entry commits after a later one was already read. One query (the stamp)
+    when kept in the process, two when read from the shared store."""
+    from layak.plans import progress as plan_progress
+
     if stamp is None:
         stamp = data_stamp(assessment.region)
-    named = (assessment.pk, stage, stamp)
+    today = timezone.localdate()
+    named = (assessment.pk, stage, stamp, today.year)
     key = "gaps:" + hashlib.sha256(repr(named).encode()).hexdigest()[:40]
     found: Analysis | None = _kept.get(key)
     if found is None:
         found = _gaps(assessment, stage)
         found.path = cheapest_path(assessment, stage, found)
+        opening = (
+            Stage.objects.filter(cycle=assessment.cycle, kind=Stage.Kind.SELF_ASSESSMENT)
+            .order_by()
+            .values_list("opens_at", flat=True)
+            .first()
+        )
+        found.year = opening.year if opening else today.year
+        weak = [g.indicator.code for g in found[0].values() if g.points < g.max_points]
+        found.plan_items = plan_progress.for_indicators(assessment.region, weak, found.year)
         _kept.set(key, found)
     return found
 
@@ -348,44 +368,29 @@ class PageFacts:
 def page_facts(
     assessment: Assessment, wanted: str, stages: list[str], stamp: str
 ) -> tuple[PageFacts, Analysis]:
-    """The gap page's facts and analysis at ``wanted`` (empty: the stage the district's total
-    stands at), kept as the analyses are, under the district's data ``stamp`` (every change to
-    its answers, scores and action plan is audited there) and the year of today's date (the
-    plan's year when the cycle has no self-assessment window)."""
-    from layak.plans import progress as plan_progress
-
-    today = timezone.localdate()
-    named = ("page", assessment.pk, wanted, stamp, today.year)
-    key = "gaps:" + hashlib.sha256(repr(named).encode()).hexdigest()[:40]
-    facts: PageFacts | None = _kept.get(key)
-    if facts is not None:
-        return facts, analyse(assessment, facts.stage, stamp)
+    """The gap page's facts and analysis at ``wanted`` (empty or unknown: the stage the
+    district's total stands at, kept in this process under the district's data ``stamp``)."""
     stage = wanted
     if stage not in stages:
-        # Without a stage asked for, the one the district's total stands at, as every other
-        # page shows it.
-        stage = current_results(assessment.cycle, [assessment])[assessment.pk].stage
-        if stage not in stages:
-            stage = Stage.Kind.SELF_ASSESSMENT
+        named = ("stage", assessment.pk, stamp)
+        key = hashlib.sha256(repr(named).encode()).hexdigest()[:40]
+        stage = _opening_stages.get(key)
+        if stage is None:
+            # Without a stage asked for, the one the district's total stands at, as every
+            # other page shows it.
+            stage = current_results(assessment.cycle, [assessment])[assessment.pk].stage
+            if stage not in stages:
+                stage = Stage.Kind.SELF_ASSESSMENT
+            _opening_stages.set(key, stage)
     analysis = analyse(assessment, stage, stamp)
-    found = gap_analysis(assessment, stage, analysis)
-    opening = (
-        Stage.objects.filter(cycle=assessment.cycle, kind=Stage.Kind.SELF_ASSESSMENT)
-        .order_by()
-        .values_list("opens_at", flat=True)
-        .first()
-    )
-    year = opening.year if opening else today.year
-    weak = [g.indicator.code for g in found if g.points < g.max_points]
-    facts = PageFacts(stage, year, plan_progress.for_indicators(assessment.region, weak, year))
-    _kept.set(key, facts)
-    return facts, analysis
+    return PageFacts(stage, analysis.year, analysis.plan_items), analysis
 
 
 def forget(shared: bool = True) -> None:
     """Forget every kept analysis of this process and, with ``shared``, every entry of the
     shared store (``listing.forget_shared``)."""
     _kept.clear()
+    _opening_stages.clear()
     if shared:
         forget_shared()
 

@@ -55,9 +55,9 @@ PINNED = {
     "verify field": 32,
     "verify final": 31,
     "scores": 18,  # every stage's totals, gates and indicator subtotals in one computation
-    # A first visit keeps the page's stage and plan activities as well as its analysis (a read
-    # of the shared store, then its write: a savepoint, the culling count, the key, the row).
-    "gaps": 30,
+    # A first visit keeps the analysis, with the plan's activities (a read of the shared store,
+    # then its write: a savepoint, the culling count, the key, the row); again: the kept one.
+    "gaps": 24,
     "gaps (again)": 6,
     "verify district (village)": 31,
 }
