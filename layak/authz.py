@@ -265,7 +265,7 @@ def get_object_for_user(
     return obj
 
 
-_ONE = Shapes()
+_ONE = Shapes(size=256)  # every page's own row, per set of grants
 
 
 def get_for_user(

@@ -45,7 +45,7 @@ _actions: dict[str, Label] = {}
 _action_fields: dict[str, dict[str, Field]] = {}
 _common_fields: dict[str, Field] = {}
 _names: dict[type[models.Model], Naming] = {}
-_SHAPES = Shapes(size=1024)
+_SHAPES = Shapes(size=256)
 
 
 @dataclass(frozen=True)

@@ -120,9 +120,11 @@ def _holds_time(node: Any, depth: int = 0) -> bool:
 
 
 class Shapes:
-    """Compiled shapes by key; at most ``size`` kept, the least recently used going first."""
+    """Compiled shapes by key; at most ``size`` kept, the least recently used going first. A
+    kept statement holds its queryset and compiler: some 20 to 100 KB, so a process keeps a
+    few MB per use (and a statement per set of grants of the people it serves most)."""
 
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 64) -> None:
         self.size = size
         self._compiled: OrderedDict[Hashable, _Compiled] = OrderedDict()
         self._lock = threading.Lock()
