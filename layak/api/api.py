@@ -24,7 +24,7 @@ from layak.afse.actions import AfseError
 from layak.api import schemas as s
 from layak.api.auth import TokenAuth
 from layak.api.datavalues import router as datavalues_router
-from layak.api.params import Cursor, Id, Integer
+from layak.api.params import PARAMETER_NAMES, Cursor, Id, Integer, problem
 from layak.api.programme import router as programme_router
 from layak.audit.models import AuditEntry
 from layak.core.shapes import Shapes
@@ -123,37 +123,12 @@ for _refusal in (
     api.exception_handler(_refusal)(refused_by_rule)
 
 
-# The parameters' names as docs/api.md gives them (a path's ``{pk}`` is the row's ``id``).
-_PARAMETER_NAMES = {"pk": "id"}
-
-
-def _problem(error: dict[str, Any]) -> str:
-    """A parameter's or field's problem in the reader's language (the validator's own words,
-    in English, for a kind of problem not named here)."""
-    kind, ctx = error.get("type", ""), error.get("ctx") or {}
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return _("Enter a whole number.")
-    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):
-        return _("Enter a number.")
-    if kind == "greater_than_equal":
-        return _("Enter a number of at least %(n)s.") % {"n": ctx.get("ge")}
-    if kind == "less_than_equal":
-        return _("Enter a number of at most %(n)s.") % {"n": ctx.get("le")}
-    if kind == "missing":
-        return _("This field is required.")
-    if kind == "string_too_long":
-        return _("At most %(n)s characters.") % {"n": ctx.get("max_length")}
-    if kind == "bool_parsing":
-        return _("Enter true or false.")
-    return str(error.get("msg", ""))
-
-
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        names = [str(_PARAMETER_NAMES.get(str(p), p)) for p in error.get("loc", [])[1:]]
-        errors.setdefault(".".join(names) or "body", []).append(_problem(error))
+        names = [str(PARAMETER_NAMES.get(str(p), p)) for p in error.get("loc", [])[1:]]
+        errors.setdefault(".".join(names) or "body", []).append(problem(error))
     return _error(request, 422, "invalid", _("Some fields are not valid."), errors)
 
 

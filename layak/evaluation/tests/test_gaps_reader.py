@@ -91,7 +91,8 @@ def test_a_predicate_held_down_by_a_gate_says_so_and_what_the_points_reach(
     assert "Syarat batas T-2.1 (Larangan iklan rokok)" in page
 
 
-def test_the_rad_line_groups_the_target_as_every_count(client, personas):
+def rad_assessment(personas):
+    """Bekasi's self-assessment on the instrument of its RAD KLA (``make_plan``), open now."""
     from layak.evaluation.demo import windows_open_at
     from layak.evaluation.models import Stage
     from layak.plans.tests.helpers import make_plan
@@ -106,6 +107,11 @@ def test_the_rad_line_groups_the_target_as_every_count(client, personas):
     (assessment,) = actions.cycle_add_districts(
         actor=personas.ministry, cycle=cycle, regions=[world.plan.region]
     )
+    return assessment
+
+
+def test_the_rad_line_groups_the_target_as_every_count(client, personas):
+    assessment = rad_assessment(personas)
     client.force_login(personas.bekasi_admin)
     page = client.get(reverse("evaluation:gaps", args=[assessment.pk])).content.decode()
     start = page.index('data-testid="plan-K1-4"')
@@ -159,22 +165,10 @@ def test_a_rad_target_in_percent_reads_like_every_percentage(client, personas):
 def test_a_change_to_the_plan_shows_on_the_gap_page_at_once(client, personas):
     """The page's plan activities are kept with its analysis: a change to the action plan made
     after a first visit (an activity removed) shows on the next one."""
-    from layak.evaluation.demo import windows_open_at
-    from layak.evaluation.models import Stage
     from layak.plans import actions as plan_actions
     from layak.plans.models import PlanItem
-    from layak.plans.tests.helpers import make_plan
 
-    world = make_plan(personas)
-    cycle = actions.cycle_create(
-        actor=personas.ministry,
-        name="Evaluasi uji",
-        instrument=world.plan.version,
-        windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT),
-    )
-    (assessment,) = actions.cycle_add_districts(
-        actor=personas.ministry, cycle=cycle, regions=[world.plan.region]
-    )
+    assessment = rad_assessment(personas)
     client.force_login(personas.bekasi_admin)
     url = reverse("evaluation:gaps", args=[assessment.pk])
     assert "Jemput bola akta kelahiran di desa" in text_of(client.get(url))
