@@ -5,10 +5,11 @@ referenced table per row and per key, at commit for Django's deferred constraint
 import of thousands of values that costs as much as writing them. ``DataValue``'s references
 are therefore declared without a constraint (``db_constraint=False``) and checked here instead:
 
-- PostgreSQL: after each INSERT, COPY or UPDATE statement on the value table, one query per
-  reference over the statement's new rows (a transition table) refuses a value whose element,
-  region, office, author or batch does not exist, and locks the rows it refers to (``FOR KEY
-  SHARE``, as a foreign key check does) so that a concurrent deletion waits; after a DELETE on a
+- PostgreSQL: after each INSERT, COPY or UPDATE statement on the value table, one scan of the
+  statement's new rows (a transition table) gathers the distinct ids of each reference, and one
+  query per referenced table locks the rows they name (``FOR KEY SHARE``, as a foreign key
+  check does, so that a concurrent deletion waits) and refuses a value whose element, region,
+  office, author or batch does not exist; after a DELETE on a
   referenced table, one query refuses it when a value still refers to a deleted row.
 - SQLite (development and the demo): no triggers (see ``SQLITE``).
 """
@@ -30,24 +31,63 @@ REFERENCES = [
 REFERENCED = sorted({table for _c, table, _n in REFERENCES})
 
 
+def _missing(table: str, column: str) -> str:
+    return (
+        f"RAISE EXCEPTION 'a data value refers to a missing row of {table} ({column})'\n"
+        "                USING ERRCODE = 'foreign_key_violation';"
+    )
+
+
 def _postgresql_check() -> str:
+    """One scan of the statement's new rows gathers each reference's distinct ids; then one
+    query per referenced table locks the rows they name and counts them: fewer rows than ids
+    means a missing row, named by its table and the first column (in ``REFERENCES`` order)
+    that refers to it."""
+    columns = [column for column, _t, _n in REFERENCES]
+    declare = "".join(f"\n    {column}s bigint[];" for column in columns)
+    gather = ",\n           ".join(
+        f"array_agg(DISTINCT n.{column})"
+        + (f" FILTER (WHERE n.{column} IS NOT NULL)" if nullable else "")
+        for column, _t, nullable in REFERENCES
+    )
     checks = []
-    for column, table, _nullable in REFERENCES:
+    for table in dict.fromkeys(table for _c, table, _n in REFERENCES):
+        own = [column for column, referenced, _n in REFERENCES if referenced == table]
+        missing = ""
+        ids = f"{own[0]}s"
+        if len(own) > 1:
+            both = " || ".join(f"{column}s" for column in own)
+            ids = f"ARRAY(SELECT DISTINCT u.id FROM unnest({both}) u(id))"  # noqa: S608
+            missing = "".join(
+                f"""
+        IF EXISTS (SELECT 1 FROM unnest({column}s) d(id)
+                   WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE r.id = d.id)) THEN
+            {_missing(table, column)}
+        END IF;"""  # noqa: S608 - names are this module's constants
+                for column in own[:-1]
+            )
         checks.append(
             f"""
-    PERFORM 1 FROM {table} r WHERE r.id IN (SELECT DISTINCT n.{column} FROM new_rows n)
-        FOR KEY SHARE;
-    IF EXISTS (SELECT 1 FROM (SELECT DISTINCT n.{column} AS id FROM new_rows n
-                              WHERE n.{column} IS NOT NULL) d
-               WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE r.id = d.id)) THEN
-        RAISE EXCEPTION 'a data value refers to a missing row of {table} ({column})'
-            USING ERRCODE = 'foreign_key_violation';
+    wanted := {ids};
+    SELECT count(*) INTO found
+      FROM (SELECT 1 FROM {table} r WHERE r.id = ANY(wanted) FOR KEY SHARE) locked;
+    IF found <> coalesce(cardinality(wanted), 0) THEN{missing}
+        {_missing(table, own[-1])}
     END IF;"""  # noqa: S608 - names are this module's constants
         )
-    return (
-        "CREATE OR REPLACE FUNCTION indicators_datavalue_refs() RETURNS trigger AS $$\n"
-        "BEGIN" + "".join(checks) + "\n    RETURN NULL;\nEND; $$ LANGUAGE plpgsql"
-    )
+    into = ", ".join(f"{column}s" for column in columns)
+    variables = f"{declare}\n    wanted bigint[];\n    found bigint;"
+    gathered = f"SELECT {gather}\n      INTO {into}\n      FROM new_rows n;"  # noqa: S608
+    body = "".join(checks)
+    return f"""CREATE OR REPLACE FUNCTION indicators_datavalue_refs() RETURNS trigger AS $$
+DECLARE{variables}
+BEGIN
+    {gathered}{body}
+    RETURN NULL;
+END; $$ LANGUAGE plpgsql"""
+
+
+CHECK = _postgresql_check()
 
 
 def _postgresql_protect(table: str) -> str:
@@ -64,7 +104,7 @@ END; $$ LANGUAGE plpgsql"""  # noqa: S608 - names are this module's constants
 
 
 POSTGRESQL = [
-    _postgresql_check(),
+    CHECK,
     f"DROP TRIGGER IF EXISTS indicators_datavalue_refs_insert ON {VALUES}",
     f"""CREATE TRIGGER indicators_datavalue_refs_insert AFTER INSERT ON {VALUES}
         REFERENCING NEW TABLE AS new_rows
