@@ -254,7 +254,8 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
     the file only adds values keeps its plan (``actions.Plan``): applied with nothing changed,
     those values are written as they are (``actions.apply_planned``); otherwise the stored
     values and the validation rules are asked again. The garbage collector is paused
-    meanwhile (``actions.collector_paused``): the rows are many small objects and no cycles."""
+    meanwhile (``actions.collector_paused``): the rows are many small objects and no cycles.
+    The result returned holds no checked rows or plan (``Result.checked``, ``Result.plan``)."""
     if not apply and connection.vendor == "postgresql":
         # A check's outcome need not wait for the disk at its commit: the job that runs it
         # records its end in a later transaction that does wait, which writes this one's too
@@ -345,6 +346,10 @@ def run(imp: DataImport, *, actor: User, apply: bool) -> actions.Result:
                 "own": own,
             }
     imp.save(update_fields=["errors", "summary", "status", "applied_at", "checked"])
+    # What the run checked is kept on the upload (or staged): the caller is given the counts,
+    # the problems and the sample, and the checked rows are freed as the run ends, before the
+    # garbage collector runs again (it would otherwise walk them, and keep walking them).
+    result.checked = result.plan = None
     return result
 
 
