@@ -28,7 +28,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 # What a value is compiled as: two sets of stand-ins, of the value's type, compiled one after
 # the other. Whole numbers stay inside every integer column's range (a value outside it makes a
@@ -84,7 +84,7 @@ def _compile(build: Callable[..., QuerySet[Any]], values: tuple[Any, ...], alias
         raise ValueError("The values change the statement, not only its parameters.")
     slots = []
     for position, (one, other) in enumerate(zip(params, second[3], strict=True)):
-        if one == other:
+        if one == other or _same_json(one, other):
             continue
         if one not in stand_ins or other != second[4][stand_ins.index(one)]:
             raise ValueError("A value does not reach the statement's parameters as given.")
@@ -95,6 +95,16 @@ def _compile(build: Callable[..., QuerySet[Any]], values: tuple[Any, ...], alias
             f"The values at {sorted(missing)} do not reach the statement's parameters as given."
         )
     return _Compiled(queryset, compiler, sql, params, tuple(slots))
+
+
+def _same_json(one: Any, other: Any) -> bool:
+    """Whether two parameters are the same JSON constant (PostgreSQL's driver wraps each JSON
+    value in an object of its own, equal only to itself)."""
+    return (
+        type(one) is type(other)
+        and type(one).__name__ in ("Json", "Jsonb")
+        and getattr(one, "obj", None) == getattr(other, "obj", None)
+    )
 
 
 def _holds_time(node: Any, depth: int = 0) -> bool:
@@ -173,3 +183,30 @@ def run(compiled: _Compiled, values: tuple[Any, ...], alias: str) -> list[Any]:
     # Only this clone, which is not handed out, is run with the kept statement.
     queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
     return list(queryset)
+
+
+def prefetch_one(shapes: Shapes, key: Hashable, instance: Any, lookup: Prefetch[Any]) -> None:
+    """``prefetch_related_objects([instance], lookup)`` for one instance and one reverse
+    relation (``lookup.prefetch_through`` names it, ``lookup.queryset`` reads it), the
+    statement compiled once for ``key``: the rows are put where the prefetch puts them (its
+    ``to_attr``, or the relation's prefetched rows), each with ``instance`` as its parent.
+    Nothing is read when the instance holds them already."""
+    name = lookup.prefetch_through
+    cache: dict[str, Any] = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    if hasattr(instance, lookup.to_attr) if lookup.to_attr else name in cache:
+        return
+    remote = instance._meta.get_field(name).field  # the rows' foreign key to ``instance``
+    model = remote.model
+    queryset = lookup.queryset if lookup.queryset is not None else model._default_manager.all()
+    rows = shapes.fetch(key, lambda pk: queryset.filter(**{remote.attname: pk}), instance.pk)
+    for row in rows:
+        remote.set_cached_value(row, instance)
+    if lookup.to_attr:
+        setattr(instance, lookup.to_attr, rows)
+        return
+    # As ``prefetch_related_objects`` keeps them: a later filter of the relation stays the
+    # instance's, in the prefetch's order.
+    related = getattr(instance, name)._apply_rel_filters(queryset)
+    related._result_cache = rows
+    related._prefetch_done = True
+    cache[name] = related

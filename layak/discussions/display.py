@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 
 from layak import authz
+from layak.core.shapes import Shapes
 from layak.discussions.items import KINDS, ItemKind, may_write
 from layak.discussions.models import Mention, Message, Thread
 
@@ -126,25 +127,36 @@ def earlier_threads(user: User, answer: Any) -> list[tuple[Any, list[Message]]]:
     return [(a, list(threads_by_item[a.pk].messages.all())) for a in answers]
 
 
+# The counts' statement of each kind of item, compiled once (``layak.core.shapes``).
+_COUNTS = Shapes(size=8)
+
+
 def message_counts(request: HttpRequest | None, kind: ItemKind, item: Any) -> int:
     """How many messages (not withdrawn) the item's thread holds. The counts of all the items
-    shown together (an assessment's answers, a meeting's follow-ups) are read with one query
-    and kept for the request, so a page of many items pays once."""
-    key, siblings = kind.siblings(item)
+    shown together (an assessment's answers, a meeting's follow-ups: ``ItemKind.siblings``) are
+    read with one query and kept for the request, so a page of many items pays once."""
+    value = getattr(item, kind.siblings)
+    key = (kind.slug, value)
     cache: dict[object, dict[int, int]] = (
         getattr(request, "_discussion_counts", None) if request is not None else None
     ) or {}
     if key not in cache:
-        rows = (
-            Message.objects.filter(
-                thread__item_type=ContentType.objects.get_for_model(item),
-                thread__item_id__in=siblings.values("pk"),
-                withdrawn_at__isnull=True,
+
+        def build(content_type: int, value: int) -> Any:
+            siblings = kind.model._default_manager.filter(**{kind.siblings: value})
+            return (
+                Message.objects.filter(
+                    thread__item_type_id=content_type,
+                    thread__item_id__in=siblings.values("pk"),
+                    withdrawn_at__isnull=True,
+                )
+                .order_by()
+                .values_list("thread__item_id")
+                .annotate(n=Count("pk"))
             )
-            .order_by()
-            .values_list("thread__item_id")
-            .annotate(n=Count("pk"))
-        )
+
+        content_type = ContentType.objects.get_for_model(item).pk
+        rows = _COUNTS.fetch(kind.slug, build, content_type, value)
         cache[key] = {item_id: n for item_id, n in rows}
         if request is not None:
             request._discussion_counts = cache  # type: ignore[attr-defined]

@@ -38,8 +38,9 @@ class ItemKind:
     title: Callable[[Any], str]
     url: Callable[[Any], str]
     # The items shown on one page together (an assessment's answers, a meeting's follow-ups):
-    # their message counts are read with one query (``siblings`` gives the key and the rows).
-    siblings: Callable[[Any], tuple[object, models.QuerySet[Any]]]
+    # the items whose column ``siblings`` holds the same value as the item's. Their message
+    # counts are read with one query.
+    siblings: str
     # The organisations whose people answer for the item (offered for a mention, with the
     # district's secretariat and the province's verifiers).
     owners: Callable[[Any], Any] = lambda obj: []
@@ -60,13 +61,6 @@ def _answer_url(answer: Any) -> str:
     )
 
 
-def _single(slug: str) -> Callable[[Any], tuple[object, models.QuerySet[Any]]]:
-    def siblings(obj: Any) -> tuple[object, models.QuerySet[Any]]:
-        return (slug, obj.pk), type(obj)._default_manager.filter(pk=obj.pk)
-
-    return siblings
-
-
 KINDS: dict[str, ItemKind] = {
     kind.slug: kind
     for kind in [
@@ -77,10 +71,7 @@ KINDS: dict[str, ItemKind] = {
             region=lambda a: a.assessment.region,
             title=lambda a: f"{a.question.code} · {a.assessment.region.name}",
             url=_answer_url,
-            siblings=lambda a: (
-                ("answer", a.assessment_id),
-                type(a)._default_manager.filter(assessment_id=a.assessment_id),
-            ),
+            siblings="assessment_id",
             owners=lambda a: a.assignments.filter(is_active=True).values("organisation_id"),
             question_code=lambda a: a.question.code,
         ),
@@ -91,7 +82,7 @@ KINDS: dict[str, ItemKind] = {
             region=lambda r: r.plan.region,
             title=str,
             url=lambda r: r.get_absolute_url(),
-            siblings=_single("report"),
+            siblings="id",
             owners=lambda r: [r.organisation_id],
         ),
         ItemKind(
@@ -101,7 +92,7 @@ KINDS: dict[str, ItemKind] = {
             region=lambda c: c.attachment_region,
             title=str,
             url=lambda c: c.get_absolute_url(),
-            siblings=_single("commitment"),
+            siblings="id",
             owners=lambda c: [c.organisation_id],
         ),
         ItemKind(
@@ -111,10 +102,7 @@ KINDS: dict[str, ItemKind] = {
             region=lambda f: f.attachment_region,
             title=str,
             url=lambda f: f.get_absolute_url(),
-            siblings=lambda f: (
-                ("followup", f.meeting_id),
-                type(f)._default_manager.filter(meeting_id=f.meeting_id),
-            ),
+            siblings="meeting_id",
             owners=lambda f: [f.owner_id],
         ),
     ]

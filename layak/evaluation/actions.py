@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layak import authz, workflow
 from layak.accounts.models import User
 from layak.audit.log import record
-from layak.core.shapes import Shapes
+from layak.core.shapes import Shapes, prefetch_one
 from layak.evaluation import notices
 from layak.evaluation.models import (
     Answer,
@@ -33,7 +33,7 @@ from layak.evaluation.models import (
     Stage,
     StageReopening,
 )
-from layak.evaluation.querysets import scoring_prefetch
+from layak.evaluation.querysets import PARTS, scoring_prefetch
 from layak.evaluation.scores import answer_points
 from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
 from layak.frameworks.scoring import is_answered, points_for
@@ -447,7 +447,9 @@ def _with_question_of(locked: Answer, given: Answer) -> Answer:
     them, and what the caller read already (the answer form's check) is not read again."""
     if Answer.question.is_cached(given) and given.question_id == locked.question_id:
         locked.question = given.question
-    prefetch_related_objects([locked.question], *scoring_prefetch())
+    options, bands = scoring_prefetch()
+    prefetch_one(PARTS, "options", locked.question, options)
+    prefetch_one(PARTS, "bands", locked.question, bands)
     return locked
 
 

@@ -186,6 +186,22 @@ def _level(assessment: Assessment) -> int:
     return int(assessment.cycle.instrument.framework.region_level)
 
 
+# The columns of an item's answer and question that anything reading an analysis uses.
+ITEM_FIELDS = (
+    "id",
+    "question_id",
+    "value",
+    "question__id",
+    "question__code",
+    "question__text",
+    "question__text_en",
+    "question__indicator_id",
+    "question__max_points",
+    "question__kind",
+    "question__direction",
+)
+
+
 def _items(
     assessment: Assessment,
     stage: str,
@@ -201,6 +217,9 @@ def _items(
     )
     answers = list(
         joined.select_related("question")
+        # What the page, the cheapest path and the reports show of an item: an analysis is
+        # kept (pickled) whole, and a model's other columns would be built and kept for nothing.
+        .only(*ITEM_FIELDS)
         .annotate(
             standing=standing,
             # The district's own points (the chain always starts with the self-assessment).

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from layak import authz
+from layak.core.shapes import Shapes
 
 if TYPE_CHECKING:
     from layak.accounts.models import User
@@ -44,6 +45,11 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
 # by that model's own ordering: the prefetch would join the question, its indicator, group,
 # version and framework only to sort. A prefetch groups the rows by question itself, so each
 # one sorts on its own columns, in the same order within a question as before.
+
+
+# The parts of one answer or question read on their own (``layak.core.shapes.prefetch_one``),
+# each statement compiled once: keyed by the part's name, each name always read the same way.
+PARTS = Shapes(size=16)
 
 
 def options_prefetch(lookup: str = "options") -> Prefetch[Any, Any, Any]:

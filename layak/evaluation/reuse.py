@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from layak.accounts.models import User
 from layak.audit.log import record
+from layak.core.shapes import Shapes
 from layak.evaluation.actions import (
     EvaluationError,
     _check_may_edit,
@@ -21,7 +22,7 @@ from layak.evaluation.actions import (
     _revise,
     locked_message,
 )
-from layak.evaluation.models import Answer
+from layak.evaluation.models import Answer, Cycle
 from layak.frameworks.models import Question
 
 S = Answer.Status
@@ -38,18 +39,26 @@ def _earlier(answers: list[Answer]) -> tuple[dict[int, list[int | None]], QueryS
     and the district's earlier answered answers to them, the newest first."""
     assessment = answers[0].assessment
     wanted = {a.pk: [a.question_id, a.question.previous_id] for a in answers}
-    questions = {q for pair in wanted.values() for q in pair if q}
-    earlier = (
+    questions = sorted({q for pair in wanted.values() for q in pair if q})
+    return wanted, _earlier_answers(
+        assessment.region_id, assessment.pk, assessment.cycle_id, *questions
+    )
+
+
+def _earlier_answers(region: int, assessment: int, cycle: int, *questions: int) -> QuerySet[Answer]:
+    """The region's answered answers to ``questions`` in cycles started before ``cycle``, other
+    than ``assessment``'s, the newest first."""
+    started = Cycle.objects.filter(pk=cycle).values("created_at")[:1]
+    return (
         Answer.objects.filter(
             question_id__in=questions,
-            assessment__region_id=assessment.region_id,
-            assessment__cycle__created_at__lt=assessment.cycle.created_at,
+            assessment__region_id=region,
+            assessment__cycle__created_at__lt=Subquery(started),
         )
-        .exclude(assessment_id=assessment.pk)
+        .exclude(assessment_id=assessment)
         .exclude(value={})
         .order_by("-assessment__cycle__created_at", "-pk")
     )
-    return wanted, earlier
 
 
 def _newest(
@@ -75,16 +84,30 @@ def previous_answers(answers: list[Answer]) -> dict[int, Answer]:
     return _newest(wanted, latest, lambda a: a.assessment.cycle.created_at)
 
 
+# The previous cycles' statement, compiled once per number of questions (``layak.core.shapes``).
+_EARLIER = Shapes(size=16)
+
+
 def previous_cycles(answers: list[Answer]) -> dict[int, str]:
     """The name of the cycle of each answer's ``previous_answer`` (what its card says), in one
     query of rows."""
     if not answers:
         return {}
-    wanted, earlier = _earlier(answers)
+    assessment = answers[0].assessment
+    wanted = {a.pk: [a.question_id, a.question.previous_id] for a in answers}
+    questions = sorted({q for pair in wanted.values() for q in pair if q})
     latest: dict[int, tuple[Any, str]] = {}
-    for question, created, name in earlier.values_list(
-        "question_id", "assessment__cycle__created_at", "assessment__cycle__name"
-    ):
+    rows = _EARLIER.fetch(
+        "cycles",
+        lambda *values: _earlier_answers(*values).values_list(
+            "question_id", "assessment__cycle__created_at", "assessment__cycle__name"
+        ),
+        assessment.region_id,
+        assessment.pk,
+        assessment.cycle_id,
+        *questions,
+    )
+    for question, created, name in rows:
         latest.setdefault(question, (created, name))  # the newest per question
     return {pk: row[1] for pk, row in _newest(wanted, latest, lambda row: row[0]).items()}
 

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from layak import authz
-from layak.core.shapes import Shapes
+from layak.core.shapes import Shapes, prefetch_one
 from layak.organisations.models import Membership, Organisation
 from layak.regions.models import Region
 
@@ -161,3 +161,57 @@ def test_past_max_values_the_queryset_is_built_as_usual(personas: Any) -> None:
     got = shapes.fetch("many", lambda *ids: Region.objects.filter(pk__in=ids).order_by("pk"), *ids)
     assert [r.pk for r in got] == ids
     assert not shapes._compiled
+
+
+def test_a_json_constant_stays_in_a_kept_statement(evaluation: Any, personas: Any) -> None:
+    """An answered answer is one whose value is not ``{}``: PostgreSQL's driver wraps each JSON
+    value in an object of its own, and the statement is kept all the same."""
+    from layak.evaluation import actions
+    from layak.evaluation.models import Answer
+
+    answer = evaluation.answers["T-1.1"]
+    perda = answer.question.options.get(label="Perda")
+    actions.answer_save(
+        actor=personas.bekasi_dinkes,
+        answer=answer,
+        value={"option": perda.pk},
+        note="",
+        revision=answer.revision,
+    )
+
+    def answered(assessment: int) -> Any:
+        return Answer.objects.filter(assessment_id=assessment).exclude(value={}).values_list("pk")
+
+    shapes = Shapes()
+    for assessment in (evaluation.bekasi, evaluation.gm, evaluation.bekasi):
+        assert shapes.fetch("answered", answered, assessment.pk) == list(answered(assessment.pk))
+    assert shapes.fetch("answered", answered, evaluation.bekasi.pk) == [(answer.pk,)]
+    assert shapes.fetch("answered", answered, evaluation.gm.pk) == []
+
+
+def test_prefetch_one_puts_the_rows_where_the_prefetch_puts_them(personas: Any) -> None:
+    shapes = Shapes()
+    ordered = Prefetch("organisations", queryset=Organisation.objects.order_by("-pk"))
+    named = Prefetch(
+        "organisations", queryset=Organisation.objects.order_by("name"), to_attr="by_name"
+    )
+    for code in ("32.16", "62.10", "32.16"):
+        region, plain = Region.objects.get(code=code), Region.objects.get(code=code)
+        prefetch_one(shapes, "ordered", region, ordered)
+        prefetch_one(shapes, "named", region, named)
+        prefetch_related_objects([plain], ordered, named)
+        with CaptureQueriesContext(connection) as ran:
+            assert list(region.organisations.all()) == list(plain.organisations.all())
+            assert region.by_name == plain.by_name  # type: ignore[attr-defined]
+            assert region.organisations.all() and all(
+                o.region is region for o in region.organisations.all()
+            )
+            # A filter of the relation is still the region's own.
+            assert list(region.organisations.filter(kind="government_office")) == list(
+                plain.organisations.filter(kind="government_office")
+            )
+        assert len(ran) == 2  # the two filters; nothing read for what was put in place
+        with CaptureQueriesContext(connection) as again:
+            prefetch_one(shapes, "ordered", region, ordered)
+            prefetch_one(shapes, "named", region, named)
+        assert len(again) == 0  # held already

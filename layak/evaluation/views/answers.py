@@ -14,7 +14,6 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     QuerySet,
-    prefetch_related_objects,
 )
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -29,7 +28,7 @@ from layak import authz
 from layak.audit.models import AuditEntry
 from layak.core.http import HtmxHttpRequest
 from layak.core.numbers import format_points
-from layak.core.shapes import Shapes
+from layak.core.shapes import Shapes, prefetch_one
 from layak.core.statements import KeyedStatements
 from layak.dashboards.cache import scope
 from layak.evaluation import actions, computed
@@ -41,7 +40,12 @@ from layak.evaluation.forms import (
     value_from_post,
 )
 from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
-from layak.evaluation.querysets import options_prefetch, question_prefetch, requirements_prefetch
+from layak.evaluation.querysets import (
+    PARTS,
+    options_prefetch,
+    question_prefetch,
+    requirements_prefetch,
+)
 from layak.evaluation.views.assessments import state_code
 from layak.evaluation.views.common import A, get_answer, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
@@ -479,18 +483,11 @@ def _card(
         ):
             # No verifier has scored an item of a self-assessment not yet submitted.
             answer.verdict_scores = []  # type: ignore[attr-defined]
-        # Nor the documents the save read (``active_links``).
-        prefetch_related_objects(
-            [answer],
-            *(
-                p
-                for p in ANSWER_PARTS
-                if (score is None or p.to_attr != "self_scores")
-                and not (p.to_attr == "verdict_scores" and hasattr(answer, "verdict_scores"))
-                and not (p is LINKS and hasattr(answer, "active_links"))
-            ),
-        )
-        prefetch_related_objects([answer.question], requirements_prefetch())
+        # Nor the documents the save read (``active_links``): ``prefetch_one`` reads only
+        # what the answer does not hold yet.
+        for part in ANSWER_PARTS:
+            prefetch_one(PARTS, part.to_attr, answer, part)
+        prefetch_one(PARTS, "requirements", answer.question, requirements_prefetch())
     else:
         answer = (
             Answer.objects.filter(pk=answer_pk)
@@ -575,7 +572,7 @@ def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: Any) -> HttpRespon
 def _with_options(answer: Answer) -> Question:
     """The answer's question (already loaded with it) with its options, read once for the
     request: the form's check, the save's own check and its score, and the words of a value."""
-    prefetch_related_objects([answer.question], options_prefetch())
+    prefetch_one(PARTS, "options", answer.question, options_prefetch())
     return answer.question
 
 
@@ -667,7 +664,7 @@ def answer_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         # The answer is read once, locked, with the documents in force: the save counts them
         # for its points and the card lists them.
         answer = _answer_to_change(user, pk)
-        prefetch_related_objects([answer], LINKS)
+        prefetch_one(PARTS, LINKS.to_attr, answer, LINKS)
         before = state_code(answer.status, answer.value)
         saved = _save_posted(request, user, answer, locked=True)
     if isinstance(saved, HttpResponse):
