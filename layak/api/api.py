@@ -21,6 +21,7 @@ from ninja.security import SessionAuth
 from layak import authz, workflow
 from layak.accounts.models import User
 from layak.afse.actions import AfseError
+from layak.api import answers_out
 from layak.api import schemas as s
 from layak.api.auth import TokenAuth
 from layak.api.datavalues import router as datavalues_router
@@ -33,7 +34,7 @@ from layak.dashboards.cache import figures, scope
 from layak.evaluation import actions as evaluation
 from layak.evaluation import scores
 from layak.evaluation.cycle_actions import cycles_for_user
-from layak.evaluation.models import Answer, Assessment, Assignment, Score, Stage
+from layak.evaluation.models import Answer, Assessment, Stage
 from layak.evidence.downloads import evidence_response
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.frameworks.models import InstrumentVersion
@@ -581,118 +582,25 @@ def _scores(found: Assessment) -> list[dict[str, Any]]:
     return out
 
 
-# An answer's columns as ``_answer`` reads them: the answer's own and its question's.
-ANSWER_COLUMNS = (
-    "id",
-    "assessment_id",
-    "question__code",
-    "question__kind",
-    "question__max_points",
-    "value",
-    "note",
-    "status",
-    "return_reason",
-    "revision",
-)
-
-
-def _decimal(value: Decimal | None) -> str | None:
-    """A decimal as the API's JSON encoder writes it (a string), without asking the encoder."""
-    return None if value is None else str(value)
-
-
-def _answer(
-    row: dict[str, Any], points: dict[str, str | None], assigned: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """An answer as ``AnswerOut`` (``row`` holds ``ANSWER_COLUMNS``)."""
-    return {
-        "id": row["id"],
-        "assessment_id": row["assessment_id"],
-        "question": row["question__code"],
-        "kind": row["question__kind"],
-        "max_points": _decimal(row["question__max_points"]),
-        "value": row["value"],
-        "note": row["note"],
-        "status": row["status"],
-        "return_reason": row["return_reason"],
-        "revision": row["revision"],
-        "points": points,
-        "assigned_to": assigned,
-    }
-
-
-def _answers(rows: list[dict[str, Any]], assessment: int | None = None) -> list[dict[str, Any]]:
-    """Answer rows (``ANSWER_COLUMNS``, scoped, in the order given) as ``AnswerOut`` rows, in
-    two more queries whatever their number: the active assignments with their organisations'
-    names, in the order they were made; the points at each stage, in the order they were first
-    given. No model instances: at 274 questions the rows are built straight from the columns.
-    When the answers are all of ``assessment``, the assignments and points are read by the
-    assessment and kept for the answers listed (a list of every id would be a parameter each
-    to prepare, send and parse), their statements compiled once."""
-    ids = {row["id"] for row in rows}
-    lookup, value = (
-        ("answer__assessment_id", assessment)
-        if assessment is not None
-        else ("answer_id__in", sorted(ids))
-    )
-
-    def assigned_to(value: Any) -> Any:
-        return (
-            Assignment.objects.filter(is_active=True, **{lookup: value})
-            .order_by("pk")
-            .values_list("answer_id", "organisation_id", "organisation__name")
-        )
-
-    def scored(value: Any) -> Any:
-        return (
-            Score.objects.filter(**{lookup: value})
-            .order_by("pk")
-            .values_list("answer_id", "stage", "points")
-        )
-
-    if assessment is not None:
-        assignments = _SHAPES.fetch("assigned", assigned_to, assessment)
-        scores_ = _SHAPES.fetch("scored", scored, assessment)
-    else:
-        assignments, scores_ = list(assigned_to(value)), list(scored(value))
-    assigned: dict[int, list[dict[str, Any]]] = {}
-    for answer_id, organisation_id, name in assignments:
-        if answer_id in ids:
-            assigned.setdefault(answer_id, []).append(
-                {"organisation_id": organisation_id, "organisation": name}
-            )
-    points: dict[int, dict[str, str | None]] = {}
-    for answer_id, stage, pts in scores_:
-        if answer_id in ids:
-            points.setdefault(answer_id, {})[stage] = _decimal(pts)
-    return [_answer(row, points.get(row["id"], {}), assigned.get(row["id"], [])) for row in rows]
-
-
 @api.get(
     "/assessments/{pk}/answers", response={200: list[s.AnswerOut], **ERRORS}, tags=["evaluation"]
 )
 def answers(request: HttpRequest, pk: Id) -> Any:
     """The answers this person may see (an office sees the ones assigned to it)."""
     user = _user(request)
-    scope = authz.scope_key(user)
-    # Compiled once per set of grants (``layak.core.shapes``): they depend on nothing else.
-    if not _SHAPES.fetch(
-        ("seen", scope),
-        lambda pk: Assessment.objects.for_user(user, A.VIEW).filter(pk=pk).values_list("pk")[:1],
-        pk,
-    ):
+    if answers_out.json_in_database():
+        # PostgreSQL writes the body itself, the same bytes as the rows rendered below.
+        try:
+            text = answers_out.body(user, pk)
+        except LookupError:
+            pass
+        else:
+            if text is None:
+                raise Http404
+            return HttpResponse(text, content_type=api.get_content_type())
+    if not answers_out.seen(user, pk):
         raise Http404
-    rows = _SHAPES.fetch(
-        ("answers", scope),
-        lambda pk: (
-            Answer.objects.for_user(user, A.VIEW)
-            .filter(assessment_id=pk)
-            .order_by("question__indicator__order", "question__order")
-            .values(*ANSWER_COLUMNS)
-        ),
-        pk,
-    )
-    return _rendered(request, _answers(rows, pk))
+    return _rendered(request, answers_out.listed(user, pk))
 
 
 def _get_answer(request: HttpRequest, pk: int, action: authz.Action = A.VIEW) -> Answer:
@@ -707,12 +615,12 @@ def _get_answer(request: HttpRequest, pk: int, action: authz.Action = A.VIEW) ->
 
 def _answer_response(request: HttpRequest, pk: int) -> HttpResponse:
     """The answer as the person may see it now (404 outside their reach)."""
-    found = _answers(
+    found = answers_out.answer_rows(
         list(
             Answer.objects.for_user(_user(request), A.VIEW)
             .filter(pk=pk)
             .order_by()
-            .values(*ANSWER_COLUMNS)
+            .values(*answers_out.ANSWER_COLUMNS)
         )
     )
     if not found:
