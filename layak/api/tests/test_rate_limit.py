@@ -7,8 +7,9 @@ import threading
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from layak.api.actions import token_create
 from layak.api.models import RateCount
@@ -78,3 +79,40 @@ def test_workers_counting_at_the_same_time_lose_no_request():
         thread.join()
     assert sorted(seen) == list(range(1, 201))
     assert RateCount.objects.get(credential="busy-token").count == 200
+
+
+def _synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('synchronous_commit')")
+        return str(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(
+    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
+    reason="PostgreSQL's commits wait for the disk unless told otherwise",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_request_counted_on_its_own_does_not_wait_for_the_disk():
+    """A count that is its own transaction commits without waiting for the disk, in one
+    statement, the setting going with that transaction; counted inside a transaction, the
+    transaction's own writes stay as durable as they were."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = on")  # the test cluster's default is off
+    try:
+        counted_on_its_own_and_inside()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def counted_on_its_own_and_inside() -> None:
+    with CaptureQueriesContext(connection) as ctx:
+        assert [count_request("own", now=60.0) for _ in range(2)] == [1, 2]
+    counted = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(counted) == 2
+    assert all("'synchronous_commit', 'off', true" in sql for sql in counted)
+    assert _synchronous_commit() == "on"
+    with transaction.atomic():
+        assert count_request("own", now=60.0) == 3
+        assert _synchronous_commit() == "on"
+    assert RateCount.objects.get(credential="own").count == 3
