@@ -26,10 +26,12 @@ message saying how to write it (``1.2`` in Indonesian could be 12 or 1,2), never
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel import Locale
+from babel.numbers import NumberFormatError, NumberPattern, parse_decimal, parse_pattern
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -167,10 +169,20 @@ def format_number(
     if number.is_finite():
         # Babel would round a half to even (638.125 → "638,12"); people round it up.
         number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    pattern = "#,##0" + ("." + "#" * places if places else "")
     if lang == PLAIN:
         return format(number.quantize(Decimal(1).scaleb(-places)).normalize(), "f")
-    return format_decimal(number, format=pattern, locale=lang)
+    # ``babel.numbers.format_decimal``, its pattern and locale read once for every number.
+    return str(_pattern(places).apply(number, _locale(lang), numbering_system="latn"))
+
+
+@functools.cache
+def _pattern(places: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "#" * places if places else ""))
+
+
+@functools.cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
 
 
 _SWAP = str.maketrans(",.", ".,")

@@ -38,7 +38,13 @@ from layak.evaluation.scores import (
     indicators_with_maxima,
     result_for,
 )
-from layak.frameworks.models import EvidenceRequirement, Group, Indicator, PredicateBand
+from layak.frameworks.models import (
+    EvidenceRequirement,
+    Group,
+    Indicator,
+    PredicateBand,
+    bilingual,
+)
 from layak.reports.versions import data_stamp
 
 ZERO = Decimal(0)
@@ -52,9 +58,42 @@ def shown(value: Decimal) -> str:
     return format_points(value)
 
 
+@dataclass(slots=True)
+class ItemQuestion:
+    """What an analysis holds of an item's question: the columns it shows and computes with,
+    and its indicator. A plain object, not a model instance: an analysis is
+    kept pickled, and a model instance's own state would be most of it."""
+
+    pk: int
+    code: str
+    text: str
+    text_en: str
+    indicator_id: int
+    indicator: Indicator
+    max_points: Decimal
+    kind: str
+    direction: str
+
+    @property
+    def display_text(self) -> str:
+        return bilingual(self.text, self.text_en)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.display_text[:80]}"
+
+
+@dataclass(slots=True)
+class ItemAnswer:
+    """What an analysis holds of an item's answer."""
+
+    pk: int
+    question_id: int
+    question: ItemQuestion
+
+
 @dataclass
 class Item:
-    answer: Answer
+    answer: ItemAnswer
     points: Decimal
     self_points: Decimal
     gain: Decimal
@@ -186,22 +225,6 @@ def _level(assessment: Assessment) -> int:
     return int(assessment.cycle.instrument.framework.region_level)
 
 
-# The columns of an item's answer and question that anything reading an analysis uses.
-ITEM_FIELDS = (
-    "id",
-    "question_id",
-    "value",
-    "question__id",
-    "question__code",
-    "question__text",
-    "question__text_en",
-    "question__indicator_id",
-    "question__max_points",
-    "question__kind",
-    "question__direction",
-)
-
-
 def _items(
     assessment: Assessment,
     stage: str,
@@ -216,11 +239,7 @@ def _items(
         Answer.objects.filter(assessment=assessment), chain(stage, _level(assessment))
     )
     answers = list(
-        joined.select_related("question")
-        # What the page, the cheapest path and the reports show of an item: an analysis is
-        # kept (pickled) whole, and a model's other columns would be built and kept for nothing.
-        .only(*ITEM_FIELDS)
-        .annotate(
+        joined.annotate(
             standing=standing,
             # The district's own points (the chain always starts with the self-assessment).
             own=Coalesce(
@@ -231,6 +250,21 @@ def _items(
         )
         .order_by(
             "question__indicator__group__order", "question__indicator__order", "question__order"
+        )
+        # Rows, not model instances: an analysis holds only what it shows and computes with.
+        .values_list(
+            "pk",
+            "value",
+            "standing",
+            "own",
+            "question_id",
+            "question__code",
+            "question__text",
+            "question__text_en",
+            "question__indicator_id",
+            "question__max_points",
+            "question__kind",
+            "question__direction",
         )
     )
     required: dict[int, list[tuple[int, str]]] = defaultdict(list)
@@ -287,29 +321,49 @@ def _items(
     page = reverse("evaluation:indicator", args=[assessment.pk, marker])
     before, _sep, after = page.partition(str(marker))
     items = []
-    for answer in answers:
-        q = answer.question
-        q.indicator = indicators[q.indicator_id]
-        points = answer.standing
-        self_points = answer.own
+    for (
+        pk,
+        value,
+        points,
+        self_points,
+        question_id,
+        code,
+        text,
+        text_en,
+        indicator_id,
+        max_points,
+        kind,
+        direction,
+    ) in answers:
+        q = ItemQuestion(
+            question_id,
+            code,
+            text,
+            text_en,
+            indicator_id,
+            indicators[indicator_id],
+            max_points,
+            kind,
+            direction,
+        )
         reqs = required.get(q.pk, [])
-        have = covered.get(answer.pk, set())
+        have = covered.get(pk, set())
         missing = (
             []
             if (None in have and len(reqs) == 1)
             else [name for rid, name in reqs if rid not in have]
         )
-        evidence_only = q.kind == "evidence" and not documents[answer.pk]
+        evidence_only = q.kind == "evidence" and not documents[pk]
         items.append(
             Item(
-                answer=answer,
+                answer=ItemAnswer(pk, q.pk, q),
                 points=points,
                 self_points=self_points,
                 gain=max(ZERO, q.max_points - points),
                 effort=EFFORT_EVIDENCE if evidence_only else EFFORT_ANSWER,
                 missing_evidence=missing,
-                answered=_given(answer.value) or documents[answer.pk] > 0,
-                url=f"{before}{q.indicator_id}{after}#answer-{answer.pk}",
+                answered=_given(value) or documents[pk] > 0,
+                url=f"{before}{q.indicator_id}{after}#answer-{pk}",
             )
         )
     return items

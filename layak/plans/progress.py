@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Avg,
@@ -27,6 +28,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from layak.plans.models import DistrictBudget, Plan, PlanItem, PlanYear, ProgressEntry
 from layak.regions.models import Region
@@ -47,6 +49,8 @@ class ItemProgress:
     last_period: int | None = None
     expected: Decimal | None = None
     children: list[ItemProgress] = field(default_factory=list)
+    # The plan's page (``for_indicators``: one address built per plan, not per activity).
+    url: str = ""
 
     @property
     def behind(self) -> bool:
@@ -61,6 +65,14 @@ class ItemProgress:
         if not self.target or self.output is None:
             return None
         return (self.output * 100 / self.target).quantize(Decimal(1))
+
+
+class _OfTheItem(Subquery):
+    """A subquery of one grouped row's item: it depends only on the grouping column, so the
+    rows are not grouped by it as well (which would run it for every entry, not every item)."""
+
+    def get_group_by_cols(self) -> list[Any]:
+        return []
 
 
 def realised(
@@ -85,7 +97,7 @@ def realised(
         for row in rows.values("item").annotate(
             output_sum=Sum("output"),
             output_average=Avg("output"),
-            output_latest=Subquery(latest, output_field=MONEY),
+            output_latest=_OfTheItem(latest, output_field=MONEY),
             spent=Sum("budget"),
             last=Max("report__period"),
         )
@@ -237,6 +249,26 @@ def child_budget(region: Region, year: int) -> ChildBudget:
 # ---- the evaluation's gap analysis ------------------------------------------------------
 
 
+# The columns of an activity (and of its indicator, office and plan) ``for_indicators`` reads.
+ACTIVITY_FIELDS = (
+    "id",
+    "plan",
+    "indicator",
+    "responsible",
+    "ref",
+    "name",
+    "unit",
+    "combine",
+    "indicator__id",
+    "indicator__code",
+    "responsible__id",
+    "responsible__acronym",
+    "responsible__name",
+    "plan__id",
+    "plan__reports_per_year",
+)
+
+
 def for_indicators(region: Region, codes: list[str], year: int) -> dict[str, list[ItemProgress]]:
     """The district's activities at the lowest level of their branch, per indicator code (of
     any framework version: matched by code), with the year's target and realisation. Three
@@ -252,20 +284,30 @@ def for_indicators(region: Region, codes: list[str], year: int) -> dict[str, lis
         )
         .exclude(Exists(PlanItem.objects.filter(parent=OuterRef("pk"), is_active=True)))
         .select_related("indicator", "responsible", "plan")
+        # What the gap page shows of an activity and what its realisation is computed from:
+        # the analysis that carries them is kept whole (``evaluation.gaps.analyse``).
+        .only(*ACTIVITY_FIELDS)
         .order_by("order", "pk")
     )
     if not items:
         return {}
     ids = [i.pk for i in items]
-    years = {row.item_id: row for row in PlanYear.objects.filter(item_id__in=ids, year=year)}
+    years = {
+        item: (target, apbd + apbn + village + csr + other)  # ``PlanYear.budget``
+        for item, target, apbd, apbn, village, csr, other in PlanYear.objects.filter(
+            item_id__in=ids, year=year
+        ).values_list("item_id", "target", "apbd", "apbn", "village", "csr", "other")
+    }
     done = realised(Q(item_id__in=ids), year)
     found: dict[str, list[ItemProgress]] = {}
+    urls: dict[int, str] = {}
     for item in items:
-        node = ItemProgress(item)
+        if item.plan_id not in urls:
+            urls[item.plan_id] = reverse("plans:detail", args=[item.plan_id])
+        node = ItemProgress(item, url=urls[item.plan_id])
         row = years.get(item.pk)
         if row is not None:
-            node.target = row.target
-            node.budget = row.budget
+            node.target, node.budget = row
         got = done.get(item.pk)
         if got is not None:
             realise(node, got, item.plan.reports_per_year)

@@ -388,7 +388,7 @@ def path_steps(items: list[gaps.Item]) -> dict[int, str]:
     return out
 
 
-def _band_step(question: Question, found: list[ScoreBand], target: Decimal) -> str:
+def _band_step(question: gaps.ItemQuestion, found: list[ScoreBand], target: Decimal) -> str:
     band = next((b for b in found if b.points >= target), found[-1])
     shown = format_percent if question.kind == Question.Kind.PERCENTAGE else format_number
     if band.lower is not None and (

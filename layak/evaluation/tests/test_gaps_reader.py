@@ -119,6 +119,10 @@ def test_the_rad_line_groups_the_target_as_every_count(client, personas):
     # 1000 birth certificates: "1.000" as every count is written, not "1000".
     assert "Jemput bola akta kelahiran di desa" in row
     assert "target 1.000 akta" in row
+    # The activity opens its plan's page at the plan's year.
+    plan = assessment.region.plans.get(is_active=True)
+    link = reverse("plans:detail", args=[plan.pk])
+    assert re.search(rf'href="{re.escape(link)}\?year=20\d\d">[^<]*Jemput bola', page[start:])
 
 
 def test_a_rad_target_in_percent_reads_like_every_percentage(client, personas):
