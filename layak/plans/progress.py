@@ -39,18 +39,17 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 CENT = Decimal("0.01")
 
 
-@dataclass
-class ItemProgress:
-    item: PlanItem
+@dataclass(kw_only=True)
+class Progress:
+    """An activity's year: its target and budget, what the accepted reports realised, and
+    what was expected by their last period (``realise``)."""
+
     target: Decimal | None = None
     budget: Decimal = ZERO
     output: Decimal | None = None
     spent: Decimal | None = None
     last_period: int | None = None
     expected: Decimal | None = None
-    children: list[ItemProgress] = field(default_factory=list)
-    # The plan's page (``for_indicators``: one address built per plan, not per activity).
-    url: str = ""
 
     @property
     def behind(self) -> bool:
@@ -65,6 +64,23 @@ class ItemProgress:
         if not self.target or self.output is None:
             return None
         return (self.output * 100 / self.target).quantize(Decimal(1))
+
+
+@dataclass
+class ItemProgress(Progress):
+    """A plan item's progress, with its sub-items' (``plan_progress``)."""
+
+    item: PlanItem
+    children: list[ItemProgress] = field(default_factory=list)
+
+
+@dataclass
+class ActivityProgress(Progress):
+    """An activity's progress as the gap page shows it (``for_indicators``), with its plan's
+    page."""
+
+    item: Activity
+    url: str = ""
 
 
 class _OfTheItem(Subquery):
@@ -105,7 +121,10 @@ def realised(
 
 
 def realise(
-    node: ItemProgress, got: dict[str, object], reports_per_year: int, period: int | None = None
+    node: ItemProgress | ActivityProgress,
+    got: dict[str, object],
+    reports_per_year: int,
+    period: int | None = None,
 ) -> None:
     """Put what the reports realised on ``node``, combined as its item says, and what was
     expected by ``period`` (by default the last period counted)."""
@@ -249,31 +268,27 @@ def child_budget(region: Region, year: int) -> ChildBudget:
 # ---- the evaluation's gap analysis ------------------------------------------------------
 
 
-# The columns of an activity (and of its indicator, office and plan) ``for_indicators`` reads.
-ACTIVITY_FIELDS = (
-    "id",
-    "plan",
-    "indicator",
-    "responsible",
-    "ref",
-    "name",
-    "unit",
-    "combine",
-    "indicator__id",
-    "indicator__code",
-    "responsible__id",
-    "responsible__acronym",
-    "responsible__name",
-    "plan__id",
-    "plan__reports_per_year",
-)
+@dataclass(slots=True)
+class Activity:
+    """What the gap page shows of an activity (``for_indicators``): read as rows, not model
+    instances, since the analysis that carries them is kept whole (``evaluation.gaps``)."""
+
+    pk: int
+    plan_id: int
+    ref: str
+    name: str
+    unit: str
+    combine: str
+    office: str  # the responsible office's acronym, else its name
 
 
-def for_indicators(region: Region, codes: list[str], year: int) -> dict[str, list[ItemProgress]]:
+def for_indicators(
+    region: Region, codes: list[str], year: int
+) -> dict[str, list[ActivityProgress]]:
     """The district's activities at the lowest level of their branch, per indicator code (of
     any framework version: matched by code), with the year's target and realisation. Three
     queries whatever the number of codes."""
-    items = list(
+    rows = list(
         PlanItem.objects.filter(
             plan__region=region,
             plan__is_active=True,
@@ -283,15 +298,23 @@ def for_indicators(region: Region, codes: list[str], year: int) -> dict[str, lis
             indicator__code__in=codes,
         )
         .exclude(Exists(PlanItem.objects.filter(parent=OuterRef("pk"), is_active=True)))
-        .select_related("indicator", "responsible", "plan")
-        # What the gap page shows of an activity and what its realisation is computed from:
-        # the analysis that carries them is kept whole (``evaluation.gaps.analyse``).
-        .only(*ACTIVITY_FIELDS)
         .order_by("order", "pk")
+        .values_list(
+            "pk",
+            "plan_id",
+            "ref",
+            "name",
+            "unit",
+            "combine",
+            "responsible__acronym",
+            "responsible__name",
+            "plan__reports_per_year",
+            "indicator__code",
+        )
     )
-    if not items:
+    if not rows:
         return {}
-    ids = [i.pk for i in items]
+    ids = [row[0] for row in rows]
     years = {
         item: (target, apbd + apbn + village + csr + other)  # ``PlanYear.budget``
         for item, target, apbd, apbn, village, csr, other in PlanYear.objects.filter(
@@ -299,17 +322,18 @@ def for_indicators(region: Region, codes: list[str], year: int) -> dict[str, lis
         ).values_list("item_id", "target", "apbd", "apbn", "village", "csr", "other")
     }
     done = realised(Q(item_id__in=ids), year)
-    found: dict[str, list[ItemProgress]] = {}
+    found: dict[str, list[ActivityProgress]] = {}
     urls: dict[int, str] = {}
-    for item in items:
-        if item.plan_id not in urls:
-            urls[item.plan_id] = reverse("plans:detail", args=[item.plan_id])
-        node = ItemProgress(item, url=urls[item.plan_id])
-        row = years.get(item.pk)
+    for pk, plan, ref, name, unit, combine, acronym, office, per_year, code in rows:
+        if plan not in urls:
+            urls[plan] = reverse("plans:detail", args=[plan])
+        activity = Activity(pk, plan, ref, name, unit, combine, acronym or office)
+        node = ActivityProgress(activity, url=urls[plan])
+        row = years.get(pk)
         if row is not None:
             node.target, node.budget = row
-        got = done.get(item.pk)
+        got = done.get(pk)
         if got is not None:
-            realise(node, got, item.plan.reports_per_year)
-        found.setdefault(item.indicator.code, []).append(node)
+            realise(node, got, per_year)
+        found.setdefault(code, []).append(node)
     return found
