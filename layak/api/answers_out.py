@@ -301,6 +301,10 @@ def _statement(user: User) -> Callable[[int], Any]:
     return build
 
 
+class BuiltInPython(Exception):
+    """A ``value`` holds a JSON number: the answers are built in Python (``listed``)."""
+
+
 # What Python's encoder (``ensure_ascii``) writes as ``\uXXXX`` and the database does not.
 _NOT_ASCII = re.compile("[^\x00-\x7e]+")
 
@@ -312,13 +316,13 @@ def _ascii(match: re.Match[str]) -> str:
 def body(user: User, pk: int) -> str | None:
     """PostgreSQL: the JSON text of the answers of assessment ``pk`` the person may see, as
     ``json.dumps(listed(user, pk))`` writes it; ``None`` when they may not see the assessment.
-    Raises ``LookupError`` when the text must be built in Python (a number in a value)."""
+    Raises ``BuiltInPython`` when the text must be built in Python (a number in a value)."""
     found = SHAPES.fetch(("answers-json", authz.scope_key(user)), _statement(user), pk)
     if not found:
         return None
     text: str = found[0][0]
     if not text:
-        raise LookupError("A value holds a number.")
+        raise BuiltInPython
     return text if text.isascii() and "\x7f" not in text else _NOT_ASCII.sub(_ascii, text)
 
 

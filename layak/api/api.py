@@ -592,7 +592,7 @@ def answers(request: HttpRequest, pk: Id) -> Any:
         # PostgreSQL writes the body itself, the same bytes as the rows rendered below.
         try:
             text = answers_out.body(user, pk)
-        except LookupError:
+        except answers_out.BuiltInPython:
             pass
         else:
             if text is None:

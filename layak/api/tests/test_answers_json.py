@@ -188,7 +188,7 @@ def test_one_statement_and_a_number_in_a_value_is_built_in_python(client, person
     assert answers_out.body(personas["bekasi.admin"], assessment.pk) == response.content.decode()
 
     Answer.objects.filter(pk=a["T-2.1"].pk).update(value={"number": 92.50})  # as if imported
-    with pytest.raises(LookupError):
+    with pytest.raises(answers_out.BuiltInPython):
         answers_out.body(personas["bekasi.admin"], assessment.pk)
     response = client.get(url, **headers)
     assert response.content == python_bytes(personas["bekasi.admin"], assessment.pk)
