@@ -136,7 +136,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         .select_related("organisation__region")
         .order_by("-is_active", "organisation__name")
     )
-    history = AuditEntry.objects.for_object(user).select_related("actor")[:50]
+    history = AuditEntry.objects.for_person(user).select_related("actor")[:50]
     device = twofactor.app_device(user)
     return render(
         request,

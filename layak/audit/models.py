@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +31,14 @@ class AppendOnlyError(Exception):
 
 
 _SHAPES = Shapes()
+# The entries of a person's invitation to an organisation (``for_organisation``).
+INVITATIONS = ("user.invited", "user.invitation_resent")
+
+
+def _of(model: type[models.Model], rows: models.QuerySet[Any]) -> Q:
+    """The entries about any of ``rows`` (of ``model``)."""
+    ids = rows.order_by().annotate(as_text=Cast("pk", models.CharField())).values("as_text")
+    return Q(object_type=ContentType.objects.get_for_model(model), object_id__in=ids)
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
@@ -76,6 +86,35 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
     def for_object(self, obj: models.Model) -> AuditQuerySet:
         return self.filter(
             object_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
+
+    def for_person(self, person: models.Model) -> AuditQuerySet:
+        """The changes to the person's account and to their API tokens: what their account's
+        history shows."""
+        from layak.api.models import ApiToken
+
+        return self.filter(
+            Q(object_type=ContentType.objects.get_for_model(person), object_id=str(person.pk))
+            | _of(ApiToken, ApiToken.objects.filter(user_id=person.pk))
+        )
+
+    def for_organisation(self, organisation: models.Model) -> AuditQuerySet:
+        """The organisation's own changes, its memberships' (given, changed, ended) and the
+        invitations of its members: what its page's history shows."""
+        from layak.accounts.models import User
+        from layak.organisations.models import Membership
+
+        members = Membership.objects.filter(organisation_id=organisation.pk)
+        invited = _of(User, User.objects.filter(memberships__organisation_id=organisation.pk)) & Q(
+            action__in=INVITATIONS
+        )
+        return self.filter(
+            Q(
+                object_type=ContentType.objects.get_for_model(organisation),
+                object_id=str(organisation.pk),
+            )
+            | _of(Membership, members)
+            | invited
         )
 
     def update(self, **kwargs: Any) -> NoReturn:

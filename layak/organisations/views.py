@@ -110,7 +110,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-is_active", "user__full_name")
     )
     history = (
-        AuditEntry.objects.for_object(organisation).select_related("actor")[:50]
+        AuditEntry.objects.for_organisation(organisation).select_related("actor")[:50]
         if can_manage
         else AuditEntry.objects.none()
     )
