@@ -148,7 +148,14 @@ def card_words() -> dict[str, str]:
         ),
         "attach": _("Attach"),
         "submit_to_the_district": _("Submit to the district"),
+        "review_it_yourself": _(
+            "You review this item yourself: once it is submitted, accept it to send it back "
+            "to the verifier."
+        ),
         "accept": _("Accept"),
+        "accepting_sends_it_back": _(
+            "Accepting sends it back to the verifier, who checks it again."
+        ),
         "why_is_it_returned": _("Why is it returned?"),
         "return": _("Return"),
     }
