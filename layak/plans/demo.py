@@ -17,7 +17,8 @@ from layak.plans import actions
 from layak.plans.models import Plan, PlanItem
 from layak.regions.models import Region
 
-# indicator → (office short name, programme, activity, sub-activity, performance indicator,
+# indicator (its KLA 2024 code: K2-9 is PAUD-HI, K2-10 alternative care) → (office short name,
+# programme, activity, sub-activity, performance indicator,
 # unit, baseline, yearly target, yearly APBD in millions, partner kinds giving CSR)
 ROWS: dict[str, tuple[str, str, str, str, str, str, int, int, int]] = {
     "KL-1": (
@@ -109,17 +110,6 @@ ROWS: dict[str, tuple[str, str, str, str, str, str, int, int, int]] = {
         220,
     ),
     "K2-9": (
-        "Dinsos",
-        "Program rehabilitasi sosial",
-        "Pengasuhan alternatif",
-        "Standardisasi LKSA",
-        "LKSA terakreditasi",
-        "lembaga",
-        3,
-        5,
-        180,
-    ),
-    "K2-10": (
         "Disdik",
         "Program pengelolaan pendidikan",
         "Pengembangan PAUD-HI",
@@ -129,6 +119,17 @@ ROWS: dict[str, tuple[str, str, str, str, str, str, int, int, int]] = {
         60,
         90,
         400,
+    ),
+    "K2-10": (
+        "Dinsos",
+        "Program rehabilitasi sosial",
+        "Pengasuhan alternatif",
+        "Standardisasi LKSA",
+        "LKSA terakreditasi",
+        "lembaga",
+        3,
+        5,
+        180,
     ),
     "K2-11": (
         "DPUPR",

@@ -286,3 +286,23 @@ def test_the_item_form_names_indicators_by_their_code(client, personas, world):
     client.force_login(personas.bekasi_admin)
     page = client.get(f"/plans/{world.plan.pk}/items/new/").content.decode()
     assert ">K1-4 " in page and ">KL-2 " in page
+
+
+def test_the_demo_activities_serve_the_kla_2024_indicator_of_their_code():
+    """The demo plan's activities are keyed by KLA 2024's codes: Klaster II's indicator 9 is
+    PAUD-HI, its indicator 10 alternative care (the instrument's own order)."""
+    import csv
+    from pathlib import Path
+
+    from layak.frameworks import kla2024
+    from layak.plans.demo import ROWS
+
+    data = Path(kla2024.__file__).parent / "data" / "kla-2024.csv"
+    names = {
+        row["indicator_code"]: row["indicator_name"]
+        for row in csv.DictReader(data.open(encoding="utf-8"))
+        if row["cluster_name"].startswith("KLASTER II ") or row["cluster_name"] == "KLASTER II"
+    }
+    assert "PAUD-HI" in names["Indikator 9"] and "PAUD-HI" in ROWS["K2-9"][2]
+    assert "Pengasuhan Alternatif" in names["Indikator 10"]
+    assert "Pengasuhan alternatif" in ROWS["K2-10"][2]
