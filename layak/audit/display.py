@@ -179,6 +179,16 @@ class Text(Field):
     pass
 
 
+class Omitted(Field):
+    """A key whose value the entry says otherwise (its subject, its action): not listed."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def render(self, value: Any, entry: AuditEntry, lookup: Lookup) -> str:
+        return EMPTY
+
+
 class Number(Field):
     def __init__(self, label: Label | None, places: int | None = None) -> None:
         super().__init__(label)

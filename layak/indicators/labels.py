@@ -3,8 +3,9 @@
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from layak.audit.display import Custom, Flag, Number, Ref, register
+from layak.audit.display import Custom, Flag, Number, Omitted, Ref, register
 from layak.indicators.models import DataImport
 
 
@@ -41,6 +42,8 @@ register(
         "partial_confirmed": Flag(_("published as a partial figure")),
     },
 )
+# A new value is in force: its entry does not say so.
+register(actions={"indicators.value_entered": _("Value entered")}, fields={"is_active": Omitted()})
 # A change made by an imported file names the file (``bulk.change``).
 register(
     actions={
@@ -53,7 +56,7 @@ register(
 register(
     actions={
         "indicators.import_applied": _("Data file imported"),
-        "indicators.values_entered": _("Values entered"),
+        "indicators.values_entered": pgettext_lazy("audit action", "Values entered"),
     },
     fields={
         "rows": Number(_("rows"), places=0),

@@ -2,11 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from layak.audit.display import OfObject, register
-from layak.jobs.models import Job
+from layak.audit.display import Omitted, register
 
 register(
     actions={"job.started": _("Background job started")},
-    # The kind is a code; the job's own title says what it does.
-    fields={"kind": OfObject(_("job"), Job, lambda job, value: job.label)},
+    # The kind is a code; the entry's subject, the job's own title, says what it does.
+    fields={"kind": Omitted()},
 )

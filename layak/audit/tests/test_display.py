@@ -236,3 +236,42 @@ def test_an_answers_points_read_with_two_decimals_as_everywhere(personas, evalua
         (row,) = display.describe([entry])
     changes = {c.label: c.after for c in row.changes}
     assert changes["Poin"] == "30,00"
+
+
+def test_what_an_entry_says_already_is_not_listed_again(personas):
+    """A background job's entry names the job once (its subject), not again as its kind; a value
+    entered does not say it is active; a batch of values reads as an action."""
+    from django.utils import translation
+
+    from layak.audit.log import record
+    from layak.jobs import runner
+    from layak.regions.models import Region
+
+    job = runner.start(
+        actor=personas.ministry, kind="reminders", label="Kirim pengingat batas waktu hari ini"
+    )
+    entry = AuditEntry.objects.for_object(job).get(action="job.started")
+    region = Region.objects.get(code="32.16")
+    record(
+        actor=personas.bekasi_admin,
+        action="indicators.value_entered",
+        obj=region,
+        region=region,
+        after={"value": "12", "is_active": True},
+    )
+    value = AuditEntry.objects.get(action="indicators.value_entered")
+    record(
+        actor=personas.bekasi_admin,
+        action="indicators.values_entered",
+        obj=region,
+        region=region,
+        after={"created": 4},
+    )
+    batch = AuditEntry.objects.get(action="indicators.values_entered")
+    with translation.override("id"):
+        job_row, value_row, batch_row = display.describe([entry, value, batch])
+    assert job_row.action == "Pekerjaan latar belakang dimulai"
+    assert "Kirim pengingat batas waktu hari ini" in job_row.subject
+    assert job_row.changes == []
+    assert [c.label for c in value_row.changes] == ["Nilai"]
+    assert batch_row.action == "Nilai diisikan"
