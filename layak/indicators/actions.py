@@ -16,7 +16,6 @@ import contextlib
 import datetime
 import gc
 import operator
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,7 +27,7 @@ from django.utils.translation import gettext as _
 from layak.core.numbers import PLAIN
 from layak.indicators import bulk
 from layak.indicators import disaggregation as dis
-from layak.indicators.checks import _UNKNOWN, _Checks
+from layak.indicators.checks import _UNKNOWN, _Checks, row_problems
 from layak.indicators.checks import MAX_VALUE as MAX_VALUE
 from layak.indicators.checks import A as A
 from layak.indicators.checks import IndicatorDataError as IndicatorDataError
@@ -39,6 +38,7 @@ from layak.indicators.checks import check_value as check_value
 from layak.indicators.checks import district_of as district_of
 from layak.indicators.checks import own_offices as own_offices
 from layak.indicators.checks import parse_value as parse_value
+from layak.indicators.checks import source_date_of as source_date_of
 from layak.indicators.lookups import Lookups as Lookups
 from layak.indicators.models import DataElement, DataImport
 from layak.indicators.writing import Stored as Stored
@@ -107,6 +107,8 @@ class Result:
             "unchanged": self.unchanged,
             "changed": self.changed,
             "errors": len(self.errors),
+            # A row may have several problems (``checks.row_problems``): the rows with any.
+            "problem_rows": len({p.row for p in self.errors}),
             "applied": self.applied,
         }
 
@@ -453,20 +455,6 @@ def outside_district(district: Region, region: Region) -> str | None:
     }
 
 
-_DAY_FIRST = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})")
-
-
-def source_date_of(text: str) -> datetime.date:
-    """The source date of a row: its first ten characters as YYYY-MM-DD, or the date written
-    the Indonesian way, day first with a four-digit year (``31/12/2025``, ``31-12-2025``,
-    ``1/2/2025``); raises ValueError."""
-    day_first = _DAY_FIRST.fullmatch(text.strip())
-    if day_first:
-        day, _sep, month, year = day_first.groups()
-        return datetime.date(int(year), int(month), int(day))
-    return datetime.date.fromisoformat(text[:10])
-
-
 class _Place(NamedTuple):
     """What a row's element, region and office codes come to (``_place``): the column and
     message of the first problem of the element or the region, or None; then (without a
@@ -522,6 +510,19 @@ class _Places(dict[tuple[str, str, str], _Place]):
         if region_refused is None:
             self.levels.add(level)
         return _Place(None, element, region, organisation, region_refused, office_refused)
+
+    def problems(self, cell: list[Any], language: str) -> list[Problem]:
+        """Every problem of a row whose first one was found (``checks.row_problems``)."""
+        region_code, office_name = cell[1], cell[4]
+        site = None
+        if region_code:
+            site = self.sites.get((region_code, office_name))
+            if site is None:
+                site = self.sites[(region_code, office_name)] = self._site(region_code, office_name)
+        element = self.found.elements.get(cell[0]) if cell[0] else None
+        limits = (TEXT_LIMITS["dataset"], TEXT_LIMITS["comment"])
+        found = row_problems(cell, element, site, self.checks, language, limits)
+        return [Problem(cell[9], column, message) for column, message in found]
 
     def _site(self, region_code: str, office_name: str) -> tuple[Any, ...]:
         """The region's problem (unknown, or outside the district) or None, the region, the
@@ -628,9 +629,9 @@ def import_cells(
     # Each value's first row, to name it when a later row gives the same value again.
     seen: dict[tuple[int, int, str, str], int] = {}
     entries: list[Entry] = []
-    # A row's problem is the first one found: its cells read (element, region, disaggregation,
-    # value, period, office, source date, texts), then the checks ``_check_entries`` makes of
-    # an entry, in its order (region, office, bounds, given once).
+    # A row with a problem is looked at again once its first problem is found, for every
+    # problem it has (``_Places.problems``): a valid row, as most are, is checked once.
+    add = problems.extend
     for cell in cells:
         (
             element_code,
@@ -647,26 +648,20 @@ def import_cells(
         if not (
             element_code and region_code and period and (raw if type(raw) is str else _text_of(raw))
         ):
-            problems.extend(
-                Problem(number, name, _("This column is required."))
-                for name, text in zip(
-                    REQUIRED, (element_code, region_code, period, _text_of(raw)), strict=True
-                )
-                if not text
-            )
+            add(places.problems(cell, language))
             continue
         refused, element, region, organisation, region_refused, office_refused = places[
             (element_code, region_code, office_name)
         ]
         if refused is not None:
-            problems.append(Problem(number, refused[0], refused[1]))
+            add(places.problems(cell, language))
             continue
         key = keys.get((element.id, dis_text))
         if type(key) is not str:
             try:
                 key = checks.disaggregation(element, dis_text)
-            except dis.DisaggregationError as exc:
-                problems.append(Problem(number, "disaggregation", str(exc)))
+            except dis.DisaggregationError:
+                add(places.problems(cell, language))
                 continue
         # A number written as text is read once per distinct text (the reader's convention is
         # the same for the whole input).
@@ -681,50 +676,31 @@ def import_cells(
                 if len(raw) <= _PLAIN_DIGITS and raw.isdigit() and raw.isascii():
                     plain.add(raw)
         if isinstance(value, str):
-            problems.append(Problem(number, "value", value))
+            add(places.problems(cell, language))
             continue
         start = starts.get((element.period_type, period)) or checks.period(element, period)
         if type(start) is str:
-            problems.append(Problem(number, "period", start))
+            add(places.problems(cell, language))
             continue
-        if organisation is _UNKNOWN:
-            problems.append(
-                Problem(number, "organisation", _("No organisation of the district has this name."))
-            )
+        if organisation is _UNKNOWN or region_refused is not None or office_refused is not None:
+            add(places.problems(cell, language))
             continue
         source_date: datetime.date | None = None
         if source_text:
             try:
                 source_date = source_date_of(source_text)
             except ValueError:
-                problems.append(
-                    Problem(
-                        number,
-                        "source_date",
-                        _(
-                            "Write the date like 2025-12-31 (year-month-day) or 31/12/2025 "
-                            "(day/month/year)."
-                        ),
-                    )
-                )
+                add(places.problems(cell, language))
                 continue
         if len(dataset) > dataset_limit or len(note) > comment_limit:
-            column = "dataset" if len(dataset) > dataset_limit else "comment"
-            problems.append(Problem(number, column, _("This text is too long.")))
-            continue
-        # The checks ``_check_entries`` makes of an entry, in its order.
-        if region_refused is not None:
-            problems.append(Problem(number, "region", region_refused))
-            continue
-        if office_refused is not None:
-            problems.append(Problem(number, "organisation", office_refused))
+            add(places.problems(cell, language))
             continue
         if not (element.id in unbounded and type(raw) is str and raw in plain):
             message = values.get((element.id, value), _UNKNOWN)
             if message is _UNKNOWN:
                 message = checks.value(element, value)
             if message is not None:
-                problems.append(Problem(number, "value", message))
+                add(places.problems(cell, language))
                 continue
         entry = Entry(
             number, element, region, period, key, value, organisation, dataset, source_date, note

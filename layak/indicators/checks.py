@@ -7,8 +7,9 @@ thousands of rows of an import that ask the same questions."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from decimal import Decimal
+import re
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 
 from django.utils import timezone
@@ -50,6 +51,9 @@ def parse_value(value: object, *, language: str | None = None) -> Decimal:
         check_places(number, 2)
     except NumberError as exc:
         raise IndicatorDataError(str(exc)) from None
+    except InvalidOperation:
+        # Too many digits to round to two places (``check_places``): far past ``MAX_VALUE``.
+        raise IndicatorDataError(_("The value is too large.")) from None
     return number
 
 
@@ -92,6 +96,110 @@ def check_period(
 
 _UNKNOWN: Any = object()
 """A cache's "not asked yet" (None is an answer: no problem)."""
+
+_DAY_FIRST = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})")
+
+
+def source_date_of(text: str) -> datetime.date:
+    """The source date of a row: its first ten characters as YYYY-MM-DD, or the date written
+    the Indonesian way, day first with a four-digit year (``31/12/2025``, ``31-12-2025``,
+    ``1/2/2025``); raises ValueError."""
+    day_first = _DAY_FIRST.fullmatch(text.strip())
+    if day_first:
+        day, _sep, month, year = day_first.groups()
+        return datetime.date(int(year), int(month), int(day))
+    return datetime.date.fromisoformat(text[:10])
+
+
+def row_problems(
+    cells: Sequence[Any],
+    element: DataElement | None,
+    site: tuple[Any, ...] | None,
+    checks: _Checks,
+    language: str,
+    limits: tuple[int, int],
+) -> list[tuple[str, str]]:
+    """Every problem of one import row, each as its column and message, in the layout's order
+    of columns. ``cells`` are the row's element code, region code, period, disaggregation,
+    office name, dataset, source date, comment and value (``actions.cells_of``); ``element``
+    the element its code names (None: none); ``site`` what its region and office come to
+    (``actions._Places._site``; None when no region is given). A problem that makes other
+    checks meaningless stops those only: an unknown element its region's level, period,
+    disaggregation and bounds; an unknown region, one outside the district or one the person
+    cannot enter for (or no longer active) its office."""
+    element_code, region_code, period, text, office_name, dataset, source, note, raw = cells[:9]
+    required = _("This column is required.")
+    found: list[tuple[str, str]] = []
+    if not element_code:
+        found.append(("element", required))
+    elif element is None:
+        found.append(("element", _("No active data element has this code.")))
+    region = organisation = office_refused = None
+    if not region_code or site is None:
+        found.append(("region", required))
+    elif site[0] is not None:
+        found.append(site[0])
+    else:
+        region, organisation, office_refused = site[1:]
+        message = None if element is None else checks.region(element, region)
+        if message is not None:
+            found.append(("region", message))
+        if (element is None or message is not None) and not (
+            region.is_active and can_enter(checks.actor, region)
+        ):
+            region = None  # no office is checked for a region the person cannot enter for
+    if not period:
+        found.append(("period", required))
+    elif element is not None:
+        start = checks.period(element, period)
+        if type(start) is str:
+            found.append(("period", start))
+    if element is not None:
+        try:
+            checks.disaggregation(element, text)
+        except dis.DisaggregationError as exc:
+            found.append(("disaggregation", str(exc)))
+    if raw is None or (type(raw) is str and not raw.strip()):
+        found.append(("value", required))
+    else:
+        try:
+            value = parse_value(raw, language=language)
+        except IndicatorDataError as exc:
+            found.append(("value", str(exc)))
+        else:
+            message = None if element is None else checks.value(element, value)
+            if message is not None:
+                found.append(("value", message))
+    if region is not None:
+        if organisation is _UNKNOWN:
+            found.append(
+                (
+                    "organisation",
+                    _("No organisation of the district is named “%(name)s”.")
+                    % {"name": office_name},
+                )
+            )
+        elif office_refused is not None:
+            found.append(("organisation", office_refused))
+    too_long = _("This text is too long.")
+    if len(dataset) > limits[0]:
+        found.append(("dataset", too_long))
+    if source:
+        try:
+            source_date_of(source)
+        except ValueError:
+            found.append(
+                (
+                    "source_date",
+                    _(
+                        "Write the date like 2025-12-31 (year-month-day) or 31/12/2025 "
+                        "(day/month/year)."
+                    ),
+                )
+            )
+    if len(note) > limits[1]:
+        found.append(("comment", too_long))
+    return found
 
 
 def _refusal(known: dict[Any, str | None], key: Any, check: Callable[[], object]) -> str | None:

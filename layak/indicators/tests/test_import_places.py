@@ -72,6 +72,6 @@ def test_a_village_row_names_an_office_of_its_district(personas):
         first_row=1,
     )
     assert [(p.row, p.column, p.message) for p in result.errors] == [
-        (2, "organisation", "No organisation of the district has this name.")
+        (2, "organisation", "No organisation of the district is named “Dinas Tidak Ada”.")
     ]
     assert result.created == 1 and result.sample[0][0].organisation.acronym == "Dinkes"
