@@ -478,7 +478,15 @@ def cycles(request: HttpRequest) -> Any:
     )
 
 
-ASSESSMENT_COLUMNS = ("id", "cycle_id", "region__code", "status", "final_total", "final_band__name")
+ASSESSMENT_COLUMNS = (
+    "id",
+    "cycle_id",
+    "region__code",
+    "status",
+    "determined_at",
+    "final_total",
+    "final_band__name",
+)
 
 
 def _assessment(row: dict[str, Any]) -> dict[str, Any]:
@@ -488,6 +496,7 @@ def _assessment(row: dict[str, Any]) -> dict[str, Any]:
         "cycle_id": row["cycle_id"],
         "region": row["region__code"],
         "status": row["status"],
+        "determined_at": row["determined_at"],
         "final_total": row["final_total"],
         "final_predicate": row["final_band__name"],
     }
@@ -554,6 +563,12 @@ def assessment_scores(request: HttpRequest, pk: Id) -> Any:
     return figures("api-scores", found.region, (found.pk,), lambda: (_scores(found), None))
 
 
+def _progress(result: scores.Result) -> str:
+    """How far the result is, in the words the pages use: what is still open, else that it is
+    complete (the scores page's badge)."""
+    return scores.progress_words(result) or _("complete")
+
+
 def _scores(found: Assessment) -> list[dict[str, Any]]:
     order = Stage.order_for(found.cycle.instrument.framework.region_level)
     reached = scores.current_results(found.cycle, [found])[found.pk]
@@ -576,7 +591,7 @@ def _scores(found: Assessment) -> list[dict[str, Any]]:
                 "done": result.done,
                 "back": result.back,
                 "complete": result.complete,
-                "progress": scores.progress_words(result),
+                "progress": _progress(result),
             }
         )
     return out

@@ -53,6 +53,8 @@ class AssessmentOut(Schema):
     cycle_id: int
     region: str
     status: str
+    # When the final determination was made (the pages' "determined"); null before.
+    determined_at: datetime.datetime | None
     final_total: Decimal | None
     final_predicate: str | None
 

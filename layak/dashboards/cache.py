@@ -47,8 +47,9 @@ T = TypeVar("T")
 ALIAS = "figures"
 # Changes with the shape or the drawing of what is kept (v2: figures kept drawn; v3: tables
 # with grouped amounts and dates in words, "not filled in" counted apart; v5: entries carry
-# the time they end), so a new release never reads an entry an older one wrote.
-PREFIX = "dashboards:v5"
+# the time they end; v6: the API's scores say a complete stage in words), so a new release never
+# reads an entry an older one wrote.
+PREFIX = "dashboards:v6"
 # Seconds an entry is kept at most.
 TIMEOUT = 600
 

@@ -62,8 +62,9 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 # Changes with the way entries are written to the shared store (v1: the expiry time and the
-# value), so a process never reads an entry it cannot understand.
-PREFIX = "kept:v1"
+# value) or with the shape of what is kept (v2: a gap analysis holds plain rows), so a process
+# never reads an entry it cannot understand.
+PREFIX = "kept:v2"
 # What ``release`` reads: the files that draw a kept value.
 RELEASE_FILES = (".py", ".html", ".txt", ".mo")
 

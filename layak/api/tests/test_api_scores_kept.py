@@ -58,3 +58,38 @@ def test_scores_speak_the_readers_language_and_stay_in_reach(client, personas, e
     assert indonesian != english
     outsider = bearer(token_create(actor=personas.gm_admin, name="uji", days=30)[1])
     assert client.get(url, **outsider).status_code == 404
+
+
+def test_a_complete_and_a_determined_result_are_said_as_the_pages_say_them(
+    client, personas, evaluation
+) -> None:
+    """A stage whose items are all accepted or verified reads "lengkap", as the scores page says;
+    the assessment says when it was determined (the pages' "Ditetapkan"), null before."""
+    from layak.evaluation import verification
+    from layak.evaluation.models import Stage
+    from layak.evaluation.tests.test_verification import move_to, submit_all
+
+    K = Stage.Kind
+    ev = evaluation
+    admin = bearer(token_create(actor=personas.bekasi_admin, name="uji", days=30)[1])
+    one = f"/api/v1/assessments/{ev.bekasi.pk}"
+    assert client.get(one, **admin).json()["determined_at"] is None
+    submit_all(personas, ev)
+    move_to(ev, K.PROVINCE)
+    by_stage = {row["stage"]: row for row in client.get(f"{one}/scores", **admin).json()}
+    assert by_stage["self"]["complete"] and by_stage["self"]["progress"] == "lengkap"
+    verification.verify_item(actor=personas.jabar, answer=ev.answers["T-1.1"], stage=K.PROVINCE)
+    by_stage = {row["stage"]: row for row in client.get(f"{one}/scores", **admin).json()}
+    assert not by_stage["province"]["complete"]
+    assert "1 dari 4 butir terverifikasi" in by_stage["province"]["progress"]
+    verification.verify_agree_rest(actor=personas.jabar, assessment=ev.bekasi, stage=K.PROVINCE)
+    move_to(ev, K.MINISTRY)
+    verification.verify_agree_rest(actor=personas.ministry, assessment=ev.bekasi, stage=K.MINISTRY)
+    move_to(ev, K.FIELD)
+    verification.verify_agree_rest(actor=personas["assessor"], assessment=ev.bekasi, stage=K.FIELD)
+    move_to(ev, K.FINAL)
+    verification.assessment_determine(actor=personas.ministry, assessment=ev.bekasi)
+    assert client.get(one, **admin).json()["determined_at"] is not None
+    rows = client.get(f"{one}/scores", **admin).json()
+    progress = {row["stage"]: row["progress"] for row in rows}
+    assert progress == dict.fromkeys(["self", "province", "ministry", "field", "final"], "lengkap")
