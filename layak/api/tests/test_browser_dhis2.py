@@ -49,7 +49,7 @@ def test_an_office_sends_values_from_its_dhis2_script_and_reads_the_result(page,
     assert stored("births", "32.16", "2025") == 1200
 
     page.goto("/")
-    page.get_by_role("link", name="Pekerjaan saya").click()
+    page.get_by_role("link", name="Proses saya").click()
     page.get_by_role("link", name="Impor data indikator melalui API (2 nilai)").click()
     result = page.get_by_test_id("dhis2-import-result")
     expect(result).to_contain_text("Nilai yang tanpa masalah disimpan")
