@@ -36,7 +36,7 @@ from layak.evaluation.models import (
 from layak.evaluation.querysets import PARTS, scoring_prefetch
 from layak.evaluation.scores import answer_points
 from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
-from layak.frameworks.scoring import is_answered, points_for
+from layak.frameworks.scoring import BAND_KINDS, OPTION_KINDS, is_answered, points_for
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
 
@@ -448,8 +448,11 @@ def _with_question_of(locked: Answer, given: Answer) -> Answer:
     if Answer.question.is_cached(given) and given.question_id == locked.question_id:
         locked.question = given.question
     options, bands = scoring_prefetch()
-    prefetch_one(PARTS, "options", locked.question, options)
-    prefetch_one(PARTS, "bands", locked.question, bands)
+    # Only what the question's kind is scored from (``frameworks.scoring``).
+    if locked.question.kind in OPTION_KINDS:
+        prefetch_one(PARTS, "options", locked.question, options)
+    if locked.question.kind in BAND_KINDS:
+        prefetch_one(PARTS, "bands", locked.question, bands)
     return locked
 
 
@@ -523,8 +526,8 @@ def _rescore(answer: Answer, actor: User) -> Score:
         points = points_for(
             question,
             answer.value,
-            options=list(question.options.all()),
-            bands=list(question.score_bands.all()),
+            options=list(question.options.all()) if question.kind in OPTION_KINDS else [],
+            bands=list(question.score_bands.all()) if question.kind in BAND_KINDS else [],
             evidence_count=len(links),
         )
     kind, now = Stage.Kind.SELF_ASSESSMENT, timezone.now()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from layak.core.numbers import PLAIN, NumberError, format_number, parse_number
 from layak.evaluation.models import Cycle, Stage
 from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
+from layak.frameworks.scoring import OPTION_KINDS
 from layak.regions.models import Region
 
 
@@ -238,7 +239,7 @@ def validate_value(question: Question, raw: Any, *, language: str | None = PLAIN
         raise ValueInvalid({"value": [_("The answer must be an object.")]})
     errors: dict[str, list[str]] = {}
     kind = question.kind
-    options = {str(o.pk) for o in question.options.all()}
+    options = {str(o.pk) for o in question.options.all()} if kind in OPTION_KINDS else set()
     known = {
         "single": {"option"},
         "yes_no": {"option"},
@@ -381,7 +382,11 @@ def shown_number(stored: Any) -> str:
 def describe_value(question: Question, value: dict[str, Any] | None) -> str:
     """An answer in words, for conflicts and history."""
     value = value or {}
-    labels = {str(o.pk): o.display_label for o in question.options.all()}
+    labels = (
+        {str(o.pk): o.display_label for o in question.options.all()}
+        if "option" in value or "options" in value
+        else {}
+    )
     if "option" in value:
         return labels.get(str(value["option"]), "?")
     if "options" in value:

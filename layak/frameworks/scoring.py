@@ -14,6 +14,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 ZERO = Decimal(0)
+# The kinds of question whose points come from their options, and from their score bands:
+# a question of any other kind is scored without reading them.
+OPTION_KINDS = frozenset({"single", "yes_no", "multiple"})
+BAND_KINDS = frozenset({"number", "percentage", "table"})
 
 
 class _Option(Protocol):

@@ -50,7 +50,7 @@ from layak.evaluation.views.assessments import state_code
 from layak.evaluation.views.common import A, get_answer, user_of
 from layak.evidence.models import EvidenceFile, EvidenceLink
 from layak.frameworks.models import Question
-from layak.frameworks.scoring import table_ratio, table_totals
+from layak.frameworks.scoring import OPTION_KINDS, table_ratio, table_totals
 from layak.frameworks.templatetags.instrument import in_language
 
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.YES_NO, Question.Kind.MULTIPLE)
@@ -579,7 +579,8 @@ def _back(request: HtmxHttpRequest, answer: Answer, **kwargs: Any) -> HttpRespon
 def _with_options(answer: Answer) -> Question:
     """The answer's question (already loaded with it) with its options, read once for the
     request: the form's check, the save's own check and its score, and the words of a value."""
-    prefetch_one(PARTS, "options", answer.question, options_prefetch())
+    if answer.question.kind in OPTION_KINDS:
+        prefetch_one(PARTS, "options", answer.question, options_prefetch())
     return answer.question
 
 
