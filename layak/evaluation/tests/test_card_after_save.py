@@ -80,3 +80,36 @@ def test_the_card_of_an_item_sent_back_and_corrected_is_the_card_read_afresh(
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert 'data-testid="field-error"' not in refused and "Tersimpan." not in refused
+
+
+def test_a_save_reads_only_what_its_questions_kind_is_scored_from(client, personas, evaluation):
+    """A choice is scored from its options, a number from its score bands: a save reads the
+    one its question needs, never the other, and scores it as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    answers = evaluation.answers
+    client.force_login(personas.bekasi_dinkes)
+    perda = answers["T-1.1"].question.options.get(label="Perda")
+    with CaptureQueriesContext(connection) as choice:
+        client.post(
+            f"/evaluation/answers/{answers['T-1.1'].pk}/save/",
+            {"revision": 0, "option": perda.pk},
+            HTTP_HX_REQUEST="true",
+        )
+    tables = " ".join(q["sql"] for q in choice.captured_queries)
+    assert '"frameworks_option"' in tables and '"frameworks_scoreband"' not in tables
+    client.force_login(personas["bekasi.disdukcapil"])
+    with CaptureQueriesContext(connection) as number:
+        client.post(
+            f"/evaluation/answers/{answers['T-2.1'].pk}/save/",
+            {"revision": 0, "number": "92,5"},
+            HTTP_HX_REQUEST="true",
+        )
+    tables = " ".join(q["sql"] for q in number.captured_queries)
+    assert '"frameworks_scoreband"' in tables and '"frameworks_option"' not in tables
+    points = {
+        a.question.code: a.scores.get(stage=K.SELF_ASSESSMENT).points
+        for a in Answer.objects.filter(pk__in=[answers["T-1.1"].pk, answers["T-2.1"].pk])
+    }
+    assert points["T-1.1"] == 30 and points["T-2.1"] > 0
