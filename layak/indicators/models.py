@@ -268,8 +268,12 @@ class DataValue(models.Model):
     five row-by-row foreign-key checks cost as much as writing the values."""
 
     # The unique constraint starts with the element: no separate index for it. Nothing looks
-    # values up by who created or last changed them, or by batch (the value points at them), so
-    # none of them gets an index: every index is paid for by each imported value.
+    # values up by who created or last changed them, by batch (the value points at them) or by
+    # office alone (the DHIS2 export asks for an office's values with their elements, which
+    # the element's indexes find), so none of them gets an index: every index is paid for by
+    # each imported value. The cost: deleting an office (the app never does; offices are made
+    # inactive) reads the whole value table, once for ``PROTECT`` and once in the database's
+    # check that no value refers to it (``triggers``), instead of an index probe.
     element = models.ForeignKey(
         DataElement,
         on_delete=models.PROTECT,
@@ -297,6 +301,7 @@ class DataValue(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("source office"),
+        db_index=False,
         db_constraint=False,
     )
     dataset = models.CharField(_("source dataset"), max_length=200, blank=True)
