@@ -143,8 +143,13 @@ def parse_number(value: object, *, language: str | None = None) -> Decimal:
 
 
 def check_places(value: Decimal, places: int) -> None:
-    """Refuse more decimals than a column keeps, rather than rounding what was meant."""
-    if value != value.quantize(Decimal(1).scaleb(-places)):
+    """Refuse more decimals than a column keeps, rather than rounding what was meant, and a
+    number too long to be written at all."""
+    try:
+        rounded = value.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:
+        raise NumberError(_("The value is too large.")) from None
+    if value != rounded:
         if places == 0:
             raise NumberError(_("Write a whole number."))
         raise NumberError(_("Use at most %(places)d decimal places.") % {"places": places})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.utils import timezone
@@ -49,11 +49,8 @@ def parse_value(value: object, *, language: str | None = None) -> Decimal:
     try:
         number = parse_number(value, language=language)
         check_places(number, 2)
-    except NumberError as exc:
+    except NumberError as exc:  # a number too long to round says so (``check_places``)
         raise IndicatorDataError(str(exc)) from None
-    except InvalidOperation:
-        # Too many digits to round to two places (``check_places``): far past ``MAX_VALUE``.
-        raise IndicatorDataError(_("The value is too large.")) from None
     return number
 
 

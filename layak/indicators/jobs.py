@@ -45,7 +45,7 @@ def nothing_saved(result: actions.Result) -> str:
     """Why applying saved nothing: the file's own problem, or how many rows have problems."""
     if not result.rows and result.errors:
         return _("%(problem)s Nothing was saved.") % {"problem": result.errors[0].message}
-    count = len(result.errors)
+    count = len({problem.row for problem in result.errors})  # rows, not problems
     if not count:
         return _("Nothing was saved.")
     return ngettext(

@@ -273,3 +273,18 @@ def test_a_figure_to_the_cent_rounds_a_half_up():
     assert to_cents(D("638.125")) == D("638.13")
     assert to_cents(638.115) == D("638.12")  # the float's own digits, not its binary error
     assert to_cents(None) == D("0.00")
+
+
+def test_a_number_too_long_to_round_is_refused_in_words():
+    """A number with more digits than any column holds cannot be rounded to the cent: it is
+    refused with a message, never an error page."""
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from layak.core.numbers import NumberError, check_places, parse_number
+
+    huge = parse_number("9" * 40, language="id")
+    with translation.override("id"), pytest.raises(NumberError, match="Nilai terlalu besar."):
+        check_places(huge, 2)
+    check_places(Decimal("1250.5"), 2)  # an ordinary number passes

@@ -144,7 +144,9 @@ def test_the_summary_counts_in_the_readers_language_and_in_the_plural():
 
 def test_an_apply_that_saves_nothing_says_why():
     problem = actions.Problem(3, "value", "x")
-    refused = actions.Result(rows=1200, errors=[problem] * 1001)
+    rows = [actions.Problem(row, "value", "x") for row in range(2, 1003)]
+    # A row with two problems counts once: rows are counted, not problems.
+    refused = actions.Result(rows=1200, errors=[*rows, actions.Problem(2, "period", "y")])
     assert nothing_saved(refused) == (
         "Tidak ada yang disimpan: berkas ditolak karena 1.001 baris bermasalah."
     )
