@@ -72,7 +72,9 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
-        role_field.choices = grantable_roles(user, organisation)
+        # No role is chosen for the inviter: the first one offered may carry the district's
+        # whole rights.
+        role_field.choices = [("", _("— choose a role —")), *grantable_roles(user, organisation)]
 
 
 class RoleForm(forms.Form):

@@ -51,3 +51,28 @@ def test_an_offices_history_shows_the_invitation_of_its_new_member(client, perso
     client.force_login(personas.bekasi_dinkes)
     home = " ".join(re.sub(r"<[^>]+>", " ", client.get("/").content.decode()).split())
     assert "Siti Nurhaliza · Operator perangkat daerah diundang" in home
+
+
+def test_the_invitation_form_chooses_no_role_for_the_inviter(client, personas):
+    """The role starts empty: an invitation sent without choosing one is refused beside the
+    field, with what was typed kept, and nobody is invited."""
+    import re
+
+    from django.urls import reverse
+
+    from layak.accounts.models import User
+    from layak.organisations.models import Organisation
+
+    dinkes = Organisation.objects.get(name="Dinas Kesehatan Kabupaten Bekasi")
+    url = reverse("organisations:invite", args=[dinkes.pk])
+    client.force_login(personas.bekasi_admin)
+    form = client.get(url).content.decode()
+    select = form[form.index('name="role"') : form.index("</select>", form.index('name="role"'))]
+    chosen = re.findall(r'<option value="([^"]*)"[^>]*selected', select)
+    assert chosen == [""] and '<option value="" selected>— pilih peran —</option>' in select
+    response = client.post(url, {"full_name": "Sari Nur", "email": "sari.nur@example.id"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "wajib" in html
+    assert 'value="Sari Nur"' in html and 'value="sari.nur@example.id"' in html
+    assert not User.objects.filter(email="sari.nur@example.id").exists()
