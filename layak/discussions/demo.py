@@ -57,19 +57,19 @@ def seed_demo() -> None:
             message_post(
                 actor=office,
                 item=answer,
-                body=f"@{admin.email} data per kelompok umur tahun berjalan baru kami terima dari "
-                "kecamatan minggu ini. Cukupkah rekap sementara sampai Oktober?",
+                body=f"@{admin.email} keputusan bupati tentang perlindungan Forum Anak baru "
+                "ditandatangani minggu ini dan belum bernomor. Cukupkah salinan itu?",
             )
         message_post(
             actor=admin,
             item=answer,
-            body=f"@{verifier.email} mohon konfirmasi: apakah rekap Januari–Oktober dapat "
-            "diterima untuk verifikasi provinsi?",
+            body=f"@{verifier.email} mohon konfirmasi: apakah salinan keputusan yang belum "
+            "bernomor dapat diterima untuk verifikasi provinsi?",
         )
         message_post(
             actor=verifier,
             item=answer,
-            body="Dapat, asalkan ditandatangani kepala dinas dan menyebut sumber datanya.",
+            body="Dapat, asalkan sudah ditandatangani bupati dan menyebut tanggal penetapannya.",
         )
     report = (
         ProgressReport.objects.filter(plan__region__code="32.16", status=Status.RETURNED)

@@ -401,7 +401,8 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
     verification.verify_return(
         actor=verifier,
         answer=answers[5],
-        reason="Lampirkan data Disdukcapil per kelompok umur tahun berjalan",
+        # The item is a policy question (KL-1.2e on KLA 2024): the reason asks for its document.
+        reason="Lampirkan salinan kebijakan yang sudah ditetapkan dan ditandatangani, bukan draf",
     )
     for answer in answers[1:5]:
         verification.verify_item(actor=verifier, answer=answer, stage=Stage.Kind.PROVINCE)
