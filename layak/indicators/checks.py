@@ -83,8 +83,8 @@ def check_period(
     if start is None:
         examples = {"year": "2025", "quarter": "2025Q1", "month": "2025-03"}
         raise IndicatorDataError(
-            _("The period must be written like %(example)s for this element.")
-            % {"example": examples[element.period_type]}
+            _("“%(period)s”: the period must be written like %(example)s for this element.")
+            % {"period": period[:40], "example": examples[element.period_type]}
         )
     if start > (today or timezone.localdate()):
         raise IndicatorDataError(_("The period has not started yet."))
@@ -189,9 +189,10 @@ def row_problems(
                 (
                     "source_date",
                     _(
-                        "Write the date like 2025-12-31 (year-month-day) or 31/12/2025 "
-                        "(day/month/year)."
-                    ),
+                        "“%(value)s” is not a date: write it like 2025-12-31 (year-month-day) "
+                        "or 31/12/2025 (day/month/year)."
+                    )
+                    % {"value": source[:40]},
                 )
             )
     if len(note) > limits[1]:

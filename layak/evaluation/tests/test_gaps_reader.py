@@ -91,13 +91,14 @@ def test_a_predicate_held_down_by_a_gate_says_so_and_what_the_points_reach(
     assert "Syarat batas T-2.1 (Larangan iklan rokok)" in page
 
 
-def rad_assessment(personas):
-    """Bekasi's self-assessment on the instrument of its RAD KLA (``make_plan``), open now."""
+def rad_assessment(personas, world=None):
+    """Bekasi's self-assessment on the instrument of its RAD KLA (``make_plan``, or ``world``
+    made already), open now."""
     from layak.evaluation.demo import windows_open_at
     from layak.evaluation.models import Stage
     from layak.plans.tests.helpers import make_plan
 
-    world = make_plan(personas)
+    world = world or make_plan(personas)
     cycle = actions.cycle_create(
         actor=personas.ministry,
         name="Evaluasi uji",
@@ -119,6 +120,8 @@ def test_the_rad_line_groups_the_target_as_every_count(client, personas):
     # 1000 birth certificates: "1.000" as every count is written, not "1000".
     assert "Jemput bola akta kelahiran di desa" in row
     assert "target 1.000 akta" in row
+    # The column of who answers an indicator's items names offices and partners alike.
+    assert "<th>Dijawab oleh</th>" in page
     # The activity opens its plan's page at the plan's year.
     plan = assessment.region.plans.get(is_active=True)
     link = reverse("plans:detail", args=[plan.pk])
@@ -164,6 +167,41 @@ def test_a_rad_target_in_percent_reads_like_every_percentage(client, personas):
     start = page.index('data-testid="plan-K1-4"')
     row = " ".join(re.sub(r"<[^>]+>", " ", page[start : page.index("</td>", start)]).split())
     assert "Cakupan persalinan di fasilitas kesehatan (Dinkes) — target 98%, realisasi —" in row
+
+
+def test_an_activity_without_a_target_for_the_year_says_so(client, personas):
+    """A sub-activity whose year has no target reads "belum ada target untuk tahun ini", not
+    "target — unit"."""
+    from layak.plans import actions as plans
+    from layak.plans.tests.helpers import make_plan
+
+    world = make_plan(personas)
+    plans.item_save(
+        actor=personas.bekasi_admin,
+        plan=world.plan,
+        item=None,
+        parent=world.activity,
+        indicator=None,
+        budget_code="",
+        partners=[],
+        baseline=None,
+        level="sub_activity",
+        ref="P1.A1.S3",
+        name="Pendataan anak tanpa akta",
+        responsible=world.dinkes,
+        performance_indicator="Anak terdata",
+        unit="anak",
+        years={},
+    )
+    assessment = rad_assessment(personas, world)
+    client.force_login(personas.bekasi_admin)
+    page = client.get(reverse("evaluation:gaps", args=[assessment.pk])).content.decode()
+    start = page.index('data-testid="plan-K1-4"')
+    row = " ".join(re.sub(r"<[^>]+>", " ", page[start : page.index("</td>", start)]).split())
+    assert (
+        "Pendataan anak tanpa akta (Dinkes) — belum ada target untuk tahun ini, realisasi —" in row
+    )
+    assert "target —" not in row
 
 
 def test_a_change_to_the_plan_shows_on_the_gap_page_at_once(client, personas):

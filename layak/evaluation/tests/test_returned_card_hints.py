@@ -40,8 +40,12 @@ def test_the_administrator_is_told_she_reviews_a_returned_item_herself(
     card = _card(client.get(page).content.decode(), answer.pk)
     assert "Terima" in card
     assert "Dengan diterima, butir ini kembali ke verifikator untuk diperiksa ulang." in card
-    client.post(reverse("evaluation:answer_accept", args=[answer.pk]))
+    accepted = client.post(
+        reverse("evaluation:answer_accept", args=[answer.pk]), HTTP_HX_REQUEST="true"
+    )
     assert fresh(answer).status == "accepted"
+    card = _card(accepted.content.decode(), answer.pk)
+    assert "Diterima; butir ini kembali ke verifikator untuk diperiksa ulang." in card
 
     # The office's operator, who does not review, is not told so.
     move_to(ev, Stage.Kind.PROVINCE)

@@ -700,8 +700,13 @@ def _transition(request: HtmxHttpRequest, pk: int, name: str) -> HttpResponse:
             actions.answer_submit(actor=user, answer=answer)
             done = _("Submitted to the district administrator.")
         elif name == "accept":
+            back_to_verifier = bool(answer.returned_at_stage)
             actions.answer_accept(actor=user, answer=answer)
-            done = _("Accepted.")
+            done = (
+                _("Accepted; it goes back to the verifier, who checks it again.")
+                if back_to_verifier
+                else _("Accepted.")
+            )
         elif name == "return":
             form = ReturnForm(request.POST)
             reason = form.data.get("reason", "")

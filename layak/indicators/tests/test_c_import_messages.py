@@ -136,8 +136,8 @@ def test_berkas_dengan_tanggal_cara_indonesia_tersimpan(client, personas, defs):
         {
             "row": 4,
             "column": "tanggal_sumber",
-            "message": "Tulis tanggal seperti 2025-12-31 (tahun-bulan-tanggal) atau 31/12/2025 "
-            "(tanggal/bulan/tahun).",
+            "message": "“31/12/24” bukan tanggal: tulis seperti 2025-12-31 (tahun-bulan-tanggal) "
+            "atau 31/12/2025 (tanggal/bulan/tahun).",
         }
     ]
     apply(client, imp)

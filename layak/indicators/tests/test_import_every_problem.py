@@ -33,9 +33,16 @@ ROWS = [
     # row 7: an unknown region stops its office check, not the period's
     ["births", "99.99", "2026-13", "", "5", "Dinas Entah", "Profil", "", ""],
 ]
-DATE = (
-    "Tulis tanggal seperti 2025-12-31 (tahun-bulan-tanggal) atau 31/12/2025 (tanggal/bulan/tahun)."
-)
+
+
+def date_problem(typed: str) -> str:
+    return (
+        f"“{typed}” bukan tanggal: tulis seperti 2025-12-31 (tahun-bulan-tanggal) atau "
+        "31/12/2025 (tanggal/bulan/tahun)."
+    )
+
+
+PERIOD = "“2026-13”: untuk elemen ini, periode harus ditulis seperti 2025."
 CONVENTION = "Dalam bahasa Indonesia, titik memisahkan ribuan dan koma menandai desimal: 1.200,5."
 EXPECTED = [
     (
@@ -43,8 +50,8 @@ EXPECTED = [
         "nilai",
         "“1.25” dapat berarti 125 atau 1,25. " + CONVENTION,
     ),
-    (2, "tanggal_sumber", DATE),
-    (4, "periode", "Untuk elemen ini, periode harus ditulis seperti 2025."),
+    (2, "tanggal_sumber", date_problem("31/12/25")),
+    (4, "periode", PERIOD),
     (4, "nilai", "“abc” bukan angka. " + CONVENTION),
     (
         5,
@@ -52,12 +59,12 @@ EXPECTED = [
         "“X” bukan pilihan Jenis kelamin; pilihannya: M (Laki-laki), F (Perempuan).",
     ),
     (5, "opd", "Tidak ada organisasi di kabupaten/kota ini bernama “Dinas Entah”."),
-    (5, "tanggal_sumber", DATE),
+    (5, "tanggal_sumber", date_problem("32/12/2025")),
     (6, "elemen", "Tidak ada elemen data aktif dengan kode ini."),
     (6, "nilai", "“-abc” bukan angka. " + CONVENTION),
-    (6, "tanggal_sumber", DATE),
+    (6, "tanggal_sumber", date_problem("kemarin")),
     (7, "kode_wilayah", "Tidak ada wilayah dengan kode “99.99”."),
-    (7, "periode", "Untuk elemen ini, periode harus ditulis seperti 2025."),
+    (7, "periode", PERIOD),
 ]
 
 
