@@ -38,11 +38,17 @@ def _earlier(answers: list[Answer]) -> tuple[dict[int, list[int | None]], QueryS
     """The questions each answer's previous answer may be to (its own, the one it continues),
     and the district's earlier answered answers to them, the newest first."""
     assessment = answers[0].assessment
-    wanted = {a.pk: [a.question_id, a.question.previous_id] for a in answers}
-    questions = sorted({q for pair in wanted.values() for q in pair if q})
+    wanted, questions = _wanted(answers)
     return wanted, _earlier_answers(
         assessment.region_id, assessment.pk, assessment.cycle_id, *questions
     )
+
+
+def _wanted(answers: list[Answer]) -> tuple[dict[int, list[int | None]], list[int]]:
+    """Per answer, the questions its previous answer may be to (its own, the one it
+    continues), and all of them, in order."""
+    wanted = {a.pk: [a.question_id, a.question.previous_id] for a in answers}
+    return wanted, sorted({q for pair in wanted.values() for q in pair if q})
 
 
 def _earlier_answers(region: int, assessment: int, cycle: int, *questions: int) -> QuerySet[Answer]:
@@ -94,8 +100,7 @@ def previous_cycles(answers: list[Answer]) -> dict[int, str]:
     if not answers:
         return {}
     assessment = answers[0].assessment
-    wanted = {a.pk: [a.question_id, a.question.previous_id] for a in answers}
-    questions = sorted({q for pair in wanted.values() for q in pair if q})
+    wanted, questions = _wanted(answers)
     latest: dict[int, tuple[Any, str]] = {}
     rows = _EARLIER.fetch(
         "cycles",

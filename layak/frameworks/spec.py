@@ -26,9 +26,9 @@ from layak.frameworks.models import (
     Question,
     ScoreBand,
 )
+from layak.frameworks.scoring import OPTION_KINDS
 
 KINDS = {k.value for k in Question.Kind}
-CHOICE_KINDS = {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.YES_NO}
 BANDED_KINDS = {Question.Kind.NUMBER, Question.Kind.PERCENTAGE, Question.Kind.TABLE}
 
 
@@ -320,7 +320,7 @@ def _validate_question(
         problems.append(_problem(w, _("This framework has no points."), "max_points"))
     if q.direction not in ("higher", "lower"):
         problems.append(_problem(w, _("The direction must be “higher” or “lower”."), "direction"))
-    if q.kind in CHOICE_KINDS:
+    if q.kind in OPTION_KINDS:
         if len(q.options) < 2:
             problems.append(_problem(w, _("A choice question needs at least two options."), "kind"))
         if not spec.has_points and not any(o.meets for o in q.options):

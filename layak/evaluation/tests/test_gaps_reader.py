@@ -111,6 +111,26 @@ def rad_assessment(personas, world=None):
     return assessment
 
 
+def sub_activity(personas, world, **fields):
+    """A sub-activity of Dinkes under the plan's activity P1.A1, added as the plan's page does."""
+    from layak.plans import actions as plans
+
+    return plans.item_save(
+        actor=personas.bekasi_admin,
+        plan=world.plan,
+        item=None,
+        parent=world.activity,
+        indicator=None,
+        budget_code="",
+        partners=[],
+        baseline=None,
+        level="sub_activity",
+        ref="P1.A1.S3",
+        responsible=world.dinkes,
+        **fields,
+    )
+
+
 def test_the_rad_line_groups_the_target_as_every_count(client, personas):
     assessment = rad_assessment(personas)
     client.force_login(personas.bekasi_admin)
@@ -131,24 +151,14 @@ def test_the_rad_line_groups_the_target_as_every_count(client, personas):
 def test_a_rad_target_in_percent_reads_like_every_percentage(client, personas):
     from layak.evaluation.demo import windows_open_at
     from layak.evaluation.models import Stage
-    from layak.plans import actions as plans
     from layak.plans.tests.helpers import make_plan, years
 
     world = make_plan(personas)
     # The secretariat adds a sub-activity measured in percent, as the plan's page does.
-    plans.item_save(
-        actor=personas.bekasi_admin,
-        plan=world.plan,
-        item=None,
-        parent=world.activity,
-        indicator=None,
-        budget_code="",
-        partners=[],
-        baseline=None,
-        level="sub_activity",
-        ref="P1.A1.S3",
+    sub_activity(
+        personas,
+        world,
         name="Cakupan persalinan di fasilitas kesehatan",
-        responsible=world.dinkes,
         performance_indicator="Persalinan di fasilitas kesehatan",
         unit="%",
         years=years(world.plan, "98", "0"),
@@ -172,23 +182,13 @@ def test_a_rad_target_in_percent_reads_like_every_percentage(client, personas):
 def test_an_activity_without_a_target_for_the_year_says_so(client, personas):
     """A sub-activity whose year has no target reads "belum ada target untuk tahun ini", not
     "target — unit"."""
-    from layak.plans import actions as plans
     from layak.plans.tests.helpers import make_plan
 
     world = make_plan(personas)
-    plans.item_save(
-        actor=personas.bekasi_admin,
-        plan=world.plan,
-        item=None,
-        parent=world.activity,
-        indicator=None,
-        budget_code="",
-        partners=[],
-        baseline=None,
-        level="sub_activity",
-        ref="P1.A1.S3",
+    sub_activity(
+        personas,
+        world,
         name="Pendataan anak tanpa akta",
-        responsible=world.dinkes,
         performance_indicator="Anak terdata",
         unit="anak",
         years={},

@@ -53,8 +53,6 @@ from layak.frameworks.models import Question
 from layak.frameworks.scoring import OPTION_KINDS, table_ratio, table_totals
 from layak.frameworks.templatetags.instrument import in_language
 
-CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.YES_NO, Question.Kind.MULTIPLE)
-
 # The documents in force of an answer, as its card lists them.
 LINKS = Prefetch(
     "evidence_links",
@@ -268,7 +266,7 @@ def _card_context(
         {str(value["option"])} if value.get("option") else set()
     )
     options = []
-    if question.kind in CHOICE_KINDS:
+    if question.kind in OPTION_KINDS:
         # Each option as the card shows it: whether it is chosen, its words, its points.
         with_points = question.kind != Question.Kind.MULTIPLE and question.max_points
         options = [
