@@ -107,10 +107,29 @@ def phone(browser, live_server):
         geolocation=PLACE,
         permissions=["geolocation"],
     )
+    context.add_init_script(SIGNAL)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# What the page reads as the phone's signal. Chromium's offline switch does not reach a page
+# drawn again by the service worker after a reload (it reads ``navigator.onLine`` as true),
+# and Playwright's routes do not see the requests of a page the worker controls, so such a
+# page would send what waits. A phone without signal tells every page; the switch is kept for
+# the tab in its session storage, which a reload keeps.
+SIGNAL = """(() => {
+  const real = Object.getOwnPropertyDescriptor(Navigator.prototype, "onLine").get;
+  Object.defineProperty(Navigator.prototype, "onLine", {
+    configurable: true,
+    get() {
+      let cut = false;
+      try { cut = window.sessionStorage.getItem("phone-offline") === "1"; } catch (e) {}
+      return !cut && real.call(this);
+    },
+  });
+})();"""
 
 
 def photo_file(tmp_path: Path) -> Path:
@@ -137,20 +156,20 @@ def open_item(page, code: str) -> None:
 
 
 def offline(page, on: bool) -> None:
-    """Chromium without (or with) a connection. Playwright's context switch alone does not
-    always reach a page drawn again after a reload served by the service worker (that page
-    reported ``navigator.onLine`` true and sent), so every request that would leave the phone
-    fails too, as without a signal (what the service worker serves from its store still
-    opens). Such a page, believing it never lost the signal, gets no "online" event when the
-    signal comes back: it is given the one a phone gives (a page that got its own ignores a
-    second while it sends)."""
+    """The phone loses (or gets back) its signal: Chromium goes offline, every request that
+    would leave the phone fails, and every page reads ``navigator.onLine`` as a phone's page
+    would (see ``SIGNAL``). A page drawn again while offline gets no "online" event from
+    Chromium when the signal comes back: it is given the one a phone gives (a page that got
+    its own ignores a second while it sends)."""
     if on:
+        page.evaluate("window.sessionStorage.setItem('phone-offline', '1')")
         page.context.set_offline(True)
         page.context.route("**/*", _no_signal)
     else:
         # The requests go through again before the page hears of it, never after.
         page.context.unroute("**/*", _no_signal)
         page.context.set_offline(False)
+        page.evaluate("window.sessionStorage.removeItem('phone-offline')")
         page.evaluate("window.dispatchEvent(new Event('online'))")
 
 
@@ -223,6 +242,7 @@ def test_a_village_operator_answers_offline_reloads_and_sends(phone, tmp_path):
     # Closing and opening the page without a connection: the work is still there.
     response = page.reload()
     assert response is not None and response.from_service_worker
+    assert page.evaluate("navigator.onLine") is False
     expect(waiting(page)).to_have_text("Menunggu dikirim: 4")
     expect(page.locator("[data-testid=item][data-code='D-1.2'] .answer")).to_have_text("87,5%")
     expect(page.get_by_test_id("state")).to_have_count(3)
