@@ -49,6 +49,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 TARGET = 1.5
 HTML_LIMIT = 200_000
@@ -191,8 +192,13 @@ class InProcess:
             self.saves += 1
             data = form_fields(item, f"floor {self.saves}", self.saves)
             data["revision"] = self.revisions[answer]
+            # Form-encoded, as the card's form is posted by the browser (and the load test).
             return client.post(
-                page.url, data, secure=True, headers={"HX-Request": "true"} | headers
+                page.url,
+                urlencode(data),
+                content_type="application/x-www-form-urlencoded",
+                secure=True,
+                headers={"HX-Request": "true"} | headers,
             )
 
         return save

@@ -23,7 +23,7 @@ import datetime
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -55,6 +55,9 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[tuple[int, int], ...]  # (position in params, index of the value)
+    # The converters of the statement's columns, found at its first run (Django finds them
+    # again at every run of a queryset: for each column its field's and the backend's).
+    converters: list[tuple[tuple[int, ...], Any]] = field(default_factory=list, compare=False)
 
 
 def _compile(build: Callable[..., QuerySet[Any]], values: tuple[Any, ...], alias: str) -> _Compiled:
@@ -179,6 +182,20 @@ def run(compiled: _Compiled, values: tuple[Any, ...], alias: str) -> list[Any]:
     compiler.connection = connections[alias]
     sql = compiled.sql
     compiler.as_sql = lambda *args, **kwargs: (sql, params)
+    kept = compiled.converters
+    found = compiler.get_converters
+
+    def get_converters(expressions: Any) -> Any:
+        # The kept compiler's columns are the same objects at every run.
+        key = tuple(map(id, expressions))
+        for columns, converters in kept:
+            if columns == key:
+                return converters
+        converters = found(expressions)
+        kept.append((key, converters))
+        return converters
+
+    compiler.get_converters = get_converters
     queryset = compiled.queryset.all()
     # Only this clone, which is not handed out, is run with the kept statement.
     queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]

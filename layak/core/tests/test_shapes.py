@@ -215,3 +215,31 @@ def test_prefetch_one_puts_the_rows_where_the_prefetch_puts_them(personas: Any) 
             prefetch_one(shapes, "ordered", region, ordered)
             prefetch_one(shapes, "named", region, named)
         assert len(again) == 0  # held already
+
+
+def test_a_kept_statement_finds_its_columns_converters_once(personas: Any, monkeypatch) -> None:
+    """Django finds each column's converters (its field's and the backend's) at every run of
+    a queryset; a kept statement finds them at its first run, and its later runs still convert
+    (times read as aware datetimes, on SQLite from text)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    found: list[int] = []
+    real = SQLCompiler.get_converters
+
+    def counted(self: Any, expressions: Any) -> Any:
+        found.append(len(expressions))
+        return real(self, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counted)
+    shapes = Shapes()
+
+    def build(province: str) -> Any:
+        return Organisation.objects.filter(region__parent__code=province).order_by("pk")
+
+    for province in ("32", "62", "32", "62"):
+        got = shapes.fetch("offices", build, province)
+        expected = list(build(province))
+        assert [(o.pk, o.created_at) for o in got] == [(o.pk, o.created_at) for o in expected]
+        assert got and all(timezone.is_aware(o.created_at) for o in got)
+    # Four runs of the kept statement, four of the plain queryset: five findings, not eight.
+    assert len(found) == 5

@@ -39,7 +39,6 @@ from layak.evaluation import listing as kept
 from layak.evaluation.models import Answer, Assessment, Assignment
 from layak.evaluation.views.answers import (
     CARD_PARTS,
-    CardShare,
     PageFacts,
     _card_context,
     _may_review,
@@ -51,6 +50,7 @@ from layak.evaluation.views.assessments import (
     AnswerFilter,
     state_code,
 )
+from layak.evaluation.views.cards import CardShare
 from layak.evaluation.views.common import A, get_assessment, user_of
 from layak.frameworks.models import Indicator
 
