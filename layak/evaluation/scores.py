@@ -96,8 +96,17 @@ class Result:
 
 
 def progress_words(result: Result) -> str:
-    """How far a result is, in words, for reports and workbooks (the pages say the same in
-    ``evaluation/_standing.html``): empty once complete."""
+    """How far a result is, in words, for reports, workbooks and the API: empty once
+    complete."""
+    from django.utils.translation import gettext
+
+    detail = progress_detail(result)
+    return gettext("Provisional: %(progress)s") % {"progress": detail} if detail else ""
+
+
+def progress_detail(result: Result) -> str:
+    """How far a result not yet complete is, in words (the pages show it beside the word
+    "provisional", ``evaluation/_standing.html``): empty once complete."""
     from django.utils.translation import gettext, ngettext
 
     if result.complete:
@@ -124,7 +133,7 @@ def progress_words(result: Result) -> str:
         words += "; " + ngettext(
             "%(n)s item back with the region", "%(n)s items back with the region", result.back
         ) % {"n": result.back}
-    return gettext("Provisional: %(progress)s") % {"progress": words}
+    return words
 
 
 def chain(stage: str, level: int = 2) -> list[str]:

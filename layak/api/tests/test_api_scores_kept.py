@@ -1,10 +1,13 @@
 """The API's scores of an assessment are kept by the region's data version: a save shows at once,
 in the reader's language, and a person outside the region still gets 404."""
 
+import datetime
 import json
+import re
 from decimal import Decimal
 
 import pytest
+from django.utils import formats, timezone
 
 from layak.api.actions import token_create
 from layak.evaluation import scores
@@ -89,7 +92,17 @@ def test_a_complete_and_a_determined_result_are_said_as_the_pages_say_them(
     verification.verify_agree_rest(actor=personas["assessor"], assessment=ev.bekasi, stage=K.FIELD)
     move_to(ev, K.FINAL)
     verification.assessment_determine(actor=personas.ministry, assessment=ev.bekasi)
-    assert client.get(one, **admin).json()["determined_at"] is not None
+    determined_at = client.get(one, **admin).json()["determined_at"]
+    assert determined_at is not None
+    # The assessment page says the same day, in the reader's words and the district's zone.
+    day = timezone.localtime(datetime.datetime.fromisoformat(determined_at.replace("Z", "+00:00")))
+    client.force_login(personas.bekasi_admin)
+    page = client.get(f"/evaluation/assessments/{ev.bekasi.pk}/").content.decode()
+    shown = re.findall(r'data-testid="determined-on">([^<]*)<', page)
+    assert shown == [formats.date_format(day, "j M Y")]
+    assert re.fullmatch(
+        r"\d{1,2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des) \d{4}", shown[0]
+    )
     rows = client.get(f"{one}/scores", **admin).json()
     progress = {row["stage"]: row["progress"] for row in rows}
     assert progress == dict.fromkeys(["self", "province", "ministry", "field", "final"], "lengkap")

@@ -1,8 +1,9 @@
-"""How the evaluation's dates read, the same on pages, emails and PDFs."""
+"""How the evaluation's dates and progress read, the same on pages, emails, PDFs and the API."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -33,6 +34,14 @@ def last_day(end: datetime.datetime | None, fmt: str = "j M Y") -> str:
     if end is None:
         return ""
     return date_format(last_moment(end), fmt)
+
+
+@register.filter
+def progress_detail(result: Any) -> str:
+    """How far a score result not yet complete is, in the words reports and the API use."""
+    from layak.evaluation.scores import progress_detail as words
+
+    return words(result)
 
 
 @register.filter

@@ -290,6 +290,11 @@ def test_the_api_gives_the_stage_as_it_stands_with_its_progress(client, personas
     assert Decimal(str(province["total"])) == page.total
     assert (province["items"], province["done"], province["complete"]) == (4, 1, False)
     assert province["progress"] == progress_words(page)
+    # The assessment page says the same in the same words (one function for both).
+    shown = client.get(f"/evaluation/assessments/{evaluation.bekasi.pk}/").content.decode()
+    progress = re.findall(r'data-testid="standing-progress">([^<]*)<', shown)
+    assert progress and province["progress"] == f"Sementara: {html.unescape(progress[-1])}"
+    assert "1 dari 4 butir terverifikasi" in progress[-1]
 
 
 def test_a_partial_stage_reads_the_same_everywhere(client, personas, evaluation):
