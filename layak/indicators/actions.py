@@ -19,7 +19,7 @@ import operator
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -113,7 +113,7 @@ class Result:
         }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Entry:
     """One value to write (``value`` None: clear the stored value)."""
 
@@ -123,16 +123,39 @@ class Entry:
     period: str
     disaggregation: str
     value: Decimal | None
-    organisation: Organisation | None = None
-    dataset: str = ""
-    source_date: datetime.date | None = None
-    comment: str = ""
+    organisation: Organisation | None
+    dataset: str
+    source_date: datetime.date | None
+    comment: str
+    # The value's identity, looked up many times per import row: made once, by the import
+    # that already holds its parts (``key``) or from the fields.
+    key: tuple[int, int, str, str] = field(repr=False, compare=False)
 
-    key: tuple[int, int, str, str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        # The value's identity, looked up many times per import row: computed once.
-        self.key = (self.element.id, self.region.id, self.period, self.disaggregation)
+    def __init__(
+        self,
+        row: int,
+        element: DataElement,
+        region: Region,
+        period: str,
+        disaggregation: str,
+        value: Decimal | None,
+        organisation: Organisation | None = None,
+        dataset: str = "",
+        source_date: datetime.date | None = None,
+        comment: str = "",
+        key: tuple[int, int, str, str] | None = None,
+    ) -> None:
+        self.row = row
+        self.element = element
+        self.region = region
+        self.period = period
+        self.disaggregation = disaggregation
+        self.value = value
+        self.organisation = organisation
+        self.dataset = dataset
+        self.source_date = source_date
+        self.comment = comment
+        self.key = (element.id, region.id, period, disaggregation) if key is None else key
 
 
 @contextlib.contextmanager
@@ -455,61 +478,55 @@ def outside_district(district: Region, region: Region) -> str | None:
     }
 
 
-class _Place(NamedTuple):
-    """What a row's element, region and office codes come to (``_place``): the column and
-    message of the first problem of the element or the region, or None; then (without a
-    problem) the element, the region, the office (``_UNKNOWN``: the district has none of that
-    name), and why the region and why the office are refused for the element, or None."""
-
-    refused: tuple[str, str] | None
-    element: Any  # DataElement, when not refused
-    region: Any  # Region, when not refused
-    organisation: Any  # Organisation, None or _UNKNOWN
-    region_refused: str | None
-    office_refused: str | None
-
-
-_NOTHING = (None, None, None, None, None)
 # Digits alone, this many at most, are a whole number below ``MAX_VALUE``.
 _PLAIN_DIGITS = len(str(MAX_VALUE.to_integral_value() - 1))
 
 
-class _Places(dict[tuple[str, str, str], _Place]):
-    """What each element, region and office a row names together comes to (``_Place``),
+class _Places:
+    """What each element, region and office a row names together comes to (``ready``),
     worked out on the first row that names them: most rows repeat them. The region's and the
-    office's answers are kept per region and office; a region right for an element
-    (``_Checks.region``) is right for any element entered at the same level."""
+    office's answers are kept per region and office (``_site``); a region right for an
+    element (``_Checks.region``) is right for any element entered at the same level."""
 
     def __init__(self, found: Lookups, checks: _Checks, district: Region | None) -> None:
-        super().__init__()
         self.found = found
         self.checks = checks
         self.district = district
         self.sites: dict[tuple[str, str], tuple[Any, ...]] = {}
         self.levels: set[tuple[int, int]] = set()
+        self.done: dict[tuple[str, str, str], tuple[Any, ...]] = {}
 
-    def __missing__(self, key: tuple[str, str, str]) -> _Place:
-        place = self[key] = self._place(*key)
-        return place
-
-    def _place(self, element_code: str, region_code: str, office_name: str) -> _Place:
-        """The element or the region unknown, or the region outside the district; the office
-        the row names (``Lookups.office``); the region and the office as ``_Checks.region``
-        and ``_Checks.office`` find them for the element."""
-        element = self.found.elements.get(element_code)
-        if element is None:
-            return _Place(("element", _("No active data element has this code.")), *_NOTHING)
-        site = self.sites.get((region_code, office_name))
-        if site is None:
-            site = self.sites[(region_code, office_name)] = self._site(region_code, office_name)
-        refused, region, organisation, office_refused = site
-        if refused is not None:
-            return _Place(refused, *_NOTHING)
-        level = (element.entry_level, region.id)
-        region_refused = None if level in self.levels else self.checks.region(element, region)
-        if region_refused is None:
-            self.levels.add(level)
-        return _Place(None, element, region, organisation, region_refused, office_refused)
+    def ready(self, key: tuple[str, str, str]) -> tuple[Any, ...]:
+        """What a row's element code, region code and office name (``key``) come to when none
+        of them has a problem, as the rows use it: the element, the region, the office (None:
+        none), the element's and the region's ids, the element's period type and whether it
+        has bounds a whole number may break (an upper bound, or a lower one above zero: any
+        whole number of up to ``_PLAIN_DIGITS`` digits suits the others). Empty when the
+        element or the region is unknown, the region outside the district or wrong for the
+        element, or the office unknown or refused (``problems`` says which). Kept in
+        ``done``."""
+        element_code, region_code, office_name = key
+        found: tuple[Any, ...] = ()
+        element = self.found.elements.get(element_code) if region_code else None
+        if element is not None:
+            site = self.sites.get((region_code, office_name))
+            if site is None:
+                site = self.sites[(region_code, office_name)] = self._site(region_code, office_name)
+            refused, region, organisation, office_refused = site
+            level = None if refused is not None else (element.entry_level, region.id)
+            if (
+                level is not None
+                and office_refused is None
+                and organisation is not _UNKNOWN
+                and (level in self.levels or self.checks.region(element, region) is None)
+            ):
+                self.levels.add(level)
+                low = element.min_value
+                bounded = element.max_value is not None or (low is not None and low > 0)
+                ids = (element.id, region.id)
+                found = (element, region, organisation, *ids, element.period_type, bounded)
+        self.done[key] = found
+        return found
 
     def problems(self, cell: list[Any], language: str) -> list[Problem]:
         """Every problem of a row whose first one was found (``checks.row_problems``)."""
@@ -614,14 +631,8 @@ def import_cells(
     checks = _Checks(actor)
     checks.definitions = found.definitions
     starts, keys, values = checks.periods, checks.keys, checks.values
-    # The elements any whole number of up to ``_PLAIN_DIGITS`` digits suits (no upper bound,
-    # none above zero below): such a value, as most of a file's are, passes ``check_value``.
-    unbounded = {
-        e.id
-        for e in found.elements.values()
-        if e.max_value is None and (e.min_value is None or e.min_value <= 0)
-    }
     places = _Places(found, checks, district)
+    ready = places.done
     numbers: dict[str, Decimal | str] = {}
     # The texts read that are digits alone, at most ``_PLAIN_DIGITS`` of them.
     plain: set[str] = set()
@@ -650,13 +661,14 @@ def import_cells(
         ):
             add(places.problems(cell, language))
             continue
-        refused, element, region, organisation, region_refused, office_refused = places[
-            (element_code, region_code, office_name)
-        ]
-        if refused is not None:
+        place = ready.get((element_code, region_code, office_name))
+        if place is None:
+            place = places.ready((element_code, region_code, office_name))
+        if not place:
             add(places.problems(cell, language))
             continue
-        key = keys.get((element.id, dis_text))
+        element, region, organisation, element_id, region_id, kind, bounded = place
+        key = keys.get((element_id, dis_text))
         if type(key) is not str:
             try:
                 key = checks.disaggregation(element, dis_text)
@@ -678,11 +690,8 @@ def import_cells(
         if isinstance(value, str):
             add(places.problems(cell, language))
             continue
-        start = starts.get((element.period_type, period)) or checks.period(element, period)
+        start = starts.get((kind, period)) or checks.period(element, period)
         if type(start) is str:
-            add(places.problems(cell, language))
-            continue
-        if organisation is _UNKNOWN or region_refused is not None or office_refused is not None:
             add(places.problems(cell, language))
             continue
         source_date: datetime.date | None = None
@@ -695,17 +704,17 @@ def import_cells(
         if len(dataset) > dataset_limit or len(note) > comment_limit:
             add(places.problems(cell, language))
             continue
-        if not (element.id in unbounded and type(raw) is str and raw in plain):
-            message = values.get((element.id, value), _UNKNOWN)
+        # Any whole number of up to ``_PLAIN_DIGITS`` digits suits an element without bounds
+        # (``_Places.ready``), as most of a file's values are.
+        if bounded or not (type(raw) is str and raw in plain):
+            message = values.get((element_id, value), _UNKNOWN)
             if message is _UNKNOWN:
                 message = checks.value(element, value)
             if message is not None:
                 add(places.problems(cell, language))
                 continue
-        entry = Entry(
-            number, element, region, period, key, value, organisation, dataset, source_date, note
-        )
-        first = seen.get(entry.key)
+        identity = (element_id, region_id, period, key)
+        first = seen.get(identity)
         if first is not None:
             problems.append(
                 Problem(
@@ -719,8 +728,22 @@ def import_cells(
                 )
             )
             continue
-        seen[entry.key] = number
-        entries.append(entry)
+        seen[identity] = number
+        entries.append(
+            Entry(
+                number,
+                element,
+                region,
+                period,
+                key,
+                value,
+                organisation,
+                dataset,
+                source_date,
+                note,
+                identity,
+            )
+        )
     result = Result(errors=problems)
     result.checked = Checked(entries, list(problems))
     # A dry run writes nothing: no savepoint (a round trip each way) for its reads.
