@@ -13,6 +13,7 @@ from django.db import models, transaction
 
 from layak.audit.context import made_at, request_id
 from layak.audit.models import AuditEntry
+from layak.core import writes
 
 if TYPE_CHECKING:
     from layak.accounts.models import User
@@ -52,7 +53,7 @@ def record(
     """Append one entry. Must run inside the transaction that makes the change."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit entries are written inside the change's transaction.")
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=actor,
         action=action,
         object_type=ContentType.objects.get_for_model(obj),
@@ -64,3 +65,5 @@ def record(
         request_id=request_id.get(),
         made_at=made_at.get(),
     )
+    writes.insert(entry)
+    return entry

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from layak import authz, workflow
 from layak.accounts.models import User
 from layak.audit.log import record
+from layak.core import writes
 from layak.core.shapes import Shapes, prefetch_one
 from layak.evaluation import notices
 from layak.evaluation.models import (
@@ -500,17 +501,19 @@ def _revise(
     answer.revision += 1
     answer.updated_by = actor
     answer.updated_at = timezone.now()
-    answer.save(update_fields=[*fields, "revision", "updated_by", "updated_at"])
-    AnswerRevision.objects.create(
-        answer=answer,
-        revision=answer.revision,
-        action=action,
-        value_before=before,
-        value_after=answer.value,
-        note=answer.note,
-        status=answer.status,
-        author=actor,
-        detail=detail,
+    writes.update(answer, [*fields, "revision", "updated_by", "updated_at"])
+    writes.insert(
+        AnswerRevision(
+            answer=answer,
+            revision=answer.revision,
+            action=action,
+            value_before=before,
+            value_after=answer.value,
+            note=answer.note,
+            status=answer.status,
+            author=actor,
+            detail=detail,
+        )
     )
 
 
@@ -531,15 +534,17 @@ def _rescore(answer: Answer, actor: User) -> Score:
             evidence_count=len(links),
         )
     kind, now = Stage.Kind.SELF_ASSESSMENT, timezone.now()
-    changed = Score.objects.filter(answer=answer, stage=kind).update(
-        points=points, reason="", scored_by=actor, scored_at=now
+    changed = writes.update_where(
+        Score,
+        {"answer_id": answer.pk, "stage": kind},
+        {"points": points, "reason": "", "scored_by_id": actor.pk, "scored_at": now},
     )
     score = Score(
         answer=answer, stage=kind, points=points, reason="", scored_by=actor, scored_at=now
     )
     if not changed:
         # The answer is locked by its caller: nobody else adds its score meanwhile.
-        score.save(force_insert=True)
+        writes.insert(score)
     return score
 
 
