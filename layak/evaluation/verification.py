@@ -219,11 +219,13 @@ def verify_agree_rest(*, actor: User, assessment: Assessment, stage: str) -> int
     for answer in pending:
         if answer.returned_at_stage and answer.status not in _DONE[level_of(assessment)]:
             continue
+        before = points_before(answer, stage)
+        old = Score.objects.filter(answer=answer, stage=stage).first()
         Score.objects.update_or_create(
             answer=answer,
             stage=stage,
             defaults={
-                "points": points_before(answer, stage),
+                "points": before,
                 "decision": Score.Decision.AGREED,
                 "reason": "",
                 "scored_by": actor,
@@ -232,6 +234,23 @@ def verify_agree_rest(*, actor: User, assessment: Assessment, stage: str) -> int
         )
         if answer.returned_at_stage:
             Answer.objects.filter(pk=answer.pk).update(returned_at_stage="")
+        # Each item's decision is audited as one made on its own (its history lists it).
+        answer.assessment = assessment
+        record(
+            actor=actor,
+            action=f"score.{Score.Decision.AGREED}",
+            obj=answer,
+            region=assessment.region,
+            before={"stage": stage, "points": str(old.points), "reason": old.reason}
+            if old
+            else {"stage": stage},
+            after={
+                "stage": stage,
+                "points": str(before),
+                "reason": "",
+                "previous_level": str(before),
+            },
+        )
         count += 1
     record(
         actor=actor,

@@ -84,3 +84,21 @@ def test_the_address_a_refused_decision_leaves_opens_the_item_again(client, pers
     assert again.url.startswith(f"/evaluation/assessments/{ev.bekasi.pk}/verify/province/")
     client.force_login(personas.bekasi_dinkes)  # not a verifier: refused as before
     assert client.get(url).status_code in (403, 404)
+
+
+def test_items_agreed_all_at_once_list_the_decision_in_their_history(client, personas, evaluation):
+    """ "Agree with every remaining item" on the verification page: each item's history names
+    the stage, the decision, its points and the verifier, as for an item decided alone."""
+    ev = evaluation
+    submit_all(personas, ev)
+    move_to(ev, K.PROVINCE)
+    client.force_login(personas.jabar)
+    done = client.post(f"/evaluation/assessments/{ev.bekasi.pk}/verify/{K.PROVINCE}/agree-rest/")
+    assert done.status_code in (200, 302)
+    client.force_login(personas.bekasi_admin)
+    province = "Verifikasi administrasi provinsi"
+    for code in ("T-1.1", "T-2.1"):
+        item = ev.answers[code]
+        history = _words(client.get(f"/evaluation/answers/{item.pk}/history/").content.decode())
+        assert f"{province} disetujui 30,00 30,00" in history, code
+        assert str(personas.jabar) in history
