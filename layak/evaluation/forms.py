@@ -274,6 +274,9 @@ def validate_value(question: Question, raw: Any, *, language: str | None = PLAIN
     elif kind in ("number", "percentage"):
         given = raw.get("number")
         text = "" if given is None else str(given).strip()
+        if kind == "percentage" and isinstance(given, str):
+            # A percentage may be written with its sign ("12,5%", "150 %").
+            text = text.removesuffix("%").rstrip()
         if text:
             problems = []
             number: Decimal | None = None

@@ -188,6 +188,21 @@ def test_indonesian_numbers_on_the_page_are_read_as_meant(client, personas, eval
     assert 'value="92,5"' in page
 
 
+def test_a_percentage_may_be_typed_with_its_sign(client, personas, evaluation):
+    """ "12,5%" is 12,5; "150 %" is refused for its size, not as "not a number"."""
+    item = evaluation.answers["T-2.1"]
+    client.force_login(personas["bekasi.disdukcapil"])
+    url = f"/evaluation/answers/{item.pk}/save/"
+    refused = client.post(
+        url, {"number": "150 %", "note": "", "revision": "0"}, HTTP_HX_REQUEST="true"
+    )
+    html = refused.content.decode()
+    assert "Persentase paling tinggi 100." in html and "bukan angka" not in html
+    assert 'value="150 %"' in html and fresh(item).value == {}
+    client.post(url, {"number": "12,5%", "note": "", "revision": "0"}, HTTP_HX_REQUEST="true")
+    assert fresh(item).value == {"number": "12.5"}
+
+
 def test_the_api_refuses_what_the_page_refuses(client, personas, evaluation):
     a = evaluation.answers
     capil = personas["bekasi.disdukcapil"]
