@@ -234,7 +234,8 @@ def _question(row: dict[str, str], indicator: str) -> QuestionSpec:
             for start, below, fraction in (SHARE_LOWER if lower_better else SHARE_HIGHER)
         ]
         question.help_text = (
-            "Nilai menurut persentase: 0% nilai terbaik, makin tinggi makin rendah nilainya."
+            "Nilai menurut persentase, makin rendah makin baik: di bawah 20% nilai penuh, "
+            "lalu turun per 20%; 100% tanpa nilai."
             if lower_better
             else "Nilai menurut persentase: 80% ke atas nilai penuh, lalu turun per 20%."
         )

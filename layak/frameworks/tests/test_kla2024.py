@@ -143,6 +143,11 @@ def test_shares_of_kecamatan_and_villages_score_by_bands_of_the_percentage(versi
     assert points(stunting, "0") == D("0.5")
     assert points(stunting, "100") == 0
     assert version.questions.filter(kind="percentage").count() == 33
+    # What the question's hint says is what its bands give.
+    assert "di bawah 20% nilai penuh, lalu turun per 20%; 100% tanpa nilai" in stunting.help_text
+    assert points(stunting, "12,5") == points(stunting, "19,9") == D("0.5")
+    assert points(stunting, "20") == D("0.4") and points(stunting, "99") == D("0.1")
+    assert "80% ke atas nilai penuh, lalu turun per 20%" in patbm.help_text
 
 
 def test_evidence_requirements_come_from_the_texts_and_the_recaps_flags(version):
