@@ -76,9 +76,11 @@ def test_assign_answer_upload_return_correct_submit_and_see_the_score(page, tmp_
     # Disdukcapil answers T-2: a percentage and a table by age band.
     sign_in(page, personas["bekasi.disdukcapil"].email)
     page.goto(f"{base}/indicators/{t2}/")
-    card(page, "T-2.1").locator("input[name=number]").fill("45")
+    # Typed with its sign, as a percentage is written; kept as the number.
+    card(page, "T-2.1").locator("input[name=number]").fill("45%")
     card(page, "T-2.1").locator("input[name=number]").press("Tab")
     wait_saved(page, "T-2.1")
+    expect(card(page, "T-2.1").locator("input[name=number]")).to_have_value("45")
     card(page, "T-2.1").get_by_role("button", name="Ajukan ke kabupaten/kota").click()
     expect(card(page, "T-2.1").get_by_test_id("status")).to_have_text("Diajukan")
     table = card(page, "T-2.2")
