@@ -333,10 +333,16 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
         )
         actions.assessment_submit(actor=admin, assessment=assessment)
     _verify(earlier, users, earlier_assessments, determine=True)
+    windows_2025 = _dated(2025)
     actions.cycle_set_windows(
         actor=ministry,
         cycle=earlier,
-        windows=_dated(2025),
+        windows=windows_2025,
+    )
+    # The 2025 results were determined in 2025, in their final stage, as its pages say.
+    final_opens, _final_closes = windows_2025[Stage.Kind.FINAL]
+    Assessment.objects.filter(cycle=earlier, determined_at__isnull=False).update(
+        determined_at=final_opens + datetime.timedelta(days=9)
     )
 
     # The kecamatan and villages evaluated and determined first: the current cycle's KELANA and

@@ -16,6 +16,7 @@ from layak.evaluation.models import (
     Cycle,
     Gate,
     Score,
+    Stage,
     StageReopening,
 )
 from layak.frameworks.current import current_kla_version
@@ -38,6 +39,13 @@ def assert_demo_on_kla2024() -> None:
         )
     )
     assert finals == {"32.16": "NINDYA", "62.10": "PRATAMA"}
+    # Determined within the 2025 cycle's final stage, as its pages say (not on the day the
+    # demo was loaded).
+    final = Stage.objects.get(cycle__name="Evaluasi KLA 2025", kind=Stage.Kind.FINAL)
+    days = Assessment.objects.filter(cycle__name="Evaluasi KLA 2025").values_list(
+        "determined_at", flat=True
+    )
+    assert days and all(final.opens_at <= day < final.closes_at for day in days)
     # 2026: Bekasi submitted, one item returned by the province; Gunung Mas still answering.
     current = {
         a.region.code: a
