@@ -544,11 +544,11 @@ def _returned(user: User, region: Region, assessment: Assessment | None) -> tupl
                 reverse("evaluation:indicator", args=[assessment.pk, a.question.indicator_id])
                 + f"#answer-{a.pk}"
             )
-    for r in reports.select_related("organisation").order_by("-year", "-period", "pk")[:20]:
-        label = _("%(office)s, %(year)s period %(period)s") % {
+    for r in reports.select_related("organisation", "plan").order_by("-year", "-period", "pk")[:20]:
+        # The period as the home page and the notices name it ("Q3 2026").
+        label = _("%(office)s, %(period)s") % {
             "office": r.organisation.acronym or r.organisation.name,
-            "year": r.year,
-            "period": r.period,
+            "period": r.period_label,
         }
         rows.append([_("RAD progress report"), label, r.return_reason])
         links.append(r.get_absolute_url())
