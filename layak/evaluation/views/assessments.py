@@ -149,8 +149,8 @@ class AnswerFilter:
             "filtering": self.active,
             "filters": keep,
             "status_choices": [
-                (code, label, by_status[code], _query(keep, status=code, page=""))
-                for code, (label, _q) in STATUS_FILTERS.items()
+                (code, state_label(code), by_status[code], _query(keep, status=code, page=""))
+                for code in STATUS_FILTERS
             ],
             "status_all": (by_status["all"], _query(keep, status="", page="")),
             "office_choices": offices,
@@ -164,6 +164,12 @@ def state_code(status: str, value: Any) -> str | None:
     if status == Answer.Status.DRAFT:
         return "empty" if value == {} else "draft"
     return status if status in STATUS_FILTERS else None
+
+
+def state_label(code: str) -> str:
+    """The name of an item's state (a code of ``STATUS_FILTERS``, from ``state_code``) as the
+    filter and every list of the page show it: "Not filled in" for a draft nobody answered."""
+    return str(STATUS_FILTERS[code][0])
 
 
 def _question_listing(
@@ -209,6 +215,7 @@ def _question_listing(
             "question__indicator__group__code",
             "question__indicator__group__name",
             "question__indicator__group__name_en",
+            "question__computed",
         )
     )
     offices_of: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
@@ -232,8 +239,16 @@ def _question_listing(
     office_none = 0
     listed: dict[int, list[_ListedAnswer]] = defaultdict(list)
     listed_count = 0
+    # Each visible item's state (for the page's other lists), and the items Layak filled in
+    # itself from the programme's records: all of them, and those still drafts.
+    states: dict[int, str | None] = {}
+    computed_filled = computed_drafts = 0
     for rec in read:
         pk, state_of, matches = rec[0], state_code(rec[1], rec[2]), rec[3]
+        states[pk] = state_of
+        if rec[15] and rec[2]:
+            computed_filled += 1
+            computed_drafts += state_of == "draft"
         indicator_id = rec[7]
         counted = per_indicator.get(indicator_id)
         if counted is None:
@@ -331,6 +346,9 @@ def _question_listing(
         "groups": groups,
         "listed_count": listed_count,
         "may_review": may_review,
+        "states": states,
+        "computed_filled": computed_filled,
+        "computed_drafts": computed_drafts,
     }
 
 
@@ -450,6 +468,7 @@ def _figures(
     # Each indicator's points at the stage the total stands at, as the clusters' figures.
     points = scores.indicator_points(assessment, result.stage)
     questions = _question_listing(answer_filter, visible, points, may_review=can_manage)
+    states = questions.pop("states")
     # Who still has work: the missing answers per responsible office, and those no office has
     # been given (one query).
     missing = listing.missing(assessment) if can_submit else listing.Missing()
@@ -473,10 +492,16 @@ def _figures(
         else bulk.Readiness(assessment.pk),
         "by_group": scores.progress_by_group(assessment) if can_manage else [],
         "by_office": scores.progress_by_office(assessment) if can_manage else [],
-        "missing": missing.answers[:MISSING_SHOWN],
+        # Each with its state named as the filter names it ("Not filled in", "Draft", ...).
+        "missing": [
+            (a, state_label(states.get(a.pk) or state_code(a.status, None) or "draft"))
+            for a in missing.answers[:MISSING_SHOWN]
+        ],
         "missing_count": len(missing.answers),
         "missing_by_office": missing.by_office,
         "unassigned": missing.unassigned,
+        "computed_filled": questions["computed_filled"],
+        "computed_drafts": questions["computed_drafts"],
     }
 
 
