@@ -110,20 +110,38 @@ def may_verify(actor: User, assessment: Assessment, stage: str) -> bool:
     )
 
 
-def _check(actor: User, assessment: Assessment, stage: str) -> None:
+def refusal(
+    actor: User, assessment: Assessment, stage: str, *, open_now: bool | None = None
+) -> str | None:
+    """Why ``actor`` may not act on ``assessment`` at ``stage`` now (None: they may): the rule
+    every verification action and the final determination enforce. ``open_now``: whether the
+    stage is open for the district (``stage_open_for``), when the caller already knows."""
     if stage not in VERIFICATION_STAGES:
-        raise EvaluationError(_("Unknown verification stage."))
+        return _("Unknown verification stage.")
     if not may_verify(actor, assessment, stage):
-        raise EvaluationError(_("You do not verify this district at this stage."))
+        return _("You do not verify this district at this stage.")
     if assessment.status != Assessment.Status.SUBMITTED:
-        raise EvaluationError(_("The district has not submitted its self-assessment yet."))
+        return _("The district has not submitted its self-assessment yet.")
     if assessment.determined_at is not None:
-        raise EvaluationError(_("The final determination has been made; scores are fixed."))
-    if not stage_open_for(assessment, stage):
-        raise EvaluationError(
-            _("The stage “%(stage)s” is not open for this district.")
-            % {"stage": Stage.Kind(stage).label}
-        )
+        return _("The final determination has been made; scores are fixed.")
+    if not (stage_open_for(assessment, stage) if open_now is None else open_now):
+        return _("The stage “%(stage)s” is not open for this district.") % {
+            "stage": Stage.Kind(stage).label
+        }
+    return None
+
+
+def may_determine(actor: User, assessment: Assessment, *, open_now: bool | None = None) -> bool:
+    """Whether ``actor`` may make the final determination of ``assessment`` now (the rule
+    ``assessment_determine`` enforces; ``open_now`` as for ``refusal``)."""
+    stage = DETERMINATION_STAGE[level_of(assessment)]
+    return refusal(actor, assessment, stage, open_now=open_now) is None
+
+
+def _check(actor: User, assessment: Assessment, stage: str) -> None:
+    why = refusal(actor, assessment, stage)
+    if why is not None:
+        raise EvaluationError(why)
 
 
 def points_before(answer: Answer, stage: str) -> Decimal:

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -16,7 +19,7 @@ from layak import authz
 from layak.accounts.models import User
 from layak.evaluation import actions, criteria, cycle_actions, scores, verification
 from layak.evaluation.forms import CycleForm, DistrictsForm, GateForm, WindowsForm
-from layak.evaluation.models import Answer, Assessment, Cycle, Stage
+from layak.evaluation.models import Answer, Assessment, Cycle, Stage, StageReopening
 from layak.evaluation.templatetags.evaluation import last_moment
 from layak.evaluation.views.common import A, user_of
 from layak.jobs import runner
@@ -102,40 +105,79 @@ class AssessmentFilter(forms.Form):
         return assessments
 
 
-def standing(assessment: Assessment, result: scores.Result) -> str:
-    """Where an assessment stands, in words: in progress, the verification stage it is at, or
-    determined."""
+def standing(assessment: Assessment, open_now: set[str], now: datetime.datetime) -> str:
+    """Where an assessment stands, in words, by the stage windows: in progress, the
+    verification stage open for it now (``open_now``: the kinds open for the district), the
+    stage it waits for and the day that opens, or determined. Reads the cycle's stages as
+    prefetched."""
     if assessment.determined_at is not None:
         return _("Determined")
     if assessment.status == Assessment.Status.IN_PROGRESS:
         return _("Self-assessment in progress")
-    if result.stage == Stage.Kind.SELF_ASSESSMENT:
-        return _("Submitted, waiting for verification")
-    return str(Stage.Kind(result.stage).label)
+    order = Stage.order_for(verification.level_of(assessment))[1:]
+    for kind in reversed(order):
+        if kind in open_now:
+            return str(Stage.Kind(kind).label)
+    windows = {s.kind: s for s in assessment.cycle.stages.all()}
+    ahead = [windows[k] for k in order if k in windows and now < windows[k].opens_at]
+    if ahead:
+        words = {
+            "stage": ahead[0].get_kind_display(),
+            "date": date_format(timezone.localtime(ahead[0].opens_at), "j M Y"),
+        }
+        if ahead[0].kind == order[0]:
+            return _("Submitted, waiting for “%(stage)s”, which opens on %(date)s") % words
+        return _("Waiting for “%(stage)s”, which opens on %(date)s") % words
+    return _("“%(stage)s” has closed without a determination") % {
+        "stage": Stage.Kind(order[-1]).label
+    }
+
+
+def _open_stages(assessments: list[Assessment], now: datetime.datetime) -> dict[int, set[str]]:
+    """The stages open now for each assessment, by the rule of ``actions.stage_open_for``:
+    inside the cycle's window, or reopened for the district until later. The cycles' stages
+    as prefetched, the page's reopenings in one query."""
+    reopened: dict[int, set[str]] = {}
+    if assessments:
+        for assessment_id, kind in (
+            StageReopening.objects.filter(
+                assessment_id__in=[a.pk for a in assessments], until__gt=now
+            )
+            .order_by()
+            .values_list("assessment_id", "stage__kind")
+        ):
+            reopened.setdefault(assessment_id, set()).add(kind)
+    return {
+        a.pk: {s.kind for s in a.cycle.stages.all() if s.is_open(now)} | reopened.get(a.pk, set())
+        for a in assessments
+    }
 
 
 def _rows(user: User, page: Page[Assessment]) -> list[dict[str, object]]:
     """Each assessment of a page with its result as it stands (``scores.current_results``,
     or the criteria met on a framework without points: a fixed number of queries for the
-    page), where it stands and what the person may do."""
+    page), where it stands by the stage windows and what the person may do."""
     assessments = list(page.object_list)
     results = scores.current_results(None, assessments) if assessments else {}
     met = criteria.results_of(assessments)
+    now = timezone.now()
+    open_stages = _open_stages(assessments, now)
     rows = []
     for a in assessments:
         result = results.get(a.pk) or scores.Result(a.pk)
-        stage = verification.DETERMINATION_STAGE[a.cycle.instrument.framework.region_level]
+        final = verification.DETERMINATION_STAGE[verification.level_of(a)]
         rows.append(
             {
                 "assessment": a,
                 "result": result,
                 "criteria": met.get(a.pk),
-                "standing": standing(a, result),
+                "standing": standing(a, open_stages[a.pk], now),
                 # A cycle loaded with its results only has no answers to count.
                 "answered": a.total > 0,  # type: ignore[attr-defined]
-                "may_determine": a.status == Assessment.Status.SUBMITTED
-                and a.determined_at is None
-                and verification.may_verify(user, a, stage),
+                # Offered when the determination can be made now: the rule it enforces.
+                "may_determine": verification.may_determine(
+                    user, a, open_now=final in open_stages[a.pk]
+                ),
             }
         )
     return rows
@@ -150,9 +192,12 @@ DONE = Q(answers__status=Answer.Status.ACCEPTED) | Q(
 
 
 def _counted(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    return assessments.select_related(
-        "region__parent", "cycle__instrument__framework", "final_band"
-    ).annotate(total=Count("answers"), done=Count("answers", filter=DONE))
+    return (
+        assessments.select_related("region__parent", "cycle__instrument__framework", "final_band")
+        # The stage windows, for where each assessment stands (``standing``).
+        .prefetch_related(Prefetch("cycle__stages", queryset=Stage.objects.order_by("opens_at")))
+        .annotate(total=Count("answers"), done=Count("answers", filter=DONE))
+    )
 
 
 @login_required
