@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -7,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, FilteredRelation, Prefetch, Q
+from django.db.models import Count, FilteredRelation, Max, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,7 +33,7 @@ from layak.evaluation import (
     verifier_discussions,
     verifier_scores,
 )
-from layak.evaluation.actions import EvaluationError, stage_open_for
+from layak.evaluation.actions import EvaluationError
 from layak.evaluation.forms import describe_value
 from layak.evaluation.models import Answer, Assessment, Score, Stage
 from layak.evaluation.querysets import options_prefetch
@@ -224,7 +225,13 @@ def _verify_context(
         if i.pk in per_indicator
     ]
     position = next((n for n, row in enumerate(nav) if row["current"]), None)
+    # The whole district's items at this stage, whatever the filter shows (the hand-over).
+    overall: dict[str, int] = {}
+    for _row, state in drawn["rows"]:
+        overall[state] = overall.get(state, 0) + 1
     return {
+        "windows": drawn["windows"],
+        "overall": overall,
         "groups": drawn["groups"],
         "standing": drawn["standing"],
         "group": group,
@@ -349,10 +356,56 @@ def _verify_data(user: User, assessment: Assessment, stage: str) -> dict[str, An
             # The groups in their order, from their indicators (no query of their own).
             "groups": list({i.group_id: i.group for i in indicators}.values()),
             "standing": results(assessment.cycle, [assessment.pk], stage).get(assessment.pk),
+            "windows": _windows(assessment),
         }
 
     key = listing.stamp_key(assessment, ("verify", stage, dashboard_cache.scope(user)))
     return {**listing.kept_at(key, build), "key": key}
+
+
+@dataclass(slots=True)
+class Window:
+    """A stage's window for one district: the cycle's, and the moment the ministry reopened it
+    until for the district, if later (``actions.stage_open_for`` and ``stage_closes_for``)."""
+
+    kind: str
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    reopened_until: datetime.datetime | None
+
+    @property
+    def label(self) -> str:
+        return str(Stage.Kind(self.kind).label)
+
+    @property
+    def closes(self) -> datetime.datetime:
+        """The district's deadline at this stage."""
+        if self.reopened_until is None:
+            return self.closes_at
+        return max(self.closes_at, self.reopened_until)
+
+    def is_open(self, now: datetime.datetime) -> bool:
+        """Open for the district: inside the window, or reopened for it until later."""
+        return self.opens_at <= now < self.closes_at or (
+            self.reopened_until is not None and now < self.reopened_until
+        )
+
+
+def _windows(assessment: Assessment) -> dict[str, Window]:
+    """The cycle's stage windows for this district, each with its latest reopening: one
+    query (kept with the page's data: changing a window or reopening a stage is audited, so
+    it changes the district's data stamp)."""
+    return {
+        kind: Window(kind, opens_at, closes_at, reopened)
+        for kind, opens_at, closes_at, reopened in Stage.objects.filter(
+            cycle_id=assessment.cycle_id
+        )
+        .annotate(
+            reopened=Max("reopenings__until", filter=Q(reopenings__assessment_id=assessment.pk))
+        )
+        .order_by()
+        .values_list("kind", "opens_at", "closes_at", "reopened")
+    }
 
 
 @dataclass(slots=True)
@@ -425,22 +478,79 @@ def verify_assessment(request: HttpRequest, pk: int, stage: str) -> HttpResponse
     assessment = get_assessment(user, pk)
     authz.require(user, A.VERIFY, verification.may_verify(user, assessment, stage))
     context = _verify_context(user, assessment, stage, request)
-    context.update(_page_context(assessment, stage))
+    context.update(_page_context(user, assessment, stage, context))
     context["cards"] = _cards(request, context, stage)
     return render(request, "evaluation/verify.html", context)
 
 
-def _page_context(assessment: Assessment, stage: str) -> dict[str, object]:
+def _page_context(
+    user: User, assessment: Assessment, stage: str, drawn: dict[str, Any]
+) -> dict[str, object]:
+    windows: dict[str, Window] = drawn["windows"]
+    now = timezone.now()
+    # Open in the cycle's window or reopened for this district (``stage_open_for``), from the
+    # windows kept with the page's data: the clock alone decides, on each request.
+    window = windows.get(stage)
+    stage_open = window is not None and window.is_open(now)
     return {
         "assessment": assessment,
         "has_points": assessment.cycle.instrument.framework.has_points,
         "stage": stage,
         "stage_label": Stage.Kind(stage).label,
-        "stage_open": stage_open_for(assessment, stage),
+        "stage_open": stage_open,
         "can_return": stage == verification.RETURN_STAGE[verification.level_of(assessment)],
         "return_label": _("Return to the district")
         if verification.level_of(assessment) == 2
         else _("Return to the kecamatan or village"),
+        "handover": _handover(user, assessment, stage, drawn, stage_open, now),
+    }
+
+
+def _handover(
+    user: User,
+    assessment: Assessment,
+    stage: str,
+    drawn: dict[str, Any],
+    stage_open: bool,
+    now: datetime.datetime,
+) -> dict[str, object] | None:
+    """What the verifier of ``stage`` is told of the hand-over: how many of the district's
+    items remain at this stage, or, once all are verified, that the stage is complete and what
+    follows. Nothing is sent on: the next stage takes the results up when its window opens
+    (each stage scores from the nearest earlier stage's points), and the stage that fixes the
+    result is the final determination (``verification.DETERMINATION_STAGE``)."""
+    windows: dict[str, Window] = drawn["windows"]
+    window = windows.get(stage)
+    if window is None:
+        return None
+    overall: dict[str, int] = drawn["overall"]
+    states = verification.ItemState
+    remaining = sum(overall.get(s, 0) for s in (states.PENDING, states.CORRECTED, states.RETURNED))
+    level = verification.level_of(assessment)
+    order = Stage.order_for(level)
+    final = verification.DETERMINATION_STAGE[level]
+    following = order[order.index(stage) + 1] if stage in order[:-1] else None
+    after = windows.get(following) if following else None
+    return {
+        "total": sum(overall.values()),
+        "remaining": remaining,
+        "back": overall.get(states.RETURNED, 0),
+        "complete": remaining == 0,
+        "deadline": window.closes,
+        "closed": window.closes <= now,
+        "next": after,
+        # "ahead", "open" or "closed" for the district.
+        "next_state": None
+        if after is None
+        else "open"
+        if after.is_open(now)
+        else "ahead"
+        if now < after.opens_at
+        else "closed",
+        "next_determines": following == final,
+        "determines": stage == final,
+        "may_determine": stage == final
+        and verification.may_determine(user, assessment, open_now=stage_open),
     }
 
 
@@ -524,7 +634,7 @@ def _refused(request: HttpRequest, answer: Answer, stage: str, error: str) -> Ht
     for item in context["items"]:  # type: ignore[attr-defined]
         if item["answer"].pk == answer.pk:
             item.update({"decision": typed["decision"], "typed": typed})
-    context.update(_page_context(assessment, stage))
+    context.update(_page_context(user, assessment, stage, context))
     context["cards"] = _cards(request, context, stage, typed=True)
     return render(request, "evaluation/verify.html", context, status=400)
 
