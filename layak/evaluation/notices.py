@@ -98,7 +98,8 @@ def _item(
     many_url: str | None = None,
     **more: str,
 ) -> None:
-    """One item's hand-off; several in one request merge into one notice per person."""
+    """One item's hand-off; several in one request, or one after another on one day while the
+    notice is unread, make one notice per person."""
     notify(
         recipients,
         kind,
@@ -111,6 +112,8 @@ def _item(
         items=[answer.question.code],
         many_message=many_message,
         many_url=many_url or assessment_url(answer),
+        # Items of one assessment handed off one after another grow one notice a day.
+        group=answer.assessment,
     )
 
 

@@ -11,7 +11,9 @@ One hand-off, one notice per person: a hand-off that names its items (``items``,
 kind in that batch, instead of a new one: an assignment save of three questions, a bulk submit or
 a bulk accept gives each person one notice with the count and the item codes, and one email, sent
 when the batch ends. A merged notice leads to the common page of its items (their anchor
-dropped), or to ``many_url`` when they live on different pages.
+dropped), or to ``many_url`` when they live on different pages. Across requests, a hand-off
+of items grows the notice the person got today of the same kind, from the same person about
+the same thing, while it is unread: items submitted one after another make one notice.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 
 from layak.notifications.models import Delivery, Notice, deliveries
 
@@ -95,9 +98,11 @@ def _merge(
     message: str,
     url: str,
     many_url: str | None,
+    now: bool = False,
 ) -> bool:
-    """Add ``codes`` to an earlier notice of the batch; False when it no longer exists (its
-    transaction was rolled back)."""
+    """Add ``codes`` to an earlier notice of the batch (``now``: of an earlier request, which
+    moves to the top of the inbox); False when it no longer exists (its transaction was
+    rolled back)."""
     notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
     if notice is None:
         return False
@@ -112,7 +117,11 @@ def _merge(
     elif many_url:
         notice.url = many_url
     notice.read_at = None
-    notice.save(update_fields=["params", "message", "url", "read_at"])
+    fields = ["params", "message", "url", "read_at"]
+    if now:
+        notice.created_at = timezone.now()
+        fields.append("created_at")
+    notice.save(update_fields=fields)
     return True
 
 
@@ -130,6 +139,7 @@ def notify(
     items: list[str] | None = None,
     many_message: str | None = None,
     many_url: str | None = None,
+    group: models.Model | None = None,
 ) -> int:
     """Create one notice per recipient (the actor skipped, duplicates merged, inactive people
     left out) and queue the email each recipient's preference asks for. Returns how many notices
@@ -145,6 +155,10 @@ def notify(
     ``items`` are the codes of the things handed off; with several, or when a notice of the same
     kind already went to the person in this ``notice_batch``, ``many_message`` is shown instead
     (it may use ``%(count)s`` and ``%(items)s``). Returns how many notices were created or grown.
+
+    ``group``: what the items belong to (an assessment); a hand-off of items grows the notice
+    of the same kind, from the same person about the same group, that the person got today and
+    has not read (``_grow_todays``).
     """
     if kind not in Notice.Kind.values:
         raise ValueError(f"Unknown notice kind {kind!r}.")
@@ -191,6 +205,20 @@ def notify(
                     grown += 1
             if not people:
                 return grown
+    if codes and many_message and group is not None:
+        clean["group"] = f"{group._meta.label_lower}:{group.pk}"
+        grown += _grow_todays(
+            people,
+            kind,
+            actor=actor,
+            group=clean["group"],
+            codes=codes,
+            message=many_message,
+            url=url,
+            many_url=many_url,
+        )
+        if not people:
+            return grown
     how = deliveries(list(people), kind)
     notices = Notice.objects.bulk_create(
         [
@@ -218,6 +246,49 @@ def notify(
     elif now_ids:
         transaction.on_commit(lambda: queue_email(now_ids))
     return len(notices) + grown
+
+
+def _grow_todays(
+    people: dict[int, User],
+    kind: str,
+    *,
+    actor: User | None,
+    group: str,
+    codes: list[str],
+    message: str,
+    url: str,
+    many_url: str | None,
+) -> int:
+    """Add the items to the notice each person got today of the same kind, from the same
+    person about the same ``group``, while they have not read it (nor been emailed it one by one):
+    an office submitting its items one after another gives the district one notice that
+    grows, not one per item. The people whose notice grew leave ``people``; how many."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    earlier = (
+        Notice.objects.filter(
+            recipient_id__in=list(people),
+            kind=kind,
+            actor=actor,
+            params__group=group,
+            read_at__isnull=True,
+            created_at__gte=start,
+        )
+        .exclude(delivery=Delivery.EMAIL_NOW, emailed_at__isnull=False)
+        .order_by("recipient_id", "-created_at", "-pk")
+        .values_list("recipient_id", "pk")
+    )
+    latest: dict[int, int] = {}
+    for uid, pk in earlier:
+        latest.setdefault(uid, pk)
+    batch = _batch.get()
+    grown = 0
+    for uid, pk in latest.items():
+        if _merge(pk, codes=codes, message=message, url=url, many_url=many_url, now=True):
+            people.pop(uid, None)
+            grown += 1
+            if batch is not None:
+                batch.merged[(uid, kind)] = pk
+    return grown
 
 
 def queue_email(notice_ids: list[int]) -> None:

@@ -101,16 +101,17 @@ def test_bulk_submit_gives_the_administrator_one_notice(client, personas: Person
 
 
 @pytest.mark.django_db
-def test_items_in_separate_requests_stay_separate_notices(personas: Personas) -> None:
+def test_items_in_separate_requests_grow_the_unread_notice_of_the_day(
+    personas: Personas,
+) -> None:
     ev = make_cycle(personas)
     _capil_answers(personas, ev)
     capil = personas["bekasi.disdukcapil"]
     for code in ("T-2.1", "T-2.2"):
         actions.answer_submit(actor=capil, answer=fresh(ev.answers[code]))
-    texts = sorted(
-        Notice.objects.filter(kind=K.ITEM_SUBMITTED).values_list("params__item", flat=True)
-    )
-    assert texts == ["T-2.1", "T-2.2"]
+    (notice,) = Notice.objects.filter(kind=K.ITEM_SUBMITTED)
+    assert notice.text.startswith("2 butir Kabupaten Bekasi dikirim untuk diperiksa oleh")
+    assert notice.text.endswith("T-2.1, T-2.2")
 
 
 @pytest.mark.django_db
