@@ -103,7 +103,8 @@ def test_a_district_runs_a_kecamatan_evaluation_from_its_pages(page):
 
     sign_in(page, personas.bekasi_admin.email)
     page.goto(f"/evaluation/cycles/{cycle.pk}/")
-    expect(page.get_by_test_id("standing-status")).to_have_text("Diajukan, menunggu verifikasi")
+    # The district's verification is open: the status names it.
+    expect(page.get_by_test_id("standing-status")).to_have_text("Verifikasi oleh kabupaten/kota")
     # A kecamatan's answers are done once submitted: its district verifies them.
     expect(page.get_by_test_id("assessment-row")).to_contain_text("2 / 2")
     page.goto(f"/evaluation/assessments/{assessment.pk}/verify/district/")
