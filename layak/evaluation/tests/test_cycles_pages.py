@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from layak.audit.models import AuditEntry
 from layak.evaluation import verification
@@ -288,6 +288,10 @@ def test_a_district_closing_its_own_window_early_is_told_how_to_let_the_late_one
     response = client.post(f"/evaluation/cycles/{cycle.pk}/windows/", data, follow=True)
     page = text_of(response)
     assert "belum mengajukan" in page
+    # The change closed a stage that was open: said, with its last day.
+    last = formats.date_format(today - datetime.timedelta(days=1), "j M Y")
+    assert f"“Evaluasi mandiri” kini ditutup (hari terakhirnya {last})" in page
+    assert "“Verifikasi oleh kabupaten/kota” kini ditutup" not in page
     # The district has no reopen form of its own: it is sent to the windows it can change.
     assert "lewat “Ubah jadwal tahap”" in page
     assert "dari halaman penilaiannya" not in page

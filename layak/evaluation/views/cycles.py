@@ -20,7 +20,7 @@ from layak.accounts.models import User
 from layak.evaluation import actions, criteria, cycle_actions, scores, verification
 from layak.evaluation.forms import CycleForm, DistrictsForm, GateForm, WindowsForm
 from layak.evaluation.models import Answer, Assessment, Cycle, Stage, StageReopening
-from layak.evaluation.templatetags.evaluation import last_moment
+from layak.evaluation.templatetags.evaluation import last_day, last_moment
 from layak.evaluation.views.common import A, user_of
 from layak.jobs import runner
 from layak.regions.models import Region
@@ -351,6 +351,7 @@ def cycle_windows(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The stage windows have been saved."))
+            _warn_closed(request, stages)
             waiting = _not_submitted_after_self(cycle)
             if waiting:
                 # The ministry reopens one region from its assessment page; a district that
@@ -370,6 +371,23 @@ def cycle_windows(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, warning % {"names": ", ".join(waiting)})
             return redirect("evaluation:cycle", pk=cycle.pk)
     return render(request, "evaluation/cycle_form.html", {"form": form, "cycle": cycle})
+
+
+def _warn_closed(request: HttpRequest, before: dict[str, Stage]) -> None:
+    """Each stage the change has closed (its window ended in the past, while it ran on before):
+    its decisions can no longer be made or changed unless it is reopened."""
+    now = timezone.now()
+    for stage in Stage.objects.filter(pk__in=[s.pk for s in before.values()]).order_by("opens_at"):
+        if before[stage.kind].closes_at > now >= stage.closes_at:
+            messages.warning(
+                request,
+                _(
+                    "“%(stage)s” is now closed (its last day was %(day)s): nothing can be "
+                    "decided or changed at that stage any more unless it is given a later "
+                    "closing day."
+                )
+                % {"stage": stage.get_kind_display(), "day": last_day(stage.closes_at)},
+            )
 
 
 def _not_submitted_after_self(cycle: Cycle) -> list[str]:
