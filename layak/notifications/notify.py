@@ -108,7 +108,11 @@ def _merge(
         return False
     params = dict(notice.params)
     known = params.get("codes", "").split("\n") if params.get("codes") else []
-    all_codes = [*known, *[c for c in codes if c not in known]]
+    if now:
+        # Grown by a later hand-off: its items come first, so the listed ones are the newest.
+        all_codes = [*codes, *[c for c in known if c not in codes]]
+    else:
+        all_codes = [*known, *[c for c in codes if c not in known]]
     params.update(codes="\n".join(all_codes), count=str(len(all_codes)), items=_listed(all_codes))
     notice.params = params
     notice.message = message

@@ -1,6 +1,7 @@
 """Items handed off one after another, each in its own request, make one notice that grows
-(the district's administrator hears "2 butir … dikirim untuk diperiksa oleh …", not once per item), while
-it is unread; once read, the next hand-off is a new notice. Through the pages, in Indonesian."""
+(the district's administrator hears "2 butir … dikirim untuk diperiksa oleh …", not once per
+item), while it is unread; once read, the next hand-off is a new notice. Through the pages,
+in Indonesian."""
 
 from __future__ import annotations
 
@@ -60,9 +61,10 @@ def test_items_submitted_one_by_one_grow_one_notice_until_it_is_read(client, per
     _submit(client, answers["T-2.1"])
     assert waiting.count() == 2
     client.force_login(admin)
+    # The newest item first: a grown notice lists what came last.
     inbox = _words(client)
     assert (
-        "2 butir Kabupaten Bekasi dikirim untuk diperiksa oleh Dewi Anggraini: T-1.1, T-1.2"
+        "2 butir Kabupaten Bekasi dikirim untuk diperiksa oleh Dewi Anggraini: T-1.2, T-1.1"
         in inbox
     )
     # Read, the grown notice stays as it is: the next item is a new notice.
