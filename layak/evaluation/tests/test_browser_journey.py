@@ -397,6 +397,9 @@ def test_a_new_cycle_from_creation_to_final_determination(page, tmp_path):
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=AGREE_REST).click()
     expect(page.get_by_test_id("standing-provisional")).to_have_count(0)
+    # Complete at this stage, not final: said so beside the total.
+    expect(page.get_by_test_id("standing-complete").first).to_have_text("tahap lengkap")
+    expect(page.locator(".standing").first).to_contain_text("belum ditetapkan")
     sign_out(page)
 
     # The ministry reviews, the assessor verifies in the field, the ministry determines.

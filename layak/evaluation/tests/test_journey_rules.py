@@ -458,3 +458,17 @@ def test_the_gap_analysis_opened_from_the_assessment_page_shows_its_total(
     assert f"Saat ini: <strong>{total}</strong>" in gaps
     province = results(ev.cycle, [ev.bekasi.pk], K.PROVINCE)[ev.bekasi.pk]
     assert total == format_points(province.total)
+
+
+def test_a_complete_stage_not_yet_determined_says_so_beside_its_total(client, personas, evaluation):
+    """Every item verified at the province: the total is that stage's, complete, but not the
+    final result, which the pages say ("tahap lengkap", "belum ditetapkan")."""
+    submit_all(personas, evaluation)
+    move_to(evaluation, K.PROVINCE)
+    verification.verify_agree_rest(
+        actor=personas.jabar, assessment=evaluation.bekasi, stage=K.PROVINCE
+    )
+    client.force_login(personas.bekasi_admin)
+    for url in (f"/evaluation/assessments/{evaluation.bekasi.pk}/", "/evaluation/"):
+        page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(url).content.decode()))
+        assert "tahap lengkap belum ditetapkan" in page, url
