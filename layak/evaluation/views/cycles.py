@@ -113,7 +113,7 @@ def standing(assessment: Assessment, open_now: set[str], now: datetime.datetime)
     if assessment.determined_at is not None:
         return _("Determined")
     if assessment.status == Assessment.Status.IN_PROGRESS:
-        return _("Self-assessment in progress")
+        return _self_standing(assessment, open_now, now)
     order = Stage.order_for(verification.level_of(assessment))[1:]
     for kind in reversed(order):
         if kind in open_now:
@@ -130,6 +130,23 @@ def standing(assessment: Assessment, open_now: set[str], now: datetime.datetime)
         return _("Waiting for “%(stage)s”, which opens on %(date)s") % words
     return _("“%(stage)s” has closed without a determination") % {
         "stage": Stage.Kind(order[-1]).label
+    }
+
+
+def _self_standing(assessment: Assessment, open_now: set[str], now: datetime.datetime) -> str:
+    """An assessment not submitted, by the district's self-assessment window: running while
+    open (reopened included), the day it opens, or the day it closed."""
+    stage = next(
+        (s for s in assessment.cycle.stages.all() if s.kind == Stage.Kind.SELF_ASSESSMENT), None
+    )
+    if stage is None or Stage.Kind.SELF_ASSESSMENT in open_now:
+        return _("Self-assessment in progress")
+    if now < stage.opens_at:
+        return _("Self-assessment opens on %(date)s") % {
+            "date": date_format(timezone.localtime(stage.opens_at), "j M Y")
+        }
+    return _("Not submitted; the self-assessment closed on %(date)s") % {
+        "date": last_day(stage.closes_at)
     }
 
 
