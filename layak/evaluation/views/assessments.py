@@ -426,6 +426,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_national": is_national,
             "stage_open": stage_open,
             "can_submit": can_submit,
+            # Items can be submitted now (the rule ``actions.answer_submit`` enforces on an
+            # assessment in progress: its self-assessment open for the district).
+            "may_submit_items": stage_open
+            and assessment.status == Assessment.Status.IN_PROGRESS
+            and assessment.determined_at is None,
             "reopen_form": ReopenForm(level=cycle.instrument.framework.region_level)
             if is_national
             else None,
