@@ -422,8 +422,9 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
 
 
 def _dated(year: int) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
-    """The stage windows of a past cycle, January to July."""
-    start = datetime.datetime(year, 1, 6, tzinfo=datetime.UTC)
+    """The stage windows of a past cycle, January to July, from midnight to midnight where
+    the districts are (a stage's last day ends at 23.59 WIB, as one entered on its form)."""
+    start = datetime.datetime(year, 1, 6, tzinfo=timezone.get_current_timezone())
     out: dict[str, tuple[datetime.datetime, datetime.datetime]] = {}
     for kind, length in zip(Stage.ORDER, [60, 45, 30, 30, 20], strict=True):
         out[kind] = (start, start + datetime.timedelta(days=length))

@@ -46,6 +46,10 @@ def assert_demo_on_kla2024() -> None:
         "determined_at", flat=True
     )
     assert days and all(final.opens_at <= day < final.closes_at for day in days)
+    # Its stages end at midnight where the districts are: the last day reads 23.59 WIB.
+    from layak.evaluation.templatetags.evaluation import deadline
+
+    assert deadline(final.closes_at).endswith("23.59 WIB")
     # 2026: Bekasi submitted, one item returned by the province; Gunung Mas still answering.
     current = {
         a.region.code: a
