@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from layak import authz
@@ -535,6 +536,9 @@ def _handover(
         "total": sum(overall.values()),
         "remaining": remaining,
         "back": overall.get(states.RETURNED, 0),
+        # Something "agree with the rest" would take (``verify_agree_rest`` leaves the items
+        # back with the region).
+        "agreeable": remaining > overall.get(states.RETURNED, 0),
         "complete": remaining == 0,
         "deadline": window.closes,
         "closed": window.closes <= now,
@@ -651,7 +655,21 @@ def verify_rest(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     except EvaluationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("%(n)s items agreed.") % {"n": n})
+        # Nothing agreed: the items left are back with the region (the page's own count).
+        rows = _verify_data(user, assessment, stage)["rows"] if not n else []
+        back = sum(1 for _row, state in rows if state == verification.ItemState.RETURNED)
+        if back:
+            messages.error(
+                request,
+                ngettext(
+                    "No item can be agreed: %(n)s item is back with the region.",
+                    "No item can be agreed: %(n)s items are back with the region.",
+                    back,
+                )
+                % {"n": back},
+            )
+        else:
+            messages.success(request, _("%(n)s items agreed.") % {"n": n})
     return redirect(f"/evaluation/assessments/{assessment.pk}/verify/{stage}/")
 
 
