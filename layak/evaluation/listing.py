@@ -52,7 +52,7 @@ import django
 from django.core.cache import BaseCache
 from django.core.cache.backends.db import DatabaseCache
 from django.db import DatabaseError, connections, router, transaction
-from django.db.models import FilteredRelation, Q
+from django.db.models import Case, FilteredRelation, Q, Value, When
 
 from layak.dashboards import cache
 from layak.evaluation.models import Answer, Assessment
@@ -214,6 +214,8 @@ class Missing:
     answers: list[MissingAnswer] = field(default_factory=list)
     by_office: list[tuple[str, int]] = field(default_factory=list)
     unassigned: int = 0
+    # An answer with several offices counts for each: the offices' counts sum to more.
+    shared: bool = False
 
 
 def ready_statuses(assessment: Assessment) -> list[str]:
@@ -224,14 +226,31 @@ def ready_statuses(assessment: Assessment) -> list[str]:
     return [S.ACCEPTED]
 
 
+# What needs someone to act before submission first: not filled in, drafts, returned, then
+# those waiting for the administrator's acceptance.
+_MISSING_FIRST = Case(
+    When(status=S.DRAFT, value={}, then=Value(0)),
+    When(status=S.DRAFT, then=Value(1)),
+    When(status=S.RETURNED, then=Value(2)),
+    default=Value(3),
+)
+
+
 def missing(assessment: Assessment) -> Missing:
-    """The required answers of ``assessment`` not yet ready, in the instrument's order, with
-    their active offices: one query whatever their number."""
+    """The required answers of ``assessment`` not yet ready, those needing work first
+    (``_MISSING_FIRST``), each kind in the instrument's order, with their active offices: one
+    query whatever their number."""
     rows = (
         Answer.objects.filter(assessment=assessment, question__required=True)
         .exclude(status__in=ready_statuses(assessment))
         .annotate(active=FilteredRelation("assignments", condition=Q(assignments__is_active=True)))
-        .order_by("question__indicator__order", "question__order", "pk")
+        .order_by(
+            _MISSING_FIRST,
+            "question__indicator__group__order",
+            "question__indicator__order",
+            "question__order",
+            "pk",
+        )
         .values_list(
             "pk", "question__code", "question__indicator_id", "status", "active__organisation__name"
         )
@@ -249,6 +268,7 @@ def missing(assessment: Assessment) -> Missing:
         ((name, len(ids)) for name, ids in offices.items()), key=lambda row: (-row[1], row[0])
     )
     found.unassigned = len(found.answers) - len(assigned)
+    found.shared = sum(len(ids) for ids in offices.values()) > len(assigned)
     return found
 
 

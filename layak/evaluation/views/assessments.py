@@ -505,6 +505,7 @@ def _figures(
         "missing_count": len(missing.answers),
         "missing_by_office": missing.by_office,
         "unassigned": missing.unassigned,
+        "missing_shared": missing.shared,
         "computed_filled": questions["computed_filled"],
         "computed_drafts": questions["computed_drafts"],
     }
