@@ -174,6 +174,8 @@ def submitted(*, actor: User, answer: Answer) -> None:
         many_message=gettext_noop(
             "%(count)s items of %(region)s submitted for review by %(actor)s: %(items)s"
         ),
+        # Items of several indicators: the assessment's items waiting for review.
+        many_url=f"{assessment_url(answer)}?status=submitted",
     )
 
 

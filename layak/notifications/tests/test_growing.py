@@ -74,3 +74,20 @@ def test_items_submitted_one_by_one_grow_one_notice_until_it_is_read(client, per
     _submit(client, answers["T-1.2"])
     assert waiting.count() == 3
     assert waiting.filter(read_at__isnull=True).count() == 1
+
+
+def test_a_grown_notice_of_several_indicators_leads_to_the_items_waiting(personas, evaluation):
+    """Items of two indicators submitted one after another: the notice leads to the
+    assessment's list of items waiting for review, and that list shows them."""
+    from django.test import Client
+
+    from layak.evaluation import notices
+
+    answers, admin = evaluation.answers, personas.bekasi_admin
+    for code in ("T-1.1", "T-2.1"):
+        notices.submitted(actor=personas.bekasi_dinkes, answer=answers[code])
+    (notice,) = Notice.objects.filter(kind=K.ITEM_SUBMITTED, recipient=admin)
+    assert notice.url == f"/evaluation/assessments/{evaluation.bekasi.pk}/?status=submitted"
+    client = Client()
+    client.force_login(admin)
+    assert client.get(notice.url).status_code == 200
