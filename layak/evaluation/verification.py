@@ -155,6 +155,50 @@ def points_before(answer: Answer, stage: str) -> Decimal:
     return Decimal(0)
 
 
+def _decide(
+    actor: User,
+    answer: Answer,
+    stage: str,
+    *,
+    points: Decimal,
+    decision: str,
+    reason: str,
+    before: Decimal,
+    old: Score | None,
+) -> Score:
+    """Store a verifier's decision on one item at ``stage`` (``old``: its earlier one there)
+    and audit it: the points, the reason and the previous level's points (``before``)."""
+    score, _created = Score.objects.update_or_create(
+        answer=answer,
+        stage=stage,
+        defaults={
+            "points": points,
+            "decision": decision,
+            "reason": reason,
+            "scored_by": actor,
+            "scored_at": timezone.now(),
+        },
+    )
+    if answer.returned_at_stage:
+        Answer.objects.filter(pk=answer.pk).update(returned_at_stage="")
+    record(
+        actor=actor,
+        action=f"score.{decision}",
+        obj=answer,
+        region=answer.assessment.region,
+        before={"stage": stage, "points": str(old.points), "reason": old.reason}
+        if old
+        else {"stage": stage},
+        after={
+            "stage": stage,
+            "points": str(points),
+            "reason": reason,
+            "previous_level": str(before),
+        },
+    )
+    return score
+
+
 @transaction.atomic
 def verify_item(
     *, actor: User, answer: Answer, stage: str, points: Decimal | None = None, reason: str = ""
@@ -182,38 +226,20 @@ def verify_item(
         if decision == Score.Decision.ADJUSTED and not reason:
             raise EvaluationError(_("Give the reason for changing the score."))
     old = Score.objects.filter(answer=answer, stage=stage).first()
-    score, _created = Score.objects.update_or_create(
-        answer=answer,
-        stage=stage,
-        defaults={
-            "points": points,
-            "decision": decision,
-            "reason": reason,
-            "scored_by": actor,
-            "scored_at": timezone.now(),
-        },
+    score = _decide(
+        actor,
+        answer,
+        stage,
+        points=points,
+        decision=decision,
+        reason=reason,
+        before=before,
+        old=old,
     )
-    if answer.returned_at_stage:
-        Answer.objects.filter(pk=answer.pk).update(returned_at_stage="")
     if decision == Score.Decision.ADJUSTED and (
         old is None or old.points != points or old.reason != reason
     ):
         notices.score_adjusted(actor=actor, answer=answer, reason=reason)
-    record(
-        actor=actor,
-        action=f"score.{decision}",
-        obj=answer,
-        region=answer.assessment.region,
-        before={"stage": stage, "points": str(old.points), "reason": old.reason}
-        if old
-        else {"stage": stage},
-        after={
-            "stage": stage,
-            "points": str(points),
-            "reason": reason,
-            "previous_level": str(before),
-        },
-    )
     return score
 
 
@@ -239,35 +265,18 @@ def verify_agree_rest(*, actor: User, assessment: Assessment, stage: str) -> int
             continue
         before = points_before(answer, stage)
         old = Score.objects.filter(answer=answer, stage=stage).first()
-        Score.objects.update_or_create(
-            answer=answer,
-            stage=stage,
-            defaults={
-                "points": before,
-                "decision": Score.Decision.AGREED,
-                "reason": "",
-                "scored_by": actor,
-                "scored_at": timezone.now(),
-            },
-        )
-        if answer.returned_at_stage:
-            Answer.objects.filter(pk=answer.pk).update(returned_at_stage="")
-        # Each item's decision is audited as one made on its own (its history lists it).
+        # Each item's decision is stored and audited as one made on its own (its history
+        # lists it).
         answer.assessment = assessment
-        record(
-            actor=actor,
-            action=f"score.{Score.Decision.AGREED}",
-            obj=answer,
-            region=assessment.region,
-            before={"stage": stage, "points": str(old.points), "reason": old.reason}
-            if old
-            else {"stage": stage},
-            after={
-                "stage": stage,
-                "points": str(before),
-                "reason": "",
-                "previous_level": str(before),
-            },
+        _decide(
+            actor,
+            answer,
+            stage,
+            points=before,
+            decision=Score.Decision.AGREED,
+            reason="",
+            before=before,
+            old=old,
         )
         count += 1
     record(
