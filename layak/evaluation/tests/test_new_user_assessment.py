@@ -20,8 +20,7 @@ from layak.regions.models import Region
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def joined(personas):
+def join_cycle(personas):
     """Bekasi just added to a KLA 2024 cycle whose self-assessment is open: nobody answered."""
     bundled_load()
     cycle = ev.cycle_create(
@@ -34,6 +33,11 @@ def joined(personas):
         actor=personas.ministry, cycle=cycle, regions=[Region.objects.get(code="32.16")]
     )
     return assessment
+
+
+@pytest.fixture
+def joined(personas):
+    return join_cycle(personas)
 
 
 def page(client, user, assessment):

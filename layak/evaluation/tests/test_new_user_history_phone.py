@@ -8,11 +8,9 @@ import os
 import pytest
 
 from layak.evaluation import actions as ev
-from layak.evaluation.demo import windows_open_at
-from layak.evaluation.models import Answer, Stage
-from layak.frameworks.actions import bundled_load
-from layak.frameworks.models import InstrumentVersion, Question
-from layak.regions.models import Region
+from layak.evaluation.models import Answer
+from layak.evaluation.tests.test_new_user_assessment import join_cycle
+from layak.frameworks.models import Question
 from layak.testing import make_personas, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,16 +25,7 @@ def shot(page, name):
 
 def test_the_history_reads_as_blocks_on_a_phone(page):
     personas = make_personas()
-    bundled_load()
-    cycle = ev.cycle_create(
-        actor=personas.ministry,
-        name="Evaluasi KLA uji",
-        instrument=InstrumentVersion.objects.get(framework__code="kla24", number=1),
-        windows=windows_open_at(Stage.Kind.SELF_ASSESSMENT),
-    )
-    (assessment,) = ev.cycle_add_districts(
-        actor=personas.ministry, cycle=cycle, regions=[Region.objects.get(code="32.16")]
-    )
+    assessment = join_cycle(personas)
     answer = (
         Answer.objects.filter(
             assessment=assessment, question__kind=Question.Kind.NUMBER, question__computed=""
