@@ -49,11 +49,24 @@ def test_typing_goes_on_while_the_card_is_saved_and_redrawn(page, tmp_path):
     # The typing went on in the same field: focus and every character kept.
     expect(card(page, "T-1.1").locator("textarea[name=note]")).to_have_value(NOTE)
     expect(card(page, "T-1.1").locator("textarea[name=note]")).to_be_focused()
+    # Leaving the field saves it; "Tersimpan." is said only once the save carrying the whole
+    # note is back (not by an earlier save's card).
     page.keyboard.press("Tab")
-    expect(card(page, "T-1.1").locator(".message.success")).to_be_visible()
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1000)
-    page.wait_for_load_state("networkidle")
+    expect(card(page, "T-1.1").locator(".message.success")).to_have_text("Tersimpan.")
+    assert fresh(t11).note == NOTE
+    # A change after the save: the card no longer says "Tersimpan." until it is saved.
+    card(page, "T-1.1").locator("textarea[name=note]").press("Control+End")
+    card(page, "T-1.1").locator("textarea[name=note]").press_sequentially(".")
+    expect(card(page, "T-1.1").locator(".message")).to_have_text(
+        "Ada perubahan yang belum tersimpan…"
+    )
+    expect(card(page, "T-1.1").locator(".message.success")).to_have_count(0)
+    page.keyboard.press("Tab")
+    expect(card(page, "T-1.1").locator(".message.success")).to_have_text("Tersimpan.")
+    assert fresh(t11).note == NOTE + "."
+    card(page, "T-1.1").locator("textarea[name=note]").fill(NOTE)
+    page.keyboard.press("Tab")
+    expect(card(page, "T-1.1").locator(".message.success")).to_have_text("Tersimpan.")
     assert fresh(t11).note == NOTE
     page.reload()
     expect(card(page, "T-1.1").locator("textarea[name=note]")).to_have_value(NOTE)

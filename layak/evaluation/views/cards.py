@@ -60,6 +60,7 @@ def _card_words() -> dict[str, str]:
         ),
         "see_the_results": _("see the results"),
         "your_unsaved_answer_was": _("Your unsaved answer was:"),
+        "changes_not_saved_yet": _("Changes not saved yet…"),
         "returned": _("Returned:"),
         "computed_returned": _(
             "Layak computes this item's value from the records named above: correct them "

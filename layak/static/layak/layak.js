@@ -57,7 +57,18 @@
   document.addEventListener("change", markDirty);
   function markDirty(event) {
     var form = event.target.closest && event.target.closest("form.answer-form");
-    if (form) form.dataset.dirty = "1";
+    if (!form) return;
+    form.dataset.dirty = "1";
+    unsaved(form.closest(".answer"));
+  }
+  // A card's "Saved." speaks of the last save: once something is changed after it, the card
+  // says the changes are not saved yet, until the save that carries them comes back.
+  function unsaved(card) {
+    var saved = card && card.querySelector(".message.success[data-unsaved]");
+    if (!saved) return;
+    saved.textContent = saved.dataset.unsaved;
+    saved.classList.remove("success");
+    saved.classList.add("pending");
   }
   var kept = {};
   var resave = [];
@@ -105,6 +116,7 @@
           });
         });
         form.dataset.dirty = "1";
+        unsaved(card);
         resave.push(id);
       }
       if (state.focus && live) {
