@@ -103,6 +103,11 @@ def test_a_complete_and_a_determined_result_are_said_as_the_pages_say_them(
     assert re.fullmatch(
         r"\d{1,2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des) \d{4}", shown[0]
     )
+    # The self-assessment PDF says the same day, written the same way.
+    from layak.reports.tests.test_reports import pdf_text, start
+
+    job = start(client, personas.bekasi_admin, "self_assessment", {"assessment": ev.bekasi.pk})
+    assert f"(ditetapkan {shown[0]})" in " ".join(pdf_text(job).split())
     rows = client.get(f"{one}/scores", **admin).json()
     progress = {row["stage"]: row["progress"] for row in rows}
     assert progress == dict.fromkeys(["self", "province", "ministry", "field", "final"], "lengkap")
