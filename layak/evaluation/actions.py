@@ -234,10 +234,20 @@ def cycle_add_districts(
 
 
 @transaction.atomic
+def gates_fixed(cycle: Cycle) -> bool:
+    """Whether the cycle's gates can no longer change: a result of it has been determined
+    (with a predicate a gate could have capped)."""
+    return Assessment.objects.filter(cycle=cycle, determined_at__isnull=False).exists()
+
+
 def gate_add(
     *, actor: User, cycle: Cycle, question: Question, max_band: PredicateBand, reason: str
 ) -> Gate:
     _require_national(actor)
+    if gates_fixed(cycle):
+        raise EvaluationError(
+            _("Results of this cycle have already been determined: its gates can no longer change.")
+        )
     if question.version_id != cycle.instrument_id or max_band.version_id != cycle.instrument_id:
         raise EvaluationError(
             _("The question and the predicate must belong to the cycle's instrument.")

@@ -332,3 +332,35 @@ def test_scores_page_shows_indicator_subtotals_per_stage(client, personas, evalu
     assert re.sub(r"<[^>]+>", "", rows["T-1.2"][1]) == "(20,00)"
     assert rows["T-1.2"][2:] == ["—"] * (len(rows["T-1.2"]) - 2)
     assert "Angka dalam kurung: butir belum dinilai pada tahap itu" in page
+
+
+def test_gates_are_fixed_once_a_result_of_the_cycle_is_determined(client, personas, evaluation):
+    """A gate added after a result was determined would cap the others but not it: once one is
+    determined, the cycle page offers no new gate and the action refuses one."""
+    ev = evaluation
+    client.force_login(personas.ministry)
+    page = client.get(f"/evaluation/cycles/{ev.cycle.pk}/").content.decode()
+    assert "Tambahkan syarat batas" in page and 'data-testid="gates-fixed"' not in page
+    submit_all(personas, ev)
+    for kind in (Stage.Kind.PROVINCE, Stage.Kind.MINISTRY, Stage.Kind.FIELD):
+        move_to(ev, kind)
+        actor = {
+            Stage.Kind.PROVINCE: personas.jabar,
+            Stage.Kind.MINISTRY: personas.ministry,
+            Stage.Kind.FIELD: personas["assessor"],
+        }[kind]
+        verification.verify_agree_rest(actor=actor, assessment=ev.bekasi, stage=kind)
+    move_to(ev, Stage.Kind.FINAL)
+    verification.assessment_determine(actor=personas.ministry, assessment=ev.bekasi)
+    page = client.get(f"/evaluation/cycles/{ev.cycle.pk}/").content.decode()
+    assert "Tambahkan syarat batas" not in page
+    assert "syarat batasnya tidak dapat diubah lagi" in page
+    question = Answer.objects.get(pk=ev.answers["T-2.1"].pk).question
+    band = ev.version.bands.get(code="PRATAMA")
+    response = client.post(
+        f"/evaluation/cycles/{ev.cycle.pk}/gates/",
+        {"question": question.pk, "max_band": band.pk, "reason": "Larangan iklan rokok"},
+        follow=True,
+    )
+    assert "syarat batasnya tidak dapat diubah lagi" in response.content.decode()
+    assert not ev.cycle.gates.exists()

@@ -306,6 +306,7 @@ def _detail_context(
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
     may_add = cycle_actions.may_add_regions(user, cycle, owner)
     national = _national(request)
+    gates_fixed = national and actions.gates_fixed(cycle)
     return {
         "cycle": cycle,
         "owner": owner,
@@ -318,9 +319,10 @@ def _detail_context(
         "gates": cycle.gates.select_related("question", "max_band"),
         "can_manage": cycle_actions.may_manage(user, cycle, owner),
         "districts_form": (districts_form or DistrictsForm(level=level)) if may_add else None,
+        "gates_fixed": gates_fixed,
         "gate_form": (
             GateForm(instrument_id=cycle.instrument_id)
-            if national and cycle.instrument.framework.has_points
+            if national and cycle.instrument.framework.has_points and not gates_fixed
             else None
         ),
         "now": timezone.now(),
