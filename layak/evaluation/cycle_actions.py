@@ -23,7 +23,7 @@ from layak.accounts.models import User
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions
 from layak.evaluation.actions import EvaluationError
-from layak.evaluation.models import Cycle
+from layak.evaluation.models import Assessment, Cycle, StageReopening
 from layak.frameworks.models import InstrumentVersion
 from layak.regions.models import Region
 
@@ -117,3 +117,23 @@ def district_cycle_set_windows(
     if not authz.reaches(actor, A.MANAGE, owner):
         raise EvaluationError(_("Only the regency or city that started this cycle can do this."))
     actions.set_windows(actor=actor, cycle=cycle, windows=windows, region=owner)
+
+
+def open_stages(assessments: list[Assessment], now: datetime.datetime) -> dict[int, set[str]]:
+    """The stages open now for each assessment, by the rule of ``actions.stage_open_for``:
+    inside the cycle's window, or reopened for the district until later. The cycles' stages
+    as prefetched (``cycle__stages``), the reopenings in one query."""
+    reopened: dict[int, set[str]] = {}
+    if assessments:
+        for assessment_id, kind in (
+            StageReopening.objects.filter(
+                assessment_id__in=[a.pk for a in assessments], until__gt=now
+            )
+            .order_by()
+            .values_list("assessment_id", "stage__kind")
+        ):
+            reopened.setdefault(assessment_id, set()).add(kind)
+    return {
+        a.pk: {s.kind for s in a.cycle.stages.all() if s.is_open(now)} | reopened.get(a.pk, set())
+        for a in assessments
+    }

@@ -37,3 +37,27 @@ def test_a_returned_item_is_ready_again_only_once_it_was_worked_on(client, perso
     assert "Ajukan semua 1 butir yang siap" in page
     assert len(bulk.submit_ready(actor=capil, assessment=evaluation.bekasi).done) == 1
     assert fresh(answer).status == Answer.Status.SUBMITTED
+
+
+def test_submit_all_is_not_offered_once_the_self_assessment_has_closed(
+    client, personas, evaluation
+):
+    """My items are kept per data stamp; the window is read at each request: once the
+    self-assessment closes, "submit all" is no longer offered, and the page says why."""
+    from layak.evaluation.models import Stage
+    from layak.testing import move_stages
+
+    capil = personas["bekasi.disdukcapil"]
+    answer = evaluation.answers["T-2.1"]
+    client.force_login(capil)
+    client.post(f"/evaluation/answers/{answer.pk}/save/", {"revision": 0, "number": "75"})
+    page = client.get("/evaluation/my-items/").content.decode()
+    assert "Ajukan semua 1 butir yang siap" in page and 'data-testid="submit-closed"' not in page
+    # No data changes: only the clock passes the deadline.
+    move_stages(evaluation.cycle, Stage.Kind.PROVINCE)
+    page = client.get("/evaluation/my-items/").content.decode()
+    assert 'data-testid="bulk-submit"' not in page
+    assert (
+        "Evaluasi Uji · Kabupaten Bekasi: tahap evaluasi mandiri sudah ditutup; butir tidak "
+        "dapat diajukan lagi."
+    ) in " ".join(page.split())

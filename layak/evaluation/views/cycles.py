@@ -19,7 +19,7 @@ from layak import authz
 from layak.accounts.models import User
 from layak.evaluation import actions, criteria, cycle_actions, scores, verification
 from layak.evaluation.forms import CycleForm, DistrictsForm, GateForm, WindowsForm
-from layak.evaluation.models import Answer, Assessment, Cycle, Stage, StageReopening
+from layak.evaluation.models import Answer, Assessment, Cycle, Stage
 from layak.evaluation.templatetags.evaluation import last_day, last_moment
 from layak.evaluation.views.common import A, user_of
 from layak.jobs import runner
@@ -150,26 +150,6 @@ def _self_standing(assessment: Assessment, open_now: set[str], now: datetime.dat
     }
 
 
-def _open_stages(assessments: list[Assessment], now: datetime.datetime) -> dict[int, set[str]]:
-    """The stages open now for each assessment, by the rule of ``actions.stage_open_for``:
-    inside the cycle's window, or reopened for the district until later. The cycles' stages
-    as prefetched, the page's reopenings in one query."""
-    reopened: dict[int, set[str]] = {}
-    if assessments:
-        for assessment_id, kind in (
-            StageReopening.objects.filter(
-                assessment_id__in=[a.pk for a in assessments], until__gt=now
-            )
-            .order_by()
-            .values_list("assessment_id", "stage__kind")
-        ):
-            reopened.setdefault(assessment_id, set()).add(kind)
-    return {
-        a.pk: {s.kind for s in a.cycle.stages.all() if s.is_open(now)} | reopened.get(a.pk, set())
-        for a in assessments
-    }
-
-
 def _rows(user: User, page: Page[Assessment]) -> list[dict[str, object]]:
     """Each assessment of a page with its result as it stands (``scores.current_results``,
     or the criteria met on a framework without points: a fixed number of queries for the
@@ -178,7 +158,7 @@ def _rows(user: User, page: Page[Assessment]) -> list[dict[str, object]]:
     results = scores.current_results(None, assessments) if assessments else {}
     met = criteria.results_of(assessments)
     now = timezone.now()
-    open_stages = _open_stages(assessments, now)
+    open_stages = cycle_actions.open_stages(assessments, now)
     rows = []
     for a in assessments:
         result = results.get(a.pk) or scores.Result(a.pk)

@@ -16,13 +16,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from layak.accounts.models import User
 from layak.dashboards.cache import scope
-from layak.evaluation import bulk, work
+from layak.evaluation import bulk, cycle_actions, work
 from layak.evaluation.listing import Kept
-from layak.evaluation.models import Answer, Assessment
+from layak.evaluation.models import Answer, Assessment, Stage
 from layak.evaluation.views.assessments import STATUS_FILTERS
 from layak.evaluation.views.common import A, user_of
 
@@ -121,6 +122,27 @@ def forget() -> None:
     _kept.clear()
 
 
+def _by_window(
+    readiness: list[bulk.Readiness],
+) -> tuple[list[bulk.Readiness], list[bulk.Readiness]]:
+    """The kept readiness split by the self-assessment's window now (kept lists do not follow
+    the clock): where submitting is open, and where it has closed. Two queries when there is
+    any, none otherwise."""
+    if not readiness:
+        return [], []
+    assessments = list(
+        Assessment.objects.filter(pk__in=[r.assessment_id for r in readiness])
+        .select_related("cycle")
+        .prefetch_related("cycle__stages")
+    )
+    open_now = cycle_actions.open_stages(assessments, timezone.now())
+    is_open = {pk for pk, kinds in open_now.items() if Stage.Kind.SELF_ASSESSMENT in kinds}
+    return (
+        [r for r in readiness if r.assessment_id in is_open],
+        [r for r in readiness if r.assessment_id not in is_open],
+    )
+
+
 @login_required
 def my_items(request: HttpRequest) -> HttpResponse:
     """The answers given to this person's office, per assessment and indicator, with progress;
@@ -129,6 +151,7 @@ def my_items(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     text = request.GET.get("q", "").strip()[:100]
     figures = kept_figures(user, text)
+    to_submit, closed = _by_window(figures["to_submit"])
     page = Paginator(figures["grouped"], MY_ITEMS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -137,7 +160,8 @@ def my_items(request: HttpRequest) -> HttpResponse:
             "rows": list(page.object_list),
             "page": page,
             "q": text,
-            "to_submit": figures["to_submit"],
+            "to_submit": to_submit,
+            "closed": closed,
             "returned": figures["returned"],
             "returned_count": figures["returned_count"],
         },
