@@ -47,6 +47,7 @@ def bundled_load() -> list[InstrumentVersion]:
         existing = Framework.objects.filter(code=code).first()
         if existing is not None:
             _refresh_texts(existing, spec)
+            _refresh_guidance(existing, spec)
             continue
         problems = validate(spec)
         if problems:
@@ -86,6 +87,34 @@ def _refresh_texts(framework: Framework, spec: InstrumentSpec) -> None:
         region=None,
         before=before,
         after={f: texts[f] for f in before},
+    )
+
+
+def _refresh_guidance(framework: Framework, spec: InstrumentSpec) -> None:
+    """The bundled version's questions take the bundled guidance (Layak's text, as the
+    framework's names): a database loaded before a hint was corrected gets the correction."""
+    version = framework.versions.filter(label=spec.label).order_by("number").first()
+    if version is None:
+        return
+    wanted = {q.code: q.help_text for q in spec.questions}
+    changed = [
+        q
+        for q in version.questions.order_by("order", "pk").only("pk", "code", "help_text")
+        if q.code in wanted and q.help_text != wanted[q.code]
+    ]
+    if not changed:
+        return
+    before = {q.code: q.help_text for q in changed}
+    for q in changed:
+        q.help_text = wanted[q.code]
+    Question.objects.bulk_update(changed, ["help_text"])
+    record(
+        actor=None,
+        action="instrument.guidance_updated",
+        obj=version,
+        region=None,
+        before=before,
+        after={q.code: q.help_text for q in changed},
     )
 
 

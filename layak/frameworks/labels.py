@@ -38,3 +38,9 @@ register(
     # the keys are the framework's own fields.
     actions={"framework.texts_updated": _("Bundled framework's name and description updated")},
 )
+register(
+    # The bundled version's questions' guidance, refreshed when the bundled data changes; each
+    # key is a question's code.
+    actions={"instrument.guidance_updated": _("Bundled questions' guidance updated")},
+    fields={"*": Text(None)},
+)

@@ -297,6 +297,28 @@ def test_loading_again_refreshes_the_bundled_frameworks_texts(version):
     assert AuditEntry.objects.filter(action="framework.texts_updated").count() == 1
 
 
+def test_loading_again_refreshes_the_bundled_questions_guidance(client, personas, version):
+    """A hint corrected in the bundled data reaches a database loaded before: its old wording
+    is replaced, the change audited in words; the guidance already current is left alone."""
+    from layak.audit.display import describe
+
+    question = version.questions.filter(direction=Question.Direction.LOWER).order_by("pk")[0]
+    current = question.help_text
+    assert current
+    Question.objects.filter(pk=question.pk).update(help_text="0% terbaik")
+    assert actions.bundled_load() == []
+    assert Question.objects.get(pk=question.pk).help_text == current
+    entry = AuditEntry.objects.get(action="instrument.guidance_updated")
+    assert entry.before == {question.code: "0% terbaik"}
+    [said] = describe([entry])
+    assert said.action == "Panduan butir bawaan diperbarui"
+    assert [(c.label, c.before, c.after) for c in said.changes] == [
+        (question.code, "0% terbaik", current)
+    ]
+    actions.bundled_load()
+    assert AuditEntry.objects.filter(action="instrument.guidance_updated").count() == 1
+
+
 def test_version_page_says_the_levels_are_reconstructed_and_offers_the_matrix(
     client, personas, version
 ):
