@@ -300,6 +300,15 @@ class AnswerRevision(models.Model):
 
     class Meta:
         ordering = ["answer", "-revision", "-pk"]
+        indexes = [
+            # An answer's returns, found without reading its other versions (an autosaved
+            # answer has hundreds): whether its latest version is a return, and which was last.
+            models.Index(
+                fields=["answer", "revision"],
+                condition=models.Q(action__in=["returned", "returned_by_province"]),
+                name="evaluation_revision_returns",
+            ),
+        ]
         verbose_name = _("answer version")
         verbose_name_plural = _("answer versions")
 

@@ -50,7 +50,7 @@ def returned_to(user: User, limit: int = 10) -> tuple[list[Answer], int]:
             answer_id=OuterRef("pk"),
             action__in=[AnswerRevision.Action.RETURNED, AnswerRevision.Action.RETURNED_BY_PROVINCE],
         )
-        .order_by("-pk")
+        .order_by("-revision", "-pk")
         .values("action")[:1]
     )
     returned = list(
