@@ -145,3 +145,47 @@ def test_ajukan_right_after_typing_submits_what_was_typed(page):
         "banyak"
     )
     assert fresh(t22).status == Answer.Status.DRAFT
+
+
+def test_leaving_the_page_with_typing_not_yet_saved_asks_first(page):
+    """A note typed and the page left without leaving the field: the browser asks before the
+    page goes, and staying keeps the text, which is then saved."""
+    t11 = open_t11_as_dinkes(page)
+    note = card(page, "T-1.1").locator("textarea[name=note]")
+    note.press_sequentially("Data Dinkes 2026")
+    asked: list[str] = []
+
+    def stay(dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.get_by_role("link", name="Tugas saya").first.click(no_wait_after=True)
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    expect(card(page, "T-1.1").locator("textarea[name=note]")).to_have_value("Data Dinkes 2026")
+    page.keyboard.press("Tab")
+    expect(card(page, "T-1.1").locator(".message.success")).to_have_text("Tersimpan.")
+    assert fresh(t11).note == "Data Dinkes 2026"
+    # Saved: the page is left without a question.
+    page.get_by_role("link", name="Tugas saya").first.click()
+    expect(page.get_by_role("heading", name="Tugas saya")).to_be_visible()
+
+
+def test_a_save_that_cannot_reach_the_server_says_so_and_is_sent_again(page):
+    """No connection when the autosave goes: the card says the changes are not saved, keeps
+    them, and sends them once the connection is back."""
+    t11 = open_t11_as_dinkes(page)
+    page.context.set_offline(True)
+    note = card(page, "T-1.1").locator("textarea[name=note]")
+    note.press_sequentially("Tanpa sinyal")
+    page.keyboard.press("Tab")
+    expect(card(page, "T-1.1").get_by_test_id("save-failed")).to_contain_text(
+        "Server tidak dapat dihubungi: perubahan Anda belum tersimpan."
+    )
+    assert fresh(t11).note == ""
+    page.context.set_offline(False)
+    expect(card(page, "T-1.1").locator(".message.success")).to_have_text("Tersimpan.")
+    expect(card(page, "T-1.1").get_by_test_id("save-failed")).to_have_count(0)
+    assert fresh(t11).note == "Tanpa sinyal"
+    expect(card(page, "T-1.1").locator("textarea[name=note]")).to_have_value("Tanpa sinyal")

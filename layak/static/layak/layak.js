@@ -27,9 +27,10 @@
   });
 
   // An answer the server refused is still only in the form (shown with its message beside
-  // it): leaving the page asks first, so what was typed is not lost unnoticed.
+  // it), and so is what was typed since the last save went (a note typed and the page left
+  // without leaving the field): leaving the page asks first, so it is not lost unnoticed.
   window.addEventListener("beforeunload", function (event) {
-    if (document.querySelector(".answer [data-testid=field-error]")) {
+    if (document.querySelector(".answer [data-testid=field-error], form.answer-form[data-dirty]")) {
       event.preventDefault();
       event.returnValue = "";
     }
@@ -140,6 +141,44 @@
         }
       }
     });
+  });
+
+  // A save that could not reach the server (no connection, or the server not answering): the
+  // card says so, keeps what was typed as not saved, and sends it again once the browser is
+  // back online, or after a while.
+  var unsent = {};
+  function failed(event) {
+    var form = event.detail.elt;
+    if (!form || !form.matches || !form.matches("form.answer-form")) return;
+    var card = form.closest(".answer");
+    if (!card || !card.id) return;
+    form.dataset.dirty = "1";
+    var note = card.querySelector("[data-testid=save-failed]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "message error";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-testid", "save-failed");
+      form.parentNode.insertBefore(note, form);
+    }
+    note.textContent = form.dataset.unsent || "";
+    var saved = card.querySelector(".message.success, .message.pending");
+    if (saved && saved !== note) saved.remove();
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (!unsent[card.id] && (status === 0 || status >= 500)) {
+      unsent[card.id] = window.setTimeout(function () { sendAgain(card.id); }, 15000);
+    }
+  }
+  function sendAgain(id) {
+    window.clearTimeout(unsent[id]);
+    delete unsent[id];
+    var form = answerForm(document.getElementById(id));
+    if (form && form.dataset.dirty) htmx.trigger(form, "submit");
+  }
+  document.addEventListener("htmx:sendError", failed);
+  document.addEventListener("htmx:responseError", failed);
+  window.addEventListener("online", function () {
+    Object.keys(unsent).forEach(sendAgain);
   });
 
   // The redrawn card's autosave is wired once htmx has settled it; then what was put back is
