@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Layak")
 
     def ready(self) -> None:
-        from layak.core import lookups
+        from layak.core import checks, lookups  # noqa: F401 - checks register themselves
 
         lookups.register()

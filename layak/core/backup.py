@@ -31,6 +31,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -84,11 +85,42 @@ def _entry(root: Path, path: Path) -> dict[str, Any]:
     }
 
 
+PROJECT = Path(__file__).resolve().parents[2]
+
+
 def app_version() -> str:
+    """Layak's version as its project declares it (``pyproject.toml``; the installed
+    package's where it is installed as one), with the commit of the checkout when there is
+    one ("0.1.0 (b156d2c)"): read from the files, since the service user may not run git in
+    a checkout it does not own."""
     try:
-        return importlib.metadata.version("layak")
+        version = importlib.metadata.version("layak")
     except importlib.metadata.PackageNotFoundError:
-        return "unknown"
+        try:
+            with (PROJECT / "pyproject.toml").open("rb") as fh:
+                version = str(tomllib.load(fh)["project"]["version"])
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            version = "unknown"
+    commit = _commit(PROJECT / ".git")
+    return f"{version} ({commit[:7]})" if commit else version
+
+
+def _commit(git: Path) -> str:
+    """The commit a checkout's HEAD names, from its files ("" when there is none)."""
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head
+        ref = head[5:]
+        loose = git / ref
+        if loose.is_file():
+            return loose.read_text().strip()
+        for line in (git / "packed-refs").read_text().splitlines():
+            if line.endswith(" " + ref):
+                return line.split(" ", 1)[0]
+    except OSError:
+        pass
+    return ""
 
 
 def applied_migrations(using: str = "default") -> list[str]:
@@ -287,10 +319,15 @@ def create_backup(
 
         if as_directory:
             final = output / name
+            folder.chmod(0o700)  # as the archive: its owner's only
             folder.rename(final)
         else:
             final = output / f"{name}.tar.gz"
             partial = staging / f"{name}.tar.gz"
+            # The archive holds the whole database (password hashes, authenticator keys):
+            # readable by its owner only.
+            partial.touch(mode=0o600)
+            partial.chmod(0o600)
             with tarfile.open(partial, "w:gz") as tar:
                 tar.add(folder, arcname=name)
             partial.rename(final)
@@ -316,7 +353,7 @@ def opened(archive: Path) -> Iterator[Path]:
     try:
         try:
             with tarfile.open(archive, "r:*") as tar:
-                tar.extractall(scratch, filter="data")
+                _extract(tar, scratch)
         except (tarfile.TarError, EOFError, OSError) as exc:
             raise BackupError(f"{archive} is not a readable backup archive ({exc}).") from exc
         folders = [p for p in scratch.iterdir() if p.is_dir()]
@@ -325,6 +362,22 @@ def opened(archive: Path) -> Iterator[Path]:
         yield folders[0]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _extract(tar: tarfile.TarFile, target: Path) -> None:
+    """Unpack ``tar`` into ``target``, refusing anything that would land outside it. Python
+    3.11.4 and later check that themselves (the "data" filter); earlier 3.11 releases (Debian
+    12 ships 3.11.2) get the same refusal here: only files and folders, all inside."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(target, filter="data")
+        return
+    root = target.resolve()
+    members = tar.getmembers()
+    for member in members:
+        place = (root / member.name).resolve()
+        if not (member.isfile() or member.isdir()) or (place != root and root not in place.parents):
+            raise BackupError(f"The archive holds {member.name!r}, which a backup never holds.")
+    tar.extractall(target, members=members)  # noqa: S202 - every member checked above
 
 
 def verify(folder: Path, *, using: str = "default") -> dict[str, Any]:

@@ -249,3 +249,58 @@ def test_an_archive_opens_with_standard_tools(tmp_path: Path) -> None:
     shutil.unpack_archive(archive, tmp_path / "open", filter="data")
     (folder,) = (tmp_path / "open").iterdir()
     assert {p.name for p in folder.iterdir()} >= {"manifest.json", "database.sqlite3"}
+
+
+def test_a_backup_is_its_owners_only_and_names_the_version(tmp_path: Path) -> None:
+    """The archive holds the whole database: readable by its owner only. Its manifest names
+    the project's version (and the checkout's commit), not "unknown"."""
+    import tomllib
+
+    site = Site(tmp_path, f"sqlite:///{tmp_path / 'layak.sqlite3'}")
+    site.run("migrate", "--no-input")
+    site.run("backup", "--output", str(tmp_path / "b"))
+    (archive,) = (tmp_path / "b").glob("*.tar.gz")
+    assert archive.stat().st_mode & 0o777 == 0o600
+    site.run("backup", "--directory", "--output", str(tmp_path / "d"))
+    (folder,) = (tmp_path / "d").iterdir()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    manifest = json.loads((folder / "manifest.json").read_text())
+    root = Path(__file__).resolve().parents[3]
+    version = tomllib.loads((root / "pyproject.toml").read_text())["project"]["version"]
+    assert manifest["layak_version"].startswith(version)
+
+
+def test_an_archive_is_unpacked_safely_without_the_data_filter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python 3.11 before 3.11.4 (Debian 12's 3.11.2) has no "data" filter: a backup still
+    opens, and a member that would land outside the folder is refused."""
+    import io
+
+    from layak.core import backup
+
+    monkeypatch.delattr(tarfile, "data_filter")
+    good = tmp_path / "good.tar.gz"
+    with tarfile.open(good, "w:gz") as tar:
+        data = b'{"x": 1}'
+        info = tarfile.TarInfo("layak-backup-x/manifest.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    with backup.opened(good) as folder:
+        assert (folder / "manifest.json").read_bytes() == b'{"x": 1}'
+    bad = tmp_path / "bad.tar.gz"
+    with tarfile.open(bad, "w:gz") as tar:
+        info = tarfile.TarInfo("../escaped.txt")
+        info.size = 1
+        tar.addfile(info, io.BytesIO(b"x"))
+    with pytest.raises(backup.BackupError, match="never holds"), backup.opened(bad):
+        pass
+    assert not (tmp_path.parent / "escaped.txt").exists()
+    link = tmp_path / "link.tar.gz"
+    with tarfile.open(link, "w:gz") as tar:
+        info = tarfile.TarInfo("layak-backup-x/passwd")
+        info.type = tarfile.SYMTYPE
+        info.linkname = "/etc/passwd"
+        tar.addfile(info)
+    with pytest.raises(backup.BackupError, match="never holds"), backup.opened(link):
+        pass

@@ -130,16 +130,37 @@ def test_production_refuses_to_start_without_secret_key_or_hosts(tmp_path):
     assert result.returncode != 0 and "ALLOWED_HOSTS must be set" in result.stderr
 
 
+PRODUCTION = {
+    "SECRET_KEY": "k" * 30 + "Q7#z" * 10,
+    "ALLOWED_HOSTS": "layak.example.go.id",
+    "EMAIL_HOST": "smtp.example.go.id",
+}
+
+
 def test_production_settings_pass_the_deploy_check(tmp_path):
     result = _run_django(
-        {
-            "SECRET_KEY": "k" * 30 + "Q7#z" * 10,
-            "ALLOWED_HOSTS": "layak.example.go.id",
-            "LAYAK_VAR_DIR": str(tmp_path),
-        },
+        PRODUCTION | {"LAYAK_VAR_DIR": str(tmp_path)},
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_names_what_would_fail_later(tmp_path):
+    """No EMAIL_HOST: a warning (emails, set-password links included, only in the log). S3
+    storage without boto3 (the s3 extra): an error, before the first upload fails."""
+    import importlib.util
+
+    no_mail = dict(PRODUCTION, EMAIL_HOST="")
+    result = _run_django(no_mail | {"LAYAK_VAR_DIR": str(tmp_path)}, "check", "--deploy")
+    assert "layak.core.W001" in result.stderr + result.stdout
+    assert "EMAIL_HOST is not set" in result.stderr + result.stdout
+    s3 = PRODUCTION | {"LAYAK_VAR_DIR": str(tmp_path), "S3_BUCKET": "layak-berkas"}
+    result = _run_django(s3, "check", "--deploy", "--fail-level", "WARNING")
+    said = result.stderr + result.stdout
+    if importlib.util.find_spec("boto3") is None:
+        assert result.returncode != 0 and "layak.core.E001" in said and "--extra s3" in said
+    else:
+        assert "layak.core.E001" not in said

@@ -162,6 +162,7 @@ def _production_env(tmp_path):
     env |= {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "layak.example.go.id",
+        "EMAIL_HOST": "smtp.example.go.id",
         "DJANGO_SETTINGS_MODULE": "layak.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
         "PYTHONPATH": str(TEMPLATES.parent),
