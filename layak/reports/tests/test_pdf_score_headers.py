@@ -1,0 +1,92 @@
+"""The self-assessment PDF's table of scores per stage, with all five stages: each header stays
+inside its own column (a long word is hyphenated, never run into the next column), and each
+office in the gap table has a line of its own, so no comma is parted from a name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from layak.core.pdf import render_document
+from layak.evaluation import verification
+from layak.evaluation.models import Stage
+from layak.organisations.models import Organisation
+from layak.reports import documents
+from layak.reports.tests.test_pdf_layout import EPSILON, _walk
+
+pytestmark = pytest.mark.django_db
+
+
+def determined(personas, evaluation) -> None:
+    """Bekasi goes through every stage and its result is determined."""
+    from layak.evaluation.tests.test_verification import move_to, submit_all
+
+    K = Stage.Kind
+    ev = evaluation
+    submit_all(personas, ev)
+    move_to(ev, K.PROVINCE)
+    verification.verify_agree_rest(actor=personas.jabar, assessment=ev.bekasi, stage=K.PROVINCE)
+    move_to(ev, K.MINISTRY)
+    verification.verify_agree_rest(actor=personas.ministry, assessment=ev.bekasi, stage=K.MINISTRY)
+    move_to(ev, K.FIELD)
+    verification.verify_agree_rest(actor=personas["assessor"], assessment=ev.bekasi, stage=K.FIELD)
+    move_to(ev, K.FINAL)
+    verification.assessment_determine(actor=personas.ministry, assessment=ev.bekasi)
+    ev.bekasi.refresh_from_db()
+
+
+def _text(box: Any) -> str:
+    return "".join(getattr(t, "text", "") or "" for t, _ in _walk(box))
+
+
+def _context(personas, evaluation) -> dict[str, Any]:
+    from layak.evaluation import actions
+
+    determined(personas, evaluation)
+    # T-2's questions are given to three offices: a list wider than its column.
+    offices = [
+        Organisation.objects.get(name=f"{name} Kabupaten Bekasi")
+        for name in (
+            "Dinas Kesehatan",
+            "Dinas Kependudukan dan Pencatatan Sipil",
+            "Dinas Pemberdayaan Perempuan dan Perlindungan Anak",
+        )
+    ]
+    actions.assignments_set(
+        actor=personas.bekasi_admin,
+        assessment=evaluation.bekasi,
+        answers=[evaluation.answers["T-2.1"], evaluation.answers["T-2.2"]],
+        organisations=offices,
+    )
+    with translation.override("id"):
+        return documents.self_assessment(evaluation.bekasi)
+
+
+def test_stage_headers_stay_in_their_columns_and_no_comma_is_alone(personas, evaluation):
+    context = _context(personas, evaluation)
+    with translation.override("id"):
+        document = render_document("reports/pdf/self_assessment.html", context, None)
+    assert len(context["stages"]) == 5, "every stage has a column"
+    headers: list[tuple[str, float, float, float, float]] = []  # text, cell and text extents
+    lone = []
+    for page in document.pages:
+        for box, parents in _walk(page._page_box):
+            kind = type(box).__name__
+            if kind == "LineBox" and _text(box).strip()[:1] in (",", ";"):
+                lone.append(_text(box))  # a comma parted from the word before it
+            element = getattr(box, "element", None)
+            if kind != "TableCellBox" or element is None or element.tag != "th":
+                continue
+            if parents[-2].element.tag != "thead":
+                continue
+            left, right = box.border_box_x(), box.border_box_x() + box.border_width()
+            for text, _ in _walk(box):
+                if type(text).__name__ == "TextBox" and text.text.strip():
+                    x = text.position_x
+                    headers.append((text.text, left, right, x, x + text.width))
+    assert lone == []
+    assert {"Telaah", "lapangan", "akhir"} <= {w for h in headers for w in h[0].split()}
+    outside = [h for h in headers if h[3] < h[1] - EPSILON or h[4] > h[2] + EPSILON]
+    assert outside == [], outside
