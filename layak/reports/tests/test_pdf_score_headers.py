@@ -1,12 +1,14 @@
 """The self-assessment PDF's table of scores per stage, with all five stages: each header stays
-inside its own column (a long word is hyphenated, never run into the next column), and each
-office in the gap table has a line of its own, so no comma is parted from a name."""
+inside its own column (a long word is hyphenated, never run into the next column), every
+points value is written as the pages write it, and each office in the gap table has a line of
+its own, so no comma is parted from a name."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from layak.core.pdf import render_document
@@ -90,3 +92,14 @@ def test_stage_headers_stay_in_their_columns_and_no_comma_is_alone(personas, eva
     assert {"Telaah", "lapangan", "akhir"} <= {w for h in headers for w in h[0].split()}
     outside = [h for h in headers if h[3] < h[1] - EPSILON or h[4] > h[2] + EPSILON]
     assert outside == [], outside
+
+
+def test_every_points_value_has_two_decimals(personas, evaluation):
+    context = _context(personas, evaluation)
+    with translation.override("id"):
+        page = " ".join(render_to_string("reports/pdf/self_assessment.html", context).split())
+    # The cluster's maximum, the total maximum and the indicator's maximum as the pages say them.
+    assert '<td>KL · Kelembagaan</td><td class="num">50,00</td>' in page
+    assert '<th>Jumlah</th><th class="num">100,00</th>' in page
+    assert ": 100,00 / 100,00</td>" in page
+    assert "<strong>50,00 / 50,00</strong>" in page
