@@ -67,6 +67,8 @@ def _default_region(user: User) -> Region | None:
         latest = DataValue.objects.active().order_by("-updated_at").select_related("region").first()
         if latest is not None:
             return Region.objects.filter(code=actions.district_of(latest.region)).first()
+        # Nothing entered anywhere yet (a new installation): the first province.
+        return Region.objects.filter(level=Region.Level.PROVINCE).order_by("code").first()
     return None
 
 
@@ -476,6 +478,12 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
             "ancestors": _ancestors(region),
             "children": visible_regions(user).filter(parent=region).order_by("code")
             if region.level < Region.Level.VILLAGE
+            else [],
+            # The whole country's readers move between provinces from here too.
+            "provinces": Region.objects.filter(level=Region.Level.PROVINCE)
+            .exclude(pk=region.pk)
+            .order_by("code")
+            if any(g.national for g in authz.grants(user))
             else [],
             "year": year,
             "years": years,
