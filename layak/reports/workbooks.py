@@ -1,7 +1,9 @@
 """The XLSX reports, written row by row in openpyxl's write-only mode; the rows are read in
 batches, each batch in a fixed number of queries, so a whole country's answers never sit in
 memory nor cost a query per row. Text is written as text: a value typed by a user that starts
-with "=" stays a string and is never taken as a formula."""
+with "=" stays a string and is never taken as a formula. Points are numbers shown with two
+decimals (the format "0.00", which Excel writes in its reader's own language, as the pages do)
+and a day is a date cell."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -30,6 +33,8 @@ from layak.regions.models import Region
 
 BATCH = 10  # districts per batch of the answers export
 BOLD = Font(bold=True)
+POINTS = "0.00"  # points always with two decimals, as the pages write them
+DAY = "d mmm yyyy"
 Tick = Callable[[int, int], None]
 
 
@@ -48,6 +53,22 @@ def _header(sheet: WriteOnlyWorksheet, titles: Iterable[str]) -> None:
 
 def _row(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     sheet.append([_cell(sheet, _plain(v)) for v in values])
+
+
+def _points(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """A points cell: a number shown with two decimals (empty for none)."""
+    cell = _cell(sheet, _plain(value))
+    if value is not None:
+        cell.number_format = POINTS
+    return cell
+
+
+def _day(sheet: WriteOnlyWorksheet, moment: Any) -> Any:
+    """The day of ``moment`` in the site's time zone (the day the pages show), as a date."""
+    cell = _cell(sheet, timezone.localtime(moment).date() if moment else None)
+    if moment:
+        cell.number_format = DAY
+    return cell
 
 
 def _plain(value: Any) -> Any:
@@ -146,16 +167,16 @@ def answers_workbook(cycle: Cycle, area: Region | None, target: IO[bytes], tick:
                 ]
             ]
             cells.append(_answer_cell(sheet, answer))
+            cells.append(_cell(sheet, _plain(answer.get_status_display())))
             cells += [
-                _cell(sheet, _plain(v))
+                _points(sheet, v)
                 for v in [
-                    answer.get_status_display(),
                     q.max_points,
                     *[(by_stage[s].points if s in by_stage else None) for s in stages],
-                    reasons,
-                    answer.note,
-                    "; ".join(files.get(answer.pk, [])),
                 ]
+            ]
+            cells += [
+                _cell(sheet, v) for v in [reasons, answer.note, "; ".join(files.get(answer.pk, []))]
             ]
             sheet.append(cells)
             rows += 1
@@ -209,11 +230,14 @@ def _totals_sheet(book: Workbook, cycle: Cycle, assessments: Any) -> None:
         .values_list("code", flat=True)
     )
     titles = [_("Region code"), _("Regency/city"), _("Stage"), _("Total")]
-    _header(sheet, [*titles, *groups, _("Predicate"), _("Predicate capped by"), _("Progress")])
+    last = [_("Predicate"), _("Predicate capped by"), _("Progress"), _("Determined on")]
+    _header(sheet, [*titles, *groups, *last])
     listed = list(assessments.select_related("region").order_by("region__code"))
     ids = [a.pk for a in listed]
-    # Each stage up to the one the district stands at, as it stands (the pages' rule).
-    reached = {pk: r.stage for pk, r in current_results(cycle, listed).items()}
+    # Each stage up to the one the district stands at, as it stands (the pages' rule); at that
+    # stage a determined result is the fixed one, with the day it was determined.
+    standing = current_results(cycle, listed)
+    reached = {pk: r.stage for pk, r in standing.items()}
     for kind in Stage.ORDER:
         found = results(cycle, ids, kind)
         for a in listed:
@@ -222,18 +246,25 @@ def _totals_sheet(book: Workbook, cycle: Cycle, assessments: Any) -> None:
                 Stage.Kind(reached.get(a.pk, Stage.Kind.SELF_ASSESSMENT))
             ):
                 continue
-            _row(
-                sheet,
+            fixed = a.determined_at is not None and kind == reached.get(a.pk)
+            if fixed:
+                result = standing[a.pk]
+            sheet.append(
                 [
-                    a.region.code,
-                    a.region.name,
-                    Stage.Kind(kind).label,
-                    result.total,
-                    *[result.by_group.get(g) for g in groups],
-                    result.predicate.name,
-                    "; ".join(result.predicate.capped_by),
-                    progress_words(result),
-                ],
+                    *[_cell(sheet, _plain(v)) for v in [a.region.code, a.region.name]],
+                    _cell(sheet, str(Stage.Kind(kind).label)),
+                    _points(sheet, result.total),
+                    *[_points(sheet, result.by_group.get(g)) for g in groups],
+                    *[
+                        _cell(sheet, _plain(v))
+                        for v in [
+                            result.predicate.name,
+                            "; ".join(result.predicate.capped_by),
+                            progress_words(result),
+                        ]
+                    ],
+                    _day(sheet, a.determined_at if fixed else None),
+                ]
             )
 
 
