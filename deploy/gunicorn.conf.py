@@ -10,7 +10,14 @@ environment (the unit's ``EnvironmentFile``):
   runs in the background jobs, never in a request;
 - ``GUNICORN_ACCESS_LOG`` (none: nginx logs each request);
 - ``GUNICORN_MAX_REQUESTS`` (2000): a worker is replaced after this many requests (with jitter),
-  which bounds any slow memory growth.
+  which bounds any slow memory growth;
+- ``GUNICORN_FORWARDED_ALLOW_IPS`` (``127.0.0.1``): the addresses whose ``X-Forwarded-*``
+  headers gunicorn trusts (nginx's, or the load balancer's when it forwards to gunicorn).
+
+gunicorn 25.1 and later open a control socket (for ``gunicornc``), by default in
+``$XDG_RUNTIME_DIR`` or ``~/.gunicorn``, which the unit may not write (``ProtectHome=yes``).
+Under systemd it is placed in the unit's ``RuntimeDirectory=`` (``/run/layak/gunicorn.ctl``,
+readable by its owner only); without one (the benchmark, a manual start) it is turned off.
 
 Each worker loads the URL configuration and the translations as it starts
 (``layak.core.warm``), so that no person's first page pays for them.
@@ -46,6 +53,12 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 proc_name = "layak-web"
+# systemd sets RUNTIME_DIRECTORY (colon-separated when there are several) from RuntimeDirectory=.
+_runtime = os.environ.get("RUNTIME_DIRECTORY", "").split(":")[0]
+if _runtime:
+    control_socket = os.path.join(_runtime, "gunicorn.ctl")
+else:
+    control_socket_disable = True
 
 
 def post_worker_init(worker: object) -> None:
