@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from itertools import count
 
@@ -178,6 +179,19 @@ def small_spec(code: str = "uji", scale: int = 100):
     )
 
 
+def windows_from(
+    start: datetime.datetime, days: int = 10
+) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
+    """A regency cycle's stage windows, each ``days`` long, one after the other from ``start``."""
+    from layak.evaluation.models import Stage
+
+    windows: dict[str, tuple[datetime.datetime, datetime.datetime]] = {}
+    for kind in Stage.ORDER:
+        windows[kind] = (start, start + days * datetime.timedelta(days=1))
+        start = windows[kind][1]
+    return windows
+
+
 def make_cycle(personas: Personas, *, open_self: bool = True, assign: bool = True):
     """A published small instrument, a cycle whose self-assessment is open (or closed), Bekasi
     and Gunung Mas taking part, T-1 assigned to each DP3A and Dinkes, T-2 to Disdukcapil."""
@@ -187,26 +201,30 @@ def make_cycle(personas: Personas, *, open_self: bool = True, assign: bool = Tru
     from django.utils import timezone
 
     from layak.evaluation import actions
-    from layak.evaluation.models import Answer, Stage
+    from layak.evaluation.models import Answer
     from layak.frameworks.actions import version_publish
     from layak.frameworks.spec import build_version
 
     version = version_publish(actor=personas.ministry, version=build_version(small_spec()))
     now = timezone.now()
     day = datetime.timedelta(days=1)
-    start = now - 5 * day if open_self else now - 50 * day
-    windows = {}
-    for kind in Stage.ORDER:
-        windows[kind] = (start, start + 10 * day)
-        start += 10 * day
+
+    # Districts join while the cycle runs; a cycle whose stages are over is then moved there.
     cycle = actions.cycle_create(
-        actor=personas.ministry, name="Evaluasi Uji", instrument=version, windows=windows
+        actor=personas.ministry,
+        name="Evaluasi Uji",
+        instrument=version,
+        windows=windows_from(now - 5 * day),
     )
     bekasi, gm = actions.cycle_add_districts(
         actor=personas.ministry,
         cycle=cycle,
         regions=Region.objects.filter(code__in=[BEKASI, GUNUNG_MAS]).order_by("code"),
     )
+    if not open_self:
+        actions.cycle_set_windows(
+            actor=personas.ministry, cycle=cycle, windows=windows_from(now - 50 * day)
+        )
     for assessment, slug, admin in (
         (bekasi, "Bekasi", personas.bekasi_admin),
         (gm, "Gunung Mas", personas.gm_admin),

@@ -204,6 +204,8 @@ def cycle_add_districts(
         level > 2 and all(authz.reaches(actor, A.MANAGE, r) for r in regions)
     ):
         raise EvaluationError(_("Only the ministry administrator can do this."))
+    if not cycle.stages.filter(closes_at__gte=timezone.now()).exists():
+        raise EvaluationError(_("Every stage of this cycle has closed: no region can join it."))
     questions = list(
         Question.objects.filter(version_id=cycle.instrument_id).values_list("pk", flat=True)
     )

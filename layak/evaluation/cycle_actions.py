@@ -74,7 +74,8 @@ def may_manage(user: User, cycle: Cycle, owner: Region | None) -> bool:
 
 def may_add_regions(user: User, cycle: Cycle, owner: Region | None) -> bool:
     """Who adds regions to a cycle: the ministry anywhere; a district administrator its own
-    kecamatan or villages, to a national lower-level cycle or to one its district started."""
+    kecamatan or villages, to a national lower-level cycle or to one its district started
+    (while a stage of the cycle is still to close: ``actions.cycle_add_districts``)."""
     if authz.reaches(user, A.MANAGE, None):
         return True
     if cycle.instrument.framework.region_level <= Region.Level.REGENCY:

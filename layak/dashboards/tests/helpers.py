@@ -64,19 +64,21 @@ def build(p: Personas) -> World:
     _score(answers["T-2.1"], Stage.Kind.PROVINCE, "15")
 
     day = datetime.timedelta(days=1)
-    start = timezone.now() - 400 * day
-    windows = {}
-    for kind in Stage.ORDER:
-        windows[kind] = (start, start + 10 * day)
-        start += 10 * day
+
+    from layak.testing import windows_from
+
+    # Last year's cycle: Bekasi joined while it ran; its stages are long over.
     earlier = evaluation_actions.cycle_create(
         actor=p.ministry,
         name="Evaluasi Uji Lalu",
         instrument=evaluation.version,
-        windows=windows,
+        windows=windows_from(timezone.now() - day),
     )
     (earlier_bekasi,) = evaluation_actions.cycle_add_districts(
         actor=p.ministry, cycle=earlier, regions=Region.objects.filter(code="32.16")
+    )
+    evaluation_actions.cycle_set_windows(
+        actor=p.ministry, cycle=earlier, windows=windows_from(timezone.now() - 400 * day)
     )
     earlier_answers = {
         a.question.code: a

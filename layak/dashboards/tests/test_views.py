@@ -248,15 +248,24 @@ def grow(p, w, n: int) -> None:
             windows[kind] = (opens, opens + datetime.timedelta(days=5))
             opens += datetime.timedelta(days=5)
         start += datetime.timedelta(days=40)
+        # Bekasi joined while each old cycle ran; its stages were then moved into the past.
+        running = timezone.now() - datetime.timedelta(days=1)
         cycle = evaluation_actions.cycle_create(
             actor=p.ministry,
             name="Evaluasi Uji Lama",
             instrument=w.evaluation.version,
-            windows=windows,
+            windows={
+                k: (
+                    o - windows[Stage.ORDER[0]][0] + running,
+                    c - windows[Stage.ORDER[0]][0] + running,
+                )
+                for k, (o, c) in windows.items()
+            },
         )
         evaluation_actions.cycle_add_districts(
             actor=p.ministry, cycle=cycle, regions=Region.objects.filter(code="32.16")
         )
+        evaluation_actions.cycle_set_windows(actor=p.ministry, cycle=cycle, windows=windows)
 
 
 def queries(client, url: str) -> int:

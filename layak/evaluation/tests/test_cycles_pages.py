@@ -295,3 +295,30 @@ def test_a_district_closing_its_own_window_early_is_told_how_to_let_the_late_one
     # The district has no reopen form of its own: it is sent to the windows it can change.
     assert "lewat “Ubah jadwal tahap”" in page
     assert "dari halaman penilaiannya" not in page
+
+
+def test_no_region_joins_a_cycle_whose_stages_are_all_over(client, personas):
+    """Last year's cycle, every stage closed: the page offers no "Tambahkan wilayah" and a
+    posted list is refused with the reason; no assessment is made."""
+    from layak.testing import make_cycle, move_stages
+
+    ev = make_cycle(personas)
+    Region.objects.create(
+        code="32.04",
+        name="Kabupaten Bandung",
+        level=2,
+        kind="kabupaten",
+        parent=Region.objects.get(code="32"),
+    )
+    client.force_login(personas.ministry)
+    url = f"/evaluation/cycles/{ev.cycle.pk}/"
+    assert 'data-testid="add-regions"' in client.get(url).content.decode()
+    move_stages(ev.cycle, Stage.Kind.FINAL)
+    past = timezone.now() - datetime.timedelta(days=1)
+    ev.cycle.stages.filter(kind=Stage.Kind.FINAL).update(closes_at=past)
+    assert 'data-testid="add-regions"' not in client.get(url).content.decode()
+    response = client.post(f"{url}districts/", {"codes": "32.04"}, follow=True)
+    assert "Semua tahap siklus ini sudah ditutup: tidak ada wilayah yang dapat bergabung lagi." in (
+        text_of(response)
+    )
+    assert not Assessment.objects.filter(cycle=ev.cycle, region__code="32.04").exists()

@@ -284,21 +284,25 @@ def _detail_context(
         _counted(Assessment.objects.for_user(user, A.VIEW).filter(cycle=cycle))
     ).order_by("region__code")
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
-    may_add = cycle_actions.may_add_regions(user, cycle, owner)
+    stages = list(cycle.stages.order_by("opens_at"))
+    # Regions join while a stage is still to close (the rule of ``cycle_add_districts``).
+    running = any(s.closes_at >= timezone.now() for s in stages)
+    may_add = running and cycle_actions.may_add_regions(user, cycle, owner)
     national = _national(request)
     gates_fixed = national and actions.gates_fixed(cycle)
     return {
         "cycle": cycle,
         "owner": owner,
         "words": LEVEL_WORDS.get(level, LEVEL_WORDS[2]),
-        "stages": cycle.stages.order_by("opens_at"),
+        "stages": stages,
         "page": page,
         "rows": _rows(user, page),
         "search": search,
         "has_points": cycle.instrument.framework.has_points,
         "gates": cycle.gates.select_related("question", "max_band"),
         "can_manage": cycle_actions.may_manage(user, cycle, owner),
-        "districts_form": (districts_form or DistrictsForm(level=level)) if may_add else None,
+        # A refused form is shown with its message, even once the cycle has ended.
+        "districts_form": districts_form or (DistrictsForm(level=level) if may_add else None),
         "gates_fixed": gates_fixed,
         "gate_form": (
             GateForm(instrument_id=cycle.instrument_id)
