@@ -209,7 +209,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# The client's address (django-ipware): with PROXY_COUNT proxies in front, from the
+# X-Forwarded-For each appends to, counted from its end (the nearest proxy appends its peer and
+# is not in it itself), so an address a client writes there is never believed; with none, the
+# connection's own address only.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
+# Addresses a client wrote before the proxies' own are skipped, not a reason to distrust the
+# header: the count from its end decides.
+IPWARE_STRICT = False
 AXES_VERBOSE = False
 
 # Two-factor sign-in (TOTP, an authenticator app's six-digit code): required for these roles
