@@ -20,7 +20,8 @@ def counted_address(client, personas, forwarded: str) -> str | None:
     )
     attempt = AccessAttempt.objects.get(username=personas.bekasi_admin.email)
     attempt.delete()
-    return attempt.ip_address
+    address: str | None = attempt.ip_address
+    return address
 
 
 @pytest.mark.parametrize(
