@@ -221,10 +221,6 @@ def make_cycle(personas: Personas, *, open_self: bool = True, assign: bool = Tru
         cycle=cycle,
         regions=Region.objects.filter(code__in=[BEKASI, GUNUNG_MAS]).order_by("code"),
     )
-    if not open_self:
-        actions.cycle_set_windows(
-            actor=personas.ministry, cycle=cycle, windows=windows_from(now - 50 * day)
-        )
     for assessment, slug, admin in (
         (bekasi, "Bekasi", personas.bekasi_admin),
         (gm, "Gunung Mas", personas.gm_admin),
@@ -253,6 +249,10 @@ def make_cycle(personas: Personas, *, open_self: bool = True, assign: bool = Tru
             assessment=assessment,
             answers=[by_code["T-2.1"], by_code["T-2.2"]],
             organisations=[capil],
+        )
+    if not open_self:
+        actions.cycle_set_windows(
+            actor=personas.ministry, cycle=cycle, windows=windows_from(now - 50 * day)
         )
     answers = {
         a.question.code: a

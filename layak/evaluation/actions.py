@@ -29,14 +29,13 @@ from layak.evaluation.models import (
     Assessment,
     Assignment,
     Cycle,
-    Gate,
     Score,
     Stage,
     StageReopening,
 )
 from layak.evaluation.querysets import PARTS, scoring_prefetch
 from layak.evaluation.scores import answer_points
-from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
+from layak.frameworks.models import InstrumentVersion, Question
 from layak.frameworks.scoring import BAND_KINDS, OPTION_KINDS, is_answered, points_for
 from layak.organisations.models import Organisation
 from layak.regions.models import Region
@@ -235,43 +234,6 @@ def cycle_add_districts(
     return created
 
 
-@transaction.atomic
-def gates_fixed(cycle: Cycle) -> bool:
-    """Whether the cycle's gates can no longer change: a result of it has been determined
-    (with a predicate a gate could have capped)."""
-    return Assessment.objects.filter(cycle=cycle, determined_at__isnull=False).exists()
-
-
-def gate_add(
-    *, actor: User, cycle: Cycle, question: Question, max_band: PredicateBand, reason: str
-) -> Gate:
-    _require_national(actor)
-    if gates_fixed(cycle):
-        raise EvaluationError(
-            _("Results of this cycle have already been determined: its gates can no longer change.")
-        )
-    if question.version_id != cycle.instrument_id or max_band.version_id != cycle.instrument_id:
-        raise EvaluationError(
-            _("The question and the predicate must belong to the cycle's instrument.")
-        )
-    gate = Gate.objects.create(
-        cycle=cycle, question=question, max_band=max_band, reason=reason.strip()
-    )
-    record(
-        actor=actor,
-        action="gate.created",
-        obj=gate,
-        region=None,
-        after={
-            "cycle": cycle.pk,
-            "question": question.code,
-            "max_band": max_band.code,
-            "reason": gate.reason,
-        },
-    )
-    return gate
-
-
 # ---- stages ------------------------------------------------------------------------------
 
 
@@ -384,6 +346,16 @@ def _require_district_admin(actor: User, assessment: Assessment) -> None:
         raise EvaluationError(_("Only the district administrator can do this."))
 
 
+def assignment_refusal(assessment: Assessment) -> str:
+    """Why the assessment's items cannot be given to offices now ("" when they can): its
+    self-assessment closed before the district submitted, and no office could answer them."""
+    if assessment.status == Assessment.Status.IN_PROGRESS and not stage_open_for(
+        assessment, Stage.Kind.SELF_ASSESSMENT
+    ):
+        return str(_self_assessment_closed(assessment.region))
+    return ""
+
+
 @transaction.atomic
 def assignments_set(
     *,
@@ -394,6 +366,9 @@ def assignments_set(
 ) -> int:
     """Give these answers to these organisations (replacing their previous assignment)."""
     _require_district_admin(actor, assessment)
+    refusal = assignment_refusal(assessment)
+    if refusal:
+        raise EvaluationError(refusal)
     organisations = list(organisations)
     for org in organisations:
         if (

@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 
 from layak import authz
 from layak.accounts.models import User
+from layak.audit.log import record
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions
 from layak.evaluation.actions import EvaluationError
-from layak.evaluation.models import Assessment, Cycle, StageReopening
-from layak.frameworks.models import InstrumentVersion
+from layak.evaluation.models import Assessment, Cycle, Gate, StageReopening
+from layak.frameworks.models import InstrumentVersion, PredicateBand, Question
 from layak.regions.models import Region
 
 A = authz.Action
@@ -138,3 +139,43 @@ def open_stages(assessments: list[Assessment], now: datetime.datetime) -> dict[i
         a.pk: {s.kind for s in a.cycle.stages.all() if s.is_open(now)} | reopened.get(a.pk, set())
         for a in assessments
     }
+
+
+# ---- gates: what caps a predicate whatever the points -----------------------------------
+
+
+def gates_fixed(cycle: Cycle) -> bool:
+    """Whether the cycle's gates can no longer change: a result of it has been determined
+    (with a predicate a gate could have capped)."""
+    return Assessment.objects.filter(cycle=cycle, determined_at__isnull=False).exists()
+
+
+@transaction.atomic
+def gate_add(
+    *, actor: User, cycle: Cycle, question: Question, max_band: PredicateBand, reason: str
+) -> Gate:
+    actions._require_national(actor)
+    if gates_fixed(cycle):
+        raise EvaluationError(
+            _("Results of this cycle have already been determined: its gates can no longer change.")
+        )
+    if question.version_id != cycle.instrument_id or max_band.version_id != cycle.instrument_id:
+        raise EvaluationError(
+            _("The question and the predicate must belong to the cycle's instrument.")
+        )
+    gate = Gate.objects.create(
+        cycle=cycle, question=question, max_band=max_band, reason=reason.strip()
+    )
+    record(
+        actor=actor,
+        action="gate.created",
+        obj=gate,
+        region=None,
+        after={
+            "cycle": cycle.pk,
+            "question": question.code,
+            "max_band": max_band.code,
+            "reason": gate.reason,
+        },
+    )
+    return gate

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from layak.accounts.models import User
 from layak.core.actions_list import end_of_day
-from layak.evaluation import actions
+from layak.evaluation import actions, cycle_actions
 from layak.evaluation.models import Answer, Assessment, Assignment, Cycle, Stage
 from layak.evaluation.proposal import proposal_confirm, propose
 from layak.evidence.actions import evidence_attach, evidence_upload
@@ -412,7 +412,7 @@ def seed_evaluation_demo(users: dict[str, User]) -> None:
     )
     for answer in answers[1:5]:
         verification.verify_item(actor=verifier, answer=answer, stage=Stage.Kind.PROVINCE)
-    actions.gate_add(
+    cycle_actions.gate_add(
         actor=ministry,
         cycle=current,
         question=Question.objects.get(version=instrument, code=TOBACCO_ADVERTISING),

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from layak.evaluation import actions, gaps
+from layak.evaluation import actions, cycle_actions, gaps
 from layak.evaluation.demo import windows_open_at
 from layak.evaluation.models import Answer, Stage
 from layak.frameworks.actions import bundled_load
@@ -120,7 +120,7 @@ def test_questions_of_one_indicator_share_its_room_on_the_cheapest_path(personas
     # The ministry gates both questions: the path must take them first, whatever they add.
     version = bekasi.cycle.instrument
     for code in ("K4-19.3", "K4-19.4"):
-        actions.gate_add(
+        cycle_actions.gate_add(
             actor=personas.ministry,
             cycle=bekasi.cycle,
             question=version.questions.get(code=code),

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from layak.evaluation import actions
+from layak.evaluation import actions, cycle_actions
 from layak.evaluation.tests.test_verification import submit_all
 from layak.reports.tests.test_report_gaps import choose
 
@@ -25,7 +25,7 @@ def text_of(response) -> str:
 def gate(personas, ev, band: str, reason: str = "Larangan iklan rokok") -> None:
     """The ministry adds a gate on T-2.1 capping the predicate at ``band``."""
     bands = {b.code: b for b in ev.version.bands.all()}
-    actions.gate_add(
+    cycle_actions.gate_add(
         actor=personas.ministry,
         cycle=ev.cycle,
         question=ev.answers["T-2.1"].question,

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from layak.audit.models import AuditEntry
-from layak.evaluation import actions, gaps, scores, verification
+from layak.evaluation import actions, cycle_actions, gaps, scores, verification
 from layak.evaluation.models import Answer, Score, Stage
 from layak.evaluation.scores import results
 from layak.evaluation.tests.test_workflow import PDF, attach_pdf, fresh, option
@@ -218,7 +218,7 @@ def test_a_gate_below_the_next_band_is_put_first(personas, evaluation):
     submit_all(personas, ev, perda="SK", percent="60", evidence=False)
     bands = {b.code: b for b in ev.version.bands.all()}
     question = Answer.objects.get(pk=ev.answers["T-2.1"].pk).question
-    actions.gate_add(
+    cycle_actions.gate_add(
         actor=personas.ministry,
         cycle=ev.cycle,
         question=question,

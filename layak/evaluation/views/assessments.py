@@ -590,6 +590,7 @@ def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
             "organisations": organisations,
             "proposal": proposal.propose(assessment) if focus is None else None,
             "previous": proposal.previous_assessment(assessment) if focus is None else None,
+            "refusal": actions.assignment_refusal(assessment),
         },
     )
 

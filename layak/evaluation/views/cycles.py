@@ -289,7 +289,7 @@ def _detail_context(
     running = any(s.closes_at >= timezone.now() for s in stages)
     may_add = running and cycle_actions.may_add_regions(user, cycle, owner)
     national = _national(request)
-    gates_fixed = national and actions.gates_fixed(cycle)
+    gates_fixed = national and cycle_actions.gates_fixed(cycle)
     return {
         "cycle": cycle,
         "owner": owner,
@@ -513,7 +513,7 @@ def gate_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = GateForm(request.POST, instrument_id=cycle.instrument_id)
     if form.is_valid():
         try:
-            actions.gate_add(actor=user, cycle=cycle, **form.cleaned_data)
+            cycle_actions.gate_add(actor=user, cycle=cycle, **form.cleaned_data)
         except actions.EvaluationError as exc:
             messages.error(request, str(exc))
         else:

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from layak.audit.models import AuditEntry
 from layak.evaluation import actions as evaluation
-from layak.evaluation import scores
+from layak.evaluation import cycle_actions, scores
 from layak.evaluation.demo import windows_open_at
 from layak.evaluation.forms import CycleForm
 from layak.evaluation.models import Answer, Score, Stage
@@ -344,7 +344,7 @@ def test_accepting_tobacco_advertising_costs_its_2_points_and_the_cycles_gate_ca
     """The instrument gives the item its 2 points; the cap on the predicate is a rule the
     ministry adds to the cycle, shown with its reason."""
     cycle, assessment = _cycle(personas, version)
-    evaluation.gate_add(
+    cycle_actions.gate_add(
         actor=personas.ministry,
         cycle=cycle,
         question=version.questions.get(code="K3-17.5"),
