@@ -206,8 +206,14 @@ def _evaluation(user: User, out: ActionList) -> None:
     from layak.evaluation import work
     from layak.evaluation.models import Stage
 
+    # A self-assessment whose deadline has passed waits for nobody: nothing can be answered or
+    # reviewed until the ministry reopens it (a kept list is kept per local day, and deadlines
+    # end a day).
+    now = timezone.now()
     if _has(user, ANSWERING):
         for row in work.to_answer_by_assessment(user):
+            if row["deadline"] is not None and row["deadline"] <= now:
+                continue
             out.add(
                 ActionKind.EVALUATION_TO_ANSWER,
                 ngettext(
@@ -242,6 +248,8 @@ def _evaluation(user: User, out: ActionList) -> None:
         out.counts[ActionKind.EVALUATION_RETURNED] = total
     if _has(user, SECRETARIAT):
         for row in work.to_review_by_assessment(_granted(user, SECRETARIAT, "assessment__region")):
+            if row["deadline"] is not None and row["deadline"] <= now:
+                continue
             out.add(
                 ActionKind.EVALUATION_TO_REVIEW,
                 ngettext(

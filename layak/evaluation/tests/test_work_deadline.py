@@ -79,3 +79,32 @@ def test_an_item_returned_during_a_reopened_self_assessment_is_due_at_the_new_de
     returned: list[Any] = work.returned_for_action(capil, limit=10)  # annotated with deadline
     assert [(a.question.code, a.deadline) for a in returned] == [("T-2.1", until)]
     assert returned[0].deadline > timezone.now()
+
+
+def test_a_closed_self_assessment_waits_for_nobody_on_the_home_page(client, personas):
+    """Past its deadline, nothing can be answered or reviewed: the list of work neither asks
+    the office to answer nor the district to review; once reopened, both are back."""
+    from layak.core.actions_list import needs_action
+
+    evaluation = make_cycle(personas, open_self=True)
+    capil = personas["bekasi.disdukcapil"]
+    answer = actions.answer_save(
+        actor=capil, answer=evaluation.answers["T-2.1"], value={"number": "92"}, note="", revision=0
+    )
+    actions.answer_submit(actor=capil, answer=answer)
+
+    def kinds(user) -> set[str]:
+        return {item.kind for item in needs_action(user).items}
+
+    assert "evaluation_to_answer" in kinds(personas.bekasi_dinkes)
+    assert "evaluation_to_review" in kinds(personas.bekasi_admin)
+    client.force_login(personas.bekasi_dinkes)
+    assert "butir untuk dijawab dalam Evaluasi Uji" in client.get("/").content.decode()
+    from layak.testing import move_stages
+
+    move_stages(evaluation.cycle, Stage.Kind.PROVINCE)
+    assert "evaluation_to_answer" not in kinds(personas.bekasi_dinkes)
+    assert "evaluation_to_review" not in kinds(personas.bekasi_admin)
+    reopen(personas, evaluation, timezone.now() + datetime.timedelta(days=3))
+    assert "evaluation_to_answer" in kinds(personas.bekasi_dinkes)
+    assert "evaluation_to_review" in kinds(personas.bekasi_admin)
