@@ -120,7 +120,7 @@ def test_a_stage_reopened_for_the_district_shows_at_once(client, personas):
     listing.forget()
     closed = make_cycle(personas, open_self=False)
     client.force_login(personas.bekasi_admin)
-    assert '<span class="badge muted">ditutup</span>' in page(client, closed.bekasi)
+    assert '<span class="badge muted">ditutup pada ' in page(client, closed.bekasi)
     actions.stage_reopen(
         actor=personas.ministry,
         assessment=closed.bekasi,

@@ -4,6 +4,7 @@ the cycle's, or the later one the ministry reopened the self-assessment until.""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -108,3 +109,16 @@ def test_a_closed_self_assessment_waits_for_nobody_on_the_home_page(client, pers
     reopen(personas, evaluation, timezone.now() + datetime.timedelta(days=3))
     assert "evaluation_to_answer" in kinds(personas.bekasi_dinkes)
     assert "evaluation_to_review" in kinds(personas.bekasi_admin)
+
+
+def test_the_assessment_page_says_a_closed_self_assessment_was_not_submitted(client, personas):
+    """Not "in progress" beside "closed": the district did not submit, and the day it closed."""
+    from layak.evaluation.templatetags.evaluation import last_day
+
+    evaluation = make_cycle(personas, open_self=False)
+    closes = Stage.objects.get(cycle=evaluation.cycle, kind=Stage.Kind.SELF_ASSESSMENT).closes_at
+    client.force_login(personas.bekasi_admin)
+    page = client.get(f"/evaluation/assessments/{evaluation.bekasi.pk}/").content.decode()
+    line = page.split('data-testid="self-status">')[1].split("</p>")[0]
+    words = " ".join(re.sub(r"<[^>]+>", " ", line).split())
+    assert words == f"Evaluasi mandiri: belum diajukan · ditutup pada {last_day(closes)}"
