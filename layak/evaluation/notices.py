@@ -82,6 +82,7 @@ def _item_params(actor: User | None, answer: Answer, **more: str) -> dict[str, s
         "actor": str(actor) if actor else "Layak",
         "item": answer.question.code,
         "region": str(answer.assessment.region),
+        "cycle": str(answer.assessment.cycle),
         **more,
     }
 
@@ -170,9 +171,11 @@ def submitted(*, actor: User, answer: Answer) -> None:
         N.ITEM_SUBMITTED,
         actor=actor,
         answer=answer,
-        message=gettext_noop("%(item)s of %(region)s submitted for review by %(actor)s."),
+        message=gettext_noop(
+            "%(item)s of %(region)s (%(cycle)s) submitted for review by %(actor)s."
+        ),
         many_message=gettext_noop(
-            "%(count)s items of %(region)s submitted for review by %(actor)s: %(items)s"
+            "%(count)s items of %(region)s (%(cycle)s) submitted for review by %(actor)s: %(items)s"
         ),
         # Items of several indicators: the assessment's items waiting for review.
         many_url=f"{assessment_url(answer)}?status=submitted",
@@ -185,8 +188,10 @@ def accepted(*, actor: User, answer: Answer, author: User | None) -> None:
         N.ITEM_ACCEPTED,
         actor=actor,
         answer=answer,
-        message=gettext_noop("%(item)s of %(region)s accepted by %(actor)s."),
-        many_message=gettext_noop("%(count)s items of %(region)s accepted by %(actor)s: %(items)s"),
+        message=gettext_noop("%(item)s of %(region)s (%(cycle)s) accepted by %(actor)s."),
+        many_message=gettext_noop(
+            "%(count)s items of %(region)s (%(cycle)s) accepted by %(actor)s: %(items)s"
+        ),
         many_url=reverse("evaluation:my_items"),
     )
 
@@ -198,8 +203,12 @@ def returned(*, actor: User, answer: Answer, author: User | None) -> None:
         N.ITEM_RETURNED,
         actor=actor,
         answer=answer,
-        message=gettext_noop("%(item)s of %(region)s returned by %(actor)s: %(reason)s"),
-        many_message=gettext_noop("%(count)s items of %(region)s returned by %(actor)s: %(items)s"),
+        message=gettext_noop(
+            "%(item)s of %(region)s (%(cycle)s) returned by %(actor)s: %(reason)s"
+        ),
+        many_message=gettext_noop(
+            "%(count)s items of %(region)s (%(cycle)s) returned by %(actor)s: %(items)s"
+        ),
         many_url=reverse("evaluation:my_items"),
         reason=answer.return_reason,
     )
@@ -217,10 +226,12 @@ def returned_by_verifier(*, actor: User, answer: Answer, author: User | None) ->
         actor=actor,
         answer=answer,
         message=gettext_noop(
-            "%(item)s of %(region)s returned for correction by %(actor)s (verifier): %(reason)s"
+            "%(item)s of %(region)s (%(cycle)s) returned for correction by %(actor)s (verifier): "
+            "%(reason)s"
         ),
         many_message=gettext_noop(
-            "%(count)s items of %(region)s returned for correction by %(actor)s (verifier): "
+            "%(count)s items of %(region)s (%(cycle)s) returned for correction by %(actor)s "
+            "(verifier): "
             "%(items)s"
         ),
         reason=answer.return_reason,

@@ -48,8 +48,8 @@ def test_return_inbox_discussion_correction_and_recheck(page) -> None:
     expect(page.get_by_test_id("unread-count")).to_have_text("1")
     notices = open_inbox(page)
     expect(notices).to_contain_text(
-        f"T-2.1 Kabupaten Bekasi dikembalikan untuk diperbaiki oleh {jabar} (verifikator): "
-        "Sumber data persalinan tidak jelas"
+        "T-2.1 Kabupaten Bekasi (Evaluasi Uji) dikembalikan untuk diperbaiki oleh "
+        f"{jabar} (verifikator): Sumber data persalinan tidak jelas"
     )
     page.goto("/")
     expect(

@@ -47,11 +47,11 @@ def test_return_email_arrives_in_indonesian_with_plain_text_and_the_reason(
     message = received[0]
     # What happened, in the third person, as the subject; not the preference's first person.
     assert str(message["Subject"]) == (
-        "Layak: T-1.1 Kabupaten Bekasi dikembalikan oleh Rina Kartika: "
+        "Layak: T-1.1 Kabupaten Bekasi (Evaluasi Uji) dikembalikan oleh Rina Kartika: "
         "Lampirkan SK yang ditandatangani"
     )
     plain, html = _parts(message)
-    assert "T-1.1 Kabupaten Bekasi dikembalikan" in plain
+    assert "T-1.1 Kabupaten Bekasi (Evaluasi Uji) dikembalikan" in plain
     assert "Lampirkan SK yang ditandatangani" in plain
     assert "http://testserver/notifications/" in plain
     assert "<a href=" in html and "<a href=" not in plain
@@ -67,9 +67,11 @@ def test_email_in_the_recipients_own_language(
     dinkes.save(update_fields=["language"])
     _return_t11(personas, evaluation, reason="Attach the signed decree")
     message = smtp_server.to(dinkes.email)[0]
-    assert str(message["Subject"]).startswith("Layak: T-1.1 of Kabupaten Bekasi returned by")
+    assert str(message["Subject"]).startswith(
+        "Layak: T-1.1 of Kabupaten Bekasi (Evaluasi Uji) returned by"
+    )
     plain, _html = _parts(message)
-    assert "T-1.1 of Kabupaten Bekasi returned" in plain and "Hello" in plain
+    assert "T-1.1 of Kabupaten Bekasi (Evaluasi Uji) returned" in plain and "Hello" in plain
 
 
 def test_no_childs_details_in_the_email(personas: Personas, smtp_server: Inbox) -> None:
@@ -110,7 +112,7 @@ def test_failing_mail_server_keeps_the_notice_and_the_daily_run_sends_it_later(
     returned = [
         m
         for m in smtp_server.to(personas.bekasi_dinkes.email)
-        if "T-1.1 Kabupaten Bekasi dikembalikan" in str(m["Subject"])
+        if "T-1.1 Kabupaten Bekasi (Evaluasi Uji) dikembalikan" in str(m["Subject"])
     ]
     assert len(returned) == 1
     notice.refresh_from_db()

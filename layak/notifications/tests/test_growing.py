@@ -64,8 +64,8 @@ def test_items_submitted_one_by_one_grow_one_notice_until_it_is_read(client, per
     # The newest item first: a grown notice lists what came last.
     inbox = _words(client)
     assert (
-        "2 butir Kabupaten Bekasi dikirim untuk diperiksa oleh Dewi Anggraini: T-1.2, T-1.1"
-        in inbox
+        "2 butir Kabupaten Bekasi (Evaluasi Uji) dikirim untuk diperiksa oleh Dewi Anggraini: "
+        "T-1.2, T-1.1" in inbox
     )
     # Read, the grown notice stays as it is: the next item is a new notice.
     client.post("/notifications/read-all/")

@@ -93,7 +93,9 @@ def test_bulk_submit_gives_the_administrator_one_notice(client, personas: Person
     notices = Notice.objects.filter(kind=K.ITEM_SUBMITTED, recipient=personas.bekasi_admin)
     assert notices.count() == 1
     notice = notices.get()
-    assert notice.text.startswith("2 butir Kabupaten Bekasi dikirim untuk diperiksa oleh")
+    assert notice.text.startswith(
+        "2 butir Kabupaten Bekasi (Evaluasi Uji) dikirim untuk diperiksa oleh"
+    )
     assert notice.text.endswith("T-2.1, T-2.2")
     t2 = ev.answers["T-2.1"].question.indicator_id
     # Both items of one indicator: the indicator page, no single item's anchor.
@@ -110,7 +112,9 @@ def test_items_in_separate_requests_grow_the_unread_notice_of_the_day(
     for code in ("T-2.1", "T-2.2"):
         actions.answer_submit(actor=capil, answer=fresh(ev.answers[code]))
     (notice,) = Notice.objects.filter(kind=K.ITEM_SUBMITTED)
-    assert notice.text.startswith("2 butir Kabupaten Bekasi dikirim untuk diperiksa oleh")
+    assert notice.text.startswith(
+        "2 butir Kabupaten Bekasi (Evaluasi Uji) dikirim untuk diperiksa oleh"
+    )
     assert notice.text.endswith("T-2.2, T-2.1")  # the newest first
 
 
@@ -163,6 +167,6 @@ def test_bulk_accept_gives_the_office_one_notice(client, personas: Personas) -> 
     )
     assert response.status_code == 302
     notice = Notice.objects.get(kind=K.ITEM_ACCEPTED, recipient=capil)
-    assert notice.text.startswith("2 butir Kabupaten Bekasi diterima oleh")
+    assert notice.text.startswith("2 butir Kabupaten Bekasi (Evaluasi Uji) diterima oleh")
     assert notice.text.endswith("T-2.1, T-2.2")
     assert notice.url == reverse("evaluation:indicator", args=[ev.bekasi.pk, t2])
