@@ -189,3 +189,19 @@ def test_a_save_that_cannot_reach_the_server_says_so_and_is_sent_again(page):
     expect(card(page, "T-1.1").get_by_test_id("save-failed")).to_have_count(0)
     assert fresh(t11).note == "Tanpa sinyal"
     expect(card(page, "T-1.1").locator("textarea[name=note]")).to_have_value("Tanpa sinyal")
+
+
+def test_a_card_not_yet_saved_says_its_changes_are_not_saved(page):
+    """On a card fresh from the page, typing turns the hint beside the save button from "saved
+    automatically" to "not saved yet" until the save is back."""
+    t11 = open_t11_as_dinkes(page)
+    hint = card(page, "T-1.1").get_by_test_id("save-hint")
+    expect(hint).to_have_text("Perubahan disimpan secara otomatis.")
+    card(page, "T-1.1").locator("textarea[name=note]").press_sequentially("Data 2026")
+    expect(hint).to_have_text("Ada perubahan yang belum tersimpan…")
+    page.keyboard.press("Tab")
+    expect(card(page, "T-1.1").locator(".message.success")).to_have_text("Tersimpan.")
+    expect(card(page, "T-1.1").get_by_test_id("save-hint")).to_have_text(
+        "Perubahan disimpan secara otomatis."
+    )
+    assert fresh(t11).note == "Data 2026"

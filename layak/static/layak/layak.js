@@ -65,11 +65,16 @@
   // A card's "Saved." speaks of the last save: once something is changed after it, the card
   // says the changes are not saved yet, until the save that carries them comes back.
   function unsaved(card) {
-    var saved = card && card.querySelector(".message.success[data-unsaved]");
-    if (!saved) return;
-    saved.textContent = saved.dataset.unsaved;
-    saved.classList.remove("success");
-    saved.classList.add("pending");
+    if (!card) return;
+    var saved = card.querySelector(".message.success[data-unsaved]");
+    if (saved) {
+      saved.textContent = saved.dataset.unsaved;
+      saved.classList.remove("success");
+      saved.classList.add("pending");
+    }
+    // The hint beside the save button says so too, also on a card not saved yet in this view.
+    var hint = card.querySelector("[data-testid=save-hint][data-unsaved]");
+    if (hint) hint.textContent = hint.dataset.unsaved;
   }
   var kept = {};
   var resave = [];
