@@ -316,7 +316,9 @@ def test_no_region_joins_a_cycle_whose_stages_are_all_over(client, personas):
     move_stages(ev.cycle, Stage.Kind.FINAL)
     past = timezone.now() - datetime.timedelta(days=1)
     ev.cycle.stages.filter(kind=Stage.Kind.FINAL).update(closes_at=past)
-    assert 'data-testid="add-regions"' not in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert 'data-testid="add-regions"' not in page
+    assert 'data-testid="regions-closed"' in page
     response = client.post(f"{url}districts/", {"codes": "32.04"}, follow=True)
     assert "Semua tahap siklus ini sudah ditutup: tidak ada wilayah yang dapat bergabung lagi." in (
         text_of(response)

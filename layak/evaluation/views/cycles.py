@@ -287,7 +287,8 @@ def _detail_context(
     stages = list(cycle.stages.order_by("opens_at"))
     # Regions join while a stage is still to close (the rule of ``cycle_add_districts``).
     running = any(s.closes_at >= timezone.now() for s in stages)
-    may_add = running and cycle_actions.may_add_regions(user, cycle, owner)
+    adds_regions = cycle_actions.may_add_regions(user, cycle, owner)
+    may_add = running and adds_regions
     national = _national(request)
     gates_fixed = national and cycle_actions.gates_fixed(cycle)
     return {
@@ -301,6 +302,7 @@ def _detail_context(
         "has_points": cycle.instrument.framework.has_points,
         "gates": cycle.gates.select_related("question", "max_band"),
         "can_manage": cycle_actions.may_manage(user, cycle, owner),
+        "regions_closed": adds_regions and not running,
         # A refused form is shown with its message, even once the cycle has ended.
         "districts_form": districts_form or (DistrictsForm(level=level) if may_add else None),
         "gates_fixed": gates_fixed,
