@@ -17,7 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from layak.evaluation.forms import describe_value
@@ -33,6 +34,7 @@ from layak.regions.models import Region
 
 BATCH = 10  # districts per batch of the answers export
 BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
 POINTS = "0.00"  # points always with two decimals, as the pages write them
 DAY = "d mmm yyyy"
 Tick = Callable[[int, int], None]
@@ -48,7 +50,19 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, bold: bool = False) -> Any:
 
 
 def _header(sheet: WriteOnlyWorksheet, titles: Iterable[str]) -> None:
-    sheet.append([_cell(sheet, t, bold=True) for t in titles])
+    """The sheet's first row: each column wide enough for its title (wrapped past 40
+    characters), the row kept in view while scrolling."""
+    titles = list(titles)
+    for number, title in enumerate(titles, start=1):
+        width = min(max(len(str(title)) + 2, 10), 40)
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.freeze_panes = "A2"
+    cells = []
+    for title in titles:
+        cell = _cell(sheet, title, bold=True)
+        cell.alignment = WRAP
+        cells.append(cell)
+    sheet.append(cells)
 
 
 def _row(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:

@@ -93,3 +93,18 @@ def test_a_determined_result_says_its_day_and_total_as_the_page_does(client, per
         assert formats.date_format(cells["Ditetapkan"].value, "j M Y") == day
         assert formats.number_format(cells["Jumlah"].value, 2, force_grouping=True) == total
     assert all(r[-1].value is None for r in rows[:-1])
+
+
+def test_every_sheet_shows_its_titles_whole_and_keeps_them_in_view(client, personas, evaluation):
+    """Each column is as wide as its title (long ones wrapped), and the title row stays in view
+    while scrolling: "Verifikasi administrasi provinsi" is not cut off by the next cell."""
+    answered(personas, evaluation)
+    job = start(
+        client, personas.bekasi_admin, "answers", {"cycle": evaluation.cycle.pk, "area": "32.16"}
+    )
+    for sheet in xlsx(job).worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        for cell in sheet[1]:
+            width = sheet.column_dimensions[cell.column_letter].width
+            assert width >= min(len(cell.value) + 2, 40), (sheet.title, cell.value, width)
+            assert cell.alignment.wrap_text, (sheet.title, cell.value)
