@@ -55,7 +55,8 @@ def _header(sheet: WriteOnlyWorksheet, titles: Iterable[str]) -> None:
     titles = list(titles)
     for number, title in enumerate(titles, start=1):
         width = min(max(len(str(title)) + 2, 10), 40)
-        sheet.column_dimensions[get_column_letter(number)].width = width
+        # Proxied to the worksheet it writes (the stubs omit it).
+        sheet.column_dimensions[get_column_letter(number)].width = width  # type: ignore[attr-defined]
     sheet.freeze_panes = "A2"
     cells = []
     for title in titles:
