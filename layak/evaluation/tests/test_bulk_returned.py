@@ -59,5 +59,6 @@ def test_submit_all_is_not_offered_once_the_self_assessment_has_closed(
     assert 'data-testid="bulk-submit"' not in page
     assert (
         "Evaluasi Uji · Kabupaten Bekasi: tahap evaluasi mandiri sudah ditutup; butir tidak "
-        "dapat diajukan lagi."
+        "dapat diubah atau diajukan lagi kecuali kementerian membukanya kembali untuk "
+        "kabupaten/kota ini."
     ) in " ".join(page.split())
