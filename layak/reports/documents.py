@@ -115,7 +115,8 @@ def self_assessment(assessment: Assessment) -> dict[str, Any]:
         "progress": progress_words(standing),
         "group_rows": group_rows,
         "stage_totals": [(r.total if (r := per_stage[k]) else None) for k in reached],
-        "gaps": gaps.gap_analysis(assessment, current),
+        "gaps": (found := gaps.gap_analysis(assessment, current)),
+        "missing_any": any(g.missing_by_question for g in found),
         "evidence_index": list(index.items()),
     }
 

@@ -97,3 +97,17 @@ def test_an_indicators_offices_are_listed_in_alphabetical_order(personas, evalua
     assert names == "<br>".join(sorted(gaps["T-1"].offices, key=str.casefold))
     page = " ".join(html(evaluation).split())
     assert f"<td></td><td>{names}</td></tr>" in page
+
+
+def test_no_missing_document_is_said_in_words_not_an_empty_table(client, personas, evaluation):
+    """Items still short of their points but none missing a required document: section IV
+    says so, rather than showing a table with a header and no rows."""
+    from layak.reports.tests.test_reports import answered, pdf_text, start
+
+    answered(personas, evaluation)
+    job = start(
+        client, personas.bekasi_admin, "self_assessment", {"assessment": evaluation.bekasi.pk}
+    )
+    text = " ".join(pdf_text(job).split())
+    section = text[text.index("IV. Dokumen yang kurang") : text.index("V. Indeks")]
+    assert "Tidak ada dokumen wajib yang kurang." in section
