@@ -60,11 +60,6 @@ def _card_words() -> dict[str, str]:
         ),
         "see_the_results": _("see the results"),
         "your_unsaved_answer_was": _("Your unsaved answer was:"),
-        "changes_not_saved_yet": _("Changes not saved yet…"),
-        "not_sent": _(
-            "The server could not be reached: your changes are not saved yet. They are sent "
-            "again when the connection is back; keep this page open."
-        ),
         "returned": _("Returned:"),
         "computed_returned": _(
             "Layak computes this item's value from the records named above: correct them "

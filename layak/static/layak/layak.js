@@ -64,17 +64,22 @@
   }
   // A card's "Saved." speaks of the last save: once something is changed after it, the card
   // says the changes are not saved yet, until the save that carries them comes back.
+  // The words are given once per page (#card-words), not in every card.
+  function cardWord(name) {
+    var words = document.getElementById("card-words");
+    return (words && words.dataset[name]) || "";
+  }
   function unsaved(card) {
-    if (!card) return;
-    var saved = card.querySelector(".message.success[data-unsaved]");
+    if (!card || !cardWord("unsaved")) return;
+    var saved = card.querySelector(".message.success");
     if (saved) {
-      saved.textContent = saved.dataset.unsaved;
+      saved.textContent = cardWord("unsaved");
       saved.classList.remove("success");
       saved.classList.add("pending");
     }
     // The hint beside the save button says so too, also on a card not saved yet in this view.
-    var hint = card.querySelector("[data-testid=save-hint][data-unsaved]");
-    if (hint) hint.textContent = hint.dataset.unsaved;
+    var hint = card.querySelector("[data-testid=save-hint]");
+    if (hint) hint.textContent = cardWord("unsaved");
   }
   var kept = {};
   var resave = [];
@@ -166,7 +171,7 @@
       note.setAttribute("data-testid", "save-failed");
       form.parentNode.insertBefore(note, form);
     }
-    note.textContent = form.dataset.unsent || "";
+    note.textContent = cardWord("unsent");
     var saved = card.querySelector(".message.success, .message.pending");
     if (saved && saved !== note) saved.remove();
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
