@@ -63,6 +63,22 @@ def returned_to(user: User, limit: int = 10) -> tuple[list[Answer], int]:
     return returned, returned[0].total if returned else 0  # type: ignore[attr-defined]
 
 
+def self_assessment_open(now: Any) -> Q:
+    """Assessments whose self-assessment is open at ``now``, by the rule of
+    ``actions.stage_open_for`` in one condition: inside the cycle's window, or reopened for
+    the district until later."""
+    window = Stage.objects.filter(
+        cycle_id=OuterRef("cycle_id"),
+        kind=Stage.Kind.SELF_ASSESSMENT,
+        opens_at__lte=now,
+        closes_at__gt=now,
+    )
+    reopened = StageReopening.objects.filter(
+        assessment_id=OuterRef("pk"), stage__kind=Stage.Kind.SELF_ASSESSMENT, until__gt=now
+    )
+    return Q(Exists(window)) | Q(Exists(reopened))
+
+
 def _self_closes() -> Greatest:
     """The self-assessment's deadline for the row's assessment (the row an answer): the
     cycle's, or the later date the ministry reopened it until for this district."""

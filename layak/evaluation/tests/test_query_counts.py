@@ -44,7 +44,7 @@ PINNED = {
     "indicator (administrator)": 24,
     "indicator (office)": 25,
     "indicator of numbers (office)": 26,
-    "my items (office)": 20,
+    "my items (office)": 18,
     "answer save": 17,
     "answer save (card)": 22,
     "answer history": 12,

@@ -122,3 +122,34 @@ def test_the_assessment_page_says_a_closed_self_assessment_was_not_submitted(cli
     line = page.split('data-testid="self-status">')[1].split("</p>")[0]
     words = " ".join(re.sub(r"<[^>]+>", " ", line).split())
     assert words == f"Evaluasi mandiri: belum diajukan · ditutup pada {last_day(closes)}"
+
+
+def test_the_open_self_assessment_condition_is_the_rule_of_stage_open_for(personas):
+    """``work.self_assessment_open`` (one query for a page's assessments) says what
+    ``actions.stage_open_for`` says: before, inside and after the window, reopened or not,
+    at the edges of each moment."""
+    from layak.evaluation.models import Assessment
+
+    evaluation = make_cycle(personas, open_self=False)
+    stage = Stage.objects.get(cycle=evaluation.cycle, kind=Stage.Kind.SELF_ASSESSMENT)
+    until = timezone.now() + datetime.timedelta(days=3)
+    reopen(personas, evaluation, until)
+    second = datetime.timedelta(seconds=1)
+    moments = [
+        stage.opens_at - second,
+        stage.opens_at,
+        stage.closes_at - second,
+        stage.closes_at,
+        until - second,
+        until,
+    ]
+    both = [evaluation.bekasi, evaluation.gm]  # Bekasi reopened, Gunung Mas not
+    for now in moments:
+        by_sql = set(
+            Assessment.objects.filter(pk__in=[a.pk for a in both])
+            .filter(work.self_assessment_open(now))
+            .values_list("pk", flat=True)
+        )
+        by_rule = {a.pk for a in both if actions.stage_open_for(a, Stage.Kind.SELF_ASSESSMENT, now)}
+        assert by_sql == by_rule, now
+    assert by_rule == set()  # at ``until`` itself the reopening has ended

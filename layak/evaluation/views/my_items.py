@@ -21,9 +21,9 @@ from django.utils.translation import get_language
 
 from layak.accounts.models import User
 from layak.dashboards.cache import scope
-from layak.evaluation import bulk, cycle_actions, work
+from layak.evaluation import bulk, work
 from layak.evaluation.listing import Kept
-from layak.evaluation.models import Answer, Assessment, Stage
+from layak.evaluation.models import Answer, Assessment
 from layak.evaluation.views.assessments import STATUS_FILTERS
 from layak.evaluation.views.common import A, user_of
 
@@ -126,17 +126,15 @@ def _by_window(
     readiness: list[bulk.Readiness],
 ) -> tuple[list[bulk.Readiness], list[bulk.Readiness]]:
     """The kept readiness split by the self-assessment's window now (kept lists do not follow
-    the clock): where submitting is open, and where it has closed. Two queries when there is
+    the clock): where submitting is open, and where it has closed. One query when there is
     any, none otherwise."""
     if not readiness:
         return [], []
-    assessments = list(
+    is_open = set(
         Assessment.objects.filter(pk__in=[r.assessment_id for r in readiness])
-        .select_related("cycle")
-        .prefetch_related("cycle__stages")
+        .filter(work.self_assessment_open(timezone.now()))
+        .values_list("pk", flat=True)
     )
-    open_now = cycle_actions.open_stages(assessments, timezone.now())
-    is_open = {pk for pk, kinds in open_now.items() if Stage.Kind.SELF_ASSESSMENT in kinds}
     return (
         [r for r in readiness if r.assessment_id in is_open],
         [r for r in readiness if r.assessment_id not in is_open],
