@@ -134,7 +134,7 @@ def load_evaluation(ctx: Context, log: Log) -> list[Any]:
     from django.contrib.contenttypes.models import ContentType
 
     from layak.accounts.models import User
-    from layak.evaluation import actions, computed
+    from layak.evaluation import actions, computed, cycle_actions
     from layak.evaluation.demo import tiny_pdf
     from layak.evaluation.models import (
         Answer,
@@ -160,7 +160,7 @@ def load_evaluation(ctx: Context, log: Log) -> list[Any]:
             instrument=version,
             windows=_windows(ctx, years_ago),
         )
-        actions.gate_add(
+        cycle_actions.gate_add(
             actor=minister,
             cycle=cycle,
             question=Question.objects.get(version=version, code=GATE_QUESTION),
