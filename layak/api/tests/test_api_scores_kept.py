@@ -70,7 +70,11 @@ def test_a_complete_and_a_determined_result_are_said_as_the_pages_say_them(
     the assessment says when it was determined (the pages' "Ditetapkan"), null before."""
     from layak.evaluation import verification
     from layak.evaluation.models import Stage
-    from layak.evaluation.tests.test_verification import move_to, submit_all
+    from layak.evaluation.tests.test_verification import (
+        agree_and_determine,
+        move_to,
+        submit_all,
+    )
 
     K = Stage.Kind
     ev = evaluation
@@ -86,12 +90,7 @@ def test_a_complete_and_a_determined_result_are_said_as_the_pages_say_them(
     assert not by_stage["province"]["complete"]
     assert "1 dari 4 butir terverifikasi" in by_stage["province"]["progress"]
     verification.verify_agree_rest(actor=personas.jabar, assessment=ev.bekasi, stage=K.PROVINCE)
-    move_to(ev, K.MINISTRY)
-    verification.verify_agree_rest(actor=personas.ministry, assessment=ev.bekasi, stage=K.MINISTRY)
-    move_to(ev, K.FIELD)
-    verification.verify_agree_rest(actor=personas["assessor"], assessment=ev.bekasi, stage=K.FIELD)
-    move_to(ev, K.FINAL)
-    verification.assessment_determine(actor=personas.ministry, assessment=ev.bekasi)
+    agree_and_determine(personas, ev, start=K.MINISTRY)
     determined_at = client.get(one, **admin).json()["determined_at"]
     assert determined_at is not None
     # The assessment page says the same day, in the reader's words and the district's zone.

@@ -64,6 +64,20 @@ def move_to(ev, kind):
     move_stages(ev.cycle, kind)
 
 
+def agree_and_determine(personas, ev, *, start=Stage.Kind.PROVINCE) -> None:
+    """From the stage ``start`` on, each level in its own window agrees with the level before on
+    every item of Bekasi's submitted assessment; then the ministry determines the result."""
+    K = Stage.Kind
+    verifiers = {K.PROVINCE: personas.jabar, K.MINISTRY: personas.ministry}
+    verifiers[K.FIELD] = personas["assessor"]
+    kinds = list(verifiers)
+    for kind in kinds[kinds.index(start) :]:
+        move_to(ev, kind)
+        verification.verify_agree_rest(actor=verifiers[kind], assessment=ev.bekasi, stage=kind)
+    move_to(ev, K.FINAL)
+    verification.assessment_determine(actor=personas.ministry, assessment=ev.bekasi)
+
+
 def test_three_levels_each_keep_their_own_score_and_reasons(personas, evaluation):
     ev = evaluation
     submit_all(personas, ev)
@@ -342,16 +356,7 @@ def test_gates_are_fixed_once_a_result_of_the_cycle_is_determined(client, person
     page = client.get(f"/evaluation/cycles/{ev.cycle.pk}/").content.decode()
     assert "Tambahkan syarat batas" in page and 'data-testid="gates-fixed"' not in page
     submit_all(personas, ev)
-    for kind in (Stage.Kind.PROVINCE, Stage.Kind.MINISTRY, Stage.Kind.FIELD):
-        move_to(ev, kind)
-        actor = {
-            Stage.Kind.PROVINCE: personas.jabar,
-            Stage.Kind.MINISTRY: personas.ministry,
-            Stage.Kind.FIELD: personas["assessor"],
-        }[kind]
-        verification.verify_agree_rest(actor=actor, assessment=ev.bekasi, stage=kind)
-    move_to(ev, Stage.Kind.FINAL)
-    verification.assessment_determine(actor=personas.ministry, assessment=ev.bekasi)
+    agree_and_determine(personas, ev)
     page = client.get(f"/evaluation/cycles/{ev.cycle.pk}/").content.decode()
     assert "Tambahkan syarat batas" not in page
     assert "syarat batasnya tidak dapat diubah lagi" in page

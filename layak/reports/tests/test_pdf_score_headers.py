@@ -12,8 +12,6 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from layak.core.pdf import render_document
-from layak.evaluation import verification
-from layak.evaluation.models import Stage
 from layak.organisations.models import Organisation
 from layak.reports import documents
 from layak.reports.tests.test_pdf_layout import EPSILON, _walk
@@ -23,20 +21,11 @@ pytestmark = pytest.mark.django_db
 
 def determined(personas, evaluation) -> None:
     """Bekasi goes through every stage and its result is determined."""
-    from layak.evaluation.tests.test_verification import move_to, submit_all
+    from layak.evaluation.tests.test_verification import agree_and_determine, submit_all
 
-    K = Stage.Kind
-    ev = evaluation
-    submit_all(personas, ev)
-    move_to(ev, K.PROVINCE)
-    verification.verify_agree_rest(actor=personas.jabar, assessment=ev.bekasi, stage=K.PROVINCE)
-    move_to(ev, K.MINISTRY)
-    verification.verify_agree_rest(actor=personas.ministry, assessment=ev.bekasi, stage=K.MINISTRY)
-    move_to(ev, K.FIELD)
-    verification.verify_agree_rest(actor=personas["assessor"], assessment=ev.bekasi, stage=K.FIELD)
-    move_to(ev, K.FINAL)
-    verification.assessment_determine(actor=personas.ministry, assessment=ev.bekasi)
-    ev.bekasi.refresh_from_db()
+    submit_all(personas, evaluation)
+    agree_and_determine(personas, evaluation)
+    evaluation.bekasi.refresh_from_db()
 
 
 def _text(box: Any) -> str:
