@@ -191,6 +191,11 @@ def set_windows(
     )
 
 
+def still_running(stages: Iterable[Stage], now: datetime.datetime) -> bool:
+    """Whether a stage of the cycle is still to close: regions join only then."""
+    return any(stage.closes_at >= now for stage in stages)
+
+
 @transaction.atomic
 def cycle_add_districts(
     *, actor: User, cycle: Cycle, regions: Iterable[Region]
@@ -203,7 +208,7 @@ def cycle_add_districts(
         level > 2 and all(authz.reaches(actor, A.MANAGE, r) for r in regions)
     ):
         raise EvaluationError(_("Only the ministry administrator can do this."))
-    if not cycle.stages.filter(closes_at__gte=timezone.now()).exists():
+    if not still_running(cycle.stages.all(), timezone.now()):
         raise EvaluationError(_("Every stage of this cycle has closed: no region can join it."))
     questions = list(
         Question.objects.filter(version_id=cycle.instrument_id).values_list("pk", flat=True)

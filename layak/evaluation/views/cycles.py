@@ -285,8 +285,7 @@ def _detail_context(
     ).order_by("region__code")
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
     stages = list(cycle.stages.order_by("opens_at"))
-    # Regions join while a stage is still to close (the rule of ``cycle_add_districts``).
-    running = any(s.closes_at >= timezone.now() for s in stages)
+    running = actions.still_running(stages, timezone.now())
     adds_regions = cycle_actions.may_add_regions(user, cycle, owner)
     may_add = running and adds_regions
     national = _national(request)
